@@ -1,0 +1,14 @@
+/**
+ * Every migration, in order. A static record rather than Kysely's FileMigrationProvider, which
+ * reads the folder at run time and so breaks under tsx's loader names and inside bundles.
+ * Add a migration by creating `NNNN-name.ts` with `up` and `down` and listing it here, last.
+ * Each run is one transaction on both databases (see sqlite-dialect.ts), so a migration must not
+ * rely on statements that refuse transactions (Postgres `CREATE INDEX CONCURRENTLY`, SQLite
+ * `PRAGMA foreign_keys`).
+ */
+import type { Migration } from 'kysely';
+import * as foundation from './0001-foundation.js';
+
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '0001-foundation': foundation,
+};

@@ -1,0 +1,47 @@
+/**
+ * The scale-out path (DESIGN D3, C12): a `pg` pool behind Kysely's PostgresDialect.
+ */
+import { type Dialect, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Logger } from '../logging/create-logger.js';
+import { redactDatabaseUrl } from './redact-database-url.js';
+
+/** OID of PostgreSQL's int8 (bigint), also the type of `count(*)` (pg_type.dat). */
+const INT8_OID = 20;
+const POOL_MAX = 10;
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/**
+ * int8 arrives as a string by default because it can exceed 2^53. Ours never do: ids are text,
+ * and the bigint columns hold epoch milliseconds (about 2^40.6 today) and counters, far below
+ * Number.MAX_SAFE_INTEGER. Parsing to numbers keeps rows identical to what SQLite returns.
+ * The parser is set on this pool only, not on pg's global registry.
+ */
+function getTypeParser(oid: number, format?: 'text' | 'binary'): (value: string) => unknown {
+  if (oid === INT8_OID && format !== 'binary') return (value) => Number(value);
+  return pg.types.getTypeParser(oid, format as 'text');
+}
+
+export interface PostgresDialectResult {
+  dialect: Dialect;
+  pool: pg.Pool;
+}
+
+export function createPostgresDialect(databaseUrl: string, logger: Logger): PostgresDialectResult {
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: POOL_MAX,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    application_name: 'parley',
+    types: { getTypeParser } as pg.CustomTypesConfig,
+  });
+  // An idle client can lose its server (restart, failover). Without a listener pg re-emits that
+  // as an uncaught 'error' and the process dies; the pool replaces the client on next use.
+  pool.on('error', (error) => {
+    logger.warn(
+      { url: redactDatabaseUrl(databaseUrl), code: (error as { code?: string }).code, err: error.message },
+      'idle PostgreSQL connection failed',
+    );
+  });
+  return { dialect: new PostgresDialect({ pool }), pool };
+}

@@ -1,0 +1,17 @@
+/**
+ * The one error type of the store boundary. `code` is stable: callers (config, CLI, `doctor`)
+ * branch on it, never on the message. Messages name what was expected and never carry a
+ * password: every URL in them has gone through `redactDatabaseUrl` first.
+ */
+export type StoreErrorCode = 'invalid_database_url' | 'database_unreachable' | 'migration_failed' | 'invalid_argument';
+
+export class StoreError extends Error {
+  override readonly name = 'StoreError';
+  constructor(
+    readonly code: StoreErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * Runs a suite against both databases parley supports (DESIGN D3: tests cover both).
+ * Each suite gets its own empty database, so test files never see each other's rows:
+ * SQLite in a fresh temp directory, PostgreSQL as a fresh `parley_test_<random>` database on the
+ * server the global setup provides, dropped `WITH (FORCE)` afterwards.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, inject } from 'vitest';
+import { createLogger } from '../../src/logging/create-logger.js';
+import { openDatabase, type Store } from '../../src/store/open-database.js';
+
+export type DatabaseKind = 'sqlite' | 'postgres';
+export const DATABASE_KINDS: readonly DatabaseKind[] = ['sqlite', 'postgres'];
+
+export interface TestDatabase {
+  kind: DatabaseKind;
+  store: Store;
+  /** What opens the same database again: `{ dataDir }` for SQLite, `{ databaseUrl }` for PostgreSQL. */
+  location: { dataDir?: string; databaseUrl?: string };
+  /** Closes the store and deletes the directory or database. */
+  dispose(): Promise<void>;
+}
+
+export interface OpenTestDatabaseOptions {
+  /** Migrate to latest before returning. Default true. */
+  migrate?: boolean;
+}
+
+const silentLogger = createLogger({ level: 'silent' });
+
+export async function openTestDatabase(
+  kind: DatabaseKind,
+  options: OpenTestDatabaseOptions = {},
+): Promise<TestDatabase> {
+  const migrate = options.migrate ?? true;
+  if (kind === 'sqlite') {
+    const root = await mkdtemp(join(tmpdir(), 'parley-sqlite-'));
+    // A directory that does not exist yet, so openDatabase's own creation is what runs.
+    const dataDir = join(root, 'data');
+    const store = await openDatabase({ dataDir, logger: silentLogger, migrate });
+    return {
+      kind,
+      store,
+      location: { dataDir },
+      dispose: async () => {
+        await store.close();
+        await rm(root, { recursive: true, force: true });
+      },
+    };
+  }
+
+  const adminUrl = inject('postgresAdminUrl');
+  const name = `parley_test_${randomBytes(6).toString('hex')}`;
+  await withAdminClient(adminUrl, (client) => client.query(`CREATE DATABASE ${name}`));
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const databaseUrl = url.toString();
+  const store = await openDatabase({ databaseUrl, logger: silentLogger, migrate });
+  return {
+    kind,
+    store,
+    location: { databaseUrl },
+    dispose: async () => {
+      await store.close();
+      await withAdminClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    },
+  };
+}
+
+/** Registers `suite` twice, as `<name> [sqlite]` and `<name> [postgres]`, each on its own migrated database. */
+export function describeEachDatabase(name: string, suite: (getStore: () => Store) => void): void {
+  for (const kind of DATABASE_KINDS) {
+    describe(`${name} [${kind}]`, () => {
+      let database: TestDatabase | undefined;
+      beforeAll(async () => {
+        database = await openTestDatabase(kind);
+      });
+      afterAll(async () => {
+        await database?.dispose();
+      });
+      suite(() => {
+        if (!database) throw new Error(`the ${kind} test database is not open (did beforeAll fail?)`);
+        return database.store;
+      });
+    });
+  }
+}
+
+async function withAdminClient<T>(adminUrl: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    return await run(client);
+  } finally {
+    await client.end();
+  }
+}
