@@ -1,0 +1,181 @@
+/**
+ * The HighLevel request core: one small hand-written loop over the generated operation catalog
+ * (STYLE.md item 5, after Svix's request.ts). Per attempt: wait for the rate scheduler, get a token,
+ * send with a timeout, read the answer, report it; then `decideRetry` alone says what happens next.
+ */
+import { setTimeout as delay } from 'node:timers/promises';
+import { createLogger } from '../logging/create-logger.js';
+import { buildHeaders, prepareCall } from './build-request.js';
+import type { CallInput, CallResult, HighLevelCaller, HighLevelClientOptions, UploadFile } from './client-types.js';
+import { type ContactsApi, createContactsApi } from './contacts-api.js';
+import { type ConversationsApi, createConversationsApi } from './conversations-api.js';
+import { errorFromFetchFailure, errorFromResponse } from './error-factory.js';
+import { type HighLevelError, HighLevelInvalidResponseError } from './errors.js';
+import { findOperation, type OperationDescriptor } from './operation-catalog.js';
+import { parseRateLimitHeaders, type RateLimitInfo } from './rate-limit-headers.js';
+import { parseLenient, readSuccessBody } from './read-response.js';
+import { decideRetry, operationSafetyOf } from './retry-policy.js';
+
+export const DEFAULT_BASE_URL = 'https://services.leadconnectorhq.com';
+
+export interface HighLevelClient extends HighLevelCaller {
+  conversations: ConversationsApi;
+  contacts: ContactsApi;
+}
+
+type AttemptOutcome =
+  | { ok: true; result: CallResult<unknown> }
+  | { ok: false; error: HighLevelError; status: number | null; rateLimit: RateLimitInfo | null };
+
+export function createHighLevelClient(options: HighLevelClientOptions): HighLevelClient {
+  if (typeof options?.auth?.getAccessToken !== 'function') {
+    throw new TypeError(
+      'createHighLevelClient: options.auth.getAccessToken({ locationId, operationId, forceRefresh }) is required; the client never calls HighLevel without a token provider',
+    );
+  }
+  const maxRetries = options.maxRetries ?? 3;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  if (!Number.isInteger(maxRetries) || maxRetries < 0) {
+    throw new TypeError(`createHighLevelClient: maxRetries must be a whole number >= 0, got ${maxRetries}`);
+  }
+  if (!(timeoutMs > 0)) throw new TypeError(`createHighLevelClient: timeoutMs must be > 0, got ${timeoutMs}`);
+
+  const auth = options.auth;
+  const baseUrl = options.baseUrl ?? DEFAULT_BASE_URL;
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? ((ms: number, signal?: AbortSignal) => delay(ms, undefined, { signal }));
+  const random = options.random ?? Math.random;
+  const logger = options.logger ?? createLogger({ name: 'highlevel' });
+
+  async function attemptOnce(
+    op: OperationDescriptor,
+    prepared: ReturnType<typeof prepareCall>,
+    token: string,
+    signal: AbortSignal | undefined,
+  ): Promise<AttemptOutcome> {
+    const { payload, contentType } = prepared.body();
+    const headers = buildHeaders(op, token, contentType);
+    const requestCopy = { method: prepared.method, url: prepared.url, headers };
+    const controller = new AbortController();
+    let timedOut = false;
+    // The timer covers the whole attempt, body included: a stalled body is as stuck as no answer.
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+    const onCallerAbort = () => controller.abort(signal?.reason);
+    signal?.addEventListener('abort', onCallerAbort, { once: true });
+    let response: Response;
+    let bytes: Buffer;
+    try {
+      response = await fetchImpl(prepared.url, {
+        method: prepared.method,
+        headers,
+        body: payload,
+        signal: controller.signal,
+      });
+      bytes = Buffer.from(await response.arrayBuffer());
+    } catch (cause) {
+      if (signal?.aborted) throw signal.reason;
+      const error = errorFromFetchFailure({
+        operationId: op.operationId,
+        cause,
+        request: requestCopy,
+        timedOut,
+        timeoutMs,
+      });
+      return { ok: false, error, status: null, rateLimit: null };
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onCallerAbort);
+    }
+
+    const status = response.status;
+    const rateLimit = parseRateLimitHeaders(response.headers);
+    const facts = {
+      operationId: op.operationId,
+      status,
+      headers: response.headers,
+      request: requestCopy,
+      secrets: [token],
+    };
+    if (status < 200 || status >= 300) {
+      const error = errorFromResponse({ ...facts, body: parseLenient(bytes) });
+      if (error) return { ok: false, error, status, rateLimit };
+    }
+    const read = readSuccessBody(op, bytes, response.headers);
+    if (!read.ok) {
+      const message = `HighLevel ${op.operationId} answered HTTP ${status} with an unreadable body: ${read.problem}`;
+      const error = new HighLevelInvalidResponseError({
+        message,
+        operationId: op.operationId,
+        status,
+        rateLimit,
+        request: requestCopy,
+      });
+      return { ok: false, error, status, rateLimit };
+    }
+    // A 2xx can still be a failure (cancel-schedule answers 200 with body status 404).
+    const error = errorFromResponse({ ...facts, body: read.data });
+    if (error) return { ok: false, error, status, rateLimit };
+    const result: CallResult<unknown> = {
+      status,
+      data: read.data,
+      rateLimit,
+      headers: Object.fromEntries(response.headers),
+    };
+    if (read.download) result.download = read.download;
+    return { ok: true, result };
+  }
+
+  async function request<T = unknown>(op: OperationDescriptor, input: CallInput = {}): Promise<CallResult<T>> {
+    const prepared = prepareCall(op, input, baseUrl);
+    const { operationId } = op;
+    const locationId = prepared.locationId;
+    const operationSafety = operationSafetyOf(operationId);
+    let refreshed = false;
+    let forceRefresh = false;
+
+    for (let attempt = 1; ; attempt++) {
+      input.signal?.throwIfAborted();
+      await options.beforeAttempt?.({ operationId, locationId, attempt });
+      // Token provider failures (vault, refresh) are their own boundary's errors and propagate as they are.
+      const token = await auth.getAccessToken({ locationId, operationId, forceRefresh });
+      forceRefresh = false;
+      const started = now();
+      const outcome = await attemptOnce(op, prepared, token, input.signal);
+      const durationMs = now() - started;
+      const logFields = { operationId, locationId, attempt, durationMs };
+
+      if (outcome.ok) {
+        const { status, rateLimit } = outcome.result;
+        await options.afterAttempt?.({ operationId, locationId, attempt, status, rateLimit, durationMs });
+        logger.debug({ ...logFields, status }, 'highlevel call succeeded');
+        return outcome.result as CallResult<T>;
+      }
+
+      const { error, status, rateLimit } = outcome;
+      await options.afterAttempt?.({ operationId, locationId, attempt, status, rateLimit, durationMs, error });
+      const decision = decideRetry(error, { attempt, maxRetries, operationSafety, random, refreshed });
+      logger.warn({ ...logFields, status, code: error.code, next: decision.action }, 'highlevel call failed');
+      if (decision.action === 'refresh') {
+        refreshed = true;
+        forceRefresh = true;
+      } else if (decision.action === 'retry') {
+        await sleep(decision.delayMs, input.signal);
+      } else {
+        error.ambiguous = decision.ambiguous;
+        throw error;
+      }
+    }
+  }
+
+  const caller: HighLevelCaller = {
+    call: async <T>(operationId: string, input?: CallInput) => request<T>(findOperation(operationId), input),
+    request,
+  };
+  return { ...caller, conversations: createConversationsApi(caller), contacts: createContactsApi(caller) };
+}
+
+export type { CallInput, CallResult, HighLevelClientOptions, UploadFile };
