@@ -26,9 +26,14 @@ afterEach(async () => {
 
 /** Runs `parley ghl …` on a fresh program; resolves to the exit code main() would set. */
 async function ghl(...args: string[]): Promise<{ exitCode: number; error?: CliError }> {
-  const program = new Command('parley')
-    .exitOverride()
-    .configureOutput({ writeOut: (t) => void (stdout += t), writeErr: (t) => void (stderr += t) });
+  const program = new Command('parley').exitOverride().configureOutput({
+    writeOut: (text) => {
+      stdout += text;
+    },
+    writeErr: (text) => {
+      stderr += text;
+    },
+  });
   register(program);
   try {
     await program.parseAsync(['node', 'parley', 'ghl', ...args]);
