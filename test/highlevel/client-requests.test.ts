@@ -139,6 +139,30 @@ describe('HighLevel request core: what goes on the wire', () => {
     expect(form.getAll('attachmentUrls')).toEqual(['https://x/1', 'https://x/2']);
     expect(form.get('locationId')).toBe('loc1');
   });
+  it('upserts a contact with the Contacts API version 2021-07-28 and reads it back', async () => {
+    const contact = { id: 'ct-1', locationId: 'loc-1', email: 'a@b.co' };
+    server.enqueue({ json: { new: true, contact } }, { json: { contact } });
+    const api = client();
+    expect(await api.contacts.upsertContact({ locationId: 'loc-1', email: 'a@b.co' })).toEqual({ new: true, contact });
+    expect(await api.contacts.getContact('ct-1', { locationId: 'loc-1' })).toEqual({ contact });
+    expect(server.requests.map((r) => [r.method, r.url, r.headers.version])).toEqual([
+      ['POST', '/contacts/upsert', '2021-07-28'],
+      ['GET', '/contacts/ct-1', '2021-07-28'],
+    ]);
+  });
+
+  it('stops at once, without retrying, when the caller aborts a hanging call', async () => {
+    server.enqueue({ hang: true }, { json: { id: 'c1' } });
+    const controller = new AbortController();
+    const pending = client({ maxRetries: 3 }).call('get-conversation', {
+      path: { conversationId: 'c1' },
+      signal: controller.signal,
+    });
+    while (server.requests.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    controller.abort(new Error('agent closed the page'));
+    await expect(pending).rejects.toThrow('agent closed the page');
+    expect(server.requests).toHaveLength(1);
+  });
 });
 
 describe('HighLevel request core: reading answers', () => {
