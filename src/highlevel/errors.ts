@@ -21,7 +21,7 @@ export type HighLevelErrorCode =
   | 'invalid_call'
   | 'unknown_operation';
 
-/** What was sent, minus anything secret. */
+/** What was sent, minus anything secret (see redactRequest). */
 export interface RequestCopy {
   method: string;
   url: string;
@@ -41,12 +41,17 @@ export interface HighLevelErrorInit {
 
 const SECRET_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
 
+/**
+ * Replaces secret headers and drops the query string: queries can carry attendee data (search
+ * `query`, unsubscription `email`), and errors end up in logs (DESIGN C10: no PII beyond ids).
+ */
 export function redactRequest(request: RequestCopy): RequestCopy {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {
     headers[name.toLowerCase()] = SECRET_HEADERS.has(name.toLowerCase()) ? '[redacted]' : value;
   }
-  return { method: request.method, url: request.url, headers };
+  const queryAt = request.url.indexOf('?');
+  return { method: request.method, url: queryAt === -1 ? request.url : request.url.slice(0, queryAt), headers };
 }
 
 export abstract class HighLevelError extends Error {

@@ -66,6 +66,18 @@ describe('HighLevel errors and logs never carry the token', () => {
     expectNoToken(error);
   });
 
+  it('leaves the query string (which can hold attendee emails) out of the request copy', async () => {
+    server.enqueue({ status: 400, json: { message: 'bad' } });
+    const error = await failure(
+      client().call('get-contact-unsubscription-status', {
+        query: { locationId: 'loc-1', contactId: 'ct-1', email: 'attendee@example.com' },
+      }),
+    );
+    expect(server.requests[0]?.url).toContain('email=attendee%40example.com');
+    expect(error.request?.url).toBe(`${server.url}/conversations/preferences/unsubscriptions/status`);
+    expect(JSON.stringify(error)).not.toContain('attendee');
+  });
+
   it('keeps the token out of network and timeout errors and of the log', async () => {
     const error = await failure(
       client(`http://127.0.0.1:${await unusedPort()}`).call('get-conversation', { path: { conversationId: 'c1' } }),
