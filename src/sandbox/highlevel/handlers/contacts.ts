@@ -1,0 +1,44 @@
+/**
+ * Contacts: not part of the conversations spec, but a conversation needs one (DESIGN C1). Modelled
+ * minimally on HighLevel's contacts API v2021-07-28: POST /contacts/upsert and GET /contacts/{contactId}.
+ */
+import { upsertContact } from '../state/write-contact.js';
+import { assertLocation, optionalString, requireContact } from './access.js';
+import { unprocessable } from './domain-error.js';
+import type { HandlerDeps, HandlerMap } from './handler-deps.js';
+import { contactView } from './views.js';
+
+export function contactHandlers({ state }: HandlerDeps): HandlerMap {
+  return {
+    'upsert-contact': (req, ctx) => {
+      const body = req.body ?? {};
+      assertLocation(req.principal, body.locationId);
+      const email = optionalString(body.email);
+      const phone = optionalString(body.phone);
+      if (!email && !phone) {
+        throw unprocessable(['email or phone is required: give at least one of them to match or create the contact']);
+      }
+      const { contact, created } = upsertContact(
+        state,
+        {
+          locationId: body.locationId,
+          email,
+          phone,
+          firstName: optionalString(body.firstName),
+          lastName: optionalString(body.lastName),
+          name: optionalString(body.name),
+          tags: Array.isArray(body.tags) ? body.tags.map(String) : undefined,
+          customFields: Array.isArray(body.customFields) ? body.customFields : undefined,
+        },
+        ctx.now(),
+        () => ctx.newId(),
+      );
+      return { status: 200, body: { new: created, contact: contactView(contact), traceId: ctx.newId() } };
+    },
+
+    'get-contact': (req) => {
+      const contact = requireContact(state, req.principal, req.params.contactId ?? '');
+      return { status: 200, body: { contact: contactView(contact) } };
+    },
+  };
+}

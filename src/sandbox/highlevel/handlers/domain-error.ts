@@ -1,0 +1,71 @@
+import type { components } from '../../../highlevel/generated/conversations.js';
+import type { SandboxResponse } from '../types.js';
+
+type Schemas = components['schemas'];
+
+export type SandboxDomainErrorCode =
+  | 'location_forbidden'
+  | 'forbidden'
+  | 'not_found'
+  | 'bad_request'
+  | 'unprocessable'
+  | 'payload_too_large'
+  | 'upload_rejected';
+
+/**
+ * The one error base of the sandbox's domain layer. A handler throws it; `toErrorResponse` turns it into
+ * HighLevel's error body for that status (common-schemas BadRequestDTO / UnprocessableDTO, and the v3
+ * ForbiddenDTO / NotFoundDTO shapes: reference/highlevel-api.md §9). `code` is stable for logs and tests.
+ */
+export class SandboxDomainError extends Error {
+  constructor(
+    readonly code: SandboxDomainErrorCode,
+    readonly status: number,
+    readonly body: Record<string, unknown>,
+  ) {
+    super(typeof body.message === 'string' ? body.message : JSON.stringify(body.message));
+    this.name = 'SandboxDomainError';
+  }
+}
+
+/** HighLevel's answer when a token's location does not match the resource's (live text). */
+export function locationForbidden(): SandboxDomainError {
+  return new SandboxDomainError('location_forbidden', 403, {
+    statusCode: 403,
+    message: 'The token does not have access to this location',
+    error: 'Forbidden',
+  });
+}
+
+export function forbidden(message: string): SandboxDomainError {
+  return new SandboxDomainError('forbidden', 403, { statusCode: 403, message, error: 'Forbidden' });
+}
+
+export function notFound(message: string): SandboxDomainError {
+  return new SandboxDomainError('not_found', 404, { statusCode: 404, message });
+}
+
+export function badRequest(message: string): SandboxDomainError {
+  const body: Schemas['BadRequestDTO'] = { statusCode: 400, message };
+  return new SandboxDomainError('bad_request', 400, body);
+}
+
+/** 422 with HighLevel's UnprocessableDTO: `message` is an array of strings. */
+export function unprocessable(messages: string[]): SandboxDomainError {
+  const body: Schemas['UnprocessableDTO'] = { statusCode: 422, message: messages, error: 'Unprocessable Entity' };
+  return new SandboxDomainError('unprocessable', 422, body);
+}
+
+export function payloadTooLarge(message: string): SandboxDomainError {
+  return new SandboxDomainError('payload_too_large', 413, { statusCode: 413, message });
+}
+
+/** Upload 413/415 use their own body, UploadFilesErrorResponseDto `{ status, message }` (E11). */
+export function uploadRejected(status: 413 | 415, message: string): SandboxDomainError {
+  const body: Schemas['UploadFilesErrorResponseDto'] = { status, message };
+  return new SandboxDomainError('upload_rejected', status, body);
+}
+
+export function toErrorResponse(error: SandboxDomainError): SandboxResponse {
+  return { status: error.status, body: error.body };
+}
