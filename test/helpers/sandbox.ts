@@ -26,6 +26,8 @@ export async function withSandbox(
 ): Promise<SandboxHandle> {
   const sandbox = await startHighLevelSandbox({
     logger: createLogger({ level: 'silent' }),
+    // Generating 2048-bit RSA keys takes up to a few hundred ms on this machine; tests do not need them.
+    rsaModulusLength: 1024,
     ...options,
     port: 0,
     host: '127.0.0.1',

@@ -1,0 +1,212 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { echoHandlers, type SandboxHandle, withSandbox } from '../helpers/sandbox.js';
+
+let handle: SandboxHandle;
+let authorization: string;
+
+beforeAll(async () => {
+  handle = await withSandbox({ handlers: echoHandlers() });
+  authorization = `Bearer ${handle.sandbox.issueToken().accessToken}`;
+});
+
+afterAll(async () => {
+  await handle?.close();
+});
+
+function call(
+  path: string,
+  init: { method?: string; body?: string | FormData; headers?: Record<string, string> } = {},
+) {
+  return fetch(`${handle.url}${path}`, {
+    method: init.method ?? 'GET',
+    headers: { authorization, version: '2021-04-15', ...init.headers },
+    ...(init.body !== undefined ? { body: init.body } : {}),
+  });
+}
+
+const json = { 'content-type': 'application/json' };
+
+describe('sandbox request validation', () => {
+  it('answers 422 naming a missing required body field and a wrongly typed field', async () => {
+    const res = await call('/conversations/', {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ contactId: 42 }),
+    });
+    expect(res.status).toBe(422);
+    expect(await res.json()).toEqual({
+      statusCode: 422,
+      message: ['locationId is required and must be a string', 'contactId must be a string'],
+      error: 'Unprocessable Entity',
+    });
+  });
+
+  it('names enum values and array items in 422 messages', async () => {
+    const res = await call('/conversations/messages', {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ type: 'Pigeon', contactId: 'c1', subType: 'SMS', status: 'pending', attachments: [1] }),
+    });
+    expect(res.status).toBe(422);
+    const { message } = await res.json();
+    expect(message).toContain(
+      'type must be one of the following values: SMS, RCS, Email, WhatsApp, IG, FB, Custom, Live_Chat, TIKTOK',
+    );
+    expect(message).toContain('attachments[0] must be a string');
+  });
+
+  it('passes unknown body properties through to the handler', async () => {
+    const body = { locationId: 'L1', contactId: 'c1', extra: { nested: true } };
+    const res = await call('/conversations/', { method: 'POST', headers: json, body: JSON.stringify(body) });
+    expect(res.status).toBe(200);
+    expect((await res.json()).body).toEqual(body);
+  });
+
+  it('accepts POST /conversations with and without the trailing slash the spec publishes', async () => {
+    const body = JSON.stringify({ locationId: 'L1', contactId: 'c1' });
+    for (const path of ['/conversations/', '/conversations']) {
+      const res = await call(path, { method: 'POST', headers: json, body });
+      expect(res.status, path).toBe(200);
+      expect((await res.json()).operationId).toBe('create-conversation');
+    }
+  });
+
+  it('answers 400 BadRequestDTO for malformed JSON', async () => {
+    const res = await call('/conversations/', { method: 'POST', headers: json, body: '{"contactId": ' });
+    expect(res.status).toBe(400);
+    const body = await res.json();
+    expect(body.statusCode).toBe(400);
+    expect(body.message).toMatch(/JSON/);
+    expect(res.headers.get('x-ratelimit-remaining')).not.toBeNull();
+  });
+
+  it('answers 400 naming the expected content type for a form-encoded body on a JSON operation', async () => {
+    const res = await call('/conversations/', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'locationId=L1&contactId=c1',
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ statusCode: 400, message: 'Content-Type must be application/json' });
+  });
+
+  it('coerces query values to the spec types and keeps comma lists as strings', async () => {
+    const res = await call('/conversations/search?locationId=L1&limit=5&startAfterDate=1700000000000&assignedTo=u1,u2');
+    expect(res.status).toBe(200);
+    expect((await res.json()).query).toEqual({
+      locationId: 'L1',
+      limit: 5,
+      startAfterDate: 1700000000000,
+      assignedTo: 'u1,u2',
+    });
+  });
+
+  it('answers 422 naming a missing required query parameter and a non-numeric one', async () => {
+    const res = await call('/conversations/search?limit=many');
+    expect(res.status).toBe(422);
+    expect((await res.json()).message).toEqual([
+      'locationId is required and must be a string',
+      'limit must be a number',
+    ]);
+  });
+
+  it('checks each part of a comma-separated enum filter (get-messages type)', async () => {
+    const ok = await call('/conversations/c1/messages?type=TYPE_SMS,TYPE_CALL');
+    expect(ok.status).toBe(200);
+    expect((await ok.json()).query.type).toBe('TYPE_SMS,TYPE_CALL');
+    const bad = await call('/conversations/c1/messages?type=TYPE_SMS,TYPE_PIGEON');
+    expect(bad.status).toBe(422);
+    expect((await bad.json()).message[0]).toMatch(
+      /^type must be a comma-separated list of the following values: TYPE_CALL/,
+    );
+  });
+
+  it('answers NestJS-style 404 with rate-limit headers for an unknown path under the API', async () => {
+    const res = await call('/conversations/c1/nothing-here');
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ statusCode: 404, message: 'Cannot GET /conversations/c1/nothing-here' });
+    expect(res.headers.get('x-ratelimit-max')).toBe('100');
+  });
+
+  it('answers 422 naming the contact field for the contact upsert operation', async () => {
+    const res = await call('/contacts/upsert', {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ email: 'a@b.c' }),
+    });
+    expect(res.status).toBe(422);
+    expect((await res.json()).message).toEqual(['locationId is required and must be a string']);
+  });
+});
+
+describe('sandbox file upload (multipart)', () => {
+  function form(fields: Record<string, string>, files: { name: string; size: number }[] = [], key = 'fileAttachment') {
+    const data = new FormData();
+    for (const [k, v] of Object.entries(fields)) data.append(k, v);
+    for (const f of files) data.append(key, new Blob([Buffer.alloc(f.size, 7)], { type: 'image/png' }), f.name);
+    return data;
+  }
+  const ids = { conversationId: 'conv1', contactId: 'c1', locationId: 'L1' };
+
+  it('gives the handler text fields as body and fileAttachment parts as files', async () => {
+    const res = await call('/conversations/messages/upload', {
+      method: 'POST',
+      body: form(ids, [
+        { name: 'a.png', size: 10 },
+        { name: 'b.png', size: 20 },
+      ]),
+    });
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.body).toEqual(ids);
+    expect(body.files).toEqual([
+      { field: 'fileAttachment', filename: 'a.png', contentType: 'image/png', size: 10 },
+      { field: 'fileAttachment', filename: 'b.png', contentType: 'image/png', size: 20 },
+    ]);
+  });
+
+  it('accepts attachmentUrls without files and turns one URL into a list', async () => {
+    const res = await call('/conversations/messages/upload', {
+      method: 'POST',
+      body: form({ ...ids, attachmentUrls: 'https://example.com/a.pdf' }),
+    });
+    expect(res.status).toBe(200);
+    expect((await res.json()).body.attachmentUrls).toEqual(['https://example.com/a.pdf']);
+  });
+
+  it('answers 422 when neither fileAttachment nor attachmentUrls is sent, and names missing ids', async () => {
+    const none = await call('/conversations/messages/upload', { method: 'POST', body: form(ids) });
+    expect(none.status).toBe(422);
+    expect((await none.json()).message[0]).toMatch(/^fileAttachment or attachmentUrls is required/);
+    const noIds = await call('/conversations/messages/upload', {
+      method: 'POST',
+      body: form({ conversationId: 'conv1' }, [{ name: 'a.png', size: 1 }]),
+    });
+    expect(noIds.status).toBe(422);
+    expect((await noIds.json()).message).toEqual([
+      'contactId is required and must be a string',
+      'locationId is required and must be a string',
+    ]);
+  });
+
+  it('answers 413 UploadFilesErrorResponseDto for a file over 5 MB', async () => {
+    const res = await call('/conversations/messages/upload', {
+      method: 'POST',
+      body: form(ids, [{ name: 'big.png', size: 5 * 1024 * 1024 + 1 }]),
+    });
+    expect(res.status).toBe(413);
+    const body = await res.json();
+    expect(body.status).toBe(413);
+    expect(body.message).toMatch(/5 MB/);
+  });
+
+  it('answers 415 UploadFilesErrorResponseDto when the upload is not multipart', async () => {
+    const res = await call('/conversations/messages/upload', {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify(ids),
+    });
+    expect(res.status).toBe(415);
+    expect(await res.json()).toEqual({ status: 415, message: 'Content-Type must be multipart/form-data' });
+  });
+});
