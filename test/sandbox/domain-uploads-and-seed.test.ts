@@ -150,6 +150,13 @@ describe('sandbox domain: seed and preferences', () => {
     expect(again.callMessageId).not.toBe(seeded.callMessageId);
   });
 
+  it('seeds more attendees than the fictional phone range holds without merging them into one contact', () => {
+    const h = createHarness();
+    const seeded = h.domain.seedLocation(OTHER_LOCATION, { attendees: 1100 });
+    expect(seeded.contacts).toBe(1100);
+    expect(h.domain.state.counts(OTHER_LOCATION)).toMatchObject({ contacts: 1100, conversations: 1100 });
+  });
+
   it('creates custom subtypes, refuses a duplicate name with 400, and applies subscription changes', async () => {
     const h = createHarness();
     const contactId = await h.contact({ email: 'ana@example.com' });

@@ -43,6 +43,7 @@ export function seedLocation(state: SandboxState, clock: SeedClock, locationId: 
       { locationId, ...person, phone: person.phone ?? undefined, tags: ['attendee', 'spring-summit'] },
       started,
       clock.newId,
+      { matchPhone: false },
     );
     const conversation =
       state.conversations.ofContact(contact.id) ?? openConversation(state, contact, started, clock.newId());
@@ -51,7 +52,8 @@ export function seedLocation(state: SandboxState, clock: SeedClock, locationId: 
     const thread = seedThread(person, index).slice(0, 2 + (index % 3));
     let last: MessageRecord | undefined;
     thread.forEach((entry, j) => {
-      // Welcome (automated) out, then alternate; attendees with index % 3 === 0 get a second welcome-style note.
+      // Welcome (automated) out, then the attendee's question, our answer, their thanks; attendees with
+      // index % 3 === 0 never wrote back, so their second message is ours too.
       const inbound = j % 2 === 1 && index % 3 !== 0;
       const at = started + j * 37 * 60 * 1000;
       const id = clock.newId();
@@ -85,7 +87,7 @@ export function seedLocation(state: SandboxState, clock: SeedClock, locationId: 
       );
       messages += 1;
     });
-    // Unread: the inbound messages after the last outbound one.
+    // Unread when the attendee wrote last (the alternating thread leaves at most one such message).
     if (last?.direction === 'inbound') conversation.unreadCount += 1;
     if (!callHost && contact.phone) callHost = conversation;
   }

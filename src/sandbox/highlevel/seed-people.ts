@@ -1,6 +1,7 @@
 /**
  * Deterministic sample attendees for the sandbox seed. Emails use example.com and phones the 555-01xx
- * range, both reserved for fiction, so seeded data can never reach a real person.
+ * range, both reserved for fiction, so seeded data can never reach a real person. That range holds 100
+ * numbers per area code, so phones repeat after 1,000 attendees; emails stay unique.
  */
 const FIRST_NAMES = [
   'Ava',

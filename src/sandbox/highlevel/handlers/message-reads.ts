@@ -62,7 +62,7 @@ export function messageReadHandlers({ state, messagesShape }: HandlerDeps): Hand
 
     'get-email-by-id': (req) => {
       const message = state.messages.getByEmailId(req.params.id ?? '');
-      if (!message || message.status === 'cancelled') throw notFound('Email message not found');
+      if (!message || message.status === 'cancelled') throw notFound('Message not found');
       assertLocation(req.principal, message.locationId);
       const body: Schemas['GetEmailMessageResponseDto'] = emailDto(message);
       return { status: 200, body };

@@ -32,7 +32,7 @@ export function searchHandlers({ state }: HandlerDeps): HandlerMap {
       const locationId = String(q.locationId ?? '');
       assertLocation(req.principal, locationId);
       const limit = parseLimit(q.limit, { default: DEFAULT_LIMIT, max: MAX_LIMIT });
-      const matches = [...state.conversations.inLocation(locationId)].filter(buildFilter(state, q));
+      const matches = candidates(state, locationId, q).filter(buildFilter(state, q));
       const sortValue = sortValueOf(state, String(q.sortBy ?? 'last_message_date'));
       const ascending = q.sort === 'asc';
       const after = startAfter(q.startAfterDate);
@@ -54,6 +54,17 @@ export function searchHandlers({ state }: HandlerDeps): HandlerMap {
       return { status: 200, body: { conversations, total: matches.length } };
     },
   };
+}
+
+/** `id` and `contactId` pick at most one conversation through the indexes; otherwise the location's conversations. */
+function candidates(state: SandboxState, locationId: string, q: Record<string, any>): ConversationRecord[] {
+  const one = q.id
+    ? state.conversations.get(String(q.id))
+    : q.contactId
+      ? state.conversations.ofContact(String(q.contactId))
+      : null;
+  if (one === null) return [...state.conversations.inLocation(locationId)];
+  return one && one.locationId === locationId ? [one] : [];
 }
 
 /** `startAfterDate` is a number or an array of numbers (patched spec); the first value is the date. */

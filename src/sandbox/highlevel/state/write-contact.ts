@@ -16,17 +16,21 @@ export interface ContactInput {
 /**
  * HighLevel's contact upsert (contacts API v2021-07-28, modelled minimally): match a contact of the same
  * location by email (case-insensitive), then by phone; update the match or create a new contact.
- * The caller checks that at least one of email and phone is present.
+ * The caller checks that at least one of email and phone is present. `matchPhone: false` matches on email
+ * only (the seed, whose fictional phone numbers repeat after 1,000 attendees).
  */
 export function upsertContact(
   state: SandboxState,
   input: ContactInput,
   at: number,
   newId: () => string,
+  options: { matchPhone?: boolean } = {},
 ): { contact: ContactRecord; created: boolean } {
   const match =
     (input.email ? state.contacts.findByEmail(input.locationId, input.email) : undefined) ??
-    (input.phone ? state.contacts.findByPhone(input.locationId, input.phone) : undefined);
+    (input.phone && options.matchPhone !== false
+      ? state.contacts.findByPhone(input.locationId, input.phone)
+      : undefined);
   if (match) {
     state.contacts.update(match, (c) => applyInput(c, input, at));
     return { contact: match, created: false };
