@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CONVERSATION_OPERATIONS } from '../../src/highlevel/generated/operations.js';
 import {
   createHarness,
   expectValid,
@@ -7,6 +8,15 @@ import {
   responseValidator,
   schemaValidator,
 } from './domain-fixtures.js';
+
+describe('sandbox domain: handlers', () => {
+  it('registers a handler for all 29 conversations operations and the two contact operations, nothing else', () => {
+    const h = createHarness();
+    const expected = [...CONVERSATION_OPERATIONS.map((o) => o.operationId), 'upsert-contact', 'get-contact'].sort();
+    expect(Object.keys(h.domain.handlers).sort()).toEqual(expected);
+    expect(expected).toHaveLength(31);
+  });
+});
 
 describe('sandbox domain: contacts', () => {
   it('upserts by email case-insensitively, then by phone, updating instead of duplicating', async () => {
