@@ -59,3 +59,8 @@ export function echoHandlers(): Record<string, OperationHandler> {
   const ids = [...CONVERSATION_OPERATIONS, ...CONTACT_OPERATIONS].map((op) => op.operationId);
   return Object.fromEntries(ids.map((id) => [id, echo]));
 }
+
+/** A response's JSON body, typed loosely for assertions (fetch types it as unknown). */
+export async function readJson(res: Response): Promise<any> {
+  return res.json();
+}

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { echoHandlers, type SandboxHandle, withSandbox } from '../helpers/sandbox.js';
+import { echoHandlers, readJson, type SandboxHandle, withSandbox } from '../helpers/sandbox.js';
 
 const VERSION = '2021-04-15';
 const RATE_HEADERS = [
@@ -35,7 +35,7 @@ describe('sandbox auth', () => {
     await start();
     const res = await search(null);
     expect(res.status).toBe(401);
-    expect(await res.json()).toEqual({
+    expect(await readJson(res)).toEqual({
       statusCode: 401,
       message: 'Invalid token: access token is invalid',
       error: 'Unauthorized',
@@ -49,7 +49,7 @@ describe('sandbox auth', () => {
     await start();
     const res = await search('sbx_at_not-a-real-token');
     expect(res.status).toBe(401);
-    expect((await res.json()).message).toBe('Invalid token: access token is invalid');
+    expect((await readJson(res)).message).toBe('Invalid token: access token is invalid');
   });
 
   it('answers 401 "access token has expired" once the clock passes the token TTL', async () => {
@@ -60,7 +60,7 @@ describe('sandbox auth', () => {
     clock += 60_000;
     const res = await search(accessToken);
     expect(res.status).toBe(401);
-    expect(await res.json()).toEqual({
+    expect(await readJson(res)).toEqual({
       statusCode: 401,
       message: 'Invalid token: access token has expired',
       error: 'Unauthorized',
@@ -82,7 +82,7 @@ describe('sandbox auth', () => {
     const { accessToken } = handle.sandbox.issueToken({ scopes: ['conversations/message.readonly'] });
     const res = await search(accessToken);
     expect(res.status).toBe(403);
-    expect(await res.json()).toEqual({
+    expect(await readJson(res)).toEqual({
       statusCode: 403,
       message: 'The token is not authorized for this scope. Missing scope: conversations.readonly',
       error: 'Forbidden',
@@ -98,7 +98,7 @@ describe('sandbox auth', () => {
     });
     const res = await search(accessToken);
     expect(res.status).toBe(403);
-    const body = await res.json();
+    const body = await readJson(res);
     expect(body.error).toBe('Forbidden');
     expect(body.message).toContain('Sub-Account');
   });
@@ -108,7 +108,7 @@ describe('sandbox auth', () => {
     const { accessToken, scopes } = handle.sandbox.issueToken();
     const res = await search(accessToken);
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = await readJson(res);
     expect(body.principal).toEqual({
       appId: 'sandbox',
       userType: 'Location',
@@ -123,10 +123,10 @@ describe('sandbox Version header', () => {
   it('answers 400 naming the expected value when Version is missing or different', async () => {
     await start();
     const { accessToken } = handle.sandbox.issueToken();
-    for (const headers of [{}, { version: '2021-07-28' }]) {
+    for (const headers of [{}, { version: '2021-07-28' }] as Record<string, string>[]) {
       const res = await search(accessToken, headers);
       expect(res.status).toBe(400);
-      expect(await res.json()).toEqual({
+      expect(await readJson(res)).toEqual({
         statusCode: 400,
         message: 'Version header is required: expected "2021-04-15"',
       });
@@ -140,12 +140,12 @@ describe('sandbox Version header', () => {
     const authorization = `Bearer ${accessToken}`;
     const email = await fetch(`${handle.url}/conversations/messages/email/em1`, { headers: { authorization } });
     expect(email.status).toBe(200);
-    expect((await email.json()).operationId).toBe('get-email-by-id');
+    expect((await readJson(email)).operationId).toBe('get-email-by-id');
     const cancel = await fetch(`${handle.url}/conversations/messages/email/em1/schedule`, {
       method: 'DELETE',
       headers: { authorization },
     });
     expect(cancel.status).toBe(200);
-    expect((await cancel.json()).operationId).toBe('cancel-scheduled-email-message');
+    expect((await readJson(cancel)).operationId).toBe('cancel-scheduled-email-message');
   });
 });

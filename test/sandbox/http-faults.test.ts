@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { echoHandlers, type SandboxHandle, withSandbox } from '../helpers/sandbox.js';
+import { echoHandlers, readJson, type SandboxHandle, withSandbox } from '../helpers/sandbox.js';
 
 let handle: SandboxHandle;
 
@@ -52,7 +52,7 @@ describe('sandbox faults', () => {
       headers: { authorization: `Bearer ${token}`, version: '2021-04-15' },
     });
     expect([500, 502, 503]).toContain(res.status);
-    expect((await res.json()).statusCode).toBe(res.status);
+    expect((await readJson(res)).statusCode).toBe(res.status);
     expect(handle.sandbox.stats.faultsInjected.error).toBe(1);
   });
 
@@ -105,7 +105,7 @@ describe('sandbox faults', () => {
     await start({ errorRate: 1, resetRate: 1, timeoutRate: 1 });
     const info = await fetch(`${handle.url}/sandbox/info`);
     expect(info.status).toBe(200);
-    expect((await info.json()).faults).toEqual({ errorRate: 1, latencyMs: 0, timeoutRate: 1, resetRate: 1 });
+    expect((await readJson(info)).faults).toEqual({ errorRate: 1, latencyMs: 0, timeoutRate: 1, resetRate: 1 });
     const tokens = await fetch(`${handle.url}/sandbox/tokens`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -123,7 +123,7 @@ describe('sandbox faults', () => {
       body: JSON.stringify({ errorRate: 2 }),
     });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).message).toBe('errorRate must be a number between 0 and 1, got 2');
+    expect((await readJson(bad)).message).toBe('errorRate must be a number between 0 and 1, got 2');
     const off = await fetch(`${handle.url}/sandbox/faults`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { echoHandlers, type SandboxHandle, withSandbox } from '../helpers/sandbox.js';
+import { echoHandlers, readJson, type SandboxHandle, withSandbox } from '../helpers/sandbox.js';
 
 const REDIRECT = 'https://app.example.com/oauth/callback';
 const CLIENT = { client_id: 'sandbox-client-id', client_secret: 'sandbox-client-secret' };
@@ -84,7 +84,7 @@ describe('sandbox OAuth: consent and authorization code', () => {
     const code = await authorize();
     const res = await token({ ...CLIENT, grant_type: 'authorization_code', code, redirect_uri: REDIRECT });
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = await readJson(res);
     expect(body).toMatchObject({
       token_type: 'Bearer',
       expires_in: 86_399,
@@ -129,7 +129,7 @@ describe('sandbox OAuth: consent and authorization code', () => {
     expect((await token(fields)).status).toBe(200);
     const again = await token(fields);
     expect(again.status).toBe(400);
-    const body = await again.json();
+    const body = await readJson(again);
     expect(body).toMatchObject({ error: 'invalid_grant', statusCode: 400 });
     expect(body.message).toBe(body.error_description);
   });
@@ -139,7 +139,7 @@ describe('sandbox OAuth: consent and authorization code', () => {
     const late = await authorize();
     clock += 10 * 60_000;
     const expired = await token({ ...CLIENT, grant_type: 'authorization_code', code: late, redirect_uri: REDIRECT });
-    expect((await expired.json()).error_description).toBe('The authorization code has expired');
+    expect((await readJson(expired)).error_description).toBe('The authorization code has expired');
     const code = await authorize();
     const wrong = await token({
       ...CLIENT,
@@ -148,7 +148,7 @@ describe('sandbox OAuth: consent and authorization code', () => {
       redirect_uri: 'https://evil.example/cb',
     });
     expect(wrong.status).toBe(400);
-    expect((await wrong.json()).error).toBe('invalid_grant');
+    expect((await readJson(wrong)).error).toBe('invalid_grant');
   });
 
   it('answers 401 invalid_client for a wrong client secret', async () => {
@@ -162,14 +162,14 @@ describe('sandbox OAuth: consent and authorization code', () => {
       redirect_uri: REDIRECT,
     });
     expect(res.status).toBe(401);
-    expect(await res.json()).toMatchObject({ error: 'invalid_client', statusCode: 401 });
+    expect(await readJson(res)).toMatchObject({ error: 'invalid_client', statusCode: 401 });
   });
 
   it('answers 422 naming a missing field', async () => {
     await start();
     const res = await token({ client_id: CLIENT.client_id, grant_type: 'refresh_token', refresh_token: 'x' });
     expect(res.status).toBe(422);
-    expect(await res.json()).toEqual({
+    expect(await readJson(res)).toEqual({
       statusCode: 422,
       message: ['client_secret is required and must be a string'],
       error: 'Unprocessable Entity',
@@ -194,17 +194,17 @@ describe('sandbox OAuth: refresh rotation', () => {
     const first = handle.sandbox.issueToken({ ttlSeconds: 2 });
     const refreshed = await token({ ...CLIENT, grant_type: 'refresh_token', refresh_token: first.refreshToken! });
     expect(refreshed.status).toBe(200);
-    const second = await refreshed.json();
+    const second = await readJson(refreshed);
     expect(second.refresh_token).not.toBe(first.refreshToken);
     expect(second.access_token).not.toBe(first.accessToken);
 
     const reused = await token({ ...CLIENT, grant_type: 'refresh_token', refresh_token: first.refreshToken! });
     expect(reused.status).toBe(400);
-    expect((await reused.json()).error).toBe('invalid_grant');
+    expect((await readJson(reused)).error).toBe('invalid_grant');
 
     const third = await token({ ...CLIENT, grant_type: 'refresh_token', refresh_token: second.refresh_token });
     expect(third.status).toBe(200);
-    expect((await search((await third.json()).access_token)).status).toBe(200);
+    expect((await search((await readJson(third)).access_token)).status).toBe(200);
     expect(handle.sandbox.stats.tokenGrants).toEqual({ refresh_token: 2 });
     expect(handle.sandbox.stats.tokenGrantsRejected).toEqual({ refresh_token: 1 });
   });
@@ -213,7 +213,7 @@ describe('sandbox OAuth: refresh rotation', () => {
     await start();
     const first = handle.sandbox.issueToken({ scopes: ['conversations.readonly'] });
     const res = await token({ ...CLIENT, grant_type: 'refresh_token', refresh_token: first.refreshToken! });
-    expect(await res.json()).toMatchObject({
+    expect(await readJson(res)).toMatchObject({
       scope: 'conversations.readonly',
       userType: 'Location',
       locationId: handle.sandbox.defaultLocationId,
@@ -232,7 +232,7 @@ describe('sandbox OAuth: agency tokens', () => {
       user_type: 'Company',
     });
     expect(res.status).toBe(200);
-    return res.json();
+    return readJson(res);
   }
 
   it('issues a Company token with approvedLocations when user_type is Company', async () => {
@@ -261,7 +261,7 @@ describe('sandbox OAuth: agency tokens', () => {
       }).toString(),
     });
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = await readJson(res);
     expect(body).not.toHaveProperty('refresh_token');
     expect(body).toMatchObject({ token_type: 'Bearer', locationId: handle.sandbox.defaultLocationId });
     expect(res.headers.get('x-ratelimit-remaining')).not.toBeNull();
@@ -286,7 +286,7 @@ describe('sandbox OAuth: agency tokens', () => {
     expect((await call(location.accessToken)).status).toBe(403);
     const missing = await call(agencyWithoutWrite.accessToken);
     expect(missing.status).toBe(403);
-    expect((await missing.json()).message).toBe(
+    expect((await readJson(missing)).message).toBe(
       'The token is not authorized for this scope. Missing scope: oauth.write',
     );
   });
@@ -299,7 +299,7 @@ describe('sandbox OAuth: agency tokens', () => {
       headers: { authorization: `Bearer ${accessToken}`, version: '2021-07-28' },
     });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({
+    expect(await readJson(res)).toEqual({
       locations: [{ _id: handle.sandbox.defaultLocationId, name: 'Sandbox Events (sample)', isInstalled: true }],
       count: 1,
       installToFutureLocations: false,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { echoHandlers, type SandboxHandle, withSandbox } from '../helpers/sandbox.js';
+import { echoHandlers, readJson, type SandboxHandle, withSandbox } from '../helpers/sandbox.js';
 
 let handle: SandboxHandle;
 let clock = 0;
@@ -55,7 +55,11 @@ describe('sandbox rate limits', () => {
     expect((await search(accessToken)).status).toBe(200);
     const limited = await search(accessToken);
     expect(limited.status).toBe(429);
-    expect(await limited.json()).toEqual({ statusCode: 429, message: 'Too Many Requests', error: 'Too Many Requests' });
+    expect(await readJson(limited)).toEqual({
+      statusCode: 429,
+      message: 'Too Many Requests',
+      error: 'Too Many Requests',
+    });
     expect(rateHeaders(limited)).toEqual({
       limitDaily: '200000',
       dailyRemaining: '199998',

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { echoHandlers, type SandboxHandle, withSandbox } from '../helpers/sandbox.js';
+import { echoHandlers, readJson, type SandboxHandle, withSandbox } from '../helpers/sandbox.js';
 
 let handle: SandboxHandle;
 let authorization: string;
@@ -34,7 +34,7 @@ describe('sandbox request validation', () => {
       body: JSON.stringify({ contactId: 42 }),
     });
     expect(res.status).toBe(422);
-    expect(await res.json()).toEqual({
+    expect(await readJson(res)).toEqual({
       statusCode: 422,
       message: ['locationId is required and must be a string', 'contactId must be a string'],
       error: 'Unprocessable Entity',
@@ -48,7 +48,7 @@ describe('sandbox request validation', () => {
       body: JSON.stringify({ type: 'Pigeon', contactId: 'c1', subType: 'SMS', status: 'pending', attachments: [1] }),
     });
     expect(res.status).toBe(422);
-    const { message } = await res.json();
+    const { message } = await readJson(res);
     expect(message).toContain(
       'type must be one of the following values: SMS, RCS, Email, WhatsApp, IG, FB, Custom, Live_Chat, TIKTOK',
     );
@@ -59,7 +59,7 @@ describe('sandbox request validation', () => {
     const body = { locationId: 'L1', contactId: 'c1', extra: { nested: true } };
     const res = await call('/conversations/', { method: 'POST', headers: json, body: JSON.stringify(body) });
     expect(res.status).toBe(200);
-    expect((await res.json()).body).toEqual(body);
+    expect((await readJson(res)).body).toEqual(body);
   });
 
   it('accepts POST /conversations with and without the trailing slash the spec publishes', async () => {
@@ -67,14 +67,14 @@ describe('sandbox request validation', () => {
     for (const path of ['/conversations/', '/conversations']) {
       const res = await call(path, { method: 'POST', headers: json, body });
       expect(res.status, path).toBe(200);
-      expect((await res.json()).operationId).toBe('create-conversation');
+      expect((await readJson(res)).operationId).toBe('create-conversation');
     }
   });
 
   it('answers 400 BadRequestDTO for malformed JSON', async () => {
     const res = await call('/conversations/', { method: 'POST', headers: json, body: '{"contactId": ' });
     expect(res.status).toBe(400);
-    const body = await res.json();
+    const body = await readJson(res);
     expect(body.statusCode).toBe(400);
     expect(body.message).toMatch(/JSON/);
     expect(res.headers.get('x-ratelimit-remaining')).not.toBeNull();
@@ -87,13 +87,13 @@ describe('sandbox request validation', () => {
       body: 'locationId=L1&contactId=c1',
     });
     expect(res.status).toBe(400);
-    expect(await res.json()).toEqual({ statusCode: 400, message: 'Content-Type must be application/json' });
+    expect(await readJson(res)).toEqual({ statusCode: 400, message: 'Content-Type must be application/json' });
   });
 
   it('coerces query values to the spec types and keeps comma lists as strings', async () => {
     const res = await call('/conversations/search?locationId=L1&limit=5&startAfterDate=1700000000000&assignedTo=u1,u2');
     expect(res.status).toBe(200);
-    expect((await res.json()).query).toEqual({
+    expect((await readJson(res)).query).toEqual({
       locationId: 'L1',
       limit: 5,
       startAfterDate: 1700000000000,
@@ -104,7 +104,7 @@ describe('sandbox request validation', () => {
   it('answers 422 naming a missing required query parameter and a non-numeric one', async () => {
     const res = await call('/conversations/search?limit=many');
     expect(res.status).toBe(422);
-    expect((await res.json()).message).toEqual([
+    expect((await readJson(res)).message).toEqual([
       'locationId is required and must be a string',
       'limit must be a number',
     ]);
@@ -113,10 +113,10 @@ describe('sandbox request validation', () => {
   it('checks each part of a comma-separated enum filter (get-messages type)', async () => {
     const ok = await call('/conversations/c1/messages?type=TYPE_SMS,TYPE_CALL');
     expect(ok.status).toBe(200);
-    expect((await ok.json()).query.type).toBe('TYPE_SMS,TYPE_CALL');
+    expect((await readJson(ok)).query.type).toBe('TYPE_SMS,TYPE_CALL');
     const bad = await call('/conversations/c1/messages?type=TYPE_SMS,TYPE_PIGEON');
     expect(bad.status).toBe(422);
-    expect((await bad.json()).message[0]).toMatch(
+    expect((await readJson(bad)).message[0]).toMatch(
       /^type must be a comma-separated list of the following values: TYPE_CALL/,
     );
   });
@@ -124,7 +124,7 @@ describe('sandbox request validation', () => {
   it('answers NestJS-style 404 with rate-limit headers for an unknown path under the API', async () => {
     const res = await call('/conversations/c1/nothing-here');
     expect(res.status).toBe(404);
-    expect(await res.json()).toEqual({ statusCode: 404, message: 'Cannot GET /conversations/c1/nothing-here' });
+    expect(await readJson(res)).toEqual({ statusCode: 404, message: 'Cannot GET /conversations/c1/nothing-here' });
     expect(res.headers.get('x-ratelimit-max')).toBe('100');
   });
 
@@ -135,7 +135,7 @@ describe('sandbox request validation', () => {
       body: JSON.stringify({ email: 'a@b.c' }),
     });
     expect(res.status).toBe(422);
-    expect((await res.json()).message).toEqual(['locationId is required and must be a string']);
+    expect((await readJson(res)).message).toEqual(['locationId is required and must be a string']);
   });
 });
 
@@ -157,7 +157,7 @@ describe('sandbox file upload (multipart)', () => {
       ]),
     });
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = await readJson(res);
     expect(body.body).toEqual(ids);
     expect(body.files).toEqual([
       { field: 'fileAttachment', filename: 'a.png', contentType: 'image/png', size: 10 },
@@ -171,19 +171,19 @@ describe('sandbox file upload (multipart)', () => {
       body: form({ ...ids, attachmentUrls: 'https://example.com/a.pdf' }),
     });
     expect(res.status).toBe(200);
-    expect((await res.json()).body.attachmentUrls).toEqual(['https://example.com/a.pdf']);
+    expect((await readJson(res)).body.attachmentUrls).toEqual(['https://example.com/a.pdf']);
   });
 
   it('answers 422 when neither fileAttachment nor attachmentUrls is sent, and names missing ids', async () => {
     const none = await call('/conversations/messages/upload', { method: 'POST', body: form(ids) });
     expect(none.status).toBe(422);
-    expect((await none.json()).message[0]).toMatch(/^fileAttachment or attachmentUrls is required/);
+    expect((await readJson(none)).message[0]).toMatch(/^fileAttachment or attachmentUrls is required/);
     const noIds = await call('/conversations/messages/upload', {
       method: 'POST',
       body: form({ conversationId: 'conv1' }, [{ name: 'a.png', size: 1 }]),
     });
     expect(noIds.status).toBe(422);
-    expect((await noIds.json()).message).toEqual([
+    expect((await readJson(noIds)).message).toEqual([
       'contactId is required and must be a string',
       'locationId is required and must be a string',
     ]);
@@ -195,7 +195,7 @@ describe('sandbox file upload (multipart)', () => {
       body: form(ids, [{ name: 'big.png', size: 5 * 1024 * 1024 + 1 }]),
     });
     expect(res.status).toBe(413);
-    const body = await res.json();
+    const body = await readJson(res);
     expect(body.status).toBe(413);
     expect(body.message).toMatch(/5 MB/);
   });
@@ -207,6 +207,6 @@ describe('sandbox file upload (multipart)', () => {
       body: JSON.stringify(ids),
     });
     expect(res.status).toBe(415);
-    expect(await res.json()).toEqual({ status: 415, message: 'Content-Type must be multipart/form-data' });
+    expect(await readJson(res)).toEqual({ status: 415, message: 'Content-Type must be multipart/form-data' });
   });
 });

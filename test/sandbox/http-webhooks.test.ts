@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OperationHandler } from '../../src/sandbox/highlevel/types.js';
-import { type SandboxHandle, withSandbox } from '../helpers/sandbox.js';
+import { readJson, type SandboxHandle, withSandbox } from '../helpers/sandbox.js';
 
 interface Received {
   body: Buffer;
@@ -80,7 +80,7 @@ describe('sandbox webhooks', () => {
     expect(hook.received).toHaveLength(1);
     const { body, headers } = hook.received[0]!;
     expect(headers['content-type']).toBe('application/json');
-    const keys = await (await fetch(`${handle!.url}/sandbox/webhook-keys`)).json();
+    const keys = await readJson(await fetch(`${handle!.url}/sandbox/webhook-keys`));
     expect(keys).toEqual(handle!.sandbox.webhookPublicKeys);
     const ghl = Buffer.from(String(headers['x-ghl-signature']), 'base64');
     const wh = Buffer.from(String(headers['x-wh-signature']), 'base64');
