@@ -2,9 +2,6 @@
  * Shared setup for the sandbox domain tests: a domain with a controllable clock, sequential
  * HighLevel-style ids and a webhook collector, a request builder, and spec response validators.
  */
-import { readFileSync } from 'node:fs';
-import { Ajv, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
 import { createSandboxDomain, type SandboxDomain } from '../../src/sandbox/highlevel/domain.js';
 import type {
   SandboxContext,
@@ -82,31 +79,4 @@ export function createHarness(options: { messagesShape?: 'wrapped' | 'flat' } = 
   };
 }
 
-const spec = JSON.parse(
-  readFileSync(new URL('../../src/highlevel/generated/conversations.openapi.json', import.meta.url), 'utf8'),
-);
-const addFormats = ((addFormatsModule as any).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
-const ajv = new Ajv({ strict: false, allErrors: true });
-addFormats(ajv);
-ajv.addFormat('binary', true);
-ajv.addSchema(spec, 'conversations');
-
-/** Validator for `components.schemas[name]` of the patched conversations spec. */
-export function schemaValidator(name: string): ValidateFunction {
-  const validate = ajv.getSchema(`conversations#/components/schemas/${name}`);
-  if (!validate) throw new Error(`schema ${name} not found in conversations.openapi.json`);
-  return validate;
-}
-
-/** Validator for an operation's documented success response body. */
-export function responseValidator(path: string, method: string, status: number): ValidateFunction {
-  const pointer = `conversations#/paths/${path.replace(/~/g, '~0').replace(/\//g, '~1')}/${method}/responses/${status}/content/application~1json/schema`;
-  const validate = ajv.getSchema(pointer);
-  if (!validate) throw new Error(`no response schema at ${pointer}`);
-  return validate;
-}
-
-/** Asserts a body matches a validator, with ajv's errors in the failure message. */
-export function expectValid(validate: ValidateFunction, body: unknown): void {
-  if (!validate(body)) throw new Error(`response does not match the spec: ${JSON.stringify(validate.errors, null, 2)}`);
-}
+export { expectValid, responseValidator, schemaValidator } from '../helpers/spec-validator.js';

@@ -1082,7 +1082,7 @@ export interface components {
              * @description Cursor for fetching next page. Null if no more results.
              * @example eyJwaXRJZCI6ImFiYy0xMjMiLCJsYXN0U29ydCI6WzE2NDY4NjQ0MDBdLCJsYXN0SWQiOiIxMjMifQ==
              */
-            nextCursor?: string;
+            nextCursor?: string | null;
             /**
              * @description Total number of messages matching the query
              * @example 1234

@@ -39,7 +39,8 @@ export function buildCatalog(doc: Json): CatalogOperation[] {
       if (!op) continue;
       const params: Json[] = op.parameters ?? [];
       const scopes = new Set<string>();
-      for (const req of op.security ?? []) for (const list of Object.values<string[]>(req)) list.forEach((s) => scopes.add(s));
+      for (const req of op.security ?? [])
+        for (const list of Object.values<string[]>(req)) list.forEach((s) => scopes.add(s));
       const contentTypes = Object.keys(op.requestBody?.content ?? {});
       const statuses = Object.keys(op.responses ?? {}).filter((s) => s.startsWith('2'));
       const success = statuses[0] ?? '200';
@@ -51,7 +52,9 @@ export function buildCatalog(doc: Json): CatalogOperation[] {
         summary: op.summary ?? '',
         scopes: [...scopes],
         pathParams: params.filter((p) => p.in === 'path').map((p) => p.name),
-        queryParams: params.filter((p) => p.in === 'query').map((p) => ({ name: p.name, required: Boolean(p.required) })),
+        queryParams: params
+          .filter((p) => p.in === 'query')
+          .map((p) => ({ name: p.name, required: Boolean(p.required) })),
         bodyContentType: contentTypes[0] ?? null,
         bodyRequired: Boolean(op.requestBody?.required),
         version: versionParam?.schema?.enum?.[0] ?? null,

@@ -123,5 +123,9 @@ export function patchConversationsSpec(bundled: Json): Json {
     content.schema = { type: 'array', items: { $ref: content.schema.$ref } };
   }
 
+  // export-next-cursor-null: described as "Null if no more results" but typed as a plain string.
+  const exported = schema(doc, 'ExportMessagesResponseDto');
+  exported.properties.nextCursor = { ...exported.properties.nextCursor, nullable: true };
+
   return doc;
 }

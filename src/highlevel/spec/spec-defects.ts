@@ -80,9 +80,16 @@ export const SPEC_DEFECTS: readonly SpecDefect[] = [
     handledIn: 'spec-patch',
   },
   {
+    id: 'export-next-cursor-null',
+    what: 'ExportMessagesResponseDto.nextCursor is described as "Null if no more results" but typed as a non-nullable string.',
+    handling: 'Patched to `nullable: true`, so the last page validates and the generated type is `string | null`.',
+    handledIn: 'spec-patch',
+  },
+  {
     id: 'get-messages-wrapped',
     what: 'get-messages is modelled flat ({lastMessageId, nextPage, messages[]}); the live API answers wrapped ({messages: {…}}) per highlevel-api-docs#54.',
-    handling: 'The sandbox answers wrapped like the live API (flat on request); the client accepts both and returns the flat shape.',
+    handling:
+      'The sandbox answers wrapped like the live API (flat on request); the client accepts both and returns the flat shape.',
     handledIn: 'client+sandbox',
   },
   {
@@ -100,7 +107,8 @@ export const SPEC_DEFECTS: readonly SpecDefect[] = [
   {
     id: 'send-requires-status',
     what: 'The 2026-05-01 sync made `subType` and `status` required on send-a-new-message; older specs had neither.',
-    handling: 'Left as published (the sandbox enforces it); the client fills subType from `type` and status "pending" when omitted.',
+    handling:
+      'Left as published (the sandbox enforces it); the client fills subType from `type` and status "pending" when omitted.',
     handledIn: 'client+sandbox',
   },
   {
