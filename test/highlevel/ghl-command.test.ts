@@ -165,4 +165,13 @@ describe('parley ghl against a scripted HighLevel', () => {
     expect((form.get('fileAttachment') as File).name).toBe('agenda.txt');
     expect(form.get('conversationId')).toBe('c1');
   });
+
+  it('without --base-url starts the built-in sandbox, with a sandbox token and its default location', async () => {
+    const run = await ghl('search-conversation', '--param', 'limit=2');
+    expect(run).toEqual({ exitCode: 0 });
+    const answer = JSON.parse(stdout) as { conversations: { locationId: string }[] };
+    expect(answer.conversations).toHaveLength(2);
+    expect(new Set(answer.conversations.map((c) => c.locationId)).size).toBe(1);
+    expect(server.requests).toHaveLength(0);
+  });
 });

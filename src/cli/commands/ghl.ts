@@ -10,7 +10,7 @@ import { createHighLevelClient } from '../../highlevel/client.js';
 import type { CallResult, UploadFile } from '../../highlevel/client-types.js';
 import { HighLevelError, HighLevelInvalidCallError, HighLevelUnknownOperationError } from '../../highlevel/errors.js';
 import { findOperation, type OperationDescriptor } from '../../highlevel/operation-catalog.js';
-import { createLogger } from '../../logging/create-logger.js';
+import { createLogger, type Logger } from '../../logging/create-logger.js';
 import { CliError } from '../cli-error.js';
 
 interface GhlOptions {
@@ -148,12 +148,15 @@ async function runGhl(operationId: string, options: GhlOptions, command: Command
     throw new CliError('--token (or HIGHLEVEL_TOKEN) is required with --base-url', 'missing_token', USAGE);
   }
 
-  const sandbox = options.baseUrl ? null : await startSandbox();
+  // Logs go to stderr (silent unless LOG_LEVEL is set) so stdout stays the answer alone.
+  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'silent', destination: process.stderr });
+  const sandbox = options.baseUrl ? null : await startSandbox(logger);
   try {
-    const token =
-      options.token ?? sandbox?.issueToken(op.scopes.length > 0 ? { scopes: [...op.scopes] } : {}).accessToken;
-    const baseUrl = options.baseUrl ?? sandbox?.url;
     const location = options.location ?? sandbox?.defaultLocationId;
+    // A sandbox token with exactly this operation's scopes, for the location the call acts for.
+    const scopes = op.scopes.length > 0 ? { scopes: [...op.scopes] } : {};
+    const token = options.token ?? sandbox?.issueToken({ ...scopes, locationId: location }).accessToken;
+    const baseUrl = options.baseUrl ?? sandbox?.url;
     if (location) {
       if (op.path.includes('{locationId}')) path.locationId ??= location;
       if (op.queryParams.some((q) => q.name === 'locationId')) query.locationId ??= location;
@@ -161,7 +164,7 @@ async function runGhl(operationId: string, options: GhlOptions, command: Command
     const client = createHighLevelClient({
       baseUrl,
       auth: { getAccessToken: async () => token ?? '' },
-      logger: createLogger({ level: process.env.LOG_LEVEL ?? 'silent', destination: process.stderr }),
+      logger,
     });
     const result = await client
       .call(op.operationId, { path, query, body, files, ...(location ? { locationId: location } : {}) })
@@ -174,10 +177,10 @@ async function runGhl(operationId: string, options: GhlOptions, command: Command
   }
 }
 
-async function startSandbox() {
+async function startSandbox(logger: Logger) {
   // Loaded only when needed: a call with --base-url never starts (or loads) the sandbox.
   const { startHighLevelSandbox } = await import('../../sandbox/highlevel/create-sandbox.js');
-  return startHighLevelSandbox({ port: 0 });
+  return startHighLevelSandbox({ port: 0, logger });
 }
 
 async function printResult(result: CallResult, options: GhlOptions, command: Command): Promise<void> {
