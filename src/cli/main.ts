@@ -3,8 +3,8 @@
  * `register(program)`. Errors that reach here are printed as one line (never with secrets) and exit non-zero.
  */
 import { Command, CommanderError } from 'commander';
-import { COMMANDS } from './commands/index.js';
 import { CliError } from './cli-error.js';
+import { COMMANDS } from './commands/index.js';
 
 export function buildProgram(): Command {
   const program = new Command('parley')

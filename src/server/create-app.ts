@@ -2,7 +2,7 @@
  * parley's HTTP application. Routes are added by the domain that owns them (intake, OAuth, console API);
  * this file only composes them and serves liveness and readiness.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from '../logging/create-logger.js';
 
 export interface AppOptions {
@@ -12,7 +12,12 @@ export interface AppOptions {
 }
 
 export function createApp(options: AppOptions): FastifyInstance {
-  const app = Fastify({ loggerInstance: options.logger, disableRequestLogging: true });
+  // pino's Logger is a FastifyBaseLogger; the cast keeps the instance's default generic parameters.
+  const app = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    // Request logs would carry URLs, whose query strings can hold attendee emails (DESIGN C10).
+    logController: new LogController({ disableRequestLogging: true }),
+  });
 
   // Liveness: the process is up and its event loop turns. Never touches dependencies, so a slow
   // database cannot get a healthy process restarted.

@@ -39,21 +39,23 @@ describe('contract: authentication and scopes on all 29 operations', () => {
         headers: { Version: '2021-04-15' },
       });
       expect(res.status).toBe(401);
-      const body = await res.json();
+      const body = (await res.json()) as { statusCode?: number; message: string };
       expect(schemaValidator('UnauthorizedDTO')(body)).toBe(true);
       expect(body.statusCode).toBe(401);
       for (const h of RATE_LIMIT_HEADERS) expect(res.headers.get(h), h).toMatch(/^\d+$/);
     });
 
     it(`${op.operationId} answers 403 naming ${op.scopes.join(' or ')} for a token without it`, async () => {
-      const allScopes = [...new Set(CONVERSATION_OPERATIONS.flatMap((o) => o.scopes))];
-      const { accessToken } = handle.sandbox.issueToken({ scopes: allScopes.filter((s) => !op.scopes.includes(s)) });
+      const allScopes: string[] = [...new Set(CONVERSATION_OPERATIONS.flatMap((o) => o.scopes))];
+      const { accessToken } = handle.sandbox.issueToken({
+        scopes: allScopes.filter((s) => !(op.scopes as readonly string[]).includes(s)),
+      });
       const res = await fetch(urlFor(handle.url, op, handle.sandbox.defaultLocationId), {
         method: op.method,
         headers: { Version: '2021-04-15', Authorization: `Bearer ${accessToken}` },
       });
       expect(res.status).toBe(403);
-      const body = await res.json();
+      const body = (await res.json()) as { statusCode?: number; message: string };
       expect(body.message).toContain(op.scopes[0]);
       for (const h of RATE_LIMIT_HEADERS) expect(res.headers.get(h), h).toMatch(/^\d+$/);
     });

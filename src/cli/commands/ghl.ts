@@ -10,6 +10,7 @@ import { createHighLevelClient } from '../../highlevel/client.js';
 import type { CallResult, UploadFile } from '../../highlevel/client-types.js';
 import { HighLevelError, HighLevelInvalidCallError, HighLevelUnknownOperationError } from '../../highlevel/errors.js';
 import { findOperation, type OperationDescriptor } from '../../highlevel/operation-catalog.js';
+import type { RateLimitInfo } from '../../highlevel/rate-limit-headers.js';
 import { createLogger, type Logger } from '../../logging/create-logger.js';
 import { CliError } from '../cli-error.js';
 
@@ -22,6 +23,7 @@ interface GhlOptions {
   file: string[];
   output?: string;
   includeHeaders?: boolean;
+  retries: string;
 }
 
 const USAGE = 2;
@@ -40,6 +42,8 @@ export function register(program: Command): void {
     .option('--file <path>', 'file to upload (upload-file-attachments); repeatable', collect, [])
     .option('--output <path>', 'write the response (required for binary downloads on a terminal)')
     .option('--include-headers', 'print the status and rate-limit headers to stderr')
+    // A debugging tool shows what HighLevel answered: no retries unless asked, so a 429 is visible as a 429.
+    .option('--retries <n>', 'retries on network errors, 5xx and 429 (0 to 5)', '0')
     .action(async function (this: Command, operationId: string, options: GhlOptions) {
       await runGhl(operationId, options, this);
     });
@@ -134,7 +138,9 @@ function toCliError(error: unknown): unknown {
   if (error instanceof HighLevelError) {
     const text = error.messages.length > 0 ? error.messages.join('; ') : error.message;
     const line = error.status === null ? `${error.code}: ${text}` : `HTTP ${error.status} ${error.code}: ${text}`;
-    return new CliError(line, error.code, 1);
+    // Second line only when HighLevel sent rate-limit headers, e.g. on a 429.
+    const limits = error.rateLimit?.max != null ? `\n${describeRateLimit(error.rateLimit)}` : '';
+    return new CliError(line + limits, error.code, 1);
   }
   return error;
 }
@@ -165,6 +171,7 @@ async function runGhl(operationId: string, options: GhlOptions, command: Command
       baseUrl,
       auth: { getAccessToken: async () => token ?? '' },
       logger,
+      maxRetries: parseRetries(options.retries),
     });
     const result = await client
       .call(op.operationId, { path, query, body, files, ...(location ? { locationId: location } : {}) })
@@ -175,6 +182,18 @@ async function runGhl(operationId: string, options: GhlOptions, command: Command
   } finally {
     await sandbox?.close();
   }
+}
+
+function describeRateLimit(r: RateLimitInfo): string {
+  return `rate limit: ${r.remaining ?? '?'}/${r.max ?? '?'} per ${r.intervalMs ?? '?'} ms; daily ${r.dailyRemaining ?? '?'}/${r.dailyLimit ?? '?'}`;
+}
+
+function parseRetries(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 5) {
+    throw new CliError(`--retries must be a whole number from 0 to 5, got "${value}"`, 'invalid_option', USAGE);
+  }
+  return n;
 }
 
 async function startSandbox(logger: Logger) {
@@ -188,11 +207,7 @@ async function printResult(result: CallResult, options: GhlOptions, command: Com
   const writeOut = out.writeOut ?? ((text: string) => process.stdout.write(text));
   const writeErr = out.writeErr ?? ((text: string) => process.stderr.write(text));
   if (options.includeHeaders) {
-    const r = result.rateLimit;
-    writeErr(`HTTP ${result.status}\n`);
-    writeErr(
-      `rate limit: ${r.remaining ?? '?'}/${r.max ?? '?'} per ${r.intervalMs ?? '?'} ms; daily ${r.dailyRemaining ?? '?'}/${r.dailyLimit ?? '?'}\n`,
-    );
+    writeErr(`HTTP ${result.status}\n${describeRateLimit(result.rateLimit)}\n`);
   }
   const { data } = result;
   const content = Buffer.isBuffer(data) ? data : typeof data === 'string' ? data : `${JSON.stringify(data, null, 2)}\n`;

@@ -40,7 +40,7 @@ export function buildCatalog(doc: Json): CatalogOperation[] {
       const params: Json[] = op.parameters ?? [];
       const scopes = new Set<string>();
       for (const req of op.security ?? [])
-        for (const list of Object.values<string[]>(req)) list.forEach((s) => scopes.add(s));
+        for (const list of Object.values<string[]>(req)) for (const s of list) scopes.add(s);
       const contentTypes = Object.keys(op.requestBody?.content ?? {});
       const statuses = Object.keys(op.responses ?? {}).filter((s) => s.startsWith('2'));
       const success = statuses[0] ?? '200';

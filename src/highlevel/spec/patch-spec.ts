@@ -13,7 +13,10 @@ export function bundleSpec(doc: Json, common: Json): Json {
   const commonSchemas: Json = common.components?.schemas ?? {};
   const used = new Set<string>();
   const walk = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(walk);
+    if (Array.isArray(node)) {
+      for (const item of node) walk(item);
+      return;
+    }
     if (!node || typeof node !== 'object') return;
     const obj = node as Json;
     if (typeof obj.$ref === 'string' && obj.$ref.startsWith(COMMON_REF)) {

@@ -44,7 +44,12 @@ export interface SandboxResponse {
 }
 
 /** HighLevel webhook event types the sandbox sends (reference/highlevel-api.md §10.2). */
-export type SandboxWebhookType = 'InboundMessage' | 'OutboundMessage' | 'ConversationUnreadUpdate' | 'INSTALL' | 'UNINSTALL';
+export type SandboxWebhookType =
+  | 'InboundMessage'
+  | 'OutboundMessage'
+  | 'ConversationUnreadUpdate'
+  | 'INSTALL'
+  | 'UNINSTALL';
 
 export interface SandboxWebhookEvent {
   type: SandboxWebhookType;

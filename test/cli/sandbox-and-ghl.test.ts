@@ -1,0 +1,91 @@
+/**
+ * The README's two-terminal walk-through, as real processes: `parley sandbox` in one, `parley ghl` in
+ * another. Proves the printed token and location work, the answer is spec-shaped JSON, and going over
+ * the burst limit ends in a visible 429 with the rate-limit headers and a non-zero exit.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { schemaValidator } from '../helpers/spec-validator.js';
+
+const BIN = new URL('../../bin/parley.js', import.meta.url).pathname;
+
+function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, LOG_LEVEL: 'silent' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('parley sandbox + parley ghl as separate processes', () => {
+  let sandbox: ChildProcess;
+  let banner = '';
+
+  beforeAll(async () => {
+    sandbox = spawn(process.execPath, [BIN, 'sandbox', '--port', '0', '--burst-limit', '2', '--attendees', '3']);
+    await new Promise<void>((resolve, reject) => {
+      sandbox.stdout!.on('data', (d) => {
+        banner += d;
+        if (banner.includes('Press Ctrl+C')) resolve();
+      });
+      sandbox.on('exit', (code) => reject(new Error(`sandbox exited early with ${code}: ${banner}`)));
+    });
+  });
+  afterAll(() => {
+    sandbox?.kill('SIGTERM');
+  });
+
+  const field = (pattern: RegExp) => {
+    const match = banner.match(pattern);
+    if (!match?.[1]) throw new Error(`banner lacks ${pattern}: ${banner}`);
+    return match[1];
+  };
+
+  it('prints a base URL, a location id and a token that work with parley ghl, then 429s over the burst limit', async () => {
+    const url = field(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+    const location = field(/location id\s+(\S+)/);
+    const token = field(/access token\s+(sbx_at_\S+)/);
+    const args = [
+      'ghl',
+      'search-conversation',
+      '--base-url',
+      url,
+      '--token',
+      token,
+      '--param',
+      `locationId=${location}`,
+    ];
+
+    const first = await run(args);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    const body = JSON.parse(first.stdout);
+    expect(schemaValidator('SendConversationResponseDto')(body)).toBe(true);
+    expect(body.total).toBe(3);
+
+    expect((await run(args)).code).toBe(0);
+    const limited = await run(args);
+    expect(limited.code).toBe(1);
+    expect(limited.stderr).toContain('HTTP 429 rate_limited');
+    expect(limited.stderr).toMatch(/rate limit: 0\/2 per 10000 ms; daily \d+\/200000/);
+    expect(limited.stdout).toBe('');
+  });
+
+  it('names an unknown operation and exits with the usage code', async () => {
+    const result = await run(['ghl', 'search-conversations']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('unknown operation "search-conversations"');
+    expect(result.stderr).toContain('search-conversation');
+  });
+
+  it('answers --help for the program and every command with exit 0', async () => {
+    for (const args of [['--help'], ['start', '--help'], ['sandbox', '--help'], ['ghl', '--help']]) {
+      const result = await run(args);
+      expect(result.code, args.join(' ')).toBe(0);
+      expect(result.stdout).toContain('Usage: parley');
+    }
+  });
+});

@@ -1,0 +1,63 @@
+/**
+ * `parley start` as a real process on a fresh data directory: it migrates the SQLite store, serves
+ * health and readiness, starts the sandbox with a working token, and stops cleanly on SIGTERM.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const BIN = new URL('../../bin/parley.js', import.meta.url).pathname;
+
+describe('parley start', () => {
+  const dirs: string[] = [];
+  afterAll(async () => {
+    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('serves /healthz and /readyz on SQLite, prints a working sandbox token, and exits 0 on SIGTERM', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'parley-start-'));
+    dirs.push(dataDir);
+    const child = spawn(process.execPath, [BIN, 'start'], {
+      env: { ...process.env, PORT: '0', PARLEY_SANDBOX_PORT: '0', PARLEY_DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
+    });
+    let out = '';
+    child.stderr.on('data', (d) => (out += d));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d) => {
+        out += d;
+        if (out.includes('try: ')) resolve();
+      });
+      child.on('exit', (code) => reject(new Error(`start exited early (${code}): ${out}`)));
+    });
+    const app = out.match(/running on (http:\/\/\S+)/)![1];
+    const sandbox = out.match(/HighLevel sandbox on (http:\/\/\S+)/)![1];
+    const token = out.match(/sandbox token: (\S+)/)![1];
+    const location = out.match(/sample location (\w+)/)![1];
+
+    expect(await (await fetch(`${app}/healthz`)).json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${app}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready', checks: { database: 'sqlite' } });
+    expect(await readdir(dataDir)).toContain('parley.db');
+
+    const search = await fetch(`${sandbox}/conversations/search?locationId=${location}`, {
+      headers: { Authorization: `Bearer ${token}`, Version: '2021-04-15' },
+    });
+    expect(search.status).toBe(200);
+
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+
+  it('refuses to start with a clear error naming a bad PORT', async () => {
+    const child = spawn(process.execPath, [BIN, 'start'], { env: { ...process.env, PORT: 'eighty' } });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(2);
+    expect(err).toContain('PORT');
+  });
+});
