@@ -44,8 +44,57 @@ export interface SettingsTable {
   updated_at: number;
 }
 
+/** A data key wrapped under the master key (DESIGN D8). */
+export interface VaultKeysTable {
+  kid: string;
+  wrapped_key: string;
+  status: 'active' | 'retired';
+  created_at: number;
+  retired_at: number | null;
+}
+
+/** One connected account: a HighLevel location or agency, or an Accelevents organisation. */
+export interface ConnectionsTable {
+  id: string;
+  provider: 'highlevel' | 'accelevents';
+  kind: 'oauth' | 'pit' | 'location_token' | 'api_key';
+  account_key: string;
+  label: string;
+  user_type: 'Location' | 'Company' | null;
+  location_id: string | null;
+  company_id: string | null;
+  parent_id: string | null;
+  scopes: string;
+  status: 'ok' | 'needs_reconnect' | 'disabled';
+  status_reason: string | null;
+  access_token_enc: string | null;
+  refresh_token_enc: string | null;
+  api_key_enc: string | null;
+  expires_at: number | null;
+  last_refresh_at: number | null;
+  refresh_failures: number;
+  refresh_failure_day: string | null;
+  settings: string;
+  version: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface OauthStatesTable {
+  state_hash: string;
+  provider: string;
+  redirect_uri: string;
+  scopes: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
 export interface Database {
   highlevel_calls: HighlevelCallsTable;
   rate_limit_state: RateLimitStateTable;
   settings: SettingsTable;
+  vault_keys: VaultKeysTable;
+  connections: ConnectionsTable;
+  oauth_states: OauthStatesTable;
 }

@@ -5,7 +5,8 @@ import { migrateDown, migrateToLatest } from '../../src/store/migrator.js';
 import { StoreError } from '../../src/store/store-error.js';
 import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
 
-const OUR_TABLES = ['highlevel_calls', 'rate_limit_state', 'settings'];
+const OUR_TABLES = ['connections', 'highlevel_calls', 'oauth_states', 'rate_limit_state', 'settings', 'vault_keys'];
+const ALL = Object.keys(MIGRATIONS);
 
 /** Tables other than Kysely's own bookkeeping (kysely_migration, kysely_migration_lock). */
 async function tableNames(db: Kysely<any>): Promise<string[]> {
@@ -40,17 +41,17 @@ for (const kind of DATABASE_KINDS) {
       const { db } = test.store;
       expect(await tableNames(db)).toEqual([]);
 
-      expect(await migrateToLatest(db)).toEqual(['0001-foundation']);
+      expect(await migrateToLatest(db)).toEqual(ALL);
       expect(await tableNames(db)).toEqual(OUR_TABLES);
       expect(await indexNames(test)).toEqual([
         'highlevel_calls_location_id_at_idx',
         'highlevel_calls_operation_id_at_idx',
       ]);
 
-      expect(await migrateDown(db, Object.keys(MIGRATIONS).length + 5)).toEqual(['0001-foundation']);
+      expect(await migrateDown(db, ALL.length + 5)).toEqual([...ALL].reverse());
       expect(await tableNames(db)).toEqual([]);
 
-      expect(await migrateToLatest(db)).toEqual(['0001-foundation']);
+      expect(await migrateToLatest(db)).toEqual(ALL);
       expect(await tableNames(db)).toEqual(OUR_TABLES);
       expect(await migrateToLatest(db)).toEqual([]);
     });
@@ -66,7 +67,7 @@ for (const kind of DATABASE_KINDS) {
       const { db } = test.store;
       const broken = {
         ...MIGRATIONS,
-        '0002-broken': {
+        '9999-broken': {
           up: async (trx: Kysely<any>) => {
             await trx.schema
               .createTable('half_done')
@@ -80,7 +81,7 @@ for (const kind of DATABASE_KINDS) {
       const failure = await migrateToLatest(db, broken).catch((error: unknown) => error);
       expect(failure).toBeInstanceOf(StoreError);
       expect((failure as StoreError).code).toBe('migration_failed');
-      expect((failure as StoreError).message).toContain('0002-broken');
+      expect((failure as StoreError).message).toContain('9999-broken');
       // Kysely runs the whole batch in one transaction; both databases have transactional DDL.
       expect(await tableNames(db)).toEqual([]);
     });

@@ -8,7 +8,9 @@
  */
 import type { Migration } from 'kysely';
 import * as foundation from './0001-foundation.js';
+import * as credentials from './0002-credentials.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-foundation': foundation,
+  '0002-credentials': credentials,
 };

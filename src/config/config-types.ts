@@ -1,0 +1,46 @@
+/**
+ * The shape of the file configuration (`parley.config.yaml`, or PARLEY_CONFIG) after parsing and
+ * defaults. Secrets never live in this file: the HighLevel client secret comes from
+ * HIGHLEVEL_CLIENT_SECRET, tokens and API keys from the vault.
+ */
+export type FeatureName =
+  | 'registration-welcome'
+  | 'checkin-welcome'
+  | 'session-highlights'
+  | 'sponsor-channel'
+  | 'agent-console'
+  | 'agent-console-readonly';
+
+export interface HighLevelAppConfig {
+  /** 'sandbox': the built-in sandbox (default until real credentials are connected); 'live': HighLevel. */
+  target: 'sandbox' | 'live';
+  /** API base URL; for 'sandbox' it is the built-in sandbox's URL. */
+  baseUrl: string;
+  /** Consent page (reference/highlevel-api.md §7.1); white-label apps use marketplace.leadconnectorhq.com. */
+  authorizeUrl: string;
+  clientId: string;
+  /** From HIGHLEVEL_CLIENT_SECRET; for 'sandbox' the sandbox's fixed secret. */
+  clientSecret: string;
+  /** Where HighLevel sends the user back: parley's GET /oauth/highlevel/callback. */
+  redirectUri: string;
+  /** Public keys (PEM) accepted for webhook signatures; HighLevel's published keys by default. */
+  webhookKeys: { ed25519: string[]; rsa: string[] };
+}
+
+export type AcceleventsAuthPreset = 'authorization' | 'bearer' | 'key' | 'authentication';
+
+export interface ParleyFileConfig {
+  highlevel: HighLevelAppConfig;
+  features: FeatureName[];
+  refresh: {
+    /** Refresh this long before expiry (Nango uses 15 min; reference/reliability.md §3.4). */
+    marginSeconds: number;
+    /** How often the background refresher looks for tokens coming due. */
+    checkIntervalSeconds: number;
+  };
+  accelevents: {
+    baseUrl: string;
+    readAuth: AcceleventsAuthPreset;
+    writeAuth: AcceleventsAuthPreset;
+  };
+}
