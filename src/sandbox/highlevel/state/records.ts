@@ -57,14 +57,8 @@ export interface CallData {
   durationSeconds: number;
 }
 
-export interface TranscriptSentence {
-  mediaChannel: number;
-  sentenceIndex: number;
-  startTime: number;
-  endTime: number;
-  transcript: string;
-  confidence: number;
-}
+/** One transcript sentence, exactly the spec's GetMessageTranscriptionResponseDto. */
+export type TranscriptSentence = components['schemas']['GetMessageTranscriptionResponseDto'];
 
 export interface EmailData {
   /** The email message id (GetEmailMessageResponseDto.id, SendMessageResponseDto.emailMessageId). */
