@@ -1,0 +1,30 @@
+/**
+ * Every feature name the config accepts, in the order `parley scopes` lists them. Kept beside the
+ * config because the file is validated against it; the planner (src/workflows/features.ts) describes
+ * what each one needs.
+ */
+import type { FeatureName } from './config-types.js';
+
+export const FEATURE_NAMES = [
+  'registration-welcome',
+  'checkin-welcome',
+  'session-highlights',
+  'sponsor-channel',
+  'agent-console',
+  'agent-console-readonly',
+] as const satisfies readonly FeatureName[];
+
+// Fails to compile when FeatureName gains a member this list lacks.
+type Missing = Exclude<FeatureName, (typeof FEATURE_NAMES)[number]>;
+const everyFeatureListed: [Missing] extends [never] ? true : never = true;
+void everyFeatureListed;
+
+/**
+ * On unless asked for: the read-only agent console is an alternative to the full console for teams
+ * that must not write, so it is opt-in (enabling both would only widen nothing but the list).
+ */
+export const DEFAULT_FEATURES: FeatureName[] = FEATURE_NAMES.filter((name) => name !== 'agent-console-readonly');
+
+export function isFeatureName(value: string): value is FeatureName {
+  return (FEATURE_NAMES as readonly string[]).includes(value);
+}

@@ -1,0 +1,83 @@
+/**
+ * Fills in every default of the file config. For the sandbox target everything has a working
+ * default; for live, the client id must be in the file and the secret in HIGHLEVEL_CLIENT_SECRET.
+ */
+import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '../sandbox/highlevel/sandbox-options.js';
+import type { ParleyFileConfig } from './config-types.js';
+import { DEFAULT_FEATURES } from './feature-names.js';
+import type { RawFileConfig } from './file-config-schema.js';
+import { ConfigError } from './load-config.js';
+
+/** reference/highlevel-api.md §1 (API base) and §7.1 (consent page). */
+export const LIVE_BASE_URL = 'https://services.leadconnectorhq.com';
+export const LIVE_AUTHORIZE_URL = 'https://marketplace.gohighlevel.com/v2/oauth/chooselocation';
+export const ACCELEVENTS_BASE_URL = 'https://api.accelevents.com/rest';
+/** Nango refreshes 15 minutes ahead (reference/reliability.md §3.4). */
+export const DEFAULT_REFRESH_MARGIN_SECONDS = 900;
+export const DEFAULT_REFRESH_CHECK_SECONDS = 60;
+export const CLIENT_SECRET_VARIABLE = 'HIGHLEVEL_CLIENT_SECRET';
+
+export interface DefaultsContext {
+  env: NodeJS.ProcessEnv;
+  /** parley's HTTP port (PORT), for the default redirect URI. */
+  port: number;
+  sandboxUrl: string;
+}
+
+export function applyFileDefaults(raw: RawFileConfig, context: DefaultsContext): ParleyFileConfig {
+  const hl = raw.highlevel ?? {};
+  const target = hl.target ?? 'sandbox';
+  const sandboxUrl = trimSlash(context.sandboxUrl);
+  const envSecret = nonEmpty(context.env[CLIENT_SECRET_VARIABLE]);
+
+  let clientId: string;
+  let clientSecret: string;
+  if (target === 'live') {
+    if (hl.clientId === undefined) {
+      throw new ConfigError(
+        'invalid config file: highlevel.clientId is required when highlevel.target is live (the Client ID from your Marketplace app)',
+      );
+    }
+    if (envSecret === undefined) {
+      throw new ConfigError(
+        `${CLIENT_SECRET_VARIABLE} is not set: highlevel.target is live, so the app's client secret must come from the ${CLIENT_SECRET_VARIABLE} environment variable`,
+      );
+    }
+    clientId = hl.clientId;
+    clientSecret = envSecret;
+  } else {
+    clientId = hl.clientId ?? DEFAULT_CLIENT_ID;
+    clientSecret = envSecret ?? DEFAULT_CLIENT_SECRET;
+  }
+
+  return {
+    highlevel: {
+      target,
+      baseUrl: trimSlash(hl.baseUrl ?? (target === 'live' ? LIVE_BASE_URL : sandboxUrl)),
+      authorizeUrl:
+        hl.authorizeUrl ?? (target === 'live' ? LIVE_AUTHORIZE_URL : `${sandboxUrl}/v2/oauth/chooselocation`),
+      clientId,
+      clientSecret,
+      redirectUri: hl.redirectUri ?? `http://127.0.0.1:${context.port}/oauth/highlevel/callback`,
+      webhookKeys: { ed25519: hl.webhookKeys?.ed25519 ?? [], rsa: hl.webhookKeys?.rsa ?? [] },
+    },
+    features: raw.features ? [...new Set(raw.features)] : [...DEFAULT_FEATURES],
+    refresh: {
+      marginSeconds: raw.refresh?.marginSeconds ?? DEFAULT_REFRESH_MARGIN_SECONDS,
+      checkIntervalSeconds: raw.refresh?.checkIntervalSeconds ?? DEFAULT_REFRESH_CHECK_SECONDS,
+    },
+    accelevents: {
+      baseUrl: trimSlash(raw.accelevents?.baseUrl ?? ACCELEVENTS_BASE_URL),
+      readAuth: raw.accelevents?.readAuth ?? 'authorization',
+      writeAuth: raw.accelevents?.writeAuth ?? 'key',
+    },
+  };
+}
+
+function trimSlash(url: string): string {
+  return url.replace(/\/+$/, '');
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}
