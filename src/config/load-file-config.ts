@@ -5,6 +5,7 @@
  * file, line, column and key path, all at once, as one ConfigError.
  */
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { describeIssues, findSecretKeys, type Located } from './config-issues.js';
 import type { ParleyFileConfig } from './config-types.js';
@@ -20,6 +21,8 @@ export interface LoadFileConfigOptions {
   env: NodeJS.ProcessEnv;
   /** The built-in sandbox's URL when it is not on 127.0.0.1:PARLEY_SANDBOX_PORT (tests, `parley start`). */
   sandboxUrl?: string;
+  /** Where relative paths (and the default file) are looked up; default process.cwd(). */
+  cwd?: string;
 }
 
 export async function loadFileConfig(options: LoadFileConfigOptions): Promise<ParleyFileConfig> {
@@ -27,7 +30,7 @@ export async function loadFileConfig(options: LoadFileConfigOptions): Promise<Pa
   const explicit = options.path ?? envConfig.configFile;
   const file = explicit ?? DEFAULT_CONFIG_FILE;
 
-  const source = await readSource(file, explicit !== undefined);
+  const source = await readSource(resolve(options.cwd ?? process.cwd(), file), file, explicit !== undefined);
   const raw = source === null ? {} : parseAndValidate(file, source);
   return applyFileDefaults(raw, {
     env: options.env,
@@ -36,9 +39,9 @@ export async function loadFileConfig(options: LoadFileConfigOptions): Promise<Pa
   });
 }
 
-async function readSource(file: string, required: boolean): Promise<string | null> {
+async function readSource(absolute: string, file: string, required: boolean): Promise<string | null> {
   try {
-    return await readFile(file, 'utf8');
+    return await readFile(absolute, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' && !required) return null;
