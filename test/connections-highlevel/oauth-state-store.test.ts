@@ -1,0 +1,49 @@
+import { expect, it } from 'vitest';
+import { createOAuthStateStore, hashState, STATE_TTL_MS } from '../../src/connections/highlevel/oauth-state-store.js';
+import { describeEachDatabase } from '../helpers/databases.js';
+
+describeEachDatabase('HighLevel OAuth state store', (getStore) => {
+  const clock = { t: Date.UTC(2026, 0, 5, 12) };
+  const store = () => createOAuthStateStore({ db: getStore().db, now: () => clock.t });
+
+  it('stores only the SHA-256 of a 32-byte state, with its redirect URI, scopes and a 10-minute expiry', async () => {
+    const created = await store().create({
+      redirectUri: 'http://127.0.0.1:1/oauth/highlevel/callback',
+      scopes: ['conversations.readonly', 'contacts.write'],
+    });
+    expect(Buffer.from(created.state, 'base64url')).toHaveLength(32);
+    expect(created.expiresAt).toBe(clock.t + STATE_TTL_MS);
+    const rows = await getStore().db.selectFrom('oauth_states').selectAll().execute();
+    const row = rows.find((r) => r.state_hash === hashState(created.state));
+    expect(row).toMatchObject({
+      provider: 'highlevel',
+      redirect_uri: 'http://127.0.0.1:1/oauth/highlevel/callback',
+      scopes: 'conversations.readonly contacts.write',
+      used_at: null,
+    });
+    expect(JSON.stringify(rows)).not.toContain(created.state);
+  });
+
+  it('consumes a state once: the second use is "used", a made-up one "unknown", none "missing"', async () => {
+    const { state } = await store().create({ redirectUri: 'http://x/cb', scopes: ['a', 'b'] });
+    expect(await store().consume(state)).toEqual({ ok: true, redirectUri: 'http://x/cb', scopes: ['a', 'b'] });
+    expect(await store().wasUsed(state)).toBe(true);
+    expect(await store().consume(state)).toEqual({ ok: false, reason: 'used' });
+    expect(await store().consume('made-up-state')).toEqual({ ok: false, reason: 'unknown' });
+    expect(await store().consume(undefined)).toEqual({ ok: false, reason: 'missing' });
+  });
+
+  it('refuses a state at its 10-minute expiry and keeps it unused', async () => {
+    const { state } = await store().create({ redirectUri: 'http://x/cb', scopes: ['a'] });
+    clock.t += STATE_TTL_MS;
+    expect(await store().consume(state)).toEqual({ ok: false, reason: 'expired' });
+    expect(await store().wasUsed(state)).toBe(false);
+  });
+
+  it('lets exactly one of ten concurrent callbacks with the same state win', async () => {
+    const { state } = await store().create({ redirectUri: 'http://x/cb', scopes: ['a'] });
+    const results = await Promise.all(Array.from({ length: 10 }, () => store().consume(state)));
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.filter((r) => !r.ok && r.reason === 'used')).toHaveLength(9);
+  });
+});
