@@ -8,6 +8,8 @@ const FIXES: Record<string, string> = {
   invalid_master_key: 'PARLEY_MASTER_KEY must be 32 random bytes in base64, and the key file must have mode 0600',
   wrong_master_key:
     'the key differs from the one this database was initialised with: set PARLEY_MASTER_KEY (or restore the key file) to the original key',
+  key_file_exists:
+    'a key file is already there and may be the key this database uses: keep it, or move it away only if you mean to start over',
   unknown_key_id: 'a ciphertext names a data key this database does not have: restore the vault_keys table from backup',
   decrypt_failed: 'a stored secret cannot be decrypted (tampered, or a different key): reconnect the account',
   malformed_envelope: 'a stored secret is damaged: reconnect the account',

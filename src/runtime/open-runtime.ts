@@ -24,6 +24,8 @@ export interface OpenRuntimeOptions {
   env?: NodeJS.ProcessEnv;
   /** Overrides PARLEY_CONFIG. */
   configPath?: string;
+  /** Where a relative config path (and the default file) is looked up. Default process.cwd(). */
+  cwd?: string;
   /** The built-in sandbox's URL when it is not on 127.0.0.1:PARLEY_SANDBOX_PORT. */
   sandboxUrl?: string;
   /** Default: pino to stderr (stdout is the command's answer) at LOG_LEVEL or `warn`. */
@@ -50,7 +52,12 @@ export interface Runtime {
 export async function openRuntime(options: OpenRuntimeOptions = {}): Promise<Runtime> {
   const rawEnv = options.env ?? process.env;
   const env = loadConfig(rawEnv);
-  const config = await loadFileConfig({ path: options.configPath, env: rawEnv, sandboxUrl: options.sandboxUrl });
+  const config = await loadFileConfig({
+    path: options.configPath,
+    env: rawEnv,
+    sandboxUrl: options.sandboxUrl,
+    cwd: options.cwd,
+  });
   const logger =
     options.logger ?? createLogger({ level: rawEnv.LOG_LEVEL ?? 'warn', destination: process.stderr, name: 'parley' });
 

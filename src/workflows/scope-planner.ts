@@ -5,6 +5,7 @@
  * §7.7), each event's from WEBHOOK_EVENT_SCOPES.
  */
 import type { FeatureName } from '../config/config-types.js';
+import type { Connection } from '../connections/types.js';
 import { OAUTH_OPERATIONS } from '../highlevel/generated/operations.js';
 import { findOperation } from '../highlevel/operation-catalog.js';
 import { AGENCY_OPERATIONS, FEATURES, WEBHOOK_EVENT_SCOPES } from './features.js';
@@ -87,4 +88,16 @@ export function compareGranted(planned: ScopePlan, granted: readonly string[]): 
 /** "conversations.write (needed by registration-welcome, agent-console)": the wording commands and routes share. */
 export function describeMissing(missing: ScopeComparison['missing']): string[] {
   return missing.map((m) => `${m.scope} (needed by ${m.features.join(', ')})`);
+}
+
+/**
+ * A HighLevel connection's granted scopes against the plan for its kind: an agency (Company) grant
+ * also needs the oauth scopes. Null for other providers, which have no scopes.
+ */
+export function compareConnectionScopes(
+  connection: Pick<Connection, 'provider' | 'userType' | 'scopes'>,
+  features: readonly FeatureName[],
+): ScopeComparison | null {
+  if (connection.provider !== 'highlevel') return null;
+  return compareGranted(planScopes(features, { userType: connection.userType }), connection.scopes);
 }
