@@ -8,15 +8,14 @@
 import type { ParleyFileConfig } from '../config/config-types.js';
 import { loadConfig, type ParleyConfig } from '../config/load-config.js';
 import { loadFileConfig } from '../config/load-file-config.js';
-import { createConnectionRepository } from '../connections/connection-repository.js';
-import { createTokenManager, type TokenManager } from '../connections/token-manager.js';
+import type { TokenManager } from '../connections/token-manager.js';
 import type { ConnectionRepository } from '../connections/types.js';
-import { createHighLevelTokenClient } from '../highlevel/oauth/token-client.js';
 import type { HighLevelTokenClient } from '../highlevel/oauth/token-client-types.js';
 import { createLogger, type Logger } from '../logging/create-logger.js';
 import { openDatabase, type Store } from '../store/open-database.js';
 import { loadMasterKey } from '../vault/master-key.js';
 import { openVault, type VaultHandle } from '../vault/open-vault.js';
+import { composeConnections } from './compose-connections.js';
 import { keyFilePath } from './key-file-path.js';
 
 export interface OpenRuntimeOptions {
@@ -64,23 +63,14 @@ export async function openRuntime(options: OpenRuntimeOptions = {}): Promise<Run
   const store = await openDatabase({ databaseUrl: env.databaseUrl, dataDir: env.dataDir, logger });
   try {
     const masterKey = await loadMasterKey({ env: rawEnv, keyFile: keyFilePath(env) });
-    const vault = await openVault({ db: store.db, masterKey, now: options.now });
-    const repository = createConnectionRepository({ db: store.db, vault, now: options.now });
-    const tokenClient = createHighLevelTokenClient({
-      baseUrl: config.highlevel.baseUrl,
-      clientId: config.highlevel.clientId,
-      clientSecret: config.highlevel.clientSecret,
-      fetch: options.fetch,
-    });
-    const tokenManager = createTokenManager({
-      store,
-      repository,
-      tokenClient,
+    const vault = await openVault({
+      db: store.db,
+      masterKey,
       now: options.now,
-      marginMs: config.refresh.marginSeconds * 1000,
-      logger: logger.child({ name: 'token-manager' }),
+      logger: logger.child({ name: 'vault' }),
     });
-    return { env, config, store, vault, repository, tokenClient, tokenManager, logger, close: () => store.close() };
+    const layer = composeConnections({ config, store, vault, logger, fetch: options.fetch, now: options.now });
+    return { env, config, store, vault, ...layer, logger, close: () => store.close() };
   } catch (error) {
     await store.close();
     throw error;
