@@ -18,6 +18,11 @@ const FIXES: Record<string, string> = {
   migration_failed: 'check the database user may create tables, then run parley again',
   invalid_grant: 'the grant was revoked or already used: reconnect with `parley connect highlevel`',
   invalid_client: 'check highlevel.clientId in parley.config.yaml and HIGHLEVEL_CLIENT_SECRET',
+  needs_reconnect: 'reconnect the account: `parley connect highlevel` (or `parley connect accelevents`)',
+  refresh_failed:
+    'the stored tokens are unchanged; run the command again, and check `parley doctor` if it keeps failing',
+  no_connection: 'connect the location first: `parley connect highlevel`',
+  disabled: 'the connection is switched off; reconnect it to use it again',
   network_error: 'check the network path to highlevel.baseUrl',
   timeout: 'check the network path to highlevel.baseUrl',
 };

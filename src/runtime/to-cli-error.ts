@@ -1,10 +1,11 @@
 /**
- * The one place a runtime part's error becomes what the person at the terminal sees: one line
- * (plus the fix, when there is a known one), the part's stable code, exit 2 for configuration
- * mistakes and 1 otherwise. Unknown errors are rethrown untouched (main.ts prints them as unexpected).
+ * The one place a runtime part's error (config, store, vault, OAuth, connections) becomes what the
+ * person at the terminal sees: one line (plus the fix, when there is a known one), the part's
+ * stable code, exit 2 for configuration mistakes and 1 otherwise. Unknown errors are rethrown untouched (main.ts prints them as unexpected).
  */
 import { CliError } from '../cli/cli-error.js';
 import { ConfigError } from '../config/load-config.js';
+import { ConnectionError } from '../connections/connection-error.js';
 import { OAuthError } from '../highlevel/oauth/token-client.js';
 import { StoreError } from '../store/store-error.js';
 import { VaultError } from '../vault/vault-error.js';
@@ -13,7 +14,12 @@ import { fixFor } from './fixes.js';
 export function toCliError(error: unknown): CliError {
   if (error instanceof CliError) return error;
   if (error instanceof ConfigError) return new CliError(withFix(error.message, error.code), error.code, 2);
-  if (error instanceof StoreError || error instanceof VaultError || error instanceof OAuthError) {
+  if (
+    error instanceof StoreError ||
+    error instanceof VaultError ||
+    error instanceof OAuthError ||
+    error instanceof ConnectionError
+  ) {
     return new CliError(withFix(error.message, error.code), error.code);
   }
   throw error;

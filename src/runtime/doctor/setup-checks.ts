@@ -1,0 +1,89 @@
+/**
+ * The checks before any connection: environment, config file, master key, store, vault. Each opens
+ * its part and keeps it for the next, so doctor reports the first broken link and what depends on it.
+ */
+import type { ParleyFileConfig } from '../../config/config-types.js';
+import { loadConfig, type ParleyConfig } from '../../config/load-config.js';
+import { DEFAULT_CONFIG_FILE, loadFileConfig } from '../../config/load-file-config.js';
+import type { Logger } from '../../logging/create-logger.js';
+import { openDatabase, type Store } from '../../store/open-database.js';
+import { loadMasterKey, MASTER_KEY_ENV } from '../../vault/master-key.js';
+import { openVault, type VaultHandle } from '../../vault/open-vault.js';
+import type { CommandIo } from '../command-io.js';
+import { fixFor } from '../fixes.js';
+import { keyFilePath } from '../key-file-path.js';
+import { type CheckResult, describeError, fail, ok } from './check-result.js';
+
+export interface SetupParts {
+  env?: ParleyConfig;
+  config?: ParleyFileConfig;
+  masterKey?: Buffer;
+  store?: Store;
+  vault?: VaultHandle;
+}
+
+export async function runSetupChecks(
+  io: CommandIo,
+  logger: Logger,
+  report: (result: CheckResult) => void,
+): Promise<SetupParts> {
+  const parts: SetupParts = {};
+  const failed = (name: string, error: unknown): void => {
+    const { code, message } = describeError(error);
+    report(fail(name, message, fixFor(code) ?? 'see the message above'));
+  };
+
+  try {
+    parts.env = loadConfig(io.env);
+    const where = parts.env.databaseUrl === undefined ? `SQLite in ${parts.env.dataDir}` : 'PostgreSQL (DATABASE_URL)';
+    report(ok('environment', `valid; store: ${where}`));
+  } catch (error) {
+    failed('environment', error);
+    return parts;
+  }
+
+  try {
+    parts.config = await loadFileConfig({ env: io.env, cwd: io.cwd, sandboxUrl: io.sandboxUrl });
+    const file = parts.env.configFile ?? DEFAULT_CONFIG_FILE;
+    const hl = parts.config.highlevel;
+    report(
+      ok(
+        'config',
+        `${file} parses; HighLevel ${hl.target} at ${hl.baseUrl}; features ${parts.config.features.join(', ')}`,
+      ),
+    );
+  } catch (error) {
+    failed('config', error);
+  }
+
+  try {
+    parts.masterKey = await loadMasterKey({ env: io.env, keyFile: keyFilePath(parts.env) });
+    const source = io.env[MASTER_KEY_ENV]?.trim() ? MASTER_KEY_ENV : keyFilePath(parts.env);
+    report(ok('master key', `present (${source})`));
+  } catch (error) {
+    failed('master key', error);
+  }
+
+  try {
+    parts.store = await openDatabase({ databaseUrl: parts.env.databaseUrl, dataDir: parts.env.dataDir, logger });
+    report(ok('store', `${parts.store.dialect} reachable, migrations applied`));
+  } catch (error) {
+    failed('store', error);
+    return parts;
+  }
+
+  if (parts.masterKey !== undefined) {
+    try {
+      parts.vault = await openVault({ db: parts.store.db, masterKey: parts.masterKey, now: io.now, logger });
+      report(
+        ok(
+          'vault',
+          parts.vault.initialised ? 'initialised with this master key now' : 'the master key matches this database',
+        ),
+      );
+    } catch (error) {
+      failed('vault', error);
+    }
+  }
+  return parts;
+}
