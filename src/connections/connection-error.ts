@@ -1,0 +1,41 @@
+/**
+ * The one error of the connections boundary (repository and token manager). `code` is stable: the
+ * HighLevel client, the CLI and `doctor` branch on it, never on the message. Messages name the
+ * connection, location or field and the fix, and never carry a token, refresh token or API key.
+ *
+ * - `invalid_input`: a save or lookup with a missing or malformed field (the message names it).
+ * - `not_found`: no connection with that id.
+ * - `no_connection`: nothing connected for the location a call needs.
+ * - `needs_reconnect`: the grant is gone (invalid_grant) or the connection was marked so; only a
+ *   reconnect helps, so nothing retries it (DESIGN C1).
+ * - `refresh_failed`: the refresh did not go through (network, 5xx, 429, bad client config); the
+ *   stored tokens are unchanged and a later call may succeed.
+ * - `disabled`: the connection was switched off.
+ * - `wrong_kind`: asked for an access token of an Accelevents API-key connection.
+ */
+export type ConnectionErrorCode =
+  | 'invalid_input'
+  | 'not_found'
+  | 'no_connection'
+  | 'needs_reconnect'
+  | 'refresh_failed'
+  | 'disabled'
+  | 'wrong_kind';
+
+export class ConnectionError extends Error {
+  override readonly name = 'ConnectionError';
+  constructor(
+    readonly code: ConnectionErrorCode,
+    message: string,
+    options?: { cause?: unknown; connectionId?: string | null },
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.connectionId = options?.connectionId ?? null;
+  }
+
+  readonly connectionId: string | null;
+
+  toJSON(): Record<string, unknown> {
+    return { name: this.name, code: this.code, message: this.message, connectionId: this.connectionId };
+  }
+}

@@ -1,0 +1,238 @@
+/**
+ * One refresh of one connection, safe across processes (reference/reliability.md §3.4, DESIGN C1):
+ *
+ * 1. Read the row and decrypt what the refresh needs (the refresh token, or the agency's token for a
+ *    location token) outside any transaction.
+ * 2. In one transaction: lock the row (PostgreSQL `FOR UPDATE`; SQLite's `begin immediate` write
+ *    lock), re-read it, and if another process already replaced the token, stop and use theirs.
+ *    Otherwise call HighLevel and persist the new pair with a version compare-and-swap before
+ *    anyone sees the token.
+ * 3. On `invalid_grant`, re-read outside the failed transaction: a changed version means a sibling
+ *    rotated, so look once more; an unchanged one means the grant is dead: mark `needs_reconnect`.
+ *
+ * Vault calls stay outside the transaction where they can, because on SQLite the store has one
+ * connection: a vault that reads its key table while the transaction holds that connection waits
+ * for it forever. Encrypting the new tokens has to happen inside; see `sealInsideLock`.
+ */
+import { OAuthError } from '../highlevel/oauth/oauth-error.js';
+import type { TokenGrant } from '../highlevel/oauth/token-client-types.js';
+import { ConnectionError } from './connection-error.js';
+import type { RefreshContext } from './refresh-context.js';
+import { assertUsable, describeAccount, isFresh, readAccessToken } from './token-row-checks.js';
+import { markNeedsReconnect, readTokenRow, type TokenRow, writeRefreshedTokens } from './token-rows.js';
+
+/** Per flight: what has been tried, so nothing is tried twice and a failure is counted once. */
+export interface RefreshAttempt {
+  calledHighLevel: boolean;
+  retriedGrant: boolean;
+  forceParent: boolean;
+}
+
+export type RoundResult = { kind: 'token'; token: string; outcome: 'refreshed' | 'already_fresh' } | { kind: 'again' };
+
+export const INVALID_GRANT_REASON =
+  'HighLevel rejected the refresh token (invalid_grant): reconnect with `parley connect highlevel`';
+
+/**
+ * How long the encryption of new tokens may take inside the SQLite lock. With the vault's key in
+ * its cache it is pure CPU and finishes before any timer fires; if it has not finished by then it
+ * is waiting for the connection this transaction holds.
+ */
+const SEAL_WAIT_MS = 250;
+
+interface Sealed {
+  accessTokenEnc: string;
+  refreshTokenEnc?: string;
+}
+
+/** Thrown out of the transaction (rolling it back, freeing the connection) when sealing is stuck. */
+class SealBlocked extends Error {
+  constructor(
+    readonly sealing: Promise<Sealed>,
+    readonly grant: TokenGrant,
+    readonly expiresAt: number | null,
+  ) {
+    super('sealing the refreshed tokens waits for the database connection the refresh transaction holds');
+  }
+}
+
+type Credential = { kind: 'refresh'; refreshToken: string } | { kind: 'agency'; accessToken: string };
+
+export async function refreshRound(
+  ctx: RefreshContext,
+  id: string,
+  request: { seenVersion: number; forced: boolean },
+  attempt: RefreshAttempt,
+): Promise<RoundResult> {
+  const pre = await readTokenRow(ctx.db, id, { forUpdate: false });
+  assertUsable(pre, id);
+  const alreadyDone = request.forced ? pre.version !== request.seenVersion : isFresh(pre, ctx.now(), ctx.marginMs);
+  if (alreadyDone || pre.kind === 'pit') {
+    return { kind: 'token', token: await readAccessToken(ctx.secrets, pre), outcome: 'already_fresh' };
+  }
+  const credential = await prepareCredential(ctx, pre, attempt);
+  await ctx.secrets.warm();
+
+  let result: { kind: 'moved'; row: TokenRow | null } | { kind: 'refreshed'; token: string };
+  try {
+    result = await ctx.db.transaction().execute(async (trx) => {
+      const row = await readTokenRow(trx, id, { forUpdate: ctx.dialect === 'postgres' });
+      if (!row || row.status !== 'ok' || row.version !== pre.version) return { kind: 'moved', row } as const;
+      const startedAt = ctx.now();
+      attempt.calledHighLevel = true;
+      const grant = await callHighLevel(ctx, row, credential);
+      // Counted from before the call, so our expiry is never later than HighLevel's.
+      const expiresAt = grant.expiresIn === null ? null : startedAt + grant.expiresIn * 1000;
+      const sealed = await sealInsideLock(ctx, sealGrant(ctx, id, grant), grant, expiresAt);
+      await writeRefreshedTokens(trx, {
+        id,
+        expectedVersion: row.version,
+        ...sealed,
+        expiresAt,
+        scopes: grant.scopes,
+        now: ctx.now(),
+      });
+      return { kind: 'refreshed', token: grant.accessToken } as const;
+    });
+  } catch (error) {
+    if (error instanceof SealBlocked) return storeAfterBlockedSeal(ctx, pre, error);
+    return handleFailure(ctx, pre, attempt, error);
+  }
+
+  if (result.kind === 'refreshed') return { kind: 'token', token: result.token, outcome: 'refreshed' };
+  // The row moved between our first read and the lock: another process refreshed or reconnected it.
+  const row = result.row;
+  assertUsable(row, id);
+  if (request.forced || isFresh(row, ctx.now(), ctx.marginMs)) {
+    return { kind: 'token', token: await readAccessToken(ctx.secrets, row), outcome: 'already_fresh' };
+  }
+  return { kind: 'again' };
+}
+
+async function prepareCredential(ctx: RefreshContext, row: TokenRow, attempt: RefreshAttempt): Promise<Credential> {
+  if (row.kind === 'location_token') {
+    if (!row.parentId || !row.companyId || !row.locationId) {
+      throw new ConnectionError(
+        'needs_reconnect',
+        `Location token connection ${row.id} lacks its agency connection, company or location; reconnect the agency with \`parley connect highlevel --user-type Company\``,
+        { connectionId: row.id },
+      );
+    }
+    return { kind: 'agency', accessToken: await ctx.parentToken(row.parentId, attempt.forceParent) };
+  }
+  const refreshToken = await ctx.secrets.decrypt(row.id, 'refresh_token_enc', row.refreshTokenEnc);
+  if (refreshToken === null) {
+    throw new ConnectionError(
+      'needs_reconnect',
+      `HighLevel connection ${row.id}${describeAccount(row)} has no refresh token stored; reconnect with \`parley connect highlevel\``,
+      { connectionId: row.id },
+    );
+  }
+  return { kind: 'refresh', refreshToken };
+}
+
+function callHighLevel(ctx: RefreshContext, row: TokenRow, credential: Credential): Promise<TokenGrant> {
+  if (credential.kind === 'agency') {
+    return ctx.tokenClient.locationToken({
+      agencyAccessToken: credential.accessToken,
+      companyId: row.companyId!,
+      locationId: row.locationId!,
+    });
+  }
+  return ctx.tokenClient.refresh({ refreshToken: credential.refreshToken, userType: row.userType ?? 'Location' });
+}
+
+async function sealGrant(ctx: RefreshContext, id: string, grant: TokenGrant): Promise<Sealed> {
+  const accessTokenEnc = await ctx.secrets.encrypt(id, 'access_token_enc', grant.accessToken);
+  // No new refresh token (a location token never has one, §7.4): the stored one stays.
+  if (grant.refreshToken === null) return { accessTokenEnc };
+  return { accessTokenEnc, refreshTokenEnc: await ctx.secrets.encrypt(id, 'refresh_token_enc', grant.refreshToken) };
+}
+
+/**
+ * On SQLite, a vault whose active-key cache expired during the HighLevel call reads its key table
+ * through the store's only connection, which this transaction holds. Rather than wait forever, the
+ * transaction is rolled back (freeing the connection), sealing finishes, and the pair is stored with
+ * the same version compare-and-swap outside it. PostgreSQL's pool has other connections: no wait.
+ */
+async function sealInsideLock(
+  ctx: RefreshContext,
+  sealing: Promise<Sealed>,
+  grant: TokenGrant,
+  expiresAt: number | null,
+): Promise<Sealed> {
+  if (ctx.dialect !== 'sqlite') return sealing;
+  let timer: NodeJS.Timeout | undefined;
+  const stuck = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new SealBlocked(sealing, grant, expiresAt)), SEAL_WAIT_MS);
+  });
+  try {
+    return await Promise.race([sealing, stuck]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function storeAfterBlockedSeal(ctx: RefreshContext, pre: TokenRow, blocked: SealBlocked): Promise<RoundResult> {
+  ctx.logger.warn({ connectionId: pre.id }, 'vault needed the database inside the refresh lock; storing after it');
+  const sealed = await blocked.sealing;
+  const stored = await writeRefreshedTokens(ctx.db, {
+    id: pre.id,
+    expectedVersion: pre.version,
+    ...sealed,
+    expiresAt: blocked.expiresAt,
+    scopes: blocked.grant.scopes,
+    now: ctx.now(),
+  });
+  if (!stored) {
+    throw new ConnectionError(
+      'refresh_failed',
+      `Connection ${pre.id} was refreshed, but it changed before the new tokens could be stored; reconnect if it keeps failing`,
+      { connectionId: pre.id },
+    );
+  }
+  return { kind: 'token', token: blocked.grant.accessToken, outcome: 'refreshed' };
+}
+
+async function handleFailure(
+  ctx: RefreshContext,
+  pre: TokenRow,
+  attempt: RefreshAttempt,
+  error: unknown,
+): Promise<RoundResult> {
+  if (!(error instanceof OAuthError)) throw error;
+  if (error.code === 'invalid_grant' && pre.kind === 'oauth') {
+    // Re-read outside the failed transaction: only an unchanged token proves the grant is dead.
+    const after = await readTokenRow(ctx.db, pre.id, { forUpdate: false });
+    const unchanged =
+      after !== null &&
+      after.version === pre.version &&
+      (await markNeedsReconnect(ctx.db, {
+        id: pre.id,
+        expectedVersion: pre.version,
+        reason: INVALID_GRANT_REASON,
+        now: ctx.now(),
+      }));
+    if (!unchanged && after !== null && !attempt.retriedGrant) {
+      attempt.retriedGrant = true;
+      return { kind: 'again' };
+    }
+    if (unchanged) {
+      throw new ConnectionError(
+        'needs_reconnect',
+        `HighLevel connection ${pre.id}${describeAccount(pre)} needs reconnecting: ${INVALID_GRANT_REASON}`,
+        { connectionId: pre.id, cause: error },
+      );
+    }
+  }
+  if (error.code === 'forbidden' && pre.kind === 'location_token' && !attempt.forceParent) {
+    // The agency token was refused (revoked or expired early): refresh the agency once and mint again.
+    attempt.forceParent = true;
+    return { kind: 'again' };
+  }
+  throw new ConnectionError(
+    'refresh_failed',
+    `Refreshing HighLevel connection ${pre.id}${describeAccount(pre)} failed (${error.code}); the stored tokens are unchanged: ${error.message}`,
+    { connectionId: pre.id, cause: error },
+  );
+}
