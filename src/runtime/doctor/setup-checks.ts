@@ -2,6 +2,8 @@
  * The checks before any connection: environment, config file, master key, store, vault. Each opens
  * its part and keeps it for the next, so doctor reports the first broken link and what depends on it.
  */
+import { access } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { ParleyFileConfig } from '../../config/config-types.js';
 import { loadConfig, type ParleyConfig } from '../../config/load-config.js';
 import { DEFAULT_CONFIG_FILE, loadFileConfig } from '../../config/load-file-config.js';
@@ -45,13 +47,13 @@ export async function runSetupChecks(
   try {
     parts.config = await loadFileConfig({ env: io.env, cwd: io.cwd, sandboxUrl: io.sandboxUrl });
     const file = parts.env.configFile ?? DEFAULT_CONFIG_FILE;
-    const hl = parts.config.highlevel;
-    report(
-      ok(
-        'config',
-        `${file} parses; HighLevel ${hl.target} at ${hl.baseUrl}; features ${parts.config.features.join(', ')}`,
-      ),
+    const found = await access(resolve(io.cwd ?? process.cwd(), file)).then(
+      () => `${file} parses`,
+      () => `no ${file}, defaults apply`,
     );
+    const hl = parts.config.highlevel;
+    const features = parts.config.features.join(', ');
+    report(ok('config', `${found}; HighLevel ${hl.target} at ${hl.baseUrl}; features ${features}`));
   } catch (error) {
     failed('config', error);
   }

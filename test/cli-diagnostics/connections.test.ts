@@ -1,0 +1,79 @@
+/**
+ * `parley connections`: every connection with status, scopes, expiry, last refresh and failures,
+ * as a table and as JSON, and never a secret.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runConnections } from '../../src/cli/commands/connections.js';
+import { openRuntimeFor } from '../../src/runtime/open-existing-runtime.js';
+import { createDiagnosticsWorld, type DiagnosticsWorld } from './diagnostics-world.js';
+
+let world: DiagnosticsWorld;
+beforeEach(async () => {
+  world = await createDiagnosticsWorld();
+});
+afterEach(async () => {
+  await world.dispose();
+});
+
+describe('parley connections', () => {
+  it('prints the connection as JSON with status, scopes and expiry, and none of the stored secrets', async () => {
+    const { connection, issued } = await world.seedHighLevel();
+    const runtime = await openRuntimeFor(world.io());
+    const apiKey = 'ae-key-7f3a9c1e5b2d';
+    await runtime.repository.save({
+      provider: 'accelevents',
+      kind: 'api_key',
+      accountKey: 'accelevents:https://api.accelevents.com/rest',
+      label: 'Accelevents',
+      scopes: [],
+      secrets: { apiKey },
+    });
+    await runtime.close();
+
+    await runConnections({ json: true }, world.io());
+    const out = world.output();
+    const views = JSON.parse(out);
+    expect(views).toHaveLength(2);
+    const hl = views.find((v: { id: string }) => v.id === connection.id);
+    expect(hl).toMatchObject({
+      provider: 'highlevel',
+      kind: 'oauth',
+      account: connection.accountKey,
+      label: 'Sandbox location',
+      status: 'ok',
+      scopes: issued.scopes,
+      expiresAt: new Date(connection.expiresAt ?? 0).toISOString(),
+      lastRefreshAt: null,
+      refreshFailuresToday: 0,
+    });
+    for (const secret of [issued.accessToken, issued.refreshToken ?? 'no-refresh-token', apiKey]) {
+      expect(out).not.toContain(secret);
+    }
+  });
+
+  it('shows expiring when the token expires within the refresh margin, and needs_reconnect with its reason', async () => {
+    // 600 s left is inside the default 900 s margin.
+    const { connection } = await world.seedHighLevel({ ttlSeconds: 600 });
+    await runConnections({ json: true }, world.io());
+    expect(JSON.parse(world.output())[0].status).toBe('expiring');
+
+    const runtime = await openRuntimeFor(world.io());
+    await runtime.repository.setStatus(connection.id, 'needs_reconnect', 'refresh token revoked (invalid_grant)');
+    await runtime.close();
+
+    world.reset();
+    await runConnections({}, world.io());
+    const [header, row] = world.output().trimEnd().split('\n');
+    expect(header).toMatch(
+      /^PROVIDER +KIND +ACCOUNT +LABEL +STATUS +SCOPES +EXPIRES +LAST REFRESH +FAILURES TODAY +REASON$/,
+    );
+    expect(row).toContain('needs_reconnect');
+    expect(row).toContain('refresh token revoked (invalid_grant)');
+    expect(row).toContain(connection.accountKey);
+  });
+
+  it('says how to connect when there are no connections', async () => {
+    await runConnections({}, world.io());
+    expect(world.output()).toContain('No connections. Connect with `parley connect highlevel`');
+  });
+});

@@ -1,0 +1,92 @@
+/**
+ * `parley scopes`: the minimal scope set with reasons, from the config or --features, as text and
+ * JSON, and each connection's missing and extra scopes once connections exist.
+ */
+import { access, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runScopes } from '../../src/cli/commands/scopes.js';
+import { DEFAULT_FEATURES } from '../../src/config/feature-names.js';
+import { planScopes } from '../../src/workflows/scope-planner.js';
+import { createDiagnosticsWorld, type DiagnosticsWorld, thrownBy } from './diagnostics-world.js';
+
+let world: DiagnosticsWorld;
+beforeEach(async () => {
+  world = await createDiagnosticsWorld();
+});
+afterEach(async () => {
+  await world.dispose();
+});
+
+describe('parley scopes', () => {
+  it('prints each scope of the --features set with the feature, operations and events behind it', async () => {
+    await runScopes({ features: 'agent-console-readonly' }, world.io());
+    const out = world.output();
+    expect(out).toContain('HighLevel scopes for agent-console-readonly (2):');
+    expect(out).toMatch(
+      /conversations\.readonly\n {2}agent-console-readonly +search-conversation, get-conversation; webhook ConversationUnreadUpdate\n/,
+    );
+    expect(out).toContain('Request: conversations.readonly conversations/message.readonly');
+    expect(out).not.toMatch(/\.write/);
+    expect(out).toContain('No HighLevel connections yet.');
+  });
+
+  it('does not create a data directory or database when none exists', async () => {
+    await runScopes({}, world.io());
+    await expect(access(world.dataDir)).rejects.toThrow();
+  });
+
+  it('prints the plan for the config file features as JSON', async () => {
+    await writeFile(join(world.dir, 'parley.config.yaml'), 'features: [sponsor-channel]\n');
+    await runScopes({ json: true }, world.io());
+    const answer = JSON.parse(world.output());
+    const plan = planScopes(['sponsor-channel']);
+    expect(answer).toEqual({
+      features: ['sponsor-channel'],
+      scopes: plan.scopes,
+      reasons: plan.reasons,
+      connections: [],
+    });
+    expect(answer.reasons['conversations/message.write']).toEqual([
+      { feature: 'sponsor-channel', operations: ['send-a-new-message', 'add-an-inbound-message'], events: [] },
+    ]);
+  });
+
+  it('shows a connection missing a scope with the features that need it, and its extra scopes', async () => {
+    const planned = planScopes(DEFAULT_FEATURES).scopes;
+    const granted = [...planned.filter((s) => s !== 'conversations.write'), 'locations.readonly'];
+    const { connection } = await world.seedHighLevel({ scopes: granted });
+
+    await runScopes({}, world.io());
+    expect(world.output()).toContain(
+      `${connection.accountKey} "Sandbox location" (oauth): missing conversations.write (needed by registration-welcome, checkin-welcome, session-highlights, agent-console); extra (not needed) locations.readonly`,
+    );
+
+    world.reset();
+    await runScopes({ json: true }, world.io());
+    const [entry] = JSON.parse(world.output()).connections;
+    expect(entry).toMatchObject({
+      accountKey: connection.accountKey,
+      missing: [
+        {
+          scope: 'conversations.write',
+          features: ['registration-welcome', 'checkin-welcome', 'session-highlights', 'agent-console'],
+        },
+      ],
+      extra: ['locations.readonly'],
+    });
+  });
+
+  it('says the scopes match for a connection granted exactly the plan', async () => {
+    await world.seedHighLevel({ scopes: planScopes(DEFAULT_FEATURES).scopes });
+    await runScopes({}, world.io());
+    expect(world.output()).toMatch(/location:\S+ "Sandbox location" \(oauth\): scopes match the plan/);
+  });
+
+  it('refuses an unknown --features name, naming it and the allowed ones', async () => {
+    const error = await thrownBy(() => runScopes({ features: 'registration-welcome,agent-consol' }, world.io()));
+    expect(error.code).toBe('invalid_option');
+    expect(error.message).toContain('unknown feature "agent-consol"');
+    expect(error.message).toContain('agent-console-readonly');
+  });
+});
