@@ -5,6 +5,8 @@
  * the sandbox can trust its signatures the same way it trusts HighLevel's.
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
+import type { HighLevelAppConfig } from '../../config/config-types.js';
+import { PUBLISHED_WEBHOOK_KEYS } from './published-keys.js';
 
 export interface WebhookKeys {
   ed25519: KeyObject[];
@@ -92,4 +94,25 @@ export async function fetchSandboxWebhookKeys(
     throw new WebhookKeyError('sandbox_keys_unavailable', `${url} did not answer { ed25519: PEM, rsa: PEM }`);
   }
   return parseWebhookKeys({ ed25519: [ed25519], rsa: [rsa] });
+}
+
+/**
+ * The keys the /hooks/highlevel route trusts: HighLevel's published keys, the ones config adds, and,
+ * when the target is the sandbox, the sandbox's own (fetched from its base URL).
+ */
+export async function resolveWebhookKeys(
+  highlevel: Pick<HighLevelAppConfig, 'target' | 'baseUrl' | 'webhookKeys'>,
+  options: { fetch?: typeof fetch } = {},
+): Promise<WebhookKeys> {
+  const configured = mergeWebhookKeys(
+    parseWebhookKeys(PUBLISHED_WEBHOOK_KEYS),
+    parseConfiguredKeys(highlevel.webhookKeys),
+  );
+  if (highlevel.target !== 'sandbox') return configured;
+  return mergeWebhookKeys(configured, await fetchSandboxWebhookKeys(highlevel.baseUrl, options));
+}
+
+/** Like parseWebhookKeys, but an empty list is fine (config adds nothing). */
+function parseConfiguredKeys(pems: WebhookKeyPems): WebhookKeys {
+  return pems.ed25519.length + pems.rsa.length === 0 ? { ed25519: [], rsa: [] } : parseWebhookKeys(pems);
 }

@@ -1,0 +1,217 @@
+/**
+ * The HighLevel OAuth install through parley's routes (app.inject) against the real sandbox (real
+ * HTTP: its consent page with `&approve=` and its token endpoint), with a real vault and store on
+ * both databases.
+ */
+import { randomBytes } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { DEFAULT_FEATURES } from '../../src/config/feature-names.js';
+import { createConnectionRepository } from '../../src/connections/connection-repository.js';
+import { registerHighLevelOAuthRoutes } from '../../src/connections/highlevel/oauth-routes.js';
+import { createOAuthStateStore, STATE_TTL_MS } from '../../src/connections/highlevel/oauth-state-store.js';
+import type { ConnectionRepository } from '../../src/connections/types.js';
+import { createHighLevelTokenClient } from '../../src/highlevel/oauth/token-client.js';
+import { createLogger } from '../../src/logging/create-logger.js';
+import { openVault } from '../../src/vault/open-vault.js';
+import { planScopes } from '../../src/workflows/scope-planner.js';
+import { describeEachDatabase } from '../helpers/databases.js';
+import { type SandboxHandle, withSandbox } from '../helpers/sandbox.js';
+
+const silent = createLogger({ level: 'silent' });
+const REDIRECT_URI = 'http://127.0.0.1:9/oauth/highlevel/callback';
+const LOCATION_PLAN = planScopes(DEFAULT_FEATURES);
+const COMPANY_PLAN = planScopes(DEFAULT_FEATURES, { userType: 'Company' });
+
+describeEachDatabase('HighLevel OAuth routes', (getStore) => {
+  let sandbox: SandboxHandle;
+  let app: FastifyInstance;
+  let repository: ConnectionRepository;
+  const skew = { ms: 0 };
+
+  beforeAll(async () => {
+    sandbox = await withSandbox();
+    const { db } = getStore();
+    const vault = await openVault({ db, masterKey: randomBytes(32), logger: silent });
+    repository = createConnectionRepository({ db, vault });
+    const now = () => Date.now() + skew.ms;
+    app = Fastify();
+    await registerHighLevelOAuthRoutes(app, {
+      config: {
+        authorizeUrl: `${sandbox.url}/v2/oauth/chooselocation`,
+        clientId: sandbox.sandbox.clientId,
+        redirectUri: REDIRECT_URI,
+      },
+      repository,
+      tokenClient: createHighLevelTokenClient({
+        baseUrl: sandbox.url,
+        clientId: sandbox.sandbox.clientId,
+        clientSecret: sandbox.sandbox.clientSecret,
+      }),
+      states: createOAuthStateStore({ db, now }),
+      plan: (userType) => planScopes(DEFAULT_FEATURES, { userType }),
+      now,
+      logger: silent,
+    });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await sandbox?.close();
+  });
+
+  /** GET /oauth/highlevel/start → the consent URL it redirects to. */
+  async function start(query = ''): Promise<URL> {
+    const res = await app.inject({ method: 'GET', url: `/oauth/highlevel/start${query}` });
+    expect(res.statusCode).toBe(302);
+    return new URL(res.headers.location as string);
+  }
+
+  /** Approves the consent in the sandbox (real HTTP) and returns the callback path it sends the browser to. */
+  async function approve(consent: URL, locationId = sandbox.sandbox.defaultLocationId): Promise<string> {
+    const res = await fetch(`${consent}&approve=${locationId}`, { redirect: 'manual' });
+    expect(res.status).toBe(302);
+    const callback = new URL(res.headers.get('location')!);
+    expect(`${callback.origin}${callback.pathname}`).toBe(REDIRECT_URI);
+    return `${callback.pathname}${callback.search}`;
+  }
+
+  const callback = (path: string) => app.inject({ method: 'GET', url: path });
+  const count = async () => (await repository.list()).length;
+  const grants = () => sandbox.sandbox.stats.tokenGrants['authorization_code'] ?? 0;
+
+  it('redirects to the /v2 consent page with the minimal scopes, space-separated, and a fresh state', async () => {
+    const consent = await start();
+    expect(`${consent.origin}${consent.pathname}`).toBe(`${sandbox.url}/v2/oauth/chooselocation`);
+    expect(consent.searchParams.get('response_type')).toBe('code');
+    expect(consent.searchParams.get('client_id')).toBe(sandbox.sandbox.clientId);
+    expect(consent.searchParams.get('redirect_uri')).toBe(REDIRECT_URI);
+    expect(consent.searchParams.get('scope')).toBe(LOCATION_PLAN.scopes.join(' '));
+    expect(consent.search).toContain(`scope=${LOCATION_PLAN.scopes.map(encodeURIComponent).join('%20')}`);
+    const other = await start();
+    expect(other.searchParams.get('state')).not.toBe(consent.searchParams.get('state'));
+  });
+
+  it('answers 400 naming user_type when it is neither Location nor Company', async () => {
+    const res = await app.inject({ method: 'GET', url: '/oauth/highlevel/start?user_type=Admin' });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('user_type must be &#34;Location&#34; or &#34;Company&#34;');
+  });
+
+  it('connects a location: exchanges the code, stores an oauth connection, shows ids and scopes but no token', async () => {
+    const res = await callback(await approve(await start()));
+    expect(res.statusCode).toBe(200);
+    const location = sandbox.sandbox.defaultLocationId;
+    const connection = await repository.findByAccountKey(`location:${location}`);
+    expect(connection).toMatchObject({
+      provider: 'highlevel',
+      kind: 'oauth',
+      userType: 'Location',
+      locationId: location,
+      companyId: sandbox.sandbox.companyId,
+      scopes: LOCATION_PLAN.scopes,
+      status: 'ok',
+    });
+    // The sandbox's access tokens live 86,399 s (reference/highlevel-api.md §7.2).
+    expect(connection!.expiresAt! - Date.now()).toBeGreaterThan(86_000_000);
+    expect(res.body).toContain(location);
+    expect(res.body).toContain(connection!.id);
+    expect(res.body).toContain('conversations/message.write');
+
+    const secrets = await repository.readSecrets(connection!.id);
+    expect(secrets.accessToken).toMatch(/^sbx_at_/);
+    expect(secrets.refreshToken).toMatch(/^sbx_rt_/);
+    expect(res.body).not.toContain(secrets.accessToken);
+    expect(res.body).not.toContain(secrets.refreshToken);
+    const rows = await getStore().db.selectFrom('connections').selectAll().execute();
+    expect(JSON.stringify(rows)).not.toContain(secrets.accessToken);
+    const search = await fetch(`${sandbox.url}/conversations/search?locationId=${location}&limit=1`, {
+      headers: { authorization: `Bearer ${secrets.accessToken}`, version: '2021-04-15' },
+    });
+    expect(search.status).toBe(200);
+  });
+
+  it('refuses a replayed callback (state already used) with 400 and exchanges and stores nothing', async () => {
+    const path = await approve(await start());
+    expect((await callback(path)).statusCode).toBe(200);
+    const before = { connections: await count(), grants: grants() };
+    const replay = await callback(path);
+    expect(replay.statusCode).toBe(400);
+    expect(replay.body).toContain('already used');
+    expect({ connections: await count(), grants: grants() }).toEqual(before);
+  });
+
+  it('refuses an unknown state and a missing state with 400, storing nothing', async () => {
+    const before = { connections: await count(), grants: grants() };
+    const unknown = await callback('/oauth/highlevel/callback?code=sbx_code_x&state=not-one-of-ours');
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.body).toContain('does not match any install parley started');
+    const missing = await callback('/oauth/highlevel/callback?code=sbx_code_x');
+    expect(missing.statusCode).toBe(400);
+    expect(missing.body).toContain('no state parameter');
+    expect({ connections: await count(), grants: grants() }).toEqual(before);
+  });
+
+  it('refuses a callback whose state expired (10 minutes) with 400, storing nothing', async () => {
+    const path = await approve(await start());
+    const before = { connections: await count(), grants: grants() };
+    skew.ms = STATE_TTL_MS + 1;
+    try {
+      const res = await callback(path);
+      expect(res.statusCode).toBe(400);
+      expect(res.body).toContain('expired');
+    } finally {
+      skew.ms = 0;
+    }
+    expect({ connections: await count(), grants: grants() }).toEqual(before);
+  });
+
+  it('refuses a consent granting fewer scopes with 400 naming the scope and the features, storing nothing', async () => {
+    await repository.delete((await repository.findByAccountKey(`location:${sandbox.sandbox.defaultLocationId}`))!.id);
+    const consent = await start();
+    consent.searchParams.set('scope', LOCATION_PLAN.scopes.filter((s) => s !== 'conversations.write').join(' '));
+    const res = await callback(await approve(consent));
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('conversations.write (needed by registration-welcome');
+    expect(res.body).toContain('agent-console');
+    expect(res.body).toContain('missing_scope');
+    expect(await count()).toBe(0);
+  });
+
+  it('stores a consent granting extra scopes and warns about them on the page', async () => {
+    const consent = await start();
+    consent.searchParams.set('scope', [...LOCATION_PLAN.scopes, 'locations.readonly'].join(' '));
+    const res = await callback(await approve(consent));
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('more than parley needs');
+    expect(res.body).toContain('locations.readonly');
+    const connection = await repository.findByAccountKey(`location:${sandbox.sandbox.defaultLocationId}`);
+    expect(connection?.scopes).toContain('locations.readonly');
+  });
+
+  it('turns an agency install into one agency connection and a location_token connection per installed location', async () => {
+    for (const c of await repository.list()) await repository.delete(c.id);
+    const second = sandbox.sandbox.addLocation({ attendees: 1 }).location.id;
+    const consent = await start('?user_type=Company');
+    expect(consent.searchParams.get('scope')).toBe(COMPANY_PLAN.scopes.join(' '));
+    const res = await callback(await approve(consent));
+    expect(res.statusCode).toBe(200);
+
+    const all = await repository.list();
+    const agency = all.find((c) => c.accountKey === `company:${sandbox.sandbox.companyId}`);
+    expect(agency).toMatchObject({ kind: 'oauth', userType: 'Company', status: 'ok', scopes: COMPANY_PLAN.scopes });
+    const locations = all.filter((c) => c.kind === 'location_token');
+    expect(locations.map((c) => c.locationId).sort()).toEqual([sandbox.sandbox.defaultLocationId, second].sort());
+    for (const c of locations) {
+      expect(c).toMatchObject({ parentId: agency!.id, userType: 'Location', companyId: sandbox.sandbox.companyId });
+      expect(res.body).toContain(c.locationId!);
+    }
+    expect(all).toHaveLength(3);
+
+    const minted = await repository.readSecrets(locations.find((c) => c.locationId === second)!.id);
+    expect(minted.refreshToken).toBeUndefined();
+    const search = await fetch(`${sandbox.url}/conversations/search?locationId=${second}&limit=1`, {
+      headers: { authorization: `Bearer ${minted.accessToken}`, version: '2021-04-15' },
+    });
+    expect(search.status).toBe(200);
+  });
+});
