@@ -1,0 +1,71 @@
+/**
+ * The one error base of the Accelevents boundary, with a stable `code` (STYLE.md item 3). It never
+ * carries the API key: the request copy keeps only method and path (no headers, no query string, which
+ * can hold attendee search text), and server text is scrubbed of the key before it becomes a message.
+ */
+export type AcceleventsErrorCode =
+  | 'unauthorized' // 401, or app code 4010101: the key or the auth header preset is wrong
+  | 'forbidden' // 403, incl. 4030201 Not Event Host and 4030101 Not Staff User (§3.1)
+  | 'plan_not_enabled' // 401/403 saying API access is not part of the plan (§1, §8.14)
+  | 'not_found' // 404, incl. 4040200 Event not found and 4060405 Barcode not exist
+  | 'invalid_request' // other 4xx, or a 2xx body {type: 'Fail'} (§4)
+  | 'rate_limited' // 429 (assumed; no limits are published, §4)
+  | 'server_error' // 5xx
+  | 'network_error' // no answer: refused, reset, DNS
+  | 'timeout' // no answer within timeoutMs
+  | 'invalid_response' // a success whose body is not what the endpoint returns
+  | 'invalid_call'; // our caller's input was unusable; nothing was sent
+
+export interface AcceleventsErrorInit {
+  code: AcceleventsErrorCode;
+  message: string;
+  /** Our name for the call, e.g. 'get-event-details'. */
+  operation: string;
+  method: string;
+  /** Path below the base URL, without query string. */
+  path: string;
+  status?: number | null;
+  /** Accelevents' 7-digit application code (`errorCode` or `code` in the body), when present (§4). */
+  appCode?: number | null;
+  retryAfterMs?: number | null;
+  cause?: unknown;
+}
+
+export class AcceleventsError extends Error {
+  override readonly name = 'AcceleventsError';
+  readonly code: AcceleventsErrorCode;
+  readonly operation: string;
+  readonly request: { method: string; path: string };
+  /** HTTP status, or null when no answer arrived. */
+  readonly status: number | null;
+  readonly appCode: number | null;
+  readonly retryAfterMs: number | null;
+  /**
+   * True when a write failed in a way that leaves its effect unknown (timeout, 5xx, reset after
+   * sending). Writes are never retried blindly (§8.10): the caller reads before trying again.
+   */
+  ambiguous = false;
+
+  constructor(init: AcceleventsErrorInit) {
+    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.code = init.code;
+    this.operation = init.operation;
+    this.request = { method: init.method, path: init.path };
+    this.status = init.status ?? null;
+    this.appCode = init.appCode ?? null;
+    this.retryAfterMs = init.retryAfterMs ?? null;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      code: this.code,
+      message: this.message,
+      operation: this.operation,
+      request: this.request,
+      status: this.status,
+      appCode: this.appCode,
+      ambiguous: this.ambiguous,
+    };
+  }
+}

@@ -1,0 +1,214 @@
+/**
+ * The Accelevents REST client: the calls parley needs (reference/accelevents-api.md §5), on top of the
+ * request core. Reads use `readAuth`, writes `writeAuth`; the probe on connect is `getEventDetails`.
+ */
+import { AcceleventsError } from './accelevents-error.js';
+import {
+  ResponseShapeError,
+  readAttendee,
+  readCheckIn,
+  readEventDetails,
+  readHolderData,
+  readOrder,
+  readPage,
+  readSession,
+  readWriteResult,
+} from './read-records.js';
+import { type AcceleventsClientOptions, createAcceleventsRequester, type RequestSpec } from './request-core.js';
+import type {
+  AcceleventsAllPages,
+  AcceleventsAttendee,
+  AcceleventsCheckInResult,
+  AcceleventsEventDetails,
+  AcceleventsHolderData,
+  AcceleventsOrder,
+  AcceleventsPage,
+  AcceleventsSession,
+  AcceleventsWriteResult,
+  HolderDataUpdate,
+} from './types.js';
+
+export const ACCELEVENTS_PRODUCTION_BASE_URL = 'https://api.accelevents.com/rest';
+/** The attendee list's default page size per API Evangelist (§4). */
+export const DEFAULT_ATTENDEE_PAGE_SIZE = 100;
+/** Cap on pages walked by the list-all calls (§8.7): 200 × 100 attendees before stopping with `truncated`. */
+export const DEFAULT_MAX_PAGES = 200;
+
+export interface PageOptions {
+  page?: number;
+  size?: number;
+  signal?: AbortSignal;
+}
+
+export interface AllPagesOptions {
+  size?: number;
+  maxPages?: number;
+  signal?: AbortSignal;
+}
+
+export interface AcceleventsClient {
+  /** GET /host/event/{eventUrl}/eventDetails: the cheap probe (§3.1). */
+  getEventDetails(eventUrl: string, options?: { signal?: AbortSignal }): Promise<AcceleventsEventDetails>;
+  /** One page of GET /events/{eventUrl}/staff/allAttendees (`page` is 0-based). */
+  listAttendees(eventUrl: string, options?: PageOptions): Promise<AcceleventsPage<AcceleventsAttendee>>;
+  /** Every page of the attendee list until `recordsFiltered` is reached, at most `maxPages`. */
+  listAllAttendees(eventUrl: string, options?: AllPagesOptions): Promise<AcceleventsAllPages<AcceleventsAttendee>>;
+  /** GET /events/{eventUrl}/staff/refund/order/{orderId}: the order's ticket holders. */
+  getOrder(eventUrl: string, orderId: string | number): Promise<AcceleventsOrder>;
+  /** GET /host/ticketing/{eventUrl}/holderData/ticket/{ticketId}: attributes and custom answers. */
+  getHolderData(eventUrl: string, ticketId: string | number): Promise<AcceleventsHolderData>;
+  /** One page of GET /host/event/{eventUrl}/session; with `timeZone`, start and end as instants. */
+  listSessions(
+    eventUrl: string,
+    options?: PageOptions & { eventId?: string | number; timeZone?: string },
+  ): Promise<AcceleventsPage<AcceleventsSession>>;
+  /**
+   * GET /events/{eventUrl}/staff/checkin/barcode/{barcode}/checkin/{flag}: the reference lists GET for
+   * this state change (§5.5), so it is sent as GET but treated as a write: write auth, never retried.
+   */
+  checkIn(eventUrl: string, barcode: string, options?: { checkIn?: boolean }): Promise<AcceleventsCheckInResult>;
+  /** PUT /host/ticketing/{eventUrl}/holder-data/barcode/{barcode}: replaces the holder's attributes. */
+  updateHolderData(eventUrl: string, barcode: string, update: HolderDataUpdate): Promise<AcceleventsWriteResult>;
+}
+
+function invalidCall(operation: string, message: string): AcceleventsError {
+  return new AcceleventsError({
+    code: 'invalid_call',
+    message: `${operation}: ${message}`,
+    operation,
+    method: '',
+    path: '',
+  });
+}
+
+function segment(operation: string, name: string, value: unknown): string {
+  const s = typeof value === 'number' ? String(value) : value;
+  if (typeof s !== 'string' || s.trim() === '') {
+    throw invalidCall(operation, `${name} must be a non-empty string, got ${JSON.stringify(value)}`);
+  }
+  return encodeURIComponent(s);
+}
+
+function wholeNumber(operation: string, name: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw invalidCall(operation, `${name} must be a whole number from ${min} to ${max}, got ${value}`);
+  }
+  return value;
+}
+
+export function createAcceleventsClient(options: AcceleventsClientOptions): AcceleventsClient {
+  const requester = createAcceleventsRequester(options);
+
+  async function call<T>(spec: RequestSpec, read: (body: unknown) => T): Promise<T> {
+    const body = await requester.send(spec);
+    try {
+      return read(body);
+    } catch (error) {
+      if (!(error instanceof ResponseShapeError)) throw error;
+      throw new AcceleventsError({
+        code: 'invalid_response',
+        message: `Accelevents ${spec.operation} answered with an unexpected shape: ${error.message}`,
+        operation: spec.operation,
+        method: spec.method,
+        path: spec.path,
+      });
+    }
+  }
+
+  function paging(operation: string, options: PageOptions) {
+    return {
+      page: wholeNumber(operation, 'page', options.page ?? 0, 0, 1_000_000),
+      size: wholeNumber(operation, 'size', options.size ?? DEFAULT_ATTENDEE_PAGE_SIZE, 1, 1000),
+    };
+  }
+
+  const client: AcceleventsClient = {
+    async getEventDetails(eventUrl, opts = {}) {
+      const operation = 'get-event-details';
+      const path = `/host/event/${segment(operation, 'eventUrl', eventUrl)}/eventDetails`;
+      return call({ operation, method: 'GET', path, access: 'read', signal: opts.signal }, (body) =>
+        readEventDetails(body, eventUrl),
+      );
+    },
+
+    async listAttendees(eventUrl, opts = {}) {
+      const operation = 'list-attendees';
+      const at = paging(operation, opts);
+      const path = `/events/${segment(operation, 'eventUrl', eventUrl)}/staff/allAttendees`;
+      return call({ operation, method: 'GET', path, query: at, access: 'read', signal: opts.signal }, (body) =>
+        readPage(body, at, readAttendee),
+      );
+    },
+
+    async listAllAttendees(eventUrl, opts = {}) {
+      const maxPages = wholeNumber('list-attendees', 'maxPages', opts.maxPages ?? DEFAULT_MAX_PAGES, 1, 100_000);
+      const size = opts.size ?? DEFAULT_ATTENDEE_PAGE_SIZE;
+      return walkPages((page) => client.listAttendees(eventUrl, { page, size, signal: opts.signal }), maxPages);
+    },
+
+    async getOrder(eventUrl, orderId) {
+      const operation = 'get-order';
+      const path = `/events/${segment(operation, 'eventUrl', eventUrl)}/staff/refund/order/${segment(operation, 'orderId', orderId)}`;
+      return call({ operation, method: 'GET', path, access: 'read' }, (body) => readOrder(body, String(orderId)));
+    },
+
+    async getHolderData(eventUrl, ticketId) {
+      const operation = 'get-holder-data';
+      const path = `/host/ticketing/${segment(operation, 'eventUrl', eventUrl)}/holderData/ticket/${segment(operation, 'ticketId', ticketId)}`;
+      return call({ operation, method: 'GET', path, access: 'read' }, readHolderData);
+    },
+
+    async listSessions(eventUrl, opts = {}) {
+      const operation = 'list-sessions';
+      const at = paging(operation, opts);
+      const path = `/host/event/${segment(operation, 'eventUrl', eventUrl)}/session`;
+      // The reference describes eventId as required; where the caller has it, it is sent (§5.6).
+      const query = { ...at, eventId: opts.eventId === undefined ? undefined : String(opts.eventId) };
+      const timeZone = opts.timeZone ?? null;
+      return call({ operation, method: 'GET', path, query, access: 'read', signal: opts.signal }, (body) =>
+        readPage(body, at, (item) => readSession(item, timeZone)),
+      );
+    },
+
+    async checkIn(eventUrl, barcode, opts = {}) {
+      const operation = 'check-in';
+      const flag = opts.checkIn ?? true;
+      const path = `/events/${segment(operation, 'eventUrl', eventUrl)}/staff/checkin/barcode/${segment(operation, 'barcode', barcode)}/checkin/${flag}`;
+      return call({ operation, method: 'GET', path, access: 'write' }, readCheckIn);
+    },
+
+    async updateHolderData(eventUrl, barcode, update) {
+      const operation = 'update-holder-data';
+      if (!update || !Array.isArray(update.attributes)) {
+        throw invalidCall(operation, 'update.attributes must be an array (Accelevents requires it)');
+      }
+      const path = `/host/ticketing/${segment(operation, 'eventUrl', eventUrl)}/holder-data/barcode/${segment(operation, 'barcode', barcode)}`;
+      return call({ operation, method: 'PUT', path, body: update, access: 'write' }, readWriteResult);
+    },
+  };
+  return client;
+}
+
+/**
+ * Walks 0-based pages until `recordsFiltered` (or `recordsTotal`) items were read, a page comes back
+ * short or empty, or `maxPages` is reached (§8.7): a wrong count can never loop forever.
+ */
+async function walkPages<T>(
+  fetchPage: (page: number) => Promise<AcceleventsPage<T>>,
+  maxPages: number,
+): Promise<AcceleventsAllPages<T>> {
+  const items: T[] = [];
+  let expected: number | null = null;
+  for (let page = 0; page < maxPages; page++) {
+    const result = await fetchPage(page);
+    items.push(...result.items);
+    expected = result.recordsFiltered ?? result.recordsTotal ?? expected;
+    const done =
+      result.items.length === 0 || (expected !== null ? items.length >= expected : result.items.length < result.size);
+    if (done) return { items, recordsFiltered: expected, pagesRead: page + 1, truncated: false };
+  }
+  return { items, recordsFiltered: expected, pagesRead: maxPages, truncated: true };
+}
+
+export { AcceleventsError } from './accelevents-error.js';
+export type { AcceleventsClientOptions } from './request-core.js';

@@ -1,0 +1,44 @@
+/**
+ * /sandbox/accelevents/* control routes: no key, no faults. Each calls the same control the in-process
+ * sandbox object exposes, so HTTP and code share one set of checks; a bad field answers 400 naming it.
+ */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { SandboxError } from '../highlevel/sandbox-errors.js';
+import { ApiFailure } from './api-failure.js';
+
+export interface AdminControls {
+  info(): unknown;
+  register(body: any): unknown;
+  checkIn(body: any): unknown;
+  emit(body: any): unknown;
+  deliveries(): unknown;
+  failNext(body: any): unknown;
+  setAccess(body: any): unknown;
+  configure(body: any): unknown;
+}
+
+export const ADMIN_PREFIX = '/sandbox/accelevents';
+
+export function registerAdminRoutes(app: FastifyInstance, controls: AdminControls): void {
+  const run = (action: (body: any) => unknown) => async (request: { body: unknown }, reply: FastifyReply) => {
+    const body = request.body ?? {};
+    if (typeof body !== 'object' || Array.isArray(body))
+      return reply.code(400).send({ message: 'body must be a JSON object' });
+    try {
+      return reply.send(action(body) ?? { ok: true });
+    } catch (error) {
+      if (error instanceof SandboxError) return reply.code(400).send({ message: error.message });
+      if (error instanceof ApiFailure) return reply.code(error.status).send(error.body());
+      throw error;
+    }
+  };
+
+  app.get(`${ADMIN_PREFIX}/info`, async () => controls.info());
+  app.get(`${ADMIN_PREFIX}/deliveries`, async () => controls.deliveries());
+  app.post(`${ADMIN_PREFIX}/attendees`, run(controls.register));
+  app.post(`${ADMIN_PREFIX}/checkins`, run(controls.checkIn));
+  app.post(`${ADMIN_PREFIX}/webhooks`, run(controls.emit));
+  app.post(`${ADMIN_PREFIX}/faults`, run(controls.failNext));
+  app.post(`${ADMIN_PREFIX}/access`, run(controls.setAccess));
+  app.post(`${ADMIN_PREFIX}/settings`, run(controls.configure));
+}

@@ -1,0 +1,236 @@
+/**
+ * parley's Accelevents sandbox: a Fastify server that behaves like https://api.accelevents.com/rest for
+ * the calls parley makes (events, attendees with paging, orders, holder data, sessions, check-in), with
+ * the configurable auth header quirk and webhooks in a configurable shape (DESIGN C9, D10). It runs
+ * in-process for tests and standalone as `parley accelevents-sandbox`. Each part lives in its own file.
+ */
+import type { AddressInfo } from 'node:net';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { AcceleventsAuthPreset } from '../../accelevents/auth-presets.js';
+import { createLogger } from '../../logging/create-logger.js';
+import { SandboxError } from '../highlevel/sandbox-errors.js';
+import { ADMIN_PREFIX, registerAdminRoutes } from './admin-routes.js';
+import { registerApiRoutes } from './api-routes.js';
+import { createKeyCheck } from './authenticate.js';
+import { createFaultQueue, type ScriptedFault } from './fault-queue.js';
+import type { SandboxRole } from './sample-events.js';
+import {
+  type AcceleventsSandboxOptions,
+  type AttendeesArrayKey,
+  checkArrayKey,
+  checkOptions,
+  checkPresets,
+  checkWebhookUrl,
+  DEFAULT_READ_AUTH,
+  DEFAULT_SANDBOX_API_KEY,
+  DEFAULT_WRITE_AUTH,
+} from './sandbox-options.js';
+import { type AcceleventsSandboxState, createSandboxState, type SandboxTicket } from './sandbox-state.js';
+import { type AcceleventsWebhookDelivery, createWebhookDispatcher } from './webhook-dispatcher.js';
+import {
+  type AcceleventsWebhookTopic,
+  isTopic,
+  PAYLOAD_SHAPES,
+  type PayloadShape,
+  type PayloadShapeName,
+  type WebhookFacts,
+} from './webhook-payloads.js';
+
+export type { AcceleventsSandboxOptions } from './sandbox-options.js';
+
+export interface SandboxSettings {
+  readAuth?: AcceleventsAuthPreset | AcceleventsAuthPreset[];
+  writeAuth?: AcceleventsAuthPreset | AcceleventsAuthPreset[];
+  attendeesArrayKey?: AttendeesArrayKey;
+  webhookUrl?: string | null;
+  payloadShape?: PayloadShapeName | PayloadShape;
+}
+
+export interface AcceleventsSandbox {
+  app: FastifyInstance;
+  /** The REST base URL, e.g. http://127.0.0.1:4011/rest: what a client's `baseUrl` is set to. */
+  url: string;
+  /** Scheme, host and port; the control routes are at `${origin}/sandbox/accelevents/*`. */
+  origin: string;
+  apiKey: string;
+  state: AcceleventsSandboxState;
+  /** Sends a webhook about an existing ticket holder now. */
+  emit(topic: AcceleventsWebhookTopic, subject: { eventUrl: string; barcode: string }): AcceleventsWebhookDelivery;
+  deliveries: AcceleventsWebhookDelivery[];
+  /** Resolves when every delivery in flight has finished. */
+  flush(): Promise<void>;
+  /** The next request(s) to the REST routes fail as scripted. */
+  failNext(fault: ScriptedFault): void;
+  configure(settings: SandboxSettings): void;
+  setAccess(access: { planEnabled?: boolean; eventUrl?: string; role?: SandboxRole }): void;
+  close(): Promise<void>;
+}
+
+function shapeOf(value: unknown): PayloadShape {
+  if (typeof value === 'function') return value as PayloadShape;
+  if (value === 'flat' || value === 'nested') return PAYLOAD_SHAPES[value];
+  throw new SandboxError(
+    `payloadShape must be "flat", "nested" or a function; got ${JSON.stringify(value)}`,
+    'invalid_option',
+  );
+}
+
+function factsOf(
+  topic: AcceleventsWebhookTopic,
+  ticket: SandboxTicket,
+  state: AcceleventsSandboxState,
+  at: number,
+): WebhookFacts {
+  const ev = state.event(ticket.eventUrl);
+  const { order } = state.order(ticket.eventUrl, ticket.orderId);
+  return {
+    topic,
+    occurredAt: at,
+    event: { eventId: ev.eventId, eventUrl: ev.eventUrl, eventName: ev.eventName },
+    order: {
+      orderId: order.orderId,
+      purchaseDate: new Date(order.purchaseDate).toISOString(),
+      totalAmount: ticket.ticketPrice,
+      purchaser: { firstName: ticket.firstName, lastName: ticket.lastName, email: ticket.email },
+    },
+    attendee: {
+      barcode: ticket.barcode,
+      eventTicketingId: ticket.eventTicketingId,
+      userId: ticket.userId,
+      firstName: ticket.firstName,
+      lastName: ticket.lastName,
+      email: ticket.email,
+      phoneNumber: ticket.phoneNumber,
+      ticketType: ticket.ticketType,
+      ticketStatus: ticket.ticketStatus,
+    },
+  };
+}
+
+export async function startAcceleventsSandbox(options: AcceleventsSandboxOptions = {}): Promise<AcceleventsSandbox> {
+  checkOptions(options);
+  const now = options.now ?? Date.now;
+  const logger = options.logger ?? createLogger({ name: 'parley-accelevents-sandbox' });
+  const apiKey = options.apiKey ?? DEFAULT_SANDBOX_API_KEY;
+  let readAuth = checkPresets('readAuth', options.readAuth, DEFAULT_READ_AUTH);
+  let writeAuth = checkPresets('writeAuth', options.writeAuth, DEFAULT_WRITE_AUTH);
+  let arrayKey = checkArrayKey(options.attendeesArrayKey);
+  let webhookUrl = checkWebhookUrl(options.webhookUrl);
+  let payloadShape = shapeOf(options.payloadShape ?? 'flat');
+
+  const dispatcher = createWebhookDispatcher({
+    url: () => webhookUrl,
+    fetch: options.fetch ?? globalThis.fetch,
+    now,
+    logger,
+  });
+  const faults = createFaultQueue();
+  const emitFor = (topic: AcceleventsWebhookTopic, ticket: SandboxTicket) =>
+    dispatcher.send(topic, ticket, payloadShape(factsOf(topic, ticket, state, now())));
+  const state = createSandboxState({ now, attendeesPerEvent: options.attendees ?? 10, announce: emitFor });
+
+  const app: FastifyInstance = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+  });
+  app.addHook('preClose', async () => faults.releaseHung());
+
+  const sandbox: AcceleventsSandbox = {
+    app,
+    url: '',
+    origin: '',
+    apiKey,
+    state,
+    emit(topic, subject) {
+      if (!isTopic(topic))
+        throw new SandboxError(
+          `topic must be one of attendee.registered, ticket.purchased, attendee.checked_in; got ${JSON.stringify(topic)}`,
+          'invalid_option',
+        );
+      return emitFor(topic, state.ticket(String(subject?.eventUrl), String(subject?.barcode)));
+    },
+    deliveries: dispatcher.deliveries,
+    flush: () => dispatcher.flush(),
+    failNext: (fault) => faults.failNext(fault),
+    configure(settings) {
+      if (settings.readAuth !== undefined) readAuth = checkPresets('readAuth', settings.readAuth, DEFAULT_READ_AUTH);
+      if (settings.writeAuth !== undefined)
+        writeAuth = checkPresets('writeAuth', settings.writeAuth, DEFAULT_WRITE_AUTH);
+      if (settings.attendeesArrayKey !== undefined) arrayKey = checkArrayKey(settings.attendeesArrayKey);
+      if (settings.webhookUrl !== undefined) webhookUrl = checkWebhookUrl(settings.webhookUrl);
+      if (settings.payloadShape !== undefined) payloadShape = shapeOf(settings.payloadShape);
+    },
+    setAccess(access) {
+      if (access.planEnabled !== undefined) {
+        if (typeof access.planEnabled !== 'boolean')
+          throw new SandboxError('planEnabled must be true or false', 'invalid_option');
+        state.access.planEnabled = access.planEnabled;
+      }
+      if (access.role !== undefined) {
+        if (!['host', 'staff', 'none'].includes(access.role))
+          throw new SandboxError('role must be host, staff or none', 'invalid_option');
+        state.access.roles.set(state.event(String(access.eventUrl)).eventUrl, access.role);
+      }
+    },
+    async close() {
+      await app.close();
+    },
+  };
+
+  app.register(
+    async (api) => {
+      api.addHook('onRequest', faults.onRequest);
+      registerApiRoutes(api, {
+        state,
+        accepts: createKeyCheck(() => apiKey),
+        readAuth: () => readAuth,
+        writeAuth: () => writeAuth,
+        attendeesArrayKey: () => arrayKey,
+      });
+    },
+    { prefix: '/rest' },
+  );
+  registerAdminRoutes(app, {
+    info: () => ({
+      url: sandbox.url,
+      apiKey,
+      readAuth,
+      writeAuth,
+      attendeesArrayKey: arrayKey,
+      webhookUrl: webhookUrl ?? null,
+      access: { planEnabled: state.access.planEnabled, roles: Object.fromEntries(state.access.roles) },
+      events: state.events().map((e) => ({
+        eventId: e.eventId,
+        eventUrl: e.eventUrl,
+        eventName: e.eventName,
+        attendees: state.tickets(e.eventUrl).length,
+      })),
+      faultsInjected: faults.injected,
+    }),
+    register: (body) => {
+      const { order, ticket } = state.register(body);
+      return { orderId: order.orderId, barcode: ticket.barcode, eventTicketingId: ticket.eventTicketingId };
+    },
+    checkIn: (body) => {
+      if (body.checkIn !== undefined && typeof body.checkIn !== 'boolean') {
+        throw new SandboxError('checkIn must be true or false', 'invalid_option');
+      }
+      return state.checkIn(String(body.eventUrl), String(body.barcode), body.checkIn ?? true);
+    },
+    emit: (body) => sandbox.emit(body.topic, body),
+    deliveries: () => dispatcher.deliveries,
+    failNext: (body) => sandbox.failNext(body),
+    setAccess: (body) => sandbox.setAccess(body),
+    configure: (body) => sandbox.configure(body),
+  });
+
+  const host = options.host ?? '127.0.0.1';
+  await app.listen({ port: options.port ?? 0, host });
+  const { port } = app.server.address() as AddressInfo;
+  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  sandbox.origin = `http://${shownHost}:${port}`;
+  sandbox.url = `${sandbox.origin}/rest`;
+  return sandbox;
+}
+
+export { ADMIN_PREFIX };
