@@ -3,9 +3,10 @@
  * as a table and as JSON, and never a secret.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CliError } from '../../src/cli/cli-error.js';
 import { runConnections } from '../../src/cli/commands/connections.js';
 import { openRuntimeFor } from '../../src/runtime/open-existing-runtime.js';
-import { createDiagnosticsWorld, type DiagnosticsWorld } from './diagnostics-world.js';
+import { createDiagnosticsWorld, type DiagnosticsWorld, newMasterKey, thrownBy } from './diagnostics-world.js';
 
 let world: DiagnosticsWorld;
 beforeEach(async () => {
@@ -70,6 +71,16 @@ describe('parley connections', () => {
     expect(row).toContain('needs_reconnect');
     expect(row).toContain('refresh token revoked (invalid_grant)');
     expect(row).toContain(connection.accountKey);
+  });
+
+  it('stops with the vault code and the fix when the master key is not the database one', async () => {
+    await world.seedHighLevel();
+    const error = await thrownBy(() => runConnections({}, world.io({ env: { PARLEY_MASTER_KEY: newMasterKey() } })));
+    expect(error).toBeInstanceOf(CliError);
+    expect(error.code).toBe('wrong_master_key');
+    expect(error.message).toContain('differs from the one this database was initialised with');
+    expect(error.message).toContain('\n  fix: ');
+    expect(world.output()).toBe('');
   });
 
   it('says how to connect when there are no connections', async () => {

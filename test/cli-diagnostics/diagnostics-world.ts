@@ -33,7 +33,12 @@ export function newMasterKey(): string {
   return randomBytes(32).toString('base64');
 }
 
-export async function createDiagnosticsWorld(): Promise<DiagnosticsWorld> {
+export interface DiagnosticsWorldOptions {
+  /** Use this PostgreSQL database instead of SQLite in the data directory. */
+  databaseUrl?: string;
+}
+
+export async function createDiagnosticsWorld(options: DiagnosticsWorldOptions = {}): Promise<DiagnosticsWorld> {
   const dir = await mkdtemp(join(tmpdir(), 'parley-diagnostics-'));
   const dataDir = join(dir, 'data');
   const masterKey = newMasterKey();
@@ -52,7 +57,13 @@ export async function createDiagnosticsWorld(): Promise<DiagnosticsWorld> {
       written += text;
     },
     ...overrides,
-    env: { PARLEY_DATA_DIR: dataDir, PARLEY_MASTER_KEY: masterKey, LOG_LEVEL: 'silent', ...overrides.env },
+    env: {
+      PARLEY_DATA_DIR: dataDir,
+      PARLEY_MASTER_KEY: masterKey,
+      LOG_LEVEL: 'silent',
+      ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+      ...overrides.env,
+    },
   });
 
   return {
