@@ -5,6 +5,7 @@
  * details call (reference/accelevents-api.md §3.1). Returns the first HighLevel answer's Date for
  * the clock-skew check.
  */
+import { isAuthPreset } from '../../accelevents/auth-presets.js';
 import { createAcceleventsClient } from '../../accelevents/client.js';
 import type { ParleyFileConfig } from '../../config/config-types.js';
 import type { Connection } from '../../connections/types.js';
@@ -167,8 +168,9 @@ async function probeAccelevents(connection: Connection, deps: ConnectionCheckDep
   const client = createAcceleventsClient({
     baseUrl: typeof settings.baseUrl === 'string' ? settings.baseUrl : deps.config.accelevents.baseUrl,
     apiKey: apiKey ?? '',
-    readAuth: deps.config.accelevents.readAuth,
-    writeAuth: deps.config.accelevents.writeAuth,
+    // The connection's own presets win: they are what `parley connect accelevents` probed successfully.
+    readAuth: isAuthPreset(settings.readAuth) ? settings.readAuth : deps.config.accelevents.readAuth,
+    writeAuth: isAuthPreset(settings.writeAuth) ? settings.writeAuth : deps.config.accelevents.writeAuth,
     fetch: deps.fetch,
     now: deps.now,
     maxRetries: 0,
