@@ -1,0 +1,118 @@
+/**
+ * Connecting a Private Integration Token: the probe (search-conversation, limit 1) against the real
+ * sandbox decides, before anything is saved; the token lands in the vault, never in a message.
+ */
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { DEFAULT_FEATURES } from '../../src/config/feature-names.js';
+import { createConnectionRepository } from '../../src/connections/connection-repository.js';
+import { HighLevelConnectError } from '../../src/connections/highlevel/connect-error.js';
+import { connectPrivateIntegrationToken } from '../../src/connections/highlevel/private-integration-token.js';
+import type { ConnectionRepository } from '../../src/connections/types.js';
+import { createLogger } from '../../src/logging/create-logger.js';
+import { openVault } from '../../src/vault/open-vault.js';
+import { planScopes } from '../../src/workflows/scope-planner.js';
+import { describeEachDatabase } from '../helpers/databases.js';
+import { type SandboxHandle, withSandbox } from '../helpers/sandbox.js';
+
+const silent = createLogger({ level: 'silent' });
+const plan = planScopes(DEFAULT_FEATURES);
+
+async function failure(promise: Promise<unknown>): Promise<HighLevelConnectError> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(HighLevelConnectError);
+  return error as HighLevelConnectError;
+}
+
+describeEachDatabase('connectPrivateIntegrationToken', (getStore) => {
+  let sandbox: SandboxHandle;
+  let repository: ConnectionRepository;
+  let location: string;
+
+  beforeAll(async () => {
+    sandbox = await withSandbox({ attendees: 1 });
+    location = sandbox.sandbox.defaultLocationId;
+    const { db } = getStore();
+    repository = createConnectionRepository({
+      db,
+      vault: await openVault({ db, masterKey: randomBytes(32), logger: silent }),
+    });
+  });
+  afterAll(async () => {
+    await sandbox?.close();
+  });
+
+  const connect = (token: string, extra: { locationId?: string; declaredScopes?: string[] } = {}) =>
+    connectPrivateIntegrationToken({
+      token,
+      locationId: extra.locationId ?? location,
+      repository,
+      baseUrl: sandbox.url,
+      plan,
+      logger: silent,
+      ...(extra.declaredScopes ? { declaredScopes: extra.declaredScopes } : {}),
+    });
+
+  it('probes the token, then saves a pit connection with no expiry and the declared scopes marked unverified', async () => {
+    const { accessToken } = sandbox.sandbox.issueToken({ kind: 'pit', locationId: location });
+    const { connection, extraScopes } = await connect(`  ${accessToken}\n`);
+    expect(connection).toMatchObject({
+      kind: 'pit',
+      accountKey: `location:${location}`,
+      userType: 'Location',
+      locationId: location,
+      expiresAt: null,
+      status: 'ok',
+      scopes: plan.scopes,
+      settings: { scopesSource: 'declared' },
+    });
+    expect(extraScopes).toEqual([]);
+    expect((await repository.readSecrets(connection.id)).accessToken).toBe(accessToken);
+    const rows = await getStore().db.selectFrom('connections').selectAll().execute();
+    expect(JSON.stringify(rows)).not.toContain(accessToken);
+  });
+
+  it('refuses a token HighLevel does not accept with invalid_token, without echoing it, and saves nothing', async () => {
+    for (const c of await repository.list()) await repository.delete(c.id);
+    const error = await failure(connect('sbx_pit_not-a-real-token'));
+    expect(error.code).toBe('invalid_token');
+    expect(error.message).toContain('HTTP 401');
+    expect(error.message).not.toContain('sbx_pit_not-a-real-token');
+    expect(await repository.list()).toEqual([]);
+  });
+
+  it('refuses a token of another location with wrong_location, naming the location', async () => {
+    const other = sandbox.sandbox.addLocation({ attendees: 1 }).location.id;
+    const { accessToken } = sandbox.sandbox.issueToken({ kind: 'pit', locationId: other });
+    const error = await failure(connect(accessToken));
+    expect(error.code).toBe('wrong_location');
+    expect(error.message).toContain(`cannot act for location ${location}`);
+    expect(await repository.list()).toEqual([]);
+  });
+
+  it('names the scope HighLevel says is missing and the features that need it', async () => {
+    const { accessToken } = sandbox.sandbox.issueToken({
+      kind: 'pit',
+      locationId: location,
+      scopes: ['contacts.write'],
+    });
+    const error = await failure(connect(accessToken));
+    expect(error.code).toBe('missing_scope');
+    expect(error.message).toContain('conversations.readonly (needed by');
+    expect(error.details.missingScopes).toEqual(['conversations.readonly']);
+    expect(error.details.features?.['conversations.readonly']).toContain('agent-console');
+  });
+
+  it('refuses declared scopes that leave out a needed scope before calling HighLevel', async () => {
+    const calls = JSON.stringify(sandbox.sandbox.stats);
+    const error = await failure(
+      connect('sbx_pit_unused', { declaredScopes: plan.scopes.filter((s) => s !== 'contacts.write') }),
+    );
+    expect(error.code).toBe('missing_scope');
+    expect(error.message).toContain('contacts.write (needed by registration-welcome');
+    expect(JSON.stringify(sandbox.sandbox.stats)).toBe(calls);
+  });
+});
