@@ -183,8 +183,8 @@ async function initialiseOrVerify(
   if (stored === undefined || !keyCheckMatches(stored, masterKey)) {
     throw new VaultError(
       'wrong_master_key',
-      'the master key differs from the one this database was initialised with; use the original key ' +
-        '(PARLEY_MASTER_KEY or the key file written by `parley init`), or restore it from backup',
+      'the master key differs from the one this database was initialised with (or last rotated to with ' +
+        '`parley keys rotate --master-key-file`); use that key (PARLEY_MASTER_KEY or the key file), or restore it from backup',
     );
   }
   if ((await readActiveKid(db)) === undefined) await repairActiveKey(db, keyRing, now);

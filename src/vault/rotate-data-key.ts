@@ -43,7 +43,10 @@ export interface RotationReport {
 
 export interface PassEvent extends Omit<PassResult, 'failures'> {
   pass: number;
+  newKeyId: string;
   failed: number;
+  /** How long the rotation now waits for other processes to pick up the new key (0: no wait). */
+  waitMs: number;
 }
 
 export interface RotateDataKeyOptions {
@@ -96,13 +99,16 @@ export async function rotateDataKey(
       failures.push(failure);
       skip.add(failureKey(failure, failure.recordId));
     }
+    const moved = result.found - result.failures.length > 0;
+    const last = passes >= options.maxPasses;
+    const waitMs = moved || last ? 0 : Math.max(0, switchedAt + options.graceMs - now());
     const { failures: failed, ...counts } = result;
-    logger.info({ pass: passes, ...counts, failed: failed.length }, 'vault re-encryption pass');
-    await options.onPass?.({ pass: passes, ...counts, failed: failed.length });
-    if (result.found - result.failures.length > 0) continue;
-    const wait = switchedAt + options.graceMs - now();
-    if (wait <= 0) break;
-    await options.sleep(wait);
+    const event = { pass: passes, newKeyId: fresh.kid, ...counts, failed: failed.length, waitMs };
+    logger.info(event, 'vault re-encryption pass');
+    await options.onPass?.(event);
+    if (moved) continue;
+    if (waitMs === 0) break;
+    await options.sleep(waitMs);
   }
   const remaining = (await countUnderOtherKeys(db, fresh.kid)) - failures.length;
   const report = {

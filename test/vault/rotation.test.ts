@@ -66,11 +66,12 @@ describeEachDatabase('vault rotation', (getStore) => {
     expect(report.failures).toEqual([]);
     expect(report.masterKeyRotated).toBe(false);
     // Pass 1 moves all nine; pass 2 finds none, waits out other processes' key caches; pass 3 confirms.
-    expect(events.map((e) => [e.pass, e.found, e.reencrypted])).toEqual([
-      [1, 9, 9],
-      [2, 0, 0],
-      [3, 0, 0],
+    expect(events.map((e) => [e.pass, e.found, e.reencrypted, e.waitMs])).toEqual([
+      [1, 9, 9, 0],
+      [2, 0, 0, 4_000],
+      [3, 0, 0, 0],
     ]);
+    expect(events.every((e) => e.newKeyId === report.newKeyId)).toBe(true);
     expect(await vault.currentKeyId()).toBe(report.newKeyId);
     expect(await kidsInUse()).toEqual(new Set([report.newKeyId]));
     const keys = await getStore().db.selectFrom('vault_keys').select(['kid', 'status']).orderBy('status').execute();
