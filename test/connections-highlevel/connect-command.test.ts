@@ -116,7 +116,7 @@ describe('parley connect highlevel', () => {
     const run = io();
     await runConnectHighLevel(options({ approve: true, userType: 'Company', json: true }), run.io);
     const answer = JSON.parse(run.out());
-    expect(answer.connections.map((c: { accountKey: string }) => c.accountKey).sort()).toEqual(
+    expect(answer.connections.map((c: { account: string }) => c.account).sort()).toEqual(
       [
         `company:${sandbox.sandbox.companyId}`,
         `location:${sandbox.sandbox.defaultLocationId}`,

@@ -15,6 +15,7 @@ import { runOAuthConnect } from '../../connections/highlevel/oauth-connect-flow.
 import { connectPrivateIntegrationToken } from '../../connections/highlevel/private-integration-token.js';
 import type { Connection } from '../../connections/types.js';
 import type { CommandIo } from '../../runtime/command-io.js';
+import { toConnectionView } from '../../runtime/connection-view.js';
 import { openRuntimeFor } from '../../runtime/open-existing-runtime.js';
 import { withCliErrors } from '../../runtime/to-cli-error.js';
 import { planScopes } from '../../workflows/scope-planner.js';
@@ -132,19 +133,6 @@ function describeConnection(c: Connection): string {
   return `  ${c.id}  ${c.kind}  ${account}  status ${c.status}  ${expiry}\n    scopes: ${c.scopes.join(' ')}\n`;
 }
 
-const view = (c: Connection) => ({
-  id: c.id,
-  kind: c.kind,
-  accountKey: c.accountKey,
-  userType: c.userType,
-  locationId: c.locationId,
-  companyId: c.companyId,
-  parentId: c.parentId,
-  scopes: c.scopes,
-  status: c.status,
-  expiresAt: c.expiresAt === null ? null : new Date(c.expiresAt).toISOString(),
-});
-
 function toCliErrorOf(error: unknown): unknown {
   if (error instanceof HighLevelConnectError) return new CliError(error.message, error.code);
   return error;
@@ -161,6 +149,7 @@ export async function runConnectHighLevel(options: ConnectHighLevelOptions, io: 
   const runtime = await withCliErrors(() => openRuntimeFor(io));
   try {
     const { config } = runtime;
+    const view = (c: Connection) => toConnectionView(c, (io.now ?? Date.now)(), config.refresh.marginSeconds * 1000);
     const plan = (userType: HighLevelUserType) => planScopes(config.features, { userType });
 
     if (options.pit) {

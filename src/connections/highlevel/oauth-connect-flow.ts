@@ -57,12 +57,8 @@ interface Listener {
   close(): Promise<void>;
 }
 
-async function startListener(
-  input: OAuthConnectInput,
-  host: string,
-  port: number,
-  path: string | null,
-): Promise<Listener | null> {
+/** Listens on `target`'s loopback port, or on an ephemeral 127.0.0.1 port when null; null when the port is taken. */
+async function startListener(input: OAuthConnectInput, target: URL | null): Promise<Listener | null> {
   let settle: (outcome: CallbackOutcome) => void = () => {};
   const outcome = new Promise<CallbackOutcome>((resolve) => {
     settle = resolve;
@@ -77,15 +73,15 @@ async function startListener(
   const config = { authorizeUrl: input.config.authorizeUrl, clientId: input.config.clientId, redirectUri: '' };
   await registerHighLevelOAuthRoutes(app, { ...input, config, states, onCallback: settle });
   try {
-    await app.listen({ host: host.replace(/^\[|\]$/g, ''), port });
+    const host = target ? target.hostname.replace(/^\[|\]$/g, '') : '127.0.0.1';
+    await app.listen({ host, port: target ? Number(target.port || 80) : 0 });
   } catch (error) {
     await app.close();
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') return null;
     throw error;
   }
   const bound = (app.server.address() as AddressInfo).port;
-  config.redirectUri =
-    path === null ? `http://127.0.0.1:${bound}${CALLBACK_PATH}` : (input.redirectUri ?? input.config.redirectUri);
+  config.redirectUri = target ? target.toString() : `http://127.0.0.1:${bound}${CALLBACK_PATH}`;
   return { redirectUri: config.redirectUri, outcome, close: () => app.close() };
 }
 
@@ -120,15 +116,10 @@ export async function runOAuthConnect(input: OAuthConnectInput): Promise<OAuthCo
   const states = createOAuthStateStore({ db: input.db, now: input.now });
   const wanted = input.redirectUri ?? (input.config.target === 'sandbox' ? null : input.config.redirectUri);
 
-  let listener: Listener | null = null;
-  if (wanted === null) {
-    listener = await startListener(input, '127.0.0.1', 0, null);
-  } else {
-    const url = new URL(wanted);
-    if (LOOPBACK.has(url.hostname) && url.pathname === CALLBACK_PATH) {
-      listener = await startListener(input, url.hostname, Number(url.port || 80), url.pathname);
-    }
-  }
+  const target = wanted === null ? null : new URL(wanted);
+  // A redirect URI elsewhere (another host, another path) can only be the running server's.
+  const local = target === null || (LOOPBACK.has(target.hostname) && target.pathname === CALLBACK_PATH);
+  const listener = local ? await startListener(input, target) : null;
   const redirectUri = listener?.redirectUri ?? (wanted as string);
   try {
     const startedAt = now();
