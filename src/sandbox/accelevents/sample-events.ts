@@ -3,6 +3,9 @@
  * around the sandbox clock, so some have ended, one is running and some are upcoming whenever the
  * sandbox starts: a "session ended" poller has something to find (reference/accelevents-api.md §8.4).
  */
+/** The first sample event: what `connect accelevents --base-url sandbox` probes by default. */
+export const SAMPLE_EVENT_URL = 'parley-spring-summit';
+
 export type SandboxRole = 'host' | 'staff' | 'none';
 
 export interface SandboxTicketType {
@@ -67,7 +70,7 @@ export function sampleEvents(now: number): SandboxEvent[] {
   return [
     {
       eventId: 101,
-      eventUrl: 'parley-spring-summit',
+      eventUrl: SAMPLE_EVENT_URL,
       eventName: 'Parley Spring Summit 2026',
       eventFormat: 'HYBRID',
       eventListingStatus: 'PUBLISHED',

@@ -1,0 +1,214 @@
+/**
+ * `parley connect accelevents`: probe an Accelevents API key with a cheap read and store it in the vault
+ * (reference/accelevents-api.md §3.1). The key is read from --key-file, ACCELEVENTS_API_KEY or piped
+ * stdin, never from a command-line argument (shell history, `ps`), and never printed.
+ * `--base-url sandbox` uses the built-in Accelevents sandbox on its well-known port, starting it for the
+ * probe when it is not running.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { AcceleventsError } from '../../accelevents/accelevents-error.js';
+import {
+  type AcceleventsAuthPreset,
+  AUTH_PRESET_HEADERS,
+  AUTH_PRESETS,
+  apiKeyProblem,
+  isAuthPreset,
+} from '../../accelevents/auth-presets.js';
+import { connectAcceleventsAccount, probeFailureMessage } from '../../accelevents/connect-account.js';
+import type { CommandIo } from '../../runtime/command-io.js';
+import { openRuntimeFor } from '../../runtime/open-existing-runtime.js';
+import { withCliErrors } from '../../runtime/to-cli-error.js';
+import { SAMPLE_EVENT_URL } from '../../sandbox/accelevents/sample-events.js';
+import { sandboxPort, type UsedSandbox, useAcceleventsSandbox } from '../../sandbox/accelevents/use-sandbox.js';
+import { CliError } from '../cli-error.js';
+
+export const API_KEY_VARIABLE = 'ACCELEVENTS_API_KEY';
+const USAGE = 2;
+
+export interface ConnectAcceleventsOptions {
+  baseUrl?: string;
+  event?: string;
+  readAuth?: string;
+  writeAuth?: string;
+  keyFile?: string;
+  json?: boolean;
+}
+
+export interface ConnectAcceleventsIo extends CommandIo {
+  /** Progress and notes (stderr), so stdout stays the answer. */
+  info(text: string): void;
+  /** Piped stdin's text, or null when stdin is a terminal. */
+  readStdin(): Promise<string | null>;
+}
+
+export function registerConnectAccelevents(connect: Command): void {
+  const presets = AUTH_PRESETS.map((p) => `${p} (${AUTH_PRESET_HEADERS[p]})`).join(', ');
+  connect
+    .command('accelevents')
+    .description('connect Accelevents with an API key: probe it, then store it encrypted')
+    .option(
+      '--base-url <url>',
+      'REST base URL, or "sandbox" for the built-in sandbox (default: accelevents.baseUrl, https://api.accelevents.com/rest)',
+    )
+    .option('--event <eventUrl>', 'event slug the probe reads, e.g. demo for accelevents.com/events/demo')
+    .option('--read-auth <preset>', `header for reads (default: accelevents.readAuth): ${presets}`)
+    .option('--write-auth <preset>', 'header for writes (default: accelevents.writeAuth); same presets')
+    .option('--key-file <path>', `read the API key from this file (or set ${API_KEY_VARIABLE}, or pipe it on stdin)`)
+    .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      `\nThe API key is never taken as a command-line argument, so it stays out of shell history:\n  parley connect accelevents --event demo --key-file ./accelevents.key\n  ${API_KEY_VARIABLE}=... parley connect accelevents --event demo\n  parley connect accelevents --base-url sandbox\n`,
+    )
+    .action(async (options: ConnectAcceleventsOptions) => {
+      await runConnectAccelevents(options, processConnectIo());
+    });
+}
+
+function processConnectIo(): ConnectAcceleventsIo {
+  return {
+    env: process.env,
+    write: (text) => void process.stdout.write(text),
+    info: (text) => void process.stderr.write(text),
+    readStdin: async () => {
+      if (process.stdin.isTTY) return null;
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk));
+      return Buffer.concat(chunks).toString('utf8');
+    },
+  };
+}
+
+function usage(message: string): never {
+  throw new CliError(message, 'invalid_option', USAGE);
+}
+
+function preset(flag: string, value: string | undefined, fallback: AcceleventsAuthPreset): AcceleventsAuthPreset {
+  if (value === undefined) return fallback;
+  if (!isAuthPreset(value)) usage(`${flag} must be one of ${AUTH_PRESETS.join(', ')}; got "${value}"`);
+  return value;
+}
+
+function baseUrlOf(raw: string): string {
+  try {
+    const url = new URL(raw);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return url.toString().replace(/\/+$/, '');
+  } catch {}
+  return usage(`--base-url must be an absolute http(s) URL or "sandbox", got "${raw}"`);
+}
+
+function sandboxPortOrUsage(env: NodeJS.ProcessEnv): number {
+  try {
+    return sandboxPort(env);
+  } catch (error) {
+    return usage((error as Error).message);
+  }
+}
+
+/** --key-file, then ACCELEVENTS_API_KEY, then piped stdin, then (sandbox only) the sandbox's key. */
+async function readKey(options: ConnectAcceleventsOptions, io: ConnectAcceleventsIo, sandboxKey: string | null) {
+  let key: string | null | undefined;
+  if (options.keyFile) {
+    key = await readFile(options.keyFile, 'utf8').catch(() => usage(`--key-file: cannot read ${options.keyFile}`));
+  } else if (io.env[API_KEY_VARIABLE]) {
+    key = io.env[API_KEY_VARIABLE];
+  } else {
+    key = await io.readStdin();
+  }
+  key = key?.trim() || sandboxKey;
+  if (!key) {
+    usage(
+      `no API key: pass --key-file <path>, set ${API_KEY_VARIABLE}, or pipe it on stdin (it is never read from the command line)`,
+    );
+  }
+  const problem = apiKeyProblem(key);
+  if (problem) usage(`the API key is unusable: ${problem}`);
+  return key;
+}
+
+export function runConnectAccelevents(options: ConnectAcceleventsOptions, io: ConnectAcceleventsIo): Promise<void> {
+  // Runtime errors (config, store, vault) become one line with their fix; CliErrors pass unchanged.
+  return withCliErrors(() => connect(options, io));
+}
+
+async function connect(options: ConnectAcceleventsOptions, io: ConnectAcceleventsIo): Promise<void> {
+  // Flags are checked before anything is opened, so a typo never touches the database.
+  preset('--read-auth', options.readAuth, 'authorization');
+  preset('--write-auth', options.writeAuth, 'key');
+  const wantsSandbox = options.baseUrl === 'sandbox';
+  if (options.baseUrl !== undefined && !wantsSandbox) baseUrlOf(options.baseUrl);
+  if (!wantsSandbox && !options.event) {
+    usage(
+      '--event <eventUrl> is required: the probe reads that event (its slug, e.g. demo for accelevents.com/events/demo)',
+    );
+  }
+  const port = wantsSandbox ? sandboxPortOrUsage(io.env) : null;
+
+  const runtime = await openRuntimeFor(io);
+  let sandbox: UsedSandbox | null = null;
+  try {
+    const defaults = runtime.config.accelevents;
+    const readAuth = preset('--read-auth', options.readAuth, defaults.readAuth);
+    const writeAuth = preset('--write-auth', options.writeAuth, defaults.writeAuth);
+    if (port !== null) {
+      sandbox = await useAcceleventsSandbox({ port, logger: runtime.logger, ...(io.fetch ? { fetch: io.fetch } : {}) });
+      if (sandbox.started) {
+        io.info(
+          `Started the Accelevents sandbox on ${sandbox.url} for the probe; run \`parley accelevents-sandbox\` to serve it again.\n`,
+        );
+      }
+    }
+    const baseUrl = sandbox ? sandbox.url : baseUrlOf(options.baseUrl ?? defaults.baseUrl);
+    const eventUrl = options.event ?? SAMPLE_EVENT_URL;
+    const apiKey = await readKey(options, io, sandbox?.apiKey ?? null);
+
+    const result = await connectAcceleventsAccount({
+      baseUrl,
+      apiKey,
+      readAuth,
+      writeAuth,
+      eventUrl,
+      repository: runtime.repository,
+      logger: runtime.logger,
+      ...(io.fetch ? { fetch: io.fetch } : {}),
+    }).catch((error: unknown) => {
+      if (error instanceof AcceleventsError) {
+        throw new CliError(probeFailureMessage(error, { baseUrl, eventUrl, readAuth }), `accelevents_${error.code}`);
+      }
+      throw error;
+    });
+
+    const { connection, event, warnings } = result;
+    if (options.json) {
+      const view = {
+        id: connection.id,
+        provider: connection.provider,
+        kind: connection.kind,
+        accountKey: connection.accountKey,
+        status: connection.status,
+        settings: connection.settings,
+        probe: {
+          eventUrl: event.eventUrl,
+          eventId: event.eventId,
+          eventName: event.eventName,
+          timeZone: event.timeZone,
+        },
+        warnings,
+      };
+      io.write(`${JSON.stringify(view, null, 2)}\n`);
+      return;
+    }
+    io.write(
+      [
+        `Connected Accelevents at ${baseUrl}`,
+        `  ${connection.id}  api_key  status ${connection.status}`,
+        `  probe: event ${event.eventUrl} "${event.eventName ?? '?'}" (id ${event.eventId ?? '?'}, zone ${event.timeZone}) answered to ${AUTH_PRESET_HEADERS[readAuth]}`,
+        ...warnings.map((w) => `  note: ${w}`),
+        '',
+      ].join('\n'),
+    );
+  } finally {
+    await sandbox?.close();
+    await runtime.close();
+  }
+}

@@ -1,0 +1,206 @@
+/**
+ * `parley connect accelevents` in-process against the Accelevents sandbox, on a fresh SQLite data
+ * directory with its own master key: the probe, the encrypted key at rest, and the failure messages.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type ConnectAcceleventsIo, runConnectAccelevents } from '../../src/cli/commands/connect-accelevents.js';
+import { openRuntimeFor } from '../../src/runtime/open-existing-runtime.js';
+import type { AcceleventsSandbox } from '../../src/sandbox/accelevents/create-sandbox.js';
+import { rejection, SUMMIT, startSandbox } from './sandbox-fixture.js';
+
+const API_KEY = 'ae-live-key-5c1f0e9d8b7a6';
+
+let dir: string;
+let sandbox: AcceleventsSandbox | undefined;
+let out = '';
+let info = '';
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'parley-connect-ae-'));
+  out = '';
+  info = '';
+});
+afterEach(async () => {
+  await sandbox?.close();
+  sandbox = undefined;
+  await rm(dir, { recursive: true, force: true });
+});
+
+const masterKey = randomBytes(32).toString('base64');
+
+function io(options: { env?: NodeJS.ProcessEnv; stdin?: string | null } = {}): ConnectAcceleventsIo {
+  return {
+    cwd: dir,
+    env: { PARLEY_DATA_DIR: join(dir, 'data'), PARLEY_MASTER_KEY: masterKey, LOG_LEVEL: 'silent', ...options.env },
+    write: (text) => {
+      out += text;
+    },
+    info: (text) => {
+      info += text;
+    },
+    readStdin: async () => options.stdin ?? null,
+  };
+}
+
+async function storedConnection(accountKey: string) {
+  const runtime = await openRuntimeFor(io());
+  try {
+    const connection = await runtime.repository.findByAccountKey(accountKey);
+    const secrets = connection ? await runtime.repository.readSecrets(connection.id) : null;
+    const rows = await sql<{ api_key_enc: string | null }>`select api_key_enc from connections`.execute(
+      runtime.store.db,
+    );
+    return { connection, secrets, rows: rows.rows };
+  } finally {
+    await runtime.close();
+  }
+}
+
+async function filesUnder(path: string): Promise<Buffer> {
+  const names = await readdir(path, { recursive: true, withFileTypes: true });
+  const files = names.filter((d) => d.isFile()).map((d) => join(d.parentPath, d.name));
+  return Buffer.concat(await Promise.all(files.map((f) => readFile(f))));
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('parley connect accelevents', () => {
+  it('probes the event, stores the key encrypted in the vault, and never prints or writes it in plaintext', async () => {
+    sandbox = await startSandbox({ apiKey: API_KEY });
+    await runConnectAccelevents(
+      { baseUrl: sandbox.url, event: SUMMIT, readAuth: 'key', writeAuth: 'key' },
+      io({ env: { ACCELEVENTS_API_KEY: API_KEY } }),
+    );
+
+    expect(out).toContain(`Connected Accelevents at ${sandbox.url}`);
+    expect(out).toContain(`probe: event ${SUMMIT} "Parley Spring Summit 2026" (id 101, zone America/New_York)`);
+    const { connection, secrets, rows } = await storedConnection(`accelevents:${sandbox.url}`);
+    expect(connection).toMatchObject({
+      provider: 'accelevents',
+      kind: 'api_key',
+      status: 'ok',
+      settings: { baseUrl: sandbox.url, readAuth: 'key', writeAuth: 'key', eventUrl: SUMMIT },
+    });
+    expect(secrets?.apiKey).toBe(API_KEY);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.api_key_enc).toMatch(/^v1\./);
+    expect(rows[0]!.api_key_enc).not.toContain(API_KEY);
+    const atRest = await filesUnder(join(dir, 'data'));
+    expect(atRest.includes(Buffer.from(`accelevents:${sandbox.url}`))).toBe(true);
+    expect(atRest.includes(API_KEY)).toBe(false);
+    expect(out + info).not.toContain(API_KEY);
+  });
+
+  it('reads the key from --key-file or piped stdin, and a reconnect keeps the connection id', async () => {
+    sandbox = await startSandbox({ apiKey: API_KEY });
+    const keyFile = join(dir, 'accelevents.key');
+    await writeFile(keyFile, `${API_KEY}\n`, { mode: 0o600 });
+    await runConnectAccelevents({ baseUrl: sandbox.url, event: SUMMIT, keyFile, json: true }, io());
+    const first = JSON.parse(out);
+    expect(first).toMatchObject({ kind: 'api_key', settings: { readAuth: 'authorization', writeAuth: 'key' } });
+
+    out = '';
+    await runConnectAccelevents(
+      { baseUrl: sandbox.url, event: SUMMIT, readAuth: 'authentication', json: true },
+      io({ stdin: `${API_KEY}\n` }),
+    );
+    const second = JSON.parse(out);
+    expect(second.id).toBe(first.id);
+    expect(second.settings.readAuth).toBe('authentication');
+    expect(out).not.toContain(API_KEY);
+  });
+
+  it('on a refused header names the preset tried and suggests the others, storing nothing', async () => {
+    sandbox = await startSandbox({ apiKey: API_KEY, readAuth: 'key' });
+    const error = await rejection(
+      runConnectAccelevents(
+        { baseUrl: sandbox.url, event: SUMMIT, readAuth: 'bearer' },
+        io({ env: { ACCELEVENTS_API_KEY: API_KEY } }),
+      ),
+    );
+    expect(error.code).toBe('accelevents_unauthorized');
+    expect(error.message).toContain(
+      'Accelevents refused the key sent as Authorization: Bearer <key> (HTTP 401, 4010101)',
+    );
+    expect(error.message).toContain(
+      'try --read-auth with authorization (Authorization: <key>), key (Key: <key>), authentication',
+    );
+    expect(error.message).not.toContain(API_KEY);
+    expect((await storedConnection(`accelevents:${sandbox.url}`)).connection).toBeNull();
+  });
+
+  it('explains a plan without API access and an unknown event', async () => {
+    sandbox = await startSandbox({ apiKey: API_KEY });
+    const env = { ACCELEVENTS_API_KEY: API_KEY };
+    const missing = await rejection(
+      runConnectAccelevents({ baseUrl: sandbox.url, event: 'no-such-event' }, io({ env })),
+    );
+    expect(missing.code).toBe('accelevents_not_found');
+    expect(missing.message).toContain('Accelevents has no event "no-such-event"');
+
+    sandbox.setAccess({ planEnabled: false });
+    const plan = await rejection(runConnectAccelevents({ baseUrl: sandbox.url, event: SUMMIT }, io({ env })));
+    expect(plan.code).toBe('accelevents_plan_not_enabled');
+    expect(plan.message).toContain('API access is not enabled for this account');
+  });
+
+  it('explains an unreachable base URL', async () => {
+    const port = await freePort();
+    const error = await rejection(
+      runConnectAccelevents(
+        { baseUrl: `http://127.0.0.1:${port}/rest`, event: SUMMIT },
+        io({ env: { ACCELEVENTS_API_KEY: API_KEY } }),
+      ),
+    );
+    expect(error.code).toBe('accelevents_network_error');
+    expect(error.message).toContain(`could not reach Accelevents at http://127.0.0.1:${port}/rest`);
+  });
+
+  it('refuses bad flags and a missing key with usage errors naming them, before opening the database', async () => {
+    const bad = await rejection(runConnectAccelevents({ event: SUMMIT, readAuth: 'Bearer' }, io()));
+    expect(bad).toMatchObject({ code: 'invalid_option', exitCode: 2 });
+    expect(bad.message).toBe('--read-auth must be one of authorization, bearer, key, authentication; got "Bearer"');
+    const noEvent = await rejection(runConnectAccelevents({}, io()));
+    expect(noEvent.message).toMatch(/^--event <eventUrl> is required/);
+    await expect(readdir(dir)).resolves.toEqual([]);
+
+    sandbox = await startSandbox();
+    const noKey = await rejection(runConnectAccelevents({ baseUrl: sandbox.url, event: SUMMIT }, io()));
+    expect(noKey.message).toMatch(/^no API key: pass --key-file <path>, set ACCELEVENTS_API_KEY, or pipe it on stdin/);
+  });
+
+  it('with --base-url sandbox starts the built-in sandbox on its port for the probe, then stops it', async () => {
+    const port = await freePort();
+    await runConnectAccelevents({ baseUrl: 'sandbox' }, io({ env: { PARLEY_ACCELEVENTS_SANDBOX_PORT: String(port) } }));
+    const url = `http://127.0.0.1:${port}/rest`;
+    expect(info).toContain(`Started the Accelevents sandbox on ${url}`);
+    expect(out).toContain(`probe: event ${SUMMIT}`);
+    const { connection, secrets } = await storedConnection(`accelevents:${url}`);
+    expect(connection?.settings).toMatchObject({ baseUrl: url, eventUrl: SUMMIT });
+    expect(secrets?.apiKey).toBe('sbx-accelevents-key-0001');
+    await expect(fetch(`${url}/host/event/${SUMMIT}/eventDetails`)).rejects.toThrow();
+  });
+
+  it('with --base-url sandbox uses a sandbox already running there, and its key', async () => {
+    const port = await freePort();
+    sandbox = await startSandbox({ port, apiKey: 'custom-sandbox-key-77' });
+    await runConnectAccelevents({ baseUrl: 'sandbox' }, io({ env: { PARLEY_ACCELEVENTS_SANDBOX_PORT: String(port) } }));
+    expect(info).toBe('');
+    const { secrets } = await storedConnection(`accelevents:${sandbox.url}`);
+    expect(secrets?.apiKey).toBe('custom-sandbox-key-77');
+    // Still serving: the command did not close a sandbox it did not start.
+    expect((await fetch(`${sandbox.origin}/sandbox/accelevents/info`)).status).toBe(200);
+  });
+});
