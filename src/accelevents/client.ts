@@ -28,7 +28,6 @@ import type {
   HolderDataUpdate,
 } from './types.js';
 
-export const ACCELEVENTS_PRODUCTION_BASE_URL = 'https://api.accelevents.com/rest';
 /** The attendee list's default page size per API Evangelist (§4). */
 export const DEFAULT_ATTENDEE_PAGE_SIZE = 100;
 /** Cap on pages walked by the list-all calls (§8.7): 200 × 100 attendees before stopping with `truncated`. */
