@@ -1,7 +1,25 @@
 import type { Command } from 'commander';
+import { register as acceleventsSandbox } from './accelevents-sandbox.js';
+import { register as connect } from './connect.js';
+import { register as connections } from './connections.js';
+import { register as doctor } from './doctor.js';
 import { register as ghl } from './ghl.js';
+import { register as init } from './init.js';
+import { register as keys } from './keys.js';
 import { register as sandbox } from './sandbox.js';
+import { register as scopes } from './scopes.js';
 import { register as start } from './start.js';
 
 /** Every command registers itself on the program. Order here is the order in `parley --help`. */
-export const COMMANDS: ((program: Command) => void)[] = [start, sandbox, ghl];
+export const COMMANDS: ((program: Command) => void)[] = [
+  init,
+  start,
+  connect,
+  connections,
+  scopes,
+  doctor,
+  keys,
+  ghl,
+  sandbox,
+  acceleventsSandbox,
+];

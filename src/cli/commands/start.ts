@@ -1,50 +1,52 @@
 /**
- * `parley start`: everything in one process. Today that is the store (migrated), the HTTP app with
- * health and readiness, and the built-in HighLevel sandbox, which is the target until real
- * credentials are connected (DESIGN C9). Intake and workers join this process as they are built.
+ * `parley start`: everything in one process. The built-in HighLevel and Accelevents sandboxes are the
+ * target until real credentials are connected (DESIGN C9); the store, vault and connections come from
+ * the runtime; the HTTP app serves health, readiness, the HighLevel OAuth install routes and
+ * `POST /hooks/highlevel`; the background refresher keeps idle tokens alive. On a first run with no
+ * master key anywhere, it runs `parley init` first, so `npm ci && npx parley start` works as written.
  */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { sql } from 'kysely';
-import { ConfigError, loadConfig } from '../../config/load-config.js';
-import { createLogger } from '../../logging/create-logger.js';
+import { loadConfig } from '../../config/load-config.js';
+import { appIdOf, registerHighLevelOAuthRoutes } from '../../connections/highlevel/oauth-routes.js';
+import { createOAuthStateStore } from '../../connections/highlevel/oauth-state-store.js';
+import { resolveWebhookKeys } from '../../highlevel/webhooks/webhook-keys.js';
+import { registerHighLevelWebhookRoute } from '../../highlevel/webhooks/webhook-route.js';
+import { createLogger, type Logger } from '../../logging/create-logger.js';
+import { keyFilePath } from '../../runtime/key-file-path.js';
+import { openRuntime } from '../../runtime/open-runtime.js';
+import { withCliErrors } from '../../runtime/to-cli-error.js';
+import { startAcceleventsSandbox } from '../../sandbox/accelevents/create-sandbox.js';
+import { sandboxPort } from '../../sandbox/accelevents/use-sandbox.js';
 import { startHighLevelSandbox } from '../../sandbox/highlevel/create-sandbox.js';
 import { createApp } from '../../server/create-app.js';
-import { openDatabase } from '../../store/open-database.js';
-import { StoreError } from '../../store/store-error.js';
-import { CliError } from '../cli-error.js';
+import { MASTER_KEY_ENV } from '../../vault/master-key.js';
+import { planScopes } from '../../workflows/scope-planner.js';
+import { runInit } from './init.js';
 
 export function register(program: Command): void {
   program
     .command('start')
-    .description('run parley in one process: store, HTTP server and the built-in HighLevel sandbox')
-    .option('--no-sandbox', 'do not start the built-in HighLevel sandbox')
+    .description('run parley in one process: HTTP server, connections and token refresh, and the built-in sandboxes')
+    .option('--no-sandbox', 'do not start the built-in HighLevel and Accelevents sandboxes')
     .action(async (options: { sandbox: boolean }) => {
-      await runStart(options);
+      await withCliErrors(() => runStart(options));
     });
 }
 
 async function runStart(options: { sandbox: boolean }): Promise<void> {
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) throw new CliError(error.message, error.code, 2);
-    throw error;
+  const env = loadConfig(process.env);
+  const logger = createLogger({ level: env.logLevel });
+  const write = (text: string) => process.stdout.write(text);
+  if (!(process.env[MASTER_KEY_ENV] ?? '').trim() && !existsSync(resolve(keyFilePath(env)))) {
+    await runInit({ env: process.env, write });
   }
-  const logger = createLogger({ level: config.logLevel });
-  const store = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger }).catch(
-    (error: unknown) => {
-      if (error instanceof StoreError) throw new CliError(error.message, error.code);
-      throw error;
-    },
-  );
-  const sandbox = options.sandbox
-    ? await startHighLevelSandbox({
-        port: config.sandboxPort,
-        host: config.host,
-        logger: logger.child({ name: 'sandbox' }),
-      })
-    : null;
+
+  const sandboxes = options.sandbox ? await startSandboxes(env, logger) : null;
+  const runtime = await openRuntime({ logger, sandboxUrl: sandboxes?.highlevel.url });
+  const { config, store, repository, tokenClient, tokenManager } = runtime;
   const app = createApp({
     logger,
     checkReady: async () => {
@@ -52,32 +54,66 @@ async function runStart(options: { sandbox: boolean }): Promise<void> {
       return { database: store.dialect };
     },
   });
-  await app.listen({ port: config.port, host: config.host });
+  await registerHighLevelOAuthRoutes(app, {
+    config: config.highlevel,
+    repository,
+    tokenClient,
+    states: createOAuthStateStore({ db: store.db }),
+    plan: (userType) => planScopes(config.features, { userType }),
+    logger,
+  });
+  await registerHighLevelWebhookRoute(app, {
+    keys: await resolveWebhookKeys(config.highlevel),
+    repository,
+    tokenClient,
+    appId: appIdOf(config.highlevel.clientId),
+    logger,
+    agencyAccessToken: (agency) => tokenManager.getAccessToken(agency.id),
+  });
+  const stopRefresher = tokenManager.startRefresher(config.refresh.checkIntervalSeconds * 1000);
+  await app.listen({ port: env.port, host: env.host });
   const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
+  const base = `http://${env.host}:${typeof address === 'object' && address ? address.port : env.port}`;
 
   const lines = [
-    `parley is running on http://${config.host}:${port}  (store: ${store.dialect})`,
-    `  health:    http://${config.host}:${port}/healthz`,
-    `  readiness: http://${config.host}:${port}/readyz`,
+    `parley is running on ${base}  (store: ${store.dialect}, HighLevel target: ${config.highlevel.target})`,
+    `  health:        ${base}/healthz   readiness: ${base}/readyz`,
+    `  connect HighLevel (OAuth): open ${base}/oauth/highlevel/start`,
+    `  HighLevel webhooks:        ${base}/hooks/highlevel`,
   ];
-  if (sandbox) {
-    // Sandbox tokens grant access to sample data only; printing one is what makes the first run try-able.
-    const { accessToken } = sandbox.issueToken();
+  if (sandboxes) {
+    // Sandbox tokens reach sample data only; printing one is what makes the first run try-able.
+    const { accessToken } = sandboxes.highlevel.issueToken();
     lines.push(
-      `HighLevel sandbox on ${sandbox.url}  (sample location ${sandbox.defaultLocationId})`,
+      `HighLevel sandbox on ${sandboxes.highlevel.url}  (sample location ${sandboxes.highlevel.defaultLocationId})`,
       `  sandbox token: ${accessToken}`,
-      `  try: npx parley ghl search-conversation --base-url ${sandbox.url} --token ${accessToken} --param locationId=${sandbox.defaultLocationId}`,
+      `  try: npx parley ghl search-conversation --base-url ${sandboxes.highlevel.url} --token ${accessToken} --param locationId=${sandboxes.highlevel.defaultLocationId}`,
+      `Accelevents sandbox on ${sandboxes.accelevents.url}  (connect it: npx parley connect accelevents --base-url sandbox)`,
     );
   }
-  process.stdout.write(`${lines.join('\n')}\n`);
+  write(`${lines.join('\n')}\n`);
 
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+  await new Promise<void>((done) => {
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
   });
+  stopRefresher();
   await app.close();
-  await sandbox?.close();
-  await store.close();
+  await runtime.close();
+  await sandboxes?.highlevel.close();
+  await sandboxes?.accelevents.close();
+}
+
+async function startSandboxes(env: ReturnType<typeof loadConfig>, logger: Logger) {
+  const highlevel = await startHighLevelSandbox({
+    port: env.sandboxPort,
+    host: env.host,
+    logger: logger.child({ name: 'highlevel-sandbox' }),
+  });
+  const accelevents = await startAcceleventsSandbox({
+    port: env.sandboxPort === 0 ? 0 : sandboxPort(process.env),
+    host: env.host,
+    logger: logger.child({ name: 'accelevents-sandbox' }),
+  });
+  return { highlevel, accelevents };
 }
