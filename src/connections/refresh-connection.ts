@@ -77,7 +77,7 @@ export async function refreshRound(
   try {
     result = await ctx.db.transaction().execute(async (trx) => {
       const row = await readTokenRow(trx, id, { forUpdate: ctx.dialect === 'postgres' });
-      if (!row || row.status !== 'ok' || row.version !== pre.version) return { kind: 'moved', row } as const;
+      if (row?.status !== 'ok' || row.version !== pre.version) return { kind: 'moved', row } as const;
       const startedAt = ctx.now();
       attempt.calledHighLevel = true;
       const grant = await callHighLevel(ctx, row, credential);
@@ -204,25 +204,19 @@ async function handleFailure(
   if (error.code === 'invalid_grant' && pre.kind === 'oauth') {
     // Re-read outside the failed transaction: only an unchanged token proves the grant is dead.
     const after = await readTokenRow(ctx.db, pre.id, { forUpdate: false });
-    const unchanged =
-      after !== null &&
-      after.version === pre.version &&
-      (await markNeedsReconnect(ctx.db, {
-        id: pre.id,
-        expectedVersion: pre.version,
-        reason: INVALID_GRANT_REASON,
-        now: ctx.now(),
-      }));
-    if (!unchanged && after !== null && !attempt.retriedGrant) {
-      attempt.retriedGrant = true;
-      return { kind: 'again' };
-    }
-    if (unchanged) {
+    assertUsable(after, pre.id);
+    const mark = { id: pre.id, expectedVersion: pre.version, reason: INVALID_GRANT_REASON, now: ctx.now() };
+    if (after.version === pre.version && (await markNeedsReconnect(ctx.db, mark))) {
       throw new ConnectionError(
         'needs_reconnect',
         `HighLevel connection ${pre.id}${describeAccount(pre)} needs reconnecting: ${INVALID_GRANT_REASON}`,
         { connectionId: pre.id, cause: error },
       );
+    }
+    // A sibling stored a new pair meanwhile: look again with it, once.
+    if (!attempt.retriedGrant) {
+      attempt.retriedGrant = true;
+      return { kind: 'again' };
     }
   }
   if (error.code === 'forbidden' && pre.kind === 'location_token' && !attempt.forceParent) {
