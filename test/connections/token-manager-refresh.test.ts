@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { ConnectionError } from '../../src/connections/connection-error.js';
+import { createLogger } from '../../src/logging/create-logger.js';
 import type { Store } from '../../src/store/open-database.js';
 import { describeEachDatabase } from '../helpers/databases.js';
 import { type SandboxHandle, withSandbox } from '../helpers/sandbox.js';
@@ -154,5 +155,32 @@ describeEachDatabase('token manager: refresh', (getStore: () => Store) => {
     const error = await caught(stack.tokenManager.getAccessToken(key.id));
     expect(error.code).toBe('wrong_kind');
     expect(error.message).not.toContain('ae-key-0123456789');
+  });
+
+  it('logs refreshes and failures with the connection id, outcome and duration, and never a token', async () => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'debug', destination: { write: (line: string) => lines.push(line) } });
+    const stack = await openConnectionStack(getStore(), { baseUrl: handle.url, marginMs: MARGIN_MS, logger });
+    const saved = await saveLocationGrant(stack.repository, handle.sandbox, dueSoon());
+    const token = await stack.tokenManager.getAccessToken(saved.connection.id);
+    const { refreshToken } = await stack.repository.readSecrets(saved.connection.id);
+    handle.sandbox.setFaults({ errorRate: 1 });
+    await caught(stack.tokenManager.getAccessToken(saved.connection.id, { forceRefresh: true }));
+
+    const logged = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(logged).toContainEqual(
+      expect.objectContaining({
+        connectionId: saved.connection.id,
+        outcome: 'refreshed',
+        durationMs: expect.any(Number),
+      }),
+    );
+    expect(logged).toContainEqual(
+      expect.objectContaining({ connectionId: saved.connection.id, outcome: 'failed', code: 'refresh_failed' }),
+    );
+    const text = lines.join('');
+    for (const secret of [saved.accessToken, saved.refreshToken, token, refreshToken!, 'sandbox-client-secret']) {
+      expect(text).not.toContain(secret);
+    }
   });
 });
