@@ -23,3 +23,11 @@ export function processIo(): CommandIo {
     },
   };
 }
+
+/** Piped stdin's text, or null when stdin is a terminal: how commands read a secret without argv. */
+export async function readPipedStdin(): Promise<string | null> {
+  if (process.stdin.isTTY) return null;
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk));
+  return Buffer.concat(chunks).toString('utf8');
+}

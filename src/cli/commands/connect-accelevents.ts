@@ -16,7 +16,7 @@ import {
   isAuthPreset,
 } from '../../accelevents/auth-presets.js';
 import { connectAcceleventsAccount, probeFailureMessage } from '../../accelevents/connect-account.js';
-import type { CommandIo } from '../../runtime/command-io.js';
+import { type CommandIo, readPipedStdin } from '../../runtime/command-io.js';
 import { openRuntimeFor } from '../../runtime/open-existing-runtime.js';
 import { withCliErrors } from '../../runtime/to-cli-error.js';
 import { SAMPLE_EVENT_URL } from '../../sandbox/accelevents/sample-events.js';
@@ -70,12 +70,7 @@ function processConnectIo(): ConnectAcceleventsIo {
     env: process.env,
     write: (text) => void process.stdout.write(text),
     info: (text) => void process.stderr.write(text),
-    readStdin: async () => {
-      if (process.stdin.isTTY) return null;
-      const chunks: Buffer[] = [];
-      for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk));
-      return Buffer.concat(chunks).toString('utf8');
-    },
+    readStdin: readPipedStdin,
   };
 }
 

@@ -14,7 +14,7 @@ import type { HighLevelUserType } from '../../connections/highlevel/consent-url.
 import { runOAuthConnect } from '../../connections/highlevel/oauth-connect-flow.js';
 import { connectPrivateIntegrationToken } from '../../connections/highlevel/private-integration-token.js';
 import type { Connection } from '../../connections/types.js';
-import type { CommandIo } from '../../runtime/command-io.js';
+import { type CommandIo, readPipedStdin } from '../../runtime/command-io.js';
 import { toConnectionView } from '../../runtime/connection-view.js';
 import { openRuntimeFor } from '../../runtime/open-existing-runtime.js';
 import { withCliErrors } from '../../runtime/to-cli-error.js';
@@ -82,12 +82,7 @@ function processConnectIo(): ConnectHighLevelIo {
     info: (text) => {
       process.stderr.write(text);
     },
-    readStdin: async () => {
-      if (process.stdin.isTTY) return null;
-      const chunks: Buffer[] = [];
-      for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk));
-      return Buffer.concat(chunks).toString('utf8');
-    },
+    readStdin: readPipedStdin,
   };
 }
 
