@@ -90,6 +90,78 @@ export interface OauthStatesTable {
   used_at: number | null;
 }
 
+export interface InboxTable {
+  id: string;
+  source: 'accelevents' | 'highlevel' | 'reconciliation';
+  dedupe_key: string;
+  topic: string | null;
+  content_type: string | null;
+  headers: string;
+  body: string;
+  mapped: string | null;
+  status: 'received' | 'processed' | 'ignored' | 'failed';
+  error: string | null;
+  received_at: number;
+  processed_at: number | null;
+}
+
+export interface JobsTable {
+  id: string;
+  kind: string;
+  payload: string;
+  priority: number;
+  run_at: number;
+  status: 'pending' | 'running' | 'done' | 'dead';
+  attempts: number;
+  max_attempts: number;
+  locked_by: string | null;
+  locked_until: number | null;
+  last_error: string | null;
+  dedupe_key: string | null;
+  created_at: number;
+  updated_at: number;
+  finished_at: number | null;
+}
+
+export interface WorkflowRunsTable {
+  id: string;
+  workflow: string;
+  trigger_key: string;
+  status: 'running' | 'completed' | 'failed' | 'skipped';
+  input: string;
+  error: string | null;
+  started_at: number;
+  finished_at: number | null;
+}
+
+export interface RunStepsTable {
+  run_id: string;
+  step: string;
+  status: 'started' | 'completed' | 'failed';
+  output: string | null;
+  started_at: number;
+  finished_at: number | null;
+}
+
+export interface AttendeeLinksTable {
+  event_key: string;
+  attendee_id: string;
+  location_id: string;
+  contact_id: string | null;
+  conversation_id: string | null;
+  welcome_message_id: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PreferencesTable {
+  location_id: string;
+  contact_id: string;
+  key: string;
+  value: string;
+  received_at: number;
+}
+
 export interface Database {
   highlevel_calls: HighlevelCallsTable;
   rate_limit_state: RateLimitStateTable;
@@ -97,4 +169,10 @@ export interface Database {
   vault_keys: VaultKeysTable;
   connections: ConnectionsTable;
   oauth_states: OauthStatesTable;
+  inbox: InboxTable;
+  jobs: JobsTable;
+  workflow_runs: WorkflowRunsTable;
+  run_steps: RunStepsTable;
+  attendee_links: AttendeeLinksTable;
+  preferences: PreferencesTable;
 }

@@ -5,7 +5,20 @@ import { migrateDown, migrateToLatest } from '../../src/store/migrator.js';
 import { StoreError } from '../../src/store/store-error.js';
 import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
 
-const OUR_TABLES = ['connections', 'highlevel_calls', 'oauth_states', 'rate_limit_state', 'settings', 'vault_keys'];
+const OUR_TABLES = [
+  'attendee_links',
+  'connections',
+  'highlevel_calls',
+  'inbox',
+  'jobs',
+  'oauth_states',
+  'preferences',
+  'rate_limit_state',
+  'run_steps',
+  'settings',
+  'vault_keys',
+  'workflow_runs',
+];
 const ALL = Object.keys(MIGRATIONS);
 
 /** Tables other than Kysely's own bookkeeping (kysely_migration, kysely_migration_lock). */

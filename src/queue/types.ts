@@ -1,0 +1,72 @@
+/**
+ * The durable job queue's contract (DESIGN D5; reference/reliability.md §5.5). At-least-once: a job
+ * runs until a handler completes it; handlers make their effects idempotent. One interface, one
+ * implementation over Kysely with dialect-specific claiming (Postgres `FOR UPDATE SKIP LOCKED`,
+ * SQLite `BEGIN IMMEDIATE`), held to one contract suite on both databases.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../store/schema.js';
+
+/** Lower runs first. Agent actions and welcomes before automation, automation before backfill (DESIGN D7). */
+export const PRIORITY = { agent: 0, welcome: 10, automation: 20, backfill: 30 } as const;
+export type PriorityLane = keyof typeof PRIORITY;
+
+export interface EnqueueInput {
+  kind: string;
+  payload: unknown;
+  priority?: number;
+  /** Epoch ms; default now. */
+  runAt?: number;
+  /** Default 10. */
+  maxAttempts?: number;
+  /** A second enqueue with the same key is a no-op that returns the first job's id. */
+  dedupeKey?: string;
+}
+
+export interface Job {
+  id: string;
+  kind: string;
+  payload: unknown;
+  priority: number;
+  attempts: number;
+  maxAttempts: number;
+  runAt: number;
+  dedupeKey: string | null;
+}
+
+export interface DeadJob extends Job {
+  lastError: string | null;
+  finishedAt: number | null;
+}
+
+export interface Queue {
+  /** Pass `db` to enqueue inside the caller's transaction (the inbox row and its job commit together). */
+  enqueue(
+    input: EnqueueInput,
+    db?: Kysely<Database> | Transaction<Database>,
+  ): Promise<{ id: string; created: boolean }>;
+  /** Claims up to `limit` due jobs (pending, or running with an expired lease) for `leaseMs`. */
+  claim(workerId: string, options: { limit: number; leaseMs: number; kinds?: string[] }): Promise<Job[]>;
+  /** Extends the lease; false when the job is no longer ours (lease lost to another worker). */
+  heartbeat(jobId: string, workerId: string, leaseMs: number): Promise<boolean>;
+  complete(jobId: string, workerId: string): Promise<void>;
+  /** Retries with exponential backoff and jitter, capped; dead-letters when attempts are spent or `retryable` is false. */
+  fail(jobId: string, workerId: string, error: Error, options: { retryable: boolean }): Promise<'retry' | 'dead'>;
+  listDead(options?: { limit?: number }): Promise<DeadJob[]>;
+  /** Moves dead jobs back to pending with attempts reset (all dead jobs when no id is given). */
+  replay(jobId?: string): Promise<number>;
+  counts(): Promise<Record<'pending' | 'running' | 'done' | 'dead', number>>;
+}
+
+/** Thrown by a handler to fail its job at once, without retries (BullMQ's UnrecoverableError). */
+export class NonRetryableError extends Error {
+  override readonly name = 'NonRetryableError';
+}
+
+export interface JobContext {
+  /** Aborted when the worker stops or the lease is lost. */
+  signal: AbortSignal;
+  workerId: string;
+}
+
+export type JobHandler = (job: Job, context: JobContext) => Promise<void>;

@@ -1,0 +1,41 @@
+/**
+ * The rate scheduler's contract (DESIGN D7, C8): one token bucket per (app, location), seeded and
+ * corrected from HighLevel's X-RateLimit-* headers (reference/highlevel-api.md §8), priority lanes,
+ * a 429 pauses that location for the interval, daily budget tracked with a warning at 80 %.
+ * In Postgres mode the bucket lives in `rate_limit_state` so every process shares it.
+ */
+import type { RateLimitInfo } from '../highlevel/rate-limit-headers.js';
+import type { PriorityLane } from '../queue/types.js';
+
+export interface RateSlotRequest {
+  appId: string;
+  locationId: string;
+  lane: PriorityLane;
+  signal?: AbortSignal;
+}
+
+export interface RateObservation {
+  appId: string;
+  locationId: string;
+  status: number | null;
+  rateLimit: RateLimitInfo | null;
+}
+
+export interface BudgetView {
+  appId: string;
+  locationId: string;
+  max: number;
+  remaining: number;
+  intervalMs: number;
+  dailyLimit: number;
+  dailyRemaining: number;
+  pausedUntil: number | null;
+}
+
+export interface RateScheduler {
+  /** Resolves when a request may be sent now; higher lanes are served first when requests wait. */
+  acquire(request: RateSlotRequest): Promise<void>;
+  /** Feeds a response's headers (or a 429) back into the bucket. */
+  observe(observation: RateObservation): Promise<void>;
+  budgets(): Promise<BudgetView[]>;
+}
