@@ -1,0 +1,125 @@
+/**
+ * Claiming due jobs, the one dialect-specific query of the queue (DESIGN D5).
+ *
+ * Due means `pending` with `run_at <= now`, or `running` with `locked_until < now`: a worker that
+ * died (SIGKILL, lost host) stops heartbeating, its lease runs out and any worker takes the job over.
+ * A job whose lease ran out on its last attempt is dead-lettered instead of being run again, so a
+ * job that kills its worker every time cannot loop forever.
+ */
+import type { ExpressionBuilder, Kysely } from 'kysely';
+import type { DialectName } from '../store/open-database.js';
+import type { Database } from '../store/schema.js';
+import { byClaimOrder, type JobRow } from './job-row.js';
+
+export interface ClaimRequest {
+  workerId: string;
+  limit: number;
+  leaseMs: number;
+  kinds: string[] | undefined;
+  now: number;
+}
+
+export const LEASE_EXPIRED_ON_LAST_ATTEMPT =
+  'the lease expired during the last attempt (the worker died or stalled); not retried';
+
+export async function claimJobs(db: Kysely<Database>, dialect: DialectName, request: ClaimRequest): Promise<JobRow[]> {
+  if (request.kinds !== undefined && request.kinds.length === 0) return [];
+  await deadLetterExhaustedLeases(db, request.now);
+  const rows = dialect === 'postgres' ? await claimPostgres(db, request) : await claimSqlite(db, request);
+  // RETURNING gives no order guarantee; callers run jobs in claim order.
+  return rows.sort(byClaimOrder);
+}
+
+/**
+ * graphile-worker's getJobs (reference/reliability.md §5.2): select the due rows `FOR UPDATE SKIP
+ * LOCKED` and update them in the same statement. Concurrent claimers skip each other's rows instead
+ * of waiting, and a row another claimer committed first is re-checked against the WHERE clause
+ * (READ COMMITTED re-evaluation) and dropped, so no job is handed out twice.
+ */
+async function claimPostgres(db: Kysely<Database>, request: ClaimRequest): Promise<JobRow[]> {
+  const { now, limit, kinds } = request;
+  const candidates = db
+    .selectFrom('jobs')
+    .select('id')
+    .where((eb) => isDue(eb, now))
+    .$if(kinds !== undefined, (qb) => qb.where('kind', 'in', kinds ?? []))
+    .orderBy('priority')
+    .orderBy('run_at')
+    .limit(limit)
+    .forUpdate()
+    .skipLocked();
+  return db
+    .updateTable('jobs')
+    .set((eb) => claimedValues(eb, request))
+    .where('id', 'in', candidates)
+    .returningAll()
+    .execute();
+}
+
+/**
+ * SQLite has no row locks; our transactions begin IMMEDIATE (src/store/sqlite-dialect.ts), which
+ * takes the database's write lock up front, so select-then-update cannot interleave with another
+ * claimer in this or any other process.
+ */
+async function claimSqlite(db: Kysely<Database>, request: ClaimRequest): Promise<JobRow[]> {
+  const { now, limit, kinds } = request;
+  return db.transaction().execute(async (trx) => {
+    const due = await trx
+      .selectFrom('jobs')
+      .select('id')
+      .where((eb) => isDue(eb, now))
+      .$if(kinds !== undefined, (qb) => qb.where('kind', 'in', kinds ?? []))
+      .orderBy('priority')
+      .orderBy('run_at')
+      .limit(limit)
+      .execute();
+    if (due.length === 0) return [];
+    return trx
+      .updateTable('jobs')
+      .set((eb) => claimedValues(eb, request))
+      .where(
+        'id',
+        'in',
+        due.map((row) => row.id),
+      )
+      .returningAll()
+      .execute();
+  });
+}
+
+function isDue(eb: ExpressionBuilder<Database, 'jobs'>, now: number) {
+  return eb.and([
+    eb.or([
+      eb.and([eb('status', '=', 'pending'), eb('run_at', '<=', now)]),
+      eb.and([eb('status', '=', 'running'), eb('locked_until', '<', now)]),
+    ]),
+    eb('attempts', '<', eb.ref('max_attempts')),
+  ]);
+}
+
+function claimedValues(eb: ExpressionBuilder<Database, 'jobs'>, request: ClaimRequest) {
+  return {
+    status: 'running' as const,
+    locked_by: request.workerId,
+    locked_until: request.now + request.leaseMs,
+    attempts: eb('attempts', '+', 1),
+    updated_at: request.now,
+  };
+}
+
+async function deadLetterExhaustedLeases(db: Kysely<Database>, now: number): Promise<void> {
+  await db
+    .updateTable('jobs')
+    .set({
+      status: 'dead',
+      locked_by: null,
+      locked_until: null,
+      last_error: LEASE_EXPIRED_ON_LAST_ATTEMPT,
+      finished_at: now,
+      updated_at: now,
+    })
+    .where('status', '=', 'running')
+    .where('locked_until', '<', now)
+    .where((eb) => eb('attempts', '>=', eb.ref('max_attempts')))
+    .execute();
+}

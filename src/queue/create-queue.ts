@@ -1,0 +1,238 @@
+/**
+ * The durable job queue over the `jobs` table (DESIGN D5; reference/reliability.md §5.5), one
+ * implementation for SQLite and Postgres. At-least-once: complete, fail and heartbeat only act for
+ * the worker that holds the lease, so a worker whose lease was taken over cannot finish someone
+ * else's run.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import type { DialectName } from '../store/open-database.js';
+import type { Database } from '../store/schema.js';
+import { type BackoffOptions, createBackoff } from './backoff.js';
+import { claimJobs } from './claim-jobs.js';
+import { toDeadJob, toJob } from './job-row.js';
+import { QueueError } from './queue-error.js';
+import type { DeadJob, EnqueueInput, Job, Queue } from './types.js';
+import { validateEnqueueInput } from './validate-enqueue-input.js';
+
+export interface CreateQueueOptions {
+  /** `{ db, dialect }` from openDatabase. */
+  store: { db: Kysely<Database>; dialect: DialectName };
+  /** Epoch ms. Default Date.now. */
+  now?: () => number;
+  /** [0, 1); drives the backoff jitter. Default Math.random. */
+  random?: () => number;
+  /** Default randomUUID. */
+  newId?: () => string;
+  backoff?: BackoffOptions;
+}
+
+export const DEFAULT_MAX_ATTEMPTS = 10;
+/** last_error is for a person reading `parley dlq list`; a stack-sized message would bury the table. */
+const LAST_ERROR_MAX_CHARS = 1_000;
+const DEFAULT_DEAD_LIST_LIMIT = 100;
+
+export function createQueue(options: CreateQueueOptions): Queue {
+  const { store } = options;
+  if (store?.db === undefined || (store.dialect !== 'sqlite' && store.dialect !== 'postgres')) {
+    throw new QueueError('invalid_argument', 'createQueue needs store: { db, dialect } from openDatabase');
+  }
+  const { db, dialect } = store;
+  const now = options.now ?? Date.now;
+  const newId = options.newId ?? randomUUID;
+  const backoff = createBackoff(options.backoff, options.random);
+
+  async function enqueue(
+    input: EnqueueInput,
+    executor: Kysely<Database> | Transaction<Database> = db,
+  ): Promise<{ id: string; created: boolean }> {
+    const valid = validateEnqueueInput(input);
+    const at = now();
+    const id = newId();
+    const values = {
+      id,
+      kind: valid.kind,
+      payload: valid.payloadJson,
+      priority: valid.priority,
+      run_at: valid.runAt ?? at,
+      status: 'pending' as const,
+      attempts: 0,
+      max_attempts: valid.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+      dedupe_key: valid.dedupeKey ?? null,
+      created_at: at,
+      updated_at: at,
+    };
+    if (valid.dedupeKey === undefined) {
+      await executor.insertInto('jobs').values(values).execute();
+      return { id, created: true };
+    }
+    // Insert-or-ignore, then read: a concurrent enqueue of the same key waits on the unique index
+    // (Postgres) or the write lock (SQLite), so the read sees the winner's committed row.
+    const inserted = await executor
+      .insertInto('jobs')
+      .values(values)
+      .onConflict((oc) => oc.column('dedupe_key').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (inserted !== undefined) return { id: inserted.id, created: true };
+    const existing = await executor
+      .selectFrom('jobs')
+      .select('id')
+      .where('dedupe_key', '=', valid.dedupeKey)
+      .executeTakeFirstOrThrow();
+    return { id: existing.id, created: false };
+  }
+
+  async function claim(
+    workerId: string,
+    claimOptions: { limit: number; leaseMs: number; kinds?: string[] },
+  ): Promise<Job[]> {
+    requireWorkerId(workerId);
+    requirePositiveInteger('limit', claimOptions.limit);
+    requirePositiveInteger('leaseMs', claimOptions.leaseMs);
+    const rows = await claimJobs(db, dialect, {
+      workerId,
+      limit: claimOptions.limit,
+      leaseMs: claimOptions.leaseMs,
+      kinds: claimOptions.kinds,
+      now: now(),
+    });
+    return rows.map(toJob);
+  }
+
+  async function heartbeat(jobId: string, workerId: string, leaseMs: number): Promise<boolean> {
+    requirePositiveInteger('leaseMs', leaseMs);
+    const at = now();
+    const result = await db
+      .updateTable('jobs')
+      .set({ locked_until: at + leaseMs, updated_at: at })
+      .where('id', '=', jobId)
+      .where('locked_by', '=', workerId)
+      .where('status', '=', 'running')
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  async function complete(jobId: string, workerId: string): Promise<void> {
+    const at = now();
+    const result = await db
+      .updateTable('jobs')
+      .set({ status: 'done', locked_until: null, finished_at: at, updated_at: at })
+      .where('id', '=', jobId)
+      .where('locked_by', '=', workerId)
+      .where('status', '=', 'running')
+      .executeTakeFirst();
+    if (result.numUpdatedRows === 0n) throw leaseLost(jobId, workerId, 'complete');
+  }
+
+  async function fail(
+    jobId: string,
+    workerId: string,
+    error: Error,
+    failOptions: { retryable: boolean },
+  ): Promise<'retry' | 'dead'> {
+    const row = await db
+      .selectFrom('jobs')
+      .select(['attempts', 'max_attempts'])
+      .where('id', '=', jobId)
+      .where('locked_by', '=', workerId)
+      .where('status', '=', 'running')
+      .executeTakeFirst();
+    if (row === undefined) throw leaseLost(jobId, workerId, 'fail');
+    const at = now();
+    const lastError = describeError(error);
+    const retry = failOptions.retryable && row.attempts < row.max_attempts;
+    const values = retry
+      ? {
+          status: 'pending' as const,
+          run_at: at + backoff.delayMs(row.attempts),
+          locked_by: null,
+          locked_until: null,
+          last_error: lastError,
+          updated_at: at,
+        }
+      : { status: 'dead' as const, locked_until: null, last_error: lastError, finished_at: at, updated_at: at };
+    // The same guard again: the lease may have been taken over between the read and this write.
+    const result = await db
+      .updateTable('jobs')
+      .set(values)
+      .where('id', '=', jobId)
+      .where('locked_by', '=', workerId)
+      .where('status', '=', 'running')
+      .executeTakeFirst();
+    if (result.numUpdatedRows === 0n) throw leaseLost(jobId, workerId, 'fail');
+    return retry ? 'retry' : 'dead';
+  }
+
+  async function listDead(listOptions: { limit?: number } = {}): Promise<DeadJob[]> {
+    const limit = listOptions.limit ?? DEFAULT_DEAD_LIST_LIMIT;
+    requirePositiveInteger('limit', limit);
+    const rows = await db
+      .selectFrom('jobs')
+      .selectAll()
+      .where('status', '=', 'dead')
+      .orderBy('finished_at', 'desc')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map(toDeadJob);
+  }
+
+  async function replay(jobId?: string): Promise<number> {
+    const at = now();
+    const result = await db
+      .updateTable('jobs')
+      .set({
+        status: 'pending',
+        attempts: 0,
+        run_at: at,
+        locked_by: null,
+        locked_until: null,
+        finished_at: null,
+        updated_at: at,
+      })
+      .where('status', '=', 'dead')
+      .$if(jobId !== undefined, (qb) => qb.where('id', '=', jobId ?? ''))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  async function counts(): Promise<Record<'pending' | 'running' | 'done' | 'dead', number>> {
+    const rows = await db
+      .selectFrom('jobs')
+      .select((eb) => ['status', eb.fn.countAll<number | string>().as('n')])
+      .groupBy('status')
+      .execute();
+    const result = { pending: 0, running: 0, done: 0, dead: 0 };
+    for (const row of rows) result[row.status] = Number(row.n);
+    return result;
+  }
+
+  return { enqueue, claim, heartbeat, complete, fail, listDead, replay, counts };
+}
+
+function leaseLost(jobId: string, workerId: string, action: string): QueueError {
+  return new QueueError(
+    'lease_lost',
+    `cannot ${action} job ${jobId}: it is not running under worker ${workerId} ` +
+      '(its lease expired and another worker took it over, or it already finished)',
+  );
+}
+
+function describeError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const text = message.trim() === '' && error instanceof Error ? error.name : message;
+  return text.length > LAST_ERROR_MAX_CHARS ? `${text.slice(0, LAST_ERROR_MAX_CHARS - 1)}…` : text;
+}
+
+function requireWorkerId(workerId: string): void {
+  if (typeof workerId !== 'string' || workerId.trim() === '') {
+    throw new QueueError('invalid_argument', `workerId must be a non-empty string; got ${JSON.stringify(workerId)}`);
+  }
+}
+
+function requirePositiveInteger(name: string, value: number): void {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new QueueError('invalid_argument', `${name} must be a positive integer; got ${String(value)}`);
+  }
+}
