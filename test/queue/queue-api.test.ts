@@ -1,0 +1,218 @@
+/**
+ * The Queue's own behaviour, driven directly with a fake clock: claim order, dedupe, transactional
+ * enqueue, backoff, dead letters, and the lease guard on complete/fail/heartbeat. Each test uses its
+ * own job kind and claims only that kind, so tests sharing a database never see each other's jobs.
+ */
+import { describe, expect, it } from 'vitest';
+import { createBackoff } from '../../src/queue/backoff.js';
+import { LEASE_EXPIRED_ON_LAST_ATTEMPT } from '../../src/queue/claim-jobs.js';
+import { createQueue } from '../../src/queue/create-queue.js';
+import { QueueError } from '../../src/queue/queue-error.js';
+import { PRIORITY } from '../../src/queue/types.js';
+import { describeEachDatabase } from '../helpers/databases.js';
+import { jobRow } from './queue-world.js';
+
+const LEASE = 1_000;
+
+function fakeClock(start = 1_700_000_000_000) {
+  let t = start;
+  return { now: () => t, advance: (ms: number) => (t += ms), at: () => t };
+}
+
+async function thrown(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a rejection');
+}
+
+describeEachDatabase('queue', (getStore) => {
+  it('claims a welcome-lane job enqueued after backfill jobs first, then the rest by run_at', async () => {
+    const clock = fakeClock();
+    const queue = createQueue({ store: getStore(), now: clock.now });
+    const kinds = ['order-test'];
+    const early = await queue.enqueue({ kind: 'order-test', payload: { n: 1 }, priority: PRIORITY.backfill });
+    clock.advance(1);
+    const late = await queue.enqueue({ kind: 'order-test', payload: { n: 2 }, priority: PRIORITY.backfill });
+    clock.advance(1);
+    const welcome = await queue.enqueue({ kind: 'order-test', payload: { n: 3 }, priority: PRIORITY.welcome });
+    clock.advance(1);
+    const agent = await queue.enqueue({ kind: 'order-test', payload: { n: 4 }, priority: PRIORITY.agent });
+
+    const first = await queue.claim('w', { limit: 2, leaseMs: LEASE, kinds });
+    expect(first.map((job) => job.id)).toEqual([agent.id, welcome.id]);
+    const rest = await queue.claim('w', { limit: 10, leaseMs: LEASE, kinds });
+    expect(rest.map((job) => job.id)).toEqual([early.id, late.id]);
+    expect(rest[0]).toMatchObject({
+      kind: 'order-test',
+      payload: { n: 1 },
+      priority: 30,
+      attempts: 1,
+      maxAttempts: 10,
+    });
+  });
+
+  it('does not claim a job before its run_at', async () => {
+    const clock = fakeClock();
+    const queue = createQueue({ store: getStore(), now: clock.now });
+    const { id } = await queue.enqueue({ kind: 'delayed', payload: {}, runAt: clock.at() + 5_000 });
+    expect(await queue.claim('w', { limit: 1, leaseMs: LEASE, kinds: ['delayed'] })).toEqual([]);
+    clock.advance(5_000);
+    expect((await queue.claim('w', { limit: 1, leaseMs: LEASE, kinds: ['delayed'] })).map((j) => j.id)).toEqual([id]);
+  });
+
+  it('returns the first job id with created: false when the dedupeKey is enqueued again', async () => {
+    const store = getStore();
+    const queue = createQueue({ store });
+    const first = await queue.enqueue({ kind: 'dedupe', payload: { v: 1 }, dedupeKey: 'accelevents:order-77' });
+    const second = await queue.enqueue({ kind: 'dedupe', payload: { v: 2 }, dedupeKey: 'accelevents:order-77' });
+    expect(first.created).toBe(true);
+    expect(second).toEqual({ id: first.id, created: false });
+    const rows = await store.db.selectFrom('jobs').select('payload').where('kind', '=', 'dedupe').execute();
+    expect(rows).toEqual([{ payload: '{"v":1}' }]);
+  });
+
+  it('leaves no job behind when the transaction it was enqueued in rolls back, and keeps it when it commits', async () => {
+    const store = getStore();
+    const queue = createQueue({ store });
+    const rollback = new Error('inbox insert failed');
+    const error = await thrown(
+      store.db.transaction().execute(async (trx) => {
+        await queue.enqueue({ kind: 'in-trx', payload: {}, dedupeKey: 'trx-rolled-back' }, trx);
+        throw rollback;
+      }),
+    );
+    expect(error).toBe(rollback);
+    const committed = await store.db
+      .transaction()
+      .execute((trx) => queue.enqueue({ kind: 'in-trx', payload: {}, dedupeKey: 'trx-committed' }, trx));
+    const rows = await store.db.selectFrom('jobs').select(['id', 'dedupe_key']).where('kind', '=', 'in-trx').execute();
+    expect(rows).toEqual([{ id: committed.id, dedupe_key: 'trx-committed' }]);
+  });
+
+  it('backs off exponentially, capped, with the jitter draw scaling the delay, and dead-letters on the last attempt', async () => {
+    const clock = fakeClock();
+    const queue = createQueue({
+      store: getStore(),
+      now: clock.now,
+      random: () => 0.5,
+      backoff: { baseMs: 1_000, capMs: 10_000 },
+    });
+    const { id } = await queue.enqueue({ kind: 'backoff', payload: {}, maxAttempts: 7 });
+    const delays: number[] = [];
+    const outcomes: string[] = [];
+    for (let attempt = 1; attempt <= 7; attempt++) {
+      const [job] = await queue.claim('w', { limit: 1, leaseMs: LEASE, kinds: ['backoff'] });
+      expect(job?.attempts).toBe(attempt);
+      outcomes.push(await queue.fail(id, 'w', new Error(`attempt ${attempt} failed`), { retryable: true }));
+      const row = await jobRow(getStore(), id);
+      if (row.status === 'pending') {
+        delays.push(row.run_at - clock.at());
+        clock.advance(row.run_at - clock.at());
+      }
+    }
+    expect(delays).toEqual([500, 1_000, 2_000, 4_000, 5_000, 5_000]);
+    expect(outcomes).toEqual(['retry', 'retry', 'retry', 'retry', 'retry', 'retry', 'dead']);
+    const row = await jobRow(getStore(), id);
+    expect(row).toMatchObject({ status: 'dead', attempts: 7, last_error: 'attempt 7 failed', locked_until: null });
+  });
+
+  it('dead-letters at once when the failure is not retryable, with the message stored and truncated', async () => {
+    const clock = fakeClock();
+    const queue = createQueue({ store: getStore(), now: clock.now });
+    const { id } = await queue.enqueue({ kind: 'final', payload: {} });
+    await queue.claim('w', { limit: 1, leaseMs: LEASE, kinds: ['final'] });
+    expect(await queue.fail(id, 'w', new Error('x'.repeat(5_000)), { retryable: false })).toBe('dead');
+    const [dead] = (await queue.listDead({ limit: 1_000 })).filter((job) => job.id === id);
+    expect(dead).toMatchObject({ id, attempts: 1, finishedAt: clock.at() });
+    expect(dead?.lastError).toHaveLength(1_000);
+  });
+
+  it('refuses complete, fail and heartbeat from a worker whose lease another worker took over', async () => {
+    const clock = fakeClock();
+    const queue = createQueue({ store: getStore(), now: clock.now });
+    const { id } = await queue.enqueue({ kind: 'takeover', payload: {} });
+    await queue.claim('first', { limit: 1, leaseMs: LEASE, kinds: ['takeover'] });
+    expect(await queue.heartbeat(id, 'first', LEASE)).toBe(true);
+    clock.advance(LEASE + 1);
+    const [stolen] = await queue.claim('second', { limit: 1, leaseMs: LEASE, kinds: ['takeover'] });
+    expect(stolen).toMatchObject({ id, attempts: 2 });
+
+    expect(await queue.heartbeat(id, 'first', LEASE)).toBe(false);
+    expect(await thrown(queue.complete(id, 'first'))).toMatchObject({ code: 'lease_lost' });
+    const error = await thrown(queue.fail(id, 'first', new Error('boom'), { retryable: true }));
+    expect(error).toBeInstanceOf(QueueError);
+    expect(error).toMatchObject({ code: 'lease_lost' });
+    await queue.complete(id, 'second');
+    expect(await jobRow(getStore(), id)).toMatchObject({ status: 'done', locked_by: 'second', attempts: 2 });
+  });
+
+  it('dead-letters a job whose lease ran out on its last attempt instead of running it again', async () => {
+    const clock = fakeClock();
+    const queue = createQueue({ store: getStore(), now: clock.now });
+    const { id } = await queue.enqueue({ kind: 'crashy', payload: {}, maxAttempts: 1 });
+    await queue.claim('crashed', { limit: 1, leaseMs: LEASE, kinds: ['crashy'] });
+    clock.advance(LEASE + 1);
+    expect(await queue.claim('next', { limit: 1, leaseMs: LEASE, kinds: ['crashy'] })).toEqual([]);
+    expect(await jobRow(getStore(), id)).toMatchObject({
+      status: 'dead',
+      attempts: 1,
+      last_error: LEASE_EXPIRED_ON_LAST_ATTEMPT,
+    });
+  });
+
+  it('replays one dead job or all of them with attempts reset, and counts jobs by status', async () => {
+    const clock = fakeClock();
+    const queue = createQueue({ store: getStore(), now: clock.now });
+    const before = await queue.counts();
+    const ids: string[] = [];
+    for (let n = 0; n < 3; n++) {
+      const { id } = await queue.enqueue({ kind: 'replay', payload: { n } });
+      await queue.claim('w', { limit: 1, leaseMs: LEASE, kinds: ['replay'] });
+      await queue.fail(id, 'w', new Error('gone'), { retryable: false });
+      ids.push(id);
+    }
+    expect((await queue.counts()).dead).toBe(before.dead + 3);
+    expect(await queue.replay(ids[0])).toBe(1);
+    expect(await queue.replay(ids[0])).toBe(0);
+    expect(await jobRow(getStore(), ids[0] ?? '')).toMatchObject({ status: 'pending', attempts: 0, locked_by: null });
+    expect(await queue.replay()).toBe(before.dead + 2);
+    const after = await queue.counts();
+    expect(after.dead).toBe(0);
+    expect(after.pending).toBe(before.pending + before.dead + 3);
+  });
+
+  it('rejects a bad enqueue naming the field and what was expected', async () => {
+    const queue = createQueue({ store: getStore() });
+    await expect(queue.enqueue({ kind: '', payload: {} })).rejects.toThrow(
+      'enqueue: kind must be a non-empty string; got ""',
+    );
+    await expect(queue.enqueue({ kind: 'k', payload: {}, maxAttempts: 0 })).rejects.toThrow(
+      'enqueue: maxAttempts must be an integer ≥ 1; got 0',
+    );
+    await expect(queue.enqueue({ kind: 'k', payload: 10n })).rejects.toThrow('payload must be JSON-serialisable');
+    await expect(queue.claim('w', { limit: 0, leaseMs: LEASE })).rejects.toThrow('limit must be a positive integer');
+  });
+});
+
+describe('backoff', () => {
+  it('never exceeds the exponential ceiling or the cap, whatever the jitter draws', () => {
+    const backoff = createBackoff({ baseMs: 100, capMs: 3_000 });
+    for (let attempts = 1; attempts <= 60; attempts++) {
+      const ceiling = Math.min(3_000, 100 * 2 ** (attempts - 1));
+      for (let draw = 0; draw < 50; draw++) {
+        const delay = backoff.delayMs(attempts);
+        expect(delay).toBeGreaterThanOrEqual(0);
+        expect(delay).toBeLessThan(ceiling);
+      }
+    }
+  });
+
+  it('refuses a cap below the base', () => {
+    expect(() => createBackoff({ baseMs: 1_000, capMs: 10 })).toThrow(
+      'backoff.capMs must be a number ≥ baseMs (1000); got 10',
+    );
+  });
+});
