@@ -1,5 +1,6 @@
 /** Public types of the HighLevel request core (client.ts). */
 import type { Logger } from 'pino';
+import type { PriorityLane } from '../queue/types.js';
 import type { HighLevelError } from './errors.js';
 import type { OperationDescriptor } from './operation-catalog.js';
 import type { RateLimitInfo } from './rate-limit-headers.js';
@@ -34,6 +35,8 @@ export interface CallInput {
   files?: readonly UploadFile[];
   /** The location whose token to use; defaults to the path, query or body `locationId`. */
   locationId?: string;
+  /** The rate scheduler's priority lane for this call (DESIGN D7). Default `'automation'`. */
+  lane?: PriorityLane;
   signal?: AbortSignal;
 }
 
@@ -57,6 +60,10 @@ export interface BeforeAttemptInfo {
   operationId: string;
   locationId: string | null;
   attempt: number;
+  /** From `CallInput.lane`; `'automation'` when the caller named none. */
+  lane: PriorityLane;
+  /** The caller's signal, so a wait for a rate slot can be abandoned with the call. */
+  signal?: AbortSignal;
 }
 
 export interface AfterAttemptInfo extends BeforeAttemptInfo {

@@ -134,12 +134,14 @@ export function createHighLevelClient(options: HighLevelClientOptions): HighLeve
     const { operationId } = op;
     const locationId = prepared.locationId;
     const operationSafety = operationSafetyOf(operationId);
+    const lane = input.lane ?? 'automation';
+    const signal = input.signal;
     let refreshed = false;
     let forceRefresh = false;
 
     for (let attempt = 1; ; attempt++) {
       input.signal?.throwIfAborted();
-      await options.beforeAttempt?.({ operationId, locationId, attempt });
+      await options.beforeAttempt?.({ operationId, locationId, attempt, lane, ...(signal ? { signal } : {}) });
       // Token provider failures (vault, refresh) are their own boundary's errors and propagate as they are.
       const token = await auth.getAccessToken({ locationId, operationId, forceRefresh });
       forceRefresh = false;
@@ -150,13 +152,13 @@ export function createHighLevelClient(options: HighLevelClientOptions): HighLeve
 
       if (outcome.ok) {
         const { status, rateLimit } = outcome.result;
-        await options.afterAttempt?.({ operationId, locationId, attempt, status, rateLimit, durationMs });
+        await options.afterAttempt?.({ operationId, locationId, attempt, lane, status, rateLimit, durationMs });
         logger.debug({ ...logFields, status }, 'highlevel call succeeded');
         return outcome.result as CallResult<T>;
       }
 
       const { error, status, rateLimit } = outcome;
-      await options.afterAttempt?.({ operationId, locationId, attempt, status, rateLimit, durationMs, error });
+      await options.afterAttempt?.({ operationId, locationId, attempt, lane, status, rateLimit, durationMs, error });
       const decision = decideRetry(error, { attempt, maxRetries, operationSafety, random, refreshed });
       logger.warn({ ...logFields, status, code: error.code, next: decision.action }, 'highlevel call failed');
       if (decision.action === 'refresh') {

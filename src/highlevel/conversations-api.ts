@@ -2,6 +2,8 @@
  * Typed methods for the 14 mission operations (DESIGN C2) plus get-messages. Every parameter and
  * result type is derived from the generated `operations` type (api-types.ts); nothing is hand-typed.
  */
+
+import type { PriorityLane } from '../queue/types.js';
 import type { ConversationOperationId, JsonBody, JsonResponse, MultipartBody, PathOf, QueryOf } from './api-types.js';
 import type { CallInput, HighLevelCaller, UploadFile } from './client-types.js';
 import type { GetMessagesResponse } from './normalize-get-messages.js';
@@ -9,6 +11,8 @@ import type { GetMessagesResponse } from './normalize-get-messages.js';
 export interface CallOptions {
   /** Location whose token to use when the request itself names none (e.g. get-conversation). */
   locationId?: string;
+  /** Rate scheduler lane (DESIGN D7); default `'automation'`. */
+  lane?: PriorityLane;
   signal?: AbortSignal;
 }
 

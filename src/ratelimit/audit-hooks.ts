@@ -1,0 +1,72 @@
+/**
+ * The audit trail of every HighLevel call (DESIGN C10: "who or what made it, which scope, result"):
+ * one `highlevel_calls` row per attempt, so retries and 429s show up as what they were. Only ids,
+ * the operation, status and error code are stored; never bodies, tokens or attendee data.
+ *
+ * A failed insert is logged, not thrown: the client lets afterAttempt errors propagate, and a send
+ * that HighLevel accepted must never look failed (and be retried into a duplicate) because the
+ * audit table was unavailable.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { AfterAttemptInfo } from '../highlevel/client-types.js';
+import { KNOWN_OPERATIONS } from '../highlevel/operation-catalog.js';
+import { createLogger, type Logger } from '../logging/create-logger.js';
+import type { Database } from '../store/schema.js';
+
+export interface AuditHooksOptions {
+  db: Kysely<Database>;
+  /** Who or what made the calls: a user id, a workflow run id, `cli`; or a function of the attempt. */
+  actor: string | ((info: AfterAttemptInfo) => string);
+  now?: () => number;
+  newId?: () => string;
+  logger?: Logger;
+}
+
+/** Scopes per operation from the generated catalog (CONVERSATION_OPERATIONS plus contacts), space-separated as in OAuth. */
+const SCOPE_BY_OPERATION = new Map(KNOWN_OPERATIONS.map((op) => [op.operationId, op.scopes.join(' ') || null]));
+
+export function scopeOf(operationId: string): string | null {
+  return SCOPE_BY_OPERATION.get(operationId) ?? null;
+}
+
+export function auditHooks(options: AuditHooksOptions): { afterAttempt: (info: AfterAttemptInfo) => Promise<void> } {
+  if (typeof options?.db?.insertInto !== 'function') {
+    throw new TypeError('auditHooks: options.db (the Kysely store) is required');
+  }
+  const { actor } = options;
+  if (!(typeof actor === 'function' || (typeof actor === 'string' && actor.length > 0))) {
+    throw new TypeError('auditHooks: options.actor must be a non-empty string or a function of the attempt');
+  }
+  const db = options.db;
+  const now = options.now ?? Date.now;
+  const newId = options.newId ?? randomUUID;
+  const logger = options.logger ?? createLogger({ name: 'audit' });
+
+  return {
+    async afterAttempt(info) {
+      try {
+        await db
+          .insertInto('highlevel_calls')
+          .values({
+            id: newId(),
+            at: now() - info.durationMs,
+            actor: typeof actor === 'function' ? actor(info) : actor,
+            location_id: info.locationId,
+            operation_id: info.operationId,
+            scope: scopeOf(info.operationId),
+            status: info.status,
+            error_code: info.error?.code ?? null,
+            attempt: info.attempt,
+            duration_ms: Math.max(0, Math.round(info.durationMs)),
+          })
+          .execute();
+      } catch (error) {
+        logger.error(
+          { err: error, operationId: info.operationId, locationId: info.locationId },
+          'HighLevel call audit row not written',
+        );
+      }
+    },
+  };
+}

@@ -1,0 +1,78 @@
+/** `rate_limit_state` rows to and from `BucketState` (both storage modes write the same columns). */
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Database, RateLimitStateTable } from '../store/schema.js';
+import type { BucketState } from './bucket-state.js';
+import type { BucketKey } from './bucket-store.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export function stateFromRow(row: Selectable<RateLimitStateTable>): BucketState {
+  return {
+    max: Number(row.max),
+    remaining: Number(row.remaining),
+    intervalMs: Number(row.interval_ms),
+    dailyLimit: Number(row.daily_limit),
+    dailyRemaining: Number(row.daily_remaining),
+    windowStartedAt: Number(row.window_started_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+function columns(state: BucketState) {
+  return {
+    max: state.max,
+    remaining: state.remaining,
+    interval_ms: state.intervalMs,
+    daily_limit: state.dailyLimit,
+    daily_remaining: state.dailyRemaining,
+    window_started_at: state.windowStartedAt,
+    updated_at: state.updatedAt,
+  };
+}
+
+export async function selectBucketRow(
+  db: Db,
+  key: BucketKey,
+  options: { forUpdate?: boolean } = {},
+): Promise<BucketState | undefined> {
+  let query = db
+    .selectFrom('rate_limit_state')
+    .selectAll()
+    .where('app_id', '=', key.appId)
+    .where('location_id', '=', key.locationId);
+  if (options.forUpdate) query = query.forUpdate();
+  const row = await query.executeTakeFirst();
+  return row ? stateFromRow(row) : undefined;
+}
+
+/** Creates the row unless another process already did (then theirs stands). */
+export async function insertBucketRowIfMissing(db: Db, key: BucketKey, state: BucketState): Promise<void> {
+  await db
+    .insertInto('rate_limit_state')
+    .values({ app_id: key.appId, location_id: key.locationId, ...columns(state) })
+    .onConflict((oc) => oc.columns(['app_id', 'location_id']).doNothing())
+    .execute();
+}
+
+export async function upsertBucketRow(db: Db, key: BucketKey, state: BucketState): Promise<void> {
+  const values = columns(state);
+  await db
+    .insertInto('rate_limit_state')
+    .values({ app_id: key.appId, location_id: key.locationId, ...values })
+    .onConflict((oc) => oc.columns(['app_id', 'location_id']).doUpdateSet(values))
+    .execute();
+}
+
+export async function updateBucketRow(db: Db, key: BucketKey, state: BucketState): Promise<void> {
+  await db
+    .updateTable('rate_limit_state')
+    .set(columns(state))
+    .where('app_id', '=', key.appId)
+    .where('location_id', '=', key.locationId)
+    .execute();
+}
+
+export async function selectAllBucketRows(db: Db): Promise<{ key: BucketKey; state: BucketState }[]> {
+  const rows = await db.selectFrom('rate_limit_state').selectAll().orderBy('app_id').orderBy('location_id').execute();
+  return rows.map((row) => ({ key: { appId: row.app_id, locationId: row.location_id }, state: stateFromRow(row) }));
+}

@@ -1,0 +1,177 @@
+/**
+ * One (app, location) token bucket as plain data, and the two pure rules both storage modes obey:
+ * taking a token and learning from a response. The fields are the columns of `rate_limit_state`
+ * (migration 0001), so the shared mode stores exactly this.
+ *
+ * Window model. HighLevel allows `X-RateLimit-Max` requests per `X-RateLimit-Interval-Milliseconds`
+ * (reference/highlevel-api.md §8); the sandbox emulates it as a fixed window that opens with the
+ * first request after the previous one closed (src/sandbox/highlevel/rate-limiter.ts). We cannot see
+ * when the server opened its window, only when we sent and when the answer came. The answer that
+ * reports `remaining = max - 1` opened the server window, at some moment before we received it, so
+ * re-anchoring our window start to that receive time can only make us wait too long, never too short.
+ *
+ * `max = 0` marks a bucket that has never seen a response: it lends exactly one probe token until
+ * the first answer tells us the real limits, so a sandbox or plan with a smaller burst than the
+ * documented 100 is never overrun while the seed is still a guess.
+ */
+
+export interface BucketState {
+  /** Requests per window; 0 until the first response is seen. */
+  max: number;
+  remaining: number;
+  intervalMs: number;
+  dailyLimit: number;
+  dailyRemaining: number;
+  /** Epoch ms; the window ends at `windowStartedAt + intervalMs`. A pause sets it into the future. */
+  windowStartedAt: number;
+  /** Epoch ms of the last change; its UTC day is the day `dailyRemaining` counts. */
+  updatedAt: number;
+}
+
+export interface RateDefaults {
+  max: number;
+  intervalMs: number;
+  dailyLimit: number;
+}
+
+/** HighLevel's documented limits (reference/highlevel-api.md §8): 100 per 10 s, 200,000 a day. */
+export const HIGHLEVEL_DEFAULTS: RateDefaults = { max: 100, intervalMs: 10_000, dailyLimit: 200_000 };
+
+export interface ObservedFacts {
+  status: number | null;
+  rateLimit: {
+    max: number | null;
+    remaining: number | null;
+    intervalMs: number | null;
+    dailyLimit: number | null;
+    dailyRemaining: number | null;
+  } | null;
+  /** From `Retry-After`, which HighLevel does not document but a proxy (or our sandbox) may send. */
+  retryAfterMs?: number | null;
+}
+
+export type TakeOutcome =
+  | { ok: true; state: BucketState }
+  | { ok: false; reason: 'burst' | 'daily'; waitMs: number; state: BucketState };
+
+export const DAY_MS = 86_400_000;
+
+/**
+ * HighLevel does not say when its daily budget resets; we assume the UTC day (as the sandbox does)
+ * and let `X-RateLimit-Daily-Remaining` correct us.
+ */
+export function nextDayStart(now: number): number {
+  return (Math.floor(now / DAY_MS) + 1) * DAY_MS;
+}
+
+export function windowEnd(state: BucketState): number {
+  return state.windowStartedAt + state.intervalMs;
+}
+
+/** A never-seen bucket: one probe token in a window that is already open. */
+export function seedBucket(defaults: RateDefaults, now: number): BucketState {
+  return {
+    max: 0,
+    remaining: 1,
+    intervalMs: defaults.intervalMs,
+    dailyLimit: defaults.dailyLimit,
+    dailyRemaining: defaults.dailyLimit,
+    windowStartedAt: now,
+    updatedAt: now,
+  };
+}
+
+/** Tokens held back from each window for requests still in flight; never the last token. */
+export function reserveFor(max: number, safety: number): number {
+  return max > safety ? safety : 0;
+}
+
+function rollDay(state: BucketState, now: number): BucketState {
+  if (Math.floor(state.updatedAt / DAY_MS) === Math.floor(now / DAY_MS)) return state;
+  return { ...state, dailyRemaining: state.dailyLimit };
+}
+
+export function takeToken(current: BucketState, now: number, safety: number): TakeOutcome {
+  const state = rollDay(current, now);
+  if (state.dailyRemaining <= 0) return { ok: false, reason: 'daily', waitMs: nextDayStart(now) - now, state };
+  const dailyRemaining = state.dailyRemaining - 1;
+  if (now >= windowEnd(state)) {
+    const remaining = Math.max(state.max, 1) - 1;
+    return { ok: true, state: { ...state, windowStartedAt: now, remaining, dailyRemaining, updatedAt: now } };
+  }
+  if (state.remaining > reserveFor(state.max, safety)) {
+    return { ok: true, state: { ...state, remaining: state.remaining - 1, dailyRemaining, updatedAt: now } };
+  }
+  return { ok: false, reason: 'burst', waitMs: Math.max(1, windowEnd(state) - now), state };
+}
+
+export interface Observed {
+  state: BucketState;
+  /** Set when the answer was a 429: nothing is sent for this bucket before then. */
+  pausedUntil: number | null;
+}
+
+export function observeResponse(
+  current: BucketState,
+  facts: ObservedFacts,
+  now: number,
+  defaults: RateDefaults,
+): Observed {
+  let state = rollDay(current, now);
+  const rl = facts.rateLimit;
+  if (facts.status === null) {
+    // No answer: the probe of a never-seen bucket taught us nothing, so lend another one.
+    return {
+      state: state.max === 0 ? { ...state, remaining: Math.max(state.remaining, 1) } : state,
+      pausedUntil: null,
+    };
+  }
+  const calibrating = state.max === 0;
+  state = {
+    ...state,
+    max: rl?.max ?? (calibrating ? defaults.max : state.max),
+    intervalMs: rl?.intervalMs ?? state.intervalMs,
+    dailyLimit: rl?.dailyLimit ?? state.dailyLimit,
+    updatedAt: now,
+  };
+  if (rl?.dailyRemaining != null) {
+    // Our count runs ahead of the header by the requests in flight; a header far above it means a reset we did not predict.
+    const reset = rl.dailyRemaining > state.dailyRemaining + state.max;
+    state.dailyRemaining = reset ? rl.dailyRemaining : Math.min(state.dailyRemaining, rl.dailyRemaining);
+  }
+
+  if (facts.status === 429) {
+    // §8: no Retry-After is documented; the burst interval is the floor.
+    const pausedUntil = now + (facts.retryAfterMs ?? rl?.intervalMs ?? state.intervalMs);
+    const windowStartedAt = Math.max(state.windowStartedAt, pausedUntil - state.intervalMs);
+    return { state: { ...state, remaining: 0, windowStartedAt }, pausedUntil };
+  }
+
+  const reported = rl?.remaining ?? null;
+  if (calibrating) {
+    // The window start is unknown unless this answer opened it; now is the safe guess either way.
+    return { state: { ...state, windowStartedAt: now, remaining: reported ?? state.max - 1 }, pausedUntil: null };
+  }
+  if (reported === null) return { state, pausedUntil: null };
+  const openedServerWindow = reported >= state.max - 1;
+  if (now >= windowEnd(state)) {
+    // Our window is over. Only an answer that opened a new server window tells us about the present;
+    // any other is a late answer from the window that just closed.
+    if (!openedServerWindow) return { state, pausedUntil: null };
+    return { state: { ...state, windowStartedAt: now, remaining: reported }, pausedUntil: null };
+  }
+  // Within a window the count only goes down: answers arrive out of order, and the lowest is the latest.
+  const windowStartedAt = openedServerWindow ? Math.max(state.windowStartedAt, now) : state.windowStartedAt;
+  return { state: { ...state, windowStartedAt, remaining: Math.min(state.remaining, reported) }, pausedUntil: null };
+}
+
+export function sameState(a: BucketState, b: BucketState): boolean {
+  return (
+    a.max === b.max &&
+    a.remaining === b.remaining &&
+    a.intervalMs === b.intervalMs &&
+    a.dailyLimit === b.dailyLimit &&
+    a.dailyRemaining === b.dailyRemaining &&
+    a.windowStartedAt === b.windowStartedAt
+  );
+}

@@ -1,0 +1,226 @@
+/**
+ * The rate scheduler (DESIGN D7, C8; reference/peers.md §4 item 4): paces every HighLevel call per
+ * (app, location) from the X-RateLimit-* headers so a 429 stays the exception, serves waiting
+ * requests by priority lane, pauses a location after a 429, and watches the daily budget.
+ *
+ * One pump per location takes tokens for its queue of waiters: it grants while the bucket has
+ * tokens and otherwise sleeps until the window is due to end (or, in shared mode, at most `pollMs`,
+ * because another process may change the row). A response seen by `observe` wakes the pump.
+ */
+import { setTimeout as delay } from 'node:timers/promises';
+import { createLogger, type Logger } from '../logging/create-logger.js';
+import { PRIORITY } from '../queue/types.js';
+import type { Store } from '../store/open-database.js';
+import { HIGHLEVEL_DEFAULTS, nextDayStart, type RateDefaults } from './bucket-state.js';
+import { type BucketKey, type BucketStore, bucketId } from './bucket-store.js';
+import { createBudgetWatch } from './budget-watch.js';
+import { createLaneQueue, type LaneQueue } from './lane-queue.js';
+import { createMemoryBuckets } from './memory-buckets.js';
+import { RateLimitError } from './rate-limit-error.js';
+import { createSharedBuckets } from './shared-buckets.js';
+import type { BudgetView, RateObservation, RateScheduler, RateSlotRequest } from './types.js';
+
+/** `RateObservation` plus the 429's Retry-After, which the shared contract has no field for. */
+export interface RateObservationInput extends RateObservation {
+  retryAfterMs?: number | null;
+}
+
+export interface RateSchedulerOptions {
+  /** `'local'`: buckets in memory (one process). `'shared'`: buckets in `rate_limit_state` (several processes). */
+  mode: 'local' | 'shared';
+  /** Required in shared mode; in local mode, optional and only used for console snapshots. */
+  store?: Pick<Store, 'db' | 'dialect'>;
+  now?: () => number;
+  /** Must reject when `signal` aborts: the scheduler aborts its own sleeps to wake early. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  logger?: Logger;
+  /** Assumed until a response says otherwise; default HighLevel's 100 per 10 s and 200,000 a day (§8). */
+  defaults?: Partial<RateDefaults>;
+  /** Tokens left unused in each window for requests still in flight. Default 1 (never the last token). */
+  safety?: number;
+  /** Called (and a warning logged) once per location per UTC day when daily use passes `warnAt`. */
+  onBudgetWarning?: (budget: BudgetView) => void;
+  /** Share of the daily limit that triggers the warning. Default 0.8 (issue 4). */
+  warnAt?: number;
+  /**
+   * When the daily budget is spent: `'reject'` (default) fails waiting requests with
+   * `RateLimitError('daily_budget_exhausted')` and its `retryAt`, so a job is rescheduled instead of
+   * holding its lease for hours; `'wait'` waits for the next day.
+   */
+  whenDailyBudgetSpent?: 'reject' | 'wait';
+  /** Shared mode: longest sleep between looks at the row. Default 50 ms. */
+  pollMs?: number;
+  /** Local mode with a store: least time between two snapshots of a bucket. Default 5 000 ms. */
+  snapshotEveryMs?: number;
+}
+
+interface Location {
+  key: BucketKey;
+  waiters: LaneQueue;
+  pumping: boolean;
+  wake: AbortController | null;
+  pausedUntil: number | null;
+}
+
+function nonNegative(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value < 0) {
+    throw new TypeError(`createRateScheduler: ${name} must be a number >= 0, got ${value}`);
+  }
+  return value;
+}
+
+function checkKey(method: string, input: { appId?: unknown; locationId?: unknown }): void {
+  for (const field of ['appId', 'locationId'] as const) {
+    const value = input?.[field];
+    if (typeof value !== 'string' || value.length === 0) {
+      throw new TypeError(`RateScheduler.${method}: ${field} must be a non-empty string, got ${JSON.stringify(value)}`);
+    }
+  }
+}
+
+export function createRateScheduler(options: RateSchedulerOptions): RateScheduler & {
+  observe(observation: RateObservationInput): Promise<void>;
+} {
+  const mode = options?.mode;
+  if (mode !== 'local' && mode !== 'shared') {
+    throw new TypeError(`createRateScheduler: mode must be 'local' or 'shared', got ${JSON.stringify(mode)}`);
+  }
+  if (mode === 'shared' && !options.store?.db) {
+    throw new TypeError(
+      "createRateScheduler: mode 'shared' needs options.store (the PostgreSQL store every process opens)",
+    );
+  }
+  const defaults: RateDefaults = { ...HIGHLEVEL_DEFAULTS, ...options.defaults };
+  for (const [name, value] of Object.entries(defaults)) {
+    if (!Number.isInteger(value) || value < 1) {
+      throw new TypeError(`createRateScheduler: defaults.${name} must be a whole number >= 1, got ${value}`);
+    }
+  }
+  const safety = nonNegative('safety', options.safety, 1);
+  const pollMs = nonNegative('pollMs', options.pollMs, 50);
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? ((ms: number, signal?: AbortSignal) => delay(ms, undefined, { signal }));
+  const logger = options.logger ?? createLogger({ name: 'ratelimit' });
+  const rejectWhenSpent = (options.whenDailyBudgetSpent ?? 'reject') === 'reject';
+
+  const buckets: BucketStore =
+    mode === 'shared' && options.store
+      ? createSharedBuckets({ db: options.store.db, dialect: options.store.dialect, defaults, safety })
+      : createMemoryBuckets({
+          defaults,
+          safety,
+          db: options.store?.db,
+          snapshotEveryMs: nonNegative('snapshotEveryMs', options.snapshotEveryMs, 5_000),
+          logger,
+        });
+  const budget = createBudgetWatch({
+    warnAt: nonNegative('warnAt', options.warnAt, 0.8),
+    logger,
+    onBudgetWarning: options.onBudgetWarning,
+  });
+  const locations = new Map<string, Location>();
+
+  function locationFor(key: BucketKey): Location {
+    const id = bucketId(key);
+    let found = locations.get(id);
+    if (!found) {
+      found = { key: { ...key }, waiters: createLaneQueue(), pumping: false, wake: null, pausedUntil: null };
+      locations.set(id, found);
+    }
+    return found;
+  }
+
+  async function rest(location: Location, ms: number): Promise<void> {
+    const wake = new AbortController();
+    location.wake = wake;
+    try {
+      await sleep(ms, wake.signal);
+    } catch {
+      // Woken early by observe(); the loop looks at the bucket again.
+    } finally {
+      location.wake = null;
+    }
+  }
+
+  async function pump(location: Location): Promise<void> {
+    location.pumping = true;
+    try {
+      while (location.waiters.size > 0) {
+        const t = now();
+        const outcome = await buckets.take(location.key, t);
+        budget.check(location.key, outcome.state, t);
+        if (outcome.ok) {
+          location.waiters.grantNext();
+          continue;
+        }
+        if (outcome.reason === 'daily' && rejectWhenSpent) {
+          location.waiters.rejectAll(
+            new RateLimitError('daily_budget_exhausted', { ...location.key, retryAt: nextDayStart(t) }),
+          );
+          break;
+        }
+        await rest(location, mode === 'shared' ? Math.min(outcome.waitMs, pollMs) : outcome.waitMs);
+      }
+    } catch (error) {
+      // The store failed (database down): every waiter learns it now rather than hanging.
+      location.waiters.rejectAll(error);
+    } finally {
+      location.pumping = false;
+    }
+  }
+
+  return {
+    async acquire(request: RateSlotRequest): Promise<void> {
+      checkKey('acquire', request);
+      if (!(request.lane in PRIORITY)) {
+        throw new TypeError(
+          `RateScheduler.acquire: lane must be one of ${Object.keys(PRIORITY).join(', ')}, got ${JSON.stringify(request.lane)}`,
+        );
+      }
+      request.signal?.throwIfAborted();
+      const location = locationFor(request);
+      const granted = location.waiters.wait(request.lane, request.signal);
+      if (!location.pumping) void pump(location);
+      return granted;
+    },
+
+    async observe(observation: RateObservationInput): Promise<void> {
+      checkKey('observe', observation);
+      const t = now();
+      const location = locationFor(observation);
+      const facts = {
+        status: observation.status,
+        rateLimit: observation.rateLimit,
+        retryAfterMs: observation.retryAfterMs ?? null,
+      };
+      const observed = await buckets.observe(location.key, facts, t);
+      if (observed.pausedUntil !== null) {
+        location.pausedUntil = Math.max(location.pausedUntil ?? 0, observed.pausedUntil);
+        logger.warn(
+          { appId: observation.appId, locationId: observation.locationId, pauseMs: observed.pausedUntil - t },
+          'HighLevel answered 429; pausing this location',
+        );
+      }
+      budget.check(location.key, observed.state, t);
+      location.wake?.abort();
+    },
+
+    async budgets(): Promise<BudgetView[]> {
+      const t = now();
+      return (await buckets.list()).map(({ key, state }) => {
+        const pausedUntil = locations.get(bucketId(key))?.pausedUntil ?? null;
+        const windowOver = t >= state.windowStartedAt + state.intervalMs;
+        return {
+          ...key,
+          max: state.max,
+          remaining: windowOver ? state.max : state.remaining,
+          intervalMs: state.intervalMs,
+          dailyLimit: state.dailyLimit,
+          dailyRemaining: state.dailyRemaining,
+          pausedUntil: pausedUntil !== null && pausedUntil > t ? pausedUntil : null,
+        };
+      });
+    },
+  };
+}

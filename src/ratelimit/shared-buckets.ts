@@ -1,0 +1,135 @@
+/**
+ * Buckets in `rate_limit_state`, shared by every process on one database (`mode: 'shared'`,
+ * DESIGN D7, C12). Taking a token is one conditional UPDATE: either "a token is left in the open
+ * window" or "the window is over, open a new one". The database serialises concurrent UPDATEs of a
+ * row and re-checks the WHERE clause against the row it finally gets (PostgreSQL READ COMMITTED,
+ * https://www.postgresql.org/docs/current/transaction-iso.html#XACT-READ-COMMITTED), so two
+ * processes can never spend the same token or both open the same window.
+ */
+import { type Kysely, sql } from 'kysely';
+import type { DialectName } from '../store/open-database.js';
+import type { Database } from '../store/schema.js';
+import {
+  insertBucketRowIfMissing,
+  selectAllBucketRows,
+  selectBucketRow,
+  stateFromRow,
+  updateBucketRow,
+} from './bucket-rows.js';
+import {
+  DAY_MS,
+  type Observed,
+  type ObservedFacts,
+  observeResponse,
+  type RateDefaults,
+  sameState,
+  seedBucket,
+  type TakeOutcome,
+  takeToken,
+} from './bucket-state.js';
+import type { BucketKey, BucketStore } from './bucket-store.js';
+
+export interface SharedBucketsOptions {
+  db: Kysely<Database>;
+  dialect: DialectName;
+  defaults: RateDefaults;
+  safety: number;
+}
+
+/** A handful of rounds covers "row missing" and "new day" before the real attempt; more means contention. */
+const MAX_ROUNDS = 4;
+
+export function createSharedBuckets(options: SharedBucketsOptions): BucketStore {
+  const { db, dialect, defaults, safety } = options;
+
+  function forKey(key: BucketKey) {
+    return db.updateTable('rate_limit_state').where('app_id', '=', key.appId).where('location_id', '=', key.locationId);
+  }
+
+  async function takeInOpenWindow(key: BucketKey, now: number) {
+    const dayStart = Math.floor(now / DAY_MS) * DAY_MS;
+    return (
+      forKey(key)
+        .set((eb) => ({
+          remaining: eb('remaining', '-', 1),
+          daily_remaining: eb('daily_remaining', '-', 1),
+          updated_at: now,
+        }))
+        .where((eb) => eb(eb('window_started_at', '+', eb.ref('interval_ms')), '>', now))
+        .where('daily_remaining', '>', 0)
+        .where('updated_at', '>=', dayStart)
+        // Same rule as reserveFor(): keep `safety` tokens back, but never the last one.
+        .where((eb) =>
+          eb.or([eb('remaining', '>', safety), eb.and([eb('max', '<=', safety), eb('remaining', '>', 0)])]),
+        )
+        .returningAll()
+        .executeTakeFirst()
+    );
+  }
+
+  async function openNewWindow(key: BucketKey, now: number) {
+    const dayStart = Math.floor(now / DAY_MS) * DAY_MS;
+    return forKey(key)
+      .set((eb) => ({
+        window_started_at: now,
+        remaining: sql<number>`case when max > 0 then max - 1 else 0 end`,
+        daily_remaining: eb('daily_remaining', '-', 1),
+        updated_at: now,
+      }))
+      .where((eb) => eb(eb('window_started_at', '+', eb.ref('interval_ms')), '<=', now))
+      .where('daily_remaining', '>', 0)
+      .where('updated_at', '>=', dayStart)
+      .returningAll()
+      .executeTakeFirst();
+  }
+
+  /** A new UTC day refills the daily count once, whichever process gets there first. */
+  async function rollDay(key: BucketKey, now: number): Promise<void> {
+    const dayStart = Math.floor(now / DAY_MS) * DAY_MS;
+    await forKey(key)
+      .set((eb) => ({ daily_remaining: eb.ref('daily_limit'), updated_at: now }))
+      .where('updated_at', '<', dayStart)
+      .execute();
+  }
+
+  return {
+    async take(key, now): Promise<TakeOutcome> {
+      for (let round = 0; round < MAX_ROUNDS; round++) {
+        const taken = (await takeInOpenWindow(key, now)) ?? (await openNewWindow(key, now));
+        if (taken) return { ok: true, state: stateFromRow(taken) };
+        const state = await selectBucketRow(db, key);
+        if (!state) {
+          await insertBucketRowIfMissing(db, key, seedBucket(defaults, now));
+          continue;
+        }
+        if (Math.floor(state.updatedAt / DAY_MS) < Math.floor(now / DAY_MS)) {
+          await rollDay(key, now);
+          continue;
+        }
+        const outcome = takeToken(state, now, safety);
+        // The row changed between our UPDATEs and this read (another process); try again.
+        if (!outcome.ok) return outcome;
+      }
+      const state = (await selectBucketRow(db, key)) ?? seedBucket(defaults, now);
+      return { ok: false, reason: 'burst', waitMs: 1, state };
+    },
+
+    async observe(key, facts: ObservedFacts, now): Promise<Observed> {
+      return db.transaction().execute(async (trx) => {
+        // SQLite transactions begin IMMEDIATE (store/sqlite-dialect.ts) and so already hold the write lock.
+        const forUpdate = dialect === 'postgres';
+        let state = await selectBucketRow(trx, key, { forUpdate });
+        if (!state) {
+          await insertBucketRowIfMissing(trx, key, seedBucket(defaults, now));
+          state = await selectBucketRow(trx, key, { forUpdate });
+          if (!state) throw new Error(`rate_limit_state row for location ${key.locationId} vanished`);
+        }
+        const observed = observeResponse(state, facts, now, defaults);
+        if (!sameState(state, observed.state)) await updateBucketRow(trx, key, observed.state);
+        return observed;
+      });
+    },
+
+    list: () => selectAllBucketRows(db),
+  };
+}

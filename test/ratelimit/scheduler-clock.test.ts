@@ -1,0 +1,202 @@
+/**
+ * The scheduler's rules on a fake clock, where "not yet" can be asserted without timing: lanes,
+ * the 429 pause, out-of-order answers, the daily budget and its warning.
+ */
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/logging/create-logger.js';
+import type { PriorityLane } from '../../src/queue/types.js';
+import { createRateScheduler, type RateSchedulerOptions } from '../../src/ratelimit/create-rate-scheduler.js';
+import { RateLimitError } from '../../src/ratelimit/rate-limit-error.js';
+import type { BudgetView } from '../../src/ratelimit/types.js';
+import { createFakeClock } from './fake-clock.js';
+
+const START = Date.UTC(2026, 0, 15, 12, 0, 0);
+const KEY = { appId: 'app-1', locationId: 'loc-1' };
+
+function setup(overrides: Partial<RateSchedulerOptions> = {}) {
+  const clock = createFakeClock(START);
+  const scheduler = createRateScheduler({
+    mode: 'local',
+    now: clock.now,
+    sleep: clock.sleep,
+    logger: createLogger({ level: 'silent' }),
+    ...overrides,
+  });
+  /** The answer HighLevel gives with its five headers (reference/highlevel-api.md §8). */
+  const answer = (
+    status: number,
+    rl: { max: number; remaining: number; intervalMs?: number; daily?: [number, number] },
+  ) =>
+    scheduler.observe({
+      ...KEY,
+      status,
+      rateLimit: {
+        max: rl.max,
+        remaining: rl.remaining,
+        intervalMs: rl.intervalMs ?? 1_000,
+        dailyLimit: rl.daily?.[0] ?? 200_000,
+        dailyRemaining: rl.daily?.[1] ?? 199_000,
+      },
+    });
+  /** Starts an acquire and records when it is granted. */
+  const granted: string[] = [];
+  const request = (name: string, lane: PriorityLane = 'automation') =>
+    scheduler.acquire({ ...KEY, lane }).then(() => {
+      granted.push(name);
+    });
+  return { clock, scheduler, answer, granted, request };
+}
+
+/** Spends the probe and calibrates the bucket to `max` per second with nothing left in the window. */
+async function exhaust(s: ReturnType<typeof setup>, max: number) {
+  await s.scheduler.acquire({ ...KEY, lane: 'automation' });
+  await s.answer(200, { max, remaining: max - 1 });
+  for (let i = 1; i < max; i++) await s.scheduler.acquire({ ...KEY, lane: 'automation' });
+}
+
+describe('rate scheduler on a fake clock', () => {
+  it('lends a single probe to a location it has never heard from, then paces to the limits the answer reports', async () => {
+    const s = setup({ safety: 0 });
+    void s.request('probe');
+    void s.request('second');
+    await s.clock.settle();
+    expect(s.granted).toEqual(['probe']);
+    await s.answer(200, { max: 3, remaining: 2 });
+    await s.clock.settle();
+    expect(s.granted).toEqual(['probe', 'second']);
+    void s.request('third');
+    void s.request('fourth');
+    await s.clock.settle();
+    expect(s.granted).toEqual(['probe', 'second', 'third']);
+    await s.clock.advance(999);
+    expect(s.granted).toHaveLength(3);
+    await s.clock.advance(1);
+    expect(s.granted).toEqual(['probe', 'second', 'third', 'fourth']);
+  });
+
+  it('serves a later welcome and agent request before backfill and automation requests that queued first; FIFO within a lane', async () => {
+    const s = setup({ safety: 0 });
+    await exhaust(s, 2);
+    const all = [
+      s.request('backfill-1', 'backfill'),
+      s.request('backfill-2', 'backfill'),
+      s.request('automation-1', 'automation'),
+      s.request('welcome-1', 'welcome'),
+      s.request('agent-1', 'agent'),
+      s.request('welcome-2', 'welcome'),
+    ];
+    await s.clock.settle();
+    expect(s.granted).toEqual([]);
+    await s.clock.advance(1_000);
+    expect(s.granted).toEqual(['agent-1', 'welcome-1']);
+    await s.clock.advance(1_000);
+    await s.clock.advance(1_000);
+    await Promise.all(all);
+    expect(s.granted).toEqual(['agent-1', 'welcome-1', 'welcome-2', 'automation-1', 'backfill-1', 'backfill-2']);
+  });
+
+  it('keeps `safety` tokens of each window unused for requests in flight', async () => {
+    const s = setup({ safety: 2 });
+    await s.scheduler.acquire({ ...KEY, lane: 'automation' });
+    await s.answer(200, { max: 10, remaining: 9 });
+    for (let i = 0; i < 10; i++) void s.request(`r${i}`);
+    await s.clock.settle();
+    // 1 probe + 7 more = 8 of 10 in this window.
+    expect(s.granted).toHaveLength(7);
+  });
+
+  it('pauses the location after a 429 until Retry-After has passed, for every waiting request', async () => {
+    const s = setup({ safety: 0 });
+    await s.scheduler.acquire({ ...KEY, lane: 'automation' });
+    await s.answer(200, { max: 5, remaining: 4 });
+    await s.scheduler.observe({
+      ...KEY,
+      status: 429,
+      rateLimit: { max: 5, remaining: 0, intervalMs: 1_000, dailyLimit: 200_000, dailyRemaining: 150_000 },
+      retryAfterMs: 5_000,
+    });
+    const [budget] = await s.scheduler.budgets();
+    expect(budget?.pausedUntil).toBe(START + 5_000);
+    void s.request('a', 'welcome');
+    void s.request('b', 'backfill');
+    await s.clock.advance(4_999);
+    expect(s.granted).toEqual([]);
+    await s.clock.advance(1);
+    expect(s.granted).toEqual(['a', 'b']);
+  });
+
+  it('pauses for X-RateLimit-Interval-Milliseconds after a 429 without Retry-After (HighLevel documents none, §8)', async () => {
+    const s = setup({ safety: 0 });
+    await s.scheduler.acquire({ ...KEY, lane: 'automation' });
+    await s.answer(429, { max: 5, remaining: 0, intervalMs: 2_000 });
+    void s.request('a');
+    await s.clock.advance(1_999);
+    expect(s.granted).toEqual([]);
+    await s.clock.advance(1);
+    expect(s.granted).toEqual(['a']);
+  });
+
+  it('only lowers the remaining count within a window: a late answer with more left does not add tokens', async () => {
+    const s = setup({ safety: 0 });
+    await s.scheduler.acquire({ ...KEY, lane: 'automation' });
+    await s.answer(200, { max: 10, remaining: 9 });
+    await s.answer(200, { max: 10, remaining: 3 });
+    await s.answer(200, { max: 10, remaining: 8 });
+    expect((await s.scheduler.budgets())[0]?.remaining).toBe(3);
+  });
+
+  it('warns once per day at 80 % of the daily budget, then refuses with daily_budget_exhausted and the next UTC day', async () => {
+    const warnings: BudgetView[] = [];
+    const s = setup({ safety: 0, onBudgetWarning: (budget) => warnings.push(budget) });
+    await s.scheduler.acquire({ ...KEY, lane: 'automation' });
+    await s.answer(200, { max: 100, remaining: 99, daily: [10, 9] });
+    for (let used = 2; used <= 7; used++) await s.scheduler.acquire({ ...KEY, lane: 'automation' });
+    expect(warnings).toHaveLength(0);
+    await s.scheduler.acquire({ ...KEY, lane: 'automation' });
+    expect(warnings).toEqual([expect.objectContaining({ ...KEY, dailyLimit: 10, dailyRemaining: 2 })]);
+    await s.scheduler.acquire({ ...KEY, lane: 'automation' });
+    await s.scheduler.acquire({ ...KEY, lane: 'automation' });
+    expect(warnings).toHaveLength(1);
+    const error = await s.scheduler.acquire({ ...KEY, lane: 'welcome' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect(error).toMatchObject({
+      code: 'daily_budget_exhausted',
+      locationId: 'loc-1',
+      retryAt: Date.UTC(2026, 0, 16),
+    });
+  });
+
+  it("waits for the next UTC day when the daily budget is spent and whenDailyBudgetSpent is 'wait'", async () => {
+    const s = setup({ safety: 0, whenDailyBudgetSpent: 'wait' });
+    await s.scheduler.acquire({ ...KEY, lane: 'automation' });
+    await s.answer(200, { max: 100, remaining: 99, daily: [2, 1] });
+    await s.scheduler.acquire({ ...KEY, lane: 'automation' });
+    void s.request('tomorrow');
+    await s.clock.advance(Date.UTC(2026, 0, 16) - START - 1);
+    expect(s.granted).toEqual([]);
+    await s.clock.advance(1);
+    expect(s.granted).toEqual(['tomorrow']);
+  });
+
+  it('gives up waiting when the request signal aborts, and serves the next waiter', async () => {
+    const s = setup({ safety: 0 });
+    await exhaust(s, 1);
+    const controller = new AbortController();
+    const aborted = s.scheduler.acquire({ ...KEY, lane: 'agent', signal: controller.signal }).catch((e: unknown) => e);
+    void s.request('next', 'backfill');
+    controller.abort(new Error('job stopped'));
+    expect(await aborted).toMatchObject({ message: 'job stopped' });
+    await s.clock.advance(1_000);
+    expect(s.granted).toEqual(['next']);
+  });
+
+  it('refuses to construct shared mode without a store, and names a bad lane', async () => {
+    expect(() => createRateScheduler({ mode: 'shared' })).toThrow(/mode 'shared' needs options\.store/);
+    expect(() => createRateScheduler({ mode: 'x' as 'local' })).toThrow(/mode must be 'local' or 'shared'/);
+    const s = setup();
+    await expect(s.scheduler.acquire({ ...KEY, lane: 'urgent' as PriorityLane })).rejects.toThrow(
+      /lane must be one of agent, welcome, automation, backfill, got "urgent"/,
+    );
+    await expect(s.scheduler.acquire({ appId: '', locationId: 'l', lane: 'agent' })).rejects.toThrow(/appId must be/);
+  });
+});
