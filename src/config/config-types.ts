@@ -3,6 +3,8 @@
  * defaults. Secrets never live in this file: the HighLevel client secret comes from
  * HIGHLEVEL_CLIENT_SECRET, tokens and API keys from the vault.
  */
+import type { MappedFieldName } from '../intake/default-mapping.js';
+
 export type FeatureName =
   | 'registration-welcome'
   | 'checkin-welcome'
@@ -42,5 +44,33 @@ export interface ParleyFileConfig {
     baseUrl: string;
     readAuth: AcceleventsAuthPreset;
     writeAuth: AcceleventsAuthPreset;
+    /**
+     * `accelevents.webhook` as written in the file (undefined when absent). The intake owns the mapping
+     * defaults and merges them in (src/intake/webhook-config.ts `resolveWebhookConfig`).
+     */
+    webhook?: AcceleventsWebhookSettings;
   };
+}
+
+/** Our names for what an Accelevents webhook is about (src/intake/topics.ts). */
+export type AcceleventsWebhookTopicName = 'registration' | 'check_in' | 'ticket_purchase';
+
+/** POST /hooks/accelevents/:secret settings, before defaults. Paths are dotted with `[n]` indexes. */
+export interface AcceleventsWebhookSettings {
+  /** Optional HMAC over the raw body; the secret comes from the environment variable `secretEnv`. */
+  hmac?: { header: string; secretEnv: string; algorithm?: 'sha256'; encoding?: 'hex' | 'base64' };
+  /** A header carrying a delivery id stable across retries; the best dedupe key when present. */
+  deliveryIdHeader?: string;
+  /** Re-read the record from the Accelevents API before acting (reference/accelevents-api.md §8.2). */
+  refetch?: boolean;
+  topic?: {
+    paths?: string[];
+    headers?: string[];
+    /** Raw topic value (case-insensitive) → ours; merged over the defaults. */
+    aliases?: Record<string, AcceleventsWebhookTopicName>;
+    /** Recognise unknown values by their words (register, purchase, check-in). Default true. */
+    matchWords?: boolean;
+  };
+  /** Candidate paths per field; a list given here replaces that field's default list. */
+  fields?: Partial<Record<MappedFieldName, string[]>>;
 }

@@ -70,6 +70,8 @@ export function applyFileDefaults(raw: RawFileConfig, context: DefaultsContext):
       baseUrl: trimSlash(raw.accelevents?.baseUrl ?? ACCELEVENTS_BASE_URL),
       readAuth: raw.accelevents?.readAuth ?? 'authorization',
       writeAuth: raw.accelevents?.writeAuth ?? 'key',
+      // Kept as written: the intake merges in its mapping defaults (src/intake/webhook-config.ts).
+      webhook: raw.accelevents?.webhook,
     },
   };
 }

@@ -3,10 +3,47 @@
  * error rather than a silently ignored setting. Secrets are not part of it (see refuseSecrets).
  */
 import { z } from 'zod';
+import { MAPPED_FIELDS } from '../intake/default-mapping.js';
+import { isValidPath } from '../intake/json-path.js';
+import { INTAKE_TOPICS } from '../intake/topics.js';
 import { FEATURE_NAMES } from './feature-names.js';
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' });
 const AUTH_PRESETS = ['authorization', 'bearer', 'key', 'authentication'] as const;
+const jsonPath = z.string().refine(isValidPath, {
+  error: 'expected a dotted JSON path such as attendee.email or attendees[0].barcode',
+});
+const candidatePaths = z.array(jsonPath).min(1);
+const headerName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, { error: 'expected an HTTP header name' });
+
+/** `accelevents.webhook`: what POST /hooks/accelevents/:secret checks and how it maps payloads (src/intake). */
+const AcceleventsWebhookSchema = z.strictObject({
+  hmac: z
+    .strictObject({
+      header: headerName,
+      secretEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected an environment variable name' }),
+      algorithm: z.enum(['sha256']).optional(),
+      encoding: z.enum(['hex', 'base64']).optional(),
+    })
+    .optional(),
+  deliveryIdHeader: headerName.optional(),
+  refetch: z.boolean().optional(),
+  topic: z
+    .strictObject({
+      paths: candidatePaths.optional(),
+      headers: z.array(headerName).optional(),
+      aliases: z.record(z.string().min(1), z.enum(INTAKE_TOPICS)).optional(),
+      matchWords: z.boolean().optional(),
+    })
+    .optional(),
+  fields: z
+    .strictObject(
+      Object.fromEntries(MAPPED_FIELDS.map((field) => [field, candidatePaths.optional()])) as {
+        [K in (typeof MAPPED_FIELDS)[number]]: z.ZodOptional<typeof candidatePaths>;
+      },
+    )
+    .optional(),
+});
 
 export const FileConfigSchema = z.strictObject({
   highlevel: z
@@ -36,6 +73,7 @@ export const FileConfigSchema = z.strictObject({
       baseUrl: httpUrl.optional(),
       readAuth: z.enum(AUTH_PRESETS).optional(),
       writeAuth: z.enum(AUTH_PRESETS).optional(),
+      webhook: AcceleventsWebhookSchema.optional(),
     })
     .optional(),
 });

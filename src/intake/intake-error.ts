@@ -1,0 +1,27 @@
+/**
+ * The intake boundary's one error base. `code` is stable; messages name the field or setting and what
+ * was expected, and never carry a webhook secret, an HMAC key or a payload value beyond ids.
+ */
+export type IntakeErrorCode =
+  /** A mapping setting is unusable (a bad path, an unknown topic). */
+  | 'invalid_mapping'
+  /** The HMAC secret's environment variable is unset or empty. */
+  | 'missing_hmac_secret'
+  /** A collaborator the route or function needs was not given. */
+  | 'missing_dependency'
+  /** Re-fetch needs ids the payload did not carry (eventUrl, orderId, ticket id). */
+  | 'refetch_missing_ids'
+  /** The API answered, but the attendee the payload named is not in the record. */
+  | 'refetch_not_found'
+  /** The topic has no re-fetch rule (the payload was not mapped to a known topic). */
+  | 'refetch_unsupported';
+
+export class IntakeError extends Error {
+  override readonly name = 'IntakeError';
+  readonly code: IntakeErrorCode;
+
+  constructor(code: IntakeErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}

@@ -1,0 +1,207 @@
+/**
+ * The payload mapping on its own: the sandbox's two presets (built by the sandbox's own payload
+ * functions), topic aliases and word rules, config overrides, and the paths and form bodies it reads.
+ */
+import { describe, expect, it } from 'vitest';
+import { parsePath, readPath } from '../../src/intake/json-path.js';
+import { mapPayload, recognizeTopic } from '../../src/intake/map-payload.js';
+import { parseWebhookBody } from '../../src/intake/parse-body.js';
+import { compileMapping, resolveWebhookConfig } from '../../src/intake/webhook-config.js';
+import { PAYLOAD_SHAPES, type WebhookFacts } from '../../src/sandbox/accelevents/webhook-payloads.js';
+
+const defaults = compileMapping(resolveWebhookConfig());
+
+const facts: WebhookFacts = {
+  topic: 'attendee.registered',
+  occurredAt: Date.UTC(2026, 2, 10, 15, 7),
+  event: { eventId: 812, eventUrl: 'parley-spring-summit', eventName: 'Spring Summit' },
+  order: {
+    orderId: 5501,
+    purchaseDate: '2026-03-10T15:07:00.000Z',
+    totalAmount: 0,
+    purchaser: { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com' },
+  },
+  attendee: {
+    barcode: 'BC-1',
+    eventTicketingId: 9001,
+    userId: 77,
+    firstName: 'Ada',
+    lastName: 'Lovelace',
+    email: 'ada@example.com',
+    phoneNumber: '+14155550100',
+    ticketType: 'General',
+    ticketStatus: 'BOOKED',
+  },
+};
+
+describe('mapPayload with the default mapping', () => {
+  it('maps the flat preset to registration and every field, and says which path each came from', () => {
+    const mapped = mapPayload(PAYLOAD_SHAPES.flat(facts), defaults);
+    expect(mapped).toMatchObject({ topic: 'registration', rawTopic: 'attendee.registered', topicBy: 'alias' });
+    expect(mapped.fields).toEqual({
+      attendeeId: 'BC-1',
+      ticketId: null,
+      email: 'ada@example.com',
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      phone: '+14155550100',
+      eventUrl: 'parley-spring-summit',
+      eventId: null,
+      orderId: '5501',
+      ticketType: 'General',
+      status: 'BOOKED',
+      occurredAt: '2026-03-10T15:07:00.000Z',
+    });
+    expect(mapped.matched).toMatchObject({ topic: 'topic', attendeeId: 'barcode', phone: 'phoneNumber' });
+  });
+
+  it('maps the nested preset (REGISTRATION, CHECK_IN, TICKET_PURCHASE under data.*) the same way', () => {
+    const checkIn = mapPayload(PAYLOAD_SHAPES.nested({ ...facts, topic: 'attendee.checked_in' }), defaults);
+    expect(checkIn).toMatchObject({ topic: 'check_in', rawTopic: 'CHECK_IN', topicBy: 'alias' });
+    expect(checkIn.fields).toMatchObject({
+      attendeeId: 'BC-1',
+      ticketId: '9001',
+      email: 'ada@example.com',
+      eventUrl: 'parley-spring-summit',
+      eventId: '812',
+      orderId: '5501',
+      status: 'BOOKED',
+      occurredAt: '2026-03-10T15:07:00.000Z',
+    });
+    expect(checkIn.matched).toMatchObject({
+      topic: 'type',
+      attendeeId: 'data.attendee.barcode',
+      orderId: 'data.order.orderId',
+    });
+    expect(mapPayload(PAYLOAD_SHAPES.nested(facts), defaults).topic).toBe('registration');
+    expect(mapPayload(PAYLOAD_SHAPES.nested({ ...facts, topic: 'ticket.purchased' }), defaults).topic).toBe(
+      'ticket_purchase',
+    );
+  });
+
+  it('recognises topics by alias and by their words, but never a cancellation or refund', () => {
+    const topic = (raw: string) => recognizeTopic(raw, defaults)?.topic ?? null;
+    expect(topic('ATTENDEE.REGISTERED')).toBe('registration');
+    expect(topic('NewRegistration')).toBe('registration');
+    expect(topic('ticket_purchased_v2')).toBe('ticket_purchase');
+    expect(topic('attendee-checked-in')).toBe('check_in');
+    expect(topic('CHECKIN')).toBe('check_in');
+    expect(topic('attendee.unregistered')).toBeNull();
+    expect(topic('registration.cancelled')).toBeNull();
+    expect(topic('purchase.refunded')).toBeNull();
+    expect(topic('checkout')).toBeNull();
+  });
+
+  it('takes the first topic candidate it recognises, and reports the first seen when none is recognised', () => {
+    expect(mapPayload({ type: 'webhook', topic: 'attendee.registered' }, defaults)).toMatchObject({
+      topic: 'registration',
+      matched: { topic: 'topic' },
+    });
+    expect(mapPayload({ type: 'webhook', event: { eventUrl: 'x' } }, defaults)).toMatchObject({
+      topic: null,
+      rawTopic: 'webhook',
+      topicBy: null,
+    });
+    expect(mapPayload({ barcode: 'B' }, defaults, { 'x-accelevents-topic': 'CHECK_IN' })).toMatchObject({
+      topic: 'check_in',
+      matched: { topic: 'header:x-accelevents-topic' },
+    });
+  });
+
+  it('skips candidates holding objects, booleans, empty or over-long strings, and reads numbers as text', () => {
+    const mapped = mapPayload(
+      {
+        topic: 'registration',
+        barcode: { nested: true },
+        eventTicketingId: 42,
+        email: '   ',
+        emailAddress: 'x'.repeat(2000),
+        holderEmail: ' b@c.d ',
+        orderId: true,
+      },
+      defaults,
+    );
+    expect(mapped.fields).toMatchObject({ attendeeId: '42', ticketId: '42', email: 'b@c.d', orderId: null });
+    expect(mapped.matched).toMatchObject({ attendeeId: 'eventTicketingId', email: 'holderEmail' });
+  });
+});
+
+describe('mapping configuration', () => {
+  it('uses a configured candidate list instead of the default, and merges configured aliases over the defaults', () => {
+    const mapping = compileMapping(
+      resolveWebhookConfig({
+        fields: { email: ['contact.mail', 'attendees[0].email'] },
+        topic: { paths: ['kind'], aliases: { 'Buyer Joined': 'registration' }, matchWords: false },
+      }),
+    );
+    const mapped = mapPayload(
+      { kind: 'buyer joined', email: 'ignored@x.y', attendees: [{ email: 'first@x.y' }], barcode: 'B2' },
+      mapping,
+    );
+    expect(mapped).toMatchObject({ topic: 'registration', topicBy: 'alias' });
+    expect(mapped.fields).toMatchObject({ email: 'first@x.y', attendeeId: 'B2' });
+    expect(mapped.matched.email).toBe('attendees[0].email');
+    expect(recognizeTopic('attendee.registered', mapping)?.topic).toBe('registration');
+    expect(recognizeTopic('NewRegistration', mapping)).toBeNull();
+  });
+
+  it('refuses a bad path in settings built in code, naming the key', () => {
+    expect(() => compileMapping(resolveWebhookConfig({ fields: { phone: ['ok', 'a..b'] } }))).toThrow(
+      'accelevents.webhook.fields.phone[1]: expected a dotted JSON path',
+    );
+  });
+
+  it('parses dotted paths with indexes and reads own properties only', () => {
+    expect(parsePath('a.b[2][0].c')).toEqual(['a', 'b', 2, 0, 'c']);
+    expect(parsePath('items.0.email')).toEqual(['items', 0, 'email']);
+    for (const bad of ['', 'a..b', '.a', 'a[x]', 'a b', 'a[1']) expect(parsePath(bad)).toBeNull();
+    expect(readPath({ a: [{ b: 'x' }] }, ['a', 0, 'b'])).toBe('x');
+    expect(readPath({ a: { 0: 'y' } }, ['a', 0])).toBe('y');
+    expect(readPath({}, ['__proto__', 'constructor'])).toBeUndefined();
+    expect(readPath({ a: 'str' }, ['a', 'length'])).toBeUndefined();
+  });
+});
+
+describe('parseWebhookBody', () => {
+  const body = (text: string) => Buffer.from(text);
+
+  it('reads form fields with brackets into objects and arrays, so the same paths work', () => {
+    const parsed = parseWebhookBody(
+      body('topic=attendee.registered&attendee[email]=a%40b.c&attendee[barcode]=B9&tags[]=x&tags[]=y&__proto__[p]=1'),
+      'application/x-www-form-urlencoded; charset=utf-8',
+    );
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    expect(JSON.parse(JSON.stringify(parsed.value))).toEqual(
+      JSON.parse(
+        '{"topic":"attendee.registered","attendee":{"email":"a@b.c","barcode":"B9"},"tags":["x","y"],"__proto__":{"p":"1"}}',
+      ),
+    );
+    expect(({} as Record<string, unknown>)['p']).toBeUndefined();
+    expect(mapPayload(parsed.value, defaults).fields).toMatchObject({ email: 'a@b.c', attendeeId: 'B9' });
+  });
+
+  it('answers 415 for other types and 400 naming the problem for empty, broken, non-object or NUL bodies', () => {
+    expect(parseWebhookBody(body('x'), 'text/plain')).toMatchObject({ ok: false, status: 415 });
+    expect(parseWebhookBody(body('a=1'), undefined)).toMatchObject({ ok: false, status: 415 });
+    expect(parseWebhookBody(body('{"a":1}'), undefined)).toMatchObject({ ok: true, format: 'json' });
+    expect(parseWebhookBody(body(''), 'application/json')).toMatchObject({
+      status: 400,
+      message: 'the body is empty; expected a JSON object or form fields',
+    });
+    expect(parseWebhookBody(body('{"a":'), 'application/json')).toMatchObject({
+      status: 400,
+      error: 'invalid_json',
+      message: expect.stringMatching(/^the body is not valid JSON: /),
+    });
+    expect(parseWebhookBody(body('[1]'), 'application/json')).toMatchObject({
+      message: 'the body must be a JSON object, got an array',
+    });
+    expect(parseWebhookBody(body('a=\u0000'), 'application/x-www-form-urlencoded')).toMatchObject({
+      message: 'the body contains a NUL byte',
+    });
+    expect(parseWebhookBody(Buffer.from([0x7b, 0xff, 0x7d]), 'application/json')).toMatchObject({
+      message: 'the body is not valid UTF-8',
+    });
+  });
+});
