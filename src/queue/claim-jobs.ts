@@ -24,7 +24,6 @@ export const LEASE_EXPIRED_ON_LAST_ATTEMPT =
 
 export async function claimJobs(db: Kysely<Database>, dialect: DialectName, request: ClaimRequest): Promise<JobRow[]> {
   if (request.kinds !== undefined && request.kinds.length === 0) return [];
-  await deadLetterExhaustedLeases(db, request.now);
   const rows = dialect === 'postgres' ? await claimPostgres(db, request) : await claimSqlite(db, request);
   // RETURNING gives no order guarantee; callers run jobs in claim order.
   return rows.sort(byClaimOrder);
@@ -38,6 +37,7 @@ export async function claimJobs(db: Kysely<Database>, dialect: DialectName, requ
  */
 async function claimPostgres(db: Kysely<Database>, request: ClaimRequest): Promise<JobRow[]> {
   const { now, limit, kinds } = request;
+  await deadLetterExhaustedLeases(db, now);
   const candidates = db
     .selectFrom('jobs')
     .select('id')
@@ -64,6 +64,8 @@ async function claimPostgres(db: Kysely<Database>, request: ClaimRequest): Promi
 async function claimSqlite(db: Kysely<Database>, request: ClaimRequest): Promise<JobRow[]> {
   const { now, limit, kinds } = request;
   return db.transaction().execute(async (trx) => {
+    // Inside the claim's transaction: one write-lock acquisition per poll, not two.
+    await deadLetterExhaustedLeases(trx, now);
     const due = await trx
       .selectFrom('jobs')
       .select('id')
