@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { register as acceleventsSandbox } from './accelevents-sandbox.js';
 import { register as connect } from './connect.js';
 import { register as connections } from './connections.js';
+import { register as dlq } from './dlq.js';
 import { register as doctor } from './doctor.js';
 import { register as ghl } from './ghl.js';
 import { register as init } from './init.js';
@@ -19,6 +20,7 @@ export const COMMANDS: ((program: Command) => void)[] = [
   scopes,
   doctor,
   keys,
+  dlq,
   ghl,
   sandbox,
   acceleventsSandbox,
