@@ -1,0 +1,28 @@
+/**
+ * The request headers worth keeping with an inbox row, minus anything that could be a credential:
+ * cookies, authorization, and the header names Accelevents API keys travel in (`Key`, `AUTHENTICATION`,
+ * reference/accelevents-api.md §3.1), plus any name that says secret, token, password or auth (DESIGN
+ * C10: no secret at rest outside the vault).
+ */
+import type { HeaderBag } from './map-payload.js';
+
+const DROPPED = new Set([
+  'cookie',
+  'set-cookie',
+  'authorization',
+  'proxy-authorization',
+  'key',
+  'x-api-key',
+  'api-key',
+]);
+const SECRET_LIKE = /secret|token|passw|auth|api[-_]?key|session/i;
+
+export function storableHeaders(headers: HeaderBag): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    const lower = name.toLowerCase();
+    if (value === undefined || DROPPED.has(lower) || SECRET_LIKE.test(lower)) continue;
+    kept[lower] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return kept;
+}

@@ -1,0 +1,84 @@
+/**
+ * The durable half of intake: the inbox row and its job commit together, or neither does
+ * (reference/reliability.md §1.6 item 3: persist, commit, then answer 2xx). A second delivery with the
+ * same (source, dedupe key) finds the first row and stores nothing: `ON CONFLICT DO NOTHING` rather than
+ * catching the unique violation, because on PostgreSQL a failed statement aborts the whole transaction.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Queue } from '../queue/types.js';
+import type { Database, InboxTable } from '../store/schema.js';
+
+export interface InboxDelivery {
+  source: InboxTable['source'];
+  dedupeKey: string;
+  topic: string | null;
+  contentType: string | null;
+  headers: Record<string, string>;
+  /** The raw body as received (UTF-8 text). */
+  body: string;
+  mapped: unknown;
+  /** `ignored`: kept so nothing is lost, but no job is enqueued (e.g. an unrecognised topic). */
+  status: 'received' | 'ignored';
+}
+
+/** The job that processes the row; its payload is `{ inboxId }` and its dedupe key `inbox:<id>`. */
+export interface InboxJob {
+  kind: string;
+  priority: number;
+}
+
+export interface StoreDeliveryDeps {
+  db: Kysely<Database>;
+  queue: Queue;
+  now: () => number;
+  newId?: () => string;
+}
+
+export type StoredDelivery =
+  | { duplicate: false; id: string; jobId: string | null }
+  | { duplicate: true; id: string | null };
+
+export async function storeDelivery(
+  deps: StoreDeliveryDeps,
+  delivery: InboxDelivery,
+  job: InboxJob | null,
+): Promise<StoredDelivery> {
+  const id = (deps.newId ?? randomUUID)();
+  return deps.db.transaction().execute(async (trx): Promise<StoredDelivery> => {
+    const inserted = await trx
+      .insertInto('inbox')
+      .values({
+        id,
+        source: delivery.source,
+        dedupe_key: delivery.dedupeKey,
+        topic: delivery.topic,
+        content_type: delivery.contentType,
+        headers: JSON.stringify(delivery.headers),
+        body: delivery.body,
+        mapped: delivery.mapped === null || delivery.mapped === undefined ? null : JSON.stringify(delivery.mapped),
+        status: delivery.status,
+        error: null,
+        received_at: deps.now(),
+        processed_at: null,
+      })
+      .onConflict((oc) => oc.columns(['source', 'dedupe_key']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (!inserted) {
+      const first = await trx
+        .selectFrom('inbox')
+        .select('id')
+        .where('source', '=', delivery.source)
+        .where('dedupe_key', '=', delivery.dedupeKey)
+        .executeTakeFirst();
+      return { duplicate: true, id: first?.id ?? null };
+    }
+    if (job === null || delivery.status === 'ignored') return { duplicate: false, id, jobId: null };
+    const enqueued = await deps.queue.enqueue(
+      { kind: job.kind, payload: { inboxId: id }, priority: job.priority, dedupeKey: `inbox:${id}` },
+      trx,
+    );
+    return { duplicate: false, id, jobId: enqueued.id };
+  });
+}

@@ -1,0 +1,335 @@
+/**
+ * POST /hooks/accelevents/:secret on both databases: the Accelevents sandbox's own deliveries (flat and
+ * nested presets) over a real socket, then app.inject for the edges: secret, HMAC, body types, dedupe,
+ * ignored topics, and a failing enqueue that must leave nothing behind.
+ */
+import { createHash, createHmac } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import Fastify from 'fastify';
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { ACCELEVENTS_EVENT_JOB, registerAcceleventsWebhookRoute } from '../../src/intake/accelevents-webhook-route.js';
+import { createAcceleventsWebhookSecret, verifyWebhookSecret } from '../../src/intake/webhook-secret.js';
+import { PRIORITY } from '../../src/queue/types.js';
+import type { AcceleventsSandbox } from '../../src/sandbox/accelevents/create-sandbox.js';
+import { SUMMIT, startSandbox } from '../accelevents/sandbox-fixture.js';
+import { describeEachDatabase } from '../helpers/databases.js';
+import { buildIntakeApp, clearPipeline, type IntakeApp, inboxRows, jobRows, silent } from './intake-app.js';
+
+const ADA = {
+  eventUrl: SUMMIT,
+  firstName: 'Ada',
+  lastName: 'Lovelace',
+  email: 'ada@example.com',
+  phoneNumber: '+14155550100',
+};
+const json = { 'content-type': 'application/json' };
+
+describeEachDatabase('POST /hooks/accelevents/:secret', (getStore) => {
+  let intake: IntakeApp;
+  let sandbox: AcceleventsSandbox;
+
+  beforeAll(async () => {
+    intake = await buildIntakeApp(getStore());
+    await intake.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = intake.app.server.address() as AddressInfo;
+    sandbox = await startSandbox({ webhookUrl: `http://127.0.0.1:${port}${intake.path}`, attendees: 0 });
+  });
+  afterAll(async () => {
+    await sandbox?.close();
+    await intake?.app.close();
+  });
+  beforeEach(async () => {
+    intake.queue.failAfterInsert = false;
+    sandbox.configure({ payloadShape: 'flat' });
+    await clearPipeline(getStore());
+  });
+
+  const post = (payload: string | Buffer, headers: Record<string, string> = json, path = intake.path) =>
+    intake.app.inject({ method: 'POST', url: path, headers, payload });
+
+  it('stores the sandbox’s flat registration and purchase over a real socket, each with one job in its lane', async () => {
+    const { ticket, order } = sandbox.state.register({ ...ADA, ticketType: 'VIP' });
+    await sandbox.flush();
+    expect(sandbox.deliveries.slice(-2).map((d) => [d.topic, d.status])).toEqual([
+      ['attendee.registered', 202],
+      ['ticket.purchased', 202],
+    ]);
+    const rows = await inboxRows(getStore());
+    expect(rows.map((r) => [r.topic, r.status, r.content_type])).toEqual([
+      ['registration', 'received', 'application/json'],
+      ['ticket_purchase', 'received', 'application/json'],
+    ]);
+    expect(rows[0]!.body).toBe(sandbox.deliveries.at(-2)!.body);
+    expect(rows[0]!.mapped.fields).toMatchObject({
+      attendeeId: ticket.barcode,
+      email: 'ada@example.com',
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      phone: '+14155550100',
+      eventUrl: SUMMIT,
+      orderId: String(order.orderId),
+      ticketType: 'VIP',
+      status: 'BOOKED',
+    });
+    expect(rows[0]!.mapped).toMatchObject({
+      format: 'json',
+      dedupeBasis: 'fields',
+      matched: { topic: 'topic', attendeeId: 'barcode' },
+    });
+    expect(rows[0]!.dedupe_key).toBe(`fields:registration|attendee=${ticket.barcode}|status=BOOKED`);
+    const jobs = await jobRows(getStore(), ACCELEVENTS_EVENT_JOB);
+    expect(jobs.map((j) => [j.payload.inboxId, j.priority, j.dedupe_key]).sort()).toEqual(
+      [
+        [rows[0]!.id, PRIORITY.welcome, `inbox:${rows[0]!.id}`],
+        [rows[1]!.id, PRIORITY.automation, `inbox:${rows[1]!.id}`],
+      ].sort(),
+    );
+  });
+
+  it('maps the sandbox’s nested check-in to check_in with the attendee under data.*', async () => {
+    const { ticket } = sandbox.state.register(ADA);
+    sandbox.configure({ payloadShape: 'nested' });
+    sandbox.state.checkIn(SUMMIT, ticket.barcode);
+    await sandbox.flush();
+    const rows = await inboxRows(getStore());
+    const checkIn = rows.find((r) => r.topic === 'check_in')!;
+    expect(checkIn.mapped).toMatchObject({
+      rawTopic: 'CHECK_IN',
+      fields: {
+        attendeeId: ticket.barcode,
+        ticketId: String(ticket.eventTicketingId),
+        status: 'CHECKED_IN',
+        eventUrl: SUMMIT,
+      },
+      matched: { topic: 'type', attendeeId: 'data.attendee.barcode' },
+    });
+    expect(
+      (await jobRows(getStore(), ACCELEVENTS_EVENT_JOB)).find((j) => j.payload.inboxId === checkIn.id)?.priority,
+    ).toBe(PRIORITY.automation);
+  });
+
+  it('stores a redelivered or concurrently repeated webhook once, enqueued once, and answers 200 duplicate', async () => {
+    const body = JSON.stringify({ topic: 'attendee.registered', barcode: 'DUP-1', eventUrl: SUMMIT, email: 'd@x.y' });
+    const first = await post(body);
+    expect(first.statusCode).toBe(202);
+    expect(first.json()).toEqual({ accepted: true, id: expect.any(String), topic: 'registration' });
+    const again = await post(body);
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toEqual({ duplicate: true, id: first.json().id });
+    // Same attendee and status in a different body (another delivery of the same fact): still a duplicate.
+    const reworded = await post(JSON.stringify({ type: 'REGISTRATION', data: { attendee: { barcode: 'DUP-1' } } }));
+    expect(reworded.json()).toMatchObject({ duplicate: true });
+    const burst = await Promise.all(
+      Array.from({ length: 8 }, () => post(JSON.stringify({ topic: 'CHECK_IN', barcode: 'DUP-2' }))),
+    );
+    expect(burst.filter((r) => r.statusCode === 202)).toHaveLength(1);
+    expect(burst.filter((r) => r.statusCode === 200)).toHaveLength(7);
+    expect(await inboxRows(getStore())).toHaveLength(2);
+    expect(await jobRows(getStore(), ACCELEVENTS_EVENT_JOB)).toHaveLength(2);
+  });
+
+  it('answers a wrong, empty or longer secret with the app’s ordinary 404, before reading the body, storing nothing', async () => {
+    const unknownRoute = await post('{}', json, '/no/such/route');
+    for (const path of [
+      `/hooks/accelevents/${intake.secret.slice(0, -1)}x`,
+      '/hooks/accelevents/',
+      `/hooks/accelevents/${'a'.repeat(99)}`,
+    ]) {
+      const res = await post('{"topic":"attendee.registered","barcode":"B"}', json, path);
+      expect(res.statusCode).toBe(404);
+      expect(Object.keys(res.json()).sort()).toEqual(Object.keys(unknownRoute.json()).sort());
+      expect(res.json().error).toBe(unknownRoute.json().error);
+    }
+    // A body too large or of the wrong type would get 413 / 415 at the real path; here it is still 404.
+    expect(
+      (await post(Buffer.alloc(2 * 1024 * 1024, 0x61), { 'content-type': 'text/plain' }, '/hooks/accelevents/nope'))
+        .statusCode,
+    ).toBe(404);
+    expect(await inboxRows(getStore())).toEqual([]);
+    expect(await verifyWebhookSecret(getStore().db, intake.secret)).toBe(true);
+    expect(await verifyWebhookSecret(getStore().db, `${intake.secret}x`)).toBe(false);
+    expect(await verifyWebhookSecret(getStore().db, undefined)).toBe(false);
+  });
+
+  it('stores nothing when the enqueue fails inside the transaction, and answers 503 so the sender can retry', async () => {
+    intake.queue.failAfterInsert = true;
+    const res = await post(JSON.stringify({ topic: 'attendee.registered', barcode: 'ROLLBACK-1' }));
+    expect(res.statusCode).toBe(503);
+    expect(res.json()).toMatchObject({ error: 'intake_unavailable' });
+    expect(await inboxRows(getStore())).toEqual([]);
+    expect(await jobRows(getStore(), ACCELEVENTS_EVENT_JOB)).toEqual([]);
+    intake.queue.failAfterInsert = false;
+    expect((await post(JSON.stringify({ topic: 'attendee.registered', barcode: 'ROLLBACK-1' }))).statusCode).toBe(202);
+  });
+
+  it('accepts a form-encoded body and maps its bracketed fields', async () => {
+    const res = await post(
+      'topic=attendee.registered&attendee[barcode]=FORM-1&attendee[email]=f%40x.y&eventUrl=' + SUMMIT,
+      {
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+    );
+    expect(res.statusCode).toBe(202);
+    const [row] = await inboxRows(getStore());
+    expect(row!.mapped).toMatchObject({
+      format: 'form',
+      topic: 'registration',
+      fields: { attendeeId: 'FORM-1', email: 'f@x.y', eventUrl: SUMMIT },
+      matched: { attendeeId: 'attendee.barcode' },
+    });
+  });
+
+  it('keeps a payload whose topic it cannot recognise as ignored, with no job, keyed by its body hash', async () => {
+    const res = await post(JSON.stringify({ kind: 'mystery', hello: 'world' }));
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toMatchObject({ accepted: true, topic: null });
+    const [row] = await inboxRows(getStore());
+    expect(row).toMatchObject({
+      status: 'ignored',
+      topic: null,
+      dedupe_key: expect.stringMatching(/^body-sha256:[0-9a-f]{64}$/),
+    });
+    const refund = await post(JSON.stringify({ topic: 'order.refunded', orderId: 5 }));
+    expect(refund.statusCode).toBe(202);
+    expect((await inboxRows(getStore()))[1]).toMatchObject({ status: 'ignored', topic: 'order.refunded' });
+    expect(await jobRows(getStore(), ACCELEVENTS_EVENT_JOB)).toEqual([]);
+  });
+
+  it('answers 415 for other content types and 400 naming the problem, storing nothing', async () => {
+    const plain = await post('topic=x', { 'content-type': 'text/plain' });
+    expect(plain.statusCode).toBe(415);
+    expect(plain.json()).toEqual({
+      error: 'unsupported_media_type',
+      message: 'content-type must be application/json or application/x-www-form-urlencoded',
+    });
+    const broken = await post('{"topic":');
+    expect(broken.statusCode).toBe(400);
+    expect(broken.json()).toMatchObject({ error: 'invalid_json', message: expect.stringContaining('not valid JSON') });
+    expect((await post('[1,2]')).json()).toMatchObject({ message: 'the body must be a JSON object, got an array' });
+    expect((await post('')).json()).toMatchObject({ error: 'invalid_body' });
+    const tooBig = await post(JSON.stringify({ topic: 'attendee.registered', junk: 'x'.repeat(1024 * 1024) }));
+    expect(tooBig.statusCode).toBe(413);
+    expect(await inboxRows(getStore())).toEqual([]);
+  });
+
+  it('keeps headers but never cookies, authorization or key-like headers', async () => {
+    await post(JSON.stringify({ topic: 'attendee.registered', barcode: 'HDR-1' }), {
+      ...json,
+      cookie: 'session=abc',
+      authorization: 'Bearer nope',
+      key: 'ae-api-key',
+      'x-webhook-token': 't',
+      'x-request-id': 'req-1',
+    });
+    const [row] = await inboxRows(getStore());
+    expect(row!.headers).toMatchObject({ 'x-request-id': 'req-1', 'content-type': 'application/json' });
+    for (const name of ['cookie', 'authorization', 'key', 'x-webhook-token'])
+      expect(row!.headers).not.toHaveProperty(name);
+  });
+
+  it('dedupes on a configured delivery-id header before the fields', async () => {
+    const byHeader = await buildIntakeApp(getStore(), {
+      secret: intake.secret,
+      config: { deliveryIdHeader: 'X-Delivery-Id' },
+    });
+    const send = (id: string, barcode: string) =>
+      byHeader.app.inject({
+        method: 'POST',
+        url: byHeader.path,
+        headers: { ...json, 'x-delivery-id': id },
+        payload: JSON.stringify({ topic: 'attendee.registered', barcode }),
+      });
+    expect((await send('d-1', 'H-1')).statusCode).toBe(202);
+    expect((await send('d-1', 'H-2')).statusCode).toBe(200);
+    expect((await send('d-2', 'H-1')).statusCode).toBe(202);
+    expect((await inboxRows(getStore())).map((r) => r.dedupe_key)).toEqual(['header:d-1', 'header:d-2']);
+    await byHeader.app.close();
+  });
+
+  it('with an HMAC configured, accepts a good signature (hex or base64, with or without sha256=) and answers 401 otherwise', async () => {
+    const env = { RELAY_HMAC: 'relay-shared-secret' };
+    const hexApp = await buildIntakeApp(getStore(), {
+      secret: intake.secret,
+      env,
+      config: { hmac: { header: 'X-Relay-Signature', secretEnv: 'RELAY_HMAC' } },
+    });
+    const b64App = await buildIntakeApp(getStore(), {
+      secret: intake.secret,
+      env,
+      config: { hmac: { header: 'X-Relay-Signature', secretEnv: 'RELAY_HMAC', encoding: 'base64' } },
+    });
+    const body = JSON.stringify({ topic: 'attendee.registered', barcode: 'HMAC-1' });
+    const mac = createHmac('sha256', 'relay-shared-secret').update(body).digest();
+    const send = (target: IntakeApp, signature: string | undefined, payload = body) =>
+      target.app.inject({
+        method: 'POST',
+        url: target.path,
+        headers: { ...json, ...(signature === undefined ? {} : { 'x-relay-signature': signature }) },
+        payload,
+      });
+
+    expect((await send(hexApp, undefined)).json()).toEqual({
+      error: 'invalid_signature',
+      message: 'the x-relay-signature header is missing',
+    });
+    const wrongKey = createHmac('sha256', 'other').update(body).digest('hex');
+    expect((await send(hexApp, wrongKey)).statusCode).toBe(401);
+    expect((await send(hexApp, mac.toString('hex'), body.replace('HMAC-1', 'HMAC-2'))).statusCode).toBe(401);
+    expect((await send(hexApp, mac.toString('hex').slice(0, 40))).statusCode).toBe(401);
+    expect((await send(hexApp, mac.toString('base64'))).statusCode).toBe(401);
+    expect(await inboxRows(getStore())).toEqual([]);
+
+    expect((await send(hexApp, `sha256=${mac.toString('hex')}`)).statusCode).toBe(202);
+    expect((await send(b64App, mac.toString('base64'))).statusCode).toBe(200); // same delivery: duplicate
+    expect((await send(b64App, mac.toString('base64url'))).statusCode).toBe(200);
+    await hexApp.app.close();
+    await b64App.app.close();
+  });
+
+  it('refuses to start with an HMAC whose secret variable is unset, and without a queue', async () => {
+    await expect(
+      buildIntakeApp(getStore(), {
+        secret: intake.secret,
+        env: {},
+        config: { hmac: { header: 'x-sig', secretEnv: 'MISSING_HMAC' } },
+      }),
+    ).rejects.toMatchObject({
+      code: 'missing_hmac_secret',
+      message: expect.stringContaining('MISSING_HMAC, which is not set'),
+    });
+    await expect(
+      registerAcceleventsWebhookRoute(Fastify(), { db: getStore().db, logger: silent } as never),
+    ).rejects.toMatchObject({ code: 'missing_dependency', message: expect.stringContaining('deps.queue is required') });
+  });
+
+  it('a new secret replaces the old one once the cached digest expires', async () => {
+    const clock = { now: 1_000_000 };
+    const rotating = await buildIntakeApp(getStore(), {
+      secret: intake.secret,
+      now: () => clock.now,
+      secretCacheMs: 5_000,
+    });
+    const send = (secret: string, barcode: string) =>
+      rotating.app.inject({
+        method: 'POST',
+        url: `/hooks/accelevents/${secret}`,
+        headers: json,
+        payload: JSON.stringify({ topic: 'attendee.registered', barcode }),
+      });
+    expect((await send(intake.secret, 'ROT-1')).statusCode).toBe(202);
+    const fresh = await createAcceleventsWebhookSecret(getStore().db);
+    try {
+      clock.now += 5_000;
+      expect((await send(intake.secret, 'ROT-2')).statusCode).toBe(404);
+      expect((await send(fresh, 'ROT-3')).statusCode).toBe(202);
+    } finally {
+      // Put the suite's secret back: its digest in the setting.
+      await getStore()
+        .db.updateTable('settings')
+        .set({ value: createHash('sha256').update(intake.secret).digest('hex') })
+        .where('key', '=', 'accelevents.webhook_secret_sha256')
+        .execute();
+      await rotating.app.close();
+    }
+  });
+});
