@@ -1,0 +1,49 @@
+/**
+ * The shape of a workflow definition (DESIGN C6): trigger, conditions, steps and message templates.
+ * This schema checks structure only; what needs the catalog (actions, their inputs, step
+ * references, templates) is checked by validate-workflow.ts, so both report with file positions.
+ */
+import { z } from 'zod';
+import { PRIORITY, type PriorityLane } from '../queue/types.js';
+import { TRIGGER_NAMES } from './triggers.js';
+
+/** Step ids are template variables (`steps.<id>.…`), so they must be plain liquid identifiers. */
+export const STEP_ID_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Workflow names become part of every run's trigger key, so keep them short and unambiguous. */
+export const WORKFLOW_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
+
+const LANES = Object.keys(PRIORITY) as [PriorityLane, ...PriorityLane[]];
+
+export const StepSchema = z.strictObject({
+  id: z.string().regex(STEP_ID_PATTERN, {
+    error: 'expected a step id of letters, digits and _ (not starting with a digit), e.g. send_welcome',
+  }),
+  action: z.string().min(1, { error: 'expected an action name, e.g. highlevel.send-a-new-message' }),
+  with: z.record(z.string(), z.unknown()).optional(),
+  /** A liquid condition (`attendee.phone != blank`); the step is skipped when it is false. */
+  if: z.string().min(1).optional(),
+});
+
+export const WorkflowSchema = z.strictObject({
+  name: z.string().regex(WORKFLOW_NAME_PATTERN, {
+    error: 'expected a name of lowercase letters, digits, ".", "_" and "-", e.g. registration-welcome',
+  }),
+  description: z.string().optional(),
+  trigger: z.enum(TRIGGER_NAMES),
+  lane: z.enum(LANES).optional(),
+  /** Liquid conditions, all of which must hold; otherwise the run is recorded as skipped. */
+  conditions: z.array(z.string().min(1)).optional(),
+  steps: z.array(StepSchema).min(1, { error: 'expected at least one step' }),
+  /** Named message templates, available to steps as `templates.<name>` (rendered when used). */
+  templates: z.record(z.string(), z.string()).optional(),
+});
+
+export type StepDefinition = z.infer<typeof StepSchema>;
+export type WorkflowDefinition = z.infer<typeof WorkflowSchema>;
+
+/** The keys allowed at a path, for "unknown key" errors. */
+export function allowedWorkflowKeys(path: readonly PropertyKey[]): string[] {
+  const inStep = path.length >= 2 && path[path.length - 2] === 'steps' && typeof path[path.length - 1] === 'number';
+  if (inStep) return Object.keys(StepSchema.shape);
+  return path.length === 0 ? Object.keys(WorkflowSchema.shape) : [];
+}

@@ -1,0 +1,299 @@
+/**
+ * The durable step runner (DESIGN D6). A run is keyed by `workflow:eventKey`, so a duplicate event
+ * finds its run: finished → returned as it is; unfinished → resumed. Each step is journaled
+ * `started` before its effect and `completed` with its output before the next step starts; a replay
+ * reuses completed outputs instead of calling HighLevel again. A failure is journaled and rethrown:
+ * the queue retries the whole job (at-least-once, reference/reliability.md §5.1) and the replay
+ * skips what already finished.
+ *
+ * Unsafe steps (sends) whose journal shows an attempt that may have taken effect (`started` without
+ * `completed`, i.e. a crash between sending and journaling, or a failure HighLevel left ambiguous)
+ * first ask the action's guard for that effect (message-guard.ts) and journal it instead of sending.
+ *
+ * One executor per run at a time is the queue's job (one job per trigger key); two that collide on
+ * a fresh step get `step_in_progress` (retryable) from the journal's insert.
+ */
+import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { HighLevelCaller } from '../highlevel/client-types.js';
+import { createLogger } from '../logging/create-logger.js';
+import type { PriorityLane } from '../queue/types.js';
+import type { Database } from '../store/schema.js';
+import { getAction } from './actions/action-registry.js';
+import type { ActionContext, ActionSpec } from './actions/action-types.js';
+import { workflowLane } from './catalog.js';
+import type { StepDefinition, WorkflowDefinition } from './definition-schema.js';
+import { createRunJournal, failureOf, type RunJournal, type StepRow } from './run-journal.js';
+import { createTemplateEngine, type TemplateEngine, type TemplateScope } from './template-engine.js';
+import { describeFailure, WorkflowError } from './workflow-error.js';
+
+export interface WorkflowEvent {
+  /** Unique per triggering event (e.g. `accelevents:<eventId>:<attendeeId>`); the run is `<workflow>:<key>`. */
+  key: string;
+  locationId: string;
+  /** The template scope's event fields: `attendee`, `event`, `session`, `message`, … (see triggers.ts). */
+  data: Record<string, unknown>;
+}
+
+export interface RunWorkflowDeps {
+  db: Kysely<Database>;
+  highlevel: HighLevelCaller;
+  now?: () => number;
+  logger?: Logger;
+  /** Default: the workflow's lane (its own, else its trigger's). */
+  lane?: PriorityLane;
+  sleep?: (ms: number) => Promise<void>;
+  newId?: () => string;
+  /** Share one engine across runs so compiled templates are reused. */
+  engine?: TemplateEngine;
+  signal?: AbortSignal;
+}
+
+export interface RunWorkflowInput {
+  definition: WorkflowDefinition;
+  event: WorkflowEvent;
+  deps: RunWorkflowDeps;
+}
+
+export type StepOutcomeKind = 'executed' | 'replayed' | 'recovered' | 'skipped';
+
+export interface StepOutcome {
+  id: string;
+  /** executed: ran now; replayed: output from the journal; recovered: the guard found its effect; skipped: `if` was false. */
+  outcome: StepOutcomeKind;
+  output: unknown;
+}
+
+export interface RunOutcome {
+  runId: string;
+  workflow: string;
+  triggerKey: string;
+  status: 'completed' | 'skipped';
+  /** True when the run had finished before this call (a duplicate event); nothing ran. */
+  alreadyFinished: boolean;
+  steps: StepOutcome[];
+  outputs: Record<string, unknown>;
+}
+
+let sharedEngine: TemplateEngine | null = null;
+
+function defaultEngine(): TemplateEngine {
+  sharedEngine ??= createTemplateEngine();
+  return sharedEngine;
+}
+
+export async function runWorkflow(input: RunWorkflowInput): Promise<RunOutcome> {
+  const { definition, event, deps } = input;
+  if (!deps?.db || typeof deps.highlevel?.call !== 'function') {
+    throw new TypeError('runWorkflow: deps.db (Kysely) and deps.highlevel (a HighLevel client) are required');
+  }
+  const now = deps.now ?? Date.now;
+  const logger = deps.logger ?? createLogger({ name: 'workflows' });
+  const engine = deps.engine ?? defaultEngine();
+  const journal = createRunJournal(deps.db);
+  const triggerKey = `${definition.name}:${event.key}`;
+
+  const scopeBase = { ...event.data, location: { id: event.locationId } };
+  const runId = deps.newId?.() ?? randomUUID();
+  const templates = definition.templates;
+  const conditionsHold = (definition.conditions ?? []).every((condition) =>
+    rendering(() => engine.test(condition, scopeOf(scopeBase, {}, runId, definition, event), templates), condition),
+  );
+
+  const { row: run } = await journal.findOrCreateRun({
+    id: runId,
+    workflow: definition.name,
+    triggerKey,
+    input: { key: event.key, locationId: event.locationId, data: event.data },
+    status: conditionsHold ? 'running' : 'skipped',
+    now: now(),
+  });
+  const rows = await journal.steps(run.id);
+  if (run.status === 'completed' || run.status === 'skipped') {
+    return finishedOutcome(run.id, definition, triggerKey, run.status, rows, run.id !== runId);
+  }
+  if (run.status === 'failed') await journal.setRunStatus(run.id, 'running');
+
+  const context: ActionContext = {
+    highlevel: deps.highlevel,
+    db: deps.db,
+    locationId: event.locationId,
+    lane: deps.lane ?? workflowLane(definition),
+    now,
+    sleep: deps.sleep ?? ((ms) => delay(ms)),
+    logger,
+    run: { id: run.id, workflow: definition.name, key: event.key },
+    ...(deps.signal ? { signal: deps.signal } : {}),
+  };
+  const outputs: Record<string, unknown> = {};
+  const steps: StepOutcome[] = [];
+  for (const step of definition.steps) {
+    const scope = scopeOf(scopeBase, outputs, run.id, definition, event);
+    try {
+      const done = await runStep(step, rows.get(step.id), { journal, engine, context, scope, templates, now, logger });
+      outputs[step.id] = done.output;
+      steps.push({ id: step.id, ...done });
+    } catch (error) {
+      const failure = describeFailure(error);
+      await journal.setRunStatus(run.id, 'failed', { error: `step ${step.id}: ${failure.code}: ${failure.message}` });
+      logger.warn(
+        { runId: run.id, workflow: definition.name, step: step.id, code: failure.code },
+        'workflow step failed',
+      );
+      if (error instanceof WorkflowError && error.stepId !== null) throw error;
+      throw new WorkflowError('step_failed', `workflow ${definition.name}, step ${step.id}: ${failure.message}`, {
+        retryable: failure.retryable,
+        stepId: step.id,
+        cause: error,
+      });
+    }
+  }
+  await journal.setRunStatus(run.id, 'completed', { finishedAt: now() });
+  logger.debug({ runId: run.id, workflow: definition.name }, 'workflow run completed');
+  return {
+    runId: run.id,
+    workflow: definition.name,
+    triggerKey,
+    status: 'completed',
+    alreadyFinished: false,
+    steps,
+    outputs,
+  };
+}
+
+interface StepDeps {
+  journal: RunJournal;
+  engine: TemplateEngine;
+  context: ActionContext;
+  scope: TemplateScope;
+  templates: Record<string, string> | undefined;
+  now: () => number;
+  logger: Logger;
+}
+
+async function runStep(
+  step: StepDefinition,
+  row: StepRow | undefined,
+  deps: StepDeps,
+): Promise<{ outcome: StepOutcomeKind; output: unknown }> {
+  const { journal, engine, context, scope, templates, now } = deps;
+  const runId = context.run.id;
+  if (row?.status === 'completed') return { outcome: 'replayed', output: parseOutput(row.output) };
+
+  if (step.if !== undefined) {
+    const condition = step.if;
+    if (!rendering(() => engine.test(condition, scope, templates), condition, step.id)) {
+      await journal.completeStep(runId, step.id, null, now(), row !== undefined);
+      return { outcome: 'skipped', output: null };
+    }
+  }
+  const action = getAction(step.action);
+  if (!action) {
+    throw new WorkflowError('unknown_action', `unknown action "${step.action}" (see \`parley catalog\`)`, {
+      stepId: step.id,
+    });
+  }
+  const input = rendering(() => engine.render(step.with ?? {}, scope, templates), 'with', step.id) as Record<
+    string,
+    unknown
+  >;
+  checkRequiredInputs(action, input, step.id);
+
+  // An earlier attempt may have taken effect: started and never journaled, or failed ambiguously.
+  const uncertain =
+    action.unsafe && row !== undefined && (row.status === 'started' || failureOf(row)?.ambiguous === true);
+  try {
+    if (uncertain && row) {
+      if (action.findPriorEffect) {
+        const prior = await action.findPriorEffect(input, context, row.started_at);
+        if (prior !== null) {
+          const output = { ...(prior as Record<string, unknown>), recoveredByGuard: true };
+          await journal.completeStep(runId, step.id, output, now(), true);
+          deps.logger.info({ runId, step: step.id }, 'send guard found the earlier attempt’s effect; not repeating it');
+          return { outcome: 'recovered', output };
+        }
+      } else {
+        // No way to look for this effect (e.g. an upload): repeat it, and say so.
+        deps.logger.warn({ runId, step: step.id, action: action.name }, 'repeating an unsafe step that may have run');
+      }
+    }
+    await journal.startStep(runId, step.id, now(), row);
+    const output = (await action.execute(input, context)) ?? {};
+    await journal.completeStep(runId, step.id, output, now(), true);
+    return { outcome: 'executed', output };
+  } catch (error) {
+    const failure = describeFailure(error);
+    // Failing while still unsure (the guard's own call failed) must keep the next attempt guarded.
+    if (uncertain) failure.ambiguous = true;
+    if (row !== undefined || !(error instanceof WorkflowError && error.code === 'step_in_progress')) {
+      await journal.failStep(runId, step.id, failure, now());
+    }
+    throw error;
+  }
+}
+
+function checkRequiredInputs(action: ActionSpec, input: Record<string, unknown>, stepId: string): void {
+  for (const spec of action.inputs ?? []) {
+    if (!spec.required || spec.defaulted) continue;
+    const value = input[spec.name];
+    if (value === undefined || value === null || value === '') {
+      throw new WorkflowError(
+        'invalid_step_input',
+        `step ${stepId}: input "${spec.name}" of ${action.name} rendered empty; check the template and the event data`,
+        { stepId },
+      );
+    }
+  }
+}
+
+function rendering<T>(render: () => T, what: string, stepId?: string): T {
+  try {
+    return render();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new WorkflowError('template_failed', `${stepId ? `step ${stepId}: ` : ''}cannot render ${what}: ${reason}`, {
+      ...(stepId ? { stepId } : {}),
+      cause: error,
+    });
+  }
+}
+
+function scopeOf(
+  base: Record<string, unknown>,
+  outputs: Record<string, unknown>,
+  runId: string,
+  definition: WorkflowDefinition,
+  event: WorkflowEvent,
+): TemplateScope {
+  return {
+    ...base,
+    location: { id: event.locationId },
+    steps: outputs,
+    run: { id: runId, workflow: definition.name, key: event.key },
+  };
+}
+
+function parseOutput(text: string | null): unknown {
+  return text === null ? null : JSON.parse(text);
+}
+
+function finishedOutcome(
+  runId: string,
+  definition: WorkflowDefinition,
+  triggerKey: string,
+  status: 'completed' | 'skipped',
+  rows: Map<string, StepRow>,
+  alreadyFinished: boolean,
+): RunOutcome {
+  const outputs: Record<string, unknown> = {};
+  const steps: StepOutcome[] = [];
+  for (const step of definition.steps) {
+    const row = rows.get(step.id);
+    if (row?.status !== 'completed') continue;
+    outputs[step.id] = parseOutput(row.output);
+    steps.push({ id: step.id, outcome: 'replayed', output: outputs[step.id] });
+  }
+  return { runId, workflow: definition.name, triggerKey, status, alreadyFinished, steps, outputs };
+}

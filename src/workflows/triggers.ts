@@ -1,0 +1,75 @@
+/**
+ * What can start a workflow (DESIGN C7), the fields each puts in the template scope, the HighLevel
+ * scopes it needs, and the queue lane its runs default to (DESIGN D7: welcomes before automation).
+ */
+import type { PriorityLane } from '../queue/types.js';
+import { WEBHOOK_EVENT_SCOPES } from './features.js';
+
+export const TRIGGER_NAMES = [
+  'accelevents.registration',
+  'accelevents.check_in',
+  'accelevents.ticket_purchase',
+  'highlevel.inbound_message',
+  'session.ended',
+] as const;
+
+export type TriggerName = (typeof TRIGGER_NAMES)[number];
+
+export interface TriggerSpec {
+  name: TriggerName;
+  description: string;
+  /** Template variables the event fills (besides `location`, `steps` and `run`, which every run has). */
+  fields: readonly string[];
+  /** HighLevel scopes needed to receive the trigger at all (webhook events, reference/highlevel-api.md §7.7). */
+  scopes: readonly string[];
+  lane: PriorityLane;
+  source: 'accelevents webhook' | 'highlevel webhook' | 'poller';
+}
+
+export const TRIGGERS: Record<TriggerName, TriggerSpec> = {
+  'accelevents.registration': {
+    name: 'accelevents.registration',
+    description: 'an attendee registered for an event (Accelevents webhook or reconciliation)',
+    fields: ['attendee', 'event'],
+    scopes: [],
+    lane: 'welcome',
+    source: 'accelevents webhook',
+  },
+  'accelevents.check_in': {
+    name: 'accelevents.check_in',
+    description: 'an attendee checked in at the event',
+    fields: ['attendee', 'event'],
+    scopes: [],
+    lane: 'welcome',
+    source: 'accelevents webhook',
+  },
+  'accelevents.ticket_purchase': {
+    name: 'accelevents.ticket_purchase',
+    description: 'a ticket order was placed',
+    fields: ['attendee', 'event'],
+    scopes: [],
+    lane: 'automation',
+    source: 'accelevents webhook',
+  },
+  'highlevel.inbound_message': {
+    name: 'highlevel.inbound_message',
+    description: 'a contact wrote to the location (HighLevel InboundMessage webhook)',
+    fields: ['message'],
+    scopes: [WEBHOOK_EVENT_SCOPES.InboundMessage],
+    lane: 'automation',
+    source: 'highlevel webhook',
+  },
+  'session.ended': {
+    // Accelevents has no webhook for this; a poller watches session end times (DESIGN C7).
+    name: 'session.ended',
+    description: 'a session of the event ended (detected by polling session end times)',
+    fields: ['session', 'event', 'attendee'],
+    scopes: [],
+    lane: 'automation',
+    source: 'poller',
+  },
+};
+
+export function isTriggerName(name: unknown): name is TriggerName {
+  return typeof name === 'string' && (TRIGGER_NAMES as readonly string[]).includes(name);
+}

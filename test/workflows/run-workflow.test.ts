@@ -1,0 +1,231 @@
+/**
+ * The durable step runner against the real HighLevel sandbox, with a real client and a real store on
+ * both databases: the welcome flow (contact → conversation → send) journals each step, a replay
+ * after a failure skips finished steps, the send guard finds a message sent before a crash, and a
+ * duplicate event finds its run instead of sending again.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { runWorkflow } from '../../src/workflows/run-workflow.js';
+import { WorkflowError } from '../../src/workflows/workflow-error.js';
+import { describeEachDatabase } from '../helpers/databases.js';
+import { type SandboxHandle, withSandbox } from '../helpers/sandbox.js';
+import {
+  attendee,
+  definitionFrom,
+  EVENT,
+  newLocation,
+  recordingClient,
+  silentLogger,
+  WELCOME_YAML,
+} from './workflow-fixture.js';
+
+let handle: SandboxHandle;
+beforeAll(async () => {
+  handle = await withSandbox({ attendees: 1 });
+});
+afterAll(async () => {
+  await handle.close();
+});
+
+const welcome = definitionFrom(WELCOME_YAML);
+
+function messagesIn(conversationId: string) {
+  return handle.sandbox.domain!.state.messages.thread(conversationId);
+}
+
+describeEachDatabase('runWorkflow', (getStore) => {
+  async function steps(runId: string) {
+    return getStore()
+      .db.selectFrom('run_steps')
+      .select(['step', 'status', 'output'])
+      .where('run_id', '=', runId)
+      .orderBy('started_at')
+      .execute();
+  }
+
+  function setup() {
+    const locationId = newLocation(handle);
+    const recording = recordingClient(handle, locationId);
+    const person = attendee();
+    const event = { key: `reg:${person.id}`, locationId, data: { attendee: person, event: EVENT } };
+    const deps = { db: getStore().db, highlevel: recording.client, logger: silentLogger, lane: 'welcome' as const };
+    return { locationId, recording, person, event, deps };
+  }
+
+  it('runs the welcome flow end to end and journals each step with its output', async () => {
+    const { recording, person, event, deps } = setup();
+    const outcome = await runWorkflow({ definition: welcome, event, deps });
+
+    expect(outcome.status).toBe('completed');
+    expect(outcome.steps.map((s) => [s.id, s.outcome])).toEqual([
+      ['contact', 'executed'],
+      ['conversation', 'executed'],
+      ['welcome', 'executed'],
+    ]);
+    expect(recording.calls).toEqual([
+      'upsert-contact',
+      'search-conversation',
+      'create-conversation',
+      'send-a-new-message',
+    ]);
+    const journal = await steps(outcome.runId);
+    expect(journal.map((s) => [s.step, s.status])).toEqual([
+      ['contact', 'completed'],
+      ['conversation', 'completed'],
+      ['welcome', 'completed'],
+    ]);
+    const conversationId = (outcome.outputs.conversation as { id: string }).id;
+    const sent = messagesIn(conversationId);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.body).toBe(`Hi Ada, welcome to DevConf 2026! Your ticket id is ${person.id}.`);
+    expect(sent[0]!.messageType).toBe('TYPE_SMS');
+    expect(JSON.parse(journal[2]!.output!)).toMatchObject({ messageId: sent[0]!.id, conversationId });
+    const run = await getStore()
+      .db.selectFrom('workflow_runs')
+      .selectAll()
+      .where('id', '=', outcome.runId)
+      .executeTakeFirstOrThrow();
+    expect(run).toMatchObject({ status: 'completed', trigger_key: `registration-welcome:${event.key}`, error: null });
+  });
+
+  it('replays after a failed send without repeating the contact and conversation steps', async () => {
+    const { recording, event, deps } = setup();
+    let failNext = true;
+    // The sandbox answers 500 to the first send: an ambiguous failure the client does not retry.
+    recording.before.hook = ({ operationId }) => {
+      const fail = operationId === 'send-a-new-message' && failNext;
+      if (fail) failNext = false;
+      handle.sandbox.setFaults({ errorRate: fail ? 1 : 0 });
+    };
+    const failed = await runWorkflow({ definition: welcome, event, deps }).catch((error: unknown) => error);
+    handle.sandbox.setFaults({ errorRate: 0 });
+    expect(failed).toBeInstanceOf(WorkflowError);
+    expect(failed).toMatchObject({ code: 'step_failed', stepId: 'welcome', retryable: true });
+    const run = await getStore()
+      .db.selectFrom('workflow_runs')
+      .selectAll()
+      .where('trigger_key', '=', `registration-welcome:${event.key}`)
+      .executeTakeFirstOrThrow();
+    expect(run.status).toBe('failed');
+    expect((await steps(run.id)).map((s) => s.status)).toEqual(['completed', 'completed', 'failed']);
+
+    recording.calls.length = 0;
+    const outcome = await runWorkflow({ definition: welcome, event, deps });
+    expect(outcome.steps.map((s) => s.outcome)).toEqual(['replayed', 'replayed', 'executed']);
+    // Only the guard's look (the failure was ambiguous) and the send itself reach HighLevel.
+    expect(recording.calls).toEqual(['get-messages', 'send-a-new-message']);
+    expect(messagesIn((outcome.outputs.conversation as { id: string }).id)).toHaveLength(1);
+  });
+
+  it('finds the message sent before a crash instead of sending a second one', async () => {
+    const { recording, event, deps } = setup();
+    const first = await runWorkflow({ definition: welcome, event, deps });
+    const conversationId = (first.outputs.conversation as { id: string }).id;
+    const [message] = messagesIn(conversationId);
+    // The crash: HighLevel took the send, the process died before journaling it.
+    const db = getStore().db;
+    await db
+      .updateTable('run_steps')
+      .set({ status: 'started', output: null, finished_at: null })
+      .where('run_id', '=', first.runId)
+      .where('step', '=', 'welcome')
+      .execute();
+    await db
+      .updateTable('workflow_runs')
+      .set({ status: 'running', finished_at: null })
+      .where('id', '=', first.runId)
+      .execute();
+
+    recording.calls.length = 0;
+    const second = await runWorkflow({ definition: welcome, event, deps });
+    expect(second.steps.map((s) => s.outcome)).toEqual(['replayed', 'replayed', 'recovered']);
+    expect(recording.calls).toEqual(['get-messages']);
+    expect(messagesIn(conversationId)).toHaveLength(1);
+    expect(second.outputs.welcome).toMatchObject({ messageId: message!.id, recoveredByGuard: true });
+    const journal = await steps(first.runId);
+    expect(journal[2]).toMatchObject({ status: 'completed' });
+  });
+
+  it('sends when the guard finds no earlier message (the crash came before the send)', async () => {
+    const { recording, event, deps } = setup();
+    const first = await runWorkflow({ definition: welcome, event, deps });
+    const conversationId = (first.outputs.conversation as { id: string }).id;
+    // Rewind further: the message never went out (deleted), the journal says started.
+    handle.sandbox.domain!.state.messages.removeConversation(conversationId, event.locationId);
+    await getStore()
+      .db.updateTable('run_steps')
+      .set({ status: 'started', output: null })
+      .where('run_id', '=', first.runId)
+      .where('step', '=', 'welcome')
+      .execute();
+    await getStore().db.updateTable('workflow_runs').set({ status: 'running' }).where('id', '=', first.runId).execute();
+
+    recording.calls.length = 0;
+    const second = await runWorkflow({ definition: welcome, event, deps });
+    expect(second.steps.map((s) => s.outcome)).toEqual(['replayed', 'replayed', 'executed']);
+    expect(recording.calls).toEqual(['get-messages', 'send-a-new-message']);
+    expect(messagesIn(conversationId)).toHaveLength(1);
+  });
+
+  it('answers a duplicate event with the finished run and sends nothing', async () => {
+    const { recording, event, deps } = setup();
+    const first = await runWorkflow({ definition: welcome, event, deps });
+    recording.calls.length = 0;
+    const again = await runWorkflow({ definition: welcome, event, deps });
+    expect(again).toMatchObject({ runId: first.runId, status: 'completed', alreadyFinished: true });
+    expect(again.outputs).toEqual(first.outputs);
+    expect(recording.calls).toEqual([]);
+    expect(messagesIn((first.outputs.conversation as { id: string }).id)).toHaveLength(1);
+    const runs = await getStore()
+      .db.selectFrom('workflow_runs')
+      .select('id')
+      .where('trigger_key', '=', first.triggerKey)
+      .execute();
+    expect(runs).toHaveLength(1);
+  });
+
+  it('records the run as skipped when a condition is false, and calls nothing', async () => {
+    const { recording, event, deps } = setup();
+    const definition = definitionFrom(
+      `${WELCOME_YAML}\nconditions:\n  - attendee.email != blank\n  - event.name contains "2027"\n`,
+    );
+    const outcome = await runWorkflow({ definition, event, deps });
+    expect(outcome).toMatchObject({ status: 'skipped', steps: [], alreadyFinished: false });
+    expect(recording.calls).toEqual([]);
+    const run = await getStore()
+      .db.selectFrom('workflow_runs')
+      .selectAll()
+      .where('id', '=', outcome.runId)
+      .executeTakeFirstOrThrow();
+    expect(run.status).toBe('skipped');
+    expect(run.finished_at).not.toBeNull();
+  });
+
+  it('skips a step whose if is false and journals it with no output', async () => {
+    const { recording, event, deps } = setup();
+    const definition = definitionFrom(
+      WELCOME_YAML.replace('  - id: welcome\n', '  - id: welcome\n    if: attendee.vip\n'),
+    );
+    const outcome = await runWorkflow({ definition, event, deps });
+    expect(outcome.steps.map((s) => [s.id, s.outcome])).toEqual([
+      ['contact', 'executed'],
+      ['conversation', 'executed'],
+      ['welcome', 'skipped'],
+    ]);
+    expect(recording.calls).not.toContain('send-a-new-message');
+    expect((await steps(outcome.runId))[2]).toMatchObject({ step: 'welcome', status: 'completed', output: null });
+  });
+
+  it('fails at once, not retryably, when a required input renders empty', async () => {
+    const { event, deps } = setup();
+    const definition = definitionFrom(
+      WELCOME_YAML.replace(
+        'contactId: "{{ steps.contact.id }}"\n  - id: welcome',
+        'contactId: "{{ attendee.contactId }}"\n  - id: welcome',
+      ),
+    );
+    const error = await runWorkflow({ definition, event, deps }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'invalid_step_input', stepId: 'conversation', retryable: false });
+    expect((error as Error).message).toContain('input "contactId" of conversations.find-or-create rendered empty');
+  });
+});
