@@ -7,12 +7,18 @@
  *    (reference/highlevel-api.md §10.3) enforced both ways as Standard Webhooks does
  *    (reference/reliability.md §1.6 item 2): 401 `stale_webhook`;
  * 4. an `appId` other than ours (a shared webhook URL): 200, ignored.
- * INSTALL and UNINSTALL are handled here (install-events.ts). Every other event answers 200
- * `{ accepted: false }` for now: issue 4 adds the durable inbox and queue (and `webhookId` dedupe).
+ * INSTALL and UNINSTALL are handled here (install-events.ts). With `inbox` given, the message events
+ * (InboundMessage, OutboundMessage, ConversationUnreadUpdate) are stored in the inbox, deduplicated on
+ * `webhookId`, with a `highlevel.event` job in the same transaction (src/intake/highlevel-events.ts).
+ * Any other event answers 200 `{ accepted: false }`.
  */
 import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
 import type { ConnectionRepository } from '../../connections/types.js';
+import { isHighLevelMessageEvent, storeHighLevelEvent } from '../../intake/highlevel-events.js';
 import type { Logger } from '../../logging/create-logger.js';
+import type { Queue } from '../../queue/types.js';
+import type { Database } from '../../store/schema.js';
 import type { HighLevelTokenClient } from '../oauth/token-client-types.js';
 import { handleInstallEvent, handleUninstallEvent, type InstallEventDeps } from './install-events.js';
 import { verifyHighLevelSignature } from './verify-signature.js';
@@ -32,6 +38,8 @@ export interface HighLevelWebhookRouteDeps {
   toleranceMs?: number;
   /** Default: the agency's stored access token. Wire the token manager's so an expired one is refreshed. */
   agencyAccessToken?: InstallEventDeps['agencyAccessToken'];
+  /** Where message events go. Without it they are answered `{ accepted: false }` and not kept. */
+  inbox?: { db: Kysely<Database>; queue: Queue; newId?: () => string };
 }
 
 function storedAccessToken(repository: ConnectionRepository): InstallEventDeps['agencyAccessToken'] {
@@ -114,7 +122,13 @@ export async function registerHighLevelWebhookRoute(
               });
         return reply.code(answer.status).send(answer.body);
       }
-      // Issue 4 stores every other event durably (inbox, queue, webhookId dedupe) before answering.
+      if (deps.inbox && isHighLevelMessageEvent(event['type'])) {
+        const answer = await storeHighLevelEvent(
+          { ...deps.inbox, now, logger },
+          { rawBody, headers: request.headers, event },
+        );
+        return reply.code(answer.status).send(answer.body);
+      }
       return reply.send({ accepted: false, reason: 'not handled yet' });
     });
   });

@@ -1,0 +1,81 @@
+/**
+ * HighLevel's message webhooks into the inbox (DESIGN C7), called by POST /hooks/highlevel after the
+ * signature and timestamp checks. HighLevel retries only on 429, about every 10 minutes, up to six
+ * times (reference/highlevel-api.md §10.4), and asks receivers to reject duplicate `webhookId`s (§10.3);
+ * the inbox's unique (source, dedupe_key) does that for as long as rows are kept (prune-inbox.ts keeps
+ * them at least 7 days). The work happens later, from the `highlevel.event` job; the answer is quick.
+ */
+import type { Kysely } from 'kysely';
+import type { Logger } from '../logging/create-logger.js';
+import { PRIORITY, type Queue } from '../queue/types.js';
+import type { Database } from '../store/schema.js';
+import { bodyKey, boundedKey } from './dedupe-key.js';
+import type { HeaderBag } from './map-payload.js';
+import { storableHeaders } from './storable-headers.js';
+import { storeDelivery } from './store-delivery.js';
+
+/** reference/highlevel-api.md §10.2: the conversation events parley acts on. */
+export const HIGHLEVEL_MESSAGE_EVENTS = ['InboundMessage', 'OutboundMessage', 'ConversationUnreadUpdate'] as const;
+export const HIGHLEVEL_EVENT_JOB = 'highlevel.event';
+
+export function isHighLevelMessageEvent(type: unknown): type is (typeof HIGHLEVEL_MESSAGE_EVENTS)[number] {
+  return typeof type === 'string' && (HIGHLEVEL_MESSAGE_EVENTS as readonly string[]).includes(type);
+}
+
+export interface HighLevelInboxDeps {
+  db: Kysely<Database>;
+  queue: Queue;
+  now: () => number;
+  logger: Logger;
+  newId?: () => string;
+}
+
+export interface HighLevelEventAnswer {
+  status: 200 | 429;
+  body: Record<string, unknown>;
+}
+
+/** The ids worth indexing without reparsing the body; values only when they are short strings. */
+function idsOf(event: Record<string, unknown>): Record<string, string> {
+  const ids: Record<string, string> = {};
+  for (const name of ['type', 'locationId', 'conversationId', 'messageId', 'contactId', 'id', 'webhookId']) {
+    const value = event[name];
+    if (typeof value === 'string' && value.length > 0 && value.length <= 200) ids[name] = value;
+  }
+  return ids;
+}
+
+export async function storeHighLevelEvent(
+  deps: HighLevelInboxDeps,
+  input: { rawBody: Buffer; headers: HeaderBag; event: Record<string, unknown> },
+): Promise<HighLevelEventAnswer> {
+  const { event } = input;
+  const webhookId = event['webhookId'];
+  // HighLevel always sends webhookId (§10.3); a signed body without one still dedupes on its bytes.
+  const dedupeKey =
+    typeof webhookId === 'string' && webhookId.trim() !== ''
+      ? boundedKey('webhook', webhookId.trim())
+      : bodyKey(input.rawBody);
+  try {
+    const stored = await storeDelivery(
+      deps,
+      {
+        source: 'highlevel',
+        dedupeKey,
+        topic: typeof event['type'] === 'string' ? event['type'] : null,
+        contentType: typeof input.headers['content-type'] === 'string' ? input.headers['content-type'] : null,
+        headers: storableHeaders(input.headers),
+        body: input.rawBody.toString('utf8'),
+        mapped: idsOf(event),
+        status: 'received',
+      },
+      { kind: HIGHLEVEL_EVENT_JOB, priority: PRIORITY.automation },
+    );
+    if (stored.duplicate) return { status: 200, body: { duplicate: true, id: stored.id } };
+    return { status: 200, body: { accepted: true, id: stored.id } };
+  } catch (error) {
+    // Nothing was committed. 429 is the only answer HighLevel retries (§10.4), as the UNINSTALL path does.
+    deps.logger.error({ err: error, type: event['type'] }, 'HighLevel webhook could not be stored; asking for a retry');
+    return { status: 429, body: { error: 'retry_later' } };
+  }
+}
