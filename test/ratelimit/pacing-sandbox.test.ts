@@ -1,0 +1,97 @@
+/**
+ * Proactive pacing through the real client against the real sandbox (its burst windows open with
+ * the first request after the previous one closed, src/sandbox/highlevel/rate-limiter.ts). Windows
+ * are short (250 ms) to keep the file fast; nothing here asserts on durations.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createLogger } from '../../src/logging/create-logger.js';
+import { createRateScheduler } from '../../src/ratelimit/create-rate-scheduler.js';
+import { type SandboxHandle, withSandbox } from '../helpers/sandbox.js';
+import { pacedClient, search, windowsOpened } from './paced-client.js';
+
+const BURST = 20;
+const INTERVAL_MS = 250;
+let handle: SandboxHandle | undefined;
+
+afterEach(async () => {
+  await handle?.close();
+  handle = undefined;
+});
+
+function localScheduler() {
+  return createRateScheduler({ mode: 'local', logger: createLogger({ level: 'silent' }) });
+}
+
+describe('rate scheduler against the sandbox', () => {
+  it('finishes a burst of 200 calls for one location with zero 429s, using each window up to the safety reserve', async () => {
+    handle = await withSandbox({ burstLimit: BURST, burstIntervalMs: INTERVAL_MS });
+    const paced = pacedClient(handle, localScheduler());
+    const location = handle.sandbox.defaultLocationId;
+
+    await Promise.all(Array.from({ length: 200 }, () => search(paced, location)));
+
+    // The sandbox answers 429 to any request beyond the limit of its window, so zero 429s is
+    // "never more than 20 calls in a window", counted by the server itself.
+    expect(handle.sandbox.stats.rateLimited).toBe(0);
+    expect(paced.attempts.filter((a) => a.status === 200)).toHaveLength(200);
+    // 19 of 20 per window (safety 1) needs 11 windows. One more is allowed: on a cold, busy event loop
+    // a request granted in one window can reach the server after that window closed and open its own.
+    // A scheduler that used 15 or fewer of the 20 per window would need 14 or more.
+    const windows = windowsOpened(paced.attempts);
+    expect(windows).toBeGreaterThanOrEqual(Math.ceil(200 / BURST));
+    expect(windows).toBeLessThanOrEqual(Math.ceil(200 / (BURST - 1)) + 1);
+  });
+
+  it('paces two locations independently: each gets its own full windows', async () => {
+    handle = await withSandbox({ burstLimit: BURST, burstIntervalMs: INTERVAL_MS });
+    const second = handle.sandbox.addLocation({ attendees: 1 }).location.id;
+    const first = handle.sandbox.defaultLocationId;
+    const paced = pacedClient(handle, localScheduler());
+
+    await Promise.all(Array.from({ length: 120 }, (_, i) => search(paced, i % 2 === 0 ? first : second)));
+
+    expect(handle.sandbox.stats.rateLimited).toBe(0);
+    // 60 calls at 19 per window is 4 windows per location (one spare, as above); one bucket shared
+    // by both locations would spread each location's calls over 7.
+    expect(windowsOpened(paced.attempts, first)).toBeLessThanOrEqual(5);
+    expect(windowsOpened(paced.attempts, second)).toBeLessThanOrEqual(5);
+  });
+
+  it('pauses a location after a 429 caused by another client, and every call resumes after the interval without a second 429', async () => {
+    handle = await withSandbox({ burstLimit: 3, burstIntervalMs: 1_000 });
+    const location = handle.sandbox.defaultLocationId;
+    const scheduler = localScheduler();
+    const pausesSeen: (number | null)[] = [];
+    const paced = pacedClient(handle, scheduler, {
+      afterAttempt: async (info) => {
+        if (info.status === 429) pausesSeen.push((await scheduler.budgets())[0]?.pausedUntil ?? null);
+      },
+    });
+    const other = pacedClient(handle, null);
+    await Promise.all([1, 2, 3].map(() => search(other, location)));
+
+    const first = search(paced, location);
+    await vi.waitFor(() => expect(pausesSeen).toHaveLength(1));
+    const later = Array.from({ length: 5 }, () => search(paced, location));
+    await Promise.all([first, ...later]);
+
+    const rateLimitedAt = paced.attempts.find((a) => a.status === 429);
+    expect(pausesSeen[0]).not.toBeNull();
+    expect(handle.sandbox.stats.rateLimited).toBe(1);
+    expect(paced.attempts.filter((a) => a.status === 200)).toHaveLength(6);
+    expect(rateLimitedAt?.rateLimit?.max).toBe(3);
+  });
+
+  it('passes the call lane to the scheduler hooks: welcome when given, automation by default', async () => {
+    handle = await withSandbox();
+    const lanes: string[] = [];
+    const paced = pacedClient(handle, localScheduler(), {
+      beforeAttempt: async (info) => void lanes.push(info.lane),
+    });
+    const locationId = handle.sandbox.defaultLocationId;
+    await paced.client.conversations.searchConversations({ locationId }, { lane: 'welcome' });
+    await paced.client.call('search-conversation', { query: { locationId } });
+    await paced.client.call('search-conversation', { query: { locationId }, lane: 'backfill' });
+    expect(lanes).toEqual(['welcome', 'automation', 'backfill']);
+  });
+});

@@ -1,0 +1,54 @@
+/**
+ * `mode: 'shared'`: the bucket lives in `rate_limit_state` on PostgreSQL, so several processes pace
+ * one location together (DESIGN C12). Two schedulers on two separate connection pools stand in for
+ * two processes; one sandbox location is their common HighLevel.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/logging/create-logger.js';
+import { createRateScheduler } from '../../src/ratelimit/create-rate-scheduler.js';
+import { openDatabase, type Store } from '../../src/store/open-database.js';
+import { openTestDatabase, type TestDatabase } from '../helpers/databases.js';
+import { type SandboxHandle, withSandbox } from '../helpers/sandbox.js';
+import { pacedClient, search, windowsOpened } from './paced-client.js';
+
+const BURST = 20;
+const silent = createLogger({ level: 'silent' });
+let database: TestDatabase;
+let secondStore: Store;
+let handle: SandboxHandle;
+
+beforeAll(async () => {
+  database = await openTestDatabase('postgres');
+  secondStore = await openDatabase({ databaseUrl: database.location.databaseUrl, logger: silent });
+  handle = await withSandbox({ burstLimit: BURST, burstIntervalMs: 250 });
+});
+afterAll(async () => {
+  await handle?.close();
+  await secondStore?.close();
+  await database?.dispose();
+});
+
+describe('shared rate scheduler on PostgreSQL', () => {
+  it('two processes x 100 calls to one location: zero 429s, and the windows are shared, not doubled', async () => {
+    const processes = [database.store, secondStore].map((store) =>
+      pacedClient(handle, createRateScheduler({ mode: 'shared', store, logger: silent })),
+    );
+    const location = handle.sandbox.defaultLocationId;
+
+    await Promise.all(processes.flatMap((paced) => Array.from({ length: 100 }, () => search(paced, location))));
+
+    expect(handle.sandbox.stats.rateLimited).toBe(0);
+    const attempts = processes.flatMap((p) => p.attempts);
+    expect(attempts.filter((a) => a.status === 200)).toHaveLength(200);
+    // 200 calls at 19 per window: 11 windows (one spare, see pacing-sandbox.test.ts).
+    expect(windowsOpened(attempts)).toBeLessThanOrEqual(12);
+    const rows = await database.store.db.selectFrom('rate_limit_state').selectAll().execute();
+    expect(rows).toEqual([
+      expect.objectContaining({ app_id: handle.sandbox.appId, location_id: location, max: BURST, interval_ms: 250 }),
+    ]);
+    const budgets = await createRateScheduler({ mode: 'shared', store: secondStore, logger: silent }).budgets();
+    expect(budgets).toEqual([
+      expect.objectContaining({ locationId: location, max: BURST, dailyLimit: 200_000, dailyRemaining: 200_000 - 200 }),
+    ]);
+  });
+});
