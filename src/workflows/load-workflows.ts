@@ -87,7 +87,8 @@ export function parseWorkflowSource(text: string, file: string, engine: Template
   const out: ParsedSource = { workflows: [], issues: [], positions: new Map() };
   if (doc.errors.length > 0) {
     for (const error of doc.errors) {
-      const pos = error.linePos?.[0] ?? { line: 1, col: 1 };
+      // linePos is only filled with prettyErrors; the offset is always there.
+      const pos = error.linePos?.[0] ?? lineCounter.linePos(error.pos[0]);
       out.issues.push({ file, ...pos, path: '(yaml)', message: error.message.split('\n')[0] ?? 'invalid YAML' });
     }
     return out;
