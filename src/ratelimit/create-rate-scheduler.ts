@@ -54,6 +54,8 @@ export interface RateSchedulerOptions {
   snapshotEveryMs?: number;
 }
 
+const DAILY_POLL_MS = 60_000;
+
 interface Location {
   key: BucketKey;
   waiters: LaneQueue;
@@ -160,7 +162,9 @@ export function createRateScheduler(options: RateSchedulerOptions): RateSchedule
           );
           break;
         }
-        await rest(location, mode === 'shared' ? Math.min(outcome.waitMs, pollMs) : outcome.waitMs);
+        // Another process may change a shared row at any time; a spent day is not worth polling for.
+        const cap = mode === 'local' ? outcome.waitMs : outcome.reason === 'daily' ? DAILY_POLL_MS : pollMs;
+        await rest(location, Math.min(outcome.waitMs, cap));
       }
     } catch (error) {
       // The store failed (database down): every waiter learns it now rather than hanging.

@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../src/logging/create-logger.js';
 import { createRateScheduler } from '../../src/ratelimit/create-rate-scheduler.js';
+import type { BudgetView } from '../../src/ratelimit/types.js';
 import { type SandboxHandle, withSandbox } from '../helpers/sandbox.js';
 import { pacedClient, search, windowsOpened } from './paced-client.js';
 
@@ -80,6 +81,31 @@ describe('rate scheduler against the sandbox', () => {
     expect(handle.sandbox.stats.rateLimited).toBe(1);
     expect(paced.attempts.filter((a) => a.status === 200)).toHaveLength(6);
     expect(rateLimitedAt?.rateLimit?.max).toBe(3);
+  });
+
+  it('warns once at 80 % of the daily budget the headers report, and refuses the call after the last one before it reaches HighLevel', async () => {
+    handle = await withSandbox({ dailyLimit: 10 });
+    const warnings: BudgetView[] = [];
+    const scheduler = createRateScheduler({
+      mode: 'local',
+      logger: createLogger({ level: 'silent' }),
+      onBudgetWarning: (budget) => warnings.push(budget),
+    });
+    const paced = pacedClient(handle, scheduler);
+    const location = handle.sandbox.defaultLocationId;
+
+    for (let call = 1; call <= 7; call++) await search(paced, location);
+    expect(warnings).toHaveLength(0);
+    await search(paced, location);
+    expect(warnings).toEqual([expect.objectContaining({ locationId: location, dailyLimit: 10, dailyRemaining: 2 })]);
+    await search(paced, location);
+    await search(paced, location);
+    const requestsSoFar = handle.sandbox.stats.requests;
+
+    await expect(search(paced, location)).rejects.toMatchObject({ code: 'daily_budget_exhausted' });
+    expect(handle.sandbox.stats.requests).toBe(requestsSoFar);
+    expect(handle.sandbox.stats.rateLimited).toBe(0);
+    expect(warnings).toHaveLength(1);
   });
 
   it('passes the call lane to the scheduler hooks: welcome when given, automation by default', async () => {
