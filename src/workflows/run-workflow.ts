@@ -21,13 +21,15 @@ import type { HighLevelCaller } from '../highlevel/client-types.js';
 import { createLogger } from '../logging/create-logger.js';
 import type { PriorityLane } from '../queue/types.js';
 import type { Database } from '../store/schema.js';
-import { getAction } from './actions/action-registry.js';
-import type { ActionContext, ActionSpec } from './actions/action-types.js';
+import type { ActionContext } from './actions/action-types.js';
 import { workflowLane } from './catalog.js';
-import type { StepDefinition, WorkflowDefinition } from './definition-schema.js';
-import { createRunJournal, failureOf, type RunJournal, type StepRow } from './run-journal.js';
+import type { WorkflowDefinition } from './definition-schema.js';
+import { createRunJournal, type StepRow } from './run-journal.js';
+import { parseOutput, rendering, runStep, type StepOutcomeKind } from './run-step.js';
 import { createTemplateEngine, type TemplateEngine, type TemplateScope } from './template-engine.js';
 import { describeFailure, WorkflowError } from './workflow-error.js';
+
+export type { StepOutcomeKind } from './run-step.js';
 
 export interface WorkflowEvent {
   /** Unique per triggering event (e.g. `accelevents:<eventId>:<attendeeId>`); the run is `<workflow>:<key>`. */
@@ -56,8 +58,6 @@ export interface RunWorkflowInput {
   event: WorkflowEvent;
   deps: RunWorkflowDeps;
 }
-
-export type StepOutcomeKind = 'executed' | 'replayed' | 'recovered' | 'skipped';
 
 export interface StepOutcome {
   id: string;
@@ -163,103 +163,6 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunOutcome> 
   };
 }
 
-interface StepDeps {
-  journal: RunJournal;
-  engine: TemplateEngine;
-  context: ActionContext;
-  scope: TemplateScope;
-  templates: Record<string, string> | undefined;
-  now: () => number;
-  logger: Logger;
-}
-
-async function runStep(
-  step: StepDefinition,
-  row: StepRow | undefined,
-  deps: StepDeps,
-): Promise<{ outcome: StepOutcomeKind; output: unknown }> {
-  const { journal, engine, context, scope, templates, now } = deps;
-  const runId = context.run.id;
-  if (row?.status === 'completed') return { outcome: 'replayed', output: parseOutput(row.output) };
-
-  if (step.if !== undefined) {
-    const condition = step.if;
-    if (!rendering(() => engine.test(condition, scope, templates), condition, step.id)) {
-      await journal.completeStep(runId, step.id, null, now(), row !== undefined);
-      return { outcome: 'skipped', output: null };
-    }
-  }
-  const action = getAction(step.action);
-  if (!action) {
-    throw new WorkflowError('unknown_action', `unknown action "${step.action}" (see \`parley catalog\`)`, {
-      stepId: step.id,
-    });
-  }
-  const input = rendering(() => engine.render(step.with ?? {}, scope, templates), 'with', step.id) as Record<
-    string,
-    unknown
-  >;
-  checkRequiredInputs(action, input, step.id);
-
-  // An earlier attempt may have taken effect: started and never journaled, or failed ambiguously.
-  const uncertain =
-    action.unsafe && row !== undefined && (row.status === 'started' || failureOf(row)?.ambiguous === true);
-  try {
-    if (uncertain && row) {
-      if (action.findPriorEffect) {
-        const prior = await action.findPriorEffect(input, context, row.started_at);
-        if (prior !== null) {
-          const output = { ...(prior as Record<string, unknown>), recoveredByGuard: true };
-          await journal.completeStep(runId, step.id, output, now(), true);
-          deps.logger.info({ runId, step: step.id }, 'send guard found the earlier attempt’s effect; not repeating it');
-          return { outcome: 'recovered', output };
-        }
-      } else {
-        // No way to look for this effect (e.g. an upload): repeat it, and say so.
-        deps.logger.warn({ runId, step: step.id, action: action.name }, 'repeating an unsafe step that may have run');
-      }
-    }
-    await journal.startStep(runId, step.id, now(), row);
-    const output = (await action.execute(input, context)) ?? {};
-    await journal.completeStep(runId, step.id, output, now(), true);
-    return { outcome: 'executed', output };
-  } catch (error) {
-    const failure = describeFailure(error);
-    // Failing while still unsure (the guard's own call failed) must keep the next attempt guarded.
-    if (uncertain) failure.ambiguous = true;
-    if (row !== undefined || !(error instanceof WorkflowError && error.code === 'step_in_progress')) {
-      await journal.failStep(runId, step.id, failure, now());
-    }
-    throw error;
-  }
-}
-
-function checkRequiredInputs(action: ActionSpec, input: Record<string, unknown>, stepId: string): void {
-  for (const spec of action.inputs ?? []) {
-    if (!spec.required || spec.defaulted) continue;
-    const value = input[spec.name];
-    if (value === undefined || value === null || value === '') {
-      throw new WorkflowError(
-        'invalid_step_input',
-        `step ${stepId}: input "${spec.name}" of ${action.name} rendered empty; check the template and the event data`,
-        { stepId },
-      );
-    }
-  }
-}
-
-function rendering<T>(render: () => T, what: string, stepId?: string): T {
-  try {
-    return render();
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new WorkflowError('template_failed', `${stepId ? `step ${stepId}: ` : ''}cannot render ${what}: ${reason}`, {
-      ...(stepId ? { stepId } : {}),
-      cause: error,
-    });
-  }
-}
-
 function scopeOf(
   base: Record<string, unknown>,
   outputs: Record<string, unknown>,
@@ -273,10 +176,6 @@ function scopeOf(
     steps: outputs,
     run: { id: runId, workflow: definition.name, key: event.key },
   };
-}
-
-function parseOutput(text: string | null): unknown {
-  return text === null ? null : JSON.parse(text);
 }
 
 function finishedOutcome(

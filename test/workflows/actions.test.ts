@@ -134,6 +134,45 @@ steps:
     expect(outcome.outputs.export).toMatchObject({ messages: expect.any(Array) });
   });
 
+  it('guards an inbound message logged before a crash, and sends nothing twice', async () => {
+    const { recording, deps, event } = setup();
+    const definition = definitionFrom(`
+name: relay
+trigger: highlevel.inbound_message
+steps:
+  - id: contact
+    action: contacts.upsert
+    with: { email: "{{ attendee.email }}", phone: "{{ attendee.phone }}" }
+  - id: conversation
+    action: conversations.find-or-create
+    with: { contactId: "{{ steps.contact.id }}" }
+  - id: relay
+    action: highlevel.add-an-inbound-message
+    with:
+      type: SMS
+      conversationId: "{{ steps.conversation.id }}"
+      contactId: "{{ steps.contact.id }}"
+      conversationProviderId: sandbox-provider
+      message: "Sponsor booth 12 says hi to {{ attendee.firstName }}"
+`);
+    const first = await runWorkflow({ definition, event, deps });
+    const conversationId = (first.outputs.conversation as { id: string }).id;
+    const db = getStore().db;
+    await db
+      .updateTable('run_steps')
+      .set({ status: 'started', output: null })
+      .where('run_id', '=', first.runId)
+      .where('step', '=', 'relay')
+      .execute();
+    await db.updateTable('workflow_runs').set({ status: 'running' }).where('id', '=', first.runId).execute();
+    recording.calls.length = 0;
+    const second = await runWorkflow({ definition, event, deps });
+    expect(second.steps.map((s) => s.outcome)).toEqual(['replayed', 'replayed', 'recovered']);
+    expect(recording.calls).toEqual(['get-messages']);
+    const thread = handle.sandbox.domain!.state.messages.thread(conversationId);
+    expect(thread.filter((m) => m.body === 'Sponsor booth 12 says hi to Ada')).toHaveLength(1);
+  });
+
   it('keeps attendee ↔ contact ↔ conversation ↔ message ids and a preference, updating rather than duplicating', async () => {
     const { locationId, deps, event, person } = setup();
     const definition = definitionFrom(`
