@@ -10,7 +10,7 @@ import type { Logger } from '../logging/create-logger.js';
 import { PRIORITY, type Queue } from '../queue/types.js';
 import type { Database } from '../store/schema.js';
 import { bodyKey, boundedKey } from './dedupe-key.js';
-import type { HeaderBag } from './map-payload.js';
+import { type HeaderBag, scalarText } from './map-payload.js';
 import { storableHeaders } from './storable-headers.js';
 import { storeDelivery } from './store-delivery.js';
 
@@ -35,12 +35,12 @@ export interface HighLevelEventAnswer {
   body: Record<string, unknown>;
 }
 
-/** The ids worth indexing without reparsing the body; values only when they are short strings. */
+/** The ids worth indexing without reparsing the body; values only when they are usable strings. */
 function idsOf(event: Record<string, unknown>): Record<string, string> {
   const ids: Record<string, string> = {};
   for (const name of ['type', 'locationId', 'conversationId', 'messageId', 'contactId', 'id', 'webhookId']) {
-    const value = event[name];
-    if (typeof value === 'string' && value.length > 0 && value.length <= 200) ids[name] = value;
+    const value = typeof event[name] === 'string' ? scalarText(event[name]) : null;
+    if (value !== null && value.length <= 200) ids[name] = value;
   }
   return ids;
 }
@@ -50,19 +50,17 @@ export async function storeHighLevelEvent(
   input: { rawBody: Buffer; headers: HeaderBag; event: Record<string, unknown> },
 ): Promise<HighLevelEventAnswer> {
   const { event } = input;
-  const webhookId = event['webhookId'];
+  const webhookId = typeof event['webhookId'] === 'string' ? scalarText(event['webhookId']) : null;
   // HighLevel always sends webhookId (§10.3); a signed body without one still dedupes on its bytes.
-  const dedupeKey =
-    typeof webhookId === 'string' && webhookId.trim() !== ''
-      ? boundedKey('webhook', webhookId.trim())
-      : bodyKey(input.rawBody);
+  const dedupeKey = webhookId !== null ? boundedKey('webhook', webhookId) : bodyKey(input.rawBody);
+  const type = typeof event['type'] === 'string' ? scalarText(event['type']) : null;
   try {
     const stored = await storeDelivery(
       deps,
       {
         source: 'highlevel',
         dedupeKey,
-        topic: typeof event['type'] === 'string' ? event['type'] : null,
+        topic: type,
         contentType: typeof input.headers['content-type'] === 'string' ? input.headers['content-type'] : null,
         headers: storableHeaders(input.headers),
         body: input.rawBody.toString('utf8'),
@@ -75,7 +73,7 @@ export async function storeHighLevelEvent(
     return { status: 200, body: { accepted: true, id: stored.id } };
   } catch (error) {
     // Nothing was committed. 429 is the only answer HighLevel retries (§10.4), as the UNINSTALL path does.
-    deps.logger.error({ err: error, type: event['type'] }, 'HighLevel webhook could not be stored; asking for a retry');
+    deps.logger.error({ err: error, type }, 'HighLevel webhook could not be stored; asking for a retry');
     return { status: 429, body: { error: 'retry_later' } };
   }
 }

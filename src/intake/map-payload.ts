@@ -28,12 +28,15 @@ export interface MappedPayload {
 
 export type HeaderBag = Record<string, string | string[] | undefined>;
 
-/** Strings (trimmed) and finite numbers become strings; anything else, empty or over-long, is no value. */
+/**
+ * Strings (trimmed) and finite numbers become strings; anything else, empty, over-long or holding a NUL
+ * (which no id or email has, and PostgreSQL text cannot store) is no value.
+ */
 export function scalarText(value: unknown): string | null {
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : null;
   if (typeof value !== 'string') return null;
   const text = value.trim();
-  return text.length === 0 || text.length > MAX_FIELD_LENGTH ? null : text;
+  return text.length === 0 || text.length > MAX_FIELD_LENGTH || text.includes('\u0000') ? null : text;
 }
 
 function firstMatch(

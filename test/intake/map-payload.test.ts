@@ -108,11 +108,12 @@ describe('mapPayload with the default mapping', () => {
     });
   });
 
-  it('skips candidates holding objects, booleans, empty or over-long strings, and reads numbers as text', () => {
+  it('skips candidates holding objects, booleans, empty, over-long or NUL-holding strings, and reads numbers as text', () => {
     const mapped = mapPayload(
       {
         topic: 'registration',
         barcode: { nested: true },
+        barcodeId: 'B\u0000',
         eventTicketingId: 42,
         email: '   ',
         emailAddress: 'x'.repeat(2000),
