@@ -9,6 +9,7 @@ import Fastify from 'fastify';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { ACCELEVENTS_EVENT_JOB, registerAcceleventsWebhookRoute } from '../../src/intake/accelevents-webhook-route.js';
 import { createAcceleventsWebhookSecret, verifyWebhookSecret } from '../../src/intake/webhook-secret.js';
+import { createQueue } from '../../src/queue/create-queue.js';
 import { PRIORITY } from '../../src/queue/types.js';
 import type { AcceleventsSandbox } from '../../src/sandbox/accelevents/create-sandbox.js';
 import { SUMMIT, startSandbox } from '../accelevents/sandbox-fixture.js';
@@ -300,6 +301,26 @@ describeEachDatabase('POST /hooks/accelevents/:secret', (getStore) => {
     await expect(
       registerAcceleventsWebhookRoute(Fastify(), { db: getStore().db, logger: silent } as never),
     ).rejects.toMatchObject({ code: 'missing_dependency', message: expect.stringContaining('deps.queue is required') });
+  });
+
+  it('with the real queue, a registration’s job is claimable with its inboxId in the welcome lane, and a duplicate adds none', async () => {
+    const store = getStore();
+    const queue = createQueue({ store });
+    const app = Fastify();
+    await registerAcceleventsWebhookRoute(app, { db: store.db, queue, logger: silent });
+    const send = () =>
+      app.inject({
+        method: 'POST',
+        url: intake.path,
+        headers: json,
+        payload: JSON.stringify({ topic: 'attendee.registered', barcode: 'REAL-Q-1', eventUrl: SUMMIT }),
+      });
+    const first = await send();
+    expect(first.statusCode).toBe(202);
+    expect((await send()).statusCode).toBe(200);
+    const claimed = await queue.claim('intake-test', { limit: 10, leaseMs: 60_000, kinds: [ACCELEVENTS_EVENT_JOB] });
+    expect(claimed.map((j) => [j.payload, j.priority])).toEqual([[{ inboxId: first.json().id }, PRIORITY.welcome]]);
+    await app.close();
   });
 
   it('a new secret replaces the old one once the cached digest expires', async () => {
