@@ -2,6 +2,7 @@
  * The operations the client can call: the 29 generated from HighLevel's conversations spec, plus
  * the two hand-described contact operations a conversation needs (contacts-api.ts).
  */
+import { closestNames } from '../text/closest-names.js';
 import { CONTACT_OPERATIONS } from './contacts-api.js';
 import { HighLevelUnknownOperationError } from './errors.js';
 import { CONVERSATION_OPERATIONS } from './generated/operations.js';
@@ -25,27 +26,13 @@ export const KNOWN_OPERATIONS: readonly OperationDescriptor[] = [...CONVERSATION
 
 const BY_ID = new Map(KNOWN_OPERATIONS.map((op) => [op.operationId, op]));
 
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
-}
-
 /** The known operationIds closest to `name`: containing it first, then by edit distance. */
 export function closestOperationIds(name: string, limit = 3): string[] {
-  const wanted = name.toLowerCase();
-  return KNOWN_OPERATIONS.map((op) => op.operationId)
-    .map((id) => ({ id, score: id.includes(wanted) ? -1 : editDistance(wanted, id) }))
-    .sort((a, b) => a.score - b.score || a.id.localeCompare(b.id))
-    .slice(0, limit)
-    .map((entry) => entry.id);
+  return closestNames(
+    name,
+    KNOWN_OPERATIONS.map((op) => op.operationId),
+    limit,
+  );
 }
 
 export function findOperation(operationId: string): OperationDescriptor {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { register as acceleventsSandbox } from './accelevents-sandbox.js';
+import { register as catalog } from './catalog.js';
 import { register as connect } from './connect.js';
 import { register as connections } from './connections.js';
 import { register as dlq } from './dlq.js';
@@ -10,6 +11,7 @@ import { register as keys } from './keys.js';
 import { register as sandbox } from './sandbox.js';
 import { register as scopes } from './scopes.js';
 import { register as start } from './start.js';
+import { register as workflows } from './workflows.js';
 
 /** Every command registers itself on the program. Order here is the order in `parley --help`. */
 export const COMMANDS: ((program: Command) => void)[] = [
@@ -19,6 +21,8 @@ export const COMMANDS: ((program: Command) => void)[] = [
   connections,
   scopes,
   doctor,
+  workflows,
+  catalog,
   keys,
   dlq,
   ghl,

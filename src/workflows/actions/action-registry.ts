@@ -1,5 +1,5 @@
 /** Every action a workflow step can name: all Conversations operations plus the composites (DESIGN C11). */
-import { closestNames } from '../closest-names.js';
+import { closestNames } from '../../text/closest-names.js';
 import type { ActionSpec } from './action-types.js';
 import { contactsUpsert } from './contacts-upsert.js';
 import { findOrCreateConversation } from './find-or-create-conversation.js';
