@@ -4,7 +4,7 @@
  * hears about it hours before requests start to wait. Once per location per UTC day per process.
  */
 import type { Logger } from '../logging/create-logger.js';
-import { type BucketState, DAY_MS } from './bucket-state.js';
+import { available, type BucketState, DAY_MS } from './bucket-state.js';
 import { type BucketKey, bucketId } from './bucket-store.js';
 import type { BudgetView } from './types.js';
 
@@ -31,7 +31,7 @@ export function createBudgetWatch(options: BudgetWatchOptions) {
         appId: key.appId,
         locationId: key.locationId,
         max: state.max,
-        remaining: state.remaining,
+        remaining: available(state),
         intervalMs: state.intervalMs,
         dailyLimit: state.dailyLimit,
         dailyRemaining: state.dailyRemaining,

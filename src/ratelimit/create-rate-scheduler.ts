@@ -11,7 +11,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { createLogger, type Logger } from '../logging/create-logger.js';
 import { PRIORITY } from '../queue/types.js';
 import type { Store } from '../store/open-database.js';
-import { HIGHLEVEL_DEFAULTS, nextDayStart, type RateDefaults } from './bucket-state.js';
+import { available, HIGHLEVEL_DEFAULTS, nextDayStart, type RateDefaults } from './bucket-state.js';
 import { type BucketKey, type BucketStore, bucketId } from './bucket-store.js';
 import { createBudgetWatch } from './budget-watch.js';
 import { createLaneQueue, type LaneQueue } from './lane-queue.js';
@@ -218,7 +218,7 @@ export function createRateScheduler(options: RateSchedulerOptions): RateSchedule
         return {
           ...key,
           max: state.max,
-          remaining: windowOver ? state.max : state.remaining,
+          remaining: windowOver ? state.max : available(state),
           intervalMs: state.intervalMs,
           dailyLimit: state.dailyLimit,
           dailyRemaining: state.dailyRemaining,

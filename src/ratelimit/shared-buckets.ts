@@ -18,6 +18,7 @@ import {
 } from './bucket-rows.js';
 import {
   DAY_MS,
+  holdEnd,
   type Observed,
   type ObservedFacts,
   observeResponse,
@@ -26,6 +27,7 @@ import {
   seedBucket,
   type TakeOutcome,
   takeToken,
+  windowEnd,
 } from './bucket-state.js';
 import type { BucketKey, BucketStore } from './bucket-store.js';
 
@@ -72,7 +74,8 @@ export function createSharedBuckets(options: SharedBucketsOptions): BucketStore 
     return forKey(key)
       .set((eb) => ({
         window_started_at: now,
-        remaining: sql<number>`case when max > 0 then max - 1 else 0 end`,
+        // One request opens the window, the rest are held (negative) until its answer: bucket-state.ts.
+        remaining: sql<number>`case when max > 1 then 1 - max else 0 end`,
         daily_remaining: eb('daily_remaining', '-', 1),
         updated_at: now,
       }))
@@ -81,6 +84,15 @@ export function createSharedBuckets(options: SharedBucketsOptions): BucketStore 
       .where('updated_at', '>=', dayStart)
       .returningAll()
       .executeTakeFirst();
+  }
+
+  /** A held window whose first answer did not come within the hold is released as it stands. */
+  async function releaseHeld(key: BucketKey, now: number): Promise<void> {
+    await forKey(key)
+      .set({ remaining: sql<number>`-remaining` })
+      .where('remaining', '<', 0)
+      .where(sql<boolean>`window_started_at + interval_ms / 4 <= ${now}`)
+      .execute();
   }
 
   /** A new UTC day refills the daily count once, whichever process gets there first. */
@@ -104,6 +116,10 @@ export function createSharedBuckets(options: SharedBucketsOptions): BucketStore 
         }
         if (Math.floor(state.updatedAt / DAY_MS) < Math.floor(now / DAY_MS)) {
           await rollDay(key, now);
+          continue;
+        }
+        if (state.remaining < 0 && now >= holdEnd(state) && now < windowEnd(state)) {
+          await releaseHeld(key, now);
           continue;
         }
         const outcome = takeToken(state, now, safety);

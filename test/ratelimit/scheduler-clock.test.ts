@@ -87,10 +87,12 @@ describe('rate scheduler on a fake clock', () => {
     ];
     await s.clock.settle();
     expect(s.granted).toEqual([]);
-    await s.clock.advance(1_000);
-    expect(s.granted).toEqual(['agent-1', 'welcome-1']);
-    await s.clock.advance(1_000);
-    await s.clock.advance(1_000);
+    // Each new window lets one request out first and the next after its answer (bucket-state.ts).
+    for (let window = 0; window < 3; window++) {
+      await s.clock.advance(1_000);
+      await s.answer(200, { max: 2, remaining: 1 });
+      await s.clock.settle();
+    }
     await Promise.all(all);
     expect(s.granted).toEqual(['agent-1', 'welcome-1', 'welcome-2', 'automation-1', 'backfill-1', 'backfill-2']);
   });
@@ -122,7 +124,27 @@ describe('rate scheduler on a fake clock', () => {
     await s.clock.advance(4_999);
     expect(s.granted).toEqual([]);
     await s.clock.advance(1);
+    await s.answer(200, { max: 5, remaining: 4 });
+    await s.clock.settle();
     expect(s.granted).toEqual(['a', 'b']);
+  });
+
+  it('lets one request open a new window and holds the rest until its answer, or a quarter interval without one', async () => {
+    const s = setup({ safety: 0 });
+    await exhaust(s, 4);
+    for (const name of ['a', 'b', 'c', 'd', 'e', 'f', 'g']) void s.request(name);
+    await s.clock.advance(1_000);
+    expect(s.granted).toEqual(['a']);
+    await s.answer(200, { max: 4, remaining: 3 });
+    await s.clock.settle();
+    expect(s.granted).toEqual(['a', 'b', 'c', 'd']);
+    // No answer for the next window's first request: the rest go out once 250 ms have passed.
+    await s.clock.advance(1_000);
+    expect(s.granted).toHaveLength(5);
+    await s.clock.advance(249);
+    expect(s.granted).toHaveLength(5);
+    await s.clock.advance(1);
+    expect(s.granted).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g']);
   });
 
   it('pauses for X-RateLimit-Interval-Milliseconds after a 429 without Retry-After (HighLevel documents none, §8)', async () => {
