@@ -1,0 +1,133 @@
+/**
+ * The pipeline from explicit collaborators (DESIGN C9): queue over the store, rate scheduler (`shared`
+ * on PostgreSQL so every process paces one bucket per location, `local` on SQLite), a HighLevel client
+ * whose every attempt waits for its lane's slot and is audited, the job handlers, and a worker.
+ * create-pipeline.ts builds these collaborators from a runtime; tests and `simulate` may pass their own.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHighLevelClient, type HighLevelClient } from '../highlevel/client.js';
+import type { HighLevelAuth } from '../highlevel/client-types.js';
+import type { Logger } from '../logging/create-logger.js';
+import type { BackoffOptions } from '../queue/backoff.js';
+import { createQueue } from '../queue/create-queue.js';
+import { createWorker, type Worker } from '../queue/create-worker.js';
+import type { JobHandler, Queue } from '../queue/types.js';
+import { auditHooks } from '../ratelimit/audit-hooks.js';
+import { composeAttemptHooks } from '../ratelimit/compose-attempt-hooks.js';
+import { createRateScheduler, type RateSchedulerOptions } from '../ratelimit/create-rate-scheduler.js';
+import { rateLimitedHooks } from '../ratelimit/rate-limited-hooks.js';
+import type { RateScheduler } from '../ratelimit/types.js';
+import type { Store } from '../store/open-database.js';
+import type { WorkflowDefinition } from '../workflows/definition-schema.js';
+import { createTemplateEngine } from '../workflows/template-engine.js';
+import type { AcceleventsEventHandlerDeps } from './handlers/accelevents-event-handler.js';
+import type { LocationResolver } from './location-resolver.js';
+import { PipelineError } from './pipeline-error.js';
+import { createPipelineHandlers } from './pipeline-handlers.js';
+
+export interface ComposePipelineOptions {
+  store: Store;
+  /** Tokens per location: the token manager's `tokenSource()`, or a sandbox-issued token. */
+  auth: HighLevelAuth;
+  /** HighLevel API base URL (the sandbox's in sandbox mode). */
+  baseUrl: string;
+  /** The Marketplace app id the rate buckets are keyed by (reference/highlevel-api.md §8, §11). */
+  appId: string;
+  workflows: readonly WorkflowDefinition[];
+  locations: LocationResolver;
+  logger: Logger;
+  /** Jobs run at once. Default 8. */
+  concurrency?: number;
+  /** Default 30 s. */
+  leaseMs?: number;
+  /** Default 250 ms. */
+  pollMs?: number;
+  now?: () => number;
+  fetch?: typeof globalThis.fetch;
+  refetch?: AcceleventsEventHandlerDeps['refetch'];
+  eventNames?: Record<string, string>;
+  /** Job retry backoff (default 1 s doubling, capped at 5 min). */
+  backoff?: BackoffOptions;
+  /** Scheduler settings beyond mode and store (e.g. `defaults` for a scaled-down window). */
+  scheduler?: Partial<Omit<RateSchedulerOptions, 'mode' | 'store'>>;
+  /** HighLevel client settings (e.g. `timeoutMs`, `maxRetries`). */
+  client?: { timeoutMs?: number; maxRetries?: number };
+}
+
+export interface ComposedPipeline {
+  queue: Queue;
+  scheduler: RateScheduler;
+  client: HighLevelClient;
+  worker: Worker;
+  handlers: Record<string, JobHandler>;
+  workflows: readonly WorkflowDefinition[];
+  start(): void;
+  /** Stops the worker (running jobs get `graceMs` to finish, then are failed as retryable). */
+  stop(options?: { graceMs?: number }): Promise<void>;
+}
+
+export function composePipeline(options: ComposePipelineOptions): ComposedPipeline {
+  for (const name of ['store', 'auth', 'baseUrl', 'appId', 'workflows', 'locations', 'logger'] as const) {
+    if (!options?.[name]) throw new PipelineError('missing_dependency', `composePipeline: options.${name} is required`);
+  }
+  const { store, logger } = options;
+  const now = options.now ?? Date.now;
+  const queue = createQueue({ store, now, ...(options.backoff ? { backoff: options.backoff } : {}) });
+  const scheduler = createRateScheduler({
+    ...options.scheduler,
+    mode: store.dialect === 'postgres' ? 'shared' : 'local',
+    store,
+    now,
+    logger: logger.child({ name: 'ratelimit' }),
+  });
+  // The audit actor: the job whose handler made the call (DESIGN C10), else 'pipeline'.
+  const actor = new AsyncLocalStorage<string>();
+  const hooks = composeAttemptHooks(
+    rateLimitedHooks(scheduler, { appId: options.appId }),
+    auditHooks({ db: store.db, actor: () => actor.getStore() ?? 'pipeline', now, logger }),
+  );
+  const client = createHighLevelClient({
+    auth: options.auth,
+    baseUrl: options.baseUrl,
+    logger: logger.child({ name: 'highlevel' }),
+    now,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...options.client,
+    ...hooks,
+  });
+  const raw = createPipelineHandlers({
+    db: store.db,
+    highlevel: client,
+    workflows: options.workflows,
+    locations: options.locations,
+    logger: logger.child({ name: 'workflows' }),
+    engine: createTemplateEngine(),
+    now,
+    ...(options.refetch ? { refetch: options.refetch } : {}),
+    ...(options.eventNames ? { eventNames: options.eventNames } : {}),
+  });
+  const handlers = Object.fromEntries(
+    Object.entries(raw).map(([kind, handler]): [string, JobHandler] => [
+      kind,
+      (job, context) => actor.run(`job:${job.id}`, () => handler(job, context)),
+    ]),
+  );
+  const worker = createWorker({
+    queue,
+    handlers,
+    concurrency: options.concurrency ?? 8,
+    leaseMs: options.leaseMs ?? 30_000,
+    pollMs: options.pollMs ?? 250,
+    logger: logger.child({ name: 'worker' }),
+  });
+  return {
+    queue,
+    scheduler,
+    client,
+    worker,
+    handlers,
+    workflows: options.workflows,
+    start: () => worker.start(),
+    stop: (stopOptions) => worker.stop(stopOptions),
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * Runs every enabled workflow whose trigger matches an event, one after another, each under its own
+ * trigger key (`<workflow>:<event key>`), so a job attempt that failed halfway resumes each run from
+ * its journal instead of starting over (DESIGN D6). A failure that will fail the same way every time
+ * (WorkflowError/HighLevelError judged non-retryable by `isRetryable`) becomes the queue's
+ * NonRetryableError so the job is dead-lettered at once instead of burning its attempts.
+ */
+import type { Kysely } from 'kysely';
+import type { HighLevelCaller } from '../highlevel/client-types.js';
+import type { Logger } from '../logging/create-logger.js';
+import { NonRetryableError } from '../queue/types.js';
+import type { Database } from '../store/schema.js';
+import type { WorkflowDefinition } from '../workflows/definition-schema.js';
+import { type RunOutcome, runWorkflow, type WorkflowEvent } from '../workflows/run-workflow.js';
+import type { TemplateEngine } from '../workflows/template-engine.js';
+import type { TriggerName } from '../workflows/triggers.js';
+import { isRetryable } from '../workflows/workflow-error.js';
+
+export interface RunTriggeredDeps {
+  db: Kysely<Database>;
+  highlevel: HighLevelCaller;
+  workflows: readonly WorkflowDefinition[];
+  logger: Logger;
+  engine: TemplateEngine;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  signal?: AbortSignal;
+}
+
+export async function runTriggered(
+  deps: RunTriggeredDeps,
+  trigger: TriggerName,
+  event: WorkflowEvent,
+): Promise<RunOutcome[]> {
+  const outcomes: RunOutcome[] = [];
+  for (const definition of deps.workflows) {
+    if (definition.trigger !== trigger) continue;
+    try {
+      outcomes.push(
+        await runWorkflow({
+          definition,
+          event,
+          deps: {
+            db: deps.db,
+            highlevel: deps.highlevel,
+            logger: deps.logger,
+            engine: deps.engine,
+            ...(deps.now ? { now: deps.now } : {}),
+            ...(deps.sleep ? { sleep: deps.sleep } : {}),
+            ...(deps.signal ? { signal: deps.signal } : {}),
+          },
+        }),
+      );
+    } catch (error) {
+      if (isRetryable(error)) throw error;
+      const message = error instanceof Error ? error.message : String(error);
+      throw new NonRetryableError(`workflow ${definition.name}: ${message}`, { cause: error });
+    }
+  }
+  return outcomes;
+}
