@@ -1,0 +1,41 @@
+/**
+ * Child process for the durable-intake scenario: one Fastify server with parley's real
+ * POST /hooks/accelevents/:secret (inbox row + job in one transaction, src/intake) on a fresh SQLite
+ * store in WAL mode, and beside it a no-op route (`return {}`) that parses the same JSON body. Both
+ * routes share this process and its event loop; the load generator is the parent.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Fastify from 'fastify';
+import { registerAcceleventsWebhookRoute } from '../src/intake/accelevents-webhook-route.js';
+import { createAcceleventsWebhookSecret } from '../src/intake/webhook-secret.js';
+import { createLogger } from '../src/logging/create-logger.js';
+import { createQueue } from '../src/queue/create-queue.js';
+import { openDatabase } from '../src/store/open-database.js';
+import { reportToParent } from './child-process.js';
+
+export const NOOP_PATH = '/bench/noop';
+
+export interface IntakeServerReady {
+  url: string;
+  intakePath: string;
+}
+
+const logger = createLogger({ level: 'silent' });
+const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-intake-'));
+const store = await openDatabase({ dataDir, logger });
+const secret = await createAcceleventsWebhookSecret(store.db);
+const app = Fastify({ logger: false });
+await registerAcceleventsWebhookRoute(app, { db: store.db, queue: createQueue({ store }), logger });
+app.post(NOOP_PATH, async () => ({}));
+await app.listen({ port: 0, host: '127.0.0.1' });
+const address = app.server.address();
+const port = typeof address === 'object' && address ? address.port : 0;
+
+const ready: IntakeServerReady = { url: `http://127.0.0.1:${port}`, intakePath: `/hooks/accelevents/${secret}` };
+reportToParent(ready, async () => {
+  await app.close();
+  await store.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
