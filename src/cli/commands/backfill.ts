@@ -1,0 +1,136 @@
+/**
+ * `parley backfill --event <eventUrl> [--dry-run]`: imports an event's existing attendees through the
+ * reconciliation path (src/pipeline/pollers/reconciler.ts: inbox row + `accelevents.event` job), in the
+ * `backfill` lane so live welcomes always go first (DESIGN D7). A running `parley start` (or worker)
+ * then sends the welcomes; the ETA is from the rate budget (backfill-progress.ts). Progress goes to
+ * stderr as a one-line bar; the summary goes to stdout.
+ */
+import type { Command } from 'commander';
+import { isAuthPreset } from '../../accelevents/auth-presets.js';
+import { createAcceleventsClient } from '../../accelevents/client.js';
+import {
+  estimateBackfill,
+  formatDuration,
+  pickBudget,
+  progressLine,
+} from '../../pipeline/pollers/backfill-progress.js';
+import { createReconciler, type Reconciler } from '../../pipeline/pollers/reconciler.js';
+import { createQueue } from '../../queue/create-queue.js';
+import { createRateScheduler } from '../../ratelimit/create-rate-scheduler.js';
+import type { BudgetView } from '../../ratelimit/types.js';
+import { type CommandIo, processIo } from '../../runtime/command-io.js';
+import { openRuntimeFor } from '../../runtime/open-existing-runtime.js';
+import { withCliErrors } from '../../runtime/to-cli-error.js';
+import { CliError } from '../cli-error.js';
+
+export interface BackfillOptions {
+  event: string;
+  dryRun?: boolean;
+}
+
+export interface BackfillDeps {
+  reconciler: Reconciler;
+  budgets: () => Promise<BudgetView[]>;
+  /** The answer (stdout). */
+  write: (text: string) => void;
+  /** The progress bar (stderr). */
+  progress: (text: string) => void;
+}
+
+export function register(program: Command): void {
+  program
+    .command('backfill')
+    .description("import an Accelevents event's existing attendees (welcome flows in the backfill lane)")
+    .requiredOption('--event <eventUrl>', 'the event URL (slug), e.g. parley-spring-summit')
+    .option('--dry-run', 'print who would be imported; store nothing')
+    .action(async (options: BackfillOptions) => {
+      await runBackfillCommand(options, processIo());
+    });
+}
+
+export async function runBackfillCommand(options: BackfillOptions, io: CommandIo): Promise<void> {
+  await withCliErrors(async () => {
+    const runtime = await openRuntimeFor(io);
+    try {
+      const [connection] = await runtime.repository.list({ provider: 'accelevents' });
+      if (!connection) {
+        throw new CliError('no Accelevents connection: run `parley connect accelevents` first', 'not_connected');
+      }
+      const { apiKey } = await runtime.repository.readSecrets(connection.id);
+      const settings = connection.settings;
+      const accelevents = createAcceleventsClient({
+        baseUrl: typeof settings.baseUrl === 'string' ? settings.baseUrl : runtime.config.accelevents.baseUrl,
+        apiKey: apiKey ?? '',
+        readAuth: isAuthPreset(settings.readAuth) ? settings.readAuth : runtime.config.accelevents.readAuth,
+        writeAuth: isAuthPreset(settings.writeAuth) ? settings.writeAuth : runtime.config.accelevents.writeAuth,
+        ...(io.fetch ? { fetch: io.fetch } : {}),
+        logger: runtime.logger,
+      });
+      const now = io.now ?? Date.now;
+      const reconciler = createReconciler({
+        db: runtime.store.db,
+        queue: createQueue({ store: runtime.store, now }),
+        accelevents,
+        events: [options.event],
+        logger: runtime.logger,
+        now,
+        webhook: runtime.config.accelevents.webhook,
+      });
+      // Shared mode reads the buckets every process keeps in rate_limit_state.
+      const scheduler = createRateScheduler({ mode: 'shared', store: runtime.store, now });
+      await runBackfill(options, {
+        reconciler,
+        budgets: () => scheduler.budgets(),
+        write: io.write,
+        progress: (text) => process.stderr.write(text),
+      });
+    } finally {
+      await runtime.close();
+    }
+  });
+}
+
+export async function runBackfill(options: BackfillOptions, deps: BackfillDeps): Promise<void> {
+  if (typeof options.event !== 'string' || options.event.trim() === '') {
+    throw new CliError('--event needs the event URL (slug), e.g. parley-spring-summit', 'invalid_argument', 2);
+  }
+  const budget = pickBudget(await deps.budgets());
+  const verb = options.dryRun ? 'to import' : 'imported';
+  let drawn = false;
+  const report = await deps.reconciler.reconcileOnce({
+    events: [options.event],
+    lane: 'backfill',
+    dryRun: options.dryRun === true,
+    onProgress: (p) => {
+      drawn = true;
+      deps.progress(
+        progressLine({
+          done: p.checked,
+          total: p.total,
+          label: `${verb} ${p.enqueued}`,
+          etaMs: estimateBackfill(p.enqueued, budget).ms,
+        }),
+      );
+    },
+  });
+  if (drawn) deps.progress('\n');
+  const flows = report.imported.length;
+  const estimate = estimateBackfill(flows, budget);
+  const pace = `${budget.max} calls per ${formatDuration(budget.intervalMs)}`;
+  if (options.dryRun) {
+    for (const a of report.imported) deps.write(`would import ${a.attendeeId}${a.email ? ` <${a.email}>` : ''}\n`);
+  }
+  deps.write(
+    `${options.dryRun ? 'Dry run: would import' : 'Imported'} ${flows} of ${report.checked} attendees of ${options.event} ` +
+      `(${report.alreadyKnown} already received${report.skipped ? `, ${report.skipped} without an id skipped` : ''}).\n`,
+  );
+  if (report.truncated.length > 0) deps.write('Warning: the attendee list hit the page cap; run backfill again.\n');
+  if (flows > 0) {
+    deps.write(
+      `${options.dryRun ? 'They would need' : 'The welcome flows need'} about ${estimate.calls} HighLevel calls: ` +
+        `ETA ${formatDuration(estimate.ms)} at ${pace} in the backfill lane` +
+        `${estimate.spillsIntoNextDay ? ' (past today’s daily budget)' : ''}` +
+        `${options.dryRun ? '' : '; a running `parley start` sends them'}.\n`,
+    );
+  }
+}
