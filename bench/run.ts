@@ -1,19 +1,78 @@
 /**
  * `npm run bench`: every scenario reports against a baseline measured in the same run, as a ratio.
  * Nothing here is asserted by tests; the figures go into the closing notes next to DESIGN.md's targets.
+ * Figures are printed as tables and written to bench/results/latest.json.
+ *
+ * Sizes come from the environment (defaults keep the whole run under ~10 minutes on 2 cores):
+ * BENCH_ONLY=client,rate,intake,engine (a subset), BENCH_RATE_FLOWS (3000), BENCH_RATE_CONCURRENCY (50),
+ * BENCH_RATE_MAX (100), BENCH_RATE_INTERVAL_MS (500), BENCH_RATE_TIMEOUT_S (300),
+ * BENCH_INTAKE_CONNECTIONS (10), BENCH_INTAKE_SECONDS (5), BENCH_INTAKE_ROUNDS (3),
+ * BENCH_ENGINE_FLOWS (1000), BENCH_ENGINE_CONCURRENCY (20), BENCH_ENGINE_ROUNDS (2).
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { fmt, rssMb } from './bench-env.js';
 import { benchClientOverhead } from './client-overhead.js';
+import { benchDurableIntake } from './durable-intake.js';
+import { benchEngineOverhead } from './engine-overhead.js';
+import { printClientOverhead, printDurableIntake, printEngineOverhead, printRateUse } from './print-tables.js';
+import { benchRateLimitUse } from './rate-limit-use.js';
 
-const fmt = (n: number, digits = 0) =>
-  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const SCENARIOS = ['client', 'rate', 'intake', 'engine'] as const;
+type ScenarioName = (typeof SCENARIOS)[number];
 
-console.log(`parley bench — node ${process.version}, ${new Date().toISOString()}`);
+const only = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean);
+for (const name of only) {
+  if (!(SCENARIOS as readonly string[]).includes(name)) {
+    console.error(`BENCH_ONLY: unknown scenario ${JSON.stringify(name)}; expected some of ${SCENARIOS.join(', ')}`);
+    process.exit(2);
+  }
+}
+const selected = (name: ScenarioName) => only.length === 0 || only.includes(name);
 
-const overhead = await benchClientOverhead();
-console.log('\nclient overhead (get-conversation against the in-process sandbox, sequential)');
-console.log(`  bare fetch         ${fmt(overhead.bareFetchPerSecond)} calls/s`);
-console.log(`  parley client      ${fmt(overhead.clientPerSecond)} calls/s`);
-console.log(`  time ratio         ${fmt(overhead.ratio, 2)}× bare fetch over ${fmt(overhead.calls)} calls each`);
+const load = () =>
+  loadavg()
+    .map((x) => fmt(x, 2))
+    .join(' / ');
+const startedAt = new Date().toISOString();
+console.log(`parley bench — node ${process.version}, ${cpus().length} CPUs, ${startedAt}`);
+console.log(`machine load (1/5/15 min) at start: ${load()}`);
 
-const rss = process.memoryUsage().rss / 1024 / 1024;
-console.log(`\nprocess RSS at end: ${fmt(rss)} MB`);
+const results: Record<string, unknown> = {};
+const after = (name: ScenarioName, figures: unknown) => {
+  const rss = rssMb();
+  const loadNow = loadavg();
+  results[name] = { ...(figures as object), benchRssMb: rss, loadAverageAtEnd: loadNow };
+  console.log(`  bench process RSS at end: ${fmt(rss)} MB; machine load at end: ${load()}`);
+};
+
+if (selected('client')) {
+  const r = await benchClientOverhead();
+  printClientOverhead(r);
+  after('client', r);
+}
+if (selected('rate')) {
+  const r = await benchRateLimitUse();
+  printRateUse(r);
+  after('rate', r);
+}
+if (selected('intake')) {
+  const r = await benchDurableIntake();
+  printDurableIntake(r);
+  after('intake', r);
+}
+if (selected('engine')) {
+  const r = await benchEngineOverhead();
+  printEngineOverhead(r);
+  after('engine', r);
+}
+
+const dir = fileURLToPath(new URL('./results/', import.meta.url));
+mkdirSync(dir, { recursive: true });
+const file = `${dir}latest.json`;
+writeFileSync(
+  file,
+  `${JSON.stringify({ startedAt, node: process.version, cpus: cpus().length, loadAverageAtStart: loadavg(), results }, null, 2)}\n`,
+);
+console.log(`\nfigures written to bench/results/latest.json`);

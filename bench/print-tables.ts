@@ -1,0 +1,114 @@
+/** The bench's tables: one per scenario, each figure beside its DESIGN.md "Quality bars" target. */
+
+import { fmt } from './bench-env.js';
+import type { ClientOverheadResult } from './client-overhead.js';
+import type { DurableIntakeResult } from './durable-intake.js';
+import type { EngineOverheadResult } from './engine-overhead.js';
+import type { RateUseResult } from './rate-limit-use.js';
+
+function table(headers: string[], rows: string[][]): void {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => `  ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ')}`;
+  console.log(line(headers));
+  console.log(line(widths.map((w) => '-'.repeat(w))));
+  for (const row of rows) console.log(line(row));
+}
+
+const pct = (x: number) => `${fmt(x * 100, 1)} %`;
+
+export function printClientOverhead(r: ClientOverheadResult): void {
+  console.log('\n[1/4] client overhead: get-conversation, in-process sandbox, sequential (no DESIGN bar; ratio only)');
+  table(
+    ['client', 'calls/s', 'time ratio vs bare fetch'],
+    [
+      ['bare fetch', fmt(r.bareFetchPerSecond), '1.00×'],
+      ['parley client', fmt(r.clientPerSecond), `${fmt(r.ratio, 2)}×`],
+    ],
+  );
+  console.log(`  ${fmt(r.calls)} calls each`);
+}
+
+export function printRateUse(r: RateUseResult): void {
+  const { max, intervalMs } = r.window;
+  console.log(
+    `\n[2/4] rate-limit use: ${fmt(r.flows)} welcome flows per client, ${r.concurrency} in flight, window ${max} per ${fmt(intervalMs)} ms` +
+      '\n      (each client and its own sandbox in separate processes, all three at once)',
+  );
+  table(
+    ['client', 'wall s', 'flows done', 'failed', 'ok calls', 'share of ceiling', 'target', '429s', 'target'],
+    r.rows.map((row) => [
+      row.kind,
+      fmt(row.wallMs / 1000, 1),
+      fmt(row.completed),
+      fmt(row.failed),
+      fmt(row.successfulCalls),
+      pct(row.ceilingShare),
+      row.kind === 'parley' ? '≥ 97 %' : '',
+      fmt(row.rateLimited),
+      row.kind === 'parley' ? '0' : '',
+    ]),
+  );
+  for (const row of r.rows) {
+    console.log(`  ${row.kind}: ${row.source}${row.firstError ? `; first error: ${row.firstError}` : ''}`);
+  }
+  console.log(`  client process RSS: ${r.rows.map((row) => `${row.kind} ${fmt(row.childRssMb)} MB`).join(', ')}`);
+}
+
+export function printDurableIntake(r: DurableIntakeResult): void {
+  console.log(
+    `\n[3/4] durable intake: ${r.connections} keep-alive connections, ${r.rounds} × ${r.roundSeconds} s per route, alternating` +
+      '\n      (server with both routes in one process, SQLite WAL; load generator in the bench process)',
+  );
+  table(
+    ['route', 'requests/s', 'ratio', 'target', 'p50 ms', 'p99 ms', 'target', 'non-2xx', 'statuses'],
+    [
+      [
+        'no-op (return {})',
+        fmt(r.noop.perSecond),
+        '1.00',
+        '',
+        fmt(r.noop.p50Ms, 2),
+        fmt(r.noop.p99Ms, 2),
+        '',
+        fmt(r.noop.failures),
+        JSON.stringify(r.noop.statuses),
+      ],
+      [
+        'POST /hooks/accelevents/:secret',
+        fmt(r.intake.perSecond),
+        fmt(r.ratio, 2),
+        '≥ 0.50',
+        fmt(r.intake.p50Ms, 2),
+        fmt(r.intake.p99Ms, 2),
+        '< 25',
+        fmt(r.intake.failures),
+        JSON.stringify(r.intake.statuses),
+      ],
+    ],
+  );
+  console.log('  p50/p99: the worst round of each route');
+  if (r.serverRssMb !== null) console.log(`  server process RSS: ${fmt(r.serverRssMb)} MB`);
+}
+
+export function printEngineOverhead(r: EngineOverheadResult): void {
+  console.log(
+    `\n[4/4] engine overhead: ${fmt(r.parley.flows)} welcome flows per side, ${r.concurrency} in flight, ${r.rounds} alternating rounds` +
+      `\n      (sandbox in another process, no limits, no latency; parley runs ${r.source})`,
+  );
+  table(
+    ['path', 'CPU ms/flow', 'target', 'wall ms/flow', 'flows done'],
+    [
+      ['bare fetch (same calls)', fmt(r.bare.cpuMsPerFlow, 2), '', fmt(r.bare.wallMsPerFlow, 2), fmt(r.bare.completed)],
+      [
+        'parley pipeline path',
+        fmt(r.parley.cpuMsPerFlow, 2),
+        '≤ 1.00',
+        fmt(r.parley.wallMsPerFlow, 2),
+        fmt(r.parley.completed),
+      ],
+    ],
+  );
+  console.log(
+    `  ratio ${fmt(r.ratio, 2)}× bare; the engine's own cost (parley − bare): ${fmt(r.engineOwnCpuMs, 2)} ms CPU per flow`,
+  );
+}
