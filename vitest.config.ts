@@ -1,13 +1,37 @@
 import { defineConfig } from 'vitest/config';
 
+// Load tests (the refresh storm, end-to-end pipeline runs) measure behaviour under concurrency; sharing
+// this 2-core machine with other test files would only make them slower and noisier. They run alone,
+// after everything else.
+const LOAD_TESTS = ['test/connections/refresh-storm.test.ts', 'test/pipeline/*-e2e.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     globalSetup: ['test/helpers/global-setup.ts'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    // 2 cores: more workers only add contention with the sandbox servers the tests start.
-    maxWorkers: 2,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit-and-integration',
+          include: ['test/**/*.test.ts'],
+          exclude: LOAD_TESTS,
+          // 2 cores: more workers only add contention with the sandbox servers the tests start.
+          maxWorkers: 2,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'load',
+          include: LOAD_TESTS,
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { register as acceleventsSandbox } from './accelevents-sandbox.js';
+import { register as backfill } from './backfill.js';
 import { register as catalog } from './catalog.js';
 import { register as connect } from './connect.js';
 import { register as connections } from './connections.js';
@@ -23,6 +24,7 @@ export const COMMANDS: ((program: Command) => void)[] = [
   doctor,
   workflows,
   catalog,
+  backfill,
   keys,
   dlq,
   ghl,
