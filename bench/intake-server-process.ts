@@ -15,7 +15,8 @@ import { createQueue } from '../src/queue/create-queue.js';
 import { openDatabase } from '../src/store/open-database.js';
 import { reportToParent } from './child-process.js';
 
-export const NOOP_PATH = '/bench/noop';
+/** Also in durable-intake.ts: importing this file would start a server, so the path is not shared. */
+const NOOP_PATH = '/bench/noop';
 
 export interface IntakeServerReady {
   url: string;
