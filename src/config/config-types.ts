@@ -50,6 +50,27 @@ export interface ParleyFileConfig {
      */
     webhook?: AcceleventsWebhookSettings;
   };
+  workflows: {
+    /** A user workflow file or directory, loaded beside the built-ins; absolute (resolved from cwd). */
+    path: string | null;
+  };
+  /** Accelevents events parley knows: their HighLevel location, display name, and whether pollers watch them. */
+  events: EventConfig[];
+  sponsor: {
+    /** HighLevel contact ids of sponsor staff: the sponsor channel relays sponsor messages to each. */
+    staffContactIds: string[];
+  };
+}
+
+export interface EventConfig {
+  /** The Accelevents event URL (slug), e.g. `devconf-2026`. */
+  eventUrl: string;
+  /** Shown in templates as `event.name`; null when not set (the event's own name may fill it). */
+  name: string | null;
+  /** The HighLevel location its attendees go to; null means the default location. */
+  locationId: string | null;
+  /** Whether the session poller watches this event for ended sessions (issue 4 Deliver 5c). Default true. */
+  sessionsPoll: boolean;
 }
 
 /** Our names for what an Accelevents webhook is about (src/intake/topics.ts). */

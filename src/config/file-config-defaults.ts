@@ -2,6 +2,7 @@
  * Fills in every default of the file config. For the sandbox target everything has a working
  * default; for live, the client id must be in the file and the secret in HIGHLEVEL_CLIENT_SECRET.
  */
+import { resolve } from 'node:path';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '../sandbox/highlevel/sandbox-options.js';
 import type { ParleyFileConfig } from './config-types.js';
 import { DEFAULT_FEATURES } from './feature-names.js';
@@ -22,6 +23,8 @@ export interface DefaultsContext {
   /** parley's HTTP port (PORT), for the default redirect URI. */
   port: number;
   sandboxUrl: string;
+  /** Where a relative `workflows.path` is resolved from; default process.cwd(). */
+  cwd?: string;
 }
 
 export function applyFileDefaults(raw: RawFileConfig, context: DefaultsContext): ParleyFileConfig {
@@ -73,6 +76,14 @@ export function applyFileDefaults(raw: RawFileConfig, context: DefaultsContext):
       // Kept as written: the intake merges in its mapping defaults (src/intake/webhook-config.ts).
       webhook: raw.accelevents?.webhook,
     },
+    workflows: { path: raw.workflows?.path ? resolve(context.cwd ?? process.cwd(), raw.workflows.path) : null },
+    events: (raw.events ?? []).map((event) => ({
+      eventUrl: event.eventUrl,
+      name: event.name ?? null,
+      locationId: event.locationId ?? null,
+      sessionsPoll: event.sessionsPoll ?? true,
+    })),
+    sponsor: { staffContactIds: [...new Set(raw.sponsor?.staffContactIds ?? [])] },
   };
 }
 

@@ -14,6 +14,8 @@ const jsonPath = z.string().refine(isValidPath, {
   error: 'expected a dotted JSON path such as attendee.email or attendees[0].barcode',
 });
 const candidatePaths = z.array(jsonPath).min(1);
+/** Accelevents event URLs are the slug in the event's address (reference/accelevents-api.md §4 "Event key"). */
+const EVENT_URL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 const headerName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, { error: 'expected an HTTP header name' });
 
 /** `accelevents.webhook`: what POST /hooks/accelevents/:secret checks and how it maps payloads (src/intake). */
@@ -66,6 +68,31 @@ export const FileConfigSchema = z.strictObject({
     .strictObject({
       marginSeconds: z.number().int().min(0).optional(),
       checkIntervalSeconds: z.number().int().min(1).optional(),
+    })
+    .optional(),
+  workflows: z
+    .strictObject({
+      path: z.string().min(1, { error: 'expected a workflow file or directory path' }).optional(),
+    })
+    .optional(),
+  events: z
+    .array(
+      z.strictObject({
+        eventUrl: z.string().regex(EVENT_URL_PATTERN, {
+          error: 'expected an Accelevents event URL slug such as devconf-2026 (letters, digits, - and _)',
+        }),
+        name: z.string().min(1).optional(),
+        locationId: z.string().min(1, { error: 'expected a HighLevel location id' }).optional(),
+        sessionsPoll: z.boolean().optional(),
+      }),
+    )
+    .refine((events) => new Set(events.map((e) => e.eventUrl)).size === events.length, {
+      error: 'expected each eventUrl at most once',
+    })
+    .optional(),
+  sponsor: z
+    .strictObject({
+      staffContactIds: z.array(z.string().min(1, { error: 'expected a HighLevel contact id' })),
     })
     .optional(),
   accelevents: z

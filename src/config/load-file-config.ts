@@ -36,6 +36,7 @@ export async function loadFileConfig(options: LoadFileConfigOptions): Promise<Pa
     env: options.env,
     port: envConfig.port,
     sandboxUrl: options.sandboxUrl ?? `http://127.0.0.1:${envConfig.sandboxPort}`,
+    ...(options.cwd ? { cwd: options.cwd } : {}),
   });
 }
 

@@ -46,6 +46,9 @@ describe('loadFileConfig', () => {
       features: ['registration-welcome', 'checkin-welcome', 'session-highlights', 'sponsor-channel', 'agent-console'],
       refresh: { marginSeconds: 900, checkIntervalSeconds: 60 },
       accelevents: { baseUrl: 'https://api.accelevents.com/rest', readAuth: 'authorization', writeAuth: 'key' },
+      workflows: { path: null },
+      events: [],
+      sponsor: { staffContactIds: [] },
     });
   });
 

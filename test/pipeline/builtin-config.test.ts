@@ -1,0 +1,68 @@
+/**
+ * The config keys the built-in workflows and pollers read (`workflows.path`, `events`, `sponsor`):
+ * defaults that keep an empty config working, values kept as written, and file:line:col errors.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { loadFileConfig } from '../../src/config/load-file-config.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'parley-builtin-config-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function load(name: string, lines: string[]) {
+  await writeFile(join(dir, name), lines.join('\n'));
+  return loadFileConfig({ path: name, env: {}, cwd: dir });
+}
+
+it('keeps every feature on and no events, staff or user workflows when the config is empty', async () => {
+  const config = await load('empty.yaml', ['# nothing']);
+  expect(config.features).toContain('sponsor-channel');
+  expect(config.features).toContain('session-highlights');
+  expect(config.workflows).toEqual({ path: null });
+  expect(config.events).toEqual([]);
+  expect(config.sponsor).toEqual({ staffContactIds: [] });
+});
+
+it('reads events with their defaults, resolves workflows.path from cwd and drops repeated staff ids', async () => {
+  const config = await load('full.yaml', [
+    'workflows:',
+    '  path: my-workflows',
+    'events:',
+    '  - eventUrl: devconf-2026',
+    '    name: DevConf 2026',
+    '    locationId: loc-1',
+    '  - eventUrl: meetup',
+    '    sessionsPoll: false',
+    'sponsor:',
+    '  staffContactIds: [staff-a, staff-b, staff-a]',
+  ]);
+  expect(config.workflows.path).toBe(join(dir, 'my-workflows'));
+  expect(config.events).toEqual([
+    { eventUrl: 'devconf-2026', name: 'DevConf 2026', locationId: 'loc-1', sessionsPoll: true },
+    { eventUrl: 'meetup', name: null, locationId: null, sessionsPoll: false },
+  ]);
+  expect(config.sponsor.staffContactIds).toEqual(['staff-a', 'staff-b']);
+});
+
+it('points at the line and column of a bad event entry and a misspelt sponsor key', async () => {
+  const error = await load('bad.yaml', [
+    'events:',
+    '  - eventUrl: "has spaces"',
+    '    sessionPoll: true',
+    'sponsor:',
+    '  staffIds: [x]',
+  ]).then(
+    () => null,
+    (e: Error) => e,
+  );
+  expect(error?.message).toMatch(/bad\.yaml:2:\d+ .*events\[0\]\.eventUrl.*event URL slug/);
+  expect(error?.message).toMatch(/bad\.yaml:3:\d+ .*sessionPoll/);
+  expect(error?.message).toMatch(/bad\.yaml:5:\d+ .*staffIds/);
+});
