@@ -11,13 +11,13 @@ import { register as init } from './init.js';
 import { register as keys } from './keys.js';
 import { register as sandbox } from './sandbox.js';
 import { register as scopes } from './scopes.js';
-import { register as start } from './start.js';
+import { register as startServeWorker } from './start.js';
 import { register as workflows } from './workflows.js';
 
 /** Every command registers itself on the program. Order here is the order in `parley --help`. */
 export const COMMANDS: ((program: Command) => void)[] = [
   init,
-  start,
+  startServeWorker,
   connect,
   connections,
   scopes,

@@ -1,0 +1,34 @@
+/**
+ * The pipeline from a runtime (what `parley start` and `parley worker` run): tokens from the token
+ * manager, the HighLevel base URL and app id from config, the workflows the enabled features switch on,
+ * and the location the runs act for (the first connected HighLevel location).
+ */
+import { appIdOf } from '../connections/highlevel/oauth-routes.js';
+import type { Logger } from '../logging/create-logger.js';
+import type { Runtime } from '../runtime/open-runtime.js';
+import { type ComposedPipeline, composePipeline } from './compose-pipeline.js';
+import { loadEnabledWorkflows } from './enabled-workflows.js';
+import { createLocationResolver } from './location-resolver.js';
+
+export interface CreatePipelineOptions {
+  runtime: Runtime;
+  logger: Logger;
+  concurrency?: number;
+}
+
+export async function createPipeline(options: CreatePipelineOptions): Promise<ComposedPipeline> {
+  const { config, store, repository, tokenManager } = options.runtime;
+  const workflows = await loadEnabledWorkflows({ features: config.features });
+  const connected = await repository.list({ provider: 'highlevel' });
+  const location = connected.find((c) => c.locationId !== null && c.status === 'ok');
+  return composePipeline({
+    store,
+    auth: tokenManager.tokenSource(),
+    baseUrl: config.highlevel.baseUrl,
+    appId: appIdOf(config.highlevel.clientId),
+    workflows,
+    locations: createLocationResolver({ defaultLocationId: location?.locationId ?? null }),
+    logger: options.logger,
+    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+  });
+}
