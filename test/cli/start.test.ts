@@ -16,7 +16,7 @@ describe('parley start', () => {
     for (const dir of dirs) await rm(dir, { recursive: true, force: true });
   });
 
-  it('serves /healthz and /readyz on SQLite, prints a working sandbox token, and exits 0 on SIGTERM', async () => {
+  it('serves /healthz and /readyz on SQLite, welcomes an attendee registered in the Accelevents sandbox, and exits 0 on SIGTERM', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'parley-start-'));
     dirs.push(dataDir);
     const child = spawn(process.execPath, [BIN, 'start'], {
@@ -46,6 +46,34 @@ describe('parley start', () => {
       headers: { Authorization: `Bearer ${token}`, Version: '2021-04-15' },
     });
     expect(search.status).toBe(200);
+
+    // The whole flow on a first run: an attendee registered in the Accelevents sandbox reaches parley by
+    // webhook, and the worker creates the HighLevel conversation with a welcome message.
+    const accelevents = out.match(/Accelevents sandbox on (http:\/\/[\d.:]+)\/rest/)![1];
+    const registered = await fetch(`${accelevents}/sandbox/accelevents/attendees`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        eventUrl: 'parley-spring-summit',
+        firstName: 'Grace',
+        lastName: 'Hopper',
+        email: 'grace.start@example.com',
+        phoneNumber: '+14155550777',
+      }),
+    });
+    expect(registered.status).toBeLessThan(300);
+    let conversation: { lastMessageBody?: string } | undefined;
+    for (let i = 0; i < 100 && !conversation?.lastMessageBody; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      const found = await fetch(
+        `${sandbox}/conversations/search?locationId=${location}&query=grace.start@example.com`,
+        {
+          headers: { Authorization: `Bearer ${token}`, Version: '2021-04-15' },
+        },
+      );
+      conversation = ((await found.json()) as { conversations: { lastMessageBody?: string }[] }).conversations[0];
+    }
+    expect(conversation?.lastMessageBody).toContain('Grace');
 
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     child.kill('SIGTERM');
