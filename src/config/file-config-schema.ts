@@ -92,7 +92,10 @@ export const FileConfigSchema = z.strictObject({
     .optional(),
   sponsor: z
     .strictObject({
-      staffContactIds: z.array(z.string().min(1, { error: 'expected a HighLevel contact id' })),
+      // Plain ids only: each becomes a workflow template value (src/pipeline/enabled-workflows.ts).
+      staffContactIds: z.array(
+        z.string().regex(/^[A-Za-z0-9_-]+$/, { error: 'expected a HighLevel contact id (letters, digits, _ and -)' }),
+      ),
     })
     .optional(),
   accelevents: z

@@ -4,6 +4,7 @@
  * when one is given. Loaded with the engine's own loader, so a bad file fails start-up with
  * file:line:col errors instead of failing jobs later.
  */
+import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { FeatureName } from '../config/config-types.js';
 import type { WorkflowDefinition } from '../workflows/definition-schema.js';
@@ -28,6 +29,11 @@ export interface EnabledWorkflowsOptions {
   engine?: TemplateEngine;
   /** Default BUILTIN_WORKFLOWS_DIR. */
   builtinDir?: string;
+  /**
+   * `sponsor.staffContactIds`: the built-in sponsor channel is loaded once per id (see
+   * perStaffContact); with none, it is not loaded.
+   */
+  sponsorStaffContactIds?: readonly string[];
 }
 
 export async function loadEnabledWorkflows(options: EnabledWorkflowsOptions): Promise<WorkflowDefinition[]> {
@@ -35,6 +41,30 @@ export async function loadEnabledWorkflows(options: EnabledWorkflowsOptions): Pr
   const builtin = await loadWorkflows(options.builtinDir ?? BUILTIN_WORKFLOWS_DIR, engine);
   const wanted = new Set(options.features.flatMap((feature) => FEATURE_WORKFLOWS[feature] ?? []));
   const chosen: LoadedWorkflow[] = builtin.filter((w) => wanted.has(w.definition.name));
-  if (options.userPath) chosen.push(...(await loadWorkflows(options.userPath, engine)));
-  return chosen.map((w) => w.definition);
+  const definitions = chosen.flatMap((w) =>
+    w.definition.name === SPONSOR_CHANNEL
+      ? perStaffContact(w.definition, options.sponsorStaffContactIds ?? [])
+      : [w.definition],
+  );
+  if (options.userPath) definitions.push(...(await loadWorkflows(options.userPath, engine)).map((w) => w.definition));
+  return definitions;
+}
+
+const SPONSOR_CHANNEL = 'sponsor-channel';
+
+/**
+ * A workflow has no loop, and the relay must reach every staff contact exactly once each, so the
+ * sponsor channel becomes one workflow per staff id: its own name (so its own run and journal per
+ * inbound message, `<name>:message:<id>`) and `templates.staffContactId` set. The name carries a hash
+ * of the id, not its position, so reordering the config does not make old messages look new.
+ */
+export function perStaffContact(
+  definition: WorkflowDefinition,
+  staffContactIds: readonly string[],
+): WorkflowDefinition[] {
+  return [...new Set(staffContactIds)].map((id) => ({
+    ...definition,
+    name: `${definition.name}.${createHash('sha256').update(id).digest('hex').slice(0, 12)}`,
+    templates: { ...definition.templates, staffContactId: id },
+  }));
 }

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadFileConfig } from '../../src/config/load-file-config.js';
+import { loadEnabledWorkflows } from '../../src/pipeline/enabled-workflows.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -65,4 +66,22 @@ it('points at the line and column of a bad event entry and a misspelt sponsor ke
   expect(error?.message).toMatch(/bad\.yaml:2:\d+ .*events\[0\]\.eventUrl.*event URL slug/);
   expect(error?.message).toMatch(/bad\.yaml:3:\d+ .*sessionPoll/);
   expect(error?.message).toMatch(/bad\.yaml:5:\d+ .*staffIds/);
+});
+
+it('loads the sponsor channel once per distinct staff contact, named by a hash of the id, and not without staff', async () => {
+  const none = await loadEnabledWorkflows({ features: ['sponsor-channel', 'session-highlights'] });
+  expect(none.map((w) => w.name)).toEqual(['session-highlights']);
+  const two = await loadEnabledWorkflows({
+    features: ['sponsor-channel'],
+    sponsorStaffContactIds: ['staff-a', 'staff-b', 'staff-a'],
+  });
+  expect(two.map((w) => w.templates?.staffContactId)).toEqual(['staff-a', 'staff-b']);
+  expect(
+    two.every((w) => /^sponsor-channel\.[0-9a-f]{12}$/.test(w.name) && w.trigger === 'highlevel.inbound_message'),
+  ).toBe(true);
+  const reordered = await loadEnabledWorkflows({
+    features: ['sponsor-channel'],
+    sponsorStaffContactIds: ['staff-b', 'staff-a'],
+  });
+  expect(reordered.map((w) => w.name).sort()).toEqual(two.map((w) => w.name).sort());
 });
