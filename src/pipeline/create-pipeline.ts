@@ -1,7 +1,7 @@
 /**
  * The pipeline from a runtime (what `parley start` and `parley worker` run): tokens from the token
  * manager, the HighLevel base URL and app id from config, the workflows the enabled features switch on,
- * and the location the runs act for (the first connected HighLevel location).
+ * and the location the runs act for (config `events[].locationId`, else the first connected location).
  */
 import { appIdOf } from '../connections/highlevel/oauth-routes.js';
 import type { Logger } from '../logging/create-logger.js';
@@ -18,7 +18,15 @@ export interface CreatePipelineOptions {
 
 export async function createPipeline(options: CreatePipelineOptions): Promise<ComposedPipeline> {
   const { config, store, repository, tokenManager } = options.runtime;
-  const workflows = await loadEnabledWorkflows({ features: config.features });
+  const workflows = await loadEnabledWorkflows({
+    features: config.features,
+    userPath: config.workflows.path ?? undefined,
+    sponsorStaffContactIds: config.sponsor.staffContactIds,
+  });
+  const byEvent = Object.fromEntries(
+    config.events.flatMap((e) => (e.locationId ? [[e.eventUrl, e.locationId] as const] : [])),
+  );
+  const eventNames = Object.fromEntries(config.events.flatMap((e) => (e.name ? [[e.eventUrl, e.name] as const] : [])));
   const connected = await repository.list({ provider: 'highlevel' });
   const location = connected.find((c) => c.locationId !== null && c.status === 'ok');
   return composePipeline({
@@ -27,7 +35,8 @@ export async function createPipeline(options: CreatePipelineOptions): Promise<Co
     baseUrl: config.highlevel.baseUrl,
     appId: appIdOf(config.highlevel.clientId),
     workflows,
-    locations: createLocationResolver({ defaultLocationId: location?.locationId ?? null }),
+    locations: createLocationResolver({ byEvent, defaultLocationId: location?.locationId ?? null }),
+    eventNames,
     logger: options.logger,
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
   });

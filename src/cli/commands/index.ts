@@ -11,6 +11,7 @@ import { register as init } from './init.js';
 import { register as keys } from './keys.js';
 import { register as sandbox } from './sandbox.js';
 import { register as scopes } from './scopes.js';
+import { register as simulate } from './simulate.js';
 import { register as startServeWorker } from './start.js';
 import { register as workflows } from './workflows.js';
 
@@ -25,6 +26,7 @@ export const COMMANDS: ((program: Command) => void)[] = [
   workflows,
   catalog,
   backfill,
+  simulate,
   keys,
   dlq,
   ghl,
