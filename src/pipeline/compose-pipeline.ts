@@ -5,6 +5,8 @@
  * create-pipeline.ts builds these collaborators from a runtime; tests and `simulate` may pass their own.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { AcceleventsClient } from '../accelevents/client.js';
+import type { AcceleventsWebhookSettings } from '../config/config-types.js';
 import { createHighLevelClient, type HighLevelClient } from '../highlevel/client.js';
 import type { HighLevelAuth } from '../highlevel/client-types.js';
 import type { Logger } from '../logging/create-logger.js';
@@ -24,6 +26,10 @@ import type { AcceleventsEventHandlerDeps } from './handlers/accelevents-event-h
 import type { LocationResolver } from './location-resolver.js';
 import { PipelineError } from './pipeline-error.js';
 import { createPipelineHandlers } from './pipeline-handlers.js';
+import { createReconciler } from './pollers/reconciler.js';
+import { createPollerHandlers, type PollerSchedule, schedulePollers } from './pollers/schedule-pollers.js';
+import { createSessionEndedHandler } from './pollers/session-ended-handler.js';
+import { createSessionPoller, SESSION_ENDED_JOB } from './pollers/session-poller.js';
 
 export interface ComposePipelineOptions {
   store: Store;
@@ -52,6 +58,17 @@ export interface ComposePipelineOptions {
   scheduler?: Partial<Omit<RateSchedulerOptions, 'mode' | 'store'>>;
   /** HighLevel client settings (e.g. `timeoutMs`, `maxRetries`). */
   client?: { timeoutMs?: number; maxRetries?: number };
+  /**
+   * Accelevents polling (issue 4 §5c, §6): session end times for `sessionEvents` (Accelevents has no
+   * "session ended" webhook) and reconciliation of `reconcileEvents`' attendees against the inbox.
+   */
+  accelevents?: {
+    client: AcceleventsClient;
+    sessionEvents: string[];
+    reconcileEvents: string[];
+    webhook?: AcceleventsWebhookSettings;
+    schedule?: PollerSchedule;
+  };
 }
 
 export interface ComposedPipeline {
@@ -106,8 +123,9 @@ export function composePipeline(options: ComposePipelineOptions): ComposedPipeli
     ...(options.refetch ? { refetch: options.refetch } : {}),
     ...(options.eventNames ? { eventNames: options.eventNames } : {}),
   });
+  const pollers = options.accelevents ? pollerHandlers(options.accelevents) : {};
   const handlers = Object.fromEntries(
-    Object.entries(raw).map(([kind, handler]): [string, JobHandler] => [
+    Object.entries({ ...raw, ...pollers }).map(([kind, handler]): [string, JobHandler] => [
       kind,
       (job, context) => actor.run(`job:${job.id}`, () => handler(job, context)),
     ]),
@@ -120,6 +138,41 @@ export function composePipeline(options: ComposePipelineOptions): ComposedPipeli
     pollMs: options.pollMs ?? 250,
     logger: logger.child({ name: 'worker' }),
   });
+  function pollerHandlers(accelevents: NonNullable<ComposePipelineOptions['accelevents']>): Record<string, JobHandler> {
+    const pollLogger = logger.child({ name: 'pollers' });
+    return {
+      ...createPollerHandlers({
+        queue,
+        sessions: createSessionPoller({
+          queue,
+          accelevents: accelevents.client,
+          events: accelevents.sessionEvents,
+          logger: pollLogger,
+          now,
+        }),
+        reconciler: createReconciler({
+          db: store.db,
+          queue,
+          accelevents: accelevents.client,
+          events: accelevents.reconcileEvents,
+          logger: pollLogger,
+          now,
+          ...(accelevents.webhook ? { webhook: accelevents.webhook } : {}),
+        }),
+        ...(accelevents.schedule ? { config: accelevents.schedule } : {}),
+        logger: pollLogger,
+        now,
+      }),
+      [SESSION_ENDED_JOB]: createSessionEndedHandler({
+        accelevents: accelevents.client,
+        workflows: options.workflows,
+        locations: options.locations,
+        run: { db: store.db, highlevel: client, now, logger: pollLogger, engine: createTemplateEngine() },
+        logger: pollLogger,
+      }),
+    };
+  }
+
   return {
     queue,
     scheduler,
@@ -127,7 +180,17 @@ export function composePipeline(options: ComposePipelineOptions): ComposedPipeli
     worker,
     handlers,
     workflows: options.workflows,
-    start: () => worker.start(),
+    start: () => {
+      worker.start();
+      if (options.accelevents) {
+        // Each poll job enqueues its next slot; the slot's dedupe key keeps several processes to one chain.
+        schedulePollers({
+          queue,
+          now,
+          ...(options.accelevents.schedule ? { config: options.accelevents.schedule } : {}),
+        }).catch((error: unknown) => logger.error({ err: error }, 'could not schedule the Accelevents pollers'));
+      }
+    },
     stop: (stopOptions) => worker.stop(stopOptions),
   };
 }

@@ -3,6 +3,7 @@
  * manager, the HighLevel base URL and app id from config, the workflows the enabled features switch on,
  * and the location the runs act for (config `events[].locationId`, else the first connected location).
  */
+import { acceleventsClientFromConnection } from '../accelevents/client-from-connection.js';
 import { appIdOf } from '../connections/highlevel/oauth-routes.js';
 import type { Logger } from '../logging/create-logger.js';
 import type { Runtime } from '../runtime/open-runtime.js';
@@ -29,6 +30,12 @@ export async function createPipeline(options: CreatePipelineOptions): Promise<Co
   const eventNames = Object.fromEntries(config.events.flatMap((e) => (e.name ? [[e.eventUrl, e.name] as const] : [])));
   const connected = await repository.list({ provider: 'highlevel' });
   const location = connected.find((c) => c.locationId !== null && c.status === 'ok');
+  // Polling needs an Accelevents connection and events to watch: reconciliation welcomes every attendee
+  // it finds without an inbox row, so it only ever runs for events the config names.
+  const accelevents =
+    config.events.length > 0
+      ? await acceleventsClientFromConnection({ repository, config, logger: options.logger })
+      : null;
   return composePipeline({
     store,
     auth: tokenManager.tokenSource(),
@@ -37,6 +44,16 @@ export async function createPipeline(options: CreatePipelineOptions): Promise<Co
     workflows,
     locations: createLocationResolver({ byEvent, defaultLocationId: location?.locationId ?? null }),
     eventNames,
+    ...(accelevents
+      ? {
+          accelevents: {
+            client: accelevents,
+            sessionEvents: config.events.filter((e) => e.sessionsPoll).map((e) => e.eventUrl),
+            reconcileEvents: config.events.map((e) => e.eventUrl),
+            ...(config.accelevents.webhook ? { webhook: config.accelevents.webhook } : {}),
+          },
+        }
+      : {}),
     logger: options.logger,
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
   });

@@ -6,8 +6,7 @@
  * stderr as a one-line bar; the summary goes to stdout.
  */
 import type { Command } from 'commander';
-import { isAuthPreset } from '../../accelevents/auth-presets.js';
-import { createAcceleventsClient } from '../../accelevents/client.js';
+import { acceleventsClientFromConnection } from '../../accelevents/client-from-connection.js';
 import {
   estimateBackfill,
   formatDuration,
@@ -52,20 +51,15 @@ export async function runBackfillCommand(options: BackfillOptions, io: CommandIo
   await withCliErrors(async () => {
     const runtime = await openRuntimeFor(io);
     try {
-      const [connection] = await runtime.repository.list({ provider: 'accelevents' });
-      if (!connection) {
+      const accelevents = await acceleventsClientFromConnection({
+        repository: runtime.repository,
+        config: runtime.config,
+        logger: runtime.logger,
+        ...(io.fetch ? { fetch: io.fetch } : {}),
+      });
+      if (!accelevents) {
         throw new CliError('no Accelevents connection: run `parley connect accelevents` first', 'not_connected');
       }
-      const { apiKey } = await runtime.repository.readSecrets(connection.id);
-      const settings = connection.settings;
-      const accelevents = createAcceleventsClient({
-        baseUrl: typeof settings.baseUrl === 'string' ? settings.baseUrl : runtime.config.accelevents.baseUrl,
-        apiKey: apiKey ?? '',
-        readAuth: isAuthPreset(settings.readAuth) ? settings.readAuth : runtime.config.accelevents.readAuth,
-        writeAuth: isAuthPreset(settings.writeAuth) ? settings.writeAuth : runtime.config.accelevents.writeAuth,
-        ...(io.fetch ? { fetch: io.fetch } : {}),
-        logger: runtime.logger,
-      });
       const now = io.now ?? Date.now;
       const reconciler = createReconciler({
         db: runtime.store.db,
