@@ -5,6 +5,8 @@
  */
 import { acceleventsClientFromConnection } from '../accelevents/client-from-connection.js';
 import { appIdOf } from '../connections/highlevel/oauth-routes.js';
+import type { MappedPayload } from '../intake/map-payload.js';
+import { refetchRecord } from '../intake/refetch-record.js';
 import type { Logger } from '../logging/create-logger.js';
 import type { Runtime } from '../runtime/open-runtime.js';
 import { type ComposedPipeline, composePipeline } from './compose-pipeline.js';
@@ -32,10 +34,16 @@ export async function createPipeline(options: CreatePipelineOptions): Promise<Co
   const location = connected.find((c) => c.locationId !== null && c.status === 'ok');
   // Polling needs an Accelevents connection and events to watch: reconciliation welcomes every attendee
   // it finds without an inbox row, so it only ever runs for events the config names.
+  const refetch = config.accelevents.webhook?.refetch === true;
   const accelevents =
-    config.events.length > 0
+    config.events.length > 0 || refetch
       ? await acceleventsClientFromConnection({ repository, config, logger: options.logger })
       : null;
+  if (refetch && !accelevents) {
+    options.logger.warn(
+      'accelevents.webhook.refetch is on but no Accelevents connection exists: payloads are trusted as they come',
+    );
+  }
   return composePipeline({
     store,
     auth: tokenManager.tokenSource(),
@@ -44,7 +52,9 @@ export async function createPipeline(options: CreatePipelineOptions): Promise<Co
     workflows,
     locations: createLocationResolver({ byEvent, defaultLocationId: location?.locationId ?? null }),
     eventNames,
-    ...(accelevents
+    // accelevents-api.md §8.2: with `refetch`, a webhook is a hint; the record is read back before acting.
+    ...(accelevents && refetch ? { refetch: (mapped: MappedPayload) => refetchRecord(mapped, accelevents) } : {}),
+    ...(accelevents && config.events.length > 0
       ? {
           accelevents: {
             client: accelevents,
