@@ -1,46 +1,16 @@
 /**
  * The welcome flow the bench runs (issue 4 Deliver 5a): upsert the contact, find or create its
- * conversation, GET it, send the welcome. parley runs it as a workflow through the real engine: the
- * built-in `workflows/builtin/registration-welcome.yaml` when it is there and valid, else the same
- * steps below. The baselines make the same HTTP calls in sequence with plain fetch.
+ * conversation, GET it, send the welcome. parley runs the shipped built-in
+ * `workflows/builtin/registration-welcome.yaml` through the real engine; the baselines make the same
+ * HTTP calls in sequence with plain fetch.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { WorkflowDefinition } from '../src/workflows/definition-schema.js';
 import { parseWorkflowSource } from '../src/workflows/load-workflows.js';
 import { createTemplateEngine, type TemplateEngine } from '../src/workflows/template-engine.js';
 
 const BUILTIN = fileURLToPath(new URL('../workflows/builtin/registration-welcome.yaml', import.meta.url));
-
-const FALLBACK_YAML = `
-name: registration-welcome
-trigger: accelevents.registration
-steps:
-  - id: contact
-    action: contacts.upsert
-    with:
-      email: "{{ attendee.email }}"
-      phone: "{{ attendee.phone }}"
-      firstName: "{{ attendee.firstName }}"
-      lastName: "{{ attendee.lastName }}"
-  - id: conversation
-    action: conversations.find-or-create
-    with:
-      contactId: "{{ steps.contact.id }}"
-  - id: details
-    action: highlevel.get-conversation
-    with:
-      conversationId: "{{ steps.conversation.id }}"
-  - id: welcome
-    action: highlevel.send-a-new-message
-    with:
-      type: "{{ attendee | channel }}"
-      contactId: "{{ steps.contact.id }}"
-      conversationId: "{{ steps.conversation.id }}"
-      message: "{{ templates.welcome }}"
-templates:
-  welcome: "Hi {{ attendee.firstName }}, thanks for registering for {{ event.name }}!"
-`;
 
 export interface WelcomeDefinition {
   definition: WorkflowDefinition;
@@ -51,17 +21,12 @@ export interface WelcomeDefinition {
 
 export function loadWelcomeDefinition(): WelcomeDefinition {
   const engine = createTemplateEngine();
-  if (existsSync(BUILTIN)) {
-    const parsed = parseWorkflowSource(readFileSync(BUILTIN, 'utf8'), BUILTIN, engine);
-    const first = parsed.workflows[0];
-    if (parsed.issues.length === 0 && first) {
-      return { definition: first.definition, engine, source: 'workflows/builtin/registration-welcome.yaml' };
-    }
-  }
-  const parsed = parseWorkflowSource(FALLBACK_YAML, 'bench/welcome-flow.ts', engine);
+  const parsed = parseWorkflowSource(readFileSync(BUILTIN, 'utf8'), BUILTIN, engine);
   const first = parsed.workflows[0];
-  if (!first || parsed.issues.length > 0) throw new Error('the bench fallback welcome workflow does not validate');
-  return { definition: first.definition, engine, source: 'bench fallback (same steps as the built-in)' };
+  if (!first || parsed.issues.length > 0) {
+    throw new Error(`the built-in registration-welcome workflow does not validate: ${JSON.stringify(parsed.issues)}`);
+  }
+  return { definition: first.definition, engine, source: 'workflows/builtin/registration-welcome.yaml' };
 }
 
 export interface BenchAttendee {
