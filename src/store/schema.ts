@@ -162,6 +162,44 @@ export interface PreferencesTable {
   received_at: number;
 }
 
+/** A console user (issue 5). `email` is lowercased; the password is stored only as `scrypt$N$r$p$salt$hash`. */
+export interface UsersTable {
+  id: string;
+  email: string;
+  password_hash: string;
+  role: 'viewer' | 'agent' | 'admin' | 'sponsor';
+  created_at: number;
+  disabled_at: number | null;
+}
+
+/** A bearer API token for scripts, stored only as the SHA-256 hex of the token. */
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  name: string;
+  token_sha256: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+/** A console session; the cookie value and the CSRF token are stored only as SHA-256 hex. */
+export interface SessionsTable {
+  id_sha256: string;
+  user_id: string;
+  csrf_token_sha256: string;
+  created_at: number;
+  expires_at: number;
+}
+
+/** One failed login, counted per email and per IP for the login rate limit. */
+export interface LoginFailuresTable {
+  id: string;
+  email: string;
+  ip: string;
+  at: number;
+}
+
 export interface Database {
   highlevel_calls: HighlevelCallsTable;
   rate_limit_state: RateLimitStateTable;
@@ -175,4 +213,8 @@ export interface Database {
   run_steps: RunStepsTable;
   attendee_links: AttendeeLinksTable;
   preferences: PreferencesTable;
+  users: UsersTable;
+  api_tokens: ApiTokensTable;
+  sessions: SessionsTable;
+  login_failures: LoginFailuresTable;
 }

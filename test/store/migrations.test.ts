@@ -6,16 +6,20 @@ import { StoreError } from '../../src/store/store-error.js';
 import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
 
 const OUR_TABLES = [
+  'api_tokens',
   'attendee_links',
   'connections',
   'highlevel_calls',
   'inbox',
   'jobs',
+  'login_failures',
   'oauth_states',
   'preferences',
   'rate_limit_state',
   'run_steps',
+  'sessions',
   'settings',
+  'users',
   'vault_keys',
   'workflow_runs',
 ];
