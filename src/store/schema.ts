@@ -200,6 +200,40 @@ export interface LoginFailuresTable {
   at: number;
 }
 
+/** The local index's mirror of one HighLevel conversation (issue 5, src/index/). Booleans are 0/1. */
+export interface IndexConversationsTable {
+  conversation_id: string;
+  location_id: string;
+  contact_id: string | null;
+  contact_name: string | null;
+  /** Lower-case. */
+  contact_email: string | null;
+  contact_phone: string | null;
+  event_key: string | null;
+  unread_count: number;
+  starred: number;
+  last_message_at: number;
+  last_message_body: string | null;
+  status: string | null;
+  sponsor: number;
+  updated_at: number;
+}
+
+/** The local index's mirror of one message; body and transcript are nulled by retention. */
+export interface IndexMessagesTable {
+  message_id: string;
+  conversation_id: string;
+  location_id: string;
+  direction: string | null;
+  type: string | null;
+  status: string | null;
+  body: string | null;
+  created_at: number;
+  has_recording: number;
+  transcript: string | null;
+  updated_at: number;
+}
+
 export interface Database {
   highlevel_calls: HighlevelCallsTable;
   rate_limit_state: RateLimitStateTable;
@@ -217,4 +251,6 @@ export interface Database {
   api_tokens: ApiTokensTable;
   sessions: SessionsTable;
   login_failures: LoginFailuresTable;
+  index_conversations: IndexConversationsTable;
+  index_messages: IndexMessagesTable;
 }

@@ -11,6 +11,8 @@ const OUR_TABLES = [
   'connections',
   'highlevel_calls',
   'inbox',
+  'index_conversations',
+  'index_messages',
   'jobs',
   'login_failures',
   'oauth_states',
@@ -28,7 +30,11 @@ const ALL = Object.keys(MIGRATIONS);
 /** Tables other than Kysely's own bookkeeping (kysely_migration, kysely_migration_lock). */
 async function tableNames(db: Kysely<any>): Promise<string[]> {
   const tables = await db.introspection.getTables();
-  return tables.map((table) => table.name).sort();
+  // SQLite's FTS5 table for the local index and its shadow tables exist on SQLite only (0005-local-index.ts).
+  return tables
+    .map((table) => table.name)
+    .filter((name) => !name.startsWith('index_search'))
+    .sort();
 }
 
 async function indexNames(test: TestDatabase): Promise<string[]> {

@@ -11,10 +11,12 @@ import * as foundation from './0001-foundation.js';
 import * as credentials from './0002-credentials.js';
 import * as pipeline from './0003-pipeline.js';
 import * as users from './0004-users.js';
+import * as localIndex from './0005-local-index.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-foundation': foundation,
   '0002-credentials': credentials,
   '0003-pipeline': pipeline,
   '0004-users': users,
+  '0005-local-index': localIndex,
 };
