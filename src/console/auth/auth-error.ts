@@ -1,0 +1,17 @@
+/** The one error base of console authentication (users, tokens, sessions). Messages never carry a password or token. */
+export class AuthError extends Error {
+  override readonly name = 'AuthError';
+  constructor(
+    message: string,
+    readonly code:
+      | 'invalid_email'
+      | 'invalid_role'
+      | 'weak_password'
+      | 'user_exists'
+      | 'user_not_found'
+      | 'invalid_token_name'
+      | 'missing_option',
+  ) {
+    super(message);
+  }
+}

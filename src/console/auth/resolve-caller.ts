@@ -1,0 +1,76 @@
+/**
+ * Who is calling: an API token (`Authorization: Bearer pk_…`) or a session cookie. A disabled user,
+ * a revoked token and an expired session all resolve to nobody. A request that sends an Authorization
+ * header is judged by it alone, never by a cookie that happens to ride along.
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../../store/schema.js';
+import type { Role } from './roles.js';
+import { sameDigest, sha256Hex } from './secret-tokens.js';
+import { readSessionCookie } from './session-cookie.js';
+
+export interface Caller {
+  userId: string;
+  email: string;
+  role: Role;
+  via: 'token' | 'session';
+  /** For session callers: the id from the cookie (logout) and the digest the CSRF header must match. */
+  sessionId?: string;
+  csrfTokenSha256?: string;
+}
+
+export type Resolution = { caller: Caller } | { caller: null; reason: 'none' | 'invalid' };
+
+export async function resolveCaller(
+  db: Kysely<Database>,
+  headers: { authorization?: string | undefined; cookie?: string | undefined },
+  now: number,
+): Promise<Resolution> {
+  if (headers.authorization !== undefined) {
+    const match = /^Bearer\s+(pk_\S+)$/i.exec(headers.authorization.trim());
+    if (match?.[1] === undefined) return { caller: null, reason: 'invalid' };
+    return byToken(db, match[1], now);
+  }
+  const sessionId = readSessionCookie(headers.cookie);
+  if (sessionId === undefined) return { caller: null, reason: 'none' };
+  return bySession(db, sessionId, now);
+}
+
+async function byToken(db: Kysely<Database>, token: string, now: number): Promise<Resolution> {
+  const digest = sha256Hex(token);
+  const row = await db
+    .selectFrom('api_tokens')
+    .innerJoin('users', 'users.id', 'api_tokens.user_id')
+    .select(['api_tokens.id as token_id', 'api_tokens.token_sha256', 'users.id', 'users.email', 'users.role'])
+    .where('api_tokens.token_sha256', '=', digest)
+    .where('api_tokens.revoked_at', 'is', null)
+    .where('users.disabled_at', 'is', null)
+    .executeTakeFirst();
+  // The lookup is by digest; the constant-time check guards against any collation surprise in the index.
+  if (row === undefined || !sameDigest(row.token_sha256, digest)) return { caller: null, reason: 'invalid' };
+  await db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', row.token_id).execute();
+  return { caller: { userId: row.id, email: row.email, role: row.role, via: 'token' } };
+}
+
+async function bySession(db: Kysely<Database>, sessionId: string, now: number): Promise<Resolution> {
+  const digest = sha256Hex(sessionId);
+  const row = await db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select(['sessions.id_sha256', 'sessions.csrf_token_sha256', 'users.id', 'users.email', 'users.role'])
+    .where('sessions.id_sha256', '=', digest)
+    .where('sessions.expires_at', '>', now)
+    .where('users.disabled_at', 'is', null)
+    .executeTakeFirst();
+  if (row === undefined || !sameDigest(row.id_sha256, digest)) return { caller: null, reason: 'invalid' };
+  return {
+    caller: {
+      userId: row.id,
+      email: row.email,
+      role: row.role,
+      via: 'session',
+      sessionId,
+      csrfTokenSha256: row.csrf_token_sha256,
+    },
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * `parley users add|token|list` through `register` on a fresh commander program, against a real
+ * database the command opens itself from the environment (PARLEY_DATA_DIR or DATABASE_URL).
+ */
+import { Command } from 'commander';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CliError } from '../../src/cli/cli-error.js';
+import { register } from '../../src/cli/commands/users.js';
+import { sha256Hex } from '../../src/console/auth/secret-tokens.js';
+import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
+
+const PASSWORD = 'correct horse battery';
+const ENV_KEYS = ['PARLEY_DATA_DIR', 'DATABASE_URL', 'PARLEY_USER_PASSWORD', 'LOG_LEVEL'] as const;
+
+for (const kind of DATABASE_KINDS) {
+  describe(`parley users [${kind}]`, () => {
+    let database: TestDatabase;
+    const saved = Object.fromEntries(ENV_KEYS.map((key) => [key, process.env[key]]));
+
+    async function run(...args: string[]): Promise<string> {
+      let out = '';
+      const program = new Command().exitOverride().configureOutput({
+        writeOut: (text) => {
+          out += text;
+        },
+        writeErr: () => {},
+      });
+      register(program);
+      await program.parseAsync(['users', ...args], { from: 'user' });
+      return out;
+    }
+
+    async function failure(...args: string[]): Promise<CliError> {
+      try {
+        await run(...args);
+      } catch (error) {
+        if (error instanceof CliError) return error;
+        throw error;
+      }
+      throw new Error('expected a CliError');
+    }
+
+    beforeAll(async () => {
+      database = await openTestDatabase(kind);
+      delete process.env.PARLEY_DATA_DIR;
+      delete process.env.DATABASE_URL;
+      if (database.location.dataDir !== undefined) process.env.PARLEY_DATA_DIR = database.location.dataDir;
+      if (database.location.databaseUrl !== undefined) process.env.DATABASE_URL = database.location.databaseUrl;
+      process.env.LOG_LEVEL = 'silent';
+    });
+    afterEach(() => {
+      delete process.env.PARLEY_USER_PASSWORD;
+    });
+    afterAll(async () => {
+      for (const key of ENV_KEYS) {
+        if (saved[key] === undefined) delete process.env[key];
+        else process.env[key] = saved[key];
+      }
+      await database?.dispose();
+    });
+
+    it('adds a user with the password from PARLEY_USER_PASSWORD, lowercasing the email and storing only a scrypt hash', async () => {
+      process.env.PARLEY_USER_PASSWORD = PASSWORD;
+      expect(await run('add', 'Agent@Example.com', '--role', 'agent')).toBe('Added agent@example.com as agent.\n');
+
+      const rows = await database.store.db.selectFrom('users').selectAll().execute();
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ email: 'agent@example.com', role: 'agent', disabled_at: null });
+      expect(rows[0]?.password_hash).toMatch(/^scrypt\$32768\$8\$1\$[\w-]{22}\$[\w-]{86}$/);
+      expect(JSON.stringify(rows)).not.toContain(PASSWORD);
+    });
+
+    it('refuses a password shorter than 12 characters, a missing password, an unknown role and a duplicate email', async () => {
+      process.env.PARLEY_USER_PASSWORD = 'short';
+      expect(await failure('add', 'new@example.com', '--role', 'viewer')).toMatchObject({ code: 'weak_password' });
+      // An empty variable counts as no password (stdin is never read when the variable is set).
+      process.env.PARLEY_USER_PASSWORD = '';
+      expect(await failure('add', 'new@example.com', '--role', 'viewer')).toMatchObject({ code: 'missing_password' });
+      process.env.PARLEY_USER_PASSWORD = PASSWORD;
+      const role = await failure('add', 'new@example.com', '--role', 'owner');
+      expect(role).toMatchObject({ code: 'invalid_role' });
+      expect(role.message).toContain('viewer, agent, admin, sponsor');
+      expect(await failure('add', 'AGENT@example.com', '--role', 'viewer')).toMatchObject({ code: 'user_exists' });
+    });
+
+    it('prints a new pk_ API token once and stores only its SHA-256 digest', async () => {
+      const out = await run('token', 'agent@example.com', '--name', 'nightly export');
+      const token = out.split('\n')[0] ?? '';
+      expect(token).toMatch(/^pk_[\w-]{43}$/);
+      expect(out).toContain('Shown once');
+
+      const rows = await database.store.db.selectFrom('api_tokens').selectAll().execute();
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ name: 'nightly export', token_sha256: sha256Hex(token), revoked_at: null });
+      expect(JSON.stringify(rows)).not.toContain(token.slice(3));
+
+      expect(await failure('token', 'nobody@example.com', '--name', 'x')).toMatchObject({ code: 'user_not_found' });
+    });
+
+    it('lists users with role, status and active token count', async () => {
+      process.env.PARLEY_USER_PASSWORD = PASSWORD;
+      await run('add', 'boss@example.com', '--role', 'admin');
+      const lines = (await run('list')).trimEnd().split('\n');
+      expect(lines[0]).toMatch(/^EMAIL\s+ROLE\s+CREATED\s+STATUS\s+TOKENS$/);
+      expect(lines[1]).toMatch(/^agent@example\.com\s+agent\s+\S+\s+active\s+1$/);
+      expect(lines[2]).toMatch(/^boss@example\.com\s+admin\s+\S+\s+active\s+0$/);
+      expect(lines).toHaveLength(3);
+    });
+  });
+}
