@@ -1,0 +1,114 @@
+/**
+ * Writes to the mirror tables. Both upserts are idempotent on the HighLevel id; a row only changes when
+ * the incoming `updatedAt` is at least the stored one, so a late, older copy never overwrites a newer one.
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema.js';
+import { IndexError } from './index-error.js';
+
+export interface ConversationInput {
+  conversationId: string;
+  locationId: string;
+  contactId?: string | null;
+  contactName?: string | null;
+  contactEmail?: string | null;
+  contactPhone?: string | null;
+  eventKey?: string | null;
+  unreadCount?: number;
+  starred?: boolean;
+  lastMessageAt?: number;
+  lastMessageBody?: string | null;
+  status?: string | null;
+  sponsor?: boolean;
+  /** When this copy was true (epoch ms); newer wins. */
+  updatedAt: number;
+}
+
+export interface MessageInput {
+  messageId: string;
+  conversationId: string;
+  locationId: string;
+  direction?: string | null;
+  type?: string | null;
+  status?: string | null;
+  body?: string | null;
+  createdAt: number;
+  hasRecording?: boolean;
+  transcript?: string | null;
+  updatedAt: number;
+}
+
+function requireText(value: unknown, field: string): void {
+  if (typeof value !== 'string' || value === '') {
+    throw new IndexError('invalid_argument', `${field} must be a non-empty string, got ${JSON.stringify(value)}`);
+  }
+}
+
+function requireTime(value: unknown, field: string): void {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new IndexError('invalid_argument', `${field} must be epoch milliseconds, got ${JSON.stringify(value)}`);
+  }
+}
+
+/** Fields the input leaves out keep their stored value on update (and the column default on insert). */
+export async function upsertConversationRow(db: Kysely<Database>, input: ConversationInput): Promise<void> {
+  requireText(input.conversationId, 'conversationId');
+  requireText(input.locationId, 'locationId');
+  requireTime(input.updatedAt, 'updatedAt');
+  const set = {
+    location_id: input.locationId,
+    ...(input.contactId !== undefined ? { contact_id: input.contactId } : {}),
+    ...(input.contactName !== undefined ? { contact_name: input.contactName } : {}),
+    ...(input.contactEmail !== undefined ? { contact_email: input.contactEmail?.toLowerCase() ?? null } : {}),
+    ...(input.contactPhone !== undefined ? { contact_phone: input.contactPhone } : {}),
+    ...(input.eventKey !== undefined ? { event_key: input.eventKey } : {}),
+    ...(input.unreadCount !== undefined ? { unread_count: input.unreadCount } : {}),
+    ...(input.starred !== undefined ? { starred: input.starred ? 1 : 0 } : {}),
+    ...(input.lastMessageAt !== undefined ? { last_message_at: input.lastMessageAt } : {}),
+    ...(input.lastMessageBody !== undefined ? { last_message_body: input.lastMessageBody } : {}),
+    ...(input.status !== undefined ? { status: input.status } : {}),
+    ...(input.sponsor !== undefined ? { sponsor: input.sponsor ? 1 : 0 } : {}),
+    updated_at: input.updatedAt,
+  };
+  await db
+    .insertInto('index_conversations')
+    .values({
+      conversation_id: input.conversationId,
+      unread_count: 0,
+      starred: 0,
+      last_message_at: 0,
+      sponsor: 0,
+      ...set,
+    })
+    .onConflict((oc) =>
+      oc.column('conversation_id').doUpdateSet(set).where('index_conversations.updated_at', '<=', input.updatedAt),
+    )
+    .execute();
+}
+
+export async function upsertMessageRow(db: Kysely<Database>, input: MessageInput): Promise<void> {
+  requireText(input.messageId, 'messageId');
+  requireText(input.conversationId, 'conversationId');
+  requireText(input.locationId, 'locationId');
+  requireTime(input.createdAt, 'createdAt');
+  requireTime(input.updatedAt, 'updatedAt');
+  const set = {
+    conversation_id: input.conversationId,
+    location_id: input.locationId,
+    created_at: input.createdAt,
+    ...(input.direction !== undefined ? { direction: input.direction } : {}),
+    ...(input.type !== undefined ? { type: input.type } : {}),
+    ...(input.status !== undefined ? { status: input.status } : {}),
+    ...(input.body !== undefined ? { body: input.body } : {}),
+    ...(input.hasRecording !== undefined ? { has_recording: input.hasRecording ? 1 : 0 } : {}),
+    ...(input.transcript !== undefined ? { transcript: input.transcript } : {}),
+    updated_at: input.updatedAt,
+  };
+  await db
+    .insertInto('index_messages')
+    .values({ message_id: input.messageId, has_recording: 0, ...set })
+    .onConflict((oc) =>
+      oc.column('message_id').doUpdateSet(set).where('index_messages.updated_at', '<=', input.updatedAt),
+    )
+    .execute();
+}

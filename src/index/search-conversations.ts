@@ -1,0 +1,211 @@
+/**
+ * Search over the local index: attendee (contact id, email or name), topic (full text over message
+ * bodies and transcripts: SQLite FTS5 or Postgres tsvector, see 0005-local-index.ts), status, event,
+ * last-message date range and the sponsor channel. Stable keyset paging on (last_message_at desc,
+ * conversation_id desc); the cursor is opaque base64url JSON of the last item's two keys.
+ */
+import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
+import type { DialectName } from '../store/open-database.js';
+import type { Database } from '../store/schema.js';
+import { IndexError } from './index-error.js';
+
+export interface SearchInput {
+  locationId?: string;
+  attendee?: { id?: string; email?: string; name?: string };
+  topic?: string;
+  status?: 'read' | 'unread' | 'starred';
+  eventKey?: string;
+  /** Inclusive bounds on the last message time, epoch ms. */
+  from?: number;
+  to?: number;
+  sponsorOnly?: boolean;
+  limit: number;
+  cursor?: string | null;
+}
+
+export interface SearchItem {
+  conversationId: string;
+  locationId: string;
+  contactId: string | null;
+  contactName: string | null;
+  contactEmail: string | null;
+  lastMessageAt: number;
+  lastMessageBody: string | null;
+  unreadCount: number;
+  starred: boolean;
+  /** Snippets of the matching messages (topic searches only), matched words in [brackets]. */
+  matches: string[];
+}
+
+export interface SearchResult {
+  items: SearchItem[];
+  nextCursor: string | null;
+}
+
+export const MAX_SEARCH_LIMIT = 500;
+const SNIPPETS_PER_ITEM = 3;
+
+/** The topic's words, each quoted for FTS5 so user text never becomes query syntax (implicit AND). */
+function ftsQuery(topic: string): string | null {
+  const words = topic.match(/[\p{L}\p{N}]+/gu) ?? [];
+  return words.length === 0 ? null : words.map((w) => `"${w}"`).join(' ');
+}
+
+function encodeCursor(at: number, id: string): string {
+  return Buffer.from(JSON.stringify([at, id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [number, string] {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && typeof value[0] === 'number' && typeof value[1] === 'string') {
+      return [value[0], value[1]];
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw new IndexError('invalid_cursor', 'cursor must be a nextCursor value returned by an earlier search');
+}
+
+function validate(input: SearchInput): void {
+  if (!Number.isInteger(input.limit) || input.limit < 1 || input.limit > MAX_SEARCH_LIMIT) {
+    throw new IndexError(
+      'invalid_argument',
+      `limit must be a whole number from 1 to ${MAX_SEARCH_LIMIT}, got ${JSON.stringify(input.limit)}`,
+    );
+  }
+  if (input.status !== undefined && !['read', 'unread', 'starred'].includes(input.status)) {
+    throw new IndexError(
+      'invalid_argument',
+      `status must be read, unread or starred, got ${JSON.stringify(input.status)}`,
+    );
+  }
+  for (const key of ['from', 'to'] as const) {
+    const value = input[key];
+    if (value !== undefined && !Number.isFinite(value)) {
+      throw new IndexError('invalid_argument', `${key} must be epoch milliseconds, got ${JSON.stringify(value)}`);
+    }
+  }
+}
+
+type Eb = ExpressionBuilder<Database, 'index_conversations'>;
+
+/** Conversation ids with a message matching the topic, as a subquery. */
+function topicMatch(eb: Eb, dialect: DialectName, topic: string): Expression<SqlBool> {
+  if (dialect === 'sqlite') {
+    const query = ftsQuery(topic);
+    if (query === null) return sql<boolean>`1 = 0`;
+    return eb(
+      'index_conversations.conversation_id',
+      'in',
+      sql<string>`(select m.conversation_id from index_search join index_messages m on m.rowid = index_search.rowid where index_search match ${query})`,
+    );
+  }
+  return eb(
+    'index_conversations.conversation_id',
+    'in',
+    sql<string>`(select m.conversation_id from index_messages m where m.search_vector @@ plainto_tsquery('english', ${topic}))`,
+  );
+}
+
+export async function searchConversations(
+  db: Kysely<Database>,
+  dialect: DialectName,
+  input: SearchInput,
+): Promise<SearchResult> {
+  validate(input);
+  const after = input.cursor ? decodeCursor(input.cursor) : null;
+  const topic = input.topic?.trim() || null;
+
+  const rows = await db
+    .selectFrom('index_conversations')
+    .selectAll()
+    .where((eb) => {
+      const all: Expression<SqlBool>[] = [];
+      if (input.locationId) all.push(eb('location_id', '=', input.locationId));
+      if (input.attendee?.id) all.push(eb('contact_id', '=', input.attendee.id));
+      if (input.attendee?.email) all.push(eb('contact_email', '=', input.attendee.email.toLowerCase()));
+      if (input.attendee?.name) {
+        all.push(eb(eb.fn('lower', ['contact_name']), 'like', `%${input.attendee.name.toLowerCase()}%`));
+      }
+      if (input.status === 'read') all.push(eb('unread_count', '=', 0));
+      if (input.status === 'unread') all.push(eb('unread_count', '>', 0));
+      if (input.status === 'starred') all.push(eb('starred', '=', 1));
+      if (input.eventKey) all.push(eb('event_key', '=', input.eventKey));
+      if (input.from !== undefined) all.push(eb('last_message_at', '>=', input.from));
+      if (input.to !== undefined) all.push(eb('last_message_at', '<=', input.to));
+      if (input.sponsorOnly) all.push(eb('sponsor', '=', 1));
+      if (topic) all.push(topicMatch(eb, dialect, topic));
+      if (after) {
+        all.push(
+          eb.or([
+            eb('last_message_at', '<', after[0]),
+            eb.and([eb('last_message_at', '=', after[0]), eb('conversation_id', '<', after[1])]),
+          ]),
+        );
+      }
+      return eb.and(all);
+    })
+    .orderBy('last_message_at', 'desc')
+    .orderBy('conversation_id', 'desc')
+    .limit(input.limit + 1)
+    .execute();
+
+  const page = rows.slice(0, input.limit);
+  const snippets = topic
+    ? await snippetsFor(
+        db,
+        dialect,
+        topic,
+        page.map((r) => r.conversation_id),
+      )
+    : new Map();
+  const last = page[page.length - 1];
+  return {
+    items: page.map((r) => ({
+      conversationId: r.conversation_id,
+      locationId: r.location_id,
+      contactId: r.contact_id,
+      contactName: r.contact_name,
+      contactEmail: r.contact_email,
+      lastMessageAt: Number(r.last_message_at),
+      lastMessageBody: r.last_message_body,
+      unreadCount: Number(r.unread_count),
+      starred: Number(r.starred) === 1,
+      matches: snippets.get(r.conversation_id) ?? [],
+    })),
+    nextCursor:
+      rows.length > input.limit && last ? encodeCursor(Number(last.last_message_at), last.conversation_id) : null,
+  };
+}
+
+async function snippetsFor(
+  db: Kysely<Database>,
+  dialect: DialectName,
+  topic: string,
+  conversationIds: string[],
+): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  if (conversationIds.length === 0) return out;
+  const ids = sql.join(conversationIds);
+  const query =
+    dialect === 'sqlite'
+      ? sql<{ conversation_id: string; snippet: string }>`select m.conversation_id,
+          snippet(index_search, -1, '[', ']', '…', 12) as snippet
+          from index_search join index_messages m on m.rowid = index_search.rowid
+          where index_search match ${ftsQuery(topic) ?? '""'} and m.conversation_id in (${ids})
+          order by m.created_at desc`
+      : sql<{ conversation_id: string; snippet: string }>`select m.conversation_id,
+          ts_headline('english', coalesce(m.body, '') || ' ' || coalesce(m.transcript, ''),
+            plainto_tsquery('english', ${topic}), 'StartSel=[, StopSel=], MaxWords=24, MinWords=8') as snippet
+          from index_messages m
+          where m.search_vector @@ plainto_tsquery('english', ${topic}) and m.conversation_id in (${ids})
+          order by m.created_at desc`;
+  const { rows } = await query.execute(db);
+  for (const row of rows) {
+    const list = out.get(row.conversation_id) ?? [];
+    if (list.length < SNIPPETS_PER_ITEM) list.push(row.snippet);
+    out.set(row.conversation_id, list);
+  }
+  return out;
+}
