@@ -10,7 +10,6 @@ export class AuthError extends Error {
       | 'user_exists'
       | 'user_not_found'
       | 'invalid_token_name'
-      | 'missing_option',
   ) {
     super(message);
   }
