@@ -1,0 +1,47 @@
+import { beforeAll, expect, it } from 'vitest';
+import { createLocalIndex, type LocalIndex, type SearchInput } from '../../src/index/local-index.js';
+import { describeEachDatabase } from '../helpers/databases.js';
+import { SEED_LOCATION, SEEDED, seedIndex } from './seed-index.js';
+
+const CONVERSATIONS = 10_000;
+const MESSAGES_PER = 10;
+
+function expected(predicate: (i: number) => boolean): string[] {
+  const ids: string[] = [];
+  for (let i = 0; i < CONVERSATIONS; i++) if (predicate(i)) ids.push(SEEDED.conversationId(i));
+  return ids.sort();
+}
+
+const anyMessage = (test: (i: number, j: number) => boolean) => (i: number) =>
+  Array.from({ length: MESSAGES_PER }, (_, j) => test(i, j)).some(Boolean);
+
+describeEachDatabase('search over 10,000 conversations and 100,000 messages', (getStore) => {
+  let index: LocalIndex;
+  beforeAll(async () => {
+    const store = getStore();
+    const seeded = await seedIndex(store.db, { conversations: CONVERSATIONS, messagesPer: MESSAGES_PER });
+    expect(seeded.messages).toBe(100_000);
+    index = createLocalIndex({ db: store.db, dialect: store.dialect });
+  }, 60_000);
+
+  async function all(input: Omit<SearchInput, 'limit' | 'cursor'>): Promise<string[]> {
+    const ids: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await index.search({ locationId: SEED_LOCATION, ...input, limit: 500, cursor });
+      ids.push(...page.items.map((i) => i.conversationId));
+      cursor = page.nextCursor;
+    } while (cursor);
+    return ids.sort();
+  }
+
+  it('returns exactly the right conversations by attendee, topic (body and transcript) and status', async () => {
+    expect(await all({ attendee: { email: SEEDED.email(4321) } })).toEqual([SEEDED.conversationId(4321)]);
+    expect(await all({ attendee: { name: SEEDED.name(9876) } })).toEqual([SEEDED.conversationId(9876)]);
+    expect(await all({ topic: 'parking' })).toEqual(expected(anyMessage(SEEDED.mentionsParking)));
+    expect(await all({ topic: 'wheelchair' })).toEqual(expected(anyMessage(SEEDED.hasWheelchairTranscript)));
+    expect(await all({ status: 'unread' })).toEqual(expected(SEEDED.unread));
+    expect(await all({ status: 'starred' })).toEqual(expected(SEEDED.starred));
+    expect(await all({ status: 'read' })).toHaveLength(CONVERSATIONS - expected(SEEDED.unread).length);
+  });
+});
