@@ -13,6 +13,7 @@ import { register as sandbox } from './sandbox.js';
 import { register as scopes } from './scopes.js';
 import { register as simulate } from './simulate.js';
 import { register as startServeWorker } from './start.js';
+import { register as users } from './users.js';
 import { register as workflows } from './workflows.js';
 
 /** Every command registers itself on the program. Order here is the order in `parley --help`. */
@@ -28,6 +29,7 @@ export const COMMANDS: ((program: Command) => void)[] = [
   backfill,
   simulate,
   keys,
+  users,
   dlq,
   ghl,
   sandbox,
