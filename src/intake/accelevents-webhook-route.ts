@@ -8,6 +8,8 @@
  * 4. the mapping (map-payload.ts) and the dedupe key (dedupe-key.ts);
  * 5. one transaction: the raw delivery in `inbox` and an `accelevents.event` job; a payload whose topic
  *    is not recognised is stored as `ignored` with no job, so nothing is lost and the mapping can be fixed.
+ *    Concurrent deliveries share that transaction (group commit, delivery-batcher.ts); each is answered
+ *    only after its batch committed.
  * Then 202 `{ accepted: true, id }`, or 200 `{ duplicate: true }` for a delivery already stored.
  */
 import type { FastifyInstance } from 'fastify';
@@ -17,12 +19,12 @@ import type { Logger } from '../logging/create-logger.js';
 import { PRIORITY, type Queue } from '../queue/types.js';
 import type { Database } from '../store/schema.js';
 import { acceleventsDedupeKey } from './dedupe-key.js';
+import { createDeliveryBatcher } from './delivery-batcher.js';
 import { createHmacCheck } from './hmac-check.js';
 import { IntakeError } from './intake-error.js';
 import { mapPayload } from './map-payload.js';
 import { parseWebhookBody } from './parse-body.js';
 import { storableHeaders } from './storable-headers.js';
-import { storeDelivery } from './store-delivery.js';
 import { compileMapping, resolveWebhookConfig } from './webhook-config.js';
 import { createWebhookSecretCheck } from './webhook-secret.js';
 
@@ -43,6 +45,8 @@ export interface AcceleventsWebhookRouteDeps {
   env?: NodeJS.ProcessEnv;
   /** How long the stored secret digest is cached; default 5 s. */
   secretCacheMs?: number;
+  /** Most deliveries committed in one transaction; default 100 (delivery-batcher.ts). */
+  maxBatch?: number;
 }
 
 export async function registerAcceleventsWebhookRoute(
@@ -60,6 +64,7 @@ export async function registerAcceleventsWebhookRoute(
   const mapping = compileMapping(config);
   const hmac = createHmacCheck(config.hmac, deps.env);
   const secretMatches = createWebhookSecretCheck(db, { now, cacheMs: deps.secretCacheMs });
+  const batcher = createDeliveryBatcher({ db, queue, logger, now, newId: deps.newId, maxBatch: deps.maxBatch });
 
   await app.register(async (scope) => {
     // Every body arrives as raw bytes: the HMAC and the inbox need them exactly as sent.
@@ -94,8 +99,7 @@ export async function registerAcceleventsWebhookRoute(
         deliveryIdHeader: config.deliveryIdHeader,
       });
       try {
-        const stored = await storeDelivery(
-          { db, queue, now, newId: deps.newId },
+        const stored = await batcher.store(
           {
             source: 'accelevents',
             dedupeKey: dedupe.key,

@@ -9,6 +9,8 @@ export type IntakeErrorCode =
   | 'missing_hmac_secret'
   /** A collaborator the route or function needs was not given. */
   | 'missing_dependency'
+  /** An option is out of range (e.g. the intake batch size). */
+  | 'invalid_option'
   /** Re-fetch needs ids the payload did not carry (eventUrl, orderId, ticket id). */
   | 'refetch_missing_ids'
   /** The API answered, but the attendee the payload named is not in the record. */

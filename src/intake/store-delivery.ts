@@ -5,7 +5,7 @@
  * catching the unique violation, because on PostgreSQL a failed statement aborts the whole transaction.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Queue } from '../queue/types.js';
 import type { Database, InboxTable } from '../store/schema.js';
 
@@ -44,41 +44,53 @@ export async function storeDelivery(
   delivery: InboxDelivery,
   job: InboxJob | null,
 ): Promise<StoredDelivery> {
+  return deps.db.transaction().execute((trx) => writeDelivery(trx, deps, delivery, job));
+}
+
+/**
+ * The inbox row and its job on a transaction the caller owns, so a group commit
+ * (delivery-batcher.ts) can write many deliveries under one commit. Throws when a statement fails;
+ * the caller rolls back.
+ */
+export async function writeDelivery(
+  trx: Transaction<Database>,
+  deps: Pick<StoreDeliveryDeps, 'queue' | 'now' | 'newId'>,
+  delivery: InboxDelivery,
+  job: InboxJob | null,
+): Promise<StoredDelivery> {
   const id = (deps.newId ?? randomUUID)();
-  return deps.db.transaction().execute(async (trx): Promise<StoredDelivery> => {
-    const inserted = await trx
-      .insertInto('inbox')
-      .values({
-        id,
-        source: delivery.source,
-        dedupe_key: delivery.dedupeKey,
-        topic: delivery.topic,
-        content_type: delivery.contentType,
-        headers: JSON.stringify(delivery.headers),
-        body: delivery.body,
-        mapped: delivery.mapped === null || delivery.mapped === undefined ? null : JSON.stringify(delivery.mapped),
-        status: delivery.status,
-        error: null,
-        received_at: deps.now(),
-        processed_at: null,
-      })
-      .onConflict((oc) => oc.columns(['source', 'dedupe_key']).doNothing())
-      .returning('id')
+  const inserted = await trx
+    .insertInto('inbox')
+    .values({
+      id,
+      source: delivery.source,
+      dedupe_key: delivery.dedupeKey,
+      topic: delivery.topic,
+      content_type: delivery.contentType,
+      headers: JSON.stringify(delivery.headers),
+      body: delivery.body,
+      mapped: delivery.mapped === null || delivery.mapped === undefined ? null : JSON.stringify(delivery.mapped),
+      status: delivery.status,
+      error: null,
+      received_at: deps.now(),
+      processed_at: null,
+    })
+    .onConflict((oc) => oc.columns(['source', 'dedupe_key']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (!inserted) {
+    const first = await trx
+      .selectFrom('inbox')
+      .select('id')
+      .where('source', '=', delivery.source)
+      .where('dedupe_key', '=', delivery.dedupeKey)
       .executeTakeFirst();
-    if (!inserted) {
-      const first = await trx
-        .selectFrom('inbox')
-        .select('id')
-        .where('source', '=', delivery.source)
-        .where('dedupe_key', '=', delivery.dedupeKey)
-        .executeTakeFirst();
-      return { duplicate: true, id: first?.id ?? null };
-    }
-    if (job === null || delivery.status === 'ignored') return { duplicate: false, id, jobId: null };
-    const enqueued = await deps.queue.enqueue(
-      { kind: job.kind, payload: { inboxId: id }, priority: job.priority, dedupeKey: `inbox:${id}` },
-      trx,
-    );
-    return { duplicate: false, id, jobId: enqueued.id };
-  });
+    return { duplicate: true, id: first?.id ?? null };
+  }
+  if (job === null || delivery.status === 'ignored') return { duplicate: false, id, jobId: null };
+  const enqueued = await deps.queue.enqueue(
+    { kind: job.kind, payload: { inboxId: id }, priority: job.priority, dedupeKey: `inbox:${id}` },
+    trx,
+  );
+  return { duplicate: false, id, jobId: enqueued.id };
 }
