@@ -17,13 +17,8 @@ import type { Logger } from '../logging/create-logger.js';
 import type { Queue } from '../queue/types.js';
 import type { Database } from '../store/schema.js';
 import { IntakeError } from './intake-error.js';
-import {
-  type InboxDelivery,
-  type InboxJob,
-  type StoredDelivery,
-  storeDelivery,
-  writeDelivery,
-} from './store-delivery.js';
+import { type InboxDelivery, type InboxJob, type StoredDelivery, storeDelivery } from './store-delivery.js';
+import { writeDeliveryBatch } from './write-delivery-batch.js';
 
 /** 100 deliveries of ~1 KB: a short transaction, and a bounded wait for whoever arrived last. */
 export const DEFAULT_MAX_BATCH = 100;
@@ -107,11 +102,7 @@ export function createDeliveryBatcher(options: DeliveryBatcherOptions): Delivery
     }
     let results: StoredDelivery[];
     try {
-      results = await db.transaction().execute(async (trx) => {
-        const written: StoredDelivery[] = [];
-        for (const item of leaders) written.push(await writeDelivery(trx, deps, item.delivery, item.job));
-        return written;
-      });
+      results = await db.transaction().execute((trx) => writeDeliveryBatch(trx, deps, leaders));
     } catch (error) {
       logger.warn({ err: error, size: batch.length }, 'Intake batch failed; storing its deliveries one by one');
       await oneByOne(batch);

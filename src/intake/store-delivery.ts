@@ -5,7 +5,7 @@
  * catching the unique violation, because on PostgreSQL a failed statement aborts the whole transaction.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import type { Insertable, Kysely, Transaction } from 'kysely';
 import type { Queue } from '../queue/types.js';
 import type { Database, InboxTable } from '../store/schema.js';
 
@@ -61,34 +61,52 @@ export async function writeDelivery(
   const id = (deps.newId ?? randomUUID)();
   const inserted = await trx
     .insertInto('inbox')
-    .values({
-      id,
-      source: delivery.source,
-      dedupe_key: delivery.dedupeKey,
-      topic: delivery.topic,
-      content_type: delivery.contentType,
-      headers: JSON.stringify(delivery.headers),
-      body: delivery.body,
-      mapped: delivery.mapped === null || delivery.mapped === undefined ? null : JSON.stringify(delivery.mapped),
-      status: delivery.status,
-      error: null,
-      received_at: deps.now(),
-      processed_at: null,
-    })
+    .values(inboxValues(id, delivery, deps.now()))
     .onConflict((oc) => oc.columns(['source', 'dedupe_key']).doNothing())
     .returning('id')
     .executeTakeFirst();
-  if (!inserted) {
-    const first = await trx
-      .selectFrom('inbox')
-      .select('id')
-      .where('source', '=', delivery.source)
-      .where('dedupe_key', '=', delivery.dedupeKey)
-      .executeTakeFirst();
-    return { duplicate: true, id: first?.id ?? null };
-  }
+  return inserted ? enqueueFor(trx, deps.queue, id, delivery, job) : findStored(trx, delivery);
+}
+
+/** The `inbox` row for a delivery. */
+export function inboxValues(id: string, delivery: InboxDelivery, receivedAt: number): Insertable<InboxTable> {
+  return {
+    id,
+    source: delivery.source,
+    dedupe_key: delivery.dedupeKey,
+    topic: delivery.topic,
+    content_type: delivery.contentType,
+    headers: JSON.stringify(delivery.headers),
+    body: delivery.body,
+    mapped: delivery.mapped === null || delivery.mapped === undefined ? null : JSON.stringify(delivery.mapped),
+    status: delivery.status,
+    error: null,
+    received_at: receivedAt,
+    processed_at: null,
+  };
+}
+
+/** The answer for a delivery whose insert hit the unique key: the row that was there first. */
+export async function findStored(trx: Transaction<Database>, delivery: InboxDelivery): Promise<StoredDelivery> {
+  const first = await trx
+    .selectFrom('inbox')
+    .select('id')
+    .where('source', '=', delivery.source)
+    .where('dedupe_key', '=', delivery.dedupeKey)
+    .executeTakeFirst();
+  return { duplicate: true, id: first?.id ?? null };
+}
+
+/** The job for a freshly inserted row (none for an ignored one). */
+export async function enqueueFor(
+  trx: Transaction<Database>,
+  queue: Queue,
+  id: string,
+  delivery: InboxDelivery,
+  job: InboxJob | null,
+): Promise<StoredDelivery> {
   if (job === null || delivery.status === 'ignored') return { duplicate: false, id, jobId: null };
-  const enqueued = await deps.queue.enqueue(
+  const enqueued = await queue.enqueue(
     { kind: job.kind, payload: { inboxId: id }, priority: job.priority, dedupeKey: `inbox:${id}` },
     trx,
   );

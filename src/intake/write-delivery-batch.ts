@@ -1,0 +1,56 @@
+/**
+ * A group commit's writes (delivery-batcher.ts): every inbox row of the batch in ONE multi-row
+ * `INSERT … ON CONFLICT DO NOTHING RETURNING id`, then each new row's job through the queue, all on the
+ * caller's transaction. The profile of the durable-intake bench showed per-statement cost (Kysely's
+ * compile and better-sqlite3's prepare, paid per query) beside the commit, so one statement replaces
+ * one per delivery. 100 rows × 12 columns is 1,200 parameters, far below SQLite's 32,766
+ * (https://www.sqlite.org/limits.html §9) and PostgreSQL's 65,535.
+ * The deliveries must have distinct (source, dedupe key): the batcher collapses copies first.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import type { Database } from '../store/schema.js';
+import {
+  enqueueFor,
+  findStored,
+  type InboxDelivery,
+  type InboxJob,
+  inboxValues,
+  type StoreDeliveryDeps,
+  type StoredDelivery,
+} from './store-delivery.js';
+
+export interface BatchItem {
+  delivery: InboxDelivery;
+  job: InboxJob | null;
+}
+
+/** One answer per item, in order. Throws when a statement fails; the caller rolls back. */
+export async function writeDeliveryBatch(
+  trx: Transaction<Database>,
+  deps: Pick<StoreDeliveryDeps, 'queue' | 'now' | 'newId'>,
+  items: readonly BatchItem[],
+): Promise<StoredDelivery[]> {
+  if (items.length === 0) return [];
+  const newId = deps.newId ?? randomUUID;
+  const at = deps.now();
+  const ids = items.map(() => newId());
+  const inserted = await trx
+    .insertInto('inbox')
+    .values(items.map((item, index) => inboxValues(ids[index] as string, item.delivery, at)))
+    .onConflict((oc) => oc.columns(['source', 'dedupe_key']).doNothing())
+    .returning('id')
+    .execute();
+  const fresh = new Set(inserted.map((row) => row.id));
+  const results: StoredDelivery[] = [];
+  // In order, so jobs are created in arrival order.
+  for (const [index, item] of items.entries()) {
+    const id = ids[index] as string;
+    results.push(
+      fresh.has(id)
+        ? await enqueueFor(trx, deps.queue, id, item.delivery, item.job)
+        : await findStored(trx, item.delivery),
+    );
+  }
+  return results;
+}
