@@ -94,8 +94,13 @@ export async function reencryptValue(
 ): Promise<'reencrypted' | 'changed'> {
   const fresh = await reencrypt(oldValue, { table: column.table, recordId, field: column.field });
   const { table, idColumn, field } = column;
+  // Only while the new value's key is still the active one: a rotation superseded by a concurrent one
+  // must not write values under its now-retired key after the winner's passes have looked (the
+  // envelope's second part is its kid, envelope.ts).
+  const kid = fresh.split('.', 3)[1] ?? '';
   const result = await sql`update ${sql.table(table)} set ${sql.ref(field)} = ${fresh}
-    where ${sql.ref(idColumn)} = ${recordId} and ${sql.ref(field)} = ${oldValue}`.execute(db);
+    where ${sql.ref(idColumn)} = ${recordId} and ${sql.ref(field)} = ${oldValue}
+    and exists (select 1 from vault_keys where kid = ${kid} and status = 'active')`.execute(db);
   return Number(result.numAffectedRows ?? 0n) === 1 ? 'reencrypted' : 'changed';
 }
 
