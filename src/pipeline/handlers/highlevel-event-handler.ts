@@ -11,6 +11,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { HighLevelCaller } from '../../highlevel/client-types.js';
+import { applyWebhookEventTo } from '../../index/apply-webhook-event.js';
 import type { JobHandler } from '../../queue/types.js';
 import type { Database } from '../../store/schema.js';
 import type { RunTriggeredDeps } from '../run-triggered.js';
@@ -74,6 +75,9 @@ export function highLevelEventHandler(deps: HighLevelEventHandlerDeps): JobHandl
     const row = await loadInboxRow(deps.db, inboxId);
     if (row.status === 'processed' || row.status === 'ignored') return;
     const event = JSON.parse(row.body) as Record<string, unknown>;
+    // The local index mirrors every message event before any workflow runs (issue 5 Deliver 2); it is
+    // idempotent on the message id, so a retried job does not count an inbound message twice.
+    await applyWebhookEventTo(deps.db, event, now());
     const locationId = text(event.locationId);
     const contactId = text(event.contactId);
     const id = text(event.messageId) ?? text(event.webhookId) ?? inboxId;
