@@ -92,7 +92,7 @@ export async function applyWebhookEventTo(
     await upsertConversationRow(trx, {
       conversationId,
       locationId,
-      contactId: text(event.contactId),
+      ...(text(event.contactId) ? { contactId: text(event.contactId) } : {}),
       ...(inbound ? { unreadCount: (current?.unread_count ?? 0) + 1 } : {}),
       ...(newest ? { lastMessageAt: createdAt, lastMessageBody: text(event.body), status: text(event.status) } : {}),
       updatedAt: now,
