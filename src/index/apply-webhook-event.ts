@@ -6,7 +6,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
-import { upsertConversationRow, upsertMessageRow } from './index-rows.js';
+import { linkEventKey, upsertConversationRow, upsertMessageRow } from './index-rows.js';
 
 export type WebhookOutcome = 'message_recorded' | 'message_seen' | 'unread_applied' | 'deleted' | 'ignored';
 
@@ -97,6 +97,7 @@ export async function applyWebhookEventTo(
       ...(newest ? { lastMessageAt: createdAt, lastMessageBody: text(event.body), status: text(event.status) } : {}),
       updatedAt: now,
     });
+    await linkEventKey(trx, conversationId);
     return 'message_recorded';
   });
 }

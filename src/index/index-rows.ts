@@ -112,3 +112,31 @@ export async function upsertMessageRow(db: Kysely<Database>, input: MessageInput
     )
     .execute();
 }
+
+/**
+ * Fills a conversation's event from the attendee links the welcome flow keeps (DESIGN C3), so the
+ * search's event filter works for mirrored conversations. Check-in links (prefix `check-in:`) name the
+ * same event under another key and are skipped; an event already set is kept.
+ */
+export async function linkEventKey(db: Kysely<Database>, conversationId: string): Promise<void> {
+  const row = await db
+    .selectFrom('index_conversations')
+    .select(['location_id', 'contact_id', 'event_key'])
+    .where('conversation_id', '=', conversationId)
+    .executeTakeFirst();
+  if (!row || row.event_key !== null || row.contact_id === null) return;
+  const link = await db
+    .selectFrom('attendee_links')
+    .select('event_key')
+    .where('location_id', '=', row.location_id)
+    .where('contact_id', '=', row.contact_id)
+    .where('event_key', 'not like', 'check-in:%')
+    .orderBy('created_at')
+    .executeTakeFirst();
+  if (!link) return;
+  await db
+    .updateTable('index_conversations')
+    .set({ event_key: link.event_key })
+    .where('conversation_id', '=', conversationId)
+    .execute();
+}

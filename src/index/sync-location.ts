@@ -10,7 +10,7 @@
 import type { Kysely } from 'kysely';
 import type { HighLevelClient } from '../highlevel/client.js';
 import type { Database } from '../store/schema.js';
-import { upsertConversationRow, upsertMessageRow } from './index-rows.js';
+import { linkEventKey, upsertConversationRow, upsertMessageRow } from './index-rows.js';
 
 export const OVERLAP_MS = 60 * 60 * 1000;
 const PAGE_SIZE = 100;
@@ -92,6 +92,7 @@ export async function syncLocationInto(
       lastMessageBody: nonEmpty(item.lastMessageBody),
       updatedAt: startedAt,
     });
+    await linkEventKey(db, item.id);
     await syncMessages(db, api, item.id, locationId, options, result, startedAt);
   }
   return result;

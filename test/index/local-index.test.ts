@@ -120,6 +120,41 @@ describeEachDatabase('local index', (getStore) => {
     });
   });
 
+  describe('event of a mirrored conversation', () => {
+    it('takes the event from the attendee link of the contact, so the event filter finds it', async () => {
+      await getStore()
+        .db.insertInto('attendee_links')
+        .values({
+          event_key: 'summit-2026',
+          attendee_id: 'att-1',
+          location_id: LOC,
+          contact_id: 'contact-ev',
+          conversation_id: null,
+          welcome_message_id: null,
+          created_at: T0,
+          updated_at: T0,
+        })
+        .execute();
+      await index.applyWebhookEvent({
+        type: 'InboundMessage',
+        locationId: LOC,
+        conversationId: 'conv-ev',
+        contactId: 'contact-ev',
+        messageId: 'msg-ev',
+        body: 'hello',
+        dateAdded: T0,
+      });
+      const found = await index.search({ eventKey: 'summit-2026', limit: 5 });
+      expect(found.items.map((i) => i.conversationId)).toEqual(['conv-ev']);
+      await index.applyWebhookEvent({
+        type: 'ConversationUnreadUpdate',
+        locationId: LOC,
+        id: 'conv-ev',
+        deleted: true,
+      });
+    });
+  });
+
   describe('upserts', () => {
     it('keeps the newer copy: an older updatedAt does not overwrite a newer one', async () => {
       await index.upsertConversation({
