@@ -9,7 +9,7 @@ export class AuthError extends Error {
       | 'weak_password'
       | 'user_exists'
       | 'user_not_found'
-      | 'invalid_token_name'
+      | 'invalid_token_name',
   ) {
     super(message);
   }
