@@ -4,6 +4,7 @@
  * a timeout, read the answer; then `decideRetry` alone says what happens next.
  */
 import { setTimeout as delay } from 'node:timers/promises';
+import { fetchWithTimeout } from '../http/fetch-with-timeout.js';
 import { createLogger, type Logger } from '../logging/create-logger.js';
 import { AcceleventsError } from './accelevents-error.js';
 import { type AcceleventsAuthPreset, apiKeyProblem, authHeader, isAuthPreset } from './auth-presets.js';
@@ -113,31 +114,19 @@ export function createAcceleventsRequester(options: AcceleventsClientOptions): A
     const [name, value] = authHeader(spec.access === 'write' ? writeAuth : readAuth, apiKey);
     const headers: Record<string, string> = { accept: 'application/json', [name]: value };
     if (spec.body !== undefined) headers['content-type'] = 'application/json';
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeoutMs);
-    const onCallerAbort = () => controller.abort(spec.signal?.reason);
-    spec.signal?.addEventListener('abort', onCallerAbort, { once: true });
-    let response: Response;
-    let bytes: Buffer;
-    try {
-      response = await fetchImpl(urlOf(baseUrl, spec), {
-        method: spec.method,
-        headers,
-        body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
-        signal: controller.signal,
-      });
-      bytes = Buffer.from(await response.arrayBuffer());
-    } catch (cause) {
-      if (spec.signal?.aborted) throw spec.signal.reason;
-      return { ok: false, ...errorFromFetchFailure({ ...facts, cause, timedOut, timeoutMs }) };
-    } finally {
-      clearTimeout(timer);
-      spec.signal?.removeEventListener('abort', onCallerAbort);
+    const fetched = await fetchWithTimeout(
+      fetchImpl,
+      urlOf(baseUrl, spec),
+      { method: spec.method, headers, body: spec.body === undefined ? undefined : JSON.stringify(spec.body) },
+      { timeoutMs, signal: spec.signal },
+    );
+    if (!fetched.ok) {
+      return {
+        ok: false,
+        ...errorFromFetchFailure({ ...facts, cause: fetched.cause, timedOut: fetched.timedOut, timeoutMs }),
+      };
     }
+    const { response, bytes } = fetched;
     const parsed = parseBody(bytes);
     const body = parsed.ok ? parsed.value : bytes.toString('utf8').slice(0, 300);
     const error = errorFromResponse({ ...facts, status: response.status, body, headers: response.headers, now: now() });

@@ -4,6 +4,7 @@
  * send with a timeout, read the answer, report it; then `decideRetry` alone says what happens next.
  */
 import { setTimeout as delay } from 'node:timers/promises';
+import { fetchWithTimeout } from '../http/fetch-with-timeout.js';
 import { createLogger } from '../logging/create-logger.js';
 import { buildHeaders, prepareCall } from './build-request.js';
 import type { CallInput, CallResult, HighLevelCaller, HighLevelClientOptions, UploadFile } from './client-types.js';
@@ -57,39 +58,23 @@ export function createHighLevelClient(options: HighLevelClientOptions): HighLeve
     const { payload, contentType } = prepared.body();
     const headers = buildHeaders(op, token, contentType);
     const requestCopy = { method: prepared.method, url: prepared.url, headers };
-    const controller = new AbortController();
-    let timedOut = false;
-    // The timer covers the whole attempt, body included: a stalled body is as stuck as no answer.
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeoutMs);
-    const onCallerAbort = () => controller.abort(signal?.reason);
-    signal?.addEventListener('abort', onCallerAbort, { once: true });
-    let response: Response;
-    let bytes: Buffer;
-    try {
-      response = await fetchImpl(prepared.url, {
-        method: prepared.method,
-        headers,
-        body: payload,
-        signal: controller.signal,
-      });
-      bytes = Buffer.from(await response.arrayBuffer());
-    } catch (cause) {
-      if (signal?.aborted) throw signal.reason;
+    const fetched = await fetchWithTimeout(
+      fetchImpl,
+      prepared.url,
+      { method: prepared.method, headers, body: payload },
+      { timeoutMs, signal },
+    );
+    if (!fetched.ok) {
       const error = errorFromFetchFailure({
         operationId: op.operationId,
-        cause,
+        cause: fetched.cause,
         request: requestCopy,
-        timedOut,
+        timedOut: fetched.timedOut,
         timeoutMs,
       });
       return { ok: false, error, status: null, rateLimit: null };
-    } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onCallerAbort);
     }
+    const { response, bytes } = fetched;
 
     const status = response.status;
     const rateLimit = parseRateLimitHeaders(response.headers);

@@ -18,26 +18,15 @@ import { registerAcceleventsWebhookRoute } from '../../src/intake/accelevents-we
 import { createAcceleventsWebhookSecret } from '../../src/intake/webhook-secret.js';
 import { openVault } from '../../src/vault/open-vault.js';
 import { describeEachDatabase } from '../helpers/databases.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 import { createInboxTestQueue } from './inbox-test-queue.js';
 import { inboxRows, silent } from './intake-app.js';
 
 const SEED = Number(process.env['PARLEY_FUZZ_SEED'] ?? 20260401);
 const ROUNDS_PER_ROUTE = 1000;
 
-/** mulberry32: small, seeded, good enough to spread cases. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function generator(seed: number) {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const int = (n: number) => Math.floor(random() * n);
   const pick = <T>(items: readonly T[]): T => items[int(items.length)]!;
   const bytes = (n: number) => Buffer.from(Array.from({ length: n }, () => int(256)));

@@ -16,7 +16,7 @@ import { createQueue } from '../../src/queue/create-queue.js';
 import type { Queue } from '../../src/queue/types.js';
 import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { type SandboxHandle, withSandbox } from '../helpers/sandbox.js';
-import { seededRandom } from './fixtures/seeded-random.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 import { spawnWorkerProcess, type WorkerProcess } from './fixtures/spawn-worker.js';
 import { EVENT_NAME, EVENT_URL, postAll, registrationBody, silent } from './pipeline-world.js';
 

@@ -4,6 +4,7 @@
  * GET /oauth/installedLocations. One request each, no retries: the token manager decides what a
  * failure means (a retried refresh with a single-use refresh token could burn the grant, §7.3).
  */
+import { fetchWithTimeout } from '../../http/fetch-with-timeout.js';
 import { OAuthError, type OAuthOperation } from './oauth-error.js';
 import { oauthErrorFromResponse } from './oauth-error-from-response.js';
 import { parseInstalledLocations, parseTokenGrant } from './parse-token-grant.js';
@@ -79,40 +80,33 @@ export function createHighLevelTokenClient(options: HighLevelTokenClientOptions)
     if (request.form) headers['content-type'] = 'application/x-www-form-urlencoded';
     if (request.bearer) headers.authorization = `Bearer ${request.bearer}`;
     if (request.version) headers.version = request.version;
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeoutMs);
-    let answer: Answer;
-    let responseHeaders: Headers;
-    try {
-      const response = await fetchImpl(url, {
+    const fetched = await fetchWithTimeout(
+      fetchImpl,
+      url,
+      {
         method: request.method,
         headers,
         body: request.form ? new URLSearchParams(request.form).toString() : undefined,
-        signal: controller.signal,
-      });
-      responseHeaders = response.headers;
-      answer = { status: response.status, body: parseBody(await response.text()) };
-    } catch (cause) {
+      },
+      { timeoutMs },
+    );
+    if (!fetched.ok) {
       const { operationId } = request;
-      if (timedOut) {
+      if (fetched.timedOut) {
         throw new OAuthError('timeout', `HighLevel ${operationId} gave no answer within ${timeoutMs} ms`, {
           operationId,
         });
       }
       // The cause is kept for its errno code; it never holds the form body (undici does not copy it).
-      const code = (cause as { cause?: { code?: unknown } })?.cause?.code;
+      const code = (fetched.cause as { cause?: { code?: unknown } })?.cause?.code;
       const why = typeof code === 'string' ? code : 'network error';
       throw new OAuthError('network_error', `HighLevel ${operationId} could not be reached (${why})`, {
         operationId,
-        cause,
+        cause: fetched.cause,
       });
-    } finally {
-      clearTimeout(timer);
     }
+    const responseHeaders = fetched.response.headers;
+    const answer: Answer = { status: fetched.response.status, body: parseBody(fetched.bytes.toString('utf8')) };
     if (answer.status < 200 || answer.status >= 300) {
       throw oauthErrorFromResponse({
         ...answer,
