@@ -66,16 +66,18 @@ describeEachDatabase('syncLocation against the sandbox', (getStore) => {
     const byName = await index.search({ locationId, attendee: { name: someone.contact_name! }, limit: 50 });
     expect(byName.items.map((i) => i.conversationId)).toContain(someone.conversation_id);
 
-    // A word from a stored body must find that body's conversation.
+    // A word from a stored body must find that body's conversation. The word is a content word on
+    // purpose: Postgres's english configuration drops stop words ("where", "there"), so a query made of
+    // one finds nothing there while SQLite's FTS5 (no stop list) would still match.
     const message = await db
       .selectFrom('index_messages')
       .select(['conversation_id', 'body'])
       .where('location_id', '=', locationId)
       .where('type', '=', 'TYPE_SMS')
+      .where('body', 'like', '%vegetarian%')
       .orderBy('message_id')
       .executeTakeFirstOrThrow();
-    const word = (message.body ?? '').split(/\W+/).sort((a, b) => b.length - a.length)[0]!;
-    const byBody = await index.search({ locationId, topic: word, limit: 100 });
+    const byBody = await index.search({ locationId, topic: 'vegetarian', limit: 100 });
     expect(byBody.items.map((i) => i.conversationId)).toContain(message.conversation_id);
 
     const call = await db
