@@ -56,6 +56,14 @@ export interface ParleyFileConfig {
   };
   /** Accelevents events parley knows: their HighLevel location, display name, and whether pollers watch them. */
   events: EventConfig[];
+  console: {
+    /** Session cookies carry `Secure`; default: true when highlevel.redirectUri is https. */
+    secureCookies: boolean;
+    /** How often each connected location's index is rescanned (with the one-hour overlap). Default 15. */
+    indexSyncMinutes: number;
+    /** Stored message bodies and call transcripts older than this many days are cleared; null keeps them. */
+    retention: { bodiesDays: number | null; transcriptsDays: number | null };
+  };
   sponsor: {
     /** HighLevel contact ids of sponsor staff: the sponsor channel relays sponsor messages to each. */
     staffContactIds: string[];

@@ -53,6 +53,7 @@ export function applyFileDefaults(raw: RawFileConfig, context: DefaultsContext):
     clientSecret = envSecret ?? DEFAULT_CLIENT_SECRET;
   }
 
+  const redirectUri = hl.redirectUri ?? `http://127.0.0.1:${context.port}/oauth/highlevel/callback`;
   return {
     highlevel: {
       target,
@@ -61,7 +62,7 @@ export function applyFileDefaults(raw: RawFileConfig, context: DefaultsContext):
         hl.authorizeUrl ?? (target === 'live' ? LIVE_AUTHORIZE_URL : `${sandboxUrl}/v2/oauth/chooselocation`),
       clientId,
       clientSecret,
-      redirectUri: hl.redirectUri ?? `http://127.0.0.1:${context.port}/oauth/highlevel/callback`,
+      redirectUri,
       webhookKeys: { ed25519: hl.webhookKeys?.ed25519 ?? [], rsa: hl.webhookKeys?.rsa ?? [] },
     },
     features: raw.features ? [...new Set(raw.features)] : [...DEFAULT_FEATURES],
@@ -84,6 +85,14 @@ export function applyFileDefaults(raw: RawFileConfig, context: DefaultsContext):
       sessionsPoll: event.sessionsPoll ?? true,
     })),
     sponsor: { staffContactIds: [...new Set(raw.sponsor?.staffContactIds ?? [])] },
+    console: {
+      secureCookies: raw.console?.secureCookies ?? redirectUri.startsWith('https:'),
+      indexSyncMinutes: raw.console?.indexSyncMinutes ?? 15,
+      retention: {
+        bodiesDays: raw.console?.retention?.bodiesDays ?? null,
+        transcriptsDays: raw.console?.retention?.transcriptsDays ?? null,
+      },
+    },
   };
 }
 

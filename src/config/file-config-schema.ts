@@ -98,6 +98,18 @@ export const FileConfigSchema = z.strictObject({
       ),
     })
     .optional(),
+  console: z
+    .strictObject({
+      secureCookies: z.boolean().optional(),
+      indexSyncMinutes: z.number().int().min(1).optional(),
+      retention: z
+        .strictObject({
+          bodiesDays: z.number().int().min(1).nullable().optional(),
+          transcriptsDays: z.number().int().min(1).nullable().optional(),
+        })
+        .optional(),
+    })
+    .optional(),
   accelevents: z
     .strictObject({
       baseUrl: httpUrl.optional(),

@@ -4,25 +4,22 @@
  * whose every attempt waits for its lane's slot and is audited, the job handlers, and a worker.
  * create-pipeline.ts builds these collaborators from a runtime; tests and `simulate` may pass their own.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { AcceleventsClient } from '../accelevents/client.js';
 import type { AcceleventsWebhookSettings } from '../config/config-types.js';
-import { createHighLevelClient, type HighLevelClient } from '../highlevel/client.js';
+import type { HighLevelClient } from '../highlevel/client.js';
 import type { HighLevelAuth } from '../highlevel/client-types.js';
 import type { Logger } from '../logging/create-logger.js';
 import type { BackoffOptions } from '../queue/backoff.js';
 import { createQueue } from '../queue/create-queue.js';
 import { createWorker, type Worker } from '../queue/create-worker.js';
 import type { JobHandler, Queue } from '../queue/types.js';
-import { auditHooks } from '../ratelimit/audit-hooks.js';
-import { composeAttemptHooks } from '../ratelimit/compose-attempt-hooks.js';
-import { createRateScheduler, type RateSchedulerOptions } from '../ratelimit/create-rate-scheduler.js';
-import { rateLimitedHooks } from '../ratelimit/rate-limited-hooks.js';
+import type { RateSchedulerOptions } from '../ratelimit/create-rate-scheduler.js';
 import type { RateScheduler } from '../ratelimit/types.js';
 import type { Store } from '../store/open-database.js';
 import type { WorkflowDefinition } from '../workflows/definition-schema.js';
 import { createTemplateEngine } from '../workflows/template-engine.js';
 import type { AcceleventsEventHandlerDeps } from './handlers/accelevents-event-handler.js';
+import { createHighLevelAccess, type HighLevelAccess } from './highlevel-access.js';
 import type { LocationResolver } from './location-resolver.js';
 import { PipelineError } from './pipeline-error.js';
 import { createPipelineHandlers } from './pipeline-handlers.js';
@@ -59,6 +56,11 @@ export interface ComposePipelineOptions {
   /** HighLevel client settings (e.g. `timeoutMs`, `maxRetries`). */
   client?: { timeoutMs?: number; maxRetries?: number };
   /**
+   * A paced, audited client already made for this process (run-parley shares one with the console);
+   * when given, `auth`, `baseUrl`, `fetch`, `scheduler` and `client` are not used to make another.
+   */
+  access?: HighLevelAccess;
+  /**
    * Accelevents polling (issue 4 §5c, §6): session end times for `sessionEvents` (Accelevents has no
    * "session ended" webhook) and reconciliation of `reconcileEvents`' attendees against the inbox.
    */
@@ -90,28 +92,21 @@ export function composePipeline(options: ComposePipelineOptions): ComposedPipeli
   const { store, logger } = options;
   const now = options.now ?? Date.now;
   const queue = createQueue({ store, now, ...(options.backoff ? { backoff: options.backoff } : {}) });
-  const scheduler = createRateScheduler({
-    ...options.scheduler,
-    mode: store.dialect === 'postgres' ? 'shared' : 'local',
-    store,
-    now,
-    logger: logger.child({ name: 'ratelimit' }),
-  });
-  // The audit actor: the job whose handler made the call (DESIGN C10), else 'pipeline'.
-  const actor = new AsyncLocalStorage<string>();
-  const hooks = composeAttemptHooks(
-    rateLimitedHooks(scheduler, { appId: options.appId }),
-    auditHooks({ db: store.db, actor: () => actor.getStore() ?? 'pipeline', now, logger }),
-  );
-  const client = createHighLevelClient({
-    auth: options.auth,
-    baseUrl: options.baseUrl,
-    logger: logger.child({ name: 'highlevel' }),
-    now,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-    ...options.client,
-    ...hooks,
-  });
+  // The audit actor is the job whose handler made the call (DESIGN C10), else 'pipeline'.
+  const access =
+    options.access ??
+    createHighLevelAccess({
+      store,
+      auth: options.auth,
+      baseUrl: options.baseUrl,
+      appId: options.appId,
+      logger,
+      now,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.scheduler ? { scheduler: options.scheduler } : {}),
+      ...(options.client ? { client: options.client } : {}),
+    });
+  const { client, scheduler } = access;
   const raw = createPipelineHandlers({
     db: store.db,
     highlevel: client,
@@ -127,7 +122,7 @@ export function composePipeline(options: ComposePipelineOptions): ComposedPipeli
   const handlers = Object.fromEntries(
     Object.entries({ ...raw, ...pollers }).map(([kind, handler]): [string, JobHandler] => [
       kind,
-      (job, context) => actor.run(`job:${job.id}`, () => handler(job, context)),
+      (job, context) => access.runAs(`job:${job.id}`, () => handler(job, context)),
     ]),
   );
   const worker = createWorker({

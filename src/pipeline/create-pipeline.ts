@@ -11,12 +11,15 @@ import type { Logger } from '../logging/create-logger.js';
 import type { Runtime } from '../runtime/open-runtime.js';
 import { type ComposedPipeline, composePipeline } from './compose-pipeline.js';
 import { loadEnabledWorkflows } from './enabled-workflows.js';
+import type { HighLevelAccess } from './highlevel-access.js';
 import { createLocationResolver } from './location-resolver.js';
 
 export interface CreatePipelineOptions {
   runtime: Runtime;
   logger: Logger;
   concurrency?: number;
+  /** The process's shared paced, audited HighLevel client (see highlevel-access.ts); made here when absent. */
+  access?: HighLevelAccess;
 }
 
 export async function createPipeline(options: CreatePipelineOptions): Promise<ComposedPipeline> {
@@ -65,6 +68,7 @@ export async function createPipeline(options: CreatePipelineOptions): Promise<Co
         }
       : {}),
     logger: options.logger,
+    ...(options.access ? { access: options.access } : {}),
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
   });
 }

@@ -15,6 +15,7 @@ import { type RunOutcome, runWorkflow, type WorkflowEvent } from '../workflows/r
 import type { TemplateEngine } from '../workflows/template-engine.js';
 import type { TriggerName } from '../workflows/triggers.js';
 import { isRetryable } from '../workflows/workflow-error.js';
+import { disabledWorkflows } from '../workflows/workflow-switches.js';
 
 export interface RunTriggeredDeps {
   db: Kysely<Database>;
@@ -33,8 +34,14 @@ export async function runTriggered(
   event: WorkflowEvent,
 ): Promise<RunOutcome[]> {
   const outcomes: RunOutcome[] = [];
-  for (const definition of deps.workflows) {
-    if (definition.trigger !== trigger) continue;
+  const matching = deps.workflows.filter((definition) => definition.trigger === trigger);
+  // One read per event, and only when a workflow would run: switches are flipped by an admin in the console.
+  const disabled = matching.length > 0 ? await disabledWorkflows(deps.db) : new Set<string>();
+  for (const definition of matching) {
+    if (disabled.has(definition.name)) {
+      deps.logger.debug({ workflow: definition.name }, 'workflow is switched off; no run started');
+      continue;
+    }
     try {
       outcomes.push(
         await runWorkflow({

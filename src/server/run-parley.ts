@@ -8,12 +8,16 @@
 import { sql } from 'kysely';
 import { appIdOf, registerHighLevelOAuthRoutes } from '../connections/highlevel/oauth-routes.js';
 import { createOAuthStateStore } from '../connections/highlevel/oauth-state-store.js';
+import { registerConsole } from '../console/register-console.js';
 import { resolveWebhookKeys } from '../highlevel/webhooks/webhook-keys.js';
 import { registerHighLevelWebhookRoute } from '../highlevel/webhooks/webhook-route.js';
+import { createLocalIndex } from '../index/local-index.js';
 import { ACCELEVENTS_WEBHOOK_PATH, registerAcceleventsWebhookRoute } from '../intake/accelevents-webhook-route.js';
 import { createAcceleventsWebhookSecret, WEBHOOK_SECRET_SETTING } from '../intake/webhook-secret.js';
 import type { Logger } from '../logging/create-logger.js';
 import { createPipeline } from '../pipeline/create-pipeline.js';
+import { loadEnabledWorkflows } from '../pipeline/enabled-workflows.js';
+import { createHighLevelAccess, type HighLevelAccess } from '../pipeline/highlevel-access.js';
 import { createQueue } from '../queue/create-queue.js';
 import { openRuntime, type Runtime } from '../runtime/open-runtime.js';
 import { planScopes } from '../workflows/scope-planner.js';
@@ -39,11 +43,30 @@ export async function runParley(options: RunParleyOptions): Promise<void> {
   const lines: string[] = [];
   try {
     if (sandboxes) await connectSandboxLocation(runtime, sandboxes.highlevel);
-    const pipeline = options.worker ? await createPipeline({ runtime, logger }) : null;
+    // One paced, audited client for the worker and the console: they share each location's rate bucket.
+    const access = createHighLevelAccess({
+      store: runtime.store,
+      auth: runtime.tokenManager.tokenSource(),
+      baseUrl: runtime.config.highlevel.baseUrl,
+      appId: appIdOf(runtime.config.highlevel.clientId),
+      logger,
+    });
+    const pipeline = options.worker ? await createPipeline({ runtime, logger, access }) : null;
     const stopRefresher = options.worker
       ? runtime.tokenManager.startRefresher(runtime.config.refresh.checkIntervalSeconds * 1000)
       : () => {};
-    const app = options.http ? await buildHttp(runtime, logger, sandboxes, lines, env) : null;
+    const workflowNames = pipeline
+      ? pipeline.workflows.map((w) => w.name)
+      : (
+          await loadEnabledWorkflows({
+            features: runtime.config.features,
+            userPath: runtime.config.workflows.path ?? undefined,
+            sponsorStaffContactIds: runtime.config.sponsor.staffContactIds,
+          })
+        ).map((w) => w.name);
+    const app = options.http
+      ? await buildHttp(runtime, logger, sandboxes, lines, env, { access, workflowNames })
+      : null;
     pipeline?.start();
     if (options.worker) lines.push(`worker: running ${pipeline?.workflows.length ?? 0} workflow(s)`);
     write(`${lines.join('\n')}\n`);
@@ -65,6 +88,7 @@ async function buildHttp(
   sandboxes: ParleySandboxes | null,
   lines: string[],
   env: RunParleyOptions['env'],
+  shared: { access: HighLevelAccess; workflowNames: readonly string[] },
 ) {
   const { config, store, repository, tokenClient, tokenManager } = runtime;
   const queue = createQueue({ store });
@@ -93,6 +117,23 @@ async function buildHttp(
     inbox: { db: store.db, queue },
   });
   await registerAcceleventsWebhookRoute(app, { db: store.db, queue, config: config.accelevents.webhook, logger });
+  await registerConsole(app, {
+    db: store.db,
+    dialect: store.dialect,
+    index: createLocalIndex({ db: store.db, dialect: store.dialect }),
+    highlevel: shared.access,
+    queue,
+    repository,
+    config,
+    workflowNames: shared.workflowNames,
+    defaultLocationId: async () => {
+      const connected = await repository.list({ provider: 'highlevel' });
+      return connected.find((c) => c.locationId !== null && c.status === 'ok')?.locationId ?? null;
+    },
+    secureCookies: config.console.secureCookies,
+    logger: logger.child({ name: 'console' }),
+    now: Date.now,
+  });
 
   // The secret is stored hashed, so its URL can be shown only when it is made: on a first start, and on
   // every sandbox start (the built-in Accelevents sandbox is re-pointed at the new URL each time).
@@ -122,6 +163,8 @@ async function buildHttp(
 
   lines.push(
     `parley is running on ${base}  (store: ${store.dialect}, HighLevel target: ${config.highlevel.target})`,
+    `  console:       ${base}/console   (add a user: npx parley users add you@example.com --role admin)`,
+    `  API:           ${base}/api/docs  (OpenAPI: ${base}/api/openapi.json)`,
     `  health:        ${base}/healthz   readiness: ${base}/readyz`,
     `  connect HighLevel (OAuth): open ${base}/oauth/highlevel/start`,
     `  HighLevel webhooks:        ${base}/hooks/highlevel`,

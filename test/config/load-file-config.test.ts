@@ -49,6 +49,11 @@ describe('loadFileConfig', () => {
       workflows: { path: null },
       events: [],
       sponsor: { staffContactIds: [] },
+      console: {
+        secureCookies: false,
+        indexSyncMinutes: 15,
+        retention: { bodiesDays: null, transcriptsDays: null },
+      },
     });
   });
 

@@ -16,6 +16,7 @@ import type { JobHandler } from '../../queue/types.js';
 import type { WorkflowDefinition } from '../../workflows/definition-schema.js';
 import { type RunWorkflowDeps, runWorkflow } from '../../workflows/run-workflow.js';
 import { describeFailure } from '../../workflows/workflow-error.js';
+import { disabledWorkflows } from '../../workflows/workflow-switches.js';
 import { PollerError, requireDeps } from './poller-error.js';
 import type { SessionEndedPayload } from './session-poller.js';
 import { attendeeFields, attendeeKey } from './template-fields.js';
@@ -43,7 +44,9 @@ export function createSessionEndedHandler(deps: SessionEndedHandlerDeps): JobHan
 
   return async (job, context) => {
     const payload = readPayload(job.payload);
-    if (workflows.length === 0) return;
+    const disabled = workflows.length > 0 ? await disabledWorkflows(deps.run.db) : new Set<string>();
+    const active = workflows.filter((w) => !disabled.has(w.name));
+    if (active.length === 0) return;
     const locationId = deps.locations.resolve(payload.eventUrl);
     const { items: attendees, truncated } = await accelevents.listAllAttendees(payload.eventUrl, {
       signal: context.signal,
@@ -58,7 +61,7 @@ export function createSessionEndedHandler(deps: SessionEndedHandlerDeps): JobHan
         locationId,
         data: { session: payload.session, event: payload.event, attendee: attendeeFields(attendee) },
       };
-      for (const definition of workflows) {
+      for (const definition of active) {
         context.signal.throwIfAborted();
         try {
           await runWorkflow({ definition, event, deps: { ...deps.run, signal: context.signal } });

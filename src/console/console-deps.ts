@@ -1,0 +1,41 @@
+/**
+ * What the console (REST API under /api and the pages under /console) works with. Built once per
+ * process by run-parley.ts, and by test/helpers/console-app.ts against the sandbox in tests.
+ */
+import type { Kysely } from 'kysely';
+import type { ParleyFileConfig } from '../config/config-types.js';
+import type { ConnectionRepository } from '../connections/types.js';
+import type { LocalIndex } from '../index/local-index.js';
+import type { Logger } from '../logging/create-logger.js';
+import type { HighLevelAccess } from '../pipeline/highlevel-access.js';
+import type { Queue } from '../queue/types.js';
+import type { DialectName } from '../store/open-database.js';
+import type { Database } from '../store/schema.js';
+
+export interface ConsoleDeps {
+  db: Kysely<Database>;
+  dialect: DialectName;
+  index: LocalIndex;
+  /**
+   * The process's paced, audited HighLevel client. Console handlers call it inside
+   * `highlevel.runAs(actorOf(caller), …)` so the audit trail names the user (DESIGN C10), and on the
+   * `agent` lane, which the rate scheduler serves first.
+   */
+  highlevel: HighLevelAccess;
+  queue: Queue;
+  repository: ConnectionRepository;
+  config: ParleyFileConfig;
+  /** Names of the workflows this deployment loaded (built-ins per feature plus the user's), for the workflows page. */
+  workflowNames: readonly string[];
+  /** The location a request acts for when it names none and the index does not know: the first connected one. */
+  defaultLocationId(): Promise<string | null>;
+  /** Cookies get `Secure` (true behind HTTPS). */
+  secureCookies: boolean;
+  logger: Logger;
+  now: () => number;
+}
+
+/** The audit actor for a console user's calls. */
+export function actorOf(caller: { userId: string }): string {
+  return `user:${caller.userId}`;
+}

@@ -1,0 +1,26 @@
+/**
+ * The agent console on an app (DESIGN C4, C5, D9): OpenAPI collection first (it must see every route),
+ * then authentication (/api/login, /api/logout, /api/me, security headers), the REST API under /api,
+ * and the server-rendered pages under /console, with `/` redirecting to them.
+ */
+import type { FastifyInstance } from 'fastify';
+import { registerAdminRoutes } from './api/admin-routes.js';
+import { registerApiErrorHandler } from './api/api-error-handler.js';
+import { registerConversationReadRoutes } from './api/conversation-read-routes.js';
+import { registerMessageWriteRoutes } from './api/message-write-routes.js';
+import { registerOpenApi } from './api/openapi.js';
+import { registerOpenApiRoutes } from './api/openapi-routes.js';
+import { registerConsoleAuth } from './auth/register-console-auth.js';
+import type { ConsoleDeps } from './console-deps.js';
+import { registerConsolePages } from './pages/register-pages.js';
+
+export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps): Promise<void> {
+  await registerOpenApi(app);
+  registerApiErrorHandler(app);
+  registerConsoleAuth(app, { db: deps.db, secureCookies: deps.secureCookies, logger: deps.logger, now: deps.now });
+  registerOpenApiRoutes(app);
+  registerConversationReadRoutes(app, deps);
+  registerMessageWriteRoutes(app, deps);
+  registerAdminRoutes(app, deps);
+  registerConsolePages(app, deps);
+}

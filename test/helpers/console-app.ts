@@ -1,0 +1,130 @@
+/**
+ * A real console on a real Fastify app for tests: the HighLevel sandbox (seeded with sample attendees),
+ * a test database (SQLite or PostgreSQL), the paced and audited HighLevel client, the local index
+ * (synced from the sandbox once), the real connection repository, and one user plus API token per role.
+ * Call `listen()` to get a base URL for browser tests; API tests can use `app.inject`.
+ *
+ *   const console = await startConsoleApp('sqlite');
+ *   await console.app.inject({ url: '/api/conversations', headers: console.auth('agent') });
+ *   await console.close();
+ */
+import type { FastifyInstance } from 'fastify';
+import { applyFileDefaults } from '../../src/config/file-config-defaults.js';
+import type { Role } from '../../src/console/auth/roles.js';
+import { addUser, createApiToken } from '../../src/console/auth/user-accounts.js';
+import type { ConsoleDeps } from '../../src/console/console-deps.js';
+import { registerConsole } from '../../src/console/register-console.js';
+import { createLocalIndex } from '../../src/index/local-index.js';
+import { createLogger } from '../../src/logging/create-logger.js';
+import { createHighLevelAccess } from '../../src/pipeline/highlevel-access.js';
+import { createQueue } from '../../src/queue/create-queue.js';
+import { createApp } from '../../src/server/create-app.js';
+import { openConnectionStack } from '../connections/fixtures/open-connections.js';
+import { type DatabaseKind, openTestDatabase, type TestDatabase } from './databases.js';
+import { type SandboxHandle, withSandbox } from './sandbox.js';
+
+export const CONSOLE_PASSWORD = 'a long enough password';
+export const CONSOLE_ROLES: readonly Role[] = ['viewer', 'agent', 'admin', 'sponsor'];
+
+export interface ConsoleApp {
+  app: FastifyInstance;
+  deps: ConsoleDeps;
+  database: TestDatabase;
+  sandbox: SandboxHandle;
+  locationId: string;
+  /** `${role}@parley.test` for each role; password CONSOLE_PASSWORD. */
+  email(role: Role): string;
+  /** `{ authorization: 'Bearer pk_…' }` for the role's API token. */
+  auth(role: Role): { authorization: string };
+  /** Starts listening on 127.0.0.1:0 (once) and returns the base URL. */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface ConsoleAppOptions {
+  /** Sample attendees seeded in the sandbox's default location. Default 10. */
+  attendees?: number;
+  /** Sync the index from the sandbox before returning. Default true. */
+  sync?: boolean;
+  /** Config file content (as parsed YAML) merged over the defaults, e.g. `{ sponsor: { staffContactIds: [...] } }`. */
+  config?: Record<string, unknown>;
+  workflowNames?: readonly string[];
+  now?: () => number;
+}
+
+export async function startConsoleApp(kind: DatabaseKind, options: ConsoleAppOptions = {}): Promise<ConsoleApp> {
+  const logger = createLogger({ level: 'silent' });
+  const sandbox = await withSandbox({ attendees: options.attendees ?? 10 });
+  const database = await openTestDatabase(kind);
+  const { store } = database;
+  const now = options.now ?? Date.now;
+  const config = applyFileDefaults(options.config ?? {}, { env: {}, port: 0, sandboxUrl: sandbox.url });
+  const { repository } = await openConnectionStack(store, { baseUrl: sandbox.url, logger });
+  const locationId = sandbox.sandbox.defaultLocationId;
+  const tokens = new Map<string, string>();
+  const access = createHighLevelAccess({
+    store,
+    auth: {
+      getAccessToken: async ({ locationId: wanted, forceRefresh }) => {
+        const key = wanted ?? locationId;
+        if (forceRefresh || !tokens.has(key)) {
+          tokens.set(key, sandbox.sandbox.issueToken({ locationId: key, ttlSeconds: 86_400 }).accessToken);
+        }
+        return tokens.get(key) as string;
+      },
+    },
+    baseUrl: sandbox.url,
+    appId: sandbox.sandbox.appId,
+    logger,
+    now,
+  });
+  const index = createLocalIndex({ db: store.db, dialect: store.dialect, now });
+  if (options.sync ?? true) await index.syncLocation({ client: access.client, locationId, since: null });
+
+  const deps: ConsoleDeps = {
+    db: store.db,
+    dialect: store.dialect,
+    index,
+    highlevel: access,
+    queue: createQueue({ store, now }),
+    repository,
+    config,
+    workflowNames: options.workflowNames ?? ['registration-welcome', 'checkin-welcome'],
+    defaultLocationId: async () => locationId,
+    secureCookies: false,
+    logger,
+    now,
+  };
+  const app = createApp({ logger, checkReady: async () => ({}) });
+  await registerConsole(app, deps);
+  await app.ready();
+
+  const apiTokens = new Map<Role, string>();
+  for (const role of CONSOLE_ROLES) {
+    const user = await addUser(store.db, { email: `${role}@parley.test`, password: CONSOLE_PASSWORD, role });
+    apiTokens.set(role, (await createApiToken(store.db, { email: user.email, name: 'tests' })).token);
+  }
+  let baseUrl: string | null = null;
+  return {
+    app,
+    deps,
+    database,
+    sandbox,
+    locationId,
+    email: (role) => `${role}@parley.test`,
+    auth: (role) => ({ authorization: `Bearer ${apiTokens.get(role)}` }),
+    async listen() {
+      if (baseUrl === null) {
+        await app.listen({ port: 0, host: '127.0.0.1' });
+        const address = app.server.address();
+        baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+      }
+      return baseUrl;
+    },
+    async close() {
+      await app.close();
+      await database.dispose();
+      await sandbox.close();
+    },
+  };
+}
