@@ -1,6 +1,6 @@
 /** The console test harness itself: sandbox-synced index, users per role, /api/me through bearer tokens. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ConsoleApp, CONSOLE_ROLES, startConsoleApp } from '../helpers/console-app.js';
+import { CONSOLE_ROLES, type ConsoleApp, startConsoleApp } from '../helpers/console-app.js';
 
 describe('console test harness [sqlite]', () => {
   let harness: ConsoleApp;
