@@ -1,0 +1,85 @@
+// parley console: the little JS the server-rendered pages need (DESIGN D9). A <form data-api="/api/…"
+// data-method="POST"> is sent to the REST API as JSON with the session's CSRF header, because HTML
+// forms cannot set headers and every cookie-authenticated change must carry x-csrf-token.
+// Attributes: data-redirect="<url>" goes there on success, data-reload reloads the page,
+// data-confirm="<question>" asks first. Checkbox fields become booleans; fields named with a
+// trailing "[]" become arrays; empty fields are left out. File inputs send multipart instead of JSON.
+'use strict';
+
+function csrfToken() {
+  const meta = document.querySelector('meta[name="csrf-token"]');
+  return meta ? meta.getAttribute('content') || '' : '';
+}
+
+function flash(form, text, isError) {
+  const box = form.querySelector('.form-status') || document.querySelector('.flash');
+  if (!box) return;
+  box.hidden = false;
+  box.textContent = text;
+  box.classList.toggle('error', Boolean(isError));
+}
+
+function bodyOf(form) {
+  const hasFile = form.querySelector('input[type="file"]');
+  if (hasFile) return { body: new FormData(form), json: false };
+  const data = {};
+  for (const element of form.elements) {
+    if (!element.name || element.disabled) continue;
+    if (element.type === 'checkbox') {
+      data[element.name] = element.checked;
+    } else if (element.name.endsWith('[]')) {
+      const key = element.name.slice(0, -2);
+      if (element.value !== '') (data[key] = data[key] || []).push(element.value);
+    } else if (element.value !== '') {
+      data[element.name] = element.type === 'number' ? Number(element.value) : element.value;
+    }
+  }
+  return { body: JSON.stringify(data), json: true };
+}
+
+async function submitApiForm(event) {
+  const form = event.target.closest('form[data-api]');
+  if (!form) return;
+  event.preventDefault();
+  if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) return;
+  const method = (form.dataset.method || 'POST').toUpperCase();
+  const { body, json } = bodyOf(form);
+  const headers = { 'x-csrf-token': csrfToken(), accept: 'application/json' };
+  if (json) headers['content-type'] = 'application/json';
+  const button = form.querySelector('[type="submit"]');
+  if (button) button.disabled = true;
+  try {
+    const response = await fetch(form.dataset.api, {
+      method,
+      headers,
+      body: method === 'GET' || method === 'DELETE' ? undefined : body,
+      credentials: 'same-origin',
+    });
+    const text = await response.text();
+    let payload = null;
+    try {
+      payload = text ? JSON.parse(text) : null;
+    } catch {
+      payload = null;
+    }
+    if (!response.ok) {
+      const message = payload && payload.message ? payload.message : `Request failed (${response.status})`;
+      flash(form, message, true);
+      return;
+    }
+    if (form.dataset.redirect) {
+      const params = new URLSearchParams(window.location.search);
+      window.location.assign(params.get('next') || form.dataset.redirect);
+    } else if ('reload' in form.dataset) {
+      window.location.reload();
+    } else {
+      flash(form, form.dataset.success || 'Done.', false);
+    }
+  } catch (error) {
+    flash(form, `Could not reach parley: ${error.message}`, true);
+  } finally {
+    if (button) button.disabled = false;
+  }
+}
+
+document.addEventListener('submit', submitApiForm);
