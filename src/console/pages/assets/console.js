@@ -68,8 +68,10 @@ async function submitApiForm(event) {
       return;
     }
     if (form.dataset.redirect) {
-      const params = new URLSearchParams(window.location.search);
-      window.location.assign(params.get('next') || form.dataset.redirect);
+      // Only a console path: ?next= must not become an open redirect to another site.
+      const next = new URLSearchParams(window.location.search).get('next');
+      const safe = next && next.startsWith('/console') && !next.startsWith('//') ? next : null;
+      window.location.assign(safe || form.dataset.redirect);
     } else if ('reload' in form.dataset) {
       window.location.reload();
     } else {
