@@ -22,6 +22,7 @@ import { createQueue } from '../queue/create-queue.js';
 import { openRuntime, type Runtime } from '../runtime/open-runtime.js';
 import { planScopes } from '../workflows/scope-planner.js';
 import { createApp } from './create-app.js';
+import { registerMetricsRoute } from './metrics-route.js';
 import type { ParleySandboxes } from './start-sandboxes.js';
 import { connectSandboxLocation, startSandboxes } from './start-sandboxes.js';
 
@@ -117,6 +118,7 @@ async function buildHttp(
     inbox: { db: store.db, queue },
   });
   await registerAcceleventsWebhookRoute(app, { db: store.db, queue, config: config.accelevents.webhook, logger });
+  registerMetricsRoute(app, { db: store.db });
   await registerConsole(app, {
     db: store.db,
     dialect: store.dialect,
@@ -165,7 +167,7 @@ async function buildHttp(
     `parley is running on ${base}  (store: ${store.dialect}, HighLevel target: ${config.highlevel.target})`,
     `  console:       ${base}/console   (add a user: npx parley users add you@example.com --role admin)`,
     `  API:           ${base}/api/docs  (OpenAPI: ${base}/api/openapi.json)`,
-    `  health:        ${base}/healthz   readiness: ${base}/readyz`,
+    `  health:        ${base}/healthz   readiness: ${base}/readyz   metrics: ${base}/metrics`,
     `  connect HighLevel (OAuth): open ${base}/oauth/highlevel/start`,
     `  HighLevel webhooks:        ${base}/hooks/highlevel`,
     webhookUrl
