@@ -6,6 +6,10 @@
  * Per changed conversation it reads every message (get-messages, keyset on `lastMessageId`) and, for
  * calls not yet transcribed, get-message-transcription. Starred is not in search items (§5), so one
  * `status=starred` pass supplies it.
+ * The sponsor-channel flag: a conversation whose contact is tagged `sponsor` (the tag the built-in
+ * workflows/builtin/sponsor-channel.yaml keys on) or is one of the sponsor staff (their relay threads).
+ * Live search items carry the contact's `tags`; ConversationSchema omits them, so they are read
+ * tolerantly and an item without `tags` is judged by the staff list alone.
  */
 import type { Kysely } from 'kysely';
 import type { HighLevelClient } from '../highlevel/client.js';
@@ -20,8 +24,13 @@ export interface SyncLocationInput {
   locationId: string;
   /** When the previous sync ran (epoch ms); 0 or null for a full sync. */
   since: number | null;
+  /** Sponsor staff contact ids (config `sponsor.staffContactIds`): their conversations are sponsor-channel. */
+  sponsorContactIds?: readonly string[];
   signal?: AbortSignal;
 }
+
+/** The contact tag the sponsor-channel workflow keys on (workflows/builtin/sponsor-channel.yaml). */
+export const SPONSOR_TAG = 'sponsor';
 
 export interface SyncLocationResult {
   /** Conversations read inside the window (since − 1 h). */
@@ -44,6 +53,8 @@ interface LiveSearchItem {
   unreadCount?: number;
   lastMessageBody?: string;
   lastMessageDate?: number | string;
+  /** The contact's tags: in live search items, not in ConversationSchema. */
+  tags?: unknown;
   sort?: (number | string)[];
 }
 
@@ -54,6 +65,20 @@ function ms(value: unknown): number | null {
     return Number.isFinite(n) ? n : null;
   }
   return null;
+}
+
+/**
+ * True for a staff contact or a `sponsor` tag (compared case-insensitively); undefined when the item
+ * carries no tags, so a stored flag is kept rather than reset by a copy that cannot know.
+ */
+function sponsorOf(item: LiveSearchItem, staff: ReadonlySet<string>): boolean | undefined {
+  if (item.contactId && staff.has(item.contactId)) return true;
+  if (!Array.isArray(item.tags)) return undefined;
+  return item.tags.some((t) => typeof t === 'string' && t.toLowerCase() === SPONSOR_TAG);
+}
+
+function sponsorField(sponsor: boolean | undefined): { sponsor?: boolean } {
+  return sponsor === undefined ? {} : { sponsor };
 }
 
 function nonEmpty(value: unknown): string | null {
@@ -72,6 +97,7 @@ export async function syncLocationInto(
   const floor = input.since ? input.since - OVERLAP_MS : Number.NEGATIVE_INFINITY;
   const result: SyncLocationResult = { conversations: 0, messages: 0, transcripts: 0, searchPages: 0, startedAt };
 
+  const staff = new Set(input.sponsorContactIds ?? []);
   const starred = new Set<string>();
   for await (const item of pages(api, { locationId, status: 'starred' }, options, result)) starred.add(item.id);
 
@@ -88,6 +114,7 @@ export async function syncLocationInto(
       contactPhone: nonEmpty(item.phone),
       unreadCount: item.unreadCount ?? 0,
       starred: starred.has(item.id),
+      ...sponsorField(sponsorOf(item, staff)),
       lastMessageAt,
       lastMessageBody: nonEmpty(item.lastMessageBody),
       updatedAt: startedAt,
