@@ -8,6 +8,7 @@ import type { AcceleventsClient } from '../accelevents/client.js';
 import type { AcceleventsWebhookSettings } from '../config/config-types.js';
 import type { HighLevelClient } from '../highlevel/client.js';
 import type { HighLevelAuth } from '../highlevel/client-types.js';
+import { createLocalIndex } from '../index/local-index.js';
 import type { Logger } from '../logging/create-logger.js';
 import type { BackoffOptions } from '../queue/backoff.js';
 import { createQueue } from '../queue/create-queue.js';
@@ -20,6 +21,7 @@ import type { WorkflowDefinition } from '../workflows/definition-schema.js';
 import { createTemplateEngine } from '../workflows/template-engine.js';
 import type { AcceleventsEventHandlerDeps } from './handlers/accelevents-event-handler.js';
 import { createHighLevelAccess, type HighLevelAccess } from './highlevel-access.js';
+import { createIndexMaintenance, type IndexMaintenanceSettings } from './index-maintenance.js';
 import type { LocationResolver } from './location-resolver.js';
 import { PipelineError } from './pipeline-error.js';
 import { createPipelineHandlers } from './pipeline-handlers.js';
@@ -71,6 +73,8 @@ export interface ComposePipelineOptions {
     webhook?: AcceleventsWebhookSettings;
     schedule?: PollerSchedule;
   };
+  /** Keeps the local conversation index right: periodic overlap syncs per location and daily retention. */
+  indexMaintenance?: IndexMaintenanceSettings;
 }
 
 export interface ComposedPipeline {
@@ -107,6 +111,17 @@ export function composePipeline(options: ComposePipelineOptions): ComposedPipeli
       ...(options.client ? { client: options.client } : {}),
     });
   const { client, scheduler } = access;
+  const maintenance = options.indexMaintenance
+    ? createIndexMaintenance({
+        ...options.indexMaintenance,
+        queue,
+        db: store.db,
+        index: createLocalIndex({ db: store.db, dialect: store.dialect, now }),
+        client,
+        logger: logger.child({ name: 'index' }),
+        now,
+      })
+    : null;
   const raw = createPipelineHandlers({
     db: store.db,
     highlevel: client,
@@ -120,7 +135,7 @@ export function composePipeline(options: ComposePipelineOptions): ComposedPipeli
   });
   const pollers = options.accelevents ? pollerHandlers(options.accelevents) : {};
   const handlers = Object.fromEntries(
-    Object.entries({ ...raw, ...pollers }).map(([kind, handler]): [string, JobHandler] => [
+    Object.entries({ ...raw, ...pollers, ...maintenance?.handlers }).map(([kind, handler]): [string, JobHandler] => [
       kind,
       (job, context) => access.runAs(`job:${job.id}`, () => handler(job, context)),
     ]),
@@ -177,6 +192,9 @@ export function composePipeline(options: ComposePipelineOptions): ComposedPipeli
     workflows: options.workflows,
     start: () => {
       worker.start();
+      maintenance
+        ?.schedule()
+        .catch((error: unknown) => logger.error({ err: error }, 'could not schedule index maintenance'));
       if (options.accelevents) {
         // Each poll job enqueues its next slot; the slot's dedupe key keeps several processes to one chain.
         schedulePollers({

@@ -68,6 +68,16 @@ export async function createPipeline(options: CreatePipelineOptions): Promise<Co
         }
       : {}),
     logger: options.logger,
+    indexMaintenance: {
+      // Read at each schedule, so a location connected later is mirrored after the next restart.
+      locations: async () =>
+        (await repository.list({ provider: 'highlevel' })).flatMap((c) =>
+          c.locationId !== null && c.status === 'ok' ? [c.locationId] : [],
+        ),
+      syncMinutes: config.console.indexSyncMinutes,
+      retention: config.console.retention,
+      sponsorContactIds: config.sponsor.staffContactIds,
+    },
     ...(options.access ? { access: options.access } : {}),
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
   });
