@@ -45,6 +45,14 @@ export interface Queue {
     input: EnqueueInput,
     db?: Kysely<Database> | Transaction<Database>,
   ): Promise<{ id: string; created: boolean }>;
+  /**
+   * Many enqueues as one multi-row insert (the intake's group commit writes a batch of deliveries at
+   * once). Answers in input order, with the same dedupe semantics as `enqueue`.
+   */
+  enqueueMany(
+    inputs: readonly EnqueueInput[],
+    db?: Kysely<Database> | Transaction<Database>,
+  ): Promise<{ id: string; created: boolean }[]>;
   /** Claims up to `limit` due jobs (pending, or running with an expired lease) for `leaseMs`. */
   claim(workerId: string, options: { limit: number; leaseMs: number; kinds?: string[] }): Promise<Job[]>;
   /** Extends the lease; false when the job is no longer ours (lease lost to another worker). */

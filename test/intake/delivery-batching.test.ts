@@ -42,7 +42,7 @@ function registration(n: number, marker = ''): string {
 /** The test queue, with a hook that sees the inbox row the job is for (to fail or hold chosen rows). */
 function hookedQueue(db: Kysely<Database>, before: { hook: BeforeEnqueue | null }): Queue {
   const inner = createInboxTestQueue(db);
-  return {
+  const hooked: Queue = {
     ...inner,
     async enqueue(input: EnqueueInput, executor: Executor = db) {
       const { inboxId } = input.payload as { inboxId: string };
@@ -50,7 +50,13 @@ function hookedQueue(db: Kysely<Database>, before: { hook: BeforeEnqueue | null 
       await before.hook?.(row.body);
       return inner.enqueue(input, executor);
     },
+    async enqueueMany(inputs: readonly EnqueueInput[], executor: Executor = db) {
+      const results: { id: string; created: boolean }[] = [];
+      for (const input of inputs) results.push(await hooked.enqueue(input, executor));
+      return results;
+    },
   };
+  return hooked;
 }
 
 describe.each(DATABASE_KINDS)('group commit of Accelevents deliveries (%s)', (kind) => {

@@ -53,6 +53,12 @@ export function createInboxTestQueue(db: Kysely<Database>): InboxTestQueue {
       if (queue.failAfterInsert) throw new Error('enqueue failed after writing its row (test)');
       return { id, created: true };
     },
+    // One by one through `enqueue`, so `failAfterInsert` fails a group commit the same way.
+    async enqueueMany(inputs, executor: Kysely<Database> | Transaction<Database> = db) {
+      const results: { id: string; created: boolean }[] = [];
+      for (const input of inputs) results.push(await queue.enqueue(input, executor));
+      return results;
+    },
     claim: unused,
     heartbeat: unused,
     complete: unused,

@@ -29,6 +29,31 @@ async function thrown(promise: Promise<unknown>): Promise<unknown> {
 }
 
 describeEachDatabase('queue', (getStore) => {
+  it('enqueueMany writes a batch in input order, answers an existing dedupe key with the first job, and refuses a key twice in one batch', async () => {
+    const clock = fakeClock();
+    const queue = createQueue({ store: getStore(), now: clock.now });
+    const kinds = ['many-test'];
+    const first = await queue.enqueue({ kind: 'many-test', payload: { n: 0 }, dedupeKey: 'many:0' });
+    const batch = await queue.enqueueMany([
+      { kind: 'many-test', payload: { n: 1 }, dedupeKey: 'many:1' },
+      { kind: 'many-test', payload: { n: 0 }, dedupeKey: 'many:0' },
+      { kind: 'many-test', payload: { n: 2 } },
+    ]);
+    expect(batch.map((r) => r.created)).toEqual([true, false, true]);
+    expect(batch[1]?.id).toBe(first.id);
+    const claimed = await queue.claim('w', { limit: 10, leaseMs: LEASE, kinds });
+    expect(claimed.map((job) => (job.payload as { n: number }).n).sort()).toEqual([0, 1, 2]);
+    expect(await queue.enqueueMany([])).toEqual([]);
+    const error = await thrown(
+      queue.enqueueMany([
+        { kind: 'many-test', payload: {}, dedupeKey: 'many:dup' },
+        { kind: 'many-test', payload: {}, dedupeKey: 'many:dup' },
+      ]),
+    );
+    expect(error).toBeInstanceOf(QueueError);
+    expect((error as QueueError).message).toMatch(/share a dedupeKey/);
+  });
+
   it('claims a welcome-lane job enqueued after backfill jobs first, then the rest by run_at', async () => {
     const clock = fakeClock();
     const queue = createQueue({ store: getStore(), now: clock.now });
