@@ -1,5 +1,187 @@
-/** The console API's admin: connections, workflows, runs, dead letters, rate budget, audit log. Placeholder: filled in by the engineer who owns this file. */
+/**
+ * The console API's admin routes (issue 5 Deliver 3), admin role only: connections and their scopes,
+ * workflow switches and runs, dead letters and replay, the rate budget per location, and the audit
+ * log of HighLevel calls. The work is in src/console/admin/ (the admin pages call the same functions).
+ */
 import type { FastifyInstance } from 'fastify';
+import { listAudit } from '../admin/audit-log.js';
+import { listConnectionStatus } from '../admin/connection-status.js';
+import { listDeadLetters, replayDeadLetter } from '../admin/dead-letters.js';
+import { DEFAULT_RATE_WINDOW_MINUTES, MAX_RATE_WINDOW_MINUTES, readRateBudget } from '../admin/rate-budget.js';
+import { getRun, listRuns, RUN_STATUSES, type RunStatus } from '../admin/run-history.js';
+import { listWorkflowStatus, switchWorkflow } from '../admin/workflow-status.js';
 import type { ConsoleDeps } from '../console-deps.js';
+import { apiRoute } from './api-route.js';
 
-export function registerAdminRoutes(_app: FastifyInstance, _deps: ConsoleDeps): void {}
+const ADMIN = ['admin'] as const;
+const TAG = 'admin';
+const DEFAULT_PAGE = 50;
+const MAX_PAGE = 200;
+
+const pageQuery = {
+  limit: { type: 'integer', minimum: 1, maximum: MAX_PAGE, default: DEFAULT_PAGE },
+  cursor: { type: 'string', minLength: 1, description: 'nextCursor from the previous page' },
+} as const;
+
+export function registerAdminRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
+  apiRoute(app, {
+    method: 'GET',
+    url: '/api/admin/connections',
+    roles: ADMIN,
+    tag: TAG,
+    summary: 'Connected accounts: status, granted vs needed scopes, expiry, how to reconnect (never tokens)',
+    handler: async () => ({
+      connections: await listConnectionStatus({
+        repository: deps.repository,
+        features: deps.config.features,
+        refreshMarginMs: deps.config.refresh.marginSeconds * 1000,
+        now: deps.now(),
+      }),
+    }),
+  });
+
+  apiRoute(app, {
+    method: 'GET',
+    url: '/api/admin/workflows',
+    roles: ADMIN,
+    tag: TAG,
+    summary: 'Loaded workflows, whether each is switched on, and its last 20 runs',
+    handler: async () => ({ workflows: await listWorkflowStatus(deps.db, deps.workflowNames) }),
+  });
+
+  apiRoute(app, {
+    method: 'PUT',
+    url: '/api/admin/workflows/:name',
+    roles: ADMIN,
+    tag: TAG,
+    summary: 'Switch a workflow on or off; a switched-off workflow starts no new runs',
+    schema: {
+      params: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1 } } },
+      body: {
+        type: 'object',
+        required: ['enabled'],
+        additionalProperties: false,
+        properties: { enabled: { type: 'boolean' } },
+      },
+    },
+    handler: async (request) => {
+      const { name } = request.params as { name: string };
+      const { enabled } = request.body as { enabled: boolean };
+      return switchWorkflow(deps.db, deps.workflowNames, { name, enabled, now: deps.now() });
+    },
+  });
+
+  apiRoute(app, {
+    method: 'GET',
+    url: '/api/admin/runs',
+    roles: ADMIN,
+    tag: TAG,
+    summary: 'Workflow runs, newest first, keyset paged',
+    schema: {
+      querystring: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          status: { type: 'string', enum: [...RUN_STATUSES] },
+          workflow: { type: 'string', minLength: 1 },
+          ...pageQuery,
+        },
+      },
+    },
+    handler: async (request) => {
+      const query = request.query as { status?: RunStatus; workflow?: string; limit: number; cursor?: string };
+      return listRuns(deps.db, query);
+    },
+  });
+
+  apiRoute(app, {
+    method: 'GET',
+    url: '/api/admin/runs/:runId',
+    roles: ADMIN,
+    tag: TAG,
+    summary: 'One workflow run with its input and journaled steps',
+    schema: {
+      params: { type: 'object', required: ['runId'], properties: { runId: { type: 'string', minLength: 1 } } },
+    },
+    handler: async (request) => getRun(deps.db, (request.params as { runId: string }).runId),
+  });
+
+  apiRoute(app, {
+    method: 'GET',
+    url: '/api/admin/dead-letters',
+    roles: ADMIN,
+    tag: TAG,
+    summary: 'Dead-lettered jobs (newest first, at most 100) and job counts by status',
+    handler: async () => listDeadLetters(deps.queue),
+  });
+
+  apiRoute(app, {
+    method: 'POST',
+    url: '/api/admin/dead-letters/:jobId/replay',
+    roles: ADMIN,
+    tag: TAG,
+    summary: 'Move a dead job back to pending with its attempts reset; 404 when no such dead job',
+    schema: {
+      params: { type: 'object', required: ['jobId'], properties: { jobId: { type: 'string', minLength: 1 } } },
+    },
+    handler: async (request) => replayDeadLetter(deps.queue, (request.params as { jobId: string }).jobId),
+  });
+
+  apiRoute(app, {
+    method: 'POST',
+    url: '/api/admin/dead-letters/replay-all',
+    roles: ADMIN,
+    tag: TAG,
+    summary: 'Move every dead job back to pending with its attempts reset',
+    handler: async () => replayDeadLetter(deps.queue),
+  });
+
+  apiRoute(app, {
+    method: 'GET',
+    url: '/api/admin/rate-budget',
+    roles: ADMIN,
+    tag: TAG,
+    summary: 'HighLevel calls per minute per location (with 429s and errors) against the ceiling, and daily use',
+    schema: {
+      querystring: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          locationId: { type: 'string', minLength: 1 },
+          minutes: {
+            type: 'integer',
+            minimum: 1,
+            maximum: MAX_RATE_WINDOW_MINUTES,
+            default: DEFAULT_RATE_WINDOW_MINUTES,
+          },
+        },
+      },
+    },
+    handler: async (request) => {
+      const query = request.query as { locationId?: string; minutes: number };
+      return readRateBudget(deps.db, { now: deps.now(), ...query });
+    },
+  });
+
+  apiRoute(app, {
+    method: 'GET',
+    url: '/api/admin/audit',
+    roles: ADMIN,
+    tag: TAG,
+    summary: 'The audit log of HighLevel calls, newest first, keyset paged',
+    schema: {
+      querystring: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          actor: { type: 'string', minLength: 1, description: 'user:<id>, a workflow run id, cli, or a user email' },
+          operation: { type: 'string', minLength: 1, description: 'HighLevel operationId, e.g. send-a-new-message' },
+          status: { type: 'string', pattern: '^([0-9]{3}|ok|failed)$', description: 'HTTP status, ok or failed' },
+          locationId: { type: 'string', minLength: 1 },
+          ...pageQuery,
+        },
+      },
+    },
+    handler: async (request) => listAudit(deps.db, request.query as Parameters<typeof listAudit>[1]),
+  });
+}
