@@ -1,5 +1,14 @@
-/** The console's server-rendered pages under /console. Placeholder: filled in by the engineer who owns this file. */
+/**
+ * The console's server-rendered pages under /console (DESIGN D9): assets, `/` → /console, sign-in,
+ * conversation search, thread, call transcript. Each page lives in its own `*-page.ts`.
+ */
 import type { FastifyInstance } from 'fastify';
 import type { ConsoleDeps } from '../console-deps.js';
+import { registerLoginPage } from './login-page.js';
+import { registerAssetRoute } from './serve-assets.js';
 
-export function registerConsolePages(_app: FastifyInstance, _deps: ConsoleDeps): void {}
+export function registerConsolePages(app: FastifyInstance, deps: ConsoleDeps): void {
+  registerAssetRoute(app);
+  app.get('/', async (_request, reply) => reply.redirect('/console', 302));
+  registerLoginPage(app, deps);
+}

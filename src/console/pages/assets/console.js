@@ -4,7 +4,9 @@
 // Attributes: data-redirect="<url>" goes there on success, data-reload reloads the page,
 // data-confirm="<question>" asks first. Checkbox fields become booleans; fields named with a
 // trailing "[]" become arrays; empty fields are left out. File inputs send multipart instead of JSON.
-'use strict';
+// data-body='{"starred":true}' is JSON merged over the fields (fixed values a button stands for).
+// An input with data-epoch-seconds (a datetime-local) is sent as epoch seconds, which the API takes.
+// data-attach-to="<form id>": the answer's `urls` are added to that form as attachments[] fields.
 
 function csrfToken() {
   const meta = document.querySelector('meta[name="csrf-token"]');
@@ -29,12 +31,40 @@ function bodyOf(form) {
       data[element.name] = element.checked;
     } else if (element.name.endsWith('[]')) {
       const key = element.name.slice(0, -2);
-      if (element.value !== '') (data[key] = data[key] || []).push(element.value);
+      if (element.value !== '') {
+        data[key] = data[key] || [];
+        data[key].push(element.value);
+      }
+    } else if (element.value !== '' && 'epochSeconds' in element.dataset) {
+      // datetime-local has no zone: the browser reads it as the user's local time.
+      data[element.name] = Math.floor(new Date(element.value).getTime() / 1000);
     } else if (element.value !== '') {
       data[element.name] = element.type === 'number' ? Number(element.value) : element.value;
     }
   }
+  if (form.dataset.body) Object.assign(data, JSON.parse(form.dataset.body));
   return { body: JSON.stringify(data), json: true };
+}
+
+// Uploaded files become attachments[] of the target form, listed so the user sees what will be sent.
+function attachUrls(form, target, urls) {
+  if (!target) return;
+  const list = target.querySelector('.attached');
+  for (const url of urls) {
+    const input = document.createElement('input');
+    input.type = 'hidden';
+    input.name = 'attachments[]';
+    input.value = url;
+    target.appendChild(input);
+    if (list) {
+      const item = document.createElement('li');
+      item.textContent = url;
+      list.appendChild(item);
+      list.hidden = false;
+    }
+  }
+  flash(form, `${form.dataset.success || 'Uploaded.'} ${urls.join(', ')}`, false);
+  form.reset();
 }
 
 async function submitApiForm(event) {
@@ -63,14 +93,21 @@ async function submitApiForm(event) {
       payload = null;
     }
     if (!response.ok) {
-      const message = payload && payload.message ? payload.message : `Request failed (${response.status})`;
+      let message = payload?.message ? payload.message : `Request failed (${response.status})`;
+      if (payload?.retryAfterSeconds) {
+        message = `Too many attempts. Try again in ${payload.retryAfterSeconds} seconds.`;
+      }
       flash(form, message, true);
+      return;
+    }
+    if (form.dataset.attachTo && Array.isArray(payload?.urls)) {
+      attachUrls(form, document.getElementById(form.dataset.attachTo), payload.urls);
       return;
     }
     if (form.dataset.redirect) {
       // Only a console path: ?next= must not become an open redirect to another site.
       const next = new URLSearchParams(window.location.search).get('next');
-      const safe = next && next.startsWith('/console') && !next.startsWith('//') ? next : null;
+      const safe = next?.startsWith('/console') && !next.startsWith('//') ? next : null;
       window.location.assign(safe || form.dataset.redirect);
     } else if ('reload' in form.dataset) {
       window.location.reload();
