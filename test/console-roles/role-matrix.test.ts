@@ -124,7 +124,9 @@ describe('console API role matrix', () => {
       return encodeURIComponent(isCall ? (ids.callMessageId ?? '') : (ids[name] ?? `unknown-${name}`));
     });
     const query = sampleOf(op.operation, 'query');
-    const search = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)])).toString();
+    const search = new URLSearchParams(
+      Object.entries(query).map(([key, value]): [string, string] => [key, String(value)]),
+    ).toString();
     const schema = op.operation.requestBody?.content?.['application/json']?.schema as OpenApiSchema | undefined;
     const body = withBody && MUTATING.has(op.method) && op.method !== 'DELETE' ? sampleBody(schema) : undefined;
     return {
