@@ -1,0 +1,95 @@
+/** JSON schemas of the read routes' answers, for the OpenAPI document (they mirror views.ts). */
+
+const nullableString = { type: ['string', 'null'] } as const;
+const nextCursor = { type: ['string', 'null'], description: 'Pass as cursor for the next page; null on the last.' };
+
+export const conversationSchema = {
+  type: 'object',
+  properties: {
+    conversationId: { type: 'string' },
+    locationId: { type: 'string' },
+    contactId: nullableString,
+    contactName: nullableString,
+    contactEmail: nullableString,
+    contactPhone: nullableString,
+    eventKey: nullableString,
+    unreadCount: { type: 'integer' },
+    starred: { type: 'boolean' },
+    sponsor: { type: 'boolean' },
+    lastMessageAt: { type: 'number', description: 'Epoch ms.' },
+    lastMessageBody: nullableString,
+  },
+} as const;
+
+export const searchResultSchema = {
+  type: 'object',
+  properties: {
+    items: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          conversationId: { type: 'string' },
+          locationId: { type: 'string' },
+          contactId: nullableString,
+          contactName: nullableString,
+          contactEmail: nullableString,
+          lastMessageAt: { type: 'number' },
+          lastMessageBody: nullableString,
+          unreadCount: { type: 'integer' },
+          starred: { type: 'boolean' },
+          matches: { type: 'array', items: { type: 'string' }, description: 'Topic snippets, matches in [brackets].' },
+        },
+      },
+    },
+    nextCursor,
+  },
+} as const;
+
+export const messagePageSchema = {
+  type: 'object',
+  properties: {
+    items: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          messageId: { type: 'string' },
+          conversationId: { type: 'string' },
+          direction: nullableString,
+          type: nullableString,
+          status: nullableString,
+          body: nullableString,
+          createdAt: { type: 'number' },
+          hasRecording: { type: 'boolean' },
+          hasTranscript: { type: 'boolean' },
+          emailMessageId: nullableString,
+        },
+      },
+    },
+    nextCursor,
+  },
+} as const;
+
+const seconds = { type: ['number', 'null'], description: 'Seconds from the start of the call.' } as const;
+
+export const transcriptSchema = {
+  type: 'object',
+  properties: {
+    messageId: { type: 'string' },
+    conversationId: { type: 'string' },
+    sentences: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          startTime: seconds,
+          endTime: seconds,
+          mediaChannel: { type: ['number', 'null'] },
+          text: { type: 'string' },
+        },
+      },
+    },
+    text: { type: 'string' },
+  },
+} as const;
