@@ -19,6 +19,7 @@ import {
   SqliteDriver,
 } from 'kysely';
 import type { Logger } from '../logging/create-logger.js';
+import { withStatementCache } from './statement-cache.js';
 import { StoreError } from './store-error.js';
 
 export const SQLITE_FILE_NAME = 'parley.db';
@@ -101,7 +102,7 @@ export function createSqliteDialect(dataDir: string, logger: Logger): SqliteDial
       cause: error,
     });
   }
-  return { dialect: new ImmediateSqliteDialect(database), path };
+  return { dialect: new ImmediateSqliteDialect(withStatementCache(database)), path };
 }
 
 function describe(error: unknown): string {
