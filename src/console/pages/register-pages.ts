@@ -5,10 +5,16 @@
 import type { FastifyInstance } from 'fastify';
 import type { ConsoleDeps } from '../console-deps.js';
 import { registerLoginPage } from './login-page.js';
+import { registerSearchPage } from './search-page.js';
 import { registerAssetRoute } from './serve-assets.js';
+import { registerThreadPage } from './thread-page.js';
+import { registerTranscriptPage } from './transcript-page.js';
 
 export function registerConsolePages(app: FastifyInstance, deps: ConsoleDeps): void {
   registerAssetRoute(app);
   app.get('/', async (_request, reply) => reply.redirect('/console', 302));
   registerLoginPage(app, deps);
+  registerSearchPage(app, deps);
+  registerThreadPage(app, deps);
+  registerTranscriptPage(app, deps);
 }

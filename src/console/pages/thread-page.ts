@@ -1,0 +1,83 @@
+/**
+ * GET /console/conversations/:conversationId: one conversation. The read service pages messages
+ * newest first; the page shows its slice oldest to newest, like a chat, with an "Older messages" link
+ * carrying the cursor. What a role may do decides what is rendered (ROLE_PERMISSIONS): reply box and
+ * upload for `reply`, star/unread toggles, status selects and schedule cancels for `changeStatus`.
+ * The API checks the role again; hiding a control is only for a clean page.
+ */
+import type { FastifyInstance } from 'fastify';
+import { ROLES } from '../auth/roles.js';
+import type { ConsoleDeps } from '../console-deps.js';
+import { getConversationForCaller, listMessagesForCaller } from '../conversations/read-conversations.js';
+import type { MessageView } from '../conversations/views.js';
+import { pageCaller, sendErrorPage } from './error-page.js';
+import { requirePageRole } from './page-auth.js';
+import { sendPage } from './render-page.js';
+
+const PAGE_SIZE = 50;
+/** The statuses `PUT /conversations/messages/:messageId/status` accepts (UpdateMessageStatusDto's enum). */
+export const MESSAGE_STATUSES = ['delivered', 'failed', 'pending', 'read'] as const;
+
+/** `TYPE_SMS` → `SMS`, `TYPE_EMAIL` → `Email`, `TYPE_CALL` → `Call`. */
+export function messageTypeLabel(type: string | null): string {
+  if (!type) return 'Message';
+  const word = type
+    .replace(/^TYPE_/, '')
+    .replaceAll('_', ' ')
+    .toLowerCase();
+  return word === 'sms' || word === 'mms' ? word.toUpperCase() : word.charAt(0).toUpperCase() + word.slice(1);
+}
+
+function messageForPage(message: MessageView) {
+  const id = encodeURIComponent(message.messageId);
+  const isCall = message.type === 'TYPE_CALL' || message.hasRecording;
+  // Email schedules are cancelled by the email message id (DELETE /conversations/messages/email/:id/schedule).
+  const cancelUrl =
+    message.type === 'TYPE_EMAIL' && message.emailMessageId
+      ? `/api/emails/${encodeURIComponent(message.emailMessageId)}/schedule`
+      : `/api/messages/${id}/schedule`;
+  return {
+    ...message,
+    typeLabel: messageTypeLabel(message.type),
+    directionLabel:
+      message.direction === 'inbound' ? 'Inbound' : message.direction === 'outbound' ? 'Outbound' : 'Message',
+    side: message.direction === 'outbound' ? 'outbound' : 'inbound',
+    statusLabel: message.status ?? 'unknown',
+    isCall,
+    isScheduled: message.status === 'scheduled',
+    recordingUrl: message.hasRecording ? `/api/messages/${id}/recording` : null,
+    transcriptUrl: isCall ? `/console/messages/${id}/transcript` : null,
+    statusUrl: `/api/messages/${id}/status`,
+    cancelUrl,
+  };
+}
+
+export function registerThreadPage(app: FastifyInstance, deps: ConsoleDeps): void {
+  app.get<{ Params: { conversationId: string }; Querystring: { cursor?: string } }>(
+    '/console/conversations/:conversationId',
+    { preHandler: requirePageRole(...ROLES) },
+    async (request, reply) => {
+      const caller = pageCaller(request);
+      const { conversationId } = request.params;
+      const cursor =
+        typeof request.query.cursor === 'string' && request.query.cursor !== '' ? request.query.cursor : null;
+      try {
+        const conversation = await getConversationForCaller(deps, caller, conversationId);
+        const page = await listMessagesForCaller(deps, caller, conversationId, { limit: PAGE_SIZE, cursor });
+        const path = `/console/conversations/${encodeURIComponent(conversationId)}`;
+        return sendPage(reply, 'thread', caller, {
+          title: conversation.contactName ?? conversation.contactEmail ?? 'Conversation',
+          nav: 'search',
+          conversation,
+          apiPath: `/api/conversations/${encodeURIComponent(conversationId)}`,
+          messages: [...page.items].reverse().map(messageForPage),
+          statuses: MESSAGE_STATUSES,
+          olderUrl: page.nextCursor ? `${path}?cursor=${encodeURIComponent(page.nextCursor)}` : null,
+          newestUrl: cursor === null ? null : path,
+        });
+      } catch (error) {
+        return sendErrorPage(request, reply, caller, error);
+      }
+    },
+  );
+}

@@ -1,0 +1,204 @@
+/**
+ * The search, thread and transcript pages over a real sandbox-synced index (SQLite): what each role
+ * sees, topic matches as <mark>, sponsors kept out of other conversations, attendee text escaped.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../../src/console/auth/roles.js';
+import { CONSOLE_PASSWORD, type ConsoleApp, startConsoleApp } from '../helpers/console-app.js';
+
+const XSS_CONVERSATION = 'conv-xss-page';
+
+describe('console conversation pages [sqlite]', () => {
+  let harness: ConsoleApp;
+  const cookies = new Map<Role, string>();
+  let callMessageId: string;
+  let callConversationId: string;
+
+  async function page(role: Role, url: string) {
+    return harness.app.inject({ url, headers: { cookie: cookies.get(role) ?? '' } });
+  }
+
+  beforeAll(async () => {
+    harness = await startConsoleApp('sqlite', { attendees: 6 });
+    for (const role of ['viewer', 'agent', 'sponsor'] as const) {
+      const login = await harness.app.inject({
+        method: 'POST',
+        url: '/api/login',
+        payload: { email: harness.email(role), password: CONSOLE_PASSWORD },
+      });
+      const header = login.headers['set-cookie'];
+      cookies.set(role, ((Array.isArray(header) ? header[0] : header) ?? '').split(';')[0] ?? '');
+    }
+    const call = await harness.deps.db
+      .selectFrom('index_messages')
+      .select(['message_id', 'conversation_id'])
+      .where('type', '=', 'TYPE_CALL')
+      .executeTakeFirstOrThrow();
+    callMessageId = call.message_id;
+    callConversationId = call.conversation_id;
+
+    const now = Date.now();
+    await harness.deps.index.upsertConversation({
+      conversationId: XSS_CONVERSATION,
+      locationId: harness.locationId,
+      contactId: 'contact-xss',
+      contactName: '<script>alert("name")</script>',
+      contactEmail: 'xss@parley.test',
+      lastMessageAt: now,
+      lastMessageBody: '<img src=x onerror=alert(1)>',
+      unreadCount: 1,
+      updatedAt: now,
+    });
+    await harness.deps.index.upsertMessage({
+      messageId: 'msg-xss-body',
+      conversationId: XSS_CONVERSATION,
+      locationId: harness.locationId,
+      direction: 'inbound',
+      type: 'TYPE_SMS',
+      status: 'delivered',
+      body: '<script>steal(document.cookie)</script> see [you] there',
+      createdAt: now - 60_000,
+      updatedAt: now,
+    });
+    await harness.deps.index.upsertMessage({
+      messageId: 'msg-scheduled',
+      conversationId: XSS_CONVERSATION,
+      locationId: harness.locationId,
+      direction: 'outbound',
+      type: 'TYPE_SMS',
+      status: 'scheduled',
+      body: 'Doors open at nine',
+      createdAt: now,
+      updatedAt: now,
+    });
+  });
+  afterAll(async () => harness?.close());
+
+  it('lists the attendee an email search names, with a link to the thread', async () => {
+    const conversation = await harness.deps.db
+      .selectFrom('index_conversations')
+      .select(['conversation_id', 'contact_email', 'contact_name'])
+      .where('conversation_id', '=', callConversationId)
+      .executeTakeFirstOrThrow();
+    const email = conversation.contact_email ?? '';
+    expect(email).not.toBe('');
+    const response = await page('viewer', `/console?email=${encodeURIComponent(email)}`);
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain(`href="/console/conversations/${callConversationId}"`);
+    expect(response.body).toContain(email);
+    expect(response.body).toMatch(/value="[^"]*@[^"]*"/); // the filter stays in the form
+    expect(response.body.match(/class="result"/g)).toHaveLength(1);
+  });
+
+  it('shows the empty state when nothing matches', async () => {
+    const response = await page('viewer', '/console?email=nobody%40nowhere.test');
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain('No conversations match these filters.');
+    expect(response.body).not.toContain('class="result"');
+  });
+
+  it('marks the matched words of a topic search with <mark>', async () => {
+    const body = await harness.deps.db
+      .selectFrom('index_messages')
+      .select('body')
+      .where('conversation_id', '=', callConversationId)
+      .where('type', '!=', 'TYPE_CALL')
+      .where('body', 'is not', null)
+      .executeTakeFirstOrThrow();
+    // A long word is a content word, never a full-text stop word.
+    const word = (body.body?.match(/\p{L}{7,}/gu) ?? [])[0] ?? '';
+    expect(word).not.toBe('');
+    const response = await page('agent', `/console?topic=${encodeURIComponent(word)}`);
+    expect(response.statusCode).toBe(200);
+    const marked = [...response.body.matchAll(/<mark>([^<]*)<\/mark>/g)].map((m) => (m[1] ?? '').toLowerCase());
+    expect(marked).toContain(word.toLowerCase());
+  });
+
+  it('answers a bad date filter with 400 and a message naming the field', async () => {
+    const response = await page('viewer', '/console?from=yesterday');
+    expect(response.statusCode).toBe(400);
+    expect(response.body).toContain('from must be a date like 2026-03-31, got &#34;yesterday&#34;');
+  });
+
+  it('shows the thread with message statuses, the call recording player and a transcript link', async () => {
+    const response = await page('agent', `/console/conversations/${callConversationId}`);
+    expect(response.statusCode).toBe(200);
+    const html = response.body;
+    expect(html).toMatch(/<span class="status status-delivered">delivered<\/span>/);
+    expect(html).toContain(`<audio controls preload="none" src="/api/messages/${callMessageId}/recording">`);
+    expect(html).toContain(`href="/console/messages/${callMessageId}/transcript"`);
+    // Oldest first: the call (an hour ago) is the newest seeded message, so it comes last.
+    const audioAt = html.indexOf('<audio');
+    expect(html.indexOf('class="message ')).toBeLessThan(audioAt);
+    expect(html.lastIndexOf('class="message ')).toBeLessThan(audioAt);
+  });
+
+  it('gives an agent the reply box, upload, toggles and status forms', async () => {
+    const response = await page('agent', `/console/conversations/${XSS_CONVERSATION}`);
+    expect(response.statusCode).toBe(200);
+    const html = response.body;
+    expect(html).toContain(`data-api="/api/conversations/${XSS_CONVERSATION}/messages" data-method="POST"`);
+    expect(html).toContain(`data-api="/api/conversations/${XSS_CONVERSATION}/attachments" data-method="POST"`);
+    expect(html).toContain(`data-api="/api/conversations/${XSS_CONVERSATION}" data-method="PATCH"`);
+    expect(html).toContain('data-api="/api/messages/msg-xss-body/status" data-method="PUT"');
+    expect(html).toMatch(
+      /data-api="\/api\/messages\/msg-scheduled\/schedule" data-method="DELETE" data-confirm="[^"]+" data-reload/,
+    );
+    expect(html).toContain('<span class="status status-scheduled">scheduled</span>');
+    expect(html).not.toContain('is read-only');
+  });
+
+  it('gives a viewer the thread with no reply box or change forms, and says the role is read-only', async () => {
+    const response = await page('viewer', `/console/conversations/${XSS_CONVERSATION}`);
+    expect(response.statusCode).toBe(200);
+    const html = response.body;
+    expect(html).toContain('Doors open at nine');
+    expect(html).not.toContain('data-api="/api/conversations/');
+    expect(html).not.toContain('data-api="/api/messages/');
+    expect(html).toContain('Your role (viewer) is read-only');
+  });
+
+  it('escapes attendee text on the search and thread pages', async () => {
+    const search = await page('agent', '/console?email=xss%40parley.test');
+    const thread = await page('agent', `/console/conversations/${XSS_CONVERSATION}`);
+    for (const html of [search.body, thread.body]) {
+      expect(html).not.toContain('<script>alert');
+      expect(html).not.toContain('<img src=x');
+      expect(html).toContain('&lt;script&gt;alert(&#34;name&#34;)&lt;/script&gt;');
+    }
+    expect(search.body).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(thread.body).toContain('&lt;script&gt;steal(document.cookie)&lt;/script&gt; see [you] there');
+    expect(thread.body).not.toContain('<mark>');
+  });
+
+  it('lists the transcript sentences with mm:ss times, the player and the download link', async () => {
+    const response = await page('viewer', `/console/messages/${callMessageId}/transcript`);
+    expect(response.statusCode).toBe(200);
+    const html = response.body;
+    expect(html).toContain(`href="/api/messages/${callMessageId}/transcript/download"`);
+    expect(html).toContain(`<audio controls preload="none" src="/api/messages/${callMessageId}/recording">`);
+    expect(html).toContain(`href="/console/conversations/${callConversationId}"`);
+    const sentences = [...html.matchAll(/<li><span class="at">(\d{2}:\d{2})<\/span>/g)];
+    expect(sentences.length).toBeGreaterThan(1);
+    expect(sentences[0]?.[1]).toBe('00:00');
+  });
+
+  it('answers a sponsor opening a non-sponsor thread with a 404 page, not JSON', async () => {
+    const response = await page('sponsor', `/console/conversations/${callConversationId}`);
+    expect(response.statusCode).toBe(404);
+    expect(response.headers['content-type']).toContain('text/html');
+    expect(response.body).toContain('<h1>Not found</h1>');
+    expect(response.body).toContain(`conversation ${callConversationId} was not found`);
+    expect(response.body).not.toContain('<audio');
+
+    const transcript = await page('sponsor', `/console/messages/${callMessageId}/transcript`);
+    expect(transcript.statusCode).toBe(404);
+    expect(transcript.headers['content-type']).toContain('text/html');
+  });
+
+  it('shows a sponsor an empty search: no sponsor-channel conversations exist', async () => {
+    const response = await page('sponsor', '/console');
+    expect(response.statusCode).toBe(200);
+    expect(response.body).not.toContain('class="result"');
+  });
+});
