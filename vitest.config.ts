@@ -4,6 +4,9 @@ import { defineConfig } from 'vitest/config';
 // this 2-core machine with other test files would only make them slower and noisier. They run alone,
 // after everything else.
 const LOAD_TESTS = ['test/connections/refresh-storm.test.ts', 'test/pipeline/*-e2e.test.ts'];
+// Browser tests drive real Chromium against a listening console: one at a time (each starts a browser),
+// last, with room for page loads on a busy machine.
+const BROWSER_TESTS = ['test/browser/**/*.test.ts'];
 
 export default defineConfig({
   test: {
@@ -17,7 +20,7 @@ export default defineConfig({
         test: {
           name: 'unit-and-integration',
           include: ['test/**/*.test.ts'],
-          exclude: LOAD_TESTS,
+          exclude: [...LOAD_TESTS, ...BROWSER_TESTS],
           // 2 cores: more workers only add contention with the sandbox servers the tests start.
           maxWorkers: 2,
           sequence: { groupOrder: 0 },
@@ -30,6 +33,16 @@ export default defineConfig({
           include: LOAD_TESTS,
           fileParallelism: false,
           sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          include: BROWSER_TESTS,
+          fileParallelism: false,
+          testTimeout: 60_000,
+          sequence: { groupOrder: 2 },
         },
       },
     ],
