@@ -1,0 +1,120 @@
+/**
+ * The admin pages (issue 5 Deliver 3): connections, workflows, runs and dead letters, rate budget,
+ * audit log. Admin role only (requirePageRole: signed out → login, other roles → 403 page). Each page
+ * calls the same services as the admin API (src/console/admin/), not the API over HTTP; changes
+ * (workflow switch, replay) are forms console.js sends to the API with the CSRF header.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { type AuditQuery, listAudit } from '../admin/audit-log.js';
+import { listConnectionStatus } from '../admin/connection-status.js';
+import { listDeadLetters } from '../admin/dead-letters.js';
+import { DEFAULT_RATE_WINDOW_MINUTES, readRateBudget } from '../admin/rate-budget.js';
+import { layoutRateChart } from '../admin/rate-chart.js';
+import { listRuns, RUN_STATUSES, type RunStatus } from '../admin/run-history.js';
+import { listWorkflowStatus } from '../admin/workflow-status.js';
+import type { Caller } from '../auth/resolve-caller.js';
+import type { ConsoleDeps } from '../console-deps.js';
+import { requirePageRole } from './page-auth.js';
+import { sendPage } from './render-page.js';
+
+const PAGE_SIZE = 50;
+/** The windows the rate page offers: an hour, three hours, a day (the API's maximum). */
+const RATE_WINDOWS = [60, 180, 1440] as const;
+
+type Query = Record<string, string | undefined>;
+
+export function registerAdminPages(app: FastifyInstance, deps: ConsoleDeps): void {
+  const adminOnly = { preHandler: requirePageRole('admin') };
+
+  app.get('/console/admin/connections', adminOnly, async (request, reply) => {
+    const connections = await listConnectionStatus({
+      repository: deps.repository,
+      features: deps.config.features,
+      refreshMarginMs: deps.config.refresh.marginSeconds * 1000,
+      now: deps.now(),
+    });
+    return sendPage(reply, 'admin-connections', callerOf(request), {
+      title: 'Connections',
+      nav: 'admin-connections',
+      connections,
+      features: deps.config.features.join(', '),
+    });
+  });
+
+  app.get('/console/admin/workflows', adminOnly, async (request, reply) => {
+    const workflows = await listWorkflowStatus(deps.db, deps.workflowNames);
+    return sendPage(reply, 'admin-workflows', callerOf(request), {
+      title: 'Workflows',
+      nav: 'admin-workflows',
+      workflows,
+    });
+  });
+
+  app.get('/console/admin/runs', adminOnly, async (request, reply) => {
+    const query = request.query as Query;
+    const status = RUN_STATUSES.find((s) => s === query.status) as RunStatus | undefined;
+    const runs = await listRuns(deps.db, { status, limit: PAGE_SIZE, cursor: query.cursor || null });
+    const deadLetters = await listDeadLetters(deps.queue);
+    return sendPage(reply, 'admin-runs', callerOf(request), {
+      title: 'Runs & dead letters',
+      nav: 'admin-runs',
+      statuses: RUN_STATUSES,
+      status: status ?? '',
+      runs: runs.items,
+      nextPage: runs.nextCursor ? nextPageUrl('/console/admin/runs', { status }, runs.nextCursor) : null,
+      dead: deadLetters.jobs.map((job) => ({ ...job, payloadText: JSON.stringify(job.payload) })),
+      counts: deadLetters.counts,
+    });
+  });
+
+  app.get('/console/admin/rate', adminOnly, async (request, reply) => {
+    const query = request.query as Query;
+    const minutes = RATE_WINDOWS.find((m) => String(m) === query.minutes) ?? DEFAULT_RATE_WINDOW_MINUTES;
+    const budget = await readRateBudget(deps.db, { now: deps.now(), minutes });
+    const locations = budget.locations.map((location) => ({
+      ...location,
+      chart: layoutRateChart(location),
+      busyMinutes: location.perMinute.filter((m) => m.calls > 0),
+    }));
+    return sendPage(reply, 'admin-rate', callerOf(request), {
+      title: 'Rate budget',
+      nav: 'admin-rate',
+      windows: RATE_WINDOWS,
+      minutes,
+      windowStart: budget.windowStart,
+      windowEnd: budget.windowEnd,
+      locations,
+    });
+  });
+
+  app.get('/console/admin/audit', adminOnly, async (request, reply) => {
+    const query = request.query as Query;
+    const filters = {
+      actor: query.actor?.trim() || undefined,
+      operation: query.operation?.trim() || undefined,
+      // The API's pattern; anything else is ignored on the page rather than answered with an error.
+      status: /^([0-9]{3}|ok|failed)$/.test(query.status ?? '') ? query.status : undefined,
+    } satisfies Partial<AuditQuery>;
+    const page = await listAudit(deps.db, { ...filters, limit: PAGE_SIZE, cursor: query.cursor || null });
+    return sendPage(reply, 'admin-audit', callerOf(request), {
+      title: 'Audit log',
+      nav: 'admin-audit',
+      filters: { actor: filters.actor ?? '', operation: filters.operation ?? '', status: filters.status ?? '' },
+      entries: page.items,
+      nextPage: page.nextCursor ? nextPageUrl('/console/admin/audit', filters, page.nextCursor) : null,
+    });
+  });
+}
+
+function callerOf(request: FastifyRequest): Caller {
+  if (request.caller === null) throw new Error('requirePageRole let an unknown caller through');
+  return request.caller;
+}
+
+/** The same filters plus the cursor: the "next page" link of a keyset-paged list. */
+function nextPageUrl(path: string, filters: Record<string, string | undefined>, cursor: string): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(filters)) if (value) params.set(key, value);
+  params.set('cursor', cursor);
+  return `${path}?${params.toString()}`;
+}
