@@ -1,7 +1,12 @@
 /** JSON schemas of the read routes' answers, for the OpenAPI document (they mirror views.ts). */
 
-const nullableString = { type: ['string', 'null'] } as const;
-const nextCursor = { type: ['string', 'null'], description: 'Pass as cursor for the next page; null on the last.' };
+// OpenAPI 3.0 (the document's version) spells null as `nullable`, not as a type list.
+const nullableString = { type: 'string', nullable: true } as const;
+const nextCursor = {
+  type: 'string',
+  nullable: true,
+  description: 'Pass as cursor for the next page; null on the last.',
+};
 
 export const conversationSchema = {
   type: 'object',
@@ -71,7 +76,7 @@ export const messagePageSchema = {
   },
 } as const;
 
-const seconds = { type: ['number', 'null'], description: 'Seconds from the start of the call.' } as const;
+const seconds = { type: 'number', nullable: true, description: 'Seconds from the start of the call.' } as const;
 
 export const transcriptSchema = {
   type: 'object',
@@ -85,7 +90,7 @@ export const transcriptSchema = {
         properties: {
           startTime: seconds,
           endTime: seconds,
-          mediaChannel: { type: ['number', 'null'] },
+          mediaChannel: { type: 'number', nullable: true },
           text: { type: 'string' },
         },
       },
