@@ -196,9 +196,75 @@ describe('console conversation pages [sqlite]', () => {
     expect(transcript.headers['content-type']).toContain('text/html');
   });
 
-  it('shows a sponsor an empty search: no sponsor-channel conversations exist', async () => {
-    const response = await page('sponsor', '/console');
-    expect(response.statusCode).toBe(200);
-    expect(response.body).not.toContain('class="result"');
+  it('shows a sponsor only the sponsor-channel conversation, with the reply box', async () => {
+    // A real sandbox conversation (so its messages load) moved into the sponsor channel in the index.
+    const row = await harness.deps.db
+      .selectFrom('index_conversations')
+      .selectAll()
+      .where('conversation_id', 'not in', [callConversationId, XSS_CONVERSATION])
+      .executeTakeFirstOrThrow();
+    await harness.deps.index.upsertConversation({
+      conversationId: row.conversation_id,
+      locationId: row.location_id,
+      contactId: row.contact_id,
+      contactName: row.contact_name,
+      contactEmail: row.contact_email,
+      lastMessageAt: Number(row.last_message_at),
+      lastMessageBody: row.last_message_body,
+      unreadCount: Number(row.unread_count),
+      sponsor: true,
+      updatedAt: Number(row.updated_at) + 1,
+    });
+    const search = await page('sponsor', '/console');
+    expect(search.statusCode).toBe(200);
+    const links = [...search.body.matchAll(/class="result-link" href="([^"]+)"/g)].map((m) => m[1]);
+    expect(links).toEqual([`/console/conversations/${row.conversation_id}`]);
+
+    const thread = await page('sponsor', `/console/conversations/${row.conversation_id}`);
+    expect(thread.statusCode).toBe(200);
+    expect(thread.body).toContain(`data-api="/api/conversations/${row.conversation_id}/messages" data-method="POST"`);
+    expect(thread.body).toMatch(/class="message (inbound|outbound)"/);
+  });
+
+  it('pages search results with a Next page link that carries the filters and the cursor', async () => {
+    const first = await page('viewer', '/console?status=read&limit=2');
+    expect(first.statusCode).toBe(200);
+    const firstIds = [...first.body.matchAll(/class="result-link" href="([^"]+)"/g)].map((m) => m[1]);
+    expect(firstIds).toHaveLength(2);
+    const next = /<a href="([^"]+)" rel="next">Next page<\/a>/.exec(first.body)?.[1]?.replaceAll('&amp;', '&') ?? '';
+    expect(next).toMatch(/^\/console\?status=read&limit=2&cursor=/);
+
+    const second = await page('viewer', next);
+    expect(second.statusCode).toBe(200);
+    const secondIds = [...second.body.matchAll(/class="result-link" href="([^"]+)"/g)].map((m) => m[1]);
+    expect(secondIds.length).toBeGreaterThan(0);
+    expect(secondIds.filter((id) => firstIds.includes(id))).toEqual([]);
+  });
+
+  it('answers a search limit outside 1-100 with 400 naming limit', async () => {
+    const response = await page('viewer', '/console?limit=500');
+    expect(response.statusCode).toBe(400);
+    expect(response.body).toContain('limit must be a whole number from 1 to 100');
+  });
+
+  it('links older messages of a thread with the cursor, and the older page shows the earlier message', async () => {
+    const newest = await page('viewer', `/console/conversations/${XSS_CONVERSATION}?limit=1`);
+    expect(newest.body).toContain('Doors open at nine');
+    expect(newest.body).not.toContain('steal(document.cookie)');
+    const older = /<a href="([^"]+)">Older messages<\/a>/.exec(newest.body)?.[1]?.replaceAll('&amp;', '&') ?? '';
+    expect(older).toMatch(new RegExp(`^/console/conversations/${XSS_CONVERSATION}\\?cursor=.+&limit=1$`));
+
+    const earlier = await page('viewer', older);
+    expect(earlier.statusCode).toBe(200);
+    expect(earlier.body).toContain('steal(document.cookie)');
+    expect(earlier.body).not.toContain('Doors open at nine');
+    expect(earlier.body).toContain(`<a href="/console/conversations/${XSS_CONVERSATION}">Newest messages</a>`);
+  });
+
+  it('answers a conversation HighLevel does not have with a 404 page', async () => {
+    const response = await page('agent', '/console/conversations/no-such-conversation');
+    expect(response.statusCode).toBe(404);
+    expect(response.headers['content-type']).toContain('text/html');
+    expect(response.body).toContain('<h1>Not found</h1>');
   });
 });

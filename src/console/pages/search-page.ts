@@ -14,9 +14,11 @@ import { pageCaller, sendErrorPage } from './error-page.js';
 import { requirePageRole } from './page-auth.js';
 import { sendPage } from './render-page.js';
 
+/** The API's default page size; `?limit=` (1–100, like GET /api/conversations) overrides it. */
 const PAGE_SIZE = 25;
+const MAX_PAGE_SIZE = 100;
 const DAY_MS = 86_400_000;
-const FILTERS = ['email', 'name', 'attendeeId', 'topic', 'status', 'event', 'from', 'to'] as const;
+const FILTERS = ['email', 'name', 'attendeeId', 'topic', 'status', 'event', 'from', 'to', 'limit'] as const;
 type Filters = Partial<Record<(typeof FILTERS)[number] | 'cursor', string>>;
 
 const HTML_ESCAPES: Readonly<Record<string, string>> = {
@@ -42,6 +44,15 @@ function parseDay(value: string, field: 'from' | 'to'): number {
 
 class PageInputError extends Error {}
 
+function parseLimit(value: string | undefined): number {
+  if (value === undefined) return PAGE_SIZE;
+  const limit = Number(value);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+    throw new PageInputError(`limit must be a whole number from 1 to ${MAX_PAGE_SIZE}, got "${value}"`);
+  }
+  return limit;
+}
+
 /** Only non-empty string parameters we know; anything else in the URL is ignored. */
 function readFilters(raw: unknown): Filters {
   const source = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
@@ -54,7 +65,7 @@ function readFilters(raw: unknown): Filters {
 }
 
 function toQuery(filters: Filters): ConversationSearchQuery {
-  const query: ConversationSearchQuery = { limit: PAGE_SIZE, cursor: filters.cursor ?? null };
+  const query: ConversationSearchQuery = { limit: parseLimit(filters.limit), cursor: filters.cursor ?? null };
   if (filters.email) query.email = filters.email;
   if (filters.name) query.name = filters.name;
   if (filters.attendeeId) query.attendeeId = filters.attendeeId;

@@ -15,6 +15,7 @@ import { requirePageRole } from './page-auth.js';
 import { sendPage } from './render-page.js';
 
 const PAGE_SIZE = 50;
+const MAX_PAGE_SIZE = 100;
 /** The statuses `PUT /conversations/messages/:messageId/status` accepts (UpdateMessageStatusDto's enum). */
 export const MESSAGE_STATUSES = ['delivered', 'failed', 'pending', 'read'] as const;
 
@@ -52,8 +53,14 @@ function messageForPage(message: MessageView) {
   };
 }
 
+function olderPageUrl(path: string, cursor: string, limit: number): string {
+  const params = new URLSearchParams({ cursor });
+  if (limit !== PAGE_SIZE) params.set('limit', String(limit));
+  return `${path}?${params.toString()}`;
+}
+
 export function registerThreadPage(app: FastifyInstance, deps: ConsoleDeps): void {
-  app.get<{ Params: { conversationId: string }; Querystring: { cursor?: string } }>(
+  app.get<{ Params: { conversationId: string }; Querystring: { cursor?: string; limit?: string } }>(
     '/console/conversations/:conversationId',
     { preHandler: requirePageRole(...ROLES) },
     async (request, reply) => {
@@ -63,7 +70,10 @@ export function registerThreadPage(app: FastifyInstance, deps: ConsoleDeps): voi
         typeof request.query.cursor === 'string' && request.query.cursor !== '' ? request.query.cursor : null;
       try {
         const conversation = await getConversationForCaller(deps, caller, conversationId);
-        const page = await listMessagesForCaller(deps, caller, conversationId, { limit: PAGE_SIZE, cursor });
+        // `?limit=` (1–100) as on the messages API; anything else falls back to the default page.
+        const asked = Number(request.query.limit);
+        const limit = Number.isInteger(asked) && asked >= 1 && asked <= MAX_PAGE_SIZE ? asked : PAGE_SIZE;
+        const page = await listMessagesForCaller(deps, caller, conversationId, { limit, cursor });
         const path = `/console/conversations/${encodeURIComponent(conversationId)}`;
         return sendPage(reply, 'thread', caller, {
           title: conversation.contactName ?? conversation.contactEmail ?? 'Conversation',
@@ -72,7 +82,7 @@ export function registerThreadPage(app: FastifyInstance, deps: ConsoleDeps): voi
           apiPath: `/api/conversations/${encodeURIComponent(conversationId)}`,
           messages: [...page.items].reverse().map(messageForPage),
           statuses: MESSAGE_STATUSES,
-          olderUrl: page.nextCursor ? `${path}?cursor=${encodeURIComponent(page.nextCursor)}` : null,
+          olderUrl: page.nextCursor ? olderPageUrl(path, page.nextCursor, limit) : null,
           newestUrl: cursor === null ? null : path,
         });
       } catch (error) {
