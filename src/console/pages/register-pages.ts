@@ -1,9 +1,10 @@
 /**
  * The console's server-rendered pages under /console (DESIGN D9): assets, `/` → /console, sign-in,
- * conversation search, thread, call transcript. Each page lives in its own `*-page.ts`.
+ * conversation search, thread, call transcript (each in its own `*-page.ts`), and the admin pages.
  */
 import type { FastifyInstance } from 'fastify';
 import type { ConsoleDeps } from '../console-deps.js';
+import { registerAdminPages } from './admin-pages.js';
 import { registerLoginPage } from './login-page.js';
 import { registerSearchPage } from './search-page.js';
 import { registerAssetRoute } from './serve-assets.js';
@@ -17,4 +18,5 @@ export function registerConsolePages(app: FastifyInstance, deps: ConsoleDeps): v
   registerSearchPage(app, deps);
   registerThreadPage(app, deps);
   registerTranscriptPage(app, deps);
+  registerAdminPages(app, deps);
 }
