@@ -1,0 +1,52 @@
+/**
+ * How every console write reaches HighLevel: inside `runAs(user:<id>)` so the audit trail names the
+ * user (DESIGN C10), on the `agent` lane the rate scheduler serves first (DESIGN D7), with the two
+ * failures a writer must tell apart from a plain 502 turned into console errors here.
+ */
+import type { HighLevelClient } from '../../highlevel/client.js';
+import { HighLevelError } from '../../highlevel/errors.js';
+import type { Caller } from '../auth/resolve-caller.js';
+import { actorOf, type ConsoleDeps } from '../console-deps.js';
+import { ConsoleError } from '../console-error.js';
+
+/** Options every write passes to the client: the agent lane and the location whose token to use. */
+export interface WriteCallOptions {
+  lane: 'agent';
+  locationId: string;
+}
+
+export async function callHighLevel<T>(
+  deps: Pick<ConsoleDeps, 'highlevel'>,
+  caller: Pick<Caller, 'userId'>,
+  locationId: string,
+  call: (client: HighLevelClient, options: WriteCallOptions) => Promise<T>,
+): Promise<T> {
+  try {
+    return await deps.highlevel.runAs(actorOf(caller), () =>
+      call(deps.highlevel.client, { lane: 'agent', locationId }),
+    );
+  } catch (error) {
+    throw mapWriteFailure(error);
+  }
+}
+
+function mapWriteFailure(error: unknown): unknown {
+  if (!(error instanceof HighLevelError)) return error;
+  if (error.code === 'cancel_failed') {
+    // HighLevel answers 200 with the failure in the body (spec defect cancel-schedule-200-error,
+    // reference/highlevel-api.md §2.1 M13): usually the message was already sent or cancelled.
+    const said = error.messages[0] ?? error.message;
+    return new ConsoleError('invalid_request', `HighLevel did not cancel it: ${said}`, {
+      upstream: { code: error.code, status: error.status, traceId: error.traceId },
+    });
+  }
+  if (error.ambiguous) {
+    // The client never retries a send it cannot deduplicate (DESIGN D6); the agent must look first.
+    return new ConsoleError(
+      'upstream_failed',
+      `HighLevel ${error.operationId} failed after the request was sent (${error.code}); it may or may not have taken effect: look at the conversation before trying again`,
+      { upstream: { code: error.code, status: error.status, traceId: error.traceId, ambiguous: true } },
+    );
+  }
+  return error;
+}
