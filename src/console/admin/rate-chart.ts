@@ -19,7 +19,8 @@ export interface ChartBar {
   height: number;
   calls: number;
   rateLimited: number;
-  /** A 429 mark sits above the bar. */
+  /** A 429 mark (a small triangle) sits above the bar's centre. */
+  markX: number;
   markY: number;
 }
 
@@ -60,6 +61,7 @@ export function layoutRateChart(location: Pick<LocationBudget, 'perMinute' | 'li
       height: round(plot.bottom - top),
       calls: m.calls,
       rateLimited: m.rateLimited,
+      markX: round(plot.left + i * slot + barWidth / 2),
       markY: Math.max(plot.top, top - 6),
     };
   });
