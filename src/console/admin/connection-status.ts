@@ -27,7 +27,7 @@ export interface ConnectionStatusOptions {
   now: number;
 }
 
-/** The OAuth start route the server mounts (src/server: `/oauth/highlevel/start`). */
+/** Where the browser starts HighLevel OAuth (src/connections/highlevel/oauth-routes.ts). */
 export const HIGHLEVEL_OAUTH_START = '/oauth/highlevel/start';
 
 export async function listConnectionStatus(options: ConnectionStatusOptions): Promise<ConnectionStatus[]> {
