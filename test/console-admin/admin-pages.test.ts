@@ -4,13 +4,8 @@
  * signed-out visitor is sent to the login page.
  */
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/console/auth/roles.js';
-import { registerAdminPages } from '../../src/console/pages/admin-pages.js';
-import { registerConsole } from '../../src/console/register-console.js';
-import { createLogger } from '../../src/logging/create-logger.js';
-import { createApp } from '../../src/server/create-app.js';
 import { CONSOLE_PASSWORD, type ConsoleApp, startConsoleApp } from '../helpers/console-app.js';
 
 const PAGES = ['connections', 'workflows', 'runs', 'rate', 'audit'] as const;
@@ -18,13 +13,12 @@ const MINUTE = 60_000;
 
 describe('admin pages [sqlite]', () => {
   let harness: ConsoleApp;
-  let app: FastifyInstance;
   const cookies = new Map<Role, string>();
 
   async function cookieFor(role: Role): Promise<string> {
     const known = cookies.get(role);
     if (known) return known;
-    const response = await app.inject({
+    const response = await harness.app.inject({
       method: 'POST',
       url: '/api/login',
       payload: { email: harness.email(role), password: CONSOLE_PASSWORD },
@@ -37,26 +31,17 @@ describe('admin pages [sqlite]', () => {
   }
 
   async function page(path: string, role: Role = 'admin') {
-    return app.inject({ method: 'GET', url: path, headers: { cookie: await cookieFor(role) } });
+    return harness.app.inject({ method: 'GET', url: path, headers: { cookie: await cookieFor(role) } });
   }
 
   beforeAll(async () => {
     harness = await startConsoleApp('sqlite', { attendees: 2 });
-    // The same console on a second app over the harness's deps, adding the admin pages only if
-    // register-pages.ts does not mount them yet (it is another engineer's file; the lead wires it).
-    app = createApp({ logger: createLogger({ level: 'silent' }), checkReady: async () => ({}) });
-    await registerConsole(app, harness.deps);
-    if (!app.hasRoute({ method: 'GET', url: '/console/admin/connections' })) registerAdminPages(app, harness.deps);
-    await app.ready();
   });
-  afterAll(async () => {
-    await app?.close();
-    await harness?.close();
-  });
+  afterAll(async () => harness?.close());
 
   it('sends a signed-out visitor of every admin page to the login page with next set', async () => {
     for (const name of PAGES) {
-      const response = await app.inject({ method: 'GET', url: `/console/admin/${name}` });
+      const response = await harness.app.inject({ method: 'GET', url: `/console/admin/${name}` });
       expect(response.statusCode).toBe(302);
       expect(response.headers.location).toBe(`/console/login?next=${encodeURIComponent(`/console/admin/${name}`)}`);
     }
@@ -108,7 +93,7 @@ describe('admin pages [sqlite]', () => {
         finished_at: Date.now(),
       })
       .execute();
-    await app.inject({
+    await harness.app.inject({
       method: 'PUT',
       url: '/api/admin/workflows/checkin-welcome',
       headers: harness.auth('admin'),
