@@ -1,0 +1,89 @@
+/**
+ * Writing from the console in real Chromium: an agent's reply typed into the thread page reaches
+ * HighLevel (the sandbox's own message store) and shows in the thread after a reload; a message
+ * scheduled through the API with the agent's token is cancelled from the thread page.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeWithBrowser, roleEmail, signIn } from '../helpers/browser.js';
+import { type ConsoleApp, startConsoleApp } from '../helpers/console-app.js';
+
+describeWithBrowser('console in Chromium: reply and cancel a scheduled send', (session) => {
+  let parley: ConsoleApp;
+  let baseUrl: string;
+  let conversationId: string;
+
+  beforeAll(async () => {
+    parley = await startConsoleApp('sqlite', { attendees: 3 });
+    baseUrl = await parley.listen();
+    const row = await parley.deps.db
+      .selectFrom('index_conversations')
+      .select('conversation_id')
+      .where('contact_phone', 'is not', null)
+      .orderBy('conversation_id')
+      .executeTakeFirstOrThrow();
+    conversationId = row.conversation_id;
+  });
+
+  afterAll(async () => {
+    await parley?.close();
+  });
+
+  const flashText = (page: Page) =>
+    page
+      .locator('.flash:not([hidden])')
+      .allTextContents()
+      .then((texts) => texts.join(' | '));
+  const threadUrl = () => `${baseUrl}/console/conversations/${encodeURIComponent(conversationId)}`;
+  const sandboxThread = () => parley.sandbox.sandbox.domain?.state.messages.thread(conversationId) ?? [];
+
+  it('sends an SMS reply typed in the thread: HighLevel has it and the thread shows it after a reload', async () => {
+    const text = `Your badge is at the north desk (${Date.now().toString(36)})`;
+    const page = await session.newPage();
+    await signIn(page, baseUrl, roleEmail('agent'));
+    await page.goto(threadUrl());
+    await page.getByLabel('Send as').selectOption('SMS');
+    await page.getByLabel('Message', { exact: true }).fill(text);
+    await page.getByRole('button', { name: 'Send reply' }).click();
+
+    await expect.poll(() => sandboxThread().some((message) => message.body === text)).toBe(true);
+    const sent = sandboxThread().find((message) => message.body === text);
+    expect(sent?.direction).toBe('outbound');
+    await page.waitForLoadState('load');
+    await page.reload();
+    await expect.poll(() => page.locator('ol.messages').getByText(text).count()).toBe(1);
+  });
+
+  it('cancels a message scheduled through the API from the thread page; its status shows cancelled', async () => {
+    const text = `Reminder: doors open at 8 (${Date.now().toString(36)})`;
+    const inOneDay = Math.floor(Date.now() / 1000) + 86_400;
+    const scheduled = await parley.app.inject({
+      method: 'POST',
+      url: `/api/conversations/${encodeURIComponent(conversationId)}/messages`,
+      headers: parley.auth('agent'),
+      payload: { type: 'SMS', message: text, scheduledTimestamp: inOneDay },
+    });
+    expect(scheduled.statusCode, scheduled.body).toBeLessThan(300);
+    expect(sandboxThread().find((message) => message.body === text)?.status).toBe('scheduled');
+
+    const page = await session.newPage();
+    await signIn(page, baseUrl, roleEmail('agent'));
+    await page.goto(threadUrl());
+    const item = page.locator('ol.messages > li').filter({ hasText: text });
+    expect(await item.locator('.status').textContent()).toBe('scheduled');
+    page.once('dialog', (dialog) => void dialog.accept());
+    await item.getByRole('button', { name: 'Cancel scheduled send' }).click();
+
+    await expect
+      .poll(async () => {
+        const status = sandboxThread().find((message) => message.body === text)?.status;
+        return status === 'cancelled' ? status : `${status}; page says: ${await flashText(page)}`;
+      })
+      .toBe('cancelled');
+    await page.waitForLoadState('load');
+    await page.reload();
+    const after = page.locator('ol.messages > li').filter({ hasText: text });
+    expect((await after.locator('.status').textContent())?.trim()).toBe('cancelled');
+    expect(await after.getByRole('button', { name: 'Cancel scheduled send' }).count()).toBe(0);
+  });
+});
