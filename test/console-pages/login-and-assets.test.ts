@@ -54,7 +54,7 @@ describe('console sign-in pages and assets [sqlite]', () => {
     expect(response.headers.location).toBe('/console');
   });
 
-  it('serves the stylesheet and script with their content types and cache-control no-cache', async () => {
+  it('serves the stylesheet, script and icon with their content types and cache-control no-cache', async () => {
     const css = await harness.app.inject({ url: '/console/assets/console.css' });
     expect(css.statusCode).toBe(200);
     expect(css.headers['content-type']).toBe('text/css; charset=utf-8');
@@ -65,6 +65,10 @@ describe('console sign-in pages and assets [sqlite]', () => {
     expect(js.statusCode).toBe(200);
     expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8');
     expect(js.body).toContain('x-csrf-token');
+
+    const icon = await harness.app.inject({ url: '/console/assets/favicon.svg' });
+    expect(icon.statusCode).toBe(200);
+    expect(icon.headers['content-type']).toBe('image/svg+xml');
   });
 
   it('refuses asset paths outside the assets folder and names that are not there', async () => {

@@ -10,14 +10,14 @@ import { ROLES } from '../auth/roles.js';
 import type { ConsoleDeps } from '../console-deps.js';
 import { getConversationForCaller, listMessagesForCaller } from '../conversations/read-conversations.js';
 import type { MessageView } from '../conversations/views.js';
+// The statuses PUT /api/messages/:id/status accepts (UpdateMessageStatusDto's enum), from the write side.
+import { MESSAGE_STATUSES } from '../conversations/write-message-state.js';
 import { pageCaller, sendErrorPage } from './error-page.js';
 import { requirePageRole } from './page-auth.js';
 import { sendPage } from './render-page.js';
 
 const PAGE_SIZE = 50;
 const MAX_PAGE_SIZE = 100;
-/** The statuses `PUT /conversations/messages/:messageId/status` accepts (UpdateMessageStatusDto's enum). */
-export const MESSAGE_STATUSES = ['delivered', 'failed', 'pending', 'read'] as const;
 
 /** `TYPE_SMS` → `SMS`, `TYPE_EMAIL` → `Email`, `TYPE_CALL` → `Call`. */
 export function messageTypeLabel(type: string | null): string {

@@ -75,14 +75,16 @@ async function submitApiForm(event) {
   const method = (form.dataset.method || 'POST').toUpperCase();
   const { body, json } = bodyOf(form);
   const headers = { 'x-csrf-token': csrfToken(), accept: 'application/json' };
-  if (json) headers['content-type'] = 'application/json';
+  // No body on GET/DELETE, so no content-type either: Fastify answers 400 to an empty JSON body.
+  const sendsBody = method !== 'GET' && method !== 'DELETE';
+  if (json && sendsBody) headers['content-type'] = 'application/json';
   const button = form.querySelector('[type="submit"]');
   if (button) button.disabled = true;
   try {
     const response = await fetch(form.dataset.api, {
       method,
       headers,
-      body: method === 'GET' || method === 'DELETE' ? undefined : body,
+      body: sendsBody ? body : undefined,
       credentials: 'same-origin',
     });
     const text = await response.text();
