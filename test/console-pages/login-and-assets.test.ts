@@ -61,6 +61,10 @@ describe('console sign-in pages and assets [sqlite]', () => {
     expect(css.headers['cache-control']).toBe('no-cache');
     expect(css.body).toContain(':focus-visible');
 
+    const conversations = await harness.app.inject({ url: '/console/assets/conversations.css' });
+    expect(conversations.headers['content-type']).toBe('text/css; charset=utf-8');
+    expect(conversations.body).toContain('.message.outbound');
+
     const js = await harness.app.inject({ url: '/console/assets/console.js' });
     expect(js.statusCode).toBe(200);
     expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8');
