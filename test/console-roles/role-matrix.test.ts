@@ -90,6 +90,13 @@ describe('console API role matrix', () => {
       name: 'registration-welcome',
       jobId: 'job-that-does-not-exist',
     });
+    // A sponsor-channel conversation, so the sponsor's allowed calls reach the handlers' real work too.
+    await parley.deps.index.upsertConversation({
+      conversationId: call.conversation_id,
+      locationId: parley.locationId,
+      sponsor: true,
+      updatedAt: Date.now(),
+    });
     for (const role of ROLES) {
       const login = await parley.app.inject({
         method: 'POST',
@@ -103,6 +110,8 @@ describe('console API role matrix', () => {
     const document = (await parley.app.inject({ url: '/api/openapi.json', headers: parley.auth('viewer') })).json() as {
       paths: Record<string, Record<string, OpenApiOperation>>;
     };
+    // Deletes last, so the conversation the other operations use still exists when they run.
+    const deletesLast = (op: Operation) => (op.method === 'DELETE' ? 1 : 0);
     operations = Object.entries(document.paths).flatMap(([path, item]) =>
       Object.entries(item).map(([method, operation]) => {
         const key = `${method.toUpperCase()} ${path}`;
@@ -112,6 +121,7 @@ describe('console API role matrix', () => {
         return { key, method: method.toUpperCase(), path, roles, operation };
       }),
     );
+    operations.sort((a, b) => deletesLast(a) - deletesLast(b));
   });
 
   afterAll(async () => {
