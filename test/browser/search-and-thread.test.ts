@@ -102,4 +102,22 @@ describeWithBrowser('console in Chromium: sign-in, search, thread', (session) =>
     await page.keyboard.press('Enter');
     await expect.poll(async () => (await focused(page)).id).toBe('main');
   });
+
+  it('opens the API docs from the navigation: every operation with its roles, from our own origin only', async () => {
+    const page = await session.newPage();
+    const outside: string[] = [];
+    page.on('request', (request) => {
+      if (!request.url().startsWith(baseUrl)) outside.push(request.url());
+    });
+    await signIn(page, baseUrl, roleEmail('viewer'));
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API' }).click();
+    await page.waitForURL('**/api/docs');
+    expect(await page.locator('article.api-operation').count()).toBeGreaterThanOrEqual(24);
+    const docs = page
+      .locator('article.api-operation')
+      .filter({ hasText: 'DELETE /api/conversations/{conversationId}' });
+    expect((await docs.locator('.roles').textContent())?.trim()).toBe('admin');
+    expect(outside).toEqual([]);
+    await saveScreenshot(page, 'api-docs');
+  });
 });
