@@ -169,6 +169,13 @@ describe('console OpenAPI document and docs page', () => {
     expect(article).toMatch(/<code>limit<\/code><\/td><td>query<\/td><td>integer \(1–100\)<\/td><td>no/);
     expect(article).toMatch(/<code>status<\/code><\/td><td>one of: read, unread<\/td><td>yes/);
     expect(article).toMatch(/<code>attachments<\/code><\/td><td>array of string \(uri\)<\/td><td>no/);
+    const rolesOf = (id: string) => {
+      const from = html.slice(html.indexOf(`id="${id}"`));
+      return /<span class="roles">([^<]*)<\/span>/.exec(from.slice(0, from.indexOf('</article>')))?.[1];
+    };
+    expect(rolesOf('post-api-login')).toBe('anyone (this is how you sign in)');
+    expect(rolesOf('get-api-me')).toBe('any signed-in caller');
+    expect(rolesOf('get-api-openapi-json')).toBe('viewer, agent, admin, sponsor');
     expect(html).toContain('x-csrf-token');
     expect(html).toContain('Authorization: Bearer pk_…');
     expect(html).toContain('parley users token');

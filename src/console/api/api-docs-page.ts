@@ -98,8 +98,7 @@ function toOperationView(method: string, path: string, operation: OpenApiOperati
     method: method.toUpperCase(),
     path,
     summary: operation.summary ?? '',
-    // An operation without roles is reachable without signing in (only POST /api/login).
-    roles: roles === undefined ? 'anyone (no sign-in)' : roles.join(', '),
+    roles: roles?.join(', ') ?? rolesNotDeclared(method, path),
     parameters: (operation.parameters ?? []).map((parameter) => ({
       name: parameter.name,
       where: parameter.in,
@@ -110,6 +109,14 @@ function toOperationView(method: string, path: string, operation: OpenApiOperati
     bodyContentType,
     bodyFields: bodyFieldsOf(body?.schema),
   };
+}
+
+/**
+ * Issue 5: every /api route but POST /api/login rejects unauthenticated callers. Routes registered
+ * outside apiRoute (registerConsoleAuth's logout and me) carry no roles list, so say what is known.
+ */
+function rolesNotDeclared(method: string, path: string): string {
+  return method === 'post' && path === '/api/login' ? 'anyone (this is how you sign in)' : 'any signed-in caller';
 }
 
 function slug(text: string): string {
