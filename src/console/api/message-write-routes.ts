@@ -155,15 +155,18 @@ async function readFile(request: FastifyRequest) {
   if (part?.fieldname !== 'file') {
     throw new ConsoleError('invalid_request', 'the multipart field `file` is missing', { field: 'file' });
   }
+  const tooLarge = () =>
+    new ConsoleError('invalid_request', `file is larger than ${ATTACHMENT_LIMIT_BYTES} bytes (5 MB)`, {
+      field: 'file',
+    });
   try {
     const data = await part.toBuffer();
+    // toBuffer only checks `truncated` between chunks, so a limit hit on the last chunk returns the cut
+    // bytes without an error (seen under load); the stream's own flag is the reliable answer.
+    if (part.file.truncated) throw tooLarge();
     return { name: part.filename, data, contentType: part.mimetype };
   } catch (error) {
-    if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
-      throw new ConsoleError('invalid_request', `file is larger than ${ATTACHMENT_LIMIT_BYTES} bytes (5 MB)`, {
-        field: 'file',
-      });
-    }
+    if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge();
     throw error;
   }
 }

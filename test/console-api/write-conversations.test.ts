@@ -1,0 +1,191 @@
+/**
+ * The console's conversation writes and the rules every write obeys, through the real console, sandbox
+ * and database (both kinds): star/unread reflected in search at once, delete (admin only) from HighLevel
+ * and the index, sponsors kept to the sponsor channel, CSRF for cookie sessions, fields named in 400s.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../../src/console/auth/roles.js';
+import type { SandboxState } from '../../src/sandbox/highlevel/state/sandbox-state.js';
+import { CONSOLE_PASSWORD, type ConsoleApp, startConsoleApp } from '../helpers/console-app.js';
+import { DATABASE_KINDS } from '../helpers/databases.js';
+
+describe.each(DATABASE_KINDS)('console conversation writes [%s]', (kind) => {
+  let harness: ConsoleApp;
+  let state: SandboxState;
+  let conversations: string[];
+
+  beforeAll(async () => {
+    harness = await startConsoleApp(kind, { attendees: 16 });
+    state = harness.sandbox.sandbox.domain?.state as SandboxState;
+    const found = await harness.deps.index.search({ locationId: harness.locationId, limit: 50 });
+    // Seeded attendees may lack a phone or an email; SMS and Email replies need both.
+    const reachable = (contactId: string | null) => {
+      const contact = contactId ? state.contacts.get(contactId) : undefined;
+      return Boolean(contact?.phone && contact.email);
+    };
+    conversations = found.items.filter((c) => reachable(c.contactId)).map((c) => c.conversationId);
+  });
+  afterAll(async () => harness?.close());
+
+  const conversation = (n: number) => conversations[n] as string;
+  const send = (role: Role, method: 'PATCH' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object) =>
+    harness.app.inject({ method, url, headers: harness.auth(role), ...(payload ? { payload } : {}) });
+  const search = async (status: string) => {
+    const response = await harness.app.inject({
+      url: `/api/conversations?status=${status}&limit=100`,
+      headers: harness.auth('viewer'),
+    });
+    expect(response.statusCode).toBe(200);
+    return (response.json().items as { conversationId: string }[]).map((c) => c.conversationId);
+  };
+
+  it('stars a conversation and marks it unread, in HighLevel and at once in /api/conversations', async () => {
+    const id = conversations.find((c) => state.conversations.get(c)?.starred === false) as string;
+    expect(await search('starred')).not.toContain(id);
+    const response = await send('agent', 'PATCH', `/api/conversations/${id}`, { starred: true, unread: true });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ conversationId: id, starred: true });
+    expect(response.json().unreadCount).toBeGreaterThan(0);
+    expect(state.conversations.get(id)).toMatchObject({ starred: true });
+    expect(await search('starred')).toContain(id);
+    expect(await search('unread')).toContain(id);
+
+    const read = await send('agent', 'PATCH', `/api/conversations/${id}`, { unread: false, starred: false });
+    expect(read.json()).toMatchObject({ unreadCount: 0, starred: false });
+    expect(state.conversations.get(id)).toMatchObject({ unreadCount: 0, starred: false });
+    expect(await search('read')).toContain(id);
+    expect(await search('starred')).not.toContain(id);
+  });
+
+  it('deletes a conversation from HighLevel and the index for an admin, and refuses an agent with 403', async () => {
+    const id = conversation(1);
+    const refused = await send('agent', 'DELETE', `/api/conversations/${id}`);
+    expect(refused.statusCode).toBe(403);
+    expect(state.conversations.get(id)).toBeDefined();
+
+    const deleted = await send('admin', 'DELETE', `/api/conversations/${id}`);
+    expect(deleted.statusCode).toBe(204);
+    expect(state.conversations.get(id)).toBeUndefined();
+    const rows = await harness.deps.db
+      .selectFrom('index_messages')
+      .select('message_id')
+      .where('conversation_id', '=', id)
+      .execute();
+    expect(rows).toEqual([]);
+    expect(await search('read')).not.toContain(id);
+    expect(await search('unread')).not.toContain(id);
+  });
+
+  it('answers a sponsor 404 for every write on a non-sponsor conversation, and lets them reply in the sponsor channel', async () => {
+    const other = conversation(2);
+    const message = state.messages.thread(other)[0]?.id ?? 'none';
+    const scheduled = await send('agent', 'POST', `/api/conversations/${other}/messages`, {
+      type: 'Email',
+      message: 'Agenda tomorrow',
+      scheduledTimestamp: Math.floor(Date.now() / 1000) + 3600,
+    });
+    const email = scheduled.json().emailMessageId as string;
+    const starredBefore = state.conversations.get(other)?.starred;
+    const threadBefore = state.messages.thread(other).length;
+    const attempts: [string, 'PATCH' | 'POST' | 'PUT' | 'DELETE', object?][] = [
+      [`/api/conversations/${other}`, 'PATCH', { starred: true }],
+      [`/api/conversations/${other}/messages`, 'POST', { type: 'SMS', message: 'hi' }],
+      [`/api/conversations/${other}/inbound`, 'POST', { type: 'SMS', conversationProviderId: 'p', message: 'hi' }],
+      [`/api/messages/${message}/status`, 'PUT', { status: 'read' }],
+      [`/api/messages/${message}/schedule`, 'DELETE'],
+      [`/api/emails/${email}/schedule`, 'DELETE'],
+    ];
+    for (const [url, method, payload] of attempts) {
+      const response = await send('sponsor', method, url, payload);
+      expect([url, response.statusCode, response.json().error]).toEqual([url, 404, 'not_found']);
+    }
+    const upload = new FormData();
+    upload.append('file', new Blob(['x'], { type: 'text/plain' }), 'x.txt');
+    const base = await harness.listen();
+    const uploaded = await fetch(`${base}/api/conversations/${other}/attachments`, {
+      method: 'POST',
+      headers: harness.auth('sponsor'),
+      body: upload,
+    });
+    expect(uploaded.status).toBe(404);
+    expect(state.conversations.get(other)?.starred).toBe(starredBefore);
+    expect(state.messages.thread(other).length).toBe(threadBefore);
+    expect(state.messages.getByEmailId(email)?.status).toBe('scheduled');
+
+    const channel = conversation(3);
+    await harness.deps.db
+      .updateTable('index_conversations')
+      .set({ sponsor: 1 })
+      .where('conversation_id', '=', channel)
+      .execute();
+    const reply = await send('sponsor', 'POST', `/api/conversations/${channel}/messages`, {
+      type: 'SMS',
+      message: 'Sponsor here',
+    });
+    expect(reply.statusCode).toBe(201);
+  });
+
+  it('refuses a cookie-session write without x-csrf-token with 403 csrf_failed', async () => {
+    const login = await harness.app.inject({
+      method: 'POST',
+      url: '/api/login',
+      payload: { email: harness.email('agent'), password: CONSOLE_PASSWORD },
+    });
+    const cookie = String(login.headers['set-cookie']).split(';')[0] ?? '';
+    const url = `/api/conversations/${conversation(4)}`;
+    const refused = await harness.app.inject({ method: 'PATCH', url, headers: { cookie }, payload: { starred: true } });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().error).toBe('csrf_failed');
+    const csrf = login.json().csrfToken as string;
+    const allowed = await harness.app.inject({
+      method: 'PATCH',
+      url,
+      headers: { cookie, 'x-csrf-token': csrf },
+      payload: { starred: true },
+    });
+    expect(allowed.statusCode).toBe(200);
+  });
+
+  it('answers bad bodies with 400 invalid_request naming the field', async () => {
+    const id = conversation(5);
+    const cases: [string, 'PATCH' | 'POST' | 'PUT', object, string][] = [
+      [`/api/conversations/${id}`, 'PATCH', {}, 'unread'],
+      [`/api/conversations/${id}`, 'PATCH', { starred: 'maybe' }, 'starred'],
+      [`/api/conversations/${id}/messages`, 'POST', { message: 'no type' }, 'type'],
+      [`/api/conversations/${id}/messages`, 'POST', { type: 'Fax', message: 'x' }, 'type'],
+      [`/api/conversations/${id}/messages`, 'POST', { type: 'Email', subject: 'no body' }, 'message'],
+      [`/api/conversations/${id}/messages`, 'POST', { type: 'SMS' }, 'message'],
+      [
+        `/api/conversations/${id}/messages`,
+        'POST',
+        { type: 'SMS', message: 'x', scheduledTimestamp: Date.now() + 60_000 },
+        'scheduledTimestamp',
+      ],
+      [
+        `/api/conversations/${id}/messages`,
+        'POST',
+        { type: 'SMS', message: 'x', scheduledTimestamp: 1000 },
+        'scheduledTimestamp',
+      ],
+      [`/api/conversations/${id}/inbound`, 'POST', { type: 'SMS', message: 'x' }, 'conversationProviderId'],
+      [
+        `/api/conversations/${id}/inbound`,
+        'POST',
+        { type: 'SMS', conversationProviderId: 'p', message: 'x', date: 'soon' },
+        'date',
+      ],
+      ['/api/messages/any/status', 'PUT', { status: 'lost' }, 'status'],
+    ];
+    for (const [url, method, payload, field] of cases) {
+      const response = await send('agent', method, url, payload);
+      expect([url, payload, response.statusCode, response.json().error, response.json().field]).toEqual([
+        url,
+        payload,
+        400,
+        'invalid_request',
+        field,
+      ]);
+    }
+    expect(state.messages.thread(id).every((m) => m.source !== 'api')).toBe(true);
+  });
+});
