@@ -5,6 +5,7 @@
  * apiRoute), so a new route is covered the moment it exists; the explicit table below catches a route
  * that is missing from the document or allows the wrong roles.
  *
+ * Runs on both databases: who is calling is resolved from SQL (sessions, API tokens, users).
  * Requests carry a body built from the operation's own JSON schema and path ids from the seeded index,
  * so the handler really runs for allowed roles (any status but 401/403 proves the role check passed).
  */
@@ -12,6 +13,7 @@ import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../../src/console/auth/roles.js';
 import { CONSOLE_PASSWORD, type ConsoleApp, startConsoleApp } from '../helpers/console-app.js';
+import { DATABASE_KINDS } from '../helpers/databases.js';
 import { type OpenApiOperation, type OpenApiSchema, sampleOf } from './sample-from-schema.js';
 
 const ALL = [...ROLES].sort();
@@ -63,14 +65,14 @@ interface Operation {
   operation: OpenApiOperation;
 }
 
-describe('console API role matrix', () => {
+describe.each(DATABASE_KINDS)('console API role matrix (%s)', (kind) => {
   let parley: ConsoleApp;
   let operations: Operation[];
   const sessions = new Map<Role, string>();
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
-    parley = await startConsoleApp('sqlite', { attendees: 3 });
+    parley = await startConsoleApp(kind, { attendees: 3 });
     const { db } = parley.deps;
     const call = await db
       .selectFrom('index_messages')
