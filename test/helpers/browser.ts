@@ -46,15 +46,26 @@ export interface BrowserSession {
   readonly browser: Browser;
 }
 
+/**
+ * Where Chromium is, or why the browser tests are skipped. Under CI a missing browser throws: CI must
+ * never pass by skipping.
+ */
+export function resolveChromium(env: NodeJS.ProcessEnv = process.env): { executablePath: string } | { skip: string } {
+  const executablePath = chromiumPath(env);
+  if (executablePath !== null) return { executablePath };
+  const where = env.PARLEY_CHROMIUM || DEFAULT_CHROMIUM;
+  const message = `Chromium not found at ${where}; install it with apt-get install -y chromium (or set PARLEY_CHROMIUM)`;
+  if (env.CI) throw new Error(`${message}. CI must run the browser tests, not skip them.`);
+  return { skip: message };
+}
+
 export function describeWithBrowser(name: string, suite: (session: BrowserSession) => void): void {
-  const executablePath = chromiumPath();
-  if (executablePath === null) {
-    const where = process.env.PARLEY_CHROMIUM || DEFAULT_CHROMIUM;
-    const message = `Chromium not found at ${where}; install it with apt-get install -y chromium (or set PARLEY_CHROMIUM)`;
-    if (process.env.CI) throw new Error(`${message}. CI must run the browser tests, not skip them.`);
-    describe.skip(`${name} (${message})`, () => suite(unavailableSession()));
+  const found = resolveChromium();
+  if ('skip' in found) {
+    describe.skip(`${name} (${found.skip})`, () => suite(unavailableSession()));
     return;
   }
+  const { executablePath } = found;
   describe(name, () => {
     let browser: Browser | undefined;
     const contexts: BrowserContext[] = [];
