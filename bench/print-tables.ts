@@ -1,5 +1,6 @@
 /** The bench's tables: one per scenario, each figure beside its DESIGN.md "Quality bars" target. */
 
+import { type AgentSearchResult, SEARCH_TARGET_P95_MS } from './agent-search.js';
 import { fmt } from './bench-env.js';
 import type { ClientOverheadResult } from './client-overhead.js';
 import type { DurableIntakeResult } from './durable-intake.js';
@@ -111,4 +112,30 @@ export function printEngineOverhead(r: EngineOverheadResult): void {
   console.log(
     `  ratio ${fmt(r.ratio, 2)}× bare; the engine's own cost (parley − bare): ${fmt(r.engineOwnCpuMs, 2)} ms CPU per flow`,
   );
+}
+
+export function printAgentSearch(r: AgentSearchResult): void {
+  for (const d of r.databases) {
+    console.log(
+      `\n[5/5] agent search on ${d.dialect}: ${fmt(d.conversations)} conversations, ${fmt(d.messages)} messages` +
+        ` (seeded in ${fmt(d.seedSeconds, 1)} s); pages of 25 through createLocalIndex().search`,
+    );
+    table(
+      ['search', 'runs', 'p50 ms', 'p95 ms', 'p99 ms', 'target p95', 'met', 'mean hits'],
+      d.kinds.map((k) => [
+        k.kind,
+        fmt(k.runs),
+        fmt(k.p50Ms, 2),
+        fmt(k.p95Ms, 2),
+        fmt(k.p99Ms, 2),
+        `≤ ${SEARCH_TARGET_P95_MS}`,
+        k.p95Ms <= SEARCH_TARGET_P95_MS ? 'met' : 'NOT met',
+        fmt(k.meanHits, 1),
+      ]),
+    );
+    console.log(
+      `  baseline, topic by LIKE '%word%' over bodies: p50 ${fmt(d.naive.p50Ms, 1)} ms, p95 ${fmt(d.naive.p95Ms, 1)} ms` +
+        ` (${d.naive.runs} runs); ${fmt(d.naiveRatio, 0)}× the indexed common-word search's p50`,
+    );
+  }
 }

@@ -7,19 +7,28 @@
  * BENCH_ONLY=client,rate,intake,engine (a subset), BENCH_RATE_FLOWS (3000), BENCH_RATE_CONCURRENCY (50),
  * BENCH_RATE_MAX (100), BENCH_RATE_INTERVAL_MS (500), BENCH_RATE_TIMEOUT_S (300),
  * BENCH_INTAKE_CONNECTIONS (10), BENCH_INTAKE_SECONDS (5), BENCH_INTAKE_ROUNDS (3),
- * BENCH_ENGINE_FLOWS (1000), BENCH_ENGINE_CONCURRENCY (20), BENCH_ENGINE_ROUNDS (2).
+ * BENCH_ENGINE_FLOWS (1000), BENCH_ENGINE_CONCURRENCY (20), BENCH_ENGINE_ROUNDS (2),
+ * BENCH_SEARCH_CONVERSATIONS (100000), BENCH_SEARCH_MESSAGES_PER (10), BENCH_SEARCH_RUNS (300),
+ * BENCH_SEARCH_POSTGRES=1 (search on PostgreSQL too).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { benchAgentSearch } from './agent-search.js';
 import { fmt, rssMb } from './bench-env.js';
 import { benchClientOverhead } from './client-overhead.js';
 import { benchDurableIntake } from './durable-intake.js';
 import { benchEngineOverhead } from './engine-overhead.js';
-import { printClientOverhead, printDurableIntake, printEngineOverhead, printRateUse } from './print-tables.js';
+import {
+  printAgentSearch,
+  printClientOverhead,
+  printDurableIntake,
+  printEngineOverhead,
+  printRateUse,
+} from './print-tables.js';
 import { benchRateLimitUse } from './rate-limit-use.js';
 
-const SCENARIOS = ['client', 'rate', 'intake', 'engine'] as const;
+const SCENARIOS = ['client', 'rate', 'intake', 'engine', 'search'] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
 const only = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean);
@@ -66,6 +75,11 @@ if (selected('engine')) {
   const r = await benchEngineOverhead();
   printEngineOverhead(r);
   after('engine', r);
+}
+if (selected('search')) {
+  const r = await benchAgentSearch();
+  printAgentSearch(r);
+  after('search', r);
 }
 
 const dir = fileURLToPath(new URL('./results/', import.meta.url));

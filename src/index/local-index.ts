@@ -3,7 +3,7 @@
  * the console and the pipeline. Writes are idempotent on HighLevel ids (newer `updated_at` wins);
  * search is the same API on SQLite and PostgreSQL.
  */
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { DialectName } from '../store/open-database.js';
 import type { Database } from '../store/schema.js';
 import { applyWebhookEventTo, type WebhookOutcome } from './apply-webhook-event.js';
@@ -38,6 +38,12 @@ export interface LocalIndex {
   syncLocation(input: SyncLocationInput): Promise<SyncLocationResult>;
   applyRetention(input: RetentionInput): Promise<RetentionResult>;
   search(input: SearchInput): Promise<SearchResult>;
+  /**
+   * Merges SQLite's FTS5 segments into one (https://sqlite.org/fts5.html §6.9 'optimize'): an index
+   * grown row by row keeps many segments, and every topic search reads each one. A no-op on PostgreSQL,
+   * whose GIN index autovacuum keeps in shape. The daily maintenance job calls it.
+   */
+  optimize(): Promise<void>;
 }
 
 function days(value: number | null, field: string): number | null {
@@ -67,6 +73,9 @@ export function createLocalIndex(options: LocalIndexOptions): LocalIndex {
     applyWebhookEvent: (event) => applyWebhookEventTo(db, event, now()),
     syncLocation: (input) => syncLocationInto(db, input, now),
     search: (input) => searchConversations(db, dialect, input),
+    async optimize() {
+      if (dialect === 'sqlite') await sql`insert into index_search(index_search) values ('optimize')`.execute(db);
+    },
 
     async applyRetention(input) {
       const bodyDays = days(input.bodiesOlderThanDays, 'bodiesOlderThanDays');

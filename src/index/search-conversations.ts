@@ -90,11 +90,38 @@ function validate(input: SearchInput): void {
 
 type Eb = ExpressionBuilder<Database, 'index_conversations'>;
 
-/** Conversation ids with a message matching the topic, as a subquery. */
-function topicMatch(eb: Eb, dialect: DialectName, topic: string): Expression<SqlBool> {
+/**
+ * Above this many matching messages a topic counts as common on SQLite. A rare topic's matches are few,
+ * so the conversation ids are collected once (`in (…)`); a common topic's matches are everywhere, so
+ * collecting them costs more than walking the newest conversations and asking FTS5 about each one's
+ * messages (a rowid seek per message) until the page is full. The crossover, measured by
+ * bench/agent-search.ts over 100k conversations and 1M messages (after `optimize`), is about 5,000
+ * matches: collecting costs ~5 µs a match, walking ~26 × (conversations ÷ matches) × 10 seeks.
+ */
+export const COMMON_TOPIC_MATCHES = 5_000;
+
+type TopicPlan = 'collect' | 'walk';
+
+/** SQLite only: whether the topic has more than COMMON_TOPIC_MATCHES matching messages (stops counting there). */
+async function topicPlanFor(db: Kysely<Database>, dialect: DialectName, topic: string | null): Promise<TopicPlan> {
+  const query = topic ? ftsQuery(topic) : null;
+  if (dialect !== 'sqlite' || query === null) return 'collect';
+  const { rows } = await sql<{ n: number }>`select count(*) as n from
+    (select rowid from index_search where index_search match ${query} limit ${COMMON_TOPIC_MATCHES + 1})`.execute(db);
+  return Number(rows[0]?.n ?? 0) > COMMON_TOPIC_MATCHES ? 'walk' : 'collect';
+}
+
+/** Conversations with a message matching the topic. */
+function topicMatch(eb: Eb, dialect: DialectName, topic: string, plan: TopicPlan): Expression<SqlBool> {
   if (dialect === 'sqlite') {
     const query = ftsQuery(topic);
     if (query === null) return sql<boolean>`1 = 0`;
+    if (plan === 'walk') {
+      // CROSS JOIN fixes the order (https://sqlite.org/optoverview.html#crossjoin): messages of this
+      // conversation first, then one FTS5 rowid seek each; the planner otherwise scans the whole match.
+      return sql<boolean>`exists (select 1 from index_messages m cross join index_search on index_search.rowid = m.rowid
+        where m.conversation_id = index_conversations.conversation_id and index_search match ${query})`;
+    }
     return eb(
       'index_conversations.conversation_id',
       'in',
@@ -116,6 +143,7 @@ export async function searchConversations(
   validate(input);
   const after = input.cursor ? decodeCursor(input.cursor) : null;
   const topic = input.topic?.trim() || null;
+  const plan = await topicPlanFor(db, dialect, topic);
 
   const rows = await db
     .selectFrom('index_conversations')
@@ -135,7 +163,7 @@ export async function searchConversations(
       if (input.from !== undefined) all.push(eb('last_message_at', '>=', input.from));
       if (input.to !== undefined) all.push(eb('last_message_at', '<=', input.to));
       if (input.sponsorOnly) all.push(eb('sponsor', '=', 1));
-      if (topic) all.push(topicMatch(eb, dialect, topic));
+      if (topic) all.push(topicMatch(eb, dialect, topic, plan));
       if (after) {
         all.push(
           eb.or([
@@ -188,12 +216,14 @@ async function snippetsFor(
   const out = new Map<string, string[]>();
   if (conversationIds.length === 0) return out;
   const ids = sql.join(conversationIds);
+  // SQLite: the page's messages first, one FTS5 rowid seek each (CROSS JOIN fixes that order); driving
+  // from the match instead reads every matching message of the index, which for a common word is most.
   const query =
     dialect === 'sqlite'
       ? sql<{ conversation_id: string; snippet: string }>`select m.conversation_id,
           snippet(index_search, -1, '[', ']', '…', 12) as snippet
-          from index_search join index_messages m on m.rowid = index_search.rowid
-          where index_search match ${ftsQuery(topic) ?? '""'} and m.conversation_id in (${ids})
+          from index_messages m cross join index_search on index_search.rowid = m.rowid
+          where m.conversation_id in (${ids}) and index_search match ${ftsQuery(topic) ?? '""'}
           order by m.created_at desc`
       : sql<{ conversation_id: string; snippet: string }>`select m.conversation_id,
           ts_headline('english', coalesce(m.body, '') || ' ' || coalesce(m.transcript, ''),

@@ -1,7 +1,7 @@
 /**
  * Keeps the local conversation index right without anyone asking (issue 5 Deliver 2): an `index.sync`
  * job per connected HighLevel location every `console.indexSyncMinutes`, and one `index.retention` job a
- * day applying `console.retention`. Like the Accelevents pollers (pollers/schedule-pollers.ts) each job
+ * day applying `console.retention` (when either limit is set) and then compacting the search index. Like the Accelevents pollers (pollers/schedule-pollers.ts) each job
  * is keyed by its time slot and first enqueues the next slot, so a failed run never breaks the chain and
  * several processes (or a restart) merge into one chain on the next slot's dedupe key.
  * A location's last sync start is kept in `settings` (`index.synced_at.<locationId>`); the first sync is
@@ -28,7 +28,7 @@ export interface IndexMaintenanceSettings {
   locations: () => Promise<readonly string[]>;
   /** Minutes between syncs of a location; 0 switches syncing off. Default 15 (config console.indexSyncMinutes). */
   syncMinutes?: number;
-  /** Config console.retention; null days keep that kind of text, both null switch the daily job off. */
+  /** Config console.retention; null days keep that kind of text (both null: the daily job only compacts). */
   retention?: { bodiesDays: number | null; transcriptsDays: number | null };
   /** Config sponsor.staffContactIds: their conversations are the sponsor channel. */
   sponsorContactIds?: readonly string[];
@@ -45,7 +45,7 @@ export interface IndexMaintenanceOptions extends IndexMaintenanceSettings {
 
 export interface IndexMaintenance {
   handlers: Record<typeof INDEX_SYNC_JOB | typeof INDEX_RETENTION_JOB, JobHandler>;
-  /** Enqueues the current slot of every chain (idempotent); returns what it scheduled. */
+  /** Enqueues the current slot of every chain (idempotent); returns the locations and whether retention applies. */
   schedule(): Promise<{ locations: string[]; retention: boolean }>;
 }
 
@@ -132,23 +132,26 @@ export function createIndexMaintenance(options: IndexMaintenanceOptions): IndexM
     );
   };
 
-  const retention: JobHandler = async () => {
-    if (!retentionOn) return;
+  const daily: JobHandler = async () => {
     await queue.enqueue(retentionJob(now(), true));
-    const cleared = await index.applyRetention({
-      bodiesOlderThanDays: options.retention?.bodiesDays ?? null,
-      transcriptsOlderThanDays: options.retention?.transcriptsDays ?? null,
-    });
-    logger.info(cleared, 'index retention applied');
+    if (retentionOn) {
+      const cleared = await index.applyRetention({
+        bodiesOlderThanDays: options.retention?.bodiesDays ?? null,
+        transcriptsOlderThanDays: options.retention?.transcriptsDays ?? null,
+      });
+      logger.info(cleared, 'index retention applied');
+    }
+    // Search speed depends on it (src/index/local-index.ts optimize; bench/agent-search.ts).
+    await index.optimize();
   };
 
   return {
-    handlers: { [INDEX_SYNC_JOB]: sync, [INDEX_RETENTION_JOB]: retention },
+    handlers: { [INDEX_SYNC_JOB]: sync, [INDEX_RETENTION_JOB]: daily },
     async schedule() {
       const at = now();
       const locations = syncMs > 0 ? [...new Set(await options.locations())] : [];
       for (const locationId of locations) await queue.enqueue(syncJob(locationId, syncMs, at));
-      if (retentionOn) await queue.enqueue(retentionJob(at));
+      await queue.enqueue(retentionJob(at));
       return { locations, retention: retentionOn };
     },
   };

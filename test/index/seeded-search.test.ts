@@ -1,5 +1,6 @@
 import { beforeAll, expect, it } from 'vitest';
 import { createLocalIndex, type LocalIndex, type SearchInput } from '../../src/index/local-index.js';
+import { COMMON_TOPIC_MATCHES } from '../../src/index/search-conversations.js';
 import { describeEachDatabase } from '../helpers/databases.js';
 import { SEED_LOCATION, SEEDED, seedIndex } from './seed-index.js';
 
@@ -43,5 +44,19 @@ describeEachDatabase('search over 10,000 conversations and 100,000 messages', (g
     expect(await all({ status: 'unread' })).toEqual(expected(SEEDED.unread));
     expect(await all({ status: 'starred' })).toEqual(expected(SEEDED.starred));
     expect(await all({ status: 'read' })).toHaveLength(CONVERSATIONS - expected(SEEDED.unread).length);
+  });
+
+  it('a common topic (over COMMON_TOPIC_MATCHES messages, searched by walking conversations) finds exactly the same set', async () => {
+    // "ticket" is in BODIES[0] and the parking question: about 20,000 messages, far past the threshold.
+    const mentionsTicket = (i: number, j: number) =>
+      SEEDED.mentionsParking(i, j) || (!SEEDED.hasWheelchairTranscript(i, j) && (i + j) % 5 === 0);
+    const truth = expected(anyMessage(mentionsTicket));
+    expect(truth.length).toBeGreaterThan(COMMON_TOPIC_MATCHES / MESSAGES_PER);
+    expect(await all({ topic: 'ticket' })).toEqual(truth);
+    expect(await all({ topic: 'ticket', status: 'starred' })).toEqual(
+      expected((i) => SEEDED.starred(i) && anyMessage(mentionsTicket)(i)),
+    );
+    const page = await index.search({ locationId: SEED_LOCATION, topic: 'ticket', limit: 3 });
+    expect(page.items.every((item) => item.matches.some((m) => m.includes('[ticket]')))).toBe(true);
   });
 });

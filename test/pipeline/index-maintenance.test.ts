@@ -181,8 +181,23 @@ describeEachDatabase('index maintenance jobs', (getStore) => {
     expect(Number(bodies.n)).toBeGreaterThan(0); // bodiesDays null keeps bodies
   });
 
-  it('schedules no retention when both retention limits are null', async () => {
-    const plan = await maintenance({ retention: { bodiesDays: null, transcriptsDays: null } }).schedule();
-    expect(plan.retention).toBe(false);
+  it('with both retention limits null the daily job clears nothing', async () => {
+    const before = await store.db
+      .selectFrom('index_messages')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('body', 'is not', null)
+      .executeTakeFirstOrThrow();
+    clock += 2 * DAY;
+    const m = maintenance({ retention: { bodiesDays: null, transcriptsDays: null } });
+    expect((await m.schedule()).retention).toBe(false);
+    expect(await runDue(m)).toContain(INDEX_RETENTION_JOB);
+    const after = await store.db
+      .selectFrom('index_messages')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('body', 'is not', null)
+      .executeTakeFirstOrThrow();
+    expect(Number(after.n)).toBe(Number(before.n));
+    // The topic search still answers after the daily compaction.
+    expect((await index.search({ locationId, topic: 'speaker badge', limit: 10 })).items).toHaveLength(2);
   });
 });
