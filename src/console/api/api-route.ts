@@ -35,7 +35,9 @@ export function apiRoute(app: FastifyInstance, route: ApiRouteDefinition): void 
       security: [{ session: [] }, { bearer: [] }],
       [ROLES_EXTENSION]: [...route.roles],
     } as FastifySchema,
-    preHandler: requireRole(...route.roles),
+    // preValidation, not preHandler: the caller is checked before the body is validated, so an
+    // unauthenticated request gets 401 and never learns what a valid body looks like.
+    preValidation: requireRole(...route.roles),
     handler: async (request, reply) => {
       const caller = request.caller;
       if (caller === null) throw new Error('requireRole let an unknown caller through');
