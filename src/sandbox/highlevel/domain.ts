@@ -4,6 +4,7 @@
  * `handlers[operationId]` with an already validated request (contract: ./types.ts).
  */
 import { buildHandlers } from './handlers/index.js';
+import { seedBulk } from './seed-bulk.js';
 import { seedLocation } from './seed-location.js';
 import { SandboxState } from './state/sandbox-state.js';
 import type { OperationHandler, SandboxWebhookEvent } from './types.js';
@@ -29,8 +30,12 @@ export interface SeedResult {
 export interface SandboxDomain {
   /** Keys: all 29 conversations operationIds (see CONVERSATION_OPERATIONS) plus 'upsert-contact' and 'get-contact'. */
   handlers: Record<string, OperationHandler>;
-  /** Creates sample contacts (attendees), one conversation each with a few messages, and one call message with a recording + transcription. */
-  seedLocation(locationId: string, options?: { attendees?: number }): SeedResult;
+  /**
+   * Creates sample contacts (attendees), one conversation each with a few messages, and one call message
+   * with a recording + transcription. With `messagesPerConversation`, bulk seeding instead (seed-bulk.ts):
+   * exactly that many messages each, a call with a transcription in every tenth conversation, up to 100,000 attendees.
+   */
+  seedLocation(locationId: string, options?: { attendees?: number; messagesPerConversation?: number }): SeedResult;
   /** Read access for tests and later features (counts, lookups). */
   state: SandboxState;
 }
@@ -51,7 +56,12 @@ export function createSandboxDomain(options: SandboxDomainOptions): SandboxDomai
   return {
     handlers: buildHandlers({ state, messagesShape }),
     seedLocation: (locationId, seedOptions) =>
-      seedLocation(state, { now: options.now, newId: options.newId }, locationId, seedOptions?.attendees ?? 10),
+      seedOptions?.messagesPerConversation === undefined
+        ? seedLocation(state, { now: options.now, newId: options.newId }, locationId, seedOptions?.attendees ?? 10)
+        : seedBulk(state, { now: options.now, newId: options.newId }, locationId, {
+            attendees: seedOptions.attendees ?? 10,
+            messagesPerConversation: seedOptions.messagesPerConversation,
+          }),
     state,
   };
 }

@@ -1,0 +1,119 @@
+/**
+ * Issue 5 Deliver 2 "Done when": a sandbox seeded with 10,000 conversations and about 100,000 messages
+ * is mirrored over HTTP by syncLocation into a SQLite index, and searches by attendee email, name, id,
+ * topic (a transcript word and a body word) and status return exactly the conversations the sandbox's
+ * own state says. The sandbox's rate limits are off for the run; the sync time is printed.
+ */
+import { performance } from 'node:perf_hooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHighLevelClient } from '../../src/highlevel/client.js';
+import { createLocalIndex, type LocalIndex, type SearchInput } from '../../src/index/local-index.js';
+import type { ConversationRecord } from '../../src/sandbox/highlevel/state/records.js';
+import type { SandboxState } from '../../src/sandbox/highlevel/state/sandbox-state.js';
+import { openTestDatabase, type TestDatabase } from '../helpers/databases.js';
+import { type SandboxHandle, withSandbox } from '../helpers/sandbox.js';
+
+const CONVERSATIONS = 10_000;
+const MESSAGES_PER = 10;
+
+describe('syncLocation over a sandbox seeded with 10,000 conversations', () => {
+  let handle: SandboxHandle;
+  let database: TestDatabase;
+  let index: LocalIndex;
+  let state: SandboxState;
+  let locationId: string;
+  let conversations: ConversationRecord[];
+
+  beforeAll(async () => {
+    // One seeded attendee (the default seed), then 9,999 bulk ones with ten messages each.
+    handle = await withSandbox({ attendees: 1 });
+    const { sandbox } = handle;
+    locationId = sandbox.defaultLocationId;
+    sandbox.domain!.seedLocation(locationId, { attendees: CONVERSATIONS - 1, messagesPerConversation: MESSAGES_PER });
+    // Far above anything a sync can send, so no request waits or is refused (429).
+    sandbox.setRateLimits({ burstLimit: 10_000_000, burstIntervalMs: 1_000, dailyLimit: 100_000_000 });
+    state = sandbox.domain!.state;
+    conversations = [...state.conversations.inLocation(locationId)];
+    database = await openTestDatabase('sqlite');
+    index = createLocalIndex({ db: database.store.db, dialect: 'sqlite' });
+  }, 60_000);
+  afterAll(async () => {
+    await handle?.close();
+    await database?.dispose();
+  });
+
+  function messageCount(): number {
+    return conversations.reduce((n, c) => n + state.messages.thread(c.id).length, 0);
+  }
+
+  async function all(input: Omit<SearchInput, 'limit' | 'cursor' | 'locationId'>): Promise<string[]> {
+    const ids: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await index.search({ locationId, ...input, limit: 500, cursor });
+      ids.push(...page.items.map((i) => i.conversationId));
+      cursor = page.nextCursor;
+    } while (cursor);
+    return ids.sort();
+  }
+
+  const truth = (keep: (c: ConversationRecord) => boolean) =>
+    conversations
+      .filter(keep)
+      .map((c) => c.id)
+      .sort();
+
+  /** A conversation mentions `word` when a body or a transcript sentence holds it as a whole word. */
+  const mentions = (word: string) => (c: ConversationRecord) => {
+    const pattern = new RegExp(`\\b${word}\\b`, 'i');
+    return state.messages
+      .thread(c.id)
+      .some((m) => pattern.test(m.body ?? '') || (m.transcript ?? []).some((s) => pattern.test(s.transcript)));
+  };
+
+  it('mirrors every conversation, message and transcript, and every search matches the sandbox', async () => {
+    const token = handle.sandbox.issueToken({ locationId }).accessToken;
+    const client = createHighLevelClient({
+      baseUrl: handle.url,
+      auth: { getAccessToken: async () => token },
+      maxRetries: 0,
+    });
+    const started = performance.now();
+    const result = await index.syncLocation({ client, locationId, since: null });
+    const seconds = (performance.now() - started) / 1000;
+    console.info(
+      `seeded sandbox sync: ${result.conversations} conversations, ${result.messages} messages, ` +
+        `${result.transcripts} transcripts, ${result.searchPages} search pages in ${seconds.toFixed(1)} s`,
+    );
+    const calls = conversations.flatMap((c) => state.messages.thread(c.id)).filter((m) => m.transcript?.length);
+    expect(result.conversations).toBe(CONVERSATIONS);
+    expect(result.messages).toBe(messageCount());
+    expect(result.messages).toBeGreaterThanOrEqual(99_990);
+    expect(result.transcripts).toBe(calls.length);
+    expect(calls.length).toBeGreaterThanOrEqual(1_000);
+
+    const someone = conversations[4_321]!;
+    const contact = state.contacts.get(someone.contactId)!;
+    expect(await all({ attendee: { email: contact.email! } })).toEqual([someone.id]);
+    expect(await all({ attendee: { id: contact.id } })).toEqual([someone.id]);
+    const name = contact.name!.toLowerCase();
+    const byName = truth((c) => (state.contacts.get(c.contactId)?.name ?? '').toLowerCase().includes(name));
+    expect(byName.length).toBeGreaterThan(1); // seeded names repeat every 400 attendees
+    expect(await all({ attendee: { name } })).toEqual(byName);
+
+    // "garage" is only in a transcript script; "vegetarian" only in message bodies.
+    const byTranscript = truth(mentions('garage'));
+    expect(byTranscript.length).toBeGreaterThan(100);
+    expect(await all({ topic: 'garage' })).toEqual(byTranscript);
+    const byBody = truth(mentions('vegetarian'));
+    expect(byBody.length).toBeGreaterThan(1_000);
+    expect(await all({ topic: 'vegetarian' })).toEqual(byBody);
+
+    const unread = truth((c) => c.unreadCount > 0);
+    expect(unread.length).toBeGreaterThan(0);
+    expect(await all({ status: 'unread' })).toEqual(unread);
+    const starred = truth((c) => c.starred);
+    expect(starred.length).toBeGreaterThan(0);
+    expect(await all({ status: 'starred' })).toEqual(starred);
+  }, 150_000);
+});
