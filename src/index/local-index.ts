@@ -74,7 +74,9 @@ export function createLocalIndex(options: LocalIndexOptions): LocalIndex {
     syncLocation: (input) => syncLocationInto(db, input, now),
     search: (input) => searchConversations(db, dialect, input),
     async optimize() {
-      if (dialect === 'sqlite') await sql`insert into index_search(index_search) values ('optimize')`.execute(db);
+      if (dialect !== 'sqlite') return;
+      await sql`insert into index_search(index_search) values ('optimize')`.execute(db);
+      await sql`insert into index_names(index_names) values ('optimize')`.execute(db);
     },
 
     async applyRetention(input) {

@@ -111,6 +111,20 @@ async function topicPlanFor(db: Kysely<Database>, dialect: DialectName, topic: s
   return Number(rows[0]?.n ?? 0) > COMMON_TOPIC_MATCHES ? 'walk' : 'collect';
 }
 
+/**
+ * SQLite only: a name substring of 3+ characters that few conversations hold is answered from the
+ * trigram index (0006-index-search-speed.ts); a common one by the plain `like` while walking the newest
+ * conversations, which fills a page after a few rows. Same threshold reasoning as topics.
+ */
+async function nameUsesTrigrams(db: Kysely<Database>, dialect: DialectName, name: string | undefined) {
+  if (dialect !== 'sqlite' || !name || [...name].length < 3) return false;
+  const { rows } = await sql<{ n: number }>`select count(*) as n from
+    (select rowid from index_names where contact_name like ${`%${name}%`} limit ${COMMON_TOPIC_MATCHES + 1})`.execute(
+    db,
+  );
+  return Number(rows[0]?.n ?? 0) <= COMMON_TOPIC_MATCHES;
+}
+
 /** Conversations with a message matching the topic. */
 function topicMatch(eb: Eb, dialect: DialectName, topic: string, plan: TopicPlan): Expression<SqlBool> {
   if (dialect === 'sqlite') {
@@ -144,17 +158,33 @@ export async function searchConversations(
   const after = input.cursor ? decodeCursor(input.cursor) : null;
   const topic = input.topic?.trim() || null;
   const plan = await topicPlanFor(db, dialect, topic);
+  const trigrams = await nameUsesTrigrams(db, dialect, input.attendee?.name);
+  // With an attendee email or id, SQLite must not pick the location index for its order (it would read
+  // every conversation of the location); the unary + disqualifies it
+  // (https://sqlite.org/optoverview.html#disqualifying_where_clause_terms_using_unary_).
+  const attendeeLookup = dialect === 'sqlite' && !!(input.attendee?.email || input.attendee?.id);
 
   const rows = await db
     .selectFrom('index_conversations')
     .selectAll()
     .where((eb) => {
       const all: Expression<SqlBool>[] = [];
-      if (input.locationId) all.push(eb('location_id', '=', input.locationId));
+      if (input.locationId) {
+        all.push(
+          attendeeLookup
+            ? sql<boolean>`+index_conversations.location_id = ${input.locationId}`
+            : eb('location_id', '=', input.locationId),
+        );
+      }
       if (input.attendee?.id) all.push(eb('contact_id', '=', input.attendee.id));
       if (input.attendee?.email) all.push(eb('contact_email', '=', input.attendee.email.toLowerCase()));
       if (input.attendee?.name) {
-        all.push(eb(eb.fn('lower', ['contact_name']), 'like', `%${input.attendee.name.toLowerCase()}%`));
+        const pattern = `%${input.attendee.name.toLowerCase()}%`;
+        all.push(
+          trigrams
+            ? sql<boolean>`index_conversations.rowid in (select rowid from index_names where contact_name like ${pattern})`
+            : eb(eb.fn('lower', ['contact_name']), 'like', pattern),
+        );
       }
       if (input.status === 'read') all.push(eb('unread_count', '=', 0));
       if (input.status === 'unread') all.push(eb('unread_count', '>', 0));

@@ -46,6 +46,20 @@ describeEachDatabase('search over 10,000 conversations and 100,000 messages', (g
     expect(await all({ status: 'read' })).toHaveLength(CONVERSATIONS - expected(SEEDED.unread).length);
   });
 
+  it('name substrings: rare ones (trigram index on SQLite) and common ones return exactly the matching names, after renames too', async () => {
+    const holds = (part: string) => (i: number) => SEEDED.name(i).toLowerCase().includes(part);
+    expect(await all({ attendee: { name: 'ATTENDEE 12' } })).toEqual(expected(holds('attendee 12')));
+    expect(await all({ attendee: { name: 'seeded att' } })).toHaveLength(CONVERSATIONS);
+    await index.upsertConversation({
+      conversationId: SEEDED.conversationId(77),
+      locationId: SEED_LOCATION,
+      contactName: 'Renamed Zephyrine',
+      updatedAt: Date.UTC(2027, 0, 1),
+    });
+    expect(await all({ attendee: { name: 'zephyr' } })).toEqual([SEEDED.conversationId(77)]);
+    expect(await all({ attendee: { name: 'Seeded Attendee 77' } })).not.toContain(SEEDED.conversationId(77));
+  });
+
   it('a common topic (over COMMON_TOPIC_MATCHES messages, searched by walking conversations) finds exactly the same set', async () => {
     // "ticket" is in BODIES[0] and the parking question: about 20,000 messages, far past the threshold.
     const mentionsTicket = (i: number, j: number) =>

@@ -30,10 +30,11 @@ const ALL = Object.keys(MIGRATIONS);
 /** Tables other than Kysely's own bookkeeping (kysely_migration, kysely_migration_lock). */
 async function tableNames(db: Kysely<any>): Promise<string[]> {
   const tables = await db.introspection.getTables();
-  // SQLite's FTS5 table for the local index and its shadow tables exist on SQLite only (0005-local-index.ts).
+  // SQLite's FTS5 tables for the local index and their shadow tables exist on SQLite only
+  // (0005-local-index.ts, 0006-index-search-speed.ts).
   return tables
     .map((table) => table.name)
-    .filter((name) => !name.startsWith('index_search'))
+    .filter((name) => !name.startsWith('index_search') && !name.startsWith('index_names'))
     .sort();
 }
 

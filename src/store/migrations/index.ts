@@ -12,6 +12,7 @@ import * as credentials from './0002-credentials.js';
 import * as pipeline from './0003-pipeline.js';
 import * as users from './0004-users.js';
 import * as localIndex from './0005-local-index.js';
+import * as indexSearchSpeed from './0006-index-search-speed.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-foundation': foundation,
@@ -19,4 +20,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0003-pipeline': pipeline,
   '0004-users': users,
   '0005-local-index': localIndex,
+  '0006-index-search-speed': indexSearchSpeed,
 };
