@@ -46,7 +46,9 @@ function vocabulary(): string[] {
     const a = SYLLABLES[i % 15]!;
     const b = SYLLABLES[Math.floor(i / 15) % 15]!;
     const c = SYLLABLES[Math.floor(i / 225) % 15]!;
-    words.push(`${a}${b}${c}x`);
+    // A fourth syllable past 3,375 words keeps every word distinct (a repeat would merge two frequencies).
+    const d = i < 3_375 ? '' : SYLLABLES[Math.floor(i / 3_375) % 15]!;
+    words.push(`${a}${b}${c}${d}x`);
   }
   return words;
 }

@@ -216,6 +216,7 @@ export async function searchConversations(
         dialect,
         topic,
         page.map((r) => r.conversation_id),
+        plan,
       )
     : new Map();
   const last = page[page.length - 1];
@@ -242,18 +243,24 @@ async function snippetsFor(
   dialect: DialectName,
   topic: string,
   conversationIds: string[],
+  plan: TopicPlan,
 ): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
   if (conversationIds.length === 0) return out;
   const ids = sql.join(conversationIds);
-  // SQLite: the page's messages first, one FTS5 rowid seek each (CROSS JOIN fixes that order); driving
-  // from the match instead reads every matching message of the index, which for a common word is most.
+  // SQLite, common topic: the page's messages first, one FTS5 rowid seek each (CROSS JOIN fixes that
+  // order), since driving from the match would read most of the index. Rare topic: from the match, whose
+  // few rows are cheaper than the seeks (bench/agent-search.ts).
+  const match = ftsQuery(topic) ?? '""';
+  const from =
+    plan === 'walk'
+      ? sql`from index_messages m cross join index_search on index_search.rowid = m.rowid`
+      : sql`from index_search join index_messages m on m.rowid = index_search.rowid`;
   const query =
     dialect === 'sqlite'
       ? sql<{ conversation_id: string; snippet: string }>`select m.conversation_id,
-          snippet(index_search, -1, '[', ']', '…', 12) as snippet
-          from index_messages m cross join index_search on index_search.rowid = m.rowid
-          where m.conversation_id in (${ids}) and index_search match ${ftsQuery(topic) ?? '""'}
+          snippet(index_search, -1, '[', ']', '…', 12) as snippet ${from}
+          where m.conversation_id in (${ids}) and index_search match ${match}
           order by m.created_at desc`
       : sql<{ conversation_id: string; snippet: string }>`select m.conversation_id,
           ts_headline('english', coalesce(m.body, '') || ' ' || coalesce(m.transcript, ''),
