@@ -172,7 +172,7 @@ async function buildHttp(
     `  HighLevel webhooks:        ${base}/hooks/highlevel`,
     webhookUrl
       ? `  Accelevents webhook URL:   ${webhookUrl}   (shown once; the secret is stored hashed)`
-      : '  Accelevents webhook URL:   set when first started; `parley connect accelevents --rotate-webhook` is not built yet',
+      : '  Accelevents webhook URL:   shown when first made; get a new one with `parley connect accelevents --rotate-webhook --public-url <url>`',
   );
   if (sandboxes) {
     // Sandbox tokens reach sample data only; printing one is what makes the first run try-able.

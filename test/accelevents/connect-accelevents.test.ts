@@ -204,3 +204,37 @@ describe('parley connect accelevents', () => {
     expect((await fetch(`${sandbox.origin}/sandbox/accelevents/info`)).status).toBe(200);
   });
 });
+
+describe('parley connect accelevents --rotate-webhook', () => {
+  it('prints a new receiver URL once, stores only its hash, and the previous secret stops verifying', async () => {
+    const { verifyWebhookSecret, WEBHOOK_SECRET_SETTING } = await import('../../src/intake/webhook-secret.js');
+    await runConnectAccelevents({ rotateWebhook: true, publicUrl: 'https://parley.example.com/' }, io());
+    const first = /https:\/\/parley\.example\.com\/hooks\/accelevents\/(\S+)/.exec(out)?.[1];
+    expect(first).toBeDefined();
+    out = '';
+    await runConnectAccelevents({ rotateWebhook: true, json: true }, io({ env: { PORT: '3999' } }));
+    const second = /http:\/\/127\.0\.0\.1:3999\/hooks\/accelevents\/([^"\s]+)/.exec(out)?.[1];
+    expect(second).toBeDefined();
+    expect(second).not.toBe(first);
+    const runtime = await openRuntimeFor(io());
+    try {
+      expect(await verifyWebhookSecret(runtime.store.db, second)).toBe(true);
+      expect(await verifyWebhookSecret(runtime.store.db, first)).toBe(false);
+      const stored = await runtime.store.db
+        .selectFrom('settings')
+        .select('value')
+        .where('key', '=', WEBHOOK_SECRET_SETTING)
+        .executeTakeFirstOrThrow();
+      expect(stored.value).not.toContain(second as string);
+    } finally {
+      await runtime.close();
+    }
+  });
+
+  it('refuses to mix rotation with connect flags, naming them', async () => {
+    const error = await rejection(runConnectAccelevents({ rotateWebhook: true, event: 'demo', keyFile: 'k' }, io()));
+    expect(String((error as Error).message)).toMatch(/drop --event, --key-file/);
+    const bad = await rejection(runConnectAccelevents({ rotateWebhook: true, publicUrl: 'parley.example.com' }, io()));
+    expect(String((bad as Error).message)).toMatch(/--public-url must be an absolute http\(s\) URL/);
+  });
+});

@@ -16,6 +16,8 @@ import {
   isAuthPreset,
 } from '../../accelevents/auth-presets.js';
 import { connectAcceleventsAccount, probeFailureMessage } from '../../accelevents/connect-account.js';
+import { ACCELEVENTS_WEBHOOK_PATH } from '../../intake/accelevents-webhook-route.js';
+import { createAcceleventsWebhookSecret } from '../../intake/webhook-secret.js';
 import { type CommandIo, readPipedStdin } from '../../runtime/command-io.js';
 import { openRuntimeFor } from '../../runtime/open-existing-runtime.js';
 import { withCliErrors } from '../../runtime/to-cli-error.js';
@@ -33,6 +35,10 @@ export interface ConnectAcceleventsOptions {
   writeAuth?: string;
   keyFile?: string;
   json?: boolean;
+  /** Make a new webhook secret (the old URL stops working) and print the new URL once. */
+  rotateWebhook?: boolean;
+  /** Where Accelevents reaches parley, for the printed URL; default http://127.0.0.1:$PORT. */
+  publicUrl?: string;
 }
 
 export interface ConnectAcceleventsIo extends CommandIo {
@@ -56,6 +62,11 @@ export function registerConnectAccelevents(connect: Command): void {
     .option('--write-auth <preset>', 'header for writes (default: accelevents.writeAuth); same presets')
     .option('--key-file <path>', `read the API key from this file (or set ${API_KEY_VARIABLE}, or pipe it on stdin)`)
     .option('--json', 'print JSON')
+    .option(
+      '--rotate-webhook',
+      'make a new webhook secret and print the receiver URL once (the old URL stops working); nothing else is changed',
+    )
+    .option('--public-url <url>', 'with --rotate-webhook: the base URL Accelevents reaches parley at')
     .addHelpText(
       'after',
       `\nThe API key is never taken as a command-line argument, so it stays out of shell history:\n  parley connect accelevents --event demo --key-file ./accelevents.key\n  ${API_KEY_VARIABLE}=... parley connect accelevents --event demo\n  parley connect accelevents --base-url sandbox\n`,
@@ -101,6 +112,49 @@ function sandboxPortOrUsage(env: NodeJS.ProcessEnv): number {
 }
 
 /** --key-file, then ACCELEVENTS_API_KEY, then piped stdin, then (sandbox only) the sandbox's key. */
+/**
+ * The secret is stored hashed, so its URL can be shown only when it is made (run-parley.ts prints it on a
+ * first start). Rotating is how an operator gets a URL again, or retires one that leaked.
+ */
+async function rotateWebhook(options: ConnectAcceleventsOptions, io: ConnectAcceleventsIo): Promise<void> {
+  const others = (['baseUrl', 'event', 'readAuth', 'writeAuth', 'keyFile'] as const).filter((k) => options[k]);
+  if (others.length > 0) {
+    usage(`--rotate-webhook changes only the webhook secret; drop ${others.map(flagOf).join(', ')}`);
+  }
+  const base = options.publicUrl === undefined ? null : publicUrlOf(options.publicUrl);
+  const runtime = await openRuntimeFor(io);
+  try {
+    const secret = await createAcceleventsWebhookSecret(runtime.store.db);
+    const origin = base ?? `http://127.0.0.1:${runtime.env.port}`;
+    const url = `${origin}${ACCELEVENTS_WEBHOOK_PATH.replace(':secret', secret)}`;
+    if (options.json) {
+      io.write(`${JSON.stringify({ webhookUrl: url }, null, 2)}\n`);
+      return;
+    }
+    io.write(
+      `New Accelevents webhook URL (shown once; the secret is stored hashed, the previous URL no longer works):\n  ${url}\n`,
+    );
+  } finally {
+    await runtime.close();
+  }
+}
+
+function publicUrlOf(raw: string): string {
+  try {
+    const url = new URL(raw);
+    if ((url.protocol === 'http:' || url.protocol === 'https:') && url.search === '' && url.hash === '') {
+      return url.toString().replace(/\/+$/, '');
+    }
+  } catch {}
+  return usage(
+    `--public-url must be an absolute http(s) URL without query or fragment, e.g. https://parley.example.com; got "${raw}"`,
+  );
+}
+
+function flagOf(option: string): string {
+  return `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
 async function readKey(options: ConnectAcceleventsOptions, io: ConnectAcceleventsIo, sandboxKey: string | null) {
   let key: string | null | undefined;
   if (options.keyFile) {
@@ -127,6 +181,8 @@ export function runConnectAccelevents(options: ConnectAcceleventsOptions, io: Co
 }
 
 async function connect(options: ConnectAcceleventsOptions, io: ConnectAcceleventsIo): Promise<void> {
+  if (options.rotateWebhook) return rotateWebhook(options, io);
+  if (options.publicUrl !== undefined) usage('--public-url goes with --rotate-webhook');
   // Flags are checked before anything is opened, so a typo never touches the database.
   preset('--read-auth', options.readAuth, 'authorization');
   preset('--write-auth', options.writeAuth, 'key');
