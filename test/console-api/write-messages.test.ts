@@ -139,6 +139,34 @@ describe.each(DATABASE_KINDS)('console message writes [%s]', (kind) => {
     expect((await indexedMessage(harness, messageId))?.status).toBe('cancelled');
   });
 
+  it('cancels a scheduled email from its message id too, finding the email id on HighLevel', async () => {
+    const id = conversation(2);
+    const sent = await post('agent', `/api/conversations/${id}/messages`, {
+      type: 'Email',
+      subject: 'Doors open at nine',
+      html: '<p>See you there</p>',
+      scheduledTimestamp: inAnHour(),
+    });
+    expect(sent.statusCode).toBe(201);
+    const { messageId } = sent.json();
+    const cancelled = await harness.app.inject({
+      method: 'DELETE',
+      url: `/api/messages/${messageId}/schedule`,
+      headers: harness.auth('agent'),
+    });
+    expect(cancelled.statusCode).toBe(200);
+    expect(cancelled.json()).toEqual({ messageId, conversationId: id, status: 'cancelled' });
+    expect(state.messages.get(messageId)?.status).toBe('cancelled');
+    const calls = await harness.deps.db
+      .selectFrom('highlevel_calls')
+      .select('operation_id')
+      .where('operation_id', 'in', ['get-message', 'cancel-scheduled-email-message', 'cancel-scheduled-message'])
+      .orderBy('at', 'desc')
+      .limit(2)
+      .execute();
+    expect(calls.map((c) => c.operation_id).sort()).toEqual(['cancel-scheduled-email-message', 'get-message']);
+  });
+
   it('adds an inbound provider message to HighLevel and the index, counting it unread', async () => {
     const id = conversation(3);
     const unreadBefore = (await indexedConversation(harness, id)).unread_count;

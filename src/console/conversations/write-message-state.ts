@@ -48,11 +48,43 @@ export async function cancelScheduledMessage(
   messageId: string,
 ): Promise<MessageStateResult> {
   const { message, conversation } = await messageForWrite(deps, caller, messageId);
-  await callHighLevel(deps, caller, conversation.locationId, (client, options) =>
-    client.conversations.cancelScheduledMessage(messageId, options),
-  );
+  // A scheduled email is cancelled by its email message id (cancel-scheduled-email), which the index does
+  // not keep: HighLevel's message carries it in meta.email.messageIds. So one console action cancels either.
+  const emailMessageId = (await isEmailMessage(deps, messageId))
+    ? await emailIdOf(deps, caller, conversation.locationId, messageId)
+    : null;
+  if (emailMessageId !== null) {
+    await cancelScheduledEmail(deps, caller, emailMessageId);
+  } else {
+    await callHighLevel(deps, caller, conversation.locationId, (client, options) =>
+      client.conversations.cancelScheduledMessage(messageId, options),
+    );
+  }
   await setIndexedStatus(deps, message, conversation, 'cancelled');
   return { messageId, conversationId: conversation.conversationId, status: 'cancelled' };
+}
+
+async function isEmailMessage(deps: ConsoleDeps, messageId: string): Promise<boolean> {
+  const row = await deps.db
+    .selectFrom('index_messages')
+    .select('type')
+    .where('message_id', '=', messageId)
+    .executeTakeFirst();
+  return row?.type === 'TYPE_EMAIL' || row?.type === 'Email';
+}
+
+async function emailIdOf(
+  deps: ConsoleDeps,
+  caller: Caller,
+  locationId: string,
+  messageId: string,
+): Promise<string | null> {
+  const answer = await callHighLevel(deps, caller, locationId, (client, options) =>
+    client.call('get-message', { path: { id: messageId }, ...options }),
+  );
+  const meta = (answer.data as { meta?: { email?: { messageIds?: unknown } } } | null)?.meta;
+  const ids = meta?.email?.messageIds;
+  return Array.isArray(ids) && typeof ids[0] === 'string' ? ids[0] : null;
 }
 
 export async function cancelScheduledEmail(
