@@ -1,6 +1,5 @@
 import { beforeAll, expect, it } from 'vitest';
 import { createLocalIndex, type LocalIndex, type SearchInput } from '../../src/index/local-index.js';
-import { COMMON_TOPIC_MATCHES } from '../../src/index/search-conversations.js';
 import { describeEachDatabase } from '../helpers/databases.js';
 import { SEED_LOCATION, SEEDED, seedIndex } from './seed-index.js';
 
@@ -60,12 +59,12 @@ describeEachDatabase('search over 10,000 conversations and 100,000 messages', (g
     expect(await all({ attendee: { name: 'Seeded Attendee 77' } })).not.toContain(SEEDED.conversationId(77));
   });
 
-  it('a common topic (over COMMON_TOPIC_MATCHES messages, searched by walking conversations) finds exactly the same set', async () => {
+  it('a common topic (in about 20,000 messages) finds exactly the conversations holding it, also with a status filter', async () => {
     // "ticket" is in BODIES[0] and the parking question: about 20,000 messages, far past the threshold.
     const mentionsTicket = (i: number, j: number) =>
       SEEDED.mentionsParking(i, j) || (!SEEDED.hasWheelchairTranscript(i, j) && (i + j) % 5 === 0);
     const truth = expected(anyMessage(mentionsTicket));
-    expect(truth.length).toBeGreaterThan(COMMON_TOPIC_MATCHES / MESSAGES_PER);
+    expect(truth.length).toBeGreaterThan(5_000);
     expect(await all({ topic: 'ticket' })).toEqual(truth);
     expect(await all({ topic: 'ticket', status: 'starred' })).toEqual(
       expected((i) => SEEDED.starred(i) && anyMessage(mentionsTicket)(i)),

@@ -31,10 +31,10 @@ const ALL = Object.keys(MIGRATIONS);
 async function tableNames(db: Kysely<any>): Promise<string[]> {
   const tables = await db.introspection.getTables();
   // SQLite's FTS5 tables for the local index and their shadow tables exist on SQLite only
-  // (0005-local-index.ts, 0006-index-search-speed.ts).
+  // (0005-local-index.ts, 0006-index-search-speed.ts, 0007-topic-search-by-conversation.ts).
   return tables
     .map((table) => table.name)
-    .filter((name) => !name.startsWith('index_search') && !name.startsWith('index_names'))
+    .filter((name) => !['index_search', 'index_names', 'index_topics'].some((fts) => name.startsWith(fts)))
     .sort();
 }
 

@@ -13,6 +13,7 @@ import * as pipeline from './0003-pipeline.js';
 import * as users from './0004-users.js';
 import * as localIndex from './0005-local-index.js';
 import * as indexSearchSpeed from './0006-index-search-speed.js';
+import * as topicSearchByConversation from './0007-topic-search-by-conversation.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-foundation': foundation,
@@ -21,4 +22,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0004-users': users,
   '0005-local-index': localIndex,
   '0006-index-search-speed': indexSearchSpeed,
+  '0007-topic-search-by-conversation': topicSearchByConversation,
 };

@@ -1,0 +1,115 @@
+/**
+ * The conversation filters every search applies (attendee, status, event, date range, sponsor channel,
+ * the cursor), as Kysely expressions over index_conversations, plus the one planning question they raise
+ * on SQLite: whether a name substring goes to the trigram index.
+ */
+import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
+import type { DialectName } from '../store/open-database.js';
+import type { Database } from '../store/schema.js';
+import type { SearchCursor } from './search-cursor.js';
+import type { SearchInput } from './search-input.js';
+
+export type ConversationEb = ExpressionBuilder<Database, 'index_conversations'>;
+
+/**
+ * Above this many matching rows a name substring counts as common on SQLite: a few matches are read from
+ * the trigram index (0006-index-search-speed.ts) at ~5 µs each, while a common one is cheaper found by
+ * the plain `like` while walking the newest conversations, which fills a page after a few rows.
+ */
+export const COMMON_NAME_MATCHES = 5_000;
+
+/** SQLite only: whether the name substring (3+ characters, FTS5 trigram's minimum) has few holders. */
+export async function nameUsesTrigrams(
+  db: Kysely<Database>,
+  dialect: DialectName,
+  name: string | undefined,
+): Promise<boolean> {
+  if (dialect !== 'sqlite' || !name || [...name].length < 3) return false;
+  const { rows } = await sql<{ n: number }>`select count(*) as n from
+    (select rowid from index_names where contact_name like ${`%${name}%`} limit ${COMMON_NAME_MATCHES + 1})`.execute(
+    db,
+  );
+  return Number(rows[0]?.n ?? 0) <= COMMON_NAME_MATCHES;
+}
+
+export interface FilterPlan {
+  dialect: DialectName;
+  trigrams: boolean;
+  after: SearchCursor | null;
+}
+
+/** Every filter of `input` except the topic, ANDed; `index_conversations` columns are qualified. */
+export function conversationFilters(eb: ConversationEb, input: SearchInput, plan: FilterPlan): Expression<SqlBool> {
+  const all: Expression<SqlBool>[] = [];
+  // With an attendee email or id, SQLite must not pick the location index for its order (it would read
+  // every conversation of the location); the unary + disqualifies it
+  // (https://sqlite.org/optoverview.html#disqualifying_where_clause_terms_using_unary_).
+  const attendeeLookup = plan.dialect === 'sqlite' && !!(input.attendee?.email || input.attendee?.id);
+  if (input.locationId) {
+    all.push(
+      attendeeLookup
+        ? sql<boolean>`+index_conversations.location_id = ${input.locationId}`
+        : eb('index_conversations.location_id', '=', input.locationId),
+    );
+  }
+  if (input.attendee?.id) all.push(eb('index_conversations.contact_id', '=', input.attendee.id));
+  if (input.attendee?.email) {
+    all.push(eb('index_conversations.contact_email', '=', input.attendee.email.toLowerCase()));
+  }
+  if (input.attendee?.name) {
+    const pattern = `%${input.attendee.name.toLowerCase()}%`;
+    // Postgres: `lower(contact_name) like` is what the pg_trgm index of 0007 serves, when the extension exists.
+    all.push(
+      plan.trigrams
+        ? sql<boolean>`index_conversations.rowid in (select rowid from index_names where contact_name like ${pattern})`
+        : eb(eb.fn('lower', ['index_conversations.contact_name']), 'like', pattern),
+    );
+  }
+  if (input.status === 'read') all.push(eb('index_conversations.unread_count', '=', 0));
+  if (input.status === 'unread') all.push(eb('index_conversations.unread_count', '>', 0));
+  if (input.status === 'starred') all.push(eb('index_conversations.starred', '=', 1));
+  if (input.eventKey) all.push(eb('index_conversations.event_key', '=', input.eventKey));
+  if (input.from !== undefined) all.push(eb('index_conversations.last_message_at', '>=', input.from));
+  if (input.to !== undefined) all.push(eb('index_conversations.last_message_at', '<=', input.to));
+  if (input.sponsorOnly) all.push(eb('index_conversations.sponsor', '=', 1));
+  if (plan.after) {
+    const [at, id] = plan.after;
+    all.push(
+      eb.or([
+        eb('index_conversations.last_message_at', '<', at),
+        eb.and([
+          eb('index_conversations.last_message_at', '=', at),
+          eb('index_conversations.conversation_id', '<', id),
+        ]),
+      ]),
+    );
+  }
+  return eb.and(all);
+}
+
+/** The index_conversations columns a search item needs (Postgres' topic_vector stays in the database). */
+export const ITEM_COLUMNS = [
+  'index_conversations.conversation_id',
+  'index_conversations.location_id',
+  'index_conversations.contact_id',
+  'index_conversations.contact_name',
+  'index_conversations.contact_email',
+  'index_conversations.last_message_at',
+  'index_conversations.last_message_body',
+  'index_conversations.unread_count',
+  'index_conversations.starred',
+  'index_conversations.sponsor',
+] as const;
+
+export interface ItemRow {
+  conversation_id: string;
+  location_id: string;
+  contact_id: string | null;
+  contact_name: string | null;
+  contact_email: string | null;
+  last_message_at: number | string | bigint;
+  last_message_body: string | null;
+  unread_count: number | string;
+  starred: number | string;
+  sponsor: number | string;
+}
