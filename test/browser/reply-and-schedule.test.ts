@@ -33,7 +33,9 @@ describeWithBrowser('console in Chromium: reply and cancel a scheduled send', (s
     page
       .locator('.flash:not([hidden])')
       .allTextContents()
-      .then((texts) => texts.join(' | '));
+      .then((texts) => texts.join(' | '))
+      // The page may be mid-reload; the text is only a diagnostic.
+      .catch(() => '(page reloading)');
   const threadUrl = () => `${baseUrl}/console/conversations/${encodeURIComponent(conversationId)}`;
   const sandboxThread = () => parley.sandbox.sandbox.domain?.state.messages.thread(conversationId) ?? [];
 
@@ -44,13 +46,16 @@ describeWithBrowser('console in Chromium: reply and cancel a scheduled send', (s
     await page.goto(threadUrl());
     await page.getByLabel('Send as').selectOption('SMS');
     await page.getByLabel('Message', { exact: true }).fill(text);
+    // The form reloads the page itself once the API answers (data-reload); wait for that load rather
+    // than racing it with a reload of our own.
+    const reloaded = page.waitForEvent('load');
     await page.getByRole('button', { name: 'Send reply' }).click();
 
     await expect.poll(() => sandboxThread().some((message) => message.body === text)).toBe(true);
     const sent = sandboxThread().find((message) => message.body === text);
     expect(sent?.direction).toBe('outbound');
-    await page.waitForLoadState('load');
-    await page.reload();
+    await reloaded;
+    await page.goto(threadUrl());
     await expect.poll(() => page.locator('ol.messages').getByText(text).count()).toBe(1);
   });
 
@@ -72,6 +77,7 @@ describeWithBrowser('console in Chromium: reply and cancel a scheduled send', (s
     const item = page.locator('ol.messages > li').filter({ hasText: text });
     expect(await item.locator('.status').textContent()).toBe('scheduled');
     page.once('dialog', (dialog) => void dialog.accept());
+    const reloaded = page.waitForEvent('load');
     await item.getByRole('button', { name: 'Cancel scheduled send' }).click();
 
     await expect
@@ -80,8 +86,8 @@ describeWithBrowser('console in Chromium: reply and cancel a scheduled send', (s
         return status === 'cancelled' ? status : `${status}; page says: ${await flashText(page)}`;
       })
       .toBe('cancelled');
-    await page.waitForLoadState('load');
-    await page.reload();
+    await reloaded;
+    await page.goto(threadUrl());
     const after = page.locator('ol.messages > li').filter({ hasText: text });
     expect((await after.locator('.status').textContent())?.trim()).toBe('cancelled');
     expect(await after.getByRole('button', { name: 'Cancel scheduled send' }).count()).toBe(0);
