@@ -134,18 +134,20 @@ export async function seedSearchIndex(
         updated_at: T0,
       });
     }
+    // Messages first: the index's triggers then build each conversation's topic document once, when the
+    // conversation row arrives (0007-topic-search-by-conversation.ts), instead of once per message.
     await db.transaction().execute(async (trx) => {
-      for (let k = 0; k < conversationRows.length; k += 1_000) {
-        await trx
-          .insertInto('index_conversations')
-          .values(conversationRows.slice(k, k + 1_000))
-          .execute();
-      }
       // 1,000 rows × 11 columns stays under both databases' bound-parameter limits.
       for (let k = 0; k < messageRows.length; k += 1_000) {
         await trx
           .insertInto('index_messages')
           .values(messageRows.slice(k, k + 1_000))
+          .execute();
+      }
+      for (let k = 0; k < conversationRows.length; k += 1_000) {
+        await trx
+          .insertInto('index_conversations')
+          .values(conversationRows.slice(k, k + 1_000))
           .execute();
       }
     });
