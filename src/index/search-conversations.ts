@@ -18,7 +18,7 @@ import {
 } from './search-filters.js';
 import { type SearchInput, type SearchItem, type SearchResult, validateSearchInput } from './search-input.js';
 import { topicFilterPostgres, topicSnippetsPostgres } from './search-topic-postgres.js';
-import { topicRowsSqlite, topicSnippetsSqlite } from './search-topic-sqlite.js';
+import { topicProbeSqlite, topicRowsSqlite, topicSnippetsSqlite } from './search-topic-sqlite.js';
 
 export { MAX_SEARCH_LIMIT, type SearchInput, type SearchItem, type SearchResult } from './search-input.js';
 
@@ -37,15 +37,19 @@ export async function searchConversations(
     after: input.cursor ? decodeCursor(input.cursor) : null,
   };
 
+  // SQLite: a topic drives the search from its newest matches, unless an attendee filter that few
+  // conversations pass is given; then those conversations drive and the topic is probed per row.
+  const selective = !!(input.attendee?.id || input.attendee?.email || plan.trigrams);
+  const topicFilter = !topic ? null : dialect === 'sqlite' ? topicProbeSqlite(topic) : topicFilterPostgres(topic);
   const rows: ItemRow[] =
-    topic && dialect === 'sqlite'
+    topic && dialect === 'sqlite' && !selective
       ? await topicRowsSqlite(db, input, topic, plan)
       : await db
           .selectFrom('index_conversations')
           .select(ITEM_COLUMNS)
           .where((eb) => {
             const filters = conversationFilters(eb, input, plan);
-            return topic ? eb.and([filters, topicFilterPostgres(topic)]) : filters;
+            return topicFilter ? eb.and([filters, topicFilter]) : filters;
           })
           .orderBy('index_conversations.last_message_at', 'desc')
           .orderBy('index_conversations.conversation_id', 'desc')

@@ -6,7 +6,7 @@
  * keeps FTS5 the outer loop (https://sqlite.org/optoverview.html#crossjoin) so the other filters are one
  * rowid lookup per candidate. Snippets come from the per-message FTS5 table of 0005.
  */
-import { type Kysely, sql } from 'kysely';
+import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
 import { TOPIC_KEY_SLOTS } from '../store/migrations/0007-topic-search-by-conversation.js';
 import type { Database } from '../store/schema.js';
 import {
@@ -69,6 +69,20 @@ export async function topicRowsSqlite(
     (a, b) => Number(b.last_message_at) - Number(a.last_message_at) || cmpDesc(a.conversation_id, b.conversation_id),
   );
   return rows.slice(0, want);
+}
+
+/**
+ * The topic as a filter on one conversation row, for searches that a selective filter drives (attendee
+ * id, email or a rare name): FTS5 answers the match restricted to the conversation's one-millisecond key
+ * range, so each probe reads a handful of postings instead of walking the whole match.
+ */
+export function topicProbeSqlite(topic: string): Expression<SqlBool> {
+  const words = topicWords(topic);
+  if (words.length === 0) return sql<boolean>`1 = 0`;
+  const at = sql`index_conversations.last_message_at`;
+  return sql<boolean>`exists (select 1 from index_topics where index_topics match ${quoted(words).join(' ')}
+    and index_topics.rowid >= ${at} * ${TOPIC_KEY_SLOTS} and index_topics.rowid < (${at} + 1) * ${TOPIC_KEY_SLOTS}
+    and index_topics.conversation_rowid = index_conversations.rowid)`;
 }
 
 function cmpDesc(a: string, b: string): number {

@@ -10,7 +10,7 @@ describeEachDatabase('topic search by conversation', (getStore) => {
   let index: LocalIndex;
   const clock = T0 + 100 * DAY;
 
-  async function conversation(id: string, at: number, extra: { sponsor?: boolean } = {}) {
+  async function conversation(id: string, at: number, extra: { sponsor?: boolean; contactEmail?: string } = {}) {
     await index.upsertConversation({ conversationId: id, locationId: LOC, lastMessageAt: at, updatedAt: at, ...extra });
   }
   async function message(conversationId: string, n: number, at: number, text: { body?: string; transcript?: string }) {
@@ -32,7 +32,7 @@ describeEachDatabase('topic search by conversation', (getStore) => {
     await conversation('c-split', T0 + 1000);
     await message('c-split', 1, T0 + 900, { body: 'Where do I collect my lanyard?' });
     await message('c-split', 2, T0 + 1000, { transcript: 'The shuttle leaves from gate four.' });
-    await conversation('c-one', T0 + 2000, { sponsor: true });
+    await conversation('c-one', T0 + 2000, { sponsor: true, contactEmail: 'one@example.com' });
     await message('c-one', 1, T0 + 2000, { body: 'Lanyard and shuttle questions, both here.' });
   });
 
@@ -51,6 +51,14 @@ describeEachDatabase('topic search by conversation', (getStore) => {
       ['c-one', true],
       ['c-split', false],
     ]);
+  });
+
+  it('combines a topic with an attendee email (the attendee drives, the topic is probed)', async () => {
+    const search = (topic: string) =>
+      index.search({ locationId: LOC, attendee: { email: 'one@example.com' }, topic, limit: 5 });
+    expect((await search('shuttle')).items.map((i) => i.conversationId)).toEqual(['c-one']);
+    expect((await search('shuttle')).items[0]?.matches[0]).toContain('[shuttle]');
+    expect((await search('gate')).items).toEqual([]);
   });
 
   it('moves a conversation to the top when a new message arrives, and finds the new words', async () => {
