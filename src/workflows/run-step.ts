@@ -1,7 +1,9 @@
 /**
  * One step of a run (DESIGN D6): reuse a journaled output, honour `if`, render `with`, let the send
- * guard look for an interrupted attempt's effect, then journal `started`, run the action and journal
- * `completed` with its output, or `failed` with the error (kept ambiguous while the effect is unknown).
+ * guard look for an interrupted attempt's effect, then run the action and journal `completed` with
+ * its output, or `failed` with the error (kept ambiguous while the effect is unknown). An unsafe step
+ * (a send) is journaled `started` durably before its effect and `completed` durably after it; a safe
+ * step's row waits for the journal's next commit (run-journal.ts says why that is enough).
  */
 import type { Logger } from 'pino';
 import { getAction } from './actions/action-registry.js';
@@ -31,11 +33,12 @@ export async function runStep(
   const { journal, engine, context, scope, templates, now } = deps;
   const runId = context.run.id;
   if (row?.status === 'completed') return { outcome: 'replayed', output: parseOutput(row.output) };
+  let startedAt = now();
 
   if (step.if !== undefined) {
     const condition = step.if;
     if (!rendering(() => engine.test(condition, scope, templates), condition, step.id)) {
-      await journal.completeStep(runId, step.id, null, now(), row !== undefined);
+      await journal.completeStep(runId, step.id, null, { startedAt, now: startedAt }, false);
       return { outcome: 'skipped', output: null };
     }
   }
@@ -60,7 +63,7 @@ export async function runStep(
         const prior = await action.findPriorEffect(input, context, row.started_at);
         if (prior !== null) {
           const output = { ...(prior as Record<string, unknown>), recoveredByGuard: true };
-          await journal.completeStep(runId, step.id, output, now(), true);
+          await journal.completeStep(runId, step.id, output, { startedAt, now: now() }, true);
           deps.logger.info({ runId, step: step.id }, 'send guard found the earlier attempt’s effect; not repeating it');
           return { outcome: 'recovered', output };
         }
@@ -69,16 +72,16 @@ export async function runStep(
         deps.logger.warn({ runId, step: step.id, action: action.name }, 'repeating an unsafe step that may have run');
       }
     }
-    await journal.startStep(runId, step.id, now(), row);
+    if (action.unsafe) startedAt = await journal.startStep(runId, step.id, now(), row);
     const output = (await action.execute(input, context)) ?? {};
-    await journal.completeStep(runId, step.id, output, now(), true);
+    await journal.completeStep(runId, step.id, output, { startedAt, now: now() }, action.unsafe);
     return { outcome: 'executed', output };
   } catch (error) {
     const failure = describeFailure(error);
     // Failing while still unsure (the guard's own call failed) must keep the next attempt guarded.
     if (uncertain) failure.ambiguous = true;
     if (row !== undefined || !(error instanceof WorkflowError && error.code === 'step_in_progress')) {
-      await journal.failStep(runId, step.id, failure, now());
+      await journal.failStep(runId, step.id, failure, { startedAt, now: now() });
     }
     throw error;
   }

@@ -1,8 +1,9 @@
 /**
  * The durable step runner (DESIGN D6). A run is keyed by `workflow:eventKey`, so a duplicate event
- * finds its run: finished → returned as it is; unfinished → resumed. Each step is journaled
- * `started` before its effect and `completed` with its output before the next step starts; a replay
- * reuses completed outputs instead of calling HighLevel again. A failure is journaled and rethrown:
+ * finds its run: finished → returned as it is; unfinished → resumed. Each step's output is journaled;
+ * an unsafe step's `started` row is durable before its effect and its `completed` row before the next
+ * step starts (run-journal.ts: which writes share a commit). A replay reuses completed outputs instead
+ * of calling HighLevel again. A failure is journaled and rethrown:
  * the queue retries the whole job (at-least-once, reference/reliability.md §5.1) and the replay
  * skips what already finished.
  *
@@ -102,7 +103,7 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunOutcome> 
     rendering(() => engine.test(condition, scopeOf(scopeBase, {}, runId, definition, event), templates), condition),
   );
 
-  const { row: run } = await journal.findOrCreateRun({
+  const { row: run, steps: rows } = await journal.findOrCreateRun({
     id: runId,
     workflow: definition.name,
     triggerKey,
@@ -110,7 +111,6 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunOutcome> 
     status: conditionsHold ? 'running' : 'skipped',
     now: now(),
   });
-  const rows = await journal.steps(run.id);
   if (run.status === 'completed' || run.status === 'skipped') {
     return finishedOutcome(run.id, definition, triggerKey, run.status, rows, run.id !== runId);
   }

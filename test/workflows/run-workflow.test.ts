@@ -88,6 +88,29 @@ describeEachDatabase('runWorkflow', (getStore) => {
     expect(run).toMatchObject({ status: 'completed', trigger_key: `registration-welcome:${event.key}`, error: null });
   });
 
+  it('has the send journaled started, and every step before it completed, in the database before the send goes out', async () => {
+    const { recording, event, deps } = setup();
+    let seenAtSend: { step: string; status: string }[] | null = null;
+    recording.before.hook = async ({ operationId }) => {
+      if (operationId !== 'send-a-new-message') return;
+      const run = await getStore()
+        .db.selectFrom('workflow_runs')
+        .select('id')
+        .where('trigger_key', '=', `registration-welcome:${event.key}`)
+        .executeTakeFirstOrThrow();
+      seenAtSend = (await steps(run.id))
+        .map(({ step, status }) => ({ step, status }))
+        .sort((a, b) => a.step.localeCompare(b.step));
+    };
+    const outcome = await runWorkflow({ definition: welcome, event, deps });
+    expect(outcome.status).toBe('completed');
+    expect(seenAtSend).toEqual([
+      { step: 'contact', status: 'completed' },
+      { step: 'conversation', status: 'completed' },
+      { step: 'welcome', status: 'started' },
+    ]);
+  });
+
   it('replays after a failed send without repeating the contact and conversation steps', async () => {
     const { recording, event, deps } = setup();
     let failNext = true;
