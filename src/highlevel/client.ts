@@ -57,7 +57,7 @@ export function createHighLevelClient(options: HighLevelClientOptions): HighLeve
   ): Promise<AttemptOutcome> {
     const { payload, contentType } = prepared.body();
     const headers = buildHeaders(op, token, contentType);
-    const requestCopy = { method: prepared.method, url: prepared.url, headers };
+    const requestCopy = () => ({ method: prepared.method, url: prepared.url, headers });
     const fetched = await fetchWithTimeout(
       fetchImpl,
       prepared.url,
@@ -68,7 +68,7 @@ export function createHighLevelClient(options: HighLevelClientOptions): HighLeve
       const error = errorFromFetchFailure({
         operationId: op.operationId,
         cause: fetched.cause,
-        request: requestCopy,
+        request: requestCopy(),
         timedOut: fetched.timedOut,
         timeoutMs,
       });
@@ -78,15 +78,15 @@ export function createHighLevelClient(options: HighLevelClientOptions): HighLeve
 
     const status = response.status;
     const rateLimit = parseRateLimitHeaders(response.headers);
-    const facts = {
+    const facts = () => ({
       operationId: op.operationId,
       status,
       headers: response.headers,
-      request: requestCopy,
+      request: requestCopy(),
       secrets: [token],
-    };
+    });
     if (status < 200 || status >= 300) {
-      const error = errorFromResponse({ ...facts, body: parseLenient(bytes) });
+      const error = errorFromResponse({ ...facts(), body: parseLenient(bytes) });
       if (error) return { ok: false, error, status, rateLimit };
     }
     const read = readSuccessBody(op, bytes, response.headers);
@@ -97,21 +97,17 @@ export function createHighLevelClient(options: HighLevelClientOptions): HighLeve
         operationId: op.operationId,
         status,
         rateLimit,
-        request: requestCopy,
+        request: requestCopy(),
       });
       return { ok: false, error, status, rateLimit };
     }
-    // A 2xx can still be a failure (cancel-schedule answers 200 with body status 404).
-    const error = errorFromResponse({ ...facts, body: read.data });
-    if (error) return { ok: false, error, status, rateLimit };
-    const result: CallResult<unknown> = {
-      status,
-      data: read.data,
-      rateLimit,
-      headers: Object.fromEntries(response.headers),
-    };
-    if (read.download) result.download = read.download;
-    return { ok: true, result };
+    // A 2xx can still be a failure (cancel-schedule answers 200 with body status 404), and
+    // errorFromResponse only ever finds one in a body whose numeric `status` is >= 400 (error-factory.ts).
+    if (status < 300 && mayCarryFailureStatus(read.data)) {
+      const error = errorFromResponse({ ...facts(), body: read.data });
+      if (error) return { ok: false, error, status, rateLimit };
+    }
+    return { ok: true, result: successResult(status, read, rateLimit, response.headers) };
   }
 
   async function request<T = unknown>(op: OperationDescriptor, input: CallInput = {}): Promise<CallResult<T>> {
@@ -138,7 +134,7 @@ export function createHighLevelClient(options: HighLevelClientOptions): HighLeve
       if (outcome.ok) {
         const { status, rateLimit } = outcome.result;
         await options.afterAttempt?.({ operationId, locationId, attempt, lane, status, rateLimit, durationMs });
-        logger.debug({ ...logFields, status }, 'highlevel call succeeded');
+        if (logger.isLevelEnabled('debug')) logger.debug({ ...logFields, status }, 'highlevel call succeeded');
         return outcome.result as CallResult<T>;
       }
 
@@ -163,6 +159,33 @@ export function createHighLevelClient(options: HighLevelClientOptions): HighLeve
     request,
   };
   return { ...caller, conversations: createConversationsApi(caller), contacts: createContactsApi(caller) };
+}
+
+function mayCarryFailureStatus(data: unknown): boolean {
+  if (typeof data !== 'object' || data === null) return false;
+  const status = (data as { status?: unknown }).status;
+  return typeof status === 'number' && status >= 400;
+}
+
+/** `headers` as a plain record is built on first read: most callers never look, and copying them all is not free. */
+function successResult(
+  status: number,
+  read: { data: unknown; download?: CallResult<unknown>['download'] },
+  rateLimit: RateLimitInfo,
+  responseHeaders: Headers,
+): CallResult<unknown> {
+  let headers: Record<string, string> | undefined;
+  const result: CallResult<unknown> = {
+    status,
+    data: read.data,
+    rateLimit,
+    get headers() {
+      headers ??= Object.fromEntries(responseHeaders);
+      return headers;
+    },
+  };
+  if (read.download) result.download = read.download;
+  return result;
 }
 
 export type { CallInput, CallResult, HighLevelClientOptions, UploadFile };

@@ -44,10 +44,12 @@ export function parseLenient(bytes: Buffer): unknown {
 export type SuccessBody = { ok: true; data: unknown; download?: DownloadInfo } | { ok: false; problem: string };
 
 export function readSuccessBody(op: OperationDescriptor, bytes: Buffer, headers: Headers): SuccessBody {
-  const contentType = headers.get('content-type');
-  const download = { contentType, filename: filenameFromContentDisposition(headers.get('content-disposition')) };
-  if (op.responseKind === 'binary') return { ok: true, data: bytes, download };
-  if (op.responseKind === 'text') return { ok: true, data: bytes.toString('utf8'), download };
+  if (op.responseKind === 'binary' || op.responseKind === 'text') {
+    const contentType = headers.get('content-type');
+    const download = { contentType, filename: filenameFromContentDisposition(headers.get('content-disposition')) };
+    if (op.responseKind === 'binary') return { ok: true, data: bytes, download };
+    return { ok: true, data: bytes.toString('utf8'), download };
+  }
 
   const text = bytes.toString('utf8');
   if (text.trim() === '') return { ok: true, data: null };
@@ -57,7 +59,7 @@ export function readSuccessBody(op: OperationDescriptor, bytes: Buffer, headers:
   } catch {
     // The spec promises nothing for 'unspecified' operations: keep what came.
     if (op.responseKind === 'unspecified') return { ok: true, data: text };
-    return { ok: false, problem: `expected JSON, got ${contentType ?? 'no content type'}` };
+    return { ok: false, problem: `expected JSON, got ${headers.get('content-type') ?? 'no content type'}` };
   }
   const normalize = NORMALIZERS[op.operationId];
   return normalize ? normalize(parsed) : { ok: true, data: parsed };

@@ -239,6 +239,13 @@ describe('HighLevel request core: reading answers', () => {
     expect(result.status).toBe(200);
   });
 
+  it('exposes the response headers as a lower-cased record on a success', async () => {
+    server.enqueue({ json: { id: 'c1' }, headers: { 'X-Trace-Id': 'trace-7', 'x-ratelimit-remaining': '5' } });
+    const result = await client().call('get-conversation', { path: { conversationId: 'c1' } });
+    expect(result.headers).toMatchObject({ 'x-trace-id': 'trace-7', 'x-ratelimit-remaining': '5' });
+    expect(result.headers['content-type']).toContain('application/json');
+  });
+
   it('answers invalid_response when a JSON operation returns something that is not JSON', async () => {
     server.enqueue({ body: '<html>gateway</html>', headers: { 'content-type': 'text/html' } });
     const error = await client()
