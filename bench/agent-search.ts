@@ -100,6 +100,10 @@ async function benchOne(store: Store, conversations: number, messagesPer: number
     ['topic, two common words', () => search({ topic: `${pick(common)} ${pick(common)}` })],
     ['status unread', () => search({ status: 'unread' })],
     ['status starred + topic', () => search({ status: 'starred', topic: pick(common) })],
+    [
+      'attendee email + common topic',
+      () => search({ attendee: { email: BENCH_PEOPLE.email(anyone()) }, topic: pick(common) }),
+    ],
     ['second page via cursor (topic)', (n) => search(secondPages[n % secondPages.length]!)],
   ];
   const results: SearchKindResult[] = [];

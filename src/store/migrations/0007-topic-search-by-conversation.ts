@@ -52,6 +52,9 @@ function sqliteRebuild(id: string): string {
     ${sqliteWriteDoc(`c.conversation_id = ${id}`)}`;
 }
 
+const conversationExists = (row: 'new' | 'old') =>
+  `exists (select 1 from index_conversations where conversation_id = ${row}.conversation_id)`;
+
 async function upSqlite(db: Kysely<any>): Promise<void> {
   await sql
     .raw(`create virtual table index_topics using fts5(body, conversation_rowid unindexed,
@@ -67,12 +70,16 @@ async function upSqlite(db: Kysely<any>): Promise<void> {
       ${sqliteDropDoc('old.last_message_at', 'old.rowid')} ${sqliteWriteDoc('c.rowid = new.rowid')} end`,
     `create trigger index_topics_conv_ad after delete on index_conversations begin
       ${sqliteDropDoc('old.last_message_at', 'old.rowid')} end`,
-    `create trigger index_topics_msg_ai after insert on index_messages begin
+    // A message may arrive before its conversation: nothing to index until the conversation row does.
+    // The guard also keeps NULL out of the rowid range, which FTS5 would answer with a full scan.
+    `create trigger index_topics_msg_ai after insert on index_messages
+      when ${conversationExists('new')} begin
       ${sqliteRebuild('new.conversation_id')} end`,
     `create trigger index_topics_msg_au after update of body, transcript on index_messages
-      when old.body is not new.body or old.transcript is not new.transcript begin
+      when (old.body is not new.body or old.transcript is not new.transcript) and ${conversationExists('new')} begin
       ${sqliteRebuild('new.conversation_id')} end`,
-    `create trigger index_topics_msg_ad after delete on index_messages begin
+    `create trigger index_topics_msg_ad after delete on index_messages
+      when ${conversationExists('old')} begin
       ${sqliteRebuild('old.conversation_id')} end`,
   ];
   for (const trigger of triggers) await sql.raw(trigger).execute(db);
