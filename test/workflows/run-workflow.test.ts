@@ -250,5 +250,13 @@ describeEachDatabase('runWorkflow', (getStore) => {
     const error = await runWorkflow({ definition, event, deps }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'invalid_step_input', stepId: 'conversation', retryable: false });
     expect((error as Error).message).toContain('input "contactId" of conversations.find-or-create rendered empty');
+    // The contact step's output was held for the next commit; recording the run's failure wrote it.
+    const run = await getStore()
+      .db.selectFrom('workflow_runs')
+      .select(['id', 'status'])
+      .where('trigger_key', '=', `registration-welcome:${event.key}`)
+      .executeTakeFirstOrThrow();
+    expect(run.status).toBe('failed');
+    expect((await steps(run.id)).map((s) => [s.step, s.status])).toEqual([['contact', 'completed']]);
   });
 });
