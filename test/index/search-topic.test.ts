@@ -68,6 +68,23 @@ describeEachDatabase('topic search by conversation', (getStore) => {
     expect(await ids('cloakroom')).toEqual(['c-split']);
   });
 
+  it('keeps the text through a status update and replaces it when a body is edited', async () => {
+    const base = { conversationId: 'c-edit', locationId: LOC, createdAt: T0 + 4000 };
+    await conversation('c-edit', T0 + 4000);
+    await index.upsertMessage({ ...base, messageId: 'c-edit-m1', body: 'Vegan menu please', updatedAt: T0 + 4000 });
+    await index.upsertMessage({
+      ...base,
+      messageId: 'c-edit-m1',
+      body: 'Vegan menu please',
+      status: 'read',
+      updatedAt: T0 + 4001,
+    });
+    expect(await ids('vegan')).toEqual(['c-edit']);
+    await index.upsertMessage({ ...base, messageId: 'c-edit-m1', body: 'Halal menu please', updatedAt: T0 + 4002 });
+    expect(await ids('vegan')).toEqual([]);
+    expect(await ids('halal')).toEqual(['c-edit']);
+  });
+
   it('forgets bodies and transcripts that retention cleared', async () => {
     await conversation('c-old', T0 - 50 * DAY);
     await message('c-old', 1, T0 - 50 * DAY, {
@@ -75,8 +92,7 @@ describeEachDatabase('topic search by conversation', (getStore) => {
       transcript: 'About the invoice again',
     });
     expect(await ids('invoice')).toEqual(['c-old']);
-    const cleared = await index.applyRetention({ bodiesOlderThanDays: 90, transcriptsOlderThanDays: null });
-    expect(cleared.bodiesCleared).toBe(4);
+    await index.applyRetention({ bodiesOlderThanDays: 90, transcriptsOlderThanDays: null });
     expect(await ids('wrong')).toEqual([]);
     expect(await ids('invoice')).toEqual(['c-old']); // the transcript is still kept
     await index.applyRetention({ bodiesOlderThanDays: 90, transcriptsOlderThanDays: 90 });

@@ -115,7 +115,13 @@ async function upPostgres(db: Kysely<any>): Promise<void> {
   // One function per transition-table shape: a statement's changed conversations, each rebuilt once.
   for (const [op, changed] of [
     ['insert', 'select conversation_id from new_rows'],
-    ['update', 'select conversation_id from new_rows union select conversation_id from old_rows'],
+    // Status and other updates leave the text alone: only rows whose text (or conversation) changed count.
+    [
+      'update',
+      `select c2.id from new_rows n join old_rows o on o.message_id = n.message_id,
+        lateral (values (n.conversation_id), (o.conversation_id)) as c2(id)
+        where (n.body, n.transcript, n.conversation_id) is distinct from (o.body, o.transcript, o.conversation_id)`,
+    ],
     ['delete', 'select conversation_id from old_rows'],
   ] as const) {
     await sql
