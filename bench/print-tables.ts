@@ -5,6 +5,7 @@ import { fmt } from './bench-env.js';
 import type { ClientOverheadResult } from './client-overhead.js';
 import type { DurableIntakeResult } from './durable-intake.js';
 import type { EngineOverheadResult } from './engine-overhead.js';
+import { MEMORY_TARGET_MB, type MemoryBacklogResult } from './memory-backlog.js';
 import type { RateUseResult } from './rate-limit-use.js';
 
 function table(headers: string[], rows: string[][]): void {
@@ -18,7 +19,7 @@ function table(headers: string[], rows: string[][]): void {
 const pct = (x: number) => `${fmt(x * 100, 1)} %`;
 
 export function printClientOverhead(r: ClientOverheadResult): void {
-  console.log('\n[1/4] client overhead: get-conversation, in-process sandbox, sequential (no DESIGN bar; ratio only)');
+  console.log('\n[1/6] client overhead: get-conversation, in-process sandbox, sequential (no DESIGN bar; ratio only)');
   table(
     ['client', 'calls/s', 'time ratio vs bare fetch'],
     [
@@ -32,7 +33,7 @@ export function printClientOverhead(r: ClientOverheadResult): void {
 export function printRateUse(r: RateUseResult): void {
   const { max, intervalMs } = r.window;
   console.log(
-    `\n[2/4] rate-limit use: ${fmt(r.flows)} welcome flows per client, ${r.concurrency} in flight, window ${max} per ${fmt(intervalMs)} ms` +
+    `\n[2/6] rate-limit use: ${fmt(r.flows)} welcome flows per client, ${r.concurrency} in flight, window ${max} per ${fmt(intervalMs)} ms` +
       '\n      (each client and its own sandbox in separate processes, all three at once)',
   );
   table(
@@ -57,7 +58,7 @@ export function printRateUse(r: RateUseResult): void {
 
 export function printDurableIntake(r: DurableIntakeResult): void {
   console.log(
-    `\n[3/4] durable intake: ${r.connections} keep-alive connections, ${r.rounds} × ${r.roundSeconds} s per route, alternating` +
+    `\n[3/6] durable intake: ${r.connections} keep-alive connections, ${r.rounds} × ${r.roundSeconds} s per route, alternating` +
       '\n      (server with both routes in one process, SQLite WAL; load generator in the bench process)',
   );
   table(
@@ -93,7 +94,7 @@ export function printDurableIntake(r: DurableIntakeResult): void {
 
 export function printEngineOverhead(r: EngineOverheadResult): void {
   console.log(
-    `\n[4/4] engine overhead: ${fmt(r.parley.flows)} welcome flows per side, ${r.concurrency} in flight, ${r.rounds} alternating rounds` +
+    `\n[4/6] engine overhead: ${fmt(r.parley.flows)} welcome flows per side, ${r.concurrency} in flight, ${r.rounds} alternating rounds` +
       `\n      (sandbox in another process, no limits, no latency; parley runs ${r.source})`,
   );
   table(
@@ -117,7 +118,7 @@ export function printEngineOverhead(r: EngineOverheadResult): void {
 export function printAgentSearch(r: AgentSearchResult): void {
   for (const d of r.databases) {
     console.log(
-      `\n[5/5] agent search on ${d.dialect}: ${fmt(d.conversations)} conversations, ${fmt(d.messages)} messages` +
+      `\n[5/6] agent search on ${d.dialect}: ${fmt(d.conversations)} conversations, ${fmt(d.messages)} messages` +
         ` (seeded in ${fmt(d.seedSeconds, 1)} s); pages of 25 through createLocalIndex().search`,
     );
     table(
@@ -138,4 +139,32 @@ export function printAgentSearch(r: AgentSearchResult): void {
         ` (${d.naive.runs} runs); ${fmt(d.naiveRatio, 0)}× the indexed common-word search's p50`,
     );
   }
+}
+
+export function printMemoryBacklog(r: MemoryBacklogResult): void {
+  console.log(
+    `\n[6/6] memory: ${fmt(r.jobs)} pending jobs in SQLite (enqueued in ${fmt(r.seedSeconds, 1)} s), then a worker` +
+      ` (8 at a time, no-op handler) for ${r.workSeconds} s`,
+  );
+  table(
+    ['process', 'RSS MB', 'target', 'met'],
+    [
+      ['store open, queue empty (baseline)', fmt(r.emptyRssMb), '', ''],
+      [
+        'after the backlog was enqueued',
+        fmt(r.backlogRssMb),
+        `≤ ${MEMORY_TARGET_MB}`,
+        r.backlogRssMb <= MEMORY_TARGET_MB ? 'met' : 'NOT met',
+      ],
+      [
+        'peak while enqueuing and working',
+        fmt(r.peakRssMb),
+        `≤ ${MEMORY_TARGET_MB}`,
+        r.peakRssMb <= MEMORY_TARGET_MB ? 'met' : 'NOT met',
+      ],
+    ],
+  );
+  console.log(
+    `  peak ${fmt(r.peakRssMb / r.emptyRssMb, 2)}× the empty baseline; worked off ${fmt(r.processed)} jobs, ${fmt(r.pendingAfter)} still pending`,
+  );
 }

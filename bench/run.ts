@@ -9,7 +9,7 @@
  * BENCH_INTAKE_CONNECTIONS (10), BENCH_INTAKE_SECONDS (5), BENCH_INTAKE_ROUNDS (3),
  * BENCH_ENGINE_FLOWS (1000), BENCH_ENGINE_CONCURRENCY (20), BENCH_ENGINE_ROUNDS (2),
  * BENCH_SEARCH_CONVERSATIONS (100000), BENCH_SEARCH_MESSAGES_PER (10), BENCH_SEARCH_RUNS (300),
- * BENCH_SEARCH_POSTGRES=1 (search on PostgreSQL too).
+ * BENCH_SEARCH_POSTGRES=1 (search on PostgreSQL too), BENCH_MEMORY_JOBS (1000000), BENCH_MEMORY_SECONDS (20).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -19,16 +19,18 @@ import { fmt, rssMb } from './bench-env.js';
 import { benchClientOverhead } from './client-overhead.js';
 import { benchDurableIntake } from './durable-intake.js';
 import { benchEngineOverhead } from './engine-overhead.js';
+import { benchMemoryBacklog } from './memory-backlog.js';
 import {
   printAgentSearch,
   printClientOverhead,
   printDurableIntake,
   printEngineOverhead,
+  printMemoryBacklog,
   printRateUse,
 } from './print-tables.js';
 import { benchRateLimitUse } from './rate-limit-use.js';
 
-const SCENARIOS = ['client', 'rate', 'intake', 'engine', 'search'] as const;
+const SCENARIOS = ['client', 'rate', 'intake', 'engine', 'search', 'memory'] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
 const only = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean);
@@ -80,6 +82,11 @@ if (selected('search')) {
   const r = await benchAgentSearch();
   printAgentSearch(r);
   after('search', r);
+}
+if (selected('memory')) {
+  const r = await benchMemoryBacklog();
+  printMemoryBacklog(r);
+  after('memory', r);
 }
 
 const dir = fileURLToPath(new URL('./results/', import.meta.url));
