@@ -8,6 +8,7 @@ import type { Role } from '../../src/console/auth/roles.js';
 import type { SandboxState } from '../../src/sandbox/highlevel/state/sandbox-state.js';
 import { type ConsoleApp, startConsoleApp } from '../helpers/console-app.js';
 import { DATABASE_KINDS } from '../helpers/databases.js';
+import { reachableConversations } from './reachable-conversations.js';
 
 async function userId(harness: ConsoleApp, role: Role): Promise<string> {
   const row = await harness.deps.db
@@ -43,14 +44,7 @@ describe.each(DATABASE_KINDS)('console message writes [%s]', (kind) => {
 
   beforeAll(async () => {
     harness = await startConsoleApp(kind, { attendees: 16 });
-    state = harness.sandbox.sandbox.domain?.state as SandboxState;
-    const found = await harness.deps.index.search({ locationId: harness.locationId, limit: 50 });
-    // Seeded attendees may lack a phone or an email; SMS and Email replies need both.
-    const reachable = (contactId: string | null) => {
-      const contact = contactId ? state.contacts.get(contactId) : undefined;
-      return Boolean(contact?.phone && contact.email);
-    };
-    conversations = found.items.filter((c) => reachable(c.contactId)).map((c) => c.conversationId);
+    ({ state, ids: conversations } = await reachableConversations(harness));
   });
   afterAll(async () => harness?.close());
 

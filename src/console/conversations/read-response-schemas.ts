@@ -26,6 +26,8 @@ export const conversationSchema = {
   },
 } as const;
 
+const { contactPhone: _phone, eventKey: _event, ...searchItemProperties } = conversationSchema.properties;
+
 export const searchResultSchema = {
   type: 'object',
   properties: {
@@ -33,16 +35,9 @@ export const searchResultSchema = {
       type: 'array',
       items: {
         type: 'object',
+        // A search item is a conversation without phone and event, plus the topic's snippets.
         properties: {
-          conversationId: { type: 'string' },
-          locationId: { type: 'string' },
-          contactId: nullableString,
-          contactName: nullableString,
-          contactEmail: nullableString,
-          lastMessageAt: { type: 'number' },
-          lastMessageBody: nullableString,
-          unreadCount: { type: 'integer' },
-          starred: { type: 'boolean' },
+          ...searchItemProperties,
           matches: { type: 'array', items: { type: 'string' }, description: 'Topic snippets, matches in [brackets].' },
         },
       },
