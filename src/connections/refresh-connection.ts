@@ -7,8 +7,12 @@
  *    lock), re-read it, and if another process already replaced the token, stop and use theirs.
  *    Otherwise call HighLevel and persist the new pair with a version compare-and-swap before
  *    anyone sees the token.
- * 3. On `invalid_grant`, re-read outside the failed transaction: a changed version means a sibling
- *    rotated, so look once more; an unchanged one means the grant is dead: mark `needs_reconnect`.
+ * 3. On `invalid_grant`, mark `needs_reconnect` inside that same transaction. The lock proves the
+ *    version is unchanged (no sibling rotated or reconnected), so the grant is really dead. Marking
+ *    after a rollback instead would race a reconnect queued on the row lock: PostgreSQL hands a row
+ *    freed by an aborted transaction to whichever statement touches it first, not to the queued
+ *    one, so the outcome depended on scheduling. A reconnect that was waiting lands after the mark
+ *    and sets the connection back to `ok` with its new tokens.
  *
  * Vault calls stay outside the transaction where they can, because on SQLite the store has one
  * connection: a vault that reads its key table while the transaction holds that connection waits
@@ -24,7 +28,6 @@ import { markNeedsReconnect, readTokenRow, type TokenRow, writeRefreshedTokens }
 /** Per flight: what has been tried, so nothing is tried twice and a failure is counted once. */
 export interface RefreshAttempt {
   calledHighLevel: boolean;
-  retriedGrant: boolean;
   forceParent: boolean;
 }
 
@@ -73,14 +76,26 @@ export async function refreshRound(
   const credential = await prepareCredential(ctx, pre, attempt);
   await ctx.secrets.warm();
 
-  let result: { kind: 'moved'; row: TokenRow | null } | { kind: 'refreshed'; token: string };
+  let result:
+    | { kind: 'moved'; row: TokenRow | null }
+    | { kind: 'refreshed'; token: string }
+    | { kind: 'dead'; cause: OAuthError };
   try {
     result = await ctx.db.transaction().execute(async (trx) => {
       const row = await readTokenRow(trx, id, { forUpdate: ctx.dialect === 'postgres' });
       if (row?.status !== 'ok' || row.version !== pre.version) return { kind: 'moved', row } as const;
       const startedAt = ctx.now();
       attempt.calledHighLevel = true;
-      const grant = await callHighLevel(ctx, row, credential);
+      let grant: TokenGrant;
+      try {
+        grant = await callHighLevel(ctx, row, credential);
+      } catch (error) {
+        if (!isDeadGrant(error, row)) throw error;
+        // Still under the lock, so the version compare cannot fail; it guards the invariant anyway.
+        const mark = { id, expectedVersion: row.version, reason: INVALID_GRANT_REASON, now: ctx.now() };
+        if (!(await markNeedsReconnect(trx, mark))) throw error;
+        return { kind: 'dead', cause: error } as const;
+      }
       // Counted from before the call, so our expiry is never later than HighLevel's.
       const expiresAt = grant.expiresIn === null ? null : startedAt + grant.expiresIn * 1000;
       const sealed = await sealInsideLock(ctx, sealGrant(ctx, id, grant), grant, expiresAt);
@@ -100,6 +115,13 @@ export async function refreshRound(
   }
 
   if (result.kind === 'refreshed') return { kind: 'token', token: result.token, outcome: 'refreshed' };
+  if (result.kind === 'dead') {
+    throw new ConnectionError(
+      'needs_reconnect',
+      `HighLevel connection ${pre.id}${describeAccount(pre)} needs reconnecting: ${INVALID_GRANT_REASON}`,
+      { connectionId: pre.id, cause: result.cause },
+    );
+  }
   // The row moved between our first read and the lock: another process refreshed or reconnected it.
   const row = result.row;
   assertUsable(row, id);
@@ -194,6 +216,10 @@ async function storeAfterBlockedSeal(ctx: RefreshContext, pre: TokenRow, blocked
   return { kind: 'token', token: blocked.grant.accessToken, outcome: 'refreshed' };
 }
 
+function isDeadGrant(error: unknown, row: TokenRow): error is OAuthError {
+  return error instanceof OAuthError && error.code === 'invalid_grant' && row.kind === 'oauth';
+}
+
 async function handleFailure(
   ctx: RefreshContext,
   pre: TokenRow,
@@ -201,24 +227,6 @@ async function handleFailure(
   error: unknown,
 ): Promise<RoundResult> {
   if (!(error instanceof OAuthError)) throw error;
-  if (error.code === 'invalid_grant' && pre.kind === 'oauth') {
-    // Re-read outside the failed transaction: only an unchanged token proves the grant is dead.
-    const after = await readTokenRow(ctx.db, pre.id, { forUpdate: false });
-    assertUsable(after, pre.id);
-    const mark = { id: pre.id, expectedVersion: pre.version, reason: INVALID_GRANT_REASON, now: ctx.now() };
-    if (after.version === pre.version && (await markNeedsReconnect(ctx.db, mark))) {
-      throw new ConnectionError(
-        'needs_reconnect',
-        `HighLevel connection ${pre.id}${describeAccount(pre)} needs reconnecting: ${INVALID_GRANT_REASON}`,
-        { connectionId: pre.id, cause: error },
-      );
-    }
-    // A sibling stored a new pair meanwhile: look again with it, once.
-    if (!attempt.retriedGrant) {
-      attempt.retriedGrant = true;
-      return { kind: 'again' };
-    }
-  }
   if (error.code === 'forbidden' && pre.kind === 'location_token' && !attempt.forceParent) {
     // The agency token was refused (revoked or expired early): refresh the agency once and mint again.
     attempt.forceParent = true;

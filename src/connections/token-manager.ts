@@ -77,7 +77,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
 
   async function runFlight(id: string, request: { seenVersion: number; forced: boolean }): Promise<string> {
     const started = now();
-    const attempt: RefreshAttempt = { calledHighLevel: false, retriedGrant: false, forceParent: false };
+    const attempt: RefreshAttempt = { calledHighLevel: false, forceParent: false };
     try {
       for (let round = 1; round <= MAX_ROUNDS; round++) {
         const result = await refreshRound(context, id, request, attempt);

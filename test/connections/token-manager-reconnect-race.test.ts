@@ -1,6 +1,7 @@
 /**
- * invalid_grant while a reconnect lands (reference/reliability.md §3.1 item 1, §3.3): the manager
- * must re-read, see the new tokens, and use them, never marking the fresh connection dead.
+ * invalid_grant while a reconnect lands (reference/reliability.md §3.1 item 1, §3.3): the refresh
+ * that holds the row lock marks the spent grant dead, and the reconnect queued on that lock lands
+ * after it, so the fresh tokens are never overwritten and the next call uses them.
  *
  * PostgreSQL only, because that is where the interleaving can be pinned down: the reconnect runs in
  * a second store (another process's pool) and its UPDATE waits on our refresh's row lock; the test
@@ -49,7 +50,7 @@ describe('token manager: invalid_grant during a reconnect [postgres]', () => {
     await database?.dispose();
   });
 
-  it('re-reads after invalid_grant, finds the reconnected tokens and uses them instead of marking needs_reconnect', async () => {
+  it('marks the spent grant needs_reconnect under the lock; the queued reconnect lands after it and the next call uses its tokens', async () => {
     const stack = await openConnectionStack(database.store, { baseUrl: handle.url });
     const saved = await saveLocationGrant(stack.repository, handle.sandbox, { expiresAt: Date.now() + 10_000 });
     const real = createHighLevelTokenClient({
@@ -91,14 +92,22 @@ describe('token manager: invalid_grant during a reconnect [postgres]', () => {
       logger: silent,
     });
 
-    const token = await manager.getAccessToken(saved.connection.id);
+    const failed = manager.getAccessToken(saved.connection.id);
+    // Awaited in both outcomes, so a failing assertion never leaves the reconnect running.
+    const [outcome] = await Promise.allSettled([failed, failed.finally(() => reconnect)]);
     await reconnect;
-    expect(token).toBe(fresh.accessToken);
+    expect(outcome.status).toBe('rejected');
+    expect((outcome as PromiseRejectedResult).reason).toMatchObject({ code: 'needs_reconnect' });
+
+    // The reconnect was serialised after the mark: it is what the row holds now.
     expect(await stack.repository.get(saved.connection.id)).toMatchObject({
       status: 'ok',
       label: 'reconnected',
       version: saved.connection.version + 1,
     });
+    const grantsBefore = { ...handle.sandbox.stats.tokenGrantsRejected };
+    expect(await manager.getAccessToken(saved.connection.id)).toBe(fresh.accessToken);
     expect(handle.sandbox.stats.tokenGrantsRejected).toEqual({ refresh_token: 1 });
+    expect(grantsBefore).toEqual({ refresh_token: 1 });
   });
 });
