@@ -111,7 +111,7 @@ export async function refreshRound(
     });
   } catch (error) {
     if (error instanceof SealBlocked) return storeAfterBlockedSeal(ctx, pre, error);
-    return handleFailure(ctx, pre, attempt, error);
+    return handleFailure(pre, attempt, error);
   }
 
   if (result.kind === 'refreshed') return { kind: 'token', token: result.token, outcome: 'refreshed' };
@@ -220,12 +220,7 @@ function isDeadGrant(error: unknown, row: TokenRow): error is OAuthError {
   return error instanceof OAuthError && error.code === 'invalid_grant' && row.kind === 'oauth';
 }
 
-async function handleFailure(
-  ctx: RefreshContext,
-  pre: TokenRow,
-  attempt: RefreshAttempt,
-  error: unknown,
-): Promise<RoundResult> {
+function handleFailure(pre: TokenRow, attempt: RefreshAttempt, error: unknown): RoundResult {
   if (!(error instanceof OAuthError)) throw error;
   if (error.code === 'forbidden' && pre.kind === 'location_token' && !attempt.forceParent) {
     // The agency token was refused (revoked or expired early): refresh the agency once and mint again.
