@@ -15,8 +15,9 @@ import pg from 'pg';
 import { createLocalIndex, type SearchInput } from '../src/index/local-index.js';
 import { createLogger } from '../src/logging/create-logger.js';
 import { openDatabase, type Store } from '../src/store/open-database.js';
+import { seededRandom } from '../test/helpers/seeded-random.js';
 import { envInt } from './bench-env.js';
-import { BENCH_LOCATION, BENCH_PEOPLE, seededRandom, seedSearchIndex, WORDS } from './search-index-seed.js';
+import { BENCH_LOCATION, BENCH_PEOPLE, seedSearchIndex, WORDS } from './search-index-seed.js';
 
 export const SEARCH_TARGET_P95_MS = 15;
 const PAGE = 25; // the REST API's default page size

@@ -7,6 +7,7 @@
  */
 import type { InsertObject, Kysely } from 'kysely';
 import type { Database } from '../src/store/schema.js';
+import { seededRandom } from '../test/helpers/seeded-random.js';
 
 export const BENCH_LOCATION = 'loc-bench';
 const T0 = Date.UTC(2026, 0, 1);
@@ -54,18 +55,6 @@ function vocabulary(): string[] {
 }
 
 export const WORDS = vocabulary();
-
-/** mulberry32: a small seeded PRNG, so every run seeds the same data. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Word index with P(index < k) = (k / V)^(1/3): word 0 is in about half the messages, the tail in ~0.1 %. */
 function zipfWord(random: () => number): string {

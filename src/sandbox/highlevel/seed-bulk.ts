@@ -8,11 +8,9 @@
  */
 import { LOCATION_PHONE } from './handlers/sandbox-senders.js';
 import { transcriptDurationSeconds, transcriptFor } from './media/transcript.js';
-import type { SeedClock } from './seed-location.js';
-import { seedPerson, seedThread } from './seed-people.js';
+import { type SeedClock, seedAttendee } from './seed-location.js';
+import { seedThread } from './seed-people.js';
 import type { SandboxState } from './state/sandbox-state.js';
-import { upsertContact } from './state/write-contact.js';
-import { openConversation } from './state/write-conversation.js';
 import { writeMessage } from './state/write-message.js';
 
 const MINUTE = 60_000;
@@ -50,18 +48,8 @@ export function seedBulk(
 
   for (let k = 0; k < attendees; k++) {
     const index = first + k;
-    const person = seedPerson(index);
     const started = oldest + k * MINUTE;
-    // Phones repeat after 1,000 seeded people (seed-people.ts), so contacts match on email only.
-    const { contact } = upsertContact(
-      state,
-      { locationId, ...person, phone: person.phone ?? undefined, tags: ['attendee', 'spring-summit'] },
-      started,
-      clock.newId,
-      { matchPhone: false },
-    );
-    const conversation =
-      state.conversations.ofContact(contact.id) ?? openConversation(state, contact, started, clock.newId());
+    const { person, contact, conversation } = seedAttendee(state, clock, locationId, index, started);
     if (index % 50 === 0) conversation.starred = true;
     const thread = seedThread(person, index);
     let lastInbound = false;

@@ -6,8 +6,8 @@
 
 import { EMAIL_PROVIDER, LOCATION_EMAIL, LOCATION_PHONE } from './handlers/sandbox-senders.js';
 import { transcriptDurationSeconds, transcriptFor } from './media/transcript.js';
-import { seedPerson, seedThread } from './seed-people.js';
-import type { ConversationRecord, MessageRecord } from './state/records.js';
+import { type SeedPerson, seedPerson, seedThread } from './seed-people.js';
+import type { ContactRecord, ConversationRecord, MessageRecord } from './state/records.js';
 import type { SandboxState } from './state/sandbox-state.js';
 import { upsertContact } from './state/write-contact.js';
 import { openConversation } from './state/write-conversation.js';
@@ -19,6 +19,30 @@ const SPAN_MS = 7 * 24 * HOUR; // conversations start over the past week
 export interface SeedClock {
   now: () => number;
   newId: () => string;
+}
+
+/**
+ * Seeded attendee `index` as a contact with its conversation, both dated `started`. Phones repeat after
+ * 1,000 seeded people (seed-people.ts), so contacts match on email only.
+ */
+export function seedAttendee(
+  state: SandboxState,
+  clock: SeedClock,
+  locationId: string,
+  index: number,
+  started: number,
+): { person: SeedPerson; contact: ContactRecord; conversation: ConversationRecord } {
+  const person = seedPerson(index);
+  const { contact } = upsertContact(
+    state,
+    { locationId, ...person, phone: person.phone ?? undefined, tags: ['attendee', 'spring-summit'] },
+    started,
+    clock.newId,
+    { matchPhone: false },
+  );
+  const conversation =
+    state.conversations.ofContact(contact.id) ?? openConversation(state, contact, started, clock.newId());
+  return { person, contact, conversation };
 }
 
 export function seedLocation(state: SandboxState, clock: SeedClock, locationId: string, attendees: number) {
@@ -35,18 +59,9 @@ export function seedLocation(state: SandboxState, clock: SeedClock, locationId: 
 
   for (let k = 0; k < attendees; k++) {
     const index = first + k;
-    const person = seedPerson(index);
     // Latest conversation starts about 5 hours ago so its 4 messages, 37 minutes apart, stay in the past.
     const started = now - SPAN_MS + Math.floor((k * (SPAN_MS - 5 * HOUR)) / attendees);
-    const { contact } = upsertContact(
-      state,
-      { locationId, ...person, phone: person.phone ?? undefined, tags: ['attendee', 'spring-summit'] },
-      started,
-      clock.newId,
-      { matchPhone: false },
-    );
-    const conversation =
-      state.conversations.ofContact(contact.id) ?? openConversation(state, contact, started, clock.newId());
+    const { person, contact, conversation } = seedAttendee(state, clock, locationId, index, started);
     if (k === 0) conversation.starred = true;
     const byEmail = conversation.channel === 'email' || index % 4 === 3;
     const thread = seedThread(person, index).slice(0, 2 + (index % 3));
