@@ -101,6 +101,11 @@ export function createWorker(options: CreateWorkerOptions): Worker {
     while (state === 'running') {
       const free = concurrency - running.size;
       if (free > 0) {
+        // One macrotask turn per claim. On SQLite every query settles synchronously, so a backlog of
+        // jobs that finish without I/O would otherwise chain claims in microtasks, never letting timers
+        // (heartbeats, stop) or the HTTP server sharing this process (`parley start`) run until it is empty.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (state !== 'running') break;
         try {
           const jobs = await queue.claim(id, { limit: free, leaseMs, kinds: options.kinds });
           for (const job of jobs) runJob(job);

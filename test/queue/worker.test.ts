@@ -222,6 +222,28 @@ describeEachDatabase('worker', (getStore) => {
     expect(again).toMatchObject({ id, attempts: 2 });
     await queue.complete(id, 'next');
   });
+
+  it('lets timers run while it drains a backlog of jobs that finish without I/O', async () => {
+    const store = getStore();
+    const queue = createQueue({ store });
+    const total = 400;
+    await queue.enqueueMany(Array.from({ length: total }, (_, n) => ({ kind: 'instant', payload: { n } })));
+    let processed = 0;
+    const worker = createWorker({
+      queue,
+      handlers: { instant: async () => void processed++ },
+      concurrency: 4,
+      pollMs: 10,
+      kinds: ['instant'],
+      logger: silentLogger,
+    });
+    // Queued before the worker starts: it fires at the first turn of the event loop the worker allows.
+    const processedWhenTimerRan = new Promise<number>((resolve) => setTimeout(() => resolve(processed), 0));
+    worker.start();
+    expect(await processedWhenTimerRan).toBeLessThan(total);
+    await waitFor('the backlog drained', async () => processed === total);
+    await worker.stop();
+  });
 });
 
 describe('createWorker', () => {
