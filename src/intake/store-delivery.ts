@@ -4,10 +4,10 @@
  * same (source, dedupe key) finds the first row and stores nothing: `ON CONFLICT DO NOTHING` rather than
  * catching the unique violation, because on PostgreSQL a failed statement aborts the whole transaction.
  */
-import { randomUUID } from 'node:crypto';
 import type { Insertable, Kysely, Transaction } from 'kysely';
 import type { Queue } from '../queue/types.js';
 import type { Database, InboxTable } from '../store/schema.js';
+import { newSortableId } from '../store/sortable-id.js';
 
 export interface InboxDelivery {
   source: InboxTable['source'];
@@ -58,7 +58,7 @@ export async function writeDelivery(
   delivery: InboxDelivery,
   job: InboxJob | null,
 ): Promise<StoredDelivery> {
-  const id = (deps.newId ?? randomUUID)();
+  const id = (deps.newId ?? newSortableId)();
   const inserted = await trx
     .insertInto('inbox')
     .values(inboxValues(id, delivery, deps.now()))

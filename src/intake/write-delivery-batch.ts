@@ -7,9 +7,9 @@
  * (https://www.sqlite.org/limits.html §9) and PostgreSQL's 65,535.
  * The deliveries must have distinct (source, dedupe key): the batcher collapses copies first.
  */
-import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
+import { newSortableId } from '../store/sortable-id.js';
 import {
   findStored,
   type InboxDelivery,
@@ -31,7 +31,7 @@ export async function writeDeliveryBatch(
   items: readonly BatchItem[],
 ): Promise<StoredDelivery[]> {
   if (items.length === 0) return [];
-  const newId = deps.newId ?? randomUUID;
+  const newId = deps.newId ?? newSortableId;
   const at = deps.now();
   const ids = items.map(() => newId());
   const inserted = await trx

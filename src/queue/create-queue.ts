@@ -4,10 +4,10 @@
  * the worker that holds the lease, so a worker whose lease was taken over cannot finish someone
  * else's run.
  */
-import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { DialectName } from '../store/open-database.js';
 import type { Database } from '../store/schema.js';
+import { newSortableId } from '../store/sortable-id.js';
 import { type BackoffOptions, createBackoff } from './backoff.js';
 import { claimJobs } from './claim-jobs.js';
 import { toDeadJob, toJob } from './job-row.js';
@@ -22,7 +22,7 @@ export interface CreateQueueOptions {
   now?: () => number;
   /** [0, 1); drives the backoff jitter. Default Math.random. */
   random?: () => number;
-  /** Default randomUUID. */
+  /** Default newSortableId (UUIDv7). */
   newId?: () => string;
   backoff?: BackoffOptions;
 }
@@ -39,7 +39,7 @@ export function createQueue(options: CreateQueueOptions): Queue {
   }
   const { db, dialect } = store;
   const now = options.now ?? Date.now;
-  const newId = options.newId ?? randomUUID;
+  const newId = options.newId ?? newSortableId;
   const backoff = createBackoff(options.backoff, options.random);
 
   function jobValues(input: EnqueueInput, at: number) {

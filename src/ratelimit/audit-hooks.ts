@@ -7,12 +7,12 @@
  * that HighLevel accepted must never look failed (and be retried into a duplicate) because the
  * audit table was unavailable.
  */
-import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { AfterAttemptInfo } from '../highlevel/client-types.js';
 import { KNOWN_OPERATIONS } from '../highlevel/operation-catalog.js';
 import { createLogger, type Logger } from '../logging/create-logger.js';
 import type { Database } from '../store/schema.js';
+import { newSortableId } from '../store/sortable-id.js';
 
 export interface AuditHooksOptions {
   db: Kysely<Database>;
@@ -40,7 +40,7 @@ export function auditHooks(options: AuditHooksOptions): { afterAttempt: (info: A
   }
   const db = options.db;
   const now = options.now ?? Date.now;
-  const newId = options.newId ?? randomUUID;
+  const newId = options.newId ?? newSortableId;
   const logger = options.logger ?? createLogger({ name: 'audit' });
 
   return {

@@ -14,7 +14,6 @@
  * One executor per run at a time is the queue's job (one job per trigger key); two that collide on
  * a fresh step get `step_in_progress` (retryable) from the journal's insert.
  */
-import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
@@ -22,6 +21,7 @@ import type { HighLevelCaller } from '../highlevel/client-types.js';
 import { createLogger } from '../logging/create-logger.js';
 import type { PriorityLane } from '../queue/types.js';
 import type { Database } from '../store/schema.js';
+import { newSortableId } from '../store/sortable-id.js';
 import type { ActionContext } from './actions/action-types.js';
 import { workflowLane } from './catalog.js';
 import type { WorkflowDefinition } from './definition-schema.js';
@@ -97,7 +97,7 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunOutcome> 
   const triggerKey = `${definition.name}:${event.key}`;
 
   const scopeBase = { ...event.data, location: { id: event.locationId } };
-  const runId = deps.newId?.() ?? randomUUID();
+  const runId = deps.newId?.() ?? newSortableId();
   const templates = definition.templates;
   const conditionsHold = (definition.conditions ?? []).every((condition) =>
     rendering(() => engine.test(condition, scopeOf(scopeBase, {}, runId, definition, event), templates), condition),
