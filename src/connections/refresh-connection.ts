@@ -14,12 +14,16 @@
  *    one, so the outcome depended on scheduling. A reconnect that was waiting lands after the mark
  *    and sets the connection back to `ok` with its new tokens.
  *
- * Vault calls stay outside the transaction where they can, because on SQLite the store has one
- * connection: a vault that reads its key table while the transaction holds that connection waits
- * for it forever. Encrypting the new tokens has to happen inside; see `sealInsideLock`.
+ * The new tokens are encrypted inside the transaction, and the vault reads its key table through
+ * it: on SQLite the store has one connection, which the transaction holds. (An earlier version gave
+ * up the lock when the vault needed that read and stored the pair after it; in that gap a process
+ * waiting on the lock read the spent refresh token, got invalid_grant and marked a live connection
+ * needs_reconnect, seen in the refresh-storm test.)
  */
+import type { Kysely } from 'kysely';
 import { OAuthError } from '../highlevel/oauth/oauth-error.js';
 import type { TokenGrant } from '../highlevel/oauth/token-client-types.js';
+import type { Database } from '../store/schema.js';
 import { ConnectionError } from './connection-error.js';
 import type { RefreshContext } from './refresh-context.js';
 import { assertUsable, describeAccount, isFresh, readAccessToken } from './token-row-checks.js';
@@ -36,27 +40,9 @@ export type RoundResult = { kind: 'token'; token: string; outcome: 'refreshed' |
 export const INVALID_GRANT_REASON =
   'HighLevel rejected the refresh token (invalid_grant): reconnect with `parley connect highlevel`';
 
-/**
- * How long the encryption of new tokens may take inside the SQLite lock. With the vault's key in
- * its cache it is pure CPU and finishes before any timer fires; if it has not finished by then it
- * is waiting for the connection this transaction holds.
- */
-const SEAL_WAIT_MS = 250;
-
 interface Sealed {
   accessTokenEnc: string;
   refreshTokenEnc?: string;
-}
-
-/** Thrown out of the transaction (rolling it back, freeing the connection) when sealing is stuck. */
-class SealBlocked extends Error {
-  constructor(
-    readonly sealing: Promise<Sealed>,
-    readonly grant: TokenGrant,
-    readonly expiresAt: number | null,
-  ) {
-    super('sealing the refreshed tokens waits for the database connection the refresh transaction holds');
-  }
 }
 
 type Credential = { kind: 'refresh'; refreshToken: string } | { kind: 'agency'; accessToken: string };
@@ -74,7 +60,6 @@ export async function refreshRound(
     return { kind: 'token', token: await readAccessToken(ctx.secrets, pre), outcome: 'already_fresh' };
   }
   const credential = await prepareCredential(ctx, pre, attempt);
-  await ctx.secrets.warm();
 
   let result:
     | { kind: 'moved'; row: TokenRow | null }
@@ -98,7 +83,7 @@ export async function refreshRound(
       }
       // Counted from before the call, so our expiry is never later than HighLevel's.
       const expiresAt = grant.expiresIn === null ? null : startedAt + grant.expiresIn * 1000;
-      const sealed = await sealInsideLock(ctx, sealGrant(ctx, id, grant), grant, expiresAt);
+      const sealed = await sealGrant(ctx, trx, id, grant);
       await writeRefreshedTokens(trx, {
         id,
         expectedVersion: row.version,
@@ -110,7 +95,6 @@ export async function refreshRound(
       return { kind: 'refreshed', token: grant.accessToken } as const;
     });
   } catch (error) {
-    if (error instanceof SealBlocked) return storeAfterBlockedSeal(ctx, pre, error);
     return handleFailure(pre, attempt, error);
   }
 
@@ -164,56 +148,14 @@ function callHighLevel(ctx: RefreshContext, row: TokenRow, credential: Credentia
   return ctx.tokenClient.refresh({ refreshToken: credential.refreshToken, userType: row.userType ?? 'Location' });
 }
 
-async function sealGrant(ctx: RefreshContext, id: string, grant: TokenGrant): Promise<Sealed> {
-  const accessTokenEnc = await ctx.secrets.encrypt(id, 'access_token_enc', grant.accessToken);
+async function sealGrant(ctx: RefreshContext, trx: Kysely<Database>, id: string, grant: TokenGrant): Promise<Sealed> {
+  const accessTokenEnc = await ctx.secrets.encrypt(id, 'access_token_enc', grant.accessToken, trx);
   // No new refresh token (a location token never has one, §7.4): the stored one stays.
   if (grant.refreshToken === null) return { accessTokenEnc };
-  return { accessTokenEnc, refreshTokenEnc: await ctx.secrets.encrypt(id, 'refresh_token_enc', grant.refreshToken) };
-}
-
-/**
- * On SQLite, a vault whose active-key cache expired during the HighLevel call reads its key table
- * through the store's only connection, which this transaction holds. Rather than wait forever, the
- * transaction is rolled back (freeing the connection), sealing finishes, and the pair is stored with
- * the same version compare-and-swap outside it. PostgreSQL's pool has other connections: no wait.
- */
-async function sealInsideLock(
-  ctx: RefreshContext,
-  sealing: Promise<Sealed>,
-  grant: TokenGrant,
-  expiresAt: number | null,
-): Promise<Sealed> {
-  if (ctx.dialect !== 'sqlite') return sealing;
-  let timer: NodeJS.Timeout | undefined;
-  const stuck = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new SealBlocked(sealing, grant, expiresAt)), SEAL_WAIT_MS);
-  });
-  try {
-    return await Promise.race([sealing, stuck]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-async function storeAfterBlockedSeal(ctx: RefreshContext, pre: TokenRow, blocked: SealBlocked): Promise<RoundResult> {
-  ctx.logger.warn({ connectionId: pre.id }, 'vault needed the database inside the refresh lock; storing after it');
-  const sealed = await blocked.sealing;
-  const stored = await writeRefreshedTokens(ctx.db, {
-    id: pre.id,
-    expectedVersion: pre.version,
-    ...sealed,
-    expiresAt: blocked.expiresAt,
-    scopes: blocked.grant.scopes,
-    now: ctx.now(),
-  });
-  if (!stored) {
-    throw new ConnectionError(
-      'refresh_failed',
-      `Connection ${pre.id} was refreshed, but it changed before the new tokens could be stored; reconnect if it keeps failing`,
-      { connectionId: pre.id },
-    );
-  }
-  return { kind: 'token', token: blocked.grant.accessToken, outcome: 'refreshed' };
+  return {
+    accessTokenEnc,
+    refreshTokenEnc: await ctx.secrets.encrypt(id, 'refresh_token_enc', grant.refreshToken, trx),
+  };
 }
 
 function isDeadGrant(error: unknown, row: TokenRow): error is OAuthError {

@@ -3,20 +3,17 @@
  * field: <column> }` (src/vault/types.ts), so a ciphertext copied to another connection or column
  * fails to decrypt. The repository and the token manager both go through here.
  */
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema.js';
 import type { Vault } from '../vault/types.js';
 
 export type SecretColumn = 'access_token_enc' | 'refresh_token_enc' | 'api_key_enc';
 
 export interface SecretCipher {
-  encrypt(connectionId: string, column: SecretColumn, plaintext: string): Promise<string>;
+  /** `db`: the transaction the caller holds, for the vault's key-table reads (see VaultReadOptions). */
+  encrypt(connectionId: string, column: SecretColumn, plaintext: string, db?: Kysely<Database>): Promise<string>;
   /** Null in, null out: a column without a secret. */
   decrypt(connectionId: string, column: SecretColumn, envelope: string | null): Promise<string | null>;
-  /**
-   * Loads the vault's active key into its cache. Called before a refresh transaction: a vault that
-   * has to read its key table while SQLite's only connection is held by that transaction would wait
-   * for it forever (see refresh-connection.ts).
-   */
-  warm(): Promise<void>;
 }
 
 export function createSecretCipher(vault: Vault): SecretCipher {
@@ -25,11 +22,9 @@ export function createSecretCipher(vault: Vault): SecretCipher {
   }
   const aad = (recordId: string, field: SecretColumn) => ({ table: 'connections', recordId, field });
   return {
-    encrypt: (connectionId, column, plaintext) => vault.encrypt(plaintext, aad(connectionId, column)),
+    encrypt: (connectionId, column, plaintext, db) =>
+      vault.encrypt(plaintext, aad(connectionId, column), db === undefined ? undefined : { db }),
     decrypt: async (connectionId, column, envelope) =>
       envelope === null ? null : vault.decrypt(envelope, aad(connectionId, column)),
-    warm: async () => {
-      await vault.currentKeyId();
-    },
   };
 }

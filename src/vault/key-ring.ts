@@ -42,11 +42,14 @@ export class KeyRing {
     this.#masterKey = options.masterKey;
   }
 
-  /** The key new ciphertexts get: re-read from the table at most every `activeKeyCacheMs`. */
-  async activeKey(): Promise<DataKey> {
+  /**
+   * The key new ciphertexts get: re-read from the table at most every `activeKeyCacheMs`, through
+   * `db` when given (a caller's transaction), else the store.
+   */
+  async activeKey(db: Kysely<Database> = this.#options.db): Promise<DataKey> {
     const now = this.#options.now();
     if (this.#active === undefined || now - this.#active.readAt >= this.#options.activeKeyCacheMs) {
-      const kid = await readActiveKid(this.#options.db);
+      const kid = await readActiveKid(db);
       if (kid === undefined) {
         throw new VaultError(
           'unknown_key_id',
@@ -56,13 +59,13 @@ export class KeyRing {
       this.#active = { kid, readAt: now };
     }
     const { kid } = this.#active;
-    return { kid, key: await this.dataKey(kid) };
+    return { kid, key: await this.dataKey(kid, db) };
   }
 
-  async dataKey(kid: string): Promise<Buffer> {
+  async dataKey(kid: string, db: Kysely<Database> = this.#options.db): Promise<Buffer> {
     let pending = this.#keys.get(kid);
     if (pending === undefined) {
-      pending = this.#load(kid);
+      pending = this.#load(kid, db);
       this.#keys.set(kid, pending);
       pending.catch(() => this.#keys.delete(kid));
     }
@@ -104,8 +107,8 @@ export class KeyRing {
     this.#masterKey = masterKey;
   }
 
-  async #load(kid: string): Promise<Buffer> {
-    const stored = await readKey(this.#options.db, kid);
+  async #load(kid: string, db: Kysely<Database>): Promise<Buffer> {
+    const stored = await readKey(db, kid);
     if (stored === undefined) {
       throw new VaultError('unknown_key_id', `the data key ${kid} named by a ciphertext does not exist in vault_keys`);
     }

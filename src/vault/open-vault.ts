@@ -118,8 +118,8 @@ export async function openVault(options: OpenVaultOptions): Promise<VaultHandle>
 
   return {
     initialised,
-    async encrypt(plaintext, aad) {
-      const { kid, key } = await keyRing.activeKey();
+    async encrypt(plaintext, aad, readOptions) {
+      const { kid, key } = await keyRing.activeKey(readOptions?.db);
       return sealUnder(kid, key, plaintext, aad);
     },
     decrypt,

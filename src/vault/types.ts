@@ -6,6 +6,9 @@
  * copied to another row or column fails to decrypt.
  */
 
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema.js';
+
 /** Binds a ciphertext to the record and field it belongs to. */
 export interface VaultAad {
   table: string;
@@ -13,9 +16,18 @@ export interface VaultAad {
   field: string;
 }
 
+/** Where the vault reads its key table for one call. */
+export interface VaultReadOptions {
+  /**
+   * The connection to read `vault_keys` through. A caller inside a SQLite transaction passes it: the
+   * store has one connection, and a read through the pool would wait for that transaction forever.
+   */
+  db?: Kysely<Database>;
+}
+
 export interface Vault {
   /** Encrypts under the current data key. */
-  encrypt(plaintext: string, aad: VaultAad): Promise<string>;
+  encrypt(plaintext: string, aad: VaultAad, options?: VaultReadOptions): Promise<string>;
   /** Decrypts any envelope whose data key exists (current or retired); throws VaultError otherwise. */
   decrypt(envelope: string, aad: VaultAad): Promise<string>;
   /** The key id new ciphertexts get. */

@@ -119,6 +119,9 @@ function runStorm(kind: DatabaseKind): void {
           STORM_CALLERS: String(CALLERS),
           STORM_MARGIN_MS: String(MARGIN_MS),
           STORM_PAUSE_MS: String(PAUSE_MS),
+          // Every refresh re-reads the vault's active key id inside the refresh lock (the default
+          // caches it for 2 s), the case in which a refresh once gave up its SQLite lock early.
+          STORM_ACTIVE_KEY_CACHE_MS: '0',
           STORM_SANDBOX_URL: handle.url,
           STORM_CONNECTION_ID: saved.connection.id,
           STORM_LOCATION_ID: saved.locationId,
