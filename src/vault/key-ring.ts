@@ -34,7 +34,10 @@ const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 export class KeyRing {
   readonly #options: KeyRingOptions;
   #masterKey: Buffer;
+  /** Loads in flight or done, shared by callers on the store's own connection. */
   readonly #keys = new Map<string, Promise<Buffer>>();
+  /** Keys already unwrapped. */
+  readonly #loaded = new Map<string, Buffer>();
   #active: { kid: string; readAt: number } | undefined;
 
   constructor(options: KeyRingOptions) {
@@ -46,10 +49,10 @@ export class KeyRing {
    * The key new ciphertexts get: re-read from the table at most every `activeKeyCacheMs`, through
    * `db` when given (a caller's transaction), else the store.
    */
-  async activeKey(db: Kysely<Database> = this.#options.db): Promise<DataKey> {
+  async activeKey(db?: Kysely<Database>): Promise<DataKey> {
     const now = this.#options.now();
     if (this.#active === undefined || now - this.#active.readAt >= this.#options.activeKeyCacheMs) {
-      const kid = await readActiveKid(db);
+      const kid = await readActiveKid(db ?? this.#options.db);
       if (kid === undefined) {
         throw new VaultError(
           'unknown_key_id',
@@ -62,19 +65,32 @@ export class KeyRing {
     return { kid, key: await this.dataKey(kid, db) };
   }
 
-  async dataKey(kid: string, db: Kysely<Database> = this.#options.db): Promise<Buffer> {
+  /**
+   * `db`: a caller's transaction. Such a caller never joins another caller's load in flight: on
+   * SQLite that load may be queued on the store's one connection behind this very transaction, and
+   * waiting for it would never end. It reads the key through its own transaction instead.
+   */
+  async dataKey(kid: string, db?: Kysely<Database>): Promise<Buffer> {
+    const loaded = this.#loaded.get(kid);
+    if (loaded !== undefined) return loaded;
+    if (db !== undefined) return this.#remember(kid, await this.#load(kid, db));
     let pending = this.#keys.get(kid);
     if (pending === undefined) {
-      pending = this.#load(kid, db);
+      pending = this.#load(kid, this.#options.db).then((key) => this.#remember(kid, key));
       this.#keys.set(kid, pending);
       pending.catch(() => this.#keys.delete(kid));
     }
     return pending;
   }
 
+  #remember(kid: string, key: Buffer): Buffer {
+    this.#loaded.set(kid, key);
+    return key;
+  }
+
   /** Makes `dataKey` the active key of this process at once (after this process rotated). */
   useActive(dataKey: DataKey): void {
-    this.#keys.set(dataKey.kid, Promise.resolve(dataKey.key));
+    this.#remember(dataKey.kid, dataKey.key);
     this.#active = { kid: dataKey.kid, readAt: this.#options.now() };
   }
 
