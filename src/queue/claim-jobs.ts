@@ -76,7 +76,7 @@ async function claimSqlite(db: Kysely<Database>, request: ClaimRequest): Promise
       ...(await dueLane(trx, 'pending', request).execute()),
       ...(await dueLane(trx, 'running', request).execute()),
     ];
-    const due = lanes.sort((a, b) => a.priority - b.priority || a.run_at - b.run_at).slice(0, request.limit);
+    const due = lanes.sort(byClaimOrder).slice(0, request.limit);
     if (due.length === 0) return [];
     return trx
       .updateTable('jobs')

@@ -25,6 +25,9 @@ export function toDeadJob(row: JobRow): DeadJob {
 }
 
 /** Claim order: lower priority first, then earlier run_at, then id so ties are stable. */
-export function byClaimOrder(a: JobRow, b: JobRow): number {
+export function byClaimOrder(
+  a: Pick<JobRow, 'priority' | 'run_at' | 'id'>,
+  b: Pick<JobRow, 'priority' | 'run_at' | 'id'>,
+): number {
   return a.priority - b.priority || a.run_at - b.run_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
