@@ -120,17 +120,36 @@ describe('sandbox auth', () => {
 });
 
 describe('sandbox Version header', () => {
-  it('answers 400 naming the expected value when Version is missing or different', async () => {
+  it('answers 400 naming the spec value when Version is missing', async () => {
     await start();
     const { accessToken } = handle.sandbox.issueToken();
-    for (const headers of [{}, { version: '2021-07-28' }] as Record<string, string>[]) {
-      const res = await search(accessToken, headers);
-      expect(res.status).toBe(400);
-      expect(await readJson(res)).toEqual({
-        statusCode: 400,
-        message: 'Version header is required: expected "2021-04-15"',
-      });
-      for (const name of RATE_HEADERS) expect(res.headers.get(name), name).not.toBeNull();
+    const res = await search(accessToken, {});
+    expect(res.status).toBe(400);
+    expect(await readJson(res)).toEqual({
+      statusCode: 400,
+      message: 'Version header is required: expected "2021-04-15"',
+    });
+    for (const name of RATE_HEADERS) expect(res.headers.get(name), name).not.toBeNull();
+  });
+
+  it('answers 400 listing the supported versions when Version is one HighLevel does not document', async () => {
+    await start();
+    const { accessToken } = handle.sandbox.issueToken();
+    for (const version of ['2022-01-01', 'v2', '2021-4-15']) {
+      const res = await search(accessToken, { version });
+      expect(res.status, version).toBe(400);
+      expect((await readJson(res)).message, version).toBe(
+        `Version header "${version}" is not a supported API version: expected one of 2021-04-15, 2021-07-28, 2023-02-21, v3, legacy ("2021-04-15" for this operation)`,
+      );
+    }
+  });
+
+  it('accepts every version HighLevel lists as supported, including the SDK default 2023-02-21', async () => {
+    await start();
+    const { accessToken } = handle.sandbox.issueToken();
+    for (const version of ['2021-04-15', '2021-07-28', '2023-02-21', 'v3', 'legacy']) {
+      const res = await search(accessToken, { version });
+      expect(res.status, version).toBe(200);
     }
   });
 

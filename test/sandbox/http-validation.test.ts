@@ -80,6 +80,27 @@ describe('sandbox request validation', () => {
     expect(res.headers.get('x-ratelimit-remaining')).not.toBeNull();
   });
 
+  it('takes an empty body sent as application/json on a DELETE as no body, as the official SDK sends them', async () => {
+    for (const path of [
+      '/conversations/conv1',
+      '/conversations/messages/m1/schedule',
+      '/conversations/messages/email/em1/schedule',
+    ]) {
+      const res = await call(path, { method: 'DELETE', headers: json, body: '' });
+      expect(res.status, path).toBe(200);
+      expect((await readJson(res)).body, path).toBeNull();
+    }
+  });
+
+  it('answers 422 naming the required fields for an empty body sent as application/json on a POST', async () => {
+    const res = await call('/conversations/', { method: 'POST', headers: json, body: '' });
+    expect(res.status).toBe(422);
+    expect((await readJson(res)).message).toEqual([
+      'locationId is required and must be a string',
+      'contactId is required and must be a string',
+    ]);
+  });
+
   it('answers 400 naming the expected content type for a form-encoded body on a JSON operation', async () => {
     const res = await call('/conversations/', {
       method: 'POST',

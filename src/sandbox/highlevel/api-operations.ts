@@ -12,7 +12,10 @@ export interface ApiOperation {
   path: string;
   /** Any one of these scopes suffices; empty means no scope check. */
   scopes: readonly string[];
-  /** Required `Version` header value, or null when the spec declares none (accept any or none). */
+  /**
+   * The spec's `Version` value, or null when the spec declares none (accept any or none). Any version
+   * HighLevel supports is accepted where one is required (api-versions.ts); this one is named in errors.
+   */
   version: string | null;
   bodyContentType: string | null;
   /**

@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../../logging/create-logger.js';
 import { badRequest, type ErrorReply, internalError, tooManyRequests, unprocessable } from './api-error-bodies.js';
 import { type ApiOperation, toRoutePath } from './api-operations.js';
+import { checkVersionHeader } from './api-versions.js';
 import { authenticate, authorize, rateLimitKey } from './authenticate.js';
 import { missingAttachments, readUpload, UPLOAD_OPERATION_ID } from './multipart-upload.js';
 import type { RateLimiter, RateLimitHeaders } from './rate-limiter.js';
@@ -73,8 +74,9 @@ export function registerApiRoutes(app: FastifyInstance, deps: ApiRouteDeps): voi
   const handle = (op: ApiOperation) => async (request: FastifyRequest, reply: FastifyReply) => {
     const principal = principals.get(request);
     if (!principal) return sendError(reply, internalError('Request reached its handler unauthenticated'));
-    if (op.version !== null && request.headers['version'] !== op.version) {
-      return sendError(reply, badRequest(`Version header is required: expected "${op.version}"`));
+    if (op.version !== null) {
+      const version = checkVersionHeader(request.headers['version'], op.version);
+      if (!version.ok) return sendError(reply, badRequest(version.message));
     }
     let body: unknown = request.body;
     let files: SandboxFile[] = [];

@@ -12,6 +12,7 @@ import { type ApiRouteDeps, registerApiRoutes } from './api-routes.js';
 import { type ConsentDeps, registerConsentRoutes } from './consent-routes.js';
 import { registerErrorHandlers } from './error-handlers.js';
 import type { FaultInjector } from './fault-injector.js';
+import { acceptEmptyJsonBodies } from './json-body-parser.js';
 import { MAX_UPLOAD_FILE_BYTES } from './multipart-upload.js';
 import { registerTokenEndpoint, type TokenEndpointDeps } from './token-endpoint.js';
 
@@ -40,6 +41,7 @@ export function buildSandboxApp(parts: SandboxAppParts): FastifyInstance {
   app.register(async (admin) => registerAdminRoutes(admin, parts.admin));
   app.register(async (api) => {
     api.addHook('onRequest', parts.faults.onRequest);
+    acceptEmptyJsonBodies(api);
     registerApiRoutes(api, parts.api);
     registerTokenEndpoint(api, parts.tokenEndpoint);
     registerConsentRoutes(api, parts.consent);
