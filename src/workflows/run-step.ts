@@ -7,9 +7,10 @@
  */
 import type { Logger } from 'pino';
 import { getAction } from './actions/action-registry.js';
-import type { ActionContext, ActionSpec } from './actions/action-types.js';
+import type { ActionContext } from './actions/action-types.js';
 import type { StepDefinition } from './definition-schema.js';
 import { failureOf, type RunJournal, type StepRow } from './run-journal.js';
+import { checkRequiredInputs } from './step-inputs.js';
 import type { TemplateEngine, TemplateScope } from './template-engine.js';
 import { describeFailure, WorkflowError } from './workflow-error.js';
 
@@ -52,7 +53,7 @@ export async function runStep(
     string,
     unknown
   >;
-  checkRequiredInputs(action, input, step.id);
+  checkRequiredInputs(action, step, input, engine);
 
   // An earlier attempt may have taken effect: started and never journaled, or failed ambiguously.
   const uncertain =
@@ -84,20 +85,6 @@ export async function runStep(
       await journal.failStep(runId, step.id, failure, { startedAt, now: now() });
     }
     throw error;
-  }
-}
-
-function checkRequiredInputs(action: ActionSpec, input: Record<string, unknown>, stepId: string): void {
-  for (const spec of action.inputs ?? []) {
-    if (!spec.required || spec.defaulted) continue;
-    const value = input[spec.name];
-    if (value === undefined || value === null || value === '') {
-      throw new WorkflowError(
-        'invalid_step_input',
-        `step ${stepId}: input "${spec.name}" of ${action.name} rendered empty; check the template and the event data`,
-        { stepId },
-      );
-    }
   }
 }
 

@@ -1,11 +1,12 @@
 /**
- * The durable step runner (DESIGN D6). A run is keyed by `workflow:eventKey`, so a duplicate event
+ * The durable step runner. A run is keyed by `workflow:eventKey`, so a duplicate event
  * finds its run: finished → returned as it is; unfinished → resumed. Each step's output is journaled;
  * an unsafe step's `started` row is durable before its effect and its `completed` row before the next
  * step starts (run-journal.ts: which writes share a commit). A replay reuses completed outputs instead
- * of calling HighLevel again. A failure is journaled and rethrown:
- * the queue retries the whole job (at-least-once, reference/reliability.md §5.1) and the replay
- * skips what already finished.
+ * of calling HighLevel again. A failure is journaled and rethrown: the queue retries the whole job
+ * (at-least-once) and the replay skips what already finished. Before the first step, the inputs the
+ * trigger alone decides are checked (check-before-run.ts), so a run that cannot complete fails
+ * without acting.
  *
  * Unsafe steps (sends) whose journal shows an attempt that may have taken effect (`started` without
  * `completed`, i.e. a crash between sending and journaling, or a failure HighLevel left ambiguous)
@@ -24,6 +25,7 @@ import type { Database } from '../store/schema.js';
 import { newSortableId } from '../store/sortable-id.js';
 import type { ActionContext } from './actions/action-types.js';
 import { workflowLane } from './catalog.js';
+import { checkBeforeRun } from './check-before-run.js';
 import type { WorkflowDefinition } from './definition-schema.js';
 import { createRunJournal, type StepRow } from './run-journal.js';
 import { parseOutput, rendering, runStep, type StepOutcomeKind } from './run-step.js';
@@ -113,6 +115,17 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunOutcome> 
   });
   if (run.status === 'completed' || run.status === 'skipped') {
     return finishedOutcome(run.id, definition, triggerKey, run.status, rows, run.id !== runId);
+  }
+  try {
+    checkBeforeRun({ definition, rows, scope: scopeOf(scopeBase, {}, run.id, definition, event), engine });
+  } catch (error) {
+    const failure = describeFailure(error);
+    await journal.setRunStatus(run.id, 'failed', { error: `${failure.code}: ${failure.message}` });
+    logger.warn(
+      { runId: run.id, workflow: definition.name, step: error instanceof WorkflowError ? error.stepId : null },
+      'workflow run cannot complete; failed before its first step',
+    );
+    throw error;
   }
   if (run.status === 'failed') await journal.setRunStatus(run.id, 'running');
 

@@ -74,6 +74,9 @@ class TemplatesDrop extends Drop {
   }
 }
 
+/** A variable a template reads, e.g. `['event', 'key']`; a computed key (`templates[name]`) is a nested path. */
+export type VariablePath = Array<string | number | VariablePath>;
+
 export interface TemplateEngine {
   /** Null when `source` compiles; else what is wrong and where. */
   checkTemplate(source: string): TemplateProblem | null;
@@ -81,6 +84,8 @@ export interface TemplateEngine {
   /** Renders every string inside `value` (objects and arrays deeply); other values pass through. */
   render(value: unknown, scope: TemplateScope, templates?: Record<string, string>): unknown;
   test(condition: string, scope: TemplateScope, templates?: Record<string, string>): boolean;
+  /** The global variables a template (or a condition) reads, found without rendering it. */
+  variables(source: string, kind?: 'template' | 'condition'): VariablePath[];
 }
 
 export function createTemplateEngine(): TemplateEngine {
@@ -91,6 +96,7 @@ export function createTemplateEngine(): TemplateEngine {
   registerFilters(liquid);
   const cache = new Map<string, Compiled>();
   const conditions = new Map<string, Template[]>();
+  const variables = new Map<string, VariablePath[]>();
 
   function compile(source: string): Compiled {
     let compiled = cache.get(source);
@@ -175,6 +181,16 @@ export function createTemplateEngine(): TemplateEngine {
     },
     test(condition, scope, templates) {
       return liquid.renderSync(compileCondition(condition), withTemplates(scope, templates)) === '1';
+    },
+    variables(source, kind = 'template') {
+      const key = `${kind}:${source}`;
+      let found = variables.get(key);
+      if (!found) {
+        const template = kind === 'condition' ? compileCondition(source) : liquid.parse(source);
+        found = liquid.globalVariableSegmentsSync(template) as VariablePath[];
+        variables.set(key, found);
+      }
+      return found;
     },
   };
 }

@@ -239,8 +239,8 @@ describeEachDatabase('runWorkflow', (getStore) => {
     expect((await steps(outcome.runId))[2]).toMatchObject({ step: 'welcome', status: 'completed', output: null });
   });
 
-  it('fails at once, not retryably, when a required input renders empty', async () => {
-    const { event, deps } = setup();
+  it('fails before the first step, calling nothing, when a required input that reads only the trigger renders empty', async () => {
+    const { recording, event, deps } = setup();
     const definition = definitionFrom(
       WELCOME_YAML.replace(
         'contactId: "{{ steps.contact.id }}"\n  - id: welcome',
@@ -248,8 +248,48 @@ describeEachDatabase('runWorkflow', (getStore) => {
       ),
     );
     const error = await runWorkflow({ definition, event, deps }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WorkflowError);
     expect(error).toMatchObject({ code: 'invalid_step_input', stepId: 'conversation', retryable: false });
-    expect((error as Error).message).toContain('input "contactId" of conversations.find-or-create rendered empty');
+    expect((error as Error).message).toBe(
+      'step conversation: input contactId rendered empty; expected the HighLevel contact id (attendee.contactId)',
+    );
+    expect(recording.calls).toEqual([]);
+    const run = await getStore()
+      .db.selectFrom('workflow_runs')
+      .select(['id', 'status', 'error'])
+      .where('trigger_key', '=', `registration-welcome:${event.key}`)
+      .executeTakeFirstOrThrow();
+    expect(run.status).toBe('failed');
+    expect(run.error).toContain('step conversation: input contactId rendered empty');
+    expect(await steps(run.id)).toEqual([]);
+  });
+
+  it('fails before the first step when a send type renders a value HighLevel does not take', async () => {
+    const { recording, event, deps } = setup();
+    const definition = definitionFrom(WELCOME_YAML.replace('"{{ attendee | channel }}"', '"{{ attendee.preferred }}"'));
+    const withChoice = { ...event, data: { ...event.data, attendee: { ...event.data.attendee, preferred: 'Text' } } };
+    const error = await runWorkflow({ definition, event: withChoice, deps }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'invalid_step_input', stepId: 'welcome', retryable: false });
+    expect((error as Error).message).toMatch(
+      /^step welcome: input type rendered "Text"; expected one of SMS, RCS, Email, .* \(attendee\.preferred\)$/,
+    );
+    expect(recording.calls).toEqual([]);
+  });
+
+  it('checks an input that reads an earlier step when its step runs, after the steps before it', async () => {
+    const { recording, event, deps } = setup();
+    const definition = definitionFrom(
+      WELCOME_YAML.replace(
+        'contactId: "{{ steps.contact.id }}"\n  - id: welcome',
+        'contactId: "{{ steps.contact.missing }}"\n  - id: welcome',
+      ),
+    );
+    const error = await runWorkflow({ definition, event, deps }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'invalid_step_input', stepId: 'conversation', retryable: false });
+    expect((error as Error).message).toBe(
+      'step conversation: input contactId rendered empty; expected the HighLevel contact id (steps.contact.missing)',
+    );
+    expect(recording.calls).toEqual(['upsert-contact']);
     // The contact step's output was held for the next commit; recording the run's failure wrote it.
     const run = await getStore()
       .db.selectFrom('workflow_runs')

@@ -31,7 +31,10 @@ export interface ActionInputSpec {
   place: 'path' | 'query' | 'body' | 'action';
   /** Filled from the run when the step does not give it (e.g. locationId from the event). */
   defaulted?: boolean;
+  /** What a valid value is, worded to follow "expected" in an error (e.g. "the event's URL or id"). */
   description?: string;
+  /** The only values accepted (an enum of the spec), when there is such a list. */
+  values?: readonly string[];
 }
 
 export interface ActionSpec {

@@ -48,7 +48,7 @@ export const findOrCreateConversation: ActionSpec = {
   scopes: [...new Set(['search-conversation', 'create-conversation'].flatMap((id) => findOperation(id).scopes))].sort(),
   unsafe: false,
   inputs: [
-    { name: 'contactId', required: true, place: 'action' },
+    { name: 'contactId', required: true, place: 'action', description: 'the HighLevel contact id' },
     { name: 'locationId', required: true, place: 'action', defaulted: true },
   ],
   async execute(input, context) {

@@ -24,8 +24,8 @@ export const linksSave: ActionSpec = {
   scopes: [],
   unsafe: false,
   inputs: [
-    { name: 'eventKey', required: true, place: 'action', description: 'the Accelevents event (id or URL)' },
-    { name: 'attendeeId', required: true, place: 'action' },
+    { name: 'eventKey', required: true, place: 'action', description: "the event's URL or id" },
+    { name: 'attendeeId', required: true, place: 'action', description: "the attendee's id" },
     { name: 'locationId', required: true, place: 'action', defaulted: true },
     ...OPTIONAL.map((name) => ({ name, required: false, place: 'action' as const })),
   ],

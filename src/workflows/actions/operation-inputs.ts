@@ -11,8 +11,13 @@ import type { ActionInputSpec } from './action-types.js';
 
 interface SchemaObject {
   $ref?: string;
-  properties?: Record<string, unknown>;
+  properties?: Record<string, PropertySchema>;
   required?: string[];
+}
+
+interface PropertySchema {
+  description?: string;
+  enum?: unknown[];
 }
 
 let spec: { paths: Record<string, Record<string, any>>; components: { schemas: Record<string, SchemaObject> } } | null =
@@ -32,6 +37,26 @@ function bodySchema(op: OperationDescriptor): SchemaObject | null {
   let schema: SchemaObject | undefined = content?.schema;
   if (schema?.$ref) schema = components.schemas[schema.$ref.split('/').pop() ?? ''];
   return schema ?? null;
+}
+
+/** The spec's words for each path and query parameter, to say what a missing one should be. */
+function parameterDescriptions(op: OperationDescriptor): Map<string, string> {
+  const parameters: { name?: string; description?: string }[] =
+    readSpec().paths[op.path]?.[op.method.toLowerCase()]?.parameters ?? [];
+  const out = new Map<string, string>();
+  for (const p of parameters) if (p.name && p.description) out.set(p.name, p.description);
+  return out;
+}
+
+/** `description` and `values` of an input from its spec schema, when the spec gives them. */
+function described(
+  description: string | undefined,
+  values?: unknown[],
+): Pick<ActionInputSpec, 'description' | 'values'> {
+  return {
+    ...(description ? { description } : {}),
+    ...(values?.every((v) => typeof v === 'string') ? { values: values as string[] } : {}),
+  };
 }
 
 /** Path parameter names from the path template itself (spec defect `missing-id-path-param`). */
@@ -71,17 +96,32 @@ const DEFAULTED_BODY: Record<string, string[]> = { 'send-a-new-message': ['subTy
 export function operationInputs(op: OperationDescriptor): ActionInputSpec[] | null {
   const inputs: ActionInputSpec[] = [];
   const defaulted = (name: string) => name === 'locationId' || (DEFAULTED_BODY[op.operationId] ?? []).includes(name);
-  for (const name of pathParamsOf(op)) inputs.push({ name, required: true, place: 'path', defaulted: defaulted(name) });
+  const words = parameterDescriptions(op);
+  for (const name of pathParamsOf(op)) {
+    inputs.push({ name, required: true, place: 'path', defaulted: defaulted(name), ...described(words.get(name)) });
+  }
   for (const q of op.queryParams) {
-    inputs.push({ name: q.name, required: q.required, place: 'query', defaulted: defaulted(q.name) });
+    inputs.push({
+      name: q.name,
+      required: q.required,
+      place: 'query',
+      defaulted: defaulted(q.name),
+      ...described(words.get(q.name)),
+    });
   }
   const schema = bodySchema(op);
   if (op.bodyContentType !== null) {
     if (!schema?.properties) return null;
     const required = new Set(schema.required ?? []);
-    for (const name of Object.keys(schema.properties)) {
+    for (const [name, property] of Object.entries(schema.properties)) {
       if (inputs.some((input) => input.name === name)) continue;
-      inputs.push({ name, required: required.has(name), place: 'body', defaulted: defaulted(name) });
+      inputs.push({
+        name,
+        required: required.has(name),
+        place: 'body',
+        defaulted: defaulted(name),
+        ...described(property?.description, property?.enum),
+      });
     }
   }
   inputs.push(...(EXTRA_INPUTS[op.operationId] ?? []));

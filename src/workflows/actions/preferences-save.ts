@@ -11,9 +11,9 @@ export const preferencesSave: ActionSpec = {
   scopes: [],
   unsafe: false,
   inputs: [
-    { name: 'contactId', required: true, place: 'action' },
-    { name: 'key', required: true, place: 'action' },
-    { name: 'value', required: true, place: 'action' },
+    { name: 'contactId', required: true, place: 'action', description: 'the HighLevel contact id' },
+    { name: 'key', required: true, place: 'action', description: 'the name of the preference' },
+    { name: 'value', required: true, place: 'action', description: 'the answer to store' },
     { name: 'locationId', required: true, place: 'action', defaulted: true },
   ],
   async execute(input, context) {
