@@ -1,16 +1,32 @@
 /**
  * The console API's admin routes (issue 5 Deliver 3), admin role only: connections and their scopes,
- * workflow switches and runs, dead letters and replay, the rate budget per location, and the audit
- * log of HighLevel calls. The work is in src/console/admin/ (the admin pages call the same functions).
+ * workflow switches and runs, dead letters and replay, stored webhook deliveries and reprocessing, the
+ * rate budget per location, and the audit log of HighLevel calls. The work is in src/console/admin/ (the admin pages call the same functions).
  */
 import type { FastifyInstance } from 'fastify';
 import { listAudit } from '../admin/audit-log.js';
 import { listConnectionStatus } from '../admin/connection-status.js';
 import { listDeadLetters, replayDeadLetter } from '../admin/dead-letters.js';
+import {
+  type DeliveryQuery,
+  getDeliveryView,
+  listDeliveryPage,
+  type ReprocessRequest,
+  reprocessFromConsole,
+  skippedDeliveryCount,
+} from '../admin/deliveries.js';
+import {
+  deliveryDetailSchema,
+  deliveryListQuerySchema,
+  deliveryListSchema,
+  deliveryParamsSchema,
+  reprocessBodySchema,
+  reprocessResultSchema,
+} from '../admin/deliveries-schemas.js';
 import { DEFAULT_RATE_WINDOW_MINUTES, MAX_RATE_WINDOW_MINUTES, readRateBudget } from '../admin/rate-budget.js';
 import { getRun, listRuns, RUN_STATUSES, type RunStatus } from '../admin/run-history.js';
 import { listWorkflowStatus, switchWorkflow } from '../admin/workflow-status.js';
-import type { ConsoleDeps } from '../console-deps.js';
+import { actorOf, type ConsoleDeps } from '../console-deps.js';
 import { apiRoute } from './api-route.js';
 
 const ADMIN = ['admin'] as const;
@@ -54,7 +70,8 @@ export function registerAdminRoutes(app: FastifyInstance, deps: ConsoleDeps): vo
     url: '/api/admin/workflows/:name',
     roles: ADMIN,
     tag: TAG,
-    summary: 'Switch a workflow on or off; a switched-off workflow starts no new runs',
+    summary:
+      'Switch a workflow on or off; a switched-off workflow starts no new runs. skippedDeliveries: deliveries that arrived while a workflow was off (POST /api/admin/deliveries/reprocess with status skipped runs them)',
     schema: {
       params: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1 } } },
       body: {
@@ -67,7 +84,8 @@ export function registerAdminRoutes(app: FastifyInstance, deps: ConsoleDeps): vo
     handler: async (request) => {
       const { name } = request.params as { name: string };
       const { enabled } = request.body as { enabled: boolean };
-      return switchWorkflow(deps.db, deps.workflowNames, { name, enabled, now: deps.now() });
+      const switched = await switchWorkflow(deps.db, deps.workflowNames, { name, enabled, now: deps.now() });
+      return { ...switched, skippedDeliveries: await skippedDeliveryCount(deps.db) };
     },
   });
 
@@ -134,6 +152,42 @@ export function registerAdminRoutes(app: FastifyInstance, deps: ConsoleDeps): vo
     tag: TAG,
     summary: 'Move every dead job back to pending with its attempts reset',
     handler: async () => replayDeadLetter(deps.queue),
+  });
+
+  apiRoute(app, {
+    method: 'GET',
+    url: '/api/admin/deliveries',
+    roles: ADMIN,
+    tag: TAG,
+    summary: 'Stored webhook deliveries, newest first, keyset paged, with why each started no run',
+    schema: { querystring: deliveryListQuerySchema, response: { 200: deliveryListSchema } },
+    handler: async (request) => listDeliveryPage(deps.db, request.query as DeliveryQuery, deps.now()),
+  });
+
+  apiRoute(app, {
+    method: 'GET',
+    url: '/api/admin/deliveries/:id',
+    roles: ADMIN,
+    tag: TAG,
+    summary: 'One stored delivery: status, reason or error, headers, mapped fields and the raw body',
+    schema: { params: deliveryParamsSchema, response: { 200: deliveryDetailSchema } },
+    handler: async (request) => getDeliveryView(deps.db, (request.params as { id: string }).id),
+  });
+
+  apiRoute(app, {
+    method: 'POST',
+    url: '/api/admin/deliveries/reprocess',
+    roles: ADMIN,
+    tag: TAG,
+    summary:
+      'Map deliveries again with the current mapping and queue them: { ids } (404 when one is unknown) or { status } (ignored, skipped or failed)',
+    schema: { body: reprocessBodySchema, response: { 200: reprocessResultSchema } },
+    handler: async (request, _reply, caller) =>
+      reprocessFromConsole(
+        { ...deps, config: deps.config.accelevents.webhook },
+        request.body as ReprocessRequest,
+        actorOf(caller),
+      ),
   });
 
   apiRoute(app, {

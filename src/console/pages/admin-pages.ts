@@ -1,19 +1,22 @@
 /**
- * The admin pages (issue 5 Deliver 3): connections, workflows, runs and dead letters, rate budget,
- * audit log. Admin role only (requirePageRole: signed out → login, other roles → 403 page). Each page
+ * The admin pages (issue 5 Deliver 3): connections, workflows, runs and dead letters, deliveries,
+ * rate budget, audit log. Admin role only (requirePageRole: signed out → login, other roles → 403 page). Each page
  * calls the same services as the admin API (src/console/admin/), not the API over HTTP; changes
- * (workflow switch, replay) are forms console.js sends to the API with the CSRF header.
+ * (workflow switch, replay, reprocess) are forms console.js sends to the API with the CSRF header.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { INBOX_STATUSES, type InboxStatus } from '../../store/schema.js';
 import { type AuditQuery, listAudit } from '../admin/audit-log.js';
 import { listConnectionStatus } from '../admin/connection-status.js';
 import { listDeadLetters } from '../admin/dead-letters.js';
+import { getDeliveryView, listDeliveryPage, skippedDeliveryCount } from '../admin/deliveries.js';
 import { DEFAULT_RATE_WINDOW_MINUTES, readRateBudget } from '../admin/rate-budget.js';
 import { layoutRateChart } from '../admin/rate-chart.js';
 import { listRuns, RUN_STATUSES, type RunStatus } from '../admin/run-history.js';
 import { listWorkflowStatus } from '../admin/workflow-status.js';
 import type { Caller } from '../auth/resolve-caller.js';
 import type { ConsoleDeps } from '../console-deps.js';
+import { sendErrorPage } from './error-page.js';
 import { requirePageRole } from './page-auth.js';
 import { sendPage } from './render-page.js';
 
@@ -47,6 +50,7 @@ export function registerAdminPages(app: FastifyInstance, deps: ConsoleDeps): voi
       title: 'Workflows',
       nav: 'admin-workflows',
       workflows,
+      skippedDeliveries: await skippedDeliveryCount(deps.db),
     });
   });
 
@@ -65,6 +69,48 @@ export function registerAdminPages(app: FastifyInstance, deps: ConsoleDeps): voi
       dead: deadLetters.jobs.map((job) => ({ ...job, payloadText: JSON.stringify(job.payload) })),
       counts: deadLetters.counts,
     });
+  });
+
+  app.get('/console/admin/deliveries', adminOnly, async (request, reply) => {
+    const query = request.query as Query;
+    const status = INBOX_STATUSES.find((s) => s === query.status) as InboxStatus | undefined;
+    try {
+      const page = await listDeliveryPage(
+        deps.db,
+        { status, limit: PAGE_SIZE, cursor: query.cursor || null },
+        deps.now(),
+      );
+      return await sendPage(reply, 'admin-deliveries', callerOf(request), {
+        title: 'Deliveries',
+        nav: 'admin-deliveries',
+        statuses: INBOX_STATUSES,
+        status: status ?? '',
+        deliveries: page.items.map((d) => ({ ...d, receivedMs: Date.parse(d.receivedAt) })),
+        nextPage: page.nextCursor ? nextPageUrl('/console/admin/deliveries', { status }, page.nextCursor) : null,
+        skippedDeliveries: await skippedDeliveryCount(deps.db),
+      });
+    } catch (error) {
+      return sendErrorPage(request, reply, callerOf(request), error);
+    }
+  });
+
+  app.get('/console/admin/deliveries/:id', adminOnly, async (request, reply) => {
+    try {
+      const delivery = await getDeliveryView(deps.db, (request.params as { id: string }).id);
+      return await sendPage(reply, 'admin-delivery', callerOf(request), {
+        title: 'Delivery',
+        nav: 'admin-deliveries',
+        delivery: {
+          ...delivery,
+          receivedMs: Date.parse(delivery.receivedAt),
+          processedMs: delivery.processedAt === null ? null : Date.parse(delivery.processedAt),
+          headerList: Object.entries(delivery.headers).map(([name, value]) => ({ name, value })),
+          mappedText: delivery.mapped === null ? null : JSON.stringify(delivery.mapped, null, 2),
+        },
+      });
+    } catch (error) {
+      return sendErrorPage(request, reply, callerOf(request), error);
+    }
   });
 
   app.get('/console/admin/rate', adminOnly, async (request, reply) => {
