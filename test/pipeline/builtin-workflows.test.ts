@@ -84,7 +84,10 @@ async function upsertContact(world: World, body: Record<string, unknown>): Promi
   return result.data.contact.id;
 }
 
-async function messagesOf(world: World, contactId: string): Promise<{ body: string; direction: string }[]> {
+async function messagesOf(
+  world: World,
+  contactId: string,
+): Promise<{ body: string; direction: string; subject: string | null }[]> {
   const search = await world.pipeline.client.call<{ conversations: { id: string }[] }>('search-conversation', {
     query: { locationId: world.locationId, contactId },
     locationId: world.locationId,
@@ -97,7 +100,11 @@ async function messagesOf(world: World, contactId: string): Promise<{ body: stri
     query: { limit: 100 },
     locationId: world.locationId,
   });
-  return page.data.messages.map((m) => ({ body: m.body ?? '', direction: m.direction ?? '' }));
+  return page.data.messages.map((m) => ({
+    body: m.body ?? '',
+    direction: m.direction ?? '',
+    subject: handle.sandbox.domain?.state.messages.get(m.id)?.email?.subject ?? null,
+  }));
 }
 
 /** What POST /hooks/highlevel stores for an InboundMessage, and the job it enqueues. */
@@ -228,6 +235,7 @@ describeEachDatabase('built-in workflows', (getStore) => {
       for (const staff of [staffSms, staffEmail]) {
         const relayed = (await messagesOf(world, staff)).filter((m) => m.direction === 'outbound');
         expect(relayed.map((m) => m.body)).toEqual([expected]);
+        expect(relayed[0]?.subject).toBe(staff === staffEmail ? 'Message from sponsor Acme Corp' : null);
       }
       expect(await messagesOf(world, sponsor)).toEqual([]);
       const dead = await world.pipeline.queue.counts();
@@ -281,9 +289,14 @@ describeEachDatabase('built-in workflows', (getStore) => {
       const contactId = (outcome.outputs.contact as { id: string }).id;
       const sent = (await messagesOf(world, contactId)).filter((m) => m.direction === 'outbound');
       expect(sent).toHaveLength(1);
-      expect(sent[0]?.body).toContain('Thanks for joining "Durable queues" at DevConf 2026!');
-      expect(sent[0]?.body).toContain('workshop, 2026/03/01 10:00 to 2026/03/01 11:00.');
-      expect(sent[0]?.body).toContain(`https://www.accelevents.com/events/${EVENT_URL}/portal/session/s-1`);
+      // Lin has no phone: the Email, with the session's times and a subject.
+      expect(sent[0]?.body).toContain(
+        'Thanks for joining "Durable queues" at DevConf 2026 (workshop, 2026/03/01 10:00 to 2026/03/01 11:00).',
+      );
+      expect(sent[0]?.body).toContain(
+        `The recording and transcript are here: https://www.accelevents.com/events/${EVENT_URL}/portal/session/s-1`,
+      );
+      expect(sent[0]?.subject).toBe('Recording and transcript: Durable queues');
     } finally {
       await world.close();
     }

@@ -81,11 +81,13 @@ const EXTRA_INPUTS: Record<string, ActionInputSpec[]> = {
 
 /**
  * Body fields the client fills when a step leaves them out: the 2026-05-01 spec made `subType` and
- * `status` required on send (reference/highlevel-api.md §2.1 M9, §12.1); conversations-api.ts uses
- * the same defaults.
+ * `status` required on send; conversations-api.ts uses the same defaults. A send field a template
+ * rendered empty is left out, so one step serves SMS and Email: an Email-only `subject` (or `html`)
+ * renders empty for an SMS and is not sent with it.
  */
 const BODY_DEFAULTS: Record<string, (body: Record<string, unknown>) => void> = {
   'send-a-new-message': (body) => {
+    for (const [name, value] of Object.entries(body)) if (value === '') delete body[name];
     body.subType ??= body.type;
     body.status ??= 'pending';
   },
