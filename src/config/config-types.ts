@@ -77,12 +77,17 @@ export interface EventConfig {
   name: string | null;
   /** The HighLevel location its attendees go to; null means the default location. */
   locationId: string | null;
-  /** Whether the session poller watches this event for ended sessions (issue 4 Deliver 5c). Default true. */
+  /** Whether the session poller watches this event for ended sessions . Default true. */
   sessionsPoll: boolean;
 }
 
 /** Our names for what an Accelevents webhook is about (src/intake/topics.ts). */
-export type AcceleventsWebhookTopicName = 'registration' | 'check_in' | 'ticket_purchase';
+export type AcceleventsWebhookTopicName =
+  | 'registration'
+  | 'check_in'
+  | 'ticket_purchase'
+  | 'ticket_status_changed'
+  | 'session_check_in';
 
 /** POST /hooks/accelevents/:secret settings, before defaults. Paths are dotted with `[n]` indexes. */
 export interface AcceleventsWebhookSettings {
@@ -90,8 +95,13 @@ export interface AcceleventsWebhookSettings {
   hmac?: { header: string; secretEnv: string; algorithm?: 'sha256'; encoding?: 'hex' | 'base64' };
   /** A header carrying a delivery id stable across retries; the best dedupe key when present. */
   deliveryIdHeader?: string;
-  /** Re-read the record from the Accelevents API before acting (reference/accelevents-api.md §8.2). */
+  /** Re-read the record from the Accelevents API before acting (docs/accelevents-assumptions.md). */
   refetch?: boolean;
+  /**
+   * Deliveries naming several people (an order with ticket holders): where the list and the purchaser
+   * are, and whether the purchaser is welcomed too (default false: holders only).
+   */
+  people?: { lists?: string[]; purchaser?: string[]; welcomePurchaser?: boolean };
   topic?: {
     paths?: string[];
     headers?: string[];

@@ -30,6 +30,13 @@ const AcceleventsWebhookSchema = z.strictObject({
     .optional(),
   deliveryIdHeader: headerName.optional(),
   refetch: z.boolean().optional(),
+  people: z
+    .strictObject({
+      lists: candidatePaths.optional(),
+      purchaser: candidatePaths.optional(),
+      welcomePurchaser: z.boolean().optional(),
+    })
+    .optional(),
   topic: z
     .strictObject({
       paths: candidatePaths.optional(),

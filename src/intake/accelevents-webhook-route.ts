@@ -1,35 +1,36 @@
 /**
- * POST /hooks/accelevents/:secret (DESIGN C7). Accelevents signs nothing and documents no payload
- * (reference/accelevents-api.md §6, §8), so, in order:
+ * POST /hooks/accelevents/:secret. Accelevents signs nothing and documents no payload
+ * (docs/accelevents-assumptions.md), so, in order:
  * 1. the secret in the path, checked in constant time before the body is read; a wrong one gets the
  *    app's ordinary 404, so the path does not reveal that it exists;
  * 2. the optional HMAC over the raw bytes (`accelevents.webhook.hmac`): 401 `invalid_signature`;
- * 3. the body, JSON or form-encoded, at most 1 MB: 415, or 400 naming what was wrong (parse-body.ts);
- * 4. the mapping (map-payload.ts) and the dedupe key (dedupe-key.ts);
- * 5. one transaction: the raw delivery in `inbox` and an `accelevents.event` job; a payload whose topic
- *    is not recognised is stored as `ignored` with no job, so nothing is lost and the mapping can be fixed.
- *    Concurrent deliveries share that transaction (group commit, delivery-batcher.ts); each is answered
- *    only after its batch committed.
- * Then 202 `{ accepted: true, id }`, or 200 `{ duplicate: true }` for a delivery already stored.
+ * 3. the body, at most 1 MB: JSON whatever its content type, a top-level array as a batch of records,
+ *    or form-encoded; else 415, or 400 naming what was wrong (parse-body.ts);
+ * 4. one inbox row per record and person (plan-deliveries.ts): an order naming three ticket holders is
+ *    three rows, three jobs, three welcomes. A row that can start no run (topic not recognised, no
+ *    attendee) is stored as `ignored` with its reason, logged at warn, and can be reprocessed;
+ * 5. one transaction per batch: the rows and their `accelevents.event` jobs. Concurrent deliveries
+ *    share it (group commit, delivery-batcher.ts); each is answered only after its batch committed.
+ * Then 202 `{ accepted, id, deliveries }`, or 200 `{ duplicate: true }` when every row was already stored.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { AcceleventsWebhookSettings } from '../config/config-types.js';
 import type { Logger } from '../logging/create-logger.js';
-import { PRIORITY, type Queue } from '../queue/types.js';
+import type { Queue } from '../queue/types.js';
 import type { Database } from '../store/schema.js';
-import { acceleventsDedupeKey } from './dedupe-key.js';
 import { createDeliveryBatcher } from './delivery-batcher.js';
 import { createHmacCheck } from './hmac-check.js';
 import { IntakeError } from './intake-error.js';
-import { mapPayload } from './map-payload.js';
 import { parseWebhookBody } from './parse-body.js';
+import { ACCELEVENTS_EVENT_JOB, planDeliveries } from './plan-deliveries.js';
 import { storableHeaders } from './storable-headers.js';
+import type { StoredDelivery } from './store-delivery.js';
 import { compileMapping, resolveWebhookConfig } from './webhook-config.js';
 import { createWebhookSecretCheck } from './webhook-secret.js';
 
 export const ACCELEVENTS_WEBHOOK_PATH = '/hooks/accelevents/:secret';
-export const ACCELEVENTS_EVENT_JOB = 'accelevents.event';
+export { ACCELEVENTS_EVENT_JOB };
 /** Standard Webhooks asks senders to keep payloads under ~20 KB (reference/reliability.md §1.2); 1 MB is generous. */
 export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
 
@@ -91,43 +92,47 @@ export async function registerAcceleventsWebhookRoute(
       const parsed = parseWebhookBody(raw, contentType);
       if (!parsed.ok) return reply.code(parsed.status).send({ error: parsed.error, message: parsed.message });
 
-      const mapped = mapPayload(parsed.value, mapping, request.headers);
-      const dedupe = acceleventsDedupeKey({
-        mapped,
+      const planned = planDeliveries({
+        records: parsed.records,
+        format: parsed.format,
+        rawText: raw.toString('utf8'),
+        contentType: contentType ?? null,
         headers: request.headers,
-        rawBody: raw,
+        storedHeaders: storableHeaders(request.headers),
+        mapping,
         deliveryIdHeader: config.deliveryIdHeader,
       });
+      let stored: StoredDelivery[];
       try {
-        const stored = await batcher.store(
-          {
-            source: 'accelevents',
-            dedupeKey: dedupe.key,
-            topic: mapped.topic ?? mapped.rawTopic,
-            contentType: contentType ?? null,
-            headers: storableHeaders(request.headers),
-            body: raw.toString('utf8'),
-            mapped: { ...mapped, format: parsed.format, dedupeBasis: dedupe.basis },
-            status: mapped.topic === null ? 'ignored' : 'received',
-          },
-          {
-            kind: ACCELEVENTS_EVENT_JOB,
-            priority: mapped.topic === 'registration' ? PRIORITY.welcome : PRIORITY.automation,
-          },
-        );
-        if (stored.duplicate) return reply.code(200).send({ duplicate: true, id: stored.id });
-        logger.debug(
-          { inboxId: stored.id, topic: mapped.topic, dedupe: dedupe.basis },
-          mapped.topic ? 'Accelevents webhook stored' : 'Accelevents webhook stored as ignored: topic not recognised',
-        );
-        return reply.code(202).send({ accepted: true, id: stored.id, topic: mapped.topic });
+        stored = await Promise.all(planned.map((item) => batcher.store(item.delivery, item.job)));
       } catch (error) {
-        // Nothing was committed; 503 asks the sender to try again (if it retries at all, §6).
+        // A row that did commit is safe and a redelivery finds it; 503 asks the sender to try again.
         logger.error({ err: error }, 'Accelevents webhook could not be stored');
         return reply
           .code(503)
           .send({ error: 'intake_unavailable', message: 'the delivery could not be stored; retry later' });
       }
+      const deliveries = planned.map((item, index) => {
+        const result = stored[index] as StoredDelivery;
+        const { reason } = item.delivery;
+        if (!result.duplicate && reason) {
+          logger.warn(
+            { inboxId: result.id, topic: item.delivery.topic, reasonCode: reason.code },
+            `Accelevents delivery stored with no run: ${reason.message}`,
+          );
+        }
+        return {
+          id: result.id,
+          topic: item.mapped.topic,
+          person: item.mapped.person.path,
+          duplicate: result.duplicate,
+          status: result.duplicate ? 'duplicate' : item.delivery.status,
+          ...(reason ? { reasonCode: reason.code, reason: reason.message } : {}),
+        };
+      });
+      const first = deliveries[0];
+      if (deliveries.every((d) => d.duplicate)) return reply.code(200).send({ duplicate: true, id: first?.id ?? null });
+      return reply.code(202).send({ accepted: true, id: first?.id ?? null, topic: first?.topic ?? null, deliveries });
     });
   });
 }

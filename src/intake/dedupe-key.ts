@@ -1,9 +1,10 @@
 /**
- * Dedupe keys for inbox rows. Accelevents documents no retries or delivery ids (reference/
- * accelevents-api.md §6, §8.3), so in order of trust: a delivery-id header when one is configured;
- * else `topic + (barcode | ticket id | order id | email) + status`, the key §8.3 suggests; else the
- * SHA-256 of the raw body, which still catches byte-identical redeliveries. Keys are bounded (a unique
- * index entry has a size limit on PostgreSQL), so a long one is replaced by its hash.
+ * Dedupe keys for inbox rows, one per person and event. Accelevents documents no retries or delivery
+ * ids (docs/accelevents-assumptions.md), so in order of trust: a delivery-id header when one is
+ * configured (with the person's place in the delivery); else `topic + event + (attendee id | ticket id
+ * | email) + status`; else the SHA-256 of the raw record, which still catches byte-identical
+ * redeliveries. Keys are bounded (a unique index entry has a size limit on PostgreSQL), so a long one
+ * is replaced by its hash.
  */
 import { createHash } from 'node:crypto';
 import type { HeaderBag, MappedPayload } from './map-payload.js';
@@ -31,24 +32,32 @@ export function acceleventsDedupeKey(input: {
   headers: HeaderBag;
   rawBody: Buffer;
   deliveryIdHeader: string | null;
+  /** Which record and person of a delivery this is (`0/attendees[1]`), when it names more than one. */
+  part?: string | null;
 }): { key: string; basis: DedupeBasis } {
   const { mapped, headers, deliveryIdHeader } = input;
+  const part = input.part ? `#${input.part}` : '';
   if (deliveryIdHeader) {
     const raw = headers[deliveryIdHeader];
     const id = (Array.isArray(raw) ? raw[0] : raw)?.trim();
-    if (id) return { key: boundedKey('header', id), basis: 'header' };
+    if (id) return { key: boundedKey('header', `${id}${part}`), basis: 'header' };
   }
   const { fields, topic } = mapped;
+  // The person, never an order: holders of one order share its id but are different people.
   const subject: [string, string | null][] = [
     ['attendee', fields.attendeeId],
     ['ticket', fields.ticketId],
-    ['order', fields.orderId],
     ['email', fields.email?.toLowerCase() ?? null],
   ];
   const found = subject.find(([, value]) => value !== null);
   if (topic !== null && found) {
     const [name, value] = found;
-    return { key: boundedKey('fields', `${topic}|${name}=${value}|status=${fields.status ?? ''}`), basis: 'fields' };
+    const event = fields.eventUrl ?? fields.eventId ?? '';
+    const session = topic === 'session_check_in' ? `|session=${fields.sessionId ?? ''}` : '';
+    return {
+      key: boundedKey('fields', `${topic}|event=${event}|${name}=${value}${session}|status=${fields.status ?? ''}`),
+      basis: 'fields',
+    };
   }
-  return { key: bodyKey(input.rawBody), basis: 'body' };
+  return { key: `${bodyKey(input.rawBody)}${part}`, basis: 'body' };
 }

@@ -1,10 +1,9 @@
 /**
- * The default payload mapping. Accelevents documents no webhook payload (reference/accelevents-api.md
- * §6), so these candidates are guesses built from the field names its REST answers use (§5.2, §5.4) and
- * the lists §8.1 suggests (`email | emailAddress | holderEmail | attendee.email | purchaser.email`), in
- * three likely layouts: flat, under `attendee`/`order`/`event`, and under a `data` envelope. The first
- * candidate that holds a usable value wins, so the most specific names come first. Each list is
- * replaceable in `accelevents.webhook.fields` once a real delivery has been captured (§8.1).
+ * The default payload mapping. Accelevents documents no webhook payload (docs/accelevents-assumptions.md),
+ * so these candidates are guesses built from the field names its REST answers use, in three likely
+ * layouts: flat, under `attendee`/`order`/`event`, and under a `data` envelope. The first candidate
+ * that holds a usable value wins, so the most specific names come first. Each list is replaceable in
+ * `accelevents.webhook.fields` once a real delivery has been captured.
  */
 import type { IntakeTopic } from './topics.js';
 
@@ -21,6 +20,9 @@ export const MAPPED_FIELDS = [
   'ticketType',
   'status',
   'occurredAt',
+  'eventName',
+  'sessionId',
+  'sessionName',
 ] as const;
 export type MappedFieldName = (typeof MAPPED_FIELDS)[number];
 
@@ -38,11 +40,11 @@ function byName(names: string[], prefixes: string[]): string[] {
 const ATTENDEE = ['', 'attendee', 'data.attendee', 'ticketHolder', 'holder', 'data'];
 const ORDER = ['', 'order', 'data.order', 'data'];
 const EVENT = ['', 'event', 'data.event', 'data'];
+const SESSION = ['', 'session', 'data.session'];
 
-export const DEFAULT_FIELD_CANDIDATES: Record<MappedFieldName, string[]> = {
-  // §8.1: attendee id is the barcode, the eventTicketingId or the user id, in that order of usefulness
-  // (the barcode is what check-in and holder-data writes are keyed by, §5.5), so a barcode anywhere beats
-  // a root-level user id.
+const CAMEL_CANDIDATES: Record<MappedFieldName, string[]> = {
+  // The barcode is what check-in and holder-data writes are keyed by, so a barcode anywhere beats a
+  // root-level user id.
   attendeeId: byName(['barcode', 'barcodeId', 'eventTicketingId', 'ticketId', 'attendeeId', 'userId'], ATTENDEE),
   ticketId: under(ATTENDEE, ['eventTicketingId', 'ticketId']),
   email: [
@@ -63,6 +65,13 @@ export const DEFAULT_FIELD_CANDIDATES: Record<MappedFieldName, string[]> = {
   orderId: [...under(ORDER, ['orderId']), 'order.id', 'data.order.id', 'attendee.orderId', 'data.attendee.orderId'],
   ticketType: under(ATTENDEE, ['ticketType', 'ticketTypeName', 'ticketingType']),
   status: [...under(ATTENDEE, ['ticketStatus', 'status']), 'order.status', 'data.order.status'],
+  eventName: [...under(EVENT, ['eventName', 'name', 'title']), 'eventTitle'].filter(
+    (path) => path !== 'name' && path !== 'title' && path !== 'data.name' && path !== 'data.title',
+  ),
+  sessionId: under(SESSION, ['sessionId', 'id']).filter((path) => path !== 'id'),
+  sessionName: [...under(SESSION, ['sessionName', 'title', 'name'])].filter(
+    (path) => path !== 'title' && path !== 'name',
+  ),
   occurredAt: [
     'occurredAt',
     'timestamp',
@@ -78,8 +87,33 @@ export const DEFAULT_FIELD_CANDIDATES: Record<MappedFieldName, string[]> = {
   ],
 };
 
-/** Where the topic may be: body paths first (brief I §3), then headers. */
-export const DEFAULT_TOPIC_PATHS = ['topic', 'type', 'event', 'eventType', 'action', 'webhookTopic', 'data.topic'];
+/** `ticketHolder.firstName` → `ticket_holder.first_name`. */
+function snakeCase(path: string): string {
+  return path.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+}
+
+/**
+ * Each list, then the snake_case spelling of every camelCase path in it: a sender that writes
+ * `first_name` and `event_url` maps without any setting, and camelCase still decides first.
+ */
+function withSnakeCase(paths: readonly string[]): string[] {
+  return [...new Set([...paths, ...paths.map(snakeCase)])];
+}
+
+export const DEFAULT_FIELD_CANDIDATES = Object.fromEntries(
+  Object.entries(CAMEL_CANDIDATES).map(([field, paths]) => [field, withSnakeCase(paths)]),
+) as Record<MappedFieldName, string[]>;
+
+/** Where the topic may be: body paths first, then headers. */
+export const DEFAULT_TOPIC_PATHS = withSnakeCase([
+  'topic',
+  'type',
+  'event',
+  'eventType',
+  'action',
+  'webhookTopic',
+  'data.topic',
+]);
 export const DEFAULT_TOPIC_HEADERS = ['x-accelevents-topic', 'x-webhook-topic', 'x-event-type', 'x-topic'];
 
 /**
@@ -95,4 +129,30 @@ export const DEFAULT_TOPIC_ALIASES: Record<string, IntakeTopic> = {
   'order.created': 'ticket_purchase',
   'attendee.checked_in': 'check_in',
   check_in: 'check_in',
+  'ticket.status_changed': 'ticket_status_changed',
+  ticket_status_changed: 'ticket_status_changed',
+  'ticket.refunded': 'ticket_status_changed',
+  'ticket.cancelled': 'ticket_status_changed',
+  'order.refunded': 'ticket_status_changed',
+  'order.cancelled': 'ticket_status_changed',
+  'session.checked_in': 'session_check_in',
+  session_check_in: 'session_check_in',
 };
+
+/**
+ * Where a delivery that names several people keeps them: an attendee or ticket-holder list, at the
+ * root, under `order` or under a `data` envelope. The first path holding an array of objects wins;
+ * each element is one person (expand-people.ts).
+ */
+export const DEFAULT_PEOPLE_LISTS = withSnakeCase(
+  under(['', 'order', 'data', 'data.order'], ['attendees', 'ticketHolders', 'holders', 'tickets']),
+);
+
+/** Where the purchaser of an order is, welcomed beside the holders only when `welcomePurchaser` is on. */
+export const DEFAULT_PURCHASER_PATHS = [
+  'purchaser',
+  'order.purchaser',
+  'data.order.purchaser',
+  'data.purchaser',
+  'buyer',
+];

@@ -16,7 +16,13 @@ export type IntakeErrorCode =
   /** The API answered, but the attendee the payload named is not in the record. */
   | 'refetch_not_found'
   /** The topic has no re-fetch rule (the payload was not mapped to a known topic). */
-  | 'refetch_unsupported';
+  | 'refetch_unsupported'
+  /** Reprocessing was asked for without ids, a status or a reason code. */
+  | 'invalid_selector'
+  /** A delivery id given to reprocess does not exist. */
+  | 'delivery_not_found'
+  /** A stored body names no record (written by hand, or by an old version). */
+  | 'invalid_body';
 
 export class IntakeError extends Error {
   override readonly name = 'IntakeError';

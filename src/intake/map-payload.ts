@@ -50,10 +50,16 @@ function firstMatch(
   return null;
 }
 
-/** A word rule never turns a cancellation or refund into a registration. */
-const NEGATIVE = /un-?regist|cancel|refund|delet|remov|revok|void|fail/i;
+/**
+ * Word rules, tried in order. A refund or cancellation is a ticket status change, never a registration;
+ * an un-registration, deletion or failure is not recognised at all (stored with that reason).
+ */
+const STATUS_CHANGE = /refund|cancel|void|status[\s._-]*chang/i;
+const NEGATIVE = /un-?regist|delet|remov|revok|fail/i;
+const CHECK_IN = /check(?:ed)?[\s._-]*in/i;
 const WORD_RULES: readonly [RegExp, IntakeTopic][] = [
-  [/check(?:ed)?[\s._-]*in/i, 'check_in'],
+  [/session/i, 'session_check_in'],
+  [CHECK_IN, 'check_in'],
   [/purchas/i, 'ticket_purchase'],
   [/regist/i, 'registration'],
 ];
@@ -65,7 +71,11 @@ export function recognizeTopic(
   const alias = mapping.aliases.get(raw.toLowerCase());
   if (alias) return { topic: alias, by: 'alias' };
   if (!mapping.matchWords || NEGATIVE.test(raw)) return null;
-  for (const [pattern, topic] of WORD_RULES) if (pattern.test(raw)) return { topic, by: 'words' };
+  if (STATUS_CHANGE.test(raw)) return { topic: 'ticket_status_changed', by: 'words' };
+  for (const [pattern, topic] of WORD_RULES) {
+    // "session" alone (session.ended, session.created) is no check-in.
+    if (pattern.test(raw) && (topic !== 'session_check_in' || CHECK_IN.test(raw))) return { topic, by: 'words' };
+  }
   return null;
 }
 

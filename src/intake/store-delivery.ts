@@ -1,6 +1,6 @@
 /**
  * The durable half of intake: the inbox row and its job commit together, or neither does
- * (reference/reliability.md §1.6 item 3: persist, commit, then answer 2xx). A second delivery with the
+ * (persist, commit, then answer 2xx: https://docs.svix.com/receiving/introduction). A second delivery with the
  * same (source, dedupe key) finds the first row and stores nothing: `ON CONFLICT DO NOTHING` rather than
  * catching the unique violation, because on PostgreSQL a failed statement aborts the whole transaction.
  */
@@ -8,6 +8,7 @@ import type { Insertable, Kysely, Transaction } from 'kysely';
 import type { Queue } from '../queue/types.js';
 import type { Database, InboxTable } from '../store/schema.js';
 import { newSortableId } from '../store/sortable-id.js';
+import type { InboxReason } from './inbox-reasons.js';
 
 export interface InboxDelivery {
   source: InboxTable['source'];
@@ -20,6 +21,8 @@ export interface InboxDelivery {
   mapped: unknown;
   /** `ignored`: kept so nothing is lost, but no job is enqueued (e.g. an unrecognised topic). */
   status: 'received' | 'ignored';
+  /** Why an `ignored` delivery starts no run; shown to the operator. */
+  reason?: InboxReason | null;
 }
 
 /** The job that processes the row; its payload is `{ inboxId }` and its dedupe key `inbox:<id>`. */
@@ -81,6 +84,8 @@ export function inboxValues(id: string, delivery: InboxDelivery, receivedAt: num
     mapped: delivery.mapped === null || delivery.mapped === undefined ? null : JSON.stringify(delivery.mapped),
     status: delivery.status,
     error: null,
+    reason_code: delivery.reason?.code ?? null,
+    reason: delivery.reason?.message ?? null,
     received_at: receivedAt,
     processed_at: null,
   };

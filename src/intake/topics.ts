@@ -1,11 +1,20 @@
 /**
- * Our names for what an Accelevents webhook is about. Accelevents' own topic names are unknown
- * (reference/accelevents-api.md §6: the help article's topic list is cut off), so raw names are mapped
- * onto these through a configurable alias table (map-payload.ts).
+ * Our names for what an Accelevents webhook is about. Accelevents' own topic names are undocumented
+ * (docs/accelevents-assumptions.md), so raw names are mapped onto these through a configurable alias
+ * table and word rules (map-payload.ts).
  */
-export const INTAKE_TOPICS = ['registration', 'check_in', 'ticket_purchase'] as const;
+export const INTAKE_TOPICS = [
+  'registration',
+  'check_in',
+  'ticket_purchase',
+  'ticket_status_changed',
+  'session_check_in',
+] as const;
 export type IntakeTopic = (typeof INTAKE_TOPICS)[number];
 
 export function isIntakeTopic(value: unknown): value is IntakeTopic {
   return typeof value === 'string' && (INTAKE_TOPICS as readonly string[]).includes(value);
 }
+
+/** Topics that welcome a person: a registration, or each ticket holder of a purchase. */
+export const WELCOMING_TOPICS: ReadonlySet<IntakeTopic> = new Set(['registration', 'ticket_purchase']);

@@ -7,6 +7,8 @@
 import type { AcceleventsWebhookSettings } from '../config/config-types.js';
 import {
   DEFAULT_FIELD_CANDIDATES,
+  DEFAULT_PEOPLE_LISTS,
+  DEFAULT_PURCHASER_PATHS,
   DEFAULT_TOPIC_ALIASES,
   DEFAULT_TOPIC_HEADERS,
   DEFAULT_TOPIC_PATHS,
@@ -15,7 +17,7 @@ import {
 } from './default-mapping.js';
 import { IntakeError } from './intake-error.js';
 import { type PathSegment, parsePath } from './json-path.js';
-import { type IntakeTopic, isIntakeTopic } from './topics.js';
+import { INTAKE_TOPICS, type IntakeTopic, isIntakeTopic } from './topics.js';
 
 export interface HmacSettings {
   /** Lower-case header name. */
@@ -30,6 +32,7 @@ export interface AcceleventsWebhookConfig {
   /** Lower-case header name, or null. */
   deliveryIdHeader: string | null;
   refetch: boolean;
+  people: { lists: string[]; purchaser: string[]; welcomePurchaser: boolean };
   topic: { paths: string[]; headers: string[]; aliases: Record<string, IntakeTopic>; matchWords: boolean };
   fields: Record<MappedFieldName, string[]>;
 }
@@ -46,6 +49,9 @@ export interface PayloadMapping {
   aliases: Map<string, IntakeTopic>;
   matchWords: boolean;
   fields: Record<MappedFieldName, CompiledCandidate[]>;
+  peopleLists: CompiledCandidate[];
+  purchaserPaths: CompiledCandidate[];
+  welcomePurchaser: boolean;
 }
 
 export function resolveWebhookConfig(settings: AcceleventsWebhookSettings = {}): AcceleventsWebhookConfig {
@@ -65,6 +71,11 @@ export function resolveWebhookConfig(settings: AcceleventsWebhookSettings = {}):
       : null,
     deliveryIdHeader: settings.deliveryIdHeader?.toLowerCase() ?? null,
     refetch: settings.refetch ?? false,
+    people: {
+      lists: [...(settings.people?.lists ?? DEFAULT_PEOPLE_LISTS)],
+      purchaser: [...(settings.people?.purchaser ?? DEFAULT_PURCHASER_PATHS)],
+      welcomePurchaser: settings.people?.welcomePurchaser ?? false,
+    },
     topic: {
       paths: [...(settings.topic?.paths ?? DEFAULT_TOPIC_PATHS)],
       headers: (settings.topic?.headers ?? DEFAULT_TOPIC_HEADERS).map((h) => h.toLowerCase()),
@@ -94,7 +105,7 @@ export function compileMapping(config: AcceleventsWebhookConfig): PayloadMapping
     if (!isIntakeTopic(topic)) {
       throw new IntakeError(
         'invalid_mapping',
-        `accelevents.webhook.topic.aliases.${raw}: expected one of registration, check_in, ticket_purchase, got ${JSON.stringify(topic)}`,
+        `accelevents.webhook.topic.aliases.${raw}: expected one of ${INTAKE_TOPICS.join(', ')}, got ${JSON.stringify(topic)}`,
       );
     }
     aliases.set(raw.toLowerCase(), topic);
@@ -107,5 +118,8 @@ export function compileMapping(config: AcceleventsWebhookConfig): PayloadMapping
     aliases,
     matchWords: config.topic.matchWords,
     fields,
+    peopleLists: compilePaths('people.lists', config.people.lists),
+    purchaserPaths: compilePaths('people.purchaser', config.people.purchaser),
+    welcomePurchaser: config.people.welcomePurchaser,
   };
 }

@@ -1,8 +1,8 @@
 /**
- * Turns a stored Accelevents delivery (`inbox.mapped`, written by src/intake/map-payload.ts) into a
- * workflow event: the trigger, a run key stable across duplicate and replayed deliveries, and the
- * template scope's `attendee` and `event` fields. When the record was re-fetched from the API
- * (`accelevents.webhook.refetch`), its values win over the unsigned payload's.
+ * Turns a stored Accelevents delivery (`inbox.mapped`, written by src/intake/plan-deliveries.ts) into
+ * workflow events: the triggers it fires, a run key stable across duplicate and replayed deliveries,
+ * and the template scope's `attendee`, `event` and `session` fields. When the record was re-fetched
+ * from the API (`accelevents.webhook.refetch`), its values win over the unsigned payload's.
  */
 import type { MappedPayload } from '../intake/map-payload.js';
 import type { RefetchedRecord } from '../intake/refetch-record.js';
@@ -10,19 +10,33 @@ import type { IntakeTopic } from '../intake/topics.js';
 import type { TriggerName } from '../workflows/triggers.js';
 import { PipelineError } from './pipeline-error.js';
 
-export const TOPIC_TRIGGERS: Record<IntakeTopic, TriggerName> = {
-  registration: 'accelevents.registration',
-  check_in: 'accelevents.check_in',
-  ticket_purchase: 'accelevents.ticket_purchase',
+/**
+ * The triggers each topic fires. A ticket purchase is a registration for each ticket holder, so both
+ * run under the registration's run key: a registration and a purchase for the same person welcome once.
+ */
+export const TOPIC_TRIGGERS: Record<IntakeTopic, readonly TriggerName[]> = {
+  registration: ['accelevents.registration'],
+  check_in: ['accelevents.check_in'],
+  ticket_purchase: ['accelevents.registration', 'accelevents.ticket_purchase'],
+  ticket_status_changed: ['accelevents.ticket_status_changed'],
+  session_check_in: ['accelevents.session_check_in'],
 };
 
+/** Ticket statuses that must never be welcomed (compared case-insensitively, by word). */
+export const INACTIVE_TICKET = /refund|cancel|void|revok/i;
+
 export interface AcceleventsEventData {
-  trigger: TriggerName;
-  /** `<topic>:<event>:<attendee>`: the same for every delivery of one happening, so its runs are found again. */
-  key: string;
+  /** Each trigger with its run key: `<trigger>:<event>:<person>[:<session>]`. */
+  triggers: { trigger: TriggerName; key: string }[];
   /** The Accelevents event URL or id; what the location map is keyed by. */
   eventKey: string | null;
-  data: { attendee: Record<string, string | null>; event: Record<string, string | null> };
+  /** Who this is about, for messages: the email, else the attendee id. */
+  identity: string;
+  data: {
+    attendee: Record<string, string | null>;
+    event: Record<string, string | null>;
+    session?: Record<string, string | null>;
+  };
 }
 
 export function isMappedPayload(value: unknown): value is MappedPayload {
@@ -37,12 +51,13 @@ export function acceleventsEventData(mapped: MappedPayload, refetched?: Refetche
   }
   const f = mapped.fields;
   const r = refetched ?? null;
-  const pick = (fromRecord: string | null | undefined, fromPayload: string | null): string | null =>
+  const pick = (fromRecord: string | null | undefined, fromPayload: string | null | undefined): string | null =>
     fromRecord ?? fromPayload ?? null;
   const attendeeId = pick(r?.attendeeId, f.attendeeId) ?? pick(r?.ticketId, f.ticketId);
   const email = pick(r?.email, f.email);
-  // Without an attendee id, the email is the next most stable identity of the person (DESIGN C3).
-  const identity = attendeeId ?? email;
+  // The email first: holders of one order who share an email are one HighLevel contact with one
+  // conversation, so one welcome; the attendee id is the identity when there is no email.
+  const identity = email?.toLowerCase() ?? attendeeId;
   if (identity === null) {
     throw new PipelineError(
       'unmapped_delivery',
@@ -50,13 +65,21 @@ export function acceleventsEventData(mapped: MappedPayload, refetched?: Refetche
     );
   }
   const eventKey = r?.eventUrl ?? f.eventUrl ?? f.eventId ?? null;
+  const sessionId = f.sessionId ?? null;
+  const status = pick(r?.status, f.status);
+  const keyOf = (trigger: TriggerName): string => {
+    const base = `${trigger.replace(/^accelevents\./, '')}:${eventKey ?? '-'}:${identity}`;
+    if (trigger === 'accelevents.session_check_in') return `${base}:${sessionId ?? '-'}`;
+    if (trigger === 'accelevents.ticket_status_changed') return `${base}:${status ?? '-'}`;
+    return base;
+  };
   return {
-    trigger: TOPIC_TRIGGERS[mapped.topic],
-    key: `${mapped.topic}:${eventKey ?? '-'}:${identity}`,
+    triggers: TOPIC_TRIGGERS[mapped.topic].map((trigger) => ({ trigger, key: keyOf(trigger) })),
     eventKey,
+    identity,
     data: {
       attendee: {
-        id: identity,
+        id: attendeeId ?? email,
         ticketId: pick(r?.ticketId, f.ticketId),
         orderId: pick(r?.orderId, f.orderId),
         email,
@@ -64,9 +87,10 @@ export function acceleventsEventData(mapped: MappedPayload, refetched?: Refetche
         lastName: pick(r?.lastName, f.lastName),
         phone: pick(r?.phone, f.phone),
         ticketType: pick(r?.ticketType, f.ticketType),
-        status: pick(r?.status, f.status),
+        status,
       },
-      event: { key: eventKey, url: r?.eventUrl ?? f.eventUrl, id: f.eventId, name: null },
+      event: { key: eventKey, url: r?.eventUrl ?? f.eventUrl, id: f.eventId, name: f.eventName ?? null },
+      ...(mapped.topic === 'session_check_in' ? { session: { id: sessionId, name: f.sessionName ?? null } } : {}),
     },
   };
 }

@@ -1,7 +1,7 @@
 /**
  * Runs every enabled workflow whose trigger matches an event, one after another, each under its own
  * trigger key (`<workflow>:<event key>`), so a job attempt that failed halfway resumes each run from
- * its journal instead of starting over (DESIGN D6). A failure that will fail the same way every time
+ * its journal instead of starting over. A failure that will fail the same way every time
  * (WorkflowError/HighLevelError judged non-retryable by `isRetryable`) becomes the queue's
  * NonRetryableError so the job is dead-lettered at once instead of burning its attempts.
  */
@@ -33,17 +33,41 @@ export async function runTriggered(
   trigger: TriggerName,
   event: WorkflowEvent,
 ): Promise<RunOutcome[]> {
-  const outcomes: RunOutcome[] = [];
-  const matching = deps.workflows.filter((definition) => definition.trigger === trigger);
+  const report = await runEachTrigger(deps, [{ trigger, event }]);
+  return report.outcomes;
+}
+
+export interface TriggeredReport {
+  outcomes: RunOutcome[];
+  /** Workflows whose trigger matched, run or not. */
+  matched: string[];
+  /** Of those, the ones switched off: no run was started for them. */
+  switchedOff: string[];
+}
+
+/**
+ * Runs the enabled workflows of several triggers for one happening (a ticket purchase fires both the
+ * registration and the purchase trigger), and says which matched and which were switched off, so the
+ * caller can tell "no workflow" from "switched off" from "ran".
+ */
+export async function runEachTrigger(
+  deps: RunTriggeredDeps,
+  items: readonly { trigger: TriggerName; event: WorkflowEvent }[],
+): Promise<TriggeredReport> {
+  const report: TriggeredReport = { outcomes: [], matched: [], switchedOff: [] };
+  const work = items.flatMap(({ trigger, event }) =>
+    deps.workflows.filter((definition) => definition.trigger === trigger).map((definition) => ({ definition, event })),
+  );
   // One read per event, and only when a workflow would run: switches are flipped by an admin in the console.
-  const disabled = matching.length > 0 ? await disabledWorkflows(deps.db) : new Set<string>();
-  for (const definition of matching) {
+  const disabled = work.length > 0 ? await disabledWorkflows(deps.db) : new Set<string>();
+  for (const { definition, event } of work) {
+    report.matched.push(definition.name);
     if (disabled.has(definition.name)) {
-      deps.logger.debug({ workflow: definition.name }, 'workflow is switched off; no run started');
+      report.switchedOff.push(definition.name);
       continue;
     }
     try {
-      outcomes.push(
+      report.outcomes.push(
         await runWorkflow({
           definition,
           event,
@@ -64,5 +88,5 @@ export async function runTriggered(
       throw new NonRetryableError(`workflow ${definition.name}: ${message}`, { cause: error });
     }
   }
-  return outcomes;
+  return report;
 }

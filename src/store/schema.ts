@@ -90,6 +90,10 @@ export interface OauthStatesTable {
   used_at: number | null;
 }
 
+/** `skipped`: its workflow was switched off; it can run once the workflow is on again. */
+export const INBOX_STATUSES = ['received', 'processed', 'ignored', 'skipped', 'failed'] as const;
+export type InboxStatus = (typeof INBOX_STATUSES)[number];
+
 export interface InboxTable {
   id: string;
   source: 'accelevents' | 'highlevel' | 'reconciliation';
@@ -99,8 +103,11 @@ export interface InboxTable {
   headers: string;
   body: string;
   mapped: string | null;
-  status: 'received' | 'processed' | 'ignored' | 'failed';
+  status: InboxStatus;
   error: string | null;
+  /** Why the delivery started no run (src/intake/inbox-reasons.ts); null while it did or may. */
+  reason_code: string | null;
+  reason: string | null;
   received_at: number;
   processed_at: number | null;
 }

@@ -45,7 +45,7 @@ describeEachDatabase('POST /hooks/accelevents/:secret', (getStore) => {
   const post = (payload: string | Buffer, headers: Record<string, string> = json, path = intake.path) =>
     intake.app.inject({ method: 'POST', url: path, headers, payload });
 
-  it('stores the sandbox’s flat registration and purchase over a real socket, each with one job in its lane', async () => {
+  it('stores the sandbox’s flat registration and purchase over a real socket, each with one job in the welcome lane', async () => {
     const { ticket, order } = sandbox.state.register({ ...ADA, ticketType: 'VIP' });
     await sandbox.flush();
     expect(sandbox.deliveries.slice(-2).map((d) => [d.topic, d.status])).toEqual([
@@ -74,12 +74,13 @@ describeEachDatabase('POST /hooks/accelevents/:secret', (getStore) => {
       dedupeBasis: 'fields',
       matched: { topic: 'topic', attendeeId: 'barcode' },
     });
-    expect(rows[0]!.dedupe_key).toBe(`fields:registration|attendee=${ticket.barcode}|status=BOOKED`);
+    expect(rows[0]!.dedupe_key).toBe(`fields:registration|event=${SUMMIT}|attendee=${ticket.barcode}|status=BOOKED`);
     const jobs = await jobRows(getStore(), ACCELEVENTS_EVENT_JOB);
     expect(jobs.map((j) => [j.payload.inboxId, j.priority, j.dedupe_key]).sort()).toEqual(
       [
         [rows[0]!.id, PRIORITY.welcome, `inbox:${rows[0]!.id}`],
-        [rows[1]!.id, PRIORITY.automation, `inbox:${rows[1]!.id}`],
+        // A purchase welcomes its ticket holder, so it rides the welcome lane too.
+        [rows[1]!.id, PRIORITY.welcome, `inbox:${rows[1]!.id}`],
       ].sort(),
     );
   });
@@ -110,12 +111,14 @@ describeEachDatabase('POST /hooks/accelevents/:secret', (getStore) => {
     const body = JSON.stringify({ topic: 'attendee.registered', barcode: 'DUP-1', eventUrl: SUMMIT, email: 'd@x.y' });
     const first = await post(body);
     expect(first.statusCode).toBe(202);
-    expect(first.json()).toEqual({ accepted: true, id: expect.any(String), topic: 'registration' });
+    expect(first.json()).toMatchObject({ accepted: true, id: expect.any(String), topic: 'registration' });
     const again = await post(body);
     expect(again.statusCode).toBe(200);
     expect(again.json()).toEqual({ duplicate: true, id: first.json().id });
-    // Same attendee and status in a different body (another delivery of the same fact): still a duplicate.
-    const reworded = await post(JSON.stringify({ type: 'REGISTRATION', data: { attendee: { barcode: 'DUP-1' } } }));
+    // Same attendee, event and status in a different body (another delivery of the same fact): still a duplicate.
+    const reworded = await post(
+      JSON.stringify({ type: 'REGISTRATION', data: { attendee: { barcode: 'DUP-1' }, event: { eventUrl: SUMMIT } } }),
+    );
     expect(reworded.json()).toMatchObject({ duplicate: true });
     const burst = await Promise.all(
       Array.from({ length: 8 }, () => post(JSON.stringify({ topic: 'CHECK_IN', barcode: 'DUP-2' }))),
@@ -177,33 +180,50 @@ describeEachDatabase('POST /hooks/accelevents/:secret', (getStore) => {
     });
   });
 
-  it('keeps a payload whose topic it cannot recognise as ignored, with no job, keyed by its body hash', async () => {
+  it('keeps a payload whose topic it cannot recognise as ignored with its reason, no job, keyed by its body hash', async () => {
     const res = await post(JSON.stringify({ kind: 'mystery', hello: 'world' }));
     expect(res.statusCode).toBe(202);
-    expect(res.json()).toMatchObject({ accepted: true, topic: null });
+    expect(res.json()).toMatchObject({
+      accepted: true,
+      topic: null,
+      deliveries: [{ reasonCode: 'topic_not_recognised' }],
+    });
     const [row] = await inboxRows(getStore());
     expect(row).toMatchObject({
       status: 'ignored',
       topic: null,
+      reason_code: 'topic_not_recognised',
+      reason: expect.stringContaining('no topic was found is not recognised'),
       dedupe_key: expect.stringMatching(/^body-sha256:[0-9a-f]{64}$/),
     });
-    const refund = await post(JSON.stringify({ topic: 'order.refunded', orderId: 5 }));
-    expect(refund.statusCode).toBe(202);
-    expect((await inboxRows(getStore()))[1]).toMatchObject({ status: 'ignored', topic: 'order.refunded' });
     expect(await jobRows(getStore(), ACCELEVENTS_EVENT_JOB)).toEqual([]);
   });
 
-  it('answers 415 for other content types and 400 naming the problem, storing nothing', async () => {
+  it('keeps a refund that names no attendee as ignored, with the reason no_attendee', async () => {
+    const refund = await post(JSON.stringify({ topic: 'order.refunded', orderId: 5 }));
+    expect(refund.statusCode).toBe(202);
+    expect((await inboxRows(getStore()))[0]).toMatchObject({
+      status: 'ignored',
+      topic: 'ticket_status_changed',
+      reason_code: 'no_attendee',
+    });
+    expect(await jobRows(getStore(), ACCELEVENTS_EVENT_JOB)).toEqual([]);
+  });
+
+  it('answers 415 for a body that is neither JSON nor a form and 400 naming the problem, storing nothing', async () => {
     const plain = await post('topic=x', { 'content-type': 'text/plain' });
     expect(plain.statusCode).toBe(415);
     expect(plain.json()).toEqual({
       error: 'unsupported_media_type',
-      message: 'content-type must be application/json or application/x-www-form-urlencoded',
+      message:
+        'expected a JSON body (any content type) or application/x-www-form-urlencoded; got text/plain that is not JSON',
     });
     const broken = await post('{"topic":');
     expect(broken.statusCode).toBe(400);
     expect(broken.json()).toMatchObject({ error: 'invalid_json', message: expect.stringContaining('not valid JSON') });
-    expect((await post('[1,2]')).json()).toMatchObject({ message: 'the body must be a JSON object, got an array' });
+    expect((await post('[1,2]')).json()).toMatchObject({
+      message: 'record [0] of the body must be a JSON object, got a number',
+    });
     expect((await post('')).json()).toMatchObject({ error: 'invalid_body' });
     const tooBig = await post(JSON.stringify({ topic: 'attendee.registered', junk: 'x'.repeat(1024 * 1024) }));
     expect(tooBig.statusCode).toBe(413);

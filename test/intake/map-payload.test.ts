@@ -51,6 +51,10 @@ describe('mapPayload with the default mapping', () => {
       ticketType: 'General',
       status: 'BOOKED',
       occurredAt: '2026-03-10T15:07:00.000Z',
+      // The flat preset carries the event's name at the root once the sandbox sends it.
+      eventName: (PAYLOAD_SHAPES.flat(facts) as { eventName?: string }).eventName ?? null,
+      sessionId: null,
+      sessionName: null,
     });
     expect(mapped.matched).toMatchObject({ topic: 'topic', attendeeId: 'barcode', phone: 'phoneNumber' });
   });
@@ -79,7 +83,7 @@ describe('mapPayload with the default mapping', () => {
     );
   });
 
-  it('recognises topics by alias and by their words, but never a cancellation or refund', () => {
+  it('recognises topics by alias and by their words, and a cancellation or refund only as a status change', () => {
     const topic = (raw: string) => recognizeTopic(raw, defaults)?.topic ?? null;
     expect(topic('ATTENDEE.REGISTERED')).toBe('registration');
     expect(topic('NewRegistration')).toBe('registration');
@@ -87,8 +91,13 @@ describe('mapPayload with the default mapping', () => {
     expect(topic('attendee-checked-in')).toBe('check_in');
     expect(topic('CHECKIN')).toBe('check_in');
     expect(topic('attendee.unregistered')).toBeNull();
-    expect(topic('registration.cancelled')).toBeNull();
-    expect(topic('purchase.refunded')).toBeNull();
+    expect(topic('registration.cancelled')).toBe('ticket_status_changed');
+    expect(topic('purchase.refunded')).toBe('ticket_status_changed');
+    expect(topic('TICKET_STATUS_CHANGED')).toBe('ticket_status_changed');
+    expect(topic('SESSION_CHECK_IN')).toBe('session_check_in');
+    expect(topic('session.checkedIn')).toBe('session_check_in');
+    expect(topic('session.ended')).toBeNull();
+    expect(topic('attendee.deleted')).toBeNull();
     expect(topic('checkout')).toBeNull();
   });
 
@@ -173,18 +182,52 @@ describe('parseWebhookBody', () => {
     );
     expect(parsed.ok).toBe(true);
     if (!parsed.ok) return;
-    expect(JSON.parse(JSON.stringify(parsed.value))).toEqual(
+    expect(JSON.parse(JSON.stringify(parsed.records[0]))).toEqual(
       JSON.parse(
         '{"topic":"attendee.registered","attendee":{"email":"a@b.c","barcode":"B9"},"tags":["x","y"],"__proto__":{"p":"1"}}',
       ),
     );
     expect(({} as Record<string, unknown>)['p']).toBeUndefined();
-    expect(mapPayload(parsed.value, defaults).fields).toMatchObject({ email: 'a@b.c', attendeeId: 'B9' });
+    expect(mapPayload(parsed.records[0], defaults).fields).toMatchObject({ email: 'a@b.c', attendeeId: 'B9' });
   });
 
-  it('answers 415 for other types and 400 naming the problem for empty, broken, non-object or NUL bodies', () => {
+  it('reads a JSON body sent as text/plain as JSON', () => {
+    expect(parseWebhookBody(body('{"topic":"attendee.registered"}'), 'text/plain')).toMatchObject({
+      ok: true,
+      format: 'json',
+      records: [{ topic: 'attendee.registered' }],
+    });
+  });
+
+  it('reads a JSON body sent with a form content type as JSON', () => {
+    expect(parseWebhookBody(body(' {"a":1}'), 'application/x-www-form-urlencoded')).toMatchObject({
+      ok: true,
+      format: 'json',
+    });
+  });
+
+  it('reads a top-level array as a batch of records', () => {
+    expect(parseWebhookBody(body('[{"a":1},{"b":2}]'), 'application/json')).toMatchObject({
+      ok: true,
+      format: 'json-array',
+      records: [{ a: 1 }, { b: 2 }],
+    });
+  });
+
+  it('refuses an array element that is not an object, naming its index', () => {
+    expect(parseWebhookBody(body('[{"a":1},2]'), 'application/json')).toMatchObject({
+      status: 400,
+      message: 'record [1] of the body must be a JSON object, got a number',
+    });
+  });
+
+  it('answers 415 for a body that is neither JSON nor a form', () => {
     expect(parseWebhookBody(body('x'), 'text/plain')).toMatchObject({ ok: false, status: 415 });
     expect(parseWebhookBody(body('a=1'), undefined)).toMatchObject({ ok: false, status: 415 });
+    expect(parseWebhookBody(body('<xml/>'), 'application/xml')).toMatchObject({ ok: false, status: 415 });
+  });
+
+  it('answers 400 naming the problem for empty, broken, scalar or NUL bodies', () => {
     expect(parseWebhookBody(body('{"a":1}'), undefined)).toMatchObject({ ok: true, format: 'json' });
     expect(parseWebhookBody(body(''), 'application/json')).toMatchObject({
       status: 400,
@@ -195,8 +238,11 @@ describe('parseWebhookBody', () => {
       error: 'invalid_json',
       message: expect.stringMatching(/^the body is not valid JSON: /),
     });
-    expect(parseWebhookBody(body('[1]'), 'application/json')).toMatchObject({
-      message: 'the body must be a JSON object, got an array',
+    expect(parseWebhookBody(body('[]'), 'application/json')).toMatchObject({
+      message: 'the body is an empty array; expected at least one record',
+    });
+    expect(parseWebhookBody(body('3'), 'application/json')).toMatchObject({
+      message: 'the body must be a JSON object or an array of objects, got a number',
     });
     expect(parseWebhookBody(body('a=\u0000'), 'application/x-www-form-urlencoded')).toMatchObject({
       message: 'the body contains a NUL byte',

@@ -91,7 +91,7 @@ describe('accelevents.webhook configuration', () => {
       'parley.config.yaml:3:39 accelevents.webhook.hmac.secretEnv: expected an environment variable name',
     );
     expect(message).toContain(
-      'parley.config.yaml:5:26 accelevents.webhook.topic.aliases.signup: expected one of registration, check_in, ticket_purchase, got "welcome"',
+      'parley.config.yaml:5:26 accelevents.webhook.topic.aliases.signup: expected one of registration, check_in, ticket_purchase, ticket_status_changed, session_check_in, got "welcome"',
     );
     expect(message).toContain(
       'parley.config.yaml:7:31 accelevents.webhook.fields.email[1]: expected a dotted JSON path such as attendee.email or attendees[0].barcode',

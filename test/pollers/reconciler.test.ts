@@ -92,6 +92,23 @@ describeEachDatabase('reconciler', (getStore) => {
     expect(await jobsOfKind(getStore().db, ACCELEVENTS_EVENT_JOB)).toHaveLength(4);
   });
 
+  it('runs an attendee whose delivery was skipped while its workflow was off, instead of counting it as known', async () => {
+    const tickets = sandbox.state.tickets(SUMMIT);
+    await receiveWebhookFor(tickets[0]!.barcode);
+    const db = getStore().db;
+    const [row] = await db.selectFrom('inbox').select('id').execute();
+    await db.updateTable('inbox').set({ status: 'skipped', reason_code: 'workflow_off' }).execute();
+    await db.deleteFrom('jobs').execute();
+
+    const report = await reconciler().reconcileOnce();
+    expect(report.alreadyKnown).toBe(0);
+    expect(report.imported.map((a) => a.inboxId)).toContain(row!.id);
+    const again = await db.selectFrom('inbox').selectAll().where('id', '=', row!.id).executeTakeFirstOrThrow();
+    expect(again).toMatchObject({ status: 'received', reason_code: null });
+    const jobs = await jobsOfKind(db, ACCELEVENTS_EVENT_JOB);
+    expect(jobs.filter((j) => j.payload.inboxId === row!.id)).toHaveLength(1);
+  });
+
   it('two reconcilers at once import each attendee once', async () => {
     const [a, b] = await Promise.all([reconciler().reconcileOnce(), reconciler().reconcileOnce()]);
     expect(a.imported.length + b.imported.length).toBe(4);

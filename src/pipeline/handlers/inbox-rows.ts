@@ -3,6 +3,7 @@
  * A missing row or a payload without an id fails the same way on every attempt, so it is final.
  */
 import type { Kysely } from 'kysely';
+import type { InboxReason } from '../../intake/inbox-reasons.js';
 import type { Job } from '../../queue/types.js';
 import type { Database, InboxTable } from '../../store/schema.js';
 import { PipelineError } from '../pipeline-error.js';
@@ -46,4 +47,19 @@ export async function markInbox(
   error: string | null = null,
 ): Promise<void> {
   await db.updateTable('inbox').set({ status, processed_at: now, error }).where('id', '=', id).execute();
+}
+
+/** The row's final state when it ran or started no run; a reason says why nothing ran. */
+export async function settleInbox(
+  db: Kysely<Database>,
+  id: string,
+  status: 'processed' | 'ignored' | 'skipped',
+  now: number,
+  reason: InboxReason | null,
+): Promise<void> {
+  await db
+    .updateTable('inbox')
+    .set({ status, processed_at: now, error: null, reason_code: reason?.code ?? null, reason: reason?.message ?? null })
+    .where('id', '=', id)
+    .execute();
 }

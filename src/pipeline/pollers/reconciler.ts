@@ -1,13 +1,14 @@
 /**
- * Reconciliation (issue 4 Deliver 6; reference/accelevents-api.md §8.3): Accelevents documents no
- * delivery guarantee, so attendees are paged from the REST API and every one without an inbox row
- * gets one (source `reconciliation`) plus the same `accelevents.event` job a webhook gets, in one
- * transaction (src/intake/store-delivery.ts), so the pipeline handles it like a delivery.
+ * Reconciliation: Accelevents documents no delivery guarantee (docs/accelevents-assumptions.md), so
+ * attendees are paged from the REST API and every one without an inbox row gets one (source
+ * `reconciliation`) plus the same `accelevents.event` job a webhook gets, in one transaction
+ * (src/intake/store-delivery.ts), so the pipeline handles it like a delivery.
  *
  * "Without an inbox row" uses intake's own rules: the attendee row is mapped with intake's payload
  * mapping (src/intake/map-payload.ts) as a `registration` and keyed with `acceleventsDedupeKey`, then
- * looked up under any source. A webhook keyed by a delivery-id header or by its body hash cannot be
- * matched this way; the workflow run's trigger key still keeps its welcome single.
+ * looked up under any source. A row stored while its workflow was switched off (`skipped`) is not
+ * done: it is run now rather than counted as known. A webhook keyed by a delivery-id header or by its
+ * body hash cannot be matched this way; the workflow run's trigger key still keeps its welcome single.
  */
 import type { Kysely } from 'kysely';
 import type { AcceleventsClient } from '../../accelevents/client.js';
@@ -16,6 +17,7 @@ import type { AcceleventsWebhookSettings } from '../../config/config-types.js';
 import { ACCELEVENTS_EVENT_JOB } from '../../intake/accelevents-webhook-route.js';
 import { acceleventsDedupeKey } from '../../intake/dedupe-key.js';
 import { mapPayload } from '../../intake/map-payload.js';
+import { reprocessDeliveries } from '../../intake/reprocess-deliveries.js';
 import { storeDelivery } from '../../intake/store-delivery.js';
 import { compileMapping, resolveWebhookConfig } from '../../intake/webhook-config.js';
 import type { Logger } from '../../logging/create-logger.js';
@@ -118,13 +120,18 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
             const { body, mapped, dedupe } = deliveryOf(eventUrl, attendee);
             const known = await db
               .selectFrom('inbox')
-              .select('id')
+              .select(['id', 'status'])
               .where('dedupe_key', '=', dedupe.key)
               .limit(1)
               .executeTakeFirst();
-            if (known) report.alreadyKnown += 1;
+            if (known && known.status !== 'skipped') report.alreadyKnown += 1;
             else if (options.dryRun) {
               report.imported.push({ eventUrl, attendeeId: id, email: attendee.email, inboxId: null, jobId: null });
+            } else if (known) {
+              // Received while its workflow was off: not done, so it runs now.
+              await reprocessDeliveries({ db, queue, config: deps.webhook, logger, now }, { ids: [known.id] });
+              enqueued += 1;
+              report.imported.push({ eventUrl, attendeeId: id, email: attendee.email, inboxId: known.id, jobId: null });
             } else {
               const stored = await storeDelivery(
                 { db, queue, now, ...(deps.newId ? { newId: deps.newId } : {}) },

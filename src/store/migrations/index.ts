@@ -14,6 +14,7 @@ import * as users from './0004-users.js';
 import * as localIndex from './0005-local-index.js';
 import * as indexSearchSpeed from './0006-index-search-speed.js';
 import * as topicSearchByConversation from './0007-topic-search-by-conversation.js';
+import * as inboxReasons from './0008-inbox-reasons.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-foundation': foundation,
@@ -23,4 +24,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0005-local-index': localIndex,
   '0006-index-search-speed': indexSearchSpeed,
   '0007-topic-search-by-conversation': topicSearchByConversation,
+  '0008-inbox-reasons': inboxReasons,
 };
