@@ -24,7 +24,7 @@ describe.each(DATABASE_KINDS)('deliveries API [%s]', (kind) => {
   let intake: IntakeApp;
   const get = (url: string, role: Role = 'admin') =>
     harness.app.inject({ method: 'GET', url, headers: harness.auth(role) });
-  const reprocess = (payload: unknown, role: Role = 'admin') =>
+  const reprocess = (payload: Record<string, unknown>, role: Role = 'admin') =>
     harness.app.inject({
       method: 'POST',
       url: '/api/admin/deliveries/reprocess',

@@ -7,6 +7,7 @@ import { register as connections } from './connections.js';
 import { register as dlq } from './dlq.js';
 import { register as doctor } from './doctor.js';
 import { register as ghl } from './ghl.js';
+import { register as inbox } from './inbox.js';
 import { register as init } from './init.js';
 import { register as keys } from './keys.js';
 import { register as sandbox } from './sandbox.js';
@@ -31,6 +32,7 @@ export const COMMANDS: ((program: Command) => void)[] = [
   keys,
   users,
   dlq,
+  inbox,
   ghl,
   sandbox,
   acceleventsSandbox,
