@@ -9,10 +9,11 @@ import type { Kysely } from 'kysely';
 import type { Logger } from '../logging/create-logger.js';
 import { PRIORITY, type Queue } from '../queue/types.js';
 import type { Database } from '../store/schema.js';
+import { newSortableId } from '../store/sortable-id.js';
 import { bodyKey, boundedKey } from './dedupe-key.js';
 import { type HeaderBag, scalarText } from './map-payload.js';
 import { storableHeaders } from './storable-headers.js';
-import { storeDelivery } from './store-delivery.js';
+import { inboxValues, storeDelivery } from './store-delivery.js';
 
 /** reference/highlevel-api.md §10.2: the conversation events parley acts on. */
 export const HIGHLEVEL_MESSAGE_EVENTS = ['InboundMessage', 'OutboundMessage', 'ConversationUnreadUpdate'] as const;
@@ -76,4 +77,56 @@ export async function storeHighLevelEvent(
     deps.logger.error({ err: error, type }, 'HighLevel webhook could not be stored; asking for a retry');
     return { status: 429, body: { error: 'retry_later' } };
   }
+}
+
+export interface InstallEventClaim {
+  /** False when this webhookId was handled before: a replay, to be answered without acting. */
+  claimed: boolean;
+  /** Gives the claim back, so HighLevel's retry of a failed attempt is handled. */
+  release(): Promise<void>;
+}
+
+/**
+ * INSTALL and UNINSTALL act at once (no job), so their `webhookId` is claimed in the inbox before
+ * acting: a captured, signed UNINSTALL replayed inside the timestamp window finds its claim and does
+ * nothing. The row is stored `processed` with no job; a failed attempt releases it.
+ */
+export async function claimInstallEvent(
+  deps: Pick<HighLevelInboxDeps, 'db' | 'now' | 'newId'>,
+  input: { rawBody: Buffer; headers: HeaderBag; event: Record<string, unknown> },
+): Promise<InstallEventClaim> {
+  const { event } = input;
+  const webhookId = typeof event['webhookId'] === 'string' ? scalarText(event['webhookId']) : null;
+  const dedupeKey = webhookId !== null ? boundedKey('webhook', webhookId) : bodyKey(input.rawBody);
+  const at = deps.now();
+  const id = (deps.newId ?? newSortableId)();
+  const inserted = await deps.db
+    .insertInto('inbox')
+    .values({
+      ...inboxValues(
+        id,
+        {
+          source: 'highlevel',
+          dedupeKey,
+          topic: typeof event['type'] === 'string' ? scalarText(event['type']) : null,
+          contentType: typeof input.headers['content-type'] === 'string' ? input.headers['content-type'] : null,
+          headers: storableHeaders(input.headers),
+          body: input.rawBody.toString('utf8'),
+          mapped: idsOf(event),
+          status: 'received',
+        },
+        at,
+      ),
+      status: 'processed',
+      processed_at: at,
+    })
+    .onConflict((oc) => oc.columns(['source', 'dedupe_key']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return {
+    claimed: inserted !== undefined,
+    release: async () => {
+      if (inserted) await deps.db.deleteFrom('inbox').where('id', '=', id).execute();
+    },
+  };
 }

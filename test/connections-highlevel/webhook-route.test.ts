@@ -21,6 +21,7 @@ import {
 } from '../../src/highlevel/webhooks/webhook-keys.js';
 import { registerHighLevelWebhookRoute } from '../../src/highlevel/webhooks/webhook-route.js';
 import { createLogger } from '../../src/logging/create-logger.js';
+import { createQueue } from '../../src/queue/create-queue.js';
 import type { OperationHandler } from '../../src/sandbox/highlevel/types.js';
 import { openVault } from '../../src/vault/open-vault.js';
 import { describeEachDatabase } from '../helpers/databases.js';
@@ -51,7 +52,7 @@ describeEachDatabase('POST /hooks/highlevel', (getStore) => {
   const clock = { skewMs: 0 };
   const received: { headers: Record<string, string | string[] | undefined>; status: number }[] = [];
 
-  async function appWith(keys: WebhookKeys): Promise<FastifyInstance> {
+  async function appWith(keys: WebhookKeys, withInbox = false): Promise<FastifyInstance> {
     const instance = Fastify();
     instance.addHook('onResponse', async (request, reply) => {
       received.push({ headers: request.headers, status: reply.statusCode });
@@ -67,6 +68,7 @@ describeEachDatabase('POST /hooks/highlevel', (getStore) => {
       appId: sandbox.sandbox.appId,
       now: () => Date.now() + clock.skewMs,
       logger: silent,
+      ...(withInbox ? { inbox: { db: getStore().db, queue: createQueue({ store: getStore() }) } } : {}),
     });
     return instance;
   }
@@ -279,5 +281,35 @@ describeEachDatabase('POST /hooks/highlevel', (getStore) => {
       accepted: false,
       reason: 'event for another app',
     });
+  });
+
+  it('acts on a replayed, signed UNINSTALL only once: the replay inside the timestamp window changes nothing', async () => {
+    const withInbox = await appWith(testKeys, true);
+    try {
+      await saveAgency();
+      const location = sandbox.sandbox.addLocation({ attendees: 0 }).location.id;
+      const event = (type: string, webhookId: string) =>
+        signed({
+          type,
+          appId: sandbox.sandbox.appId,
+          companyId: sandbox.sandbox.companyId,
+          locationId: location,
+          webhookId,
+          timestamp: new Date().toISOString(),
+        });
+      const install = event('INSTALL', `install-1-${location}`);
+      expect((await post(install.body, install.headers, withInbox)).statusCode).toBe(200);
+      const uninstall = event('UNINSTALL', `uninstall-1-${location}`);
+      expect((await post(uninstall.body, uninstall.headers, withInbox)).json()).toMatchObject({ action: 'disabled' });
+      const reinstall = event('INSTALL', `install-2-${location}`);
+      expect((await post(reinstall.body, reinstall.headers, withInbox)).statusCode).toBe(200);
+      expect(await repository.findByAccountKey(`location:${location}`)).toMatchObject({ status: 'ok' });
+
+      const replay = await post(uninstall.body, uninstall.headers, withInbox);
+      expect(replay.json()).toMatchObject({ duplicate: true });
+      expect(await repository.findByAccountKey(`location:${location}`)).toMatchObject({ status: 'ok' });
+    } finally {
+      await withInbox.close();
+    }
   });
 });

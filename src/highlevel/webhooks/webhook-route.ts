@@ -15,7 +15,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { ConnectionRepository } from '../../connections/types.js';
-import { isHighLevelMessageEvent, storeHighLevelEvent } from '../../intake/highlevel-events.js';
+import { claimInstallEvent, isHighLevelMessageEvent, storeHighLevelEvent } from '../../intake/highlevel-events.js';
 import type { Logger } from '../../logging/create-logger.js';
 import type { Queue } from '../../queue/types.js';
 import type { Database } from '../../store/schema.js';
@@ -113,13 +113,25 @@ export async function registerHighLevelWebhookRoute(
       }
 
       if (event['type'] === 'INSTALL' || event['type'] === 'UNINSTALL') {
-        const answer =
-          event['type'] === 'INSTALL'
-            ? await handleInstallEvent(event, eventDeps)
-            : await handleUninstallEvent(event, eventDeps).catch((error: unknown) => {
-                logger.error({ err: error }, 'UNINSTALL: could not update connections; asking for a retry');
-                return { status: 429, body: { error: 'retry_later' } };
-              });
+        const claim = deps.inbox
+          ? await claimInstallEvent({ db: deps.inbox.db, now }, { rawBody, headers: request.headers, event }).catch(
+              (error: unknown) => {
+                logger.error({ err: error }, `${event['type']}: could not record the webhook id; asking for a retry`);
+                return null;
+              },
+            )
+          : { claimed: true, release: async () => {} };
+        if (claim === null) return reply.code(429).send({ error: 'retry_later' });
+        if (!claim.claimed) return reply.send({ duplicate: true, webhookId: event['webhookId'] ?? null });
+        const answer = await (event['type'] === 'INSTALL'
+          ? handleInstallEvent(event, eventDeps)
+          : handleUninstallEvent(event, eventDeps)
+        ).catch((error: unknown) => {
+          logger.error({ err: error }, `${event['type']}: could not update connections; asking for a retry`);
+          return { status: 429, body: { error: 'retry_later' } };
+        });
+        // Only an answer HighLevel retries gives the claim back.
+        if (answer.status === 429) await claim.release();
         return reply.code(answer.status).send(answer.body);
       }
       if (deps.inbox && isHighLevelMessageEvent(event['type'])) {
