@@ -67,6 +67,7 @@ describe('Accelevents sandbox webhooks', () => {
 
     const common = {
       eventUrl: SUMMIT,
+      eventName: 'Parley Spring Summit 2026',
       barcode,
       orderId,
       firstName: 'Ada',

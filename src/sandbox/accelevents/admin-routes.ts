@@ -9,7 +9,10 @@ import { ApiFailure } from './api-failure.js';
 export interface AdminControls {
   info(): unknown;
   register(body: any): unknown;
+  placeOrder(body: any): unknown;
   checkIn(body: any): unknown;
+  changeTicketStatus(body: any): unknown;
+  checkInSession(body: any): unknown;
   emit(body: any): unknown;
   deliveries(): unknown;
   failNext(body: any): unknown;
@@ -36,7 +39,10 @@ export function registerAdminRoutes(app: FastifyInstance, controls: AdminControl
   app.get(`${ADMIN_PREFIX}/info`, async () => controls.info());
   app.get(`${ADMIN_PREFIX}/deliveries`, async () => controls.deliveries());
   app.post(`${ADMIN_PREFIX}/attendees`, run(controls.register));
+  app.post(`${ADMIN_PREFIX}/orders`, run(controls.placeOrder));
   app.post(`${ADMIN_PREFIX}/checkins`, run(controls.checkIn));
+  app.post(`${ADMIN_PREFIX}/ticket-status`, run(controls.changeTicketStatus));
+  app.post(`${ADMIN_PREFIX}/session-checkins`, run(controls.checkInSession));
   app.post(`${ADMIN_PREFIX}/webhooks`, run(controls.emit));
   app.post(`${ADMIN_PREFIX}/faults`, run(controls.failNext));
   app.post(`${ADMIN_PREFIX}/access`, run(controls.setAccess));

@@ -4,6 +4,7 @@
  * the configurable auth header quirk and webhooks in a configurable shape (DESIGN C9, D10). It runs
  * in-process for tests and standalone as `parley accelevents-sandbox`. Each part lives in its own file.
  */
+import { randomInt as cryptoRandomInt } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { AcceleventsAuthPreset } from '../../accelevents/auth-presets.js';
@@ -14,6 +15,7 @@ import { registerApiRoutes } from './api-routes.js';
 import { createKeyCheck } from './authenticate.js';
 import { createFaultQueue, type ScriptedFault } from './fault-queue.js';
 import type { SandboxRole } from './sample-events.js';
+import { createIdSource } from './sandbox-ids.js';
 import {
   type AcceleventsSandboxOptions,
   type AttendeesArrayKey,
@@ -25,15 +27,21 @@ import {
   DEFAULT_SANDBOX_API_KEY,
   DEFAULT_WRITE_AUTH,
 } from './sandbox-options.js';
-import { type AcceleventsSandboxState, createSandboxState, type SandboxTicket } from './sandbox-state.js';
+import {
+  type AcceleventsSandboxState,
+  type AnnounceExtra,
+  createSandboxState,
+  type SandboxTicket,
+} from './sandbox-state.js';
 import { type AcceleventsWebhookDelivery, createWebhookDispatcher } from './webhook-dispatcher.js';
+import { factsOf } from './webhook-facts.js';
 import {
   type AcceleventsWebhookTopic,
   isTopic,
   PAYLOAD_SHAPES,
   type PayloadShape,
   type PayloadShapeName,
-  type WebhookFacts,
+  WEBHOOK_TOPICS,
 } from './webhook-payloads.js';
 
 export type { AcceleventsSandboxOptions } from './sandbox-options.js';
@@ -54,8 +62,11 @@ export interface AcceleventsSandbox {
   origin: string;
   apiKey: string;
   state: AcceleventsSandboxState;
-  /** Sends a webhook about an existing ticket holder now. */
-  emit(topic: AcceleventsWebhookTopic, subject: { eventUrl: string; barcode: string }): AcceleventsWebhookDelivery;
+  /** Sends a webhook about an existing ticket holder now; `session.checked_in` also needs the session's id. */
+  emit(
+    topic: AcceleventsWebhookTopic,
+    subject: { eventUrl: string; barcode: string; sessionId?: number },
+  ): AcceleventsWebhookDelivery;
   deliveries: AcceleventsWebhookDelivery[];
   /** Resolves when every delivery in flight has finished. */
   flush(): Promise<void>;
@@ -73,38 +84,6 @@ function shapeOf(value: unknown): PayloadShape {
     `payloadShape must be "flat", "nested" or a function; got ${JSON.stringify(value)}`,
     'invalid_option',
   );
-}
-
-function factsOf(
-  topic: AcceleventsWebhookTopic,
-  ticket: SandboxTicket,
-  state: AcceleventsSandboxState,
-  at: number,
-): WebhookFacts {
-  const ev = state.event(ticket.eventUrl);
-  const { order } = state.order(ticket.eventUrl, ticket.orderId);
-  return {
-    topic,
-    occurredAt: at,
-    event: { eventId: ev.eventId, eventUrl: ev.eventUrl, eventName: ev.eventName },
-    order: {
-      orderId: order.orderId,
-      purchaseDate: new Date(order.purchaseDate).toISOString(),
-      totalAmount: ticket.ticketPrice,
-      purchaser: { firstName: ticket.firstName, lastName: ticket.lastName, email: ticket.email },
-    },
-    attendee: {
-      barcode: ticket.barcode,
-      eventTicketingId: ticket.eventTicketingId,
-      userId: ticket.userId,
-      firstName: ticket.firstName,
-      lastName: ticket.lastName,
-      email: ticket.email,
-      phoneNumber: ticket.phoneNumber,
-      ticketType: ticket.ticketType,
-      ticketStatus: ticket.ticketStatus,
-    },
-  };
 }
 
 export async function startAcceleventsSandbox(options: AcceleventsSandboxOptions = {}): Promise<AcceleventsSandbox> {
@@ -125,9 +104,17 @@ export async function startAcceleventsSandbox(options: AcceleventsSandboxOptions
     logger,
   });
   const faults = createFaultQueue();
-  const emitFor = (topic: AcceleventsWebhookTopic, ticket: SandboxTicket) =>
-    dispatcher.send(topic, ticket, payloadShape(factsOf(topic, ticket, state, now())));
-  const state = createSandboxState({ now, attendeesPerEvent: options.attendees ?? 10, announce: emitFor });
+  const emitFor = (topic: AcceleventsWebhookTopic, ticket: SandboxTicket, extra?: AnnounceExtra) => {
+    const facts = factsOf(topic, ticket, state, now(), extra);
+    const barcodes = facts.holders?.map((h) => h.barcode) ?? [ticket.barcode];
+    return dispatcher.send(topic, { eventUrl: ticket.eventUrl, barcodes }, payloadShape(facts));
+  };
+  const state = createSandboxState({
+    now,
+    newId: createIdSource(options.randomInt ?? cryptoRandomInt),
+    attendeesPerEvent: options.attendees ?? 10,
+    announce: emitFor,
+  });
 
   const app: FastifyInstance = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
@@ -144,10 +131,17 @@ export async function startAcceleventsSandbox(options: AcceleventsSandboxOptions
     emit(topic, subject) {
       if (!isTopic(topic))
         throw new SandboxError(
-          `topic must be one of attendee.registered, ticket.purchased, attendee.checked_in; got ${JSON.stringify(topic)}`,
+          `topic must be one of ${WEBHOOK_TOPICS.join(', ')}; got ${JSON.stringify(topic)}`,
           'invalid_option',
         );
-      return emitFor(topic, state.ticket(String(subject?.eventUrl), String(subject?.barcode)));
+      const eventUrl = String(subject?.eventUrl);
+      const ticket = state.ticket(eventUrl, String(subject?.barcode));
+      if (topic !== 'session.checked_in') return emitFor(topic, ticket);
+      const session = state.event(eventUrl).sessions.find((s) => s.sessionId === subject?.sessionId);
+      if (!session) {
+        throw new SandboxError(`sessionId must be the id of a session of ${eventUrl}`, 'invalid_option');
+      }
+      return emitFor(topic, ticket, { session });
     },
     deliveries: dispatcher.deliveries,
     flush: () => dispatcher.flush(),
@@ -210,6 +204,20 @@ export async function startAcceleventsSandbox(options: AcceleventsSandboxOptions
     register: (body) => {
       const { order, ticket } = state.register(body);
       return { orderId: order.orderId, barcode: ticket.barcode, eventTicketingId: ticket.eventTicketingId };
+    },
+    placeOrder: (body) => {
+      const { order, tickets } = state.placeOrder(body);
+      return {
+        orderId: order.orderId,
+        tickets: tickets.map((t) => ({ barcode: t.barcode, eventTicketingId: t.eventTicketingId, email: t.email })),
+      };
+    },
+    changeTicketStatus: (body) => state.changeTicketStatus(String(body.eventUrl), String(body.barcode), body.status),
+    checkInSession: (body) => {
+      if (!Number.isInteger(body.sessionId))
+        throw new SandboxError('sessionId must be a whole number', 'invalid_option');
+      const { ticket, session } = state.checkInSession(String(body.eventUrl), String(body.barcode), body.sessionId);
+      return { ticket, session: { sessionId: session.sessionId, title: session.title } };
     },
     checkIn: (body) => {
       if (body.checkIn !== undefined && typeof body.checkIn !== 'boolean') {

@@ -64,7 +64,7 @@ export function orderAttendeeOf(t: SandboxTicket): Record<string, unknown> {
     ticketPrice: t.ticketPrice,
     ticketStatus: t.ticketStatus,
     refundAmount: 0,
-    refundedAmount: 0,
+    refundedAmount: t.ticketStatus === 'REFUNDED' ? t.ticketPrice : 0,
   };
 }
 

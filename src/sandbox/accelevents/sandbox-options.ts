@@ -31,6 +31,8 @@ export interface AcceleventsSandboxOptions {
   attendees?: number;
   /** Used to deliver webhooks. */
   fetch?: typeof fetch;
+  /** Draws the random block new ids come from (sandbox-ids.ts). Default crypto.randomInt. */
+  randomInt?: (min: number, max: number) => number;
   logger?: Logger;
 }
 

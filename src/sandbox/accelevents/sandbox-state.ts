@@ -4,9 +4,19 @@
  * change that Accelevents would announce by webhook is reported through `announce`.
  */
 import { seedPerson } from '../highlevel/seed-people.js';
-import { failures } from './api-failure.js';
-import { type SandboxEvent, type SandboxRole, sampleEvents } from './sample-events.js';
+import { ApiFailure, failures } from './api-failure.js';
+import {
+  checkOrder,
+  checkPerson,
+  type OrderInput,
+  type Person,
+  TICKET_STATUS_CHANGES,
+  type TicketStatusChange,
+} from './order-input.js';
+import { type SandboxEvent, type SandboxRole, type SandboxSession, sampleEvents } from './sample-events.js';
 import type { AcceleventsWebhookTopic } from './webhook-payloads.js';
+
+export type { OrderInput, TicketStatusChange } from './order-input.js';
 
 export interface HolderAnswer {
   name: string;
@@ -28,8 +38,10 @@ export interface SandboxTicket {
   ticketTypeId: number;
   ticketType: string;
   ticketPrice: number;
-  ticketStatus: 'BOOKED' | 'CHECKED_IN';
+  ticketStatus: 'BOOKED' | 'CHECKED_IN' | TicketStatusChange;
   checkedInAt: number | null;
+  /** Ids of the sessions the holder has checked into. */
+  sessionCheckIns: number[];
   purchaseDate: number;
   attributes: HolderAnswer[];
   questions: HolderAnswer[];
@@ -39,6 +51,7 @@ export interface SandboxOrder {
   orderId: number;
   eventUrl: string;
   purchaseDate: number;
+  purchaser: Person;
   barcodes: string[];
 }
 
@@ -62,8 +75,18 @@ export interface AcceleventsSandboxState {
   order(eventUrl: string, orderId: number): { order: SandboxOrder; tickets: SandboxTicket[] };
   /** A new order with one ticket; announces `attendee.registered` and, for a paid ticket, `ticket.purchased`. */
   register(input: RegisterInput): { order: SandboxOrder; ticket: SandboxTicket };
+  /** One order with a ticket per holder; announces one `ticket.purchased` naming every holder. */
+  placeOrder(input: OrderInput): { order: SandboxOrder; tickets: SandboxTicket[] };
   /** Check in (or out with `checkIn: false`); announces `attendee.checked_in`. */
   checkIn(eventUrl: string, barcode: string, checkIn?: boolean): SandboxTicket;
+  /** Refunds or cancels the ticket; announces `ticket.status_changed`. */
+  changeTicketStatus(eventUrl: string, barcode: string, status: TicketStatusChange): SandboxTicket;
+  /** Checks the holder into one of the event's sessions; announces `session.checked_in`. */
+  checkInSession(
+    eventUrl: string,
+    barcode: string,
+    sessionId: number,
+  ): { ticket: SandboxTicket; session: SandboxSession };
   /** Replaces the holder's attributes and questions, as PUT does (§4: omitted fields are reset). */
   updateHolder(
     eventUrl: string,
@@ -75,22 +98,27 @@ export interface AcceleventsSandboxState {
   roleFor(eventUrl: string): SandboxRole;
 }
 
+/** What a delivery needs beyond its ticket: the session checked into, or that it covers the whole order. */
+export interface AnnounceExtra {
+  session?: SandboxSession;
+  wholeOrder?: boolean;
+}
+
 export interface StateOptions {
   now: () => number;
+  /** A new numeric id, never one an earlier sandbox run issued (sandbox-ids.ts). */
+  newId: () => number;
   attendeesPerEvent: number;
-  announce: (topic: AcceleventsWebhookTopic, ticket: SandboxTicket) => void;
+  announce: (topic: AcceleventsWebhookTopic, ticket: SandboxTicket, extra?: AnnounceExtra) => void;
 }
 
 const HOUR = 3_600_000;
 
 export function createSandboxState(options: StateOptions): AcceleventsSandboxState {
-  const { now, announce } = options;
+  const { now, newId, announce } = options;
   const events = sampleEvents(now());
   const tickets = new Map<string, SandboxTicket[]>(events.map((e) => [e.eventUrl, []]));
   const orders = new Map<number, SandboxOrder>();
-  let nextOrderId = 500_001;
-  let nextTicketId = 700_001;
-  let nextUserId = 900_001;
   const access = { planEnabled: true, roles: new Map<string, SandboxRole>() };
 
   const event = (eventUrl: string) => {
@@ -99,27 +127,29 @@ export function createSandboxState(options: StateOptions): AcceleventsSandboxSta
     return found;
   };
 
-  function addTicket(input: RegisterInput, purchaseDate: number): { order: SandboxOrder; ticket: SandboxTicket } {
-    const ev = event(input.eventUrl);
+  function ticketTypeOf(ev: SandboxEvent, ticketType: RegisterInput['ticketType']) {
     const type =
-      input.ticketType === undefined
+      ticketType === undefined
         ? ev.ticketTypes[0]!
-        : ev.ticketTypes.find((t) => t.name === input.ticketType || t.typeId === Number(input.ticketType));
+        : ev.ticketTypes.find((t) => t.name === ticketType || t.typeId === Number(ticketType));
     if (!type) {
       const known = ev.ticketTypes.map((t) => `${t.name} (${t.typeId})`).join(', ');
       throw failures.badRequest(
-        `ticketType ${JSON.stringify(input.ticketType)} is not a ticket type of ${ev.eventUrl}; known: ${known}`,
+        `ticketType ${JSON.stringify(ticketType)} is not a ticket type of ${ev.eventUrl}; known: ${known}`,
       );
     }
-    const orderId = nextOrderId++;
-    const ticketId = nextTicketId++;
-    const ticket: SandboxTicket = {
-      // Deterministic, so sample data looks the same after every restart.
+    return type;
+  }
+
+  function newTicket(ev: SandboxEvent, input: RegisterInput, orderId: number, purchaseDate: number): SandboxTicket {
+    const type = ticketTypeOf(ev, input.ticketType);
+    const ticketId = newId();
+    return {
       barcode: `AE${ev.eventId}-${ticketId}`,
       eventTicketingId: ticketId,
       attendeeId: ticketId,
       orderId,
-      userId: nextUserId++,
+      userId: newId(),
       eventUrl: ev.eventUrl,
       firstName: input.firstName,
       lastName: input.lastName,
@@ -130,6 +160,7 @@ export function createSandboxState(options: StateOptions): AcceleventsSandboxSta
       ticketPrice: type.price,
       ticketStatus: 'BOOKED',
       checkedInAt: null,
+      sessionCheckIns: [],
       purchaseDate,
       attributes: [
         { name: 'First Name', type: 'TEXT', value: input.firstName },
@@ -142,10 +173,42 @@ export function createSandboxState(options: StateOptions): AcceleventsSandboxSta
         { name: 'Which topics interest you?', type: 'DROPDOWN', value: null },
       ],
     };
-    const order: SandboxOrder = { orderId, eventUrl: ev.eventUrl, purchaseDate, barcodes: [ticket.barcode] };
+  }
+
+  /** Checks every holder's ticket type before anything is stored, so a bad one leaves no partial order. */
+  function addOrder(
+    eventUrl: string,
+    purchaser: Person,
+    holders: RegisterInput[],
+    purchaseDate: number,
+  ): { order: SandboxOrder; tickets: SandboxTicket[] } {
+    const ev = event(eventUrl);
+    for (const holder of holders) ticketTypeOf(ev, holder.ticketType);
+    const orderId = newId();
+    const issued = holders.map((holder) => newTicket(ev, holder, orderId, purchaseDate));
+    const order: SandboxOrder = {
+      orderId,
+      eventUrl: ev.eventUrl,
+      purchaseDate,
+      purchaser,
+      barcodes: issued.map((t) => t.barcode),
+    };
     orders.set(orderId, order);
-    tickets.get(ev.eventUrl)!.push(ticket);
-    return { order, ticket };
+    tickets.get(ev.eventUrl)!.push(...issued);
+    return { order, tickets: issued };
+  }
+
+  function addTicket(input: RegisterInput, purchaseDate: number): { order: SandboxOrder; ticket: SandboxTicket } {
+    const purchaser = { firstName: input.firstName, lastName: input.lastName, email: input.email };
+    const { order, tickets: issued } = addOrder(input.eventUrl, purchaser, [input], purchaseDate);
+    return { order, ticket: issued[0]! };
+  }
+
+  /** Refunded and cancelled tickets take no more check-ins; the wording is the sandbox's (no code is documented). */
+  function checkActive(ticket: SandboxTicket): void {
+    if (ticket.ticketStatus === 'REFUNDED' || ticket.ticketStatus === 'CANCELLED') {
+      throw new ApiFailure(406, `Ticket is ${ticket.ticketStatus.toLowerCase()}`);
+    }
   }
 
   // Seeded registrations happened in the past, an hour apart, and announce nothing. Person i matches the
@@ -183,24 +246,50 @@ export function createSandboxState(options: StateOptions): AcceleventsSandboxSta
       return { order, tickets: order.barcodes.map((b) => state.ticket(eventUrl, b)) };
     },
     register(input) {
-      for (const field of ['firstName', 'lastName', 'email'] as const) {
-        if (typeof input[field] !== 'string' || input[field].trim() === '') {
-          throw failures.badRequest(`${field} is required`);
-        }
-      }
+      checkPerson(input, '');
       const result = addTicket(input, now());
       announce('attendee.registered', result.ticket);
       if (result.ticket.ticketPrice > 0) announce('ticket.purchased', result.ticket);
       return result;
     },
+    placeOrder(input) {
+      const checked = checkOrder(input);
+      const holders = checked.holders.map((h) => ({ ...h, eventUrl: checked.eventUrl }));
+      const result = addOrder(checked.eventUrl, checked.purchaser, holders, now());
+      announce('ticket.purchased', result.tickets[0]!, { wholeOrder: true });
+      return result;
+    },
     checkIn(eventUrl, barcode, checkIn = true) {
       const ticket = state.ticket(eventUrl, barcode);
+      checkActive(ticket);
       if (checkIn && ticket.ticketStatus === 'CHECKED_IN') throw failures.ticketAlreadyUsed();
       if (!checkIn && ticket.ticketStatus === 'BOOKED') throw failures.alreadyBooked();
       ticket.ticketStatus = checkIn ? 'CHECKED_IN' : 'BOOKED';
       ticket.checkedInAt = checkIn ? now() : null;
       if (checkIn) announce('attendee.checked_in', ticket);
       return ticket;
+    },
+    changeTicketStatus(eventUrl, barcode, status) {
+      if (!TICKET_STATUS_CHANGES.includes(status)) {
+        throw failures.badRequest(
+          `status must be one of ${TICKET_STATUS_CHANGES.join(', ')}; got ${JSON.stringify(status)}`,
+        );
+      }
+      const ticket = state.ticket(eventUrl, barcode);
+      checkActive(ticket);
+      ticket.ticketStatus = status;
+      announce('ticket.status_changed', ticket);
+      return ticket;
+    },
+    checkInSession(eventUrl, barcode, sessionId) {
+      const ticket = state.ticket(eventUrl, barcode);
+      const session = state.event(eventUrl).sessions.find((s) => s.sessionId === sessionId);
+      if (!session) throw failures.notFound('Session');
+      checkActive(ticket);
+      if (ticket.sessionCheckIns.includes(sessionId)) throw failures.ticketAlreadyUsed();
+      ticket.sessionCheckIns.push(sessionId);
+      announce('session.checked_in', ticket, { session });
+      return { ticket, session };
     },
     updateHolder(eventUrl, barcode, update) {
       const ticket = state.ticket(eventUrl, barcode);

@@ -15,7 +15,10 @@ export interface AcceleventsWebhookDelivery {
   id: string;
   topic: AcceleventsWebhookTopic;
   eventUrl: string;
+  /** The holder the delivery is about; for a whole-order delivery, the order's first holder. */
   barcode: string;
+  /** Every holder the delivery names (one, or each holder of a whole order). */
+  barcodes: string[];
   url: string | null;
   /** `skipped`: no webhook URL configured. */
   outcome: 'pending' | 'delivered' | 'failed' | 'skipped';
@@ -36,7 +39,7 @@ export interface WebhookDispatcherOptions {
 export interface AcceleventsWebhookDispatcher {
   send(
     topic: AcceleventsWebhookTopic,
-    subject: { eventUrl: string; barcode: string },
+    subject: { eventUrl: string; barcodes: string[] },
     payload: unknown,
   ): AcceleventsWebhookDelivery;
   readonly deliveries: AcceleventsWebhookDelivery[];
@@ -78,7 +81,8 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Acce
         id: randomUUID(),
         topic,
         eventUrl: subject.eventUrl,
-        barcode: subject.barcode,
+        barcode: subject.barcodes[0] ?? '',
+        barcodes: [...subject.barcodes],
         url,
         outcome: url ? 'pending' : 'skipped',
         status: null,

@@ -1,17 +1,36 @@
 /**
- * Webhook bodies. Accelevents' topic names, payload schema, signing and retry policy are unknown: our
- * copy of the help article stops right before the topic list, and no sample payload exists in any public
- * source (reference/accelevents-api.md §6, §8.1). So the shape is configurable: two presets built from
- * the field names the REST answers use (§5.2, §5.4), or any function. No signature is sent, since none is
- * documented.
+ * Webhook bodies. Accelevents' topic names, payload schema, signing and retry policy are unknown: its
+ * help article stops right before the topic list, and no sample payload exists in any public source. So
+ * the shape is configurable: two presets built from the field names the REST answers use
+ * (representations.ts), or any function. No signature is sent, since none is documented.
  */
-export type AcceleventsWebhookTopic = 'attendee.registered' | 'ticket.purchased' | 'attendee.checked_in';
+export type AcceleventsWebhookTopic =
+  | 'attendee.registered'
+  | 'ticket.purchased'
+  | 'attendee.checked_in'
+  | 'ticket.status_changed'
+  | 'session.checked_in';
 
 export const WEBHOOK_TOPICS: readonly AcceleventsWebhookTopic[] = [
   'attendee.registered',
   'ticket.purchased',
   'attendee.checked_in',
+  'ticket.status_changed',
+  'session.checked_in',
 ];
+
+/** One ticket holder as the webhook facts describe them. */
+export interface WebhookHolder {
+  barcode: string;
+  eventTicketingId: number;
+  userId: number;
+  firstName: string;
+  lastName: string;
+  email: string;
+  phoneNumber: string | null;
+  ticketType: string;
+  ticketStatus: string;
+}
 
 /** Everything the sandbox knows about one webhook-worthy happening; presets pick from it. */
 export interface WebhookFacts {
@@ -25,17 +44,12 @@ export interface WebhookFacts {
     totalAmount: number;
     purchaser: { firstName: string; lastName: string; email: string };
   };
-  attendee: {
-    barcode: string;
-    eventTicketingId: number;
-    userId: number;
-    firstName: string;
-    lastName: string;
-    email: string;
-    phoneNumber: string | null;
-    ticketType: string;
-    ticketStatus: string;
-  };
+  /** The holder the delivery is about; for a whole-order delivery, the order's first holder. */
+  attendee: WebhookHolder;
+  /** session.checked_in only: the session checked into. */
+  session?: { sessionId: number; title: string };
+  /** Only on a ticket.purchased delivery about a whole order: every holder of it, in order. */
+  holders?: WebhookHolder[];
 }
 
 export type PayloadShape = (facts: WebhookFacts) => unknown;
@@ -46,12 +60,40 @@ const NESTED_TYPES: Record<AcceleventsWebhookTopic, string> = {
   'attendee.registered': 'REGISTRATION',
   'ticket.purchased': 'TICKET_PURCHASE',
   'attendee.checked_in': 'CHECK_IN',
+  'ticket.status_changed': 'TICKET_STATUS_CHANGED',
+  'session.checked_in': 'SESSION_CHECK_IN',
 };
 
-export const PAYLOAD_SHAPES: Record<PayloadShapeName, PayloadShape> = {
-  flat: (f) => ({
+/** A holder in an order's list (flat `attendees[]`, nested `data.order.tickets[]`). */
+function orderTicket(h: WebhookHolder): Record<string, unknown> {
+  return {
+    barcode: h.barcode,
+    eventTicketingId: h.eventTicketingId,
+    firstName: h.firstName,
+    lastName: h.lastName,
+    email: h.email,
+    phoneNumber: h.phoneNumber,
+    ticketType: h.ticketType,
+    ticketStatus: h.ticketStatus,
+  };
+}
+
+function flat(f: WebhookFacts): Record<string, unknown> {
+  if (f.holders) {
+    return {
+      topic: f.topic,
+      eventUrl: f.event.eventUrl,
+      eventName: f.event.eventName,
+      orderId: f.order.orderId,
+      purchaseDate: f.order.purchaseDate,
+      purchaser: f.order.purchaser,
+      attendees: f.holders.map(orderTicket),
+    };
+  }
+  return {
     topic: f.topic,
     eventUrl: f.event.eventUrl,
+    eventName: f.event.eventName,
     barcode: f.attendee.barcode,
     orderId: f.order.orderId,
     firstName: f.attendee.firstName,
@@ -61,13 +103,22 @@ export const PAYLOAD_SHAPES: Record<PayloadShapeName, PayloadShape> = {
     ticketType: f.attendee.ticketType,
     ticketStatus: f.attendee.ticketStatus,
     purchaseDate: f.order.purchaseDate,
-  }),
-  nested: (f) => ({
-    type: NESTED_TYPES[f.topic],
-    timestamp: new Date(f.occurredAt).toISOString(),
-    data: { order: f.order, attendee: f.attendee, event: f.event },
-  }),
-};
+    ...(f.session ? { sessionId: f.session.sessionId, sessionName: f.session.title } : {}),
+  };
+}
+
+function nested(f: WebhookFacts): Record<string, unknown> {
+  const envelope = { type: NESTED_TYPES[f.topic], timestamp: new Date(f.occurredAt).toISOString() };
+  if (f.holders) {
+    return { ...envelope, data: { order: { ...f.order, tickets: f.holders.map(orderTicket) }, event: f.event } };
+  }
+  return {
+    ...envelope,
+    data: { order: f.order, attendee: f.attendee, event: f.event, ...(f.session ? { session: f.session } : {}) },
+  };
+}
+
+export const PAYLOAD_SHAPES: Record<PayloadShapeName, PayloadShape> = { flat, nested };
 
 export function isTopic(value: unknown): value is AcceleventsWebhookTopic {
   return typeof value === 'string' && (WEBHOOK_TOPICS as readonly string[]).includes(value);
