@@ -31,8 +31,9 @@ import { createWebhookSecretCheck } from './webhook-secret.js';
 
 export const ACCELEVENTS_WEBHOOK_PATH = '/hooks/accelevents/:secret';
 export { ACCELEVENTS_EVENT_JOB };
-/** Standard Webhooks asks senders to keep payloads under ~20 KB (reference/reliability.md §1.2); 1 MB is generous. */
+/** Standard Webhooks asks senders to keep payloads under ~20 KB (https://www.standardwebhooks.com/); 1 MB is generous. */
 export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
+const UNAVAILABLE = { error: 'intake_unavailable', message: 'the delivery could not be stored; retry later' };
 
 export interface AcceleventsWebhookRouteDeps {
   db: Kysely<Database>;
@@ -76,7 +77,15 @@ export async function registerAcceleventsWebhookRoute(
     // Before the body is read, so a wrong secret learns nothing (not even a 413 or 415).
     scope.addHook('onRequest', async (request, reply) => {
       const { secret } = request.params as { secret?: string };
-      if (!(await secretMatches(secret))) return reply.callNotFound();
+      let matches: boolean;
+      try {
+        matches = await secretMatches(secret);
+      } catch (error) {
+        // The store is down. Senders are unauthenticated: a generic 503, never the database's address.
+        logger.error({ err: error }, 'Accelevents webhook secret could not be checked');
+        return reply.code(503).send(UNAVAILABLE);
+      }
+      if (!matches) return reply.callNotFound();
     });
 
     scope.post(ACCELEVENTS_WEBHOOK_PATH, { bodyLimit: WEBHOOK_BODY_LIMIT }, async (request, reply) => {
@@ -108,9 +117,7 @@ export async function registerAcceleventsWebhookRoute(
       } catch (error) {
         // A row that did commit is safe and a redelivery finds it; 503 asks the sender to try again.
         logger.error({ err: error }, 'Accelevents webhook could not be stored');
-        return reply
-          .code(503)
-          .send({ error: 'intake_unavailable', message: 'the delivery could not be stored; retry later' });
+        return reply.code(503).send(UNAVAILABLE);
       }
       const deliveries = planned.map((item, index) => {
         const result = stored[index] as StoredDelivery;
