@@ -31,6 +31,8 @@ export const failures = {
   /** No plan error is documented (§1, §8.14); the wording is the sandbox's. */
   planNotEnabled: () =>
     new ApiFailure(403, 'API access is not enabled for your plan. Upgrade to an Enterprise or White Label plan.'),
+  /** A refunded or cancelled ticket takes no more check-ins; no code is documented, the wording is the sandbox's. */
+  ticketNotActive: (status: string) => new ApiFailure(406, `Ticket is ${status.toLowerCase()}`),
   notFound: (what: string) => new ApiFailure(404, `${what} not found`),
   badRequest: (message: string) => new ApiFailure(400, message),
 };

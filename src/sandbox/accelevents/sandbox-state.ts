@@ -4,7 +4,7 @@
  * change that Accelevents would announce by webhook is reported through `announce`.
  */
 import { seedPerson } from '../highlevel/seed-people.js';
-import { ApiFailure, failures } from './api-failure.js';
+import { failures } from './api-failure.js';
 import {
   checkOrder,
   checkPerson,
@@ -204,10 +204,9 @@ export function createSandboxState(options: StateOptions): AcceleventsSandboxSta
     return { order, ticket: issued[0]! };
   }
 
-  /** Refunded and cancelled tickets take no more check-ins; the wording is the sandbox's (no code is documented). */
   function checkActive(ticket: SandboxTicket): void {
     if (ticket.ticketStatus === 'REFUNDED' || ticket.ticketStatus === 'CANCELLED') {
-      throw new ApiFailure(406, `Ticket is ${ticket.ticketStatus.toLowerCase()}`);
+      throw failures.ticketNotActive(ticket.ticketStatus);
     }
   }
 
