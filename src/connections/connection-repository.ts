@@ -16,6 +16,7 @@ import type { Vault } from '../vault/types.js';
 import { checkSaveInput } from './check-save-input.js';
 import { ConnectionError } from './connection-error.js';
 import { PUBLIC_COLUMNS, type PublicRow, toConnection } from './connection-row.js';
+import { callableFor, type HighLevelTarget, settingsForTarget } from './sandbox-mark.js';
 import { createSecretCipher, type SecretCipher } from './secret-cipher.js';
 import type { Connection, ConnectionRepository, ConnectionSecrets, SaveConnectionInput } from './types.js';
 
@@ -24,6 +25,12 @@ export interface ConnectionRepositoryOptions {
   vault: Vault;
   now?: () => number;
   newId?: () => string;
+  /**
+   * The configured HighLevel target (config `highlevel.target`). 'sandbox': HighLevel connections
+   * saved are marked as sandbox ones; 'live': lookups for calls skip marked ones (sandbox-mark.ts).
+   * Unset: no marking and no skipping.
+   */
+  target?: HighLevelTarget;
 }
 
 /** The repository plus what the token manager needs to write refreshed tokens through the same vault. */
@@ -42,6 +49,7 @@ export function createConnectionRepository(options: ConnectionRepositoryOptions)
   const secrets = createSecretCipher(options.vault);
   const now = options.now ?? Date.now;
   const newId = options.newId ?? (() => `conn_${randomUUID()}`);
+  const { target } = options;
 
   const select = () => db.selectFrom('connections').select(PUBLIC_COLUMNS);
   const one = (row: PublicRow | undefined) => (row ? toConnection(row, now()) : null);
@@ -83,7 +91,7 @@ export function createConnectionRepository(options: ConnectionRepositoryOptions)
       expires_at: input.expiresAt ?? null,
       refresh_failures: 0,
       refresh_failure_day: null,
-      settings: JSON.stringify(input.settings ?? {}),
+      settings: JSON.stringify(settingsForTarget(target, input.provider, input.settings)),
       updated_at: at,
       ...(await sealSecrets(id, input.secrets)),
     };
@@ -129,19 +137,21 @@ export function createConnectionRepository(options: ConnectionRepositoryOptions)
     async list(filter = {}) {
       let query = select().orderBy('created_at').orderBy('id');
       if (filter.provider) query = query.where('provider', '=', filter.provider);
-      return (await query.execute()).map((row) => toConnection(row, now()));
+      const all = (await query.execute()).map((row) => toConnection(row, now()));
+      return filter.callable ? all.filter((c) => callableFor(target, c)) : all;
     },
 
     async findHighLevelForLocation(locationId) {
-      const row = await select()
+      const rows = await select()
         .where('provider', '=', 'highlevel')
         .where('location_id', '=', locationId)
         .where('kind', 'in', ['oauth', 'pit', 'location_token'])
         // One per location by the unique `location:<id>` account key; prefer that one if rows disagree.
         .orderBy((eb) => eb.case().when('account_key', '=', `location:${locationId}`).then(0).else(1).end())
         .orderBy('updated_at', 'desc')
-        .executeTakeFirst();
-      return one(row);
+        .execute();
+      // The lookup serves calls: a live target never calls with a sandbox connection.
+      return rows.map((row) => toConnection(row, now())).find((c) => callableFor(target, c)) ?? null;
     },
 
     async findByAccountKey(accountKey) {

@@ -15,6 +15,7 @@ import { ConnectionError } from './connection-error.js';
 import type { ConnectionRecords } from './connection-repository.js';
 import { type RefreshAttempt, refreshRound } from './refresh-connection.js';
 import type { RefreshContext } from './refresh-context.js';
+import { isSandboxConnection } from './sandbox-mark.js';
 import { assertUsable, isFresh, readAccessToken } from './token-row-checks.js';
 import { listDueForRefresh, readTokenRow, recordRefreshFailure } from './token-rows.js';
 import type { TokenSource } from './types.js';
@@ -130,12 +131,17 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     if (locationId !== null) {
       const found = await repository.findHighLevelForLocation(locationId);
       if (found) return found;
+      const skipped = (await repository.list({ provider: 'highlevel' })).some(
+        (c) => c.locationId === locationId && isSandboxConnection(c),
+      );
       throw new ConnectionError(
         'no_connection',
-        `No HighLevel connection for location ${locationId}: connect it with \`parley connect highlevel\` (OAuth) or \`parley connect highlevel --pit --location ${locationId}\``,
+        `No HighLevel connection for location ${locationId}${skipped ? ' (its connection was made against the sandbox, which the live target ignores)' : ''}: connect it with \`parley connect highlevel\` (OAuth) or \`parley connect highlevel --pit --location ${locationId}\``,
       );
     }
-    const candidates = (await repository.list({ provider: 'highlevel' })).filter((c) => c.locationId !== null);
+    const candidates = (await repository.list({ provider: 'highlevel', callable: true })).filter(
+      (c) => c.locationId !== null,
+    );
     if (candidates.length === 1) return candidates[0]!;
     throw new ConnectionError(
       'no_connection',

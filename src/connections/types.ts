@@ -66,8 +66,15 @@ export interface ConnectionRepository {
   /** Creates, or replaces the connection with the same accountKey (reconnect), status 'ok'. */
   save(input: SaveConnectionInput): Promise<Connection>;
   get(id: string): Promise<Connection | null>;
-  list(filter?: { provider?: Provider }): Promise<Connection[]>;
-  /** The HighLevel connection acting for this location: a location oauth/pit/location_token connection. */
+  /**
+   * `callable`: only connections the configured HighLevel target may call with (a live target skips
+   * those made against the sandbox, src/connections/sandbox-mark.ts). Listings leave it off.
+   */
+  list(filter?: { provider?: Provider; callable?: boolean }): Promise<Connection[]>;
+  /**
+   * The HighLevel connection acting for this location: a location oauth/pit/location_token connection
+   * the configured target may call with.
+   */
   findHighLevelForLocation(locationId: string): Promise<Connection | null>;
   findByAccountKey(accountKey: string): Promise<Connection | null>;
   readSecrets(id: string): Promise<ConnectionSecrets>;

@@ -33,7 +33,7 @@ export async function createPipeline(options: CreatePipelineOptions): Promise<Co
     config.events.flatMap((e) => (e.locationId ? [[e.eventUrl, e.locationId] as const] : [])),
   );
   const eventNames = Object.fromEntries(config.events.flatMap((e) => (e.name ? [[e.eventUrl, e.name] as const] : [])));
-  const connected = await repository.list({ provider: 'highlevel' });
+  const connected = await repository.list({ provider: 'highlevel', callable: true });
   const location = connected.find((c) => c.locationId !== null && c.status === 'ok');
   // Polling needs an Accelevents connection and events to watch: reconciliation welcomes every attendee
   // it finds without an inbox row, so it only ever runs for events the config names.
@@ -71,7 +71,7 @@ export async function createPipeline(options: CreatePipelineOptions): Promise<Co
     indexMaintenance: {
       // Read at each schedule, so a location connected later is mirrored after the next restart.
       locations: async () =>
-        (await repository.list({ provider: 'highlevel' })).flatMap((c) =>
+        (await repository.list({ provider: 'highlevel', callable: true })).flatMap((c) =>
           c.locationId !== null && c.status === 'ok' ? [c.locationId] : [],
         ),
       syncMinutes: config.console.indexSyncMinutes,

@@ -30,7 +30,7 @@ export interface ConnectionLayer {
 
 export function composeConnections(options: ComposeConnectionsOptions): ConnectionLayer {
   const { config, store, vault, logger, now } = options;
-  const repository = createConnectionRepository({ db: store.db, vault, now });
+  const repository = createConnectionRepository({ db: store.db, vault, now, target: config.highlevel.target });
   const tokenClient = createHighLevelTokenClient({
     baseUrl: config.highlevel.baseUrl,
     clientId: config.highlevel.clientId,

@@ -2,12 +2,14 @@
  * Per connection: its status, a live probe, and its scopes against the plan. The HighLevel probe
  * is `search-conversation` with limit 1 through the client and the token manager, so it exercises
  * the stored token, a refresh when one is due, and the API; the Accelevents probe is the event
- * details call (reference/accelevents-api.md §3.1). Returns the first HighLevel answer's Date for
- * the clock-skew check.
+ * details call. A connection made against the sandbox is not probed under a live target: calls skip
+ * it (src/connections/sandbox-mark.ts), and doctor says so. Returns the first HighLevel answer's Date
+ * for the clock-skew check.
  */
 import { isAuthPreset } from '../../accelevents/auth-presets.js';
 import { createAcceleventsClient } from '../../accelevents/client.js';
 import type { ParleyFileConfig } from '../../config/config-types.js';
+import { callableFor } from '../../connections/sandbox-mark.js';
 import type { Connection } from '../../connections/types.js';
 import { createHighLevelClient } from '../../highlevel/client.js';
 import { HighLevelForbiddenError } from '../../highlevel/errors.js';
@@ -48,6 +50,17 @@ export async function runConnectionChecks(
   let sample: DateSample | null = null;
   for (const connection of connections) {
     const name = connection.accountKey;
+    if (!callableFor(deps.config.highlevel.target, connection)) {
+      // Its token means nothing to HighLevel, so a probe would only fail for that; say what to do instead.
+      report(
+        warn(
+          `${name} target`,
+          `connection ${name} was made against the sandbox; the live target ignores it`,
+          'remove or reconnect it: `parley connect highlevel` against the live target replaces it',
+        ),
+      );
+      continue;
+    }
     const usable = reportStatus(connection, deps, report);
     if (usable) {
       const probed = await probe(connection, deps);
