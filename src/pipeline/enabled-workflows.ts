@@ -1,18 +1,23 @@
 /**
  * The workflows a pipeline runs: the built-in ones its config's `features` switch on (one YAML file
- * each in workflows/builtin/, issue 4 Deliver 5), plus every workflow in a user directory or file
- * when one is given. Loaded with the engine's own loader, so a bad file fails start-up with
- * file:line:col errors instead of failing jobs later.
+ * each in workflows/builtin/), plus every workflow in a user directory or file (`workflows.path`). A
+ * user workflow with a built-in's name replaces that built-in, so a copied and edited built-in runs
+ * once, not beside the original. Loaded with the engine's own loader, so a bad file fails start-up
+ * with file:line:col errors instead of failing jobs later.
  */
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import type { FeatureName } from '../config/config-types.js';
+import type { FeatureName, ParleyFileConfig } from '../config/config-types.js';
 import type { WorkflowDefinition } from '../workflows/definition-schema.js';
+import { type DoubleSend, findDoubleSends } from '../workflows/double-sends.js';
 import { type LoadedWorkflow, loadWorkflows } from '../workflows/load-workflows.js';
 import type { TemplateEngine } from '../workflows/template-engine.js';
 
 /** workflows/builtin/ at the repository root (src/pipeline → ../../workflows/builtin). */
 export const BUILTIN_WORKFLOWS_DIR = fileURLToPath(new URL('../../workflows/builtin/', import.meta.url));
+
+/** What `source` says of a workflow shipped in BUILTIN_WORKFLOWS_DIR. */
+export const BUILT_IN = 'built-in';
 
 /** Built-in workflow names per feature; features without one (the agent console) run no workflow. */
 export const FEATURE_WORKFLOWS: Partial<Record<FeatureName, readonly string[]>> = {
@@ -24,33 +29,83 @@ export const FEATURE_WORKFLOWS: Partial<Record<FeatureName, readonly string[]>> 
 
 export interface EnabledWorkflowsOptions {
   features: readonly FeatureName[];
-  /** A user workflow file or directory (`workflows.path`), loaded in addition to the built-ins. */
+  /** A user workflow file or directory (`workflows.path`), loaded with the built-ins. */
   userPath?: string | null;
   engine?: TemplateEngine;
   /** Default BUILTIN_WORKFLOWS_DIR. */
   builtinDir?: string;
   /**
-   * `sponsor.staffContactIds`: the built-in sponsor channel is loaded once per id (see
-   * perStaffContact); with none, it is not loaded.
+   * `sponsor.staffContactIds`: the sponsor channel is loaded once per id (see perStaffContact);
+   * with none, it is not loaded.
    */
   sponsorStaffContactIds?: readonly string[];
 }
 
-export async function loadEnabledWorkflows(options: EnabledWorkflowsOptions): Promise<WorkflowDefinition[]> {
-  const engine = options.engine ? { engine: options.engine } : {};
-  const builtin = await loadWorkflows(options.builtinDir ?? BUILTIN_WORKFLOWS_DIR, engine);
-  const wanted = new Set(options.features.flatMap((feature) => FEATURE_WORKFLOWS[feature] ?? []));
-  const chosen: LoadedWorkflow[] = builtin.filter((w) => wanted.has(w.definition.name));
-  const definitions = chosen.flatMap((w) =>
-    w.definition.name === SPONSOR_CHANNEL
-      ? perStaffContact(w.definition, options.sponsorStaffContactIds ?? [])
-      : [w.definition],
-  );
-  if (options.userPath) definitions.push(...(await loadWorkflows(options.userPath, engine)).map((w) => w.definition));
-  return definitions;
+export interface EnabledWorkflow {
+  definition: WorkflowDefinition;
+  /** BUILT_IN, or the user file it was loaded from. */
+  source: string;
+  /** The file the definition was read from (a built-in's YAML file included). */
+  file: string;
+  /** A user workflow named like a built-in: it runs instead of that built-in. */
+  replacesBuiltIn: boolean;
+  /** The definitions it runs as: itself, or one per sponsor staff contact (none without staff). */
+  runs: WorkflowDefinition[];
 }
 
-const SPONSOR_CHANNEL = 'sponsor-channel';
+/** Every enabled workflow with where it came from, before the sponsor channel's per-staff copies. */
+export async function listEnabledWorkflows(options: EnabledWorkflowsOptions): Promise<EnabledWorkflow[]> {
+  const engine = options.engine ? { engine: options.engine } : {};
+  const builtin = await loadWorkflows(options.builtinDir ?? BUILTIN_WORKFLOWS_DIR, engine);
+  const user = options.userPath ? await loadWorkflows(options.userPath, engine) : [];
+  const builtinNames = new Set(builtin.map((w) => w.definition.name));
+  const userNames = new Set(user.map((w) => w.definition.name));
+  const wanted = new Set(options.features.flatMap((feature) => FEATURE_WORKFLOWS[feature] ?? []));
+  const staff = options.sponsorStaffContactIds ?? [];
+  const entry = (loaded: LoadedWorkflow, source: string): EnabledWorkflow => ({
+    definition: loaded.definition,
+    source,
+    file: loaded.file,
+    replacesBuiltIn: source !== BUILT_IN && builtinNames.has(loaded.definition.name),
+    runs: loaded.definition.name === SPONSOR_CHANNEL ? perStaffContact(loaded.definition, staff) : [loaded.definition],
+  });
+  return [
+    ...builtin
+      .filter((w) => wanted.has(w.definition.name) && !userNames.has(w.definition.name))
+      .map((w) => entry(w, BUILT_IN)),
+    ...user.map((w) => entry(w, w.file)),
+  ];
+}
+
+export async function loadEnabledWorkflows(options: EnabledWorkflowsOptions): Promise<WorkflowDefinition[]> {
+  return (await listEnabledWorkflows(options)).flatMap((w) => w.runs);
+}
+
+/** The options a config gives: its features, `workflows.path` and sponsor staff. */
+export function enabledWorkflowsOptions(
+  config: Pick<ParleyFileConfig, 'features' | 'workflows' | 'sponsor'>,
+): EnabledWorkflowsOptions {
+  return {
+    features: config.features,
+    userPath: config.workflows.path,
+    sponsorStaffContactIds: config.sponsor.staffContactIds,
+  };
+}
+
+/** Enabled workflows that would send two messages for one event (see double-sends.ts). */
+export function doubleSendsAmong(enabled: readonly EnabledWorkflow[]): DoubleSend[] {
+  return findDoubleSends(enabled.filter((w) => w.runs.length > 0));
+}
+
+/** The double sends of the workflows a config enables; `parley start` logs each at warn. */
+export async function doubleSendsOf(
+  config: Pick<ParleyFileConfig, 'features' | 'workflows' | 'sponsor'>,
+): Promise<DoubleSend[]> {
+  return doubleSendsAmong(await listEnabledWorkflows(enabledWorkflowsOptions(config)));
+}
+
+/** The built-in that runs once per sponsor staff contact (perStaffContact). */
+export const SPONSOR_CHANNEL = 'sponsor-channel';
 
 /**
  * A workflow has no loop, and the relay must reach every staff contact exactly once each, so the

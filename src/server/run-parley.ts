@@ -16,7 +16,7 @@ import { ACCELEVENTS_WEBHOOK_PATH, registerAcceleventsWebhookRoute } from '../in
 import { createAcceleventsWebhookSecret, WEBHOOK_SECRET_SETTING } from '../intake/webhook-secret.js';
 import type { Logger } from '../logging/create-logger.js';
 import { createPipeline } from '../pipeline/create-pipeline.js';
-import { loadEnabledWorkflows } from '../pipeline/enabled-workflows.js';
+import { doubleSendsOf, loadEnabledWorkflows } from '../pipeline/enabled-workflows.js';
 import { createHighLevelAccess, type HighLevelAccess } from '../pipeline/highlevel-access.js';
 import { createQueue } from '../queue/create-queue.js';
 import { openRuntime, type Runtime } from '../runtime/open-runtime.js';
@@ -65,6 +65,7 @@ export async function runParley(options: RunParleyOptions): Promise<void> {
             sponsorStaffContactIds: runtime.config.sponsor.staffContactIds,
           })
         ).map((w) => w.name);
+    for (const twice of await doubleSendsOf(runtime.config)) logger.warn({ workflows: twice.workflows }, twice.message);
     const app = options.http
       ? await buildHttp(runtime, logger, sandboxes, lines, env, { access, workflowNames })
       : null;

@@ -95,7 +95,7 @@ describe('parley catalog', () => {
     runCatalog({}, out.io);
     expect(out.output()).toMatch(/highlevel\.send-a-new-message +unsafe, guarded +conversations\.readonly/);
     expect(out.output()).toContain('Actions (33):');
-    expect(out.output()).toContain('Triggers (5):');
+    expect(out.output()).toContain(`Triggers (${TRIGGER_NAMES.length}):`);
   });
 });
 
@@ -128,24 +128,68 @@ describe('parley workflows', () => {
     );
   });
 
-  it('validate confirms a valid file and names its workflows', async () => {
+  /** An io for the command in `dir`, with no environment, so only `dir`'s config (if any) applies. */
+  function ioIn(out: ReturnType<typeof capture>) {
+    return { ...out.io, cwd: dir, env: {} };
+  }
+
+  it('validate confirms a valid file, names its workflows and says which built-in it replaces', async () => {
     await writeFile(join(dir, 'welcome.yaml'), WELCOME_YAML);
     const out = capture();
-    await runValidate('welcome.yaml', { ...out.io, cwd: dir });
-    expect(out.output()).toBe('welcome.yaml: 1 workflow(s) valid: registration-welcome\n');
+    await runValidate('welcome.yaml', ioIn(out));
+    expect(out.output()).toBe(
+      'welcome.yaml: 1 workflow(s) valid: registration-welcome\n' +
+        '  registration-welcome replaces the built-in workflow of that name\n',
+    );
   });
 
-  it('list shows name, trigger, steps and scopes, from ./workflows by default', async () => {
+  it('validate with no path and no config validates the built-ins instead of failing', async () => {
+    const validate = program()
+      .commands.find((c) => c.name() === 'workflows')
+      ?.commands.find((c) => c.name() === 'validate');
+    expect(validate?.registeredArguments.map((a) => a.required)).toEqual([false]);
+    const out = capture();
+    await runValidate(undefined, ioIn(out));
+    expect(out.output()).toBe(
+      'built-in workflows: 5 workflow(s) valid: checkin-preference-reply, checkin-welcome, registration-welcome, session-highlights, sponsor-channel\n',
+    );
+  });
+
+  it('validate warns, naming both, when a second welcome would send on the same trigger', async () => {
+    await mkdir(join(dir, 'flows'));
+    await writeFile(
+      join(dir, 'flows', 'mine.yaml'),
+      WELCOME_YAML.replace('name: registration-welcome', 'name: my-welcome'),
+    );
+    await writeFile(join(dir, 'parley.config.yaml'), 'workflows:\n  path: flows\n');
+    const out = capture();
+    await runValidate(undefined, ioIn(out));
+    const mine = join(dir, 'flows', 'mine.yaml');
+    expect(out.output()).toBe(
+      `${join(dir, 'flows')}: 1 workflow(s) valid: my-welcome\n` +
+        `warning: registration-welcome (built-in) and my-welcome (${mine}) both send a message on trigger accelevents.registration: one event sends 2 messages\n` +
+        '  fix: to replace the built-in, name the file\'s workflow "registration-welcome"; else remove one, or give them conditions that never hold together\n',
+    );
+  });
+
+  it('list with the config’s workflows.path shows the file that replaces a built-in, once, with its scopes', async () => {
     await mkdir(join(dir, 'workflows'));
     await writeFile(join(dir, 'workflows', 'welcome.yaml'), WELCOME_YAML);
+    await writeFile(
+      join(dir, 'parley.config.yaml'),
+      'features: [registration-welcome]\nworkflows:\n  path: workflows\n',
+    );
     const out = capture();
-    await runList(undefined, { json: true }, { ...out.io, cwd: dir });
+    await runList(undefined, { json: true }, ioIn(out));
     expect(JSON.parse(out.output())).toEqual([
       {
         name: 'registration-welcome',
         trigger: 'accelevents.registration',
         lane: 'welcome',
+        source: join(dir, 'workflows', 'welcome.yaml'),
         file: join(dir, 'workflows', 'welcome.yaml'),
+        replacesBuiltIn: true,
+        runs: 1,
         steps: [
           { id: 'contact', action: 'contacts.upsert' },
           { id: 'conversation', action: 'conversations.find-or-create' },
@@ -161,15 +205,30 @@ describe('parley workflows', () => {
       },
     ]);
     const text = capture();
-    await runList('workflows', {}, { ...text.io, cwd: dir });
+    await runList('workflows', {}, ioIn(text));
     expect(text.output()).toContain(
-      'steps:  contact (contacts.upsert) → conversation (conversations.find-or-create) → welcome (highlevel.send-a-new-message)',
+      `  source: ${join(dir, 'workflows', 'welcome.yaml')} (replaces the built-in of this name)\n` +
+        '  steps:  contact (contacts.upsert) → conversation (conversations.find-or-create) → welcome (highlevel.send-a-new-message)',
     );
   });
 
-  it('list says where it looked when there are no workflows', async () => {
-    const error = await runList(undefined, {}, { write: () => {}, cwd: dir }).catch((e: unknown) => e);
+  it('list with no path and no config shows the built-ins the default features enable', async () => {
+    const out = capture();
+    await runList(undefined, {}, ioIn(out));
+    const text = out.output();
+    for (const name of ['registration-welcome', 'checkin-welcome', 'checkin-preference-reply', 'session-highlights']) {
+      expect(text).toMatch(new RegExp(`^${name}  \\(trigger [^)]+\\)\\n  source: built-in\\n`, 'm'));
+    }
+    expect(text).toContain(
+      'sponsor-channel  (trigger highlevel.inbound_message, lane automation)\n  source: built-in\n  runs:   not at all: no sponsor.staffContactIds in the config',
+    );
+    expect(text).not.toContain('warning');
+  });
+
+  it('list says where it looked when the config’s workflows.path does not exist', async () => {
+    await writeFile(join(dir, 'parley.config.yaml'), 'workflows:\n  path: missing\n');
+    const error = await runList(undefined, {}, ioIn(capture())).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'workflow_not_found', exitCode: 1 });
-    expect((error as Error).message).toContain(join(dir, 'workflows'));
+    expect((error as Error).message).toContain(join(dir, 'missing'));
   });
 });

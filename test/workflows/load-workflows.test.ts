@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadWorkflows } from '../../src/workflows/load-workflows.js';
+import { TRIGGER_NAMES } from '../../src/workflows/triggers.js';
 import { WorkflowError, type WorkflowIssue, WorkflowValidationError } from '../../src/workflows/workflow-error.js';
 import { WELCOME_YAML } from './workflow-fixture.js';
 
@@ -113,8 +114,7 @@ describe('loadWorkflows', () => {
         line: 2,
         col: 10,
         path: 'trigger',
-        message:
-          'expected one of accelevents.registration, accelevents.check_in, accelevents.ticket_purchase, highlevel.inbound_message, session.ended, got "accelevents.registered"',
+        message: `expected one of ${TRIGGER_NAMES.join(', ')}, got "accelevents.registered"`,
       }),
     ]);
   });

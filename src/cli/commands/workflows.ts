@@ -1,18 +1,31 @@
 /**
- * `parley workflows validate <path>` and `parley workflows list [path]`: check workflow definitions
- * (a YAML file or a directory of them) with every error as file:line:col, and show what each
- * workflow does and which HighLevel scopes it needs (DESIGN C6, C11).
+ * `parley workflows validate [path]` and `parley workflows list [path]`: check workflow definitions
+ * (a YAML file or a directory of them) with every error as file:line:col, and show the workflows that
+ * would run (the built-ins the config's features enable, and the user's), where each comes from, what
+ * it does and which HighLevel scopes it needs. Without a path they use the config's `workflows.path`,
+ * and without one of those, the built-ins alone. Both warn when two workflows would send a message
+ * for the same event.
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import type { ParleyFileConfig } from '../../config/config-types.js';
+import { loadFileConfig } from '../../config/load-file-config.js';
+import {
+  BUILT_IN,
+  BUILTIN_WORKFLOWS_DIR,
+  doubleSendsAmong,
+  type EnabledWorkflow,
+  enabledWorkflowsOptions,
+  listEnabledWorkflows,
+  SPONSOR_CHANNEL,
+} from '../../pipeline/enabled-workflows.js';
 import { type CommandIo, processIo } from '../../runtime/command-io.js';
+import { withCliErrors } from '../../runtime/to-cli-error.js';
 import { workflowLane, workflowScopes } from '../../workflows/catalog.js';
-import { type LoadedWorkflow, loadWorkflows } from '../../workflows/load-workflows.js';
+import type { DoubleSend } from '../../workflows/double-sends.js';
+import { loadWorkflows } from '../../workflows/load-workflows.js';
 import { WorkflowError } from '../../workflows/workflow-error.js';
 import { CliError } from '../cli-error.js';
-
-/** Where `workflows list` looks when no path is given (relative to the working directory). */
-export const DEFAULT_WORKFLOWS_PATH = 'workflows';
 
 export interface ListOptions {
   json?: boolean;
@@ -23,43 +36,94 @@ export function register(program: Command): void {
   workflows
     .command('validate')
     .description('validate a workflow file or a directory of *.yaml files; errors point to file:line:col')
-    .argument('<path>', 'a .yaml file or a directory')
-    .action(async (path: string) => {
+    .argument('[path]', "a .yaml file or a directory (default: the config's workflows.path, else the built-ins)")
+    .action(async (path: string | undefined) => {
       await runValidate(path, processIo());
     });
   workflows
     .command('list')
-    .description('list workflows: name, trigger, steps and the HighLevel scopes each needs')
-    .argument('[path]', `a .yaml file or a directory (default ./${DEFAULT_WORKFLOWS_PATH})`)
+    .description('list the workflows that would run: source, trigger, steps and the HighLevel scopes each needs')
+    .argument('[path]', "a .yaml file or a directory to use as workflows.path (default: the config's)")
     .option('--json', 'print JSON')
     .action(async (path: string | undefined, options: ListOptions) => {
       await runList(path, options, processIo());
     });
 }
 
-type Io = Pick<CommandIo, 'write' | 'cwd'>;
+type Io = Pick<CommandIo, 'write' | 'cwd'> & Partial<Pick<CommandIo, 'env' | 'sandboxUrl'>>;
 
-async function load(path: string, io: Io): Promise<LoadedWorkflow[]> {
+/** The user workflows to use: the path given (from the working directory), else the config's. */
+interface Selection {
+  config: ParleyFileConfig;
+  userPath: string | null;
+  /** How to name the user path in messages: as typed, or as the config resolved it. */
+  label: string | null;
+}
+
+async function select(path: string | undefined, io: Io): Promise<Selection> {
+  const env = io.env ?? process.env;
+  const config = await withCliErrors(() =>
+    loadFileConfig({
+      env,
+      ...(io.cwd ? { cwd: io.cwd } : {}),
+      ...(io.sandboxUrl ? { sandboxUrl: io.sandboxUrl } : {}),
+    }),
+  );
+  if (path !== undefined) return { config, userPath: resolve(io.cwd ?? process.cwd(), path), label: path };
+  return { config, userPath: config.workflows.path, label: config.workflows.path };
+}
+
+async function loading<T>(load: () => Promise<T>): Promise<T> {
   try {
-    return await loadWorkflows(resolve(io.cwd ?? process.cwd(), path));
+    return await load();
   } catch (error) {
     if (error instanceof WorkflowError) throw new CliError(error.message, error.code, 1);
     throw error;
   }
 }
 
-export async function runValidate(path: string, io: Io): Promise<void> {
-  const loaded = await load(path, io);
-  io.write(`${path}: ${loaded.length} workflow(s) valid: ${loaded.map((w) => w.definition.name).join(', ')}\n`);
+async function enabledOf(selection: Selection): Promise<EnabledWorkflow[]> {
+  return loading(() =>
+    listEnabledWorkflows({ ...enabledWorkflowsOptions(selection.config), userPath: selection.userPath }),
+  );
+}
+
+function warningLines(doubles: readonly DoubleSend[]): string[] {
+  return doubles.map((twice) => `warning: ${twice.message}\n  fix: ${twice.fix}`);
+}
+
+export async function runValidate(path: string | undefined, io: Io): Promise<void> {
+  const selection = await select(path, io);
+  const builtins = await loading(() => loadWorkflows(BUILTIN_WORKFLOWS_DIR));
+  const enabled = await enabledOf(selection);
+  const lines: string[] = [];
+  if (selection.userPath === null) {
+    const names = builtins.map((w) => w.definition.name);
+    lines.push(`built-in workflows: ${names.length} workflow(s) valid: ${names.join(', ')}`);
+  } else {
+    const user = enabled.filter((w) => w.source !== BUILT_IN);
+    lines.push(
+      `${selection.label}: ${user.length} workflow(s) valid: ${user.map((w) => w.definition.name).join(', ')}`,
+    );
+    for (const w of user.filter((u) => u.replacesBuiltIn)) {
+      lines.push(`  ${w.definition.name} replaces the built-in workflow of that name`);
+    }
+  }
+  lines.push(...warningLines(doubleSendsAmong(enabled)));
+  io.write(`${lines.join('\n')}\n`);
 }
 
 export async function runList(path: string | undefined, options: ListOptions, io: Io): Promise<void> {
-  const loaded = await load(path ?? DEFAULT_WORKFLOWS_PATH, io);
-  const rows = loaded.map(({ definition, file }) => ({
+  const enabled = await enabledOf(await select(path, io));
+  const rows = enabled.map(({ definition, source, file, replacesBuiltIn, runs }) => ({
     name: definition.name,
     trigger: definition.trigger,
     lane: workflowLane(definition),
+    source,
     file,
+    replacesBuiltIn,
+    // The sponsor channel runs once per staff contact, and not at all without staff.
+    runs: runs.length,
     steps: definition.steps.map((step) => ({ id: step.id, action: step.action })),
     scopes: workflowScopes(definition),
   }));
@@ -70,8 +134,18 @@ export async function runList(path: string | undefined, options: ListOptions, io
   const lines: string[] = [];
   for (const row of rows) {
     lines.push(`${row.name}  (trigger ${row.trigger}, lane ${row.lane})`);
+    lines.push(`  source: ${row.source}${row.replacesBuiltIn ? ' (replaces the built-in of this name)' : ''}`);
+    if (row.name === SPONSOR_CHANNEL) {
+      lines.push(
+        row.runs === 0
+          ? '  runs:   not at all: no sponsor.staffContactIds in the config'
+          : `  runs:   once per sponsor staff contact (${row.runs})`,
+      );
+    }
     lines.push(`  steps:  ${row.steps.map((step) => `${step.id} (${step.action})`).join(' → ')}`);
     lines.push(`  scopes: ${row.scopes.join(' ') || '(no HighLevel scope)'}`);
   }
+  if (rows.length === 0) lines.push('no workflows: the config enables no built-in and sets no workflows.path');
+  lines.push(...warningLines(doubleSendsAmong(enabled)));
   io.write(`${lines.join('\n')}\n`);
 }
