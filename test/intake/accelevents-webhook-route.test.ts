@@ -85,6 +85,50 @@ describeEachDatabase('POST /hooks/accelevents/:secret', (getStore) => {
     );
   });
 
+  for (const shape of ['flat', 'nested'] as const) {
+    it(`stores the sandbox’s ${shape} order of three ticket holders as three rows, one per holder`, async () => {
+      sandbox.configure({ payloadShape: shape });
+      const holders = ['h1', 'h2', 'h3'].map((n) => ({ firstName: n, lastName: 'Holder', email: `${n}@example.com` }));
+      const { tickets } = sandbox.state.placeOrder({
+        eventUrl: SUMMIT,
+        purchaser: { firstName: 'Pat', lastName: 'Buyer', email: 'pat@example.com' },
+        holders,
+      });
+      await sandbox.flush();
+      const rows = await inboxRows(getStore());
+      expect(rows.map((r) => [r.topic, r.status, r.mapped.fields.email, r.mapped.fields.attendeeId])).toEqual(
+        tickets.map((t, i) => ['ticket_purchase', 'received', holders[i]!.email, t.barcode]),
+      );
+      expect(new Set(rows.map((r) => r.dedupe_key)).size).toBe(3);
+      expect(await jobRows(getStore(), ACCELEVENTS_EVENT_JOB)).toHaveLength(3);
+    });
+  }
+
+  for (const shape of ['flat', 'nested'] as const) {
+    it(`maps the sandbox’s ${shape} refund and session check-in to their topics, with the session`, async () => {
+      sandbox.configure({ payloadShape: shape });
+      const { ticket } = sandbox.state.register(ADA);
+      const { session } = sandbox.state.checkInSession(
+        SUMMIT,
+        ticket.barcode,
+        sandbox.state.event(SUMMIT).sessions[0]!.sessionId,
+      );
+      sandbox.state.changeTicketStatus(SUMMIT, ticket.barcode, 'REFUNDED');
+      await sandbox.flush();
+      const rows = await inboxRows(getStore());
+      const sessionRow = rows.find((r) => r.topic === 'session_check_in');
+      expect(sessionRow?.mapped.fields).toMatchObject({
+        attendeeId: ticket.barcode,
+        sessionId: String(session.sessionId),
+        sessionName: session.title,
+      });
+      expect(rows.find((r) => r.topic === 'ticket_status_changed')?.mapped.fields).toMatchObject({
+        attendeeId: ticket.barcode,
+        status: 'REFUNDED',
+      });
+    });
+  }
+
   it('maps the sandbox’s nested check-in to check_in with the attendee under data.*', async () => {
     const { ticket } = sandbox.state.register(ADA);
     sandbox.configure({ payloadShape: 'nested' });
