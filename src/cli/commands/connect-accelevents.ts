@@ -1,6 +1,6 @@
 /**
- * `parley connect accelevents`: probe an Accelevents API key with a cheap read and store it in the vault
- * (reference/accelevents-api.md §3.1). The key is read from --key-file, ACCELEVENTS_API_KEY or piped
+ * `parley connect accelevents`: probe an Accelevents API key with a cheap read (the event details) and
+ * store it in the vault. The key is read from --key-file, ACCELEVENTS_API_KEY or piped
  * stdin, never from a command-line argument (shell history, `ps`), and never printed.
  * `--base-url sandbox` uses the built-in Accelevents sandbox on its well-known port, starting it for the
  * probe when it is not running.
@@ -35,7 +35,7 @@ export interface ConnectAcceleventsOptions {
   writeAuth?: string;
   keyFile?: string;
   json?: boolean;
-  /** Make a new webhook secret (the old URL stops working) and print the new URL once. */
+  /** Make a new webhook secret (the old URL stops working) and print the new URL. */
   rotateWebhook?: boolean;
   /** Where Accelevents reaches parley, for the printed URL; default http://127.0.0.1:$PORT. */
   publicUrl?: string;
@@ -64,7 +64,7 @@ export function registerConnectAccelevents(connect: Command): void {
     .option('--json', 'print JSON')
     .option(
       '--rotate-webhook',
-      'make a new webhook secret and print the receiver URL once (the old URL stops working); nothing else is changed',
+      'make a new webhook secret and print its receiver URL (the old URL stops working); nothing else is changed',
     )
     .option('--public-url <url>', 'with --rotate-webhook: the base URL Accelevents reaches parley at')
     .addHelpText(
@@ -111,10 +111,10 @@ function sandboxPortOrUsage(env: NodeJS.ProcessEnv): number {
   }
 }
 
-/** --key-file, then ACCELEVENTS_API_KEY, then piped stdin, then (sandbox only) the sandbox's key. */
 /**
- * The secret is stored hashed, so its URL can be shown only when it is made (run-parley.ts prints it on a
- * first start). Rotating is how an operator gets a URL again, or retires one that leaked.
+ * The only way the webhook secret changes: `parley start` keeps it across restarts and shows its URL
+ * each time (src/server/accelevents-webhook-url.ts). Rotating retires a URL that leaked, and gives a
+ * secret kept only as a hash by an earlier parley a URL that can be shown again.
  */
 async function rotateWebhook(options: ConnectAcceleventsOptions, io: ConnectAcceleventsIo): Promise<void> {
   const others = (['baseUrl', 'event', 'readAuth', 'writeAuth', 'keyFile'] as const).filter((k) => options[k]);
@@ -124,7 +124,8 @@ async function rotateWebhook(options: ConnectAcceleventsOptions, io: ConnectAcce
   const base = options.publicUrl === undefined ? null : publicUrlOf(options.publicUrl);
   const runtime = await openRuntimeFor(io);
   try {
-    const secret = await createAcceleventsWebhookSecret(runtime.store.db);
+    // Sealed with the vault beside its hash, so `parley start` shows the same URL after a restart.
+    const secret = await createAcceleventsWebhookSecret(runtime.store.db, { vault: runtime.vault });
     const origin = base ?? `http://127.0.0.1:${runtime.env.port}`;
     const url = `${origin}${ACCELEVENTS_WEBHOOK_PATH.replace(':secret', secret)}`;
     if (options.json) {
@@ -132,7 +133,7 @@ async function rotateWebhook(options: ConnectAcceleventsOptions, io: ConnectAcce
       return;
     }
     io.write(
-      `New Accelevents webhook URL (shown once; the secret is stored hashed, the previous URL no longer works):\n  ${url}\n`,
+      `New Accelevents webhook URL (the previous URL no longer works; \`parley start\` shows this one again):\n  ${url}\n`,
     );
   } finally {
     await runtime.close();
@@ -155,6 +156,7 @@ function flagOf(option: string): string {
   return `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
+/** --key-file, then ACCELEVENTS_API_KEY, then piped stdin, then (sandbox only) the sandbox's key. */
 async function readKey(options: ConnectAcceleventsOptions, io: ConnectAcceleventsIo, sandboxKey: string | null) {
   let key: string | null | undefined;
   if (options.keyFile) {
