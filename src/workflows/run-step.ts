@@ -1,5 +1,5 @@
 /**
- * One step of a run (DESIGN D6): reuse a journaled output, honour `if`, render `with`, let the send
+ * One step of a run: reuse a journaled output, honour `if`, render `with`, let the send
  * guard look for an interrupted attempt's effect, then run the action and journal `completed` with
  * its output, or `failed` with the error (kept ambiguous while the effect is unknown). An unsafe step
  * (a send) is journaled `started` durably before its effect and `completed` durably after it; a safe

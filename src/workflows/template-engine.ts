@@ -9,7 +9,7 @@
 import { Context, Drop, Liquid, type Template, toValueSync, Value } from 'liquidjs';
 import { registerFilters } from './template-filters.js';
 
-/** What templates see (brief W §3). `templates` is added by the engine. */
+/** What templates see (triggers.ts lists each trigger's fields). `templates` is added by the engine. */
 export interface TemplateScope {
   attendee?: unknown;
   event?: unknown;

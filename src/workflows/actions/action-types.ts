@@ -1,8 +1,8 @@
 /**
- * The contract every workflow step action fulfils (DESIGN C6, C11): what it needs (HighLevel
+ * The contract every workflow step action fulfils: what it needs (HighLevel
  * operations and so scopes), whether it is unsafe (an effect HighLevel cannot deduplicate, such as a
  * send), which inputs it takes, and how it runs. Unsafe actions may say how to find the effect an
- * interrupted earlier attempt already had (the send guard, DESIGN D6).
+ * interrupted earlier attempt already had (the send guard, message-guard.ts).
  */
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
@@ -15,7 +15,7 @@ export interface ActionContext {
   db: Kysely<Database>;
   /** The HighLevel location the run acts for; default `locationId` of every call. */
   locationId: string;
-  /** The rate scheduler lane the run's calls wait in (DESIGN D7). */
+  /** The rate scheduler lane the run's calls wait in. */
   lane: PriorityLane;
   now: () => number;
   sleep: (ms: number) => Promise<void>;
@@ -58,7 +58,7 @@ export interface ActionSpec {
 /**
  * Every HighLevel call of a step goes through here: the run's location (unless the input names
  * one), its lane for the rate scheduler, and its abort signal. `lane` rides on the call input for
- * the scheduler's `beforeAttempt` hook (brief R: "a call carries its lane").
+ * the scheduler's `beforeAttempt` hook.
  */
 export async function callHighLevel<T = unknown>(
   context: ActionContext,

@@ -1,7 +1,7 @@
 /**
- * `conversations.find-or-create`: the contact's one conversation (DESIGN C3 step 2). HighLevel keeps
+ * `conversations.find-or-create`: the contact's one conversation. HighLevel keeps
  * one conversation per contact and answers a second create with 400 "Conversation with the contact
- * id:… already exists!" and no id (reference/highlevel-api.md §2.1 M3; highlevel-api-docs#5), so:
+ * id:… already exists!" and no id (https://github.com/GoHighLevel/highlevel-api-docs/issues/5), so:
  * search by contactId; create when none; on that 400, search again, a few times, because the live
  * search can lag a fresh conversation. Still nothing: a retryable failure, and the job tries later.
  */
@@ -71,7 +71,7 @@ export const findOrCreateConversation: ActionSpec = {
     }
     throw new WorkflowError(
       'conversation_not_found',
-      `HighLevel says contact ${contactId} already has a conversation, but search-conversation does not list it yet (search lag, reference/highlevel-api.md §2.1 M3); will try again`,
+      `HighLevel says contact ${contactId} already has a conversation, but search-conversation does not list it yet (HighLevel's search lags a new conversation); will try again`,
       { retryable: true },
     );
   },

@@ -1,5 +1,5 @@
 /**
- * `links.save`: keeps attendeeId ↔ contactId ↔ conversationId ↔ messageId (DESIGN C3 step 5) in
+ * `links.save`: keeps attendeeId ↔ contactId ↔ conversationId ↔ messageId in
  * `attendee_links`. An upsert that only overwrites the fields given, so a later step can add the
  * message id without knowing the rest, and a replay writes the same row again.
  */

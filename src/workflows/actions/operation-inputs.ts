@@ -66,7 +66,7 @@ export function pathParamsOf(op: OperationDescriptor): string[] {
 
 /**
  * Inputs the send step takes beyond the spec's body: the conversation the guard looks in (not sent;
- * without it the guard finds the contact's one conversation through search, §2.1 M3).
+ * without it the guard finds the contact's one conversation through search).
  */
 const EXTRA_INPUTS: Record<string, ActionInputSpec[]> = {
   'send-a-new-message': [

@@ -1,5 +1,5 @@
 /**
- * `preferences.save`: an attendee's answer to a preference question (DESIGN C6, check-in welcome),
+ * `preferences.save`: an attendee's answer to a preference question (the check-in welcome),
  * one value per (location, contact, key); a later answer replaces the earlier one.
  */
 import type { ActionSpec } from './action-types.js';
