@@ -1,7 +1,7 @@
 /**
  * Loads `parley.config.yaml` (or the file PARLEY_CONFIG names) into a ParleyFileConfig with every
  * default filled in. A missing default file means "all defaults": the built-in sandbox is the
- * target until real credentials are configured (DESIGN C9). Every problem is reported with the
+ * target until real credentials are configured. Every problem is reported with the
  * file, line, column and key path, all at once, as one ConfigError.
  */
 import { readFile } from 'node:fs/promises';
@@ -12,6 +12,7 @@ import type { ParleyFileConfig } from './config-types.js';
 import { applyFileDefaults } from './file-config-defaults.js';
 import { FileConfigSchema, type RawFileConfig } from './file-config-schema.js';
 import { ConfigError, loadConfig } from './load-config.js';
+import { positionOf } from './yaml-positions.js';
 
 export const DEFAULT_CONFIG_FILE = 'parley.config.yaml';
 
@@ -70,6 +71,14 @@ function parseAndValidate(file: string, source: string): RawFileConfig {
   const parsed = FileConfigSchema.safeParse(value);
   if (!parsed.success) {
     throw new ConfigError(`invalid config file:\n${describeIssues(where, parsed.error.issues).join('\n')}`);
+  }
+  const highlevel = parsed.data.highlevel;
+  if (highlevel?.target === 'live' && highlevel.clientId === undefined) {
+    // Checked here rather than with the defaults, where the file's positions are no longer known.
+    const pos = positionOf(doc, lineCounter, ['highlevel', 'target']);
+    throw new ConfigError(
+      `invalid config file:\n${file}:${pos.line}:${pos.col} highlevel.clientId is required when highlevel.target is live (the Client ID from your Marketplace app)`,
+    );
   }
   return parsed.data;
 }

@@ -1,98 +1,144 @@
 /**
  * What `parley start`, `serve` and `worker` run: the HTTP side (health, readiness, HighLevel OAuth
  * install, `POST /hooks/highlevel`, `POST /hooks/accelevents/:secret`), the worker side (the pipeline's
- * job worker and the token refresher), or both in one process (DESIGN C12: stateless serve and worker
- * processes on PostgreSQL). With `sandbox`, the built-in HighLevel and Accelevents sandboxes run too and
- * are connected, so a first run shows the whole flow with sample attendees (DESIGN C9).
+ * job worker and the token refresher), or both in one process (stateless serve and worker processes
+ * scale out on PostgreSQL). In sandbox mode the built-in HighLevel and Accelevents sandboxes run too,
+ * on loopback, and are connected, so a first run shows the whole flow with sample attendees.
+ *
+ * Startup reads the config file before anything else opens or listens, so a bad file ends it at once;
+ * every step gives way to `stop`, and whatever was opened is closed again, last first.
  */
 import { sql } from 'kysely';
+import { loadFileConfig } from '../config/load-file-config.js';
 import { appIdOf, registerHighLevelOAuthRoutes } from '../connections/highlevel/oauth-routes.js';
 import { createOAuthStateStore } from '../connections/highlevel/oauth-state-store.js';
 import { registerConsole } from '../console/register-console.js';
 import { resolveWebhookKeys } from '../highlevel/webhooks/webhook-keys.js';
 import { registerHighLevelWebhookRoute } from '../highlevel/webhooks/webhook-route.js';
 import { createLocalIndex } from '../index/local-index.js';
-import { ACCELEVENTS_WEBHOOK_PATH, registerAcceleventsWebhookRoute } from '../intake/accelevents-webhook-route.js';
-import { createAcceleventsWebhookSecret, WEBHOOK_SECRET_SETTING } from '../intake/webhook-secret.js';
+import { registerAcceleventsWebhookRoute } from '../intake/accelevents-webhook-route.js';
 import type { Logger } from '../logging/create-logger.js';
 import { createPipeline } from '../pipeline/create-pipeline.js';
-import { doubleSendsOf, loadEnabledWorkflows } from '../pipeline/enabled-workflows.js';
+import { loadEnabledWorkflows } from '../pipeline/enabled-workflows.js';
 import { createHighLevelAccess, type HighLevelAccess } from '../pipeline/highlevel-access.js';
 import { createQueue } from '../queue/create-queue.js';
 import { openRuntime, type Runtime } from '../runtime/open-runtime.js';
 import { planScopes } from '../workflows/scope-planner.js';
+import { localOrigin, urlHost, webhookSecretForStart, webhookUrl, webhookUrlLine } from './accelevents-webhook-url.js';
 import { createApp } from './create-app.js';
 import { registerMetricsRoute } from './metrics-route.js';
 import type { ParleySandboxes } from './start-sandboxes.js';
-import { connectSandboxLocation, startSandboxes } from './start-sandboxes.js';
+import { closeSandboxes, connectSandboxLocation, startSandboxes } from './start-sandboxes.js';
+import { Closers, stopped, untilStopped } from './until-stopped.js';
 
 export interface RunParleyOptions {
   http: boolean;
   worker: boolean;
-  sandbox: boolean;
+  /**
+   * true (`--sandbox`) or false (`--no-sandbox`); unset: the sandboxes run exactly when the HighLevel
+   * target (config `highlevel.target`) is the sandbox.
+   */
+  sandbox?: boolean;
   logger: Logger;
   env: { port: number; host: string; sandboxPort: number };
+  /** The raw environment the config, store and master key are read from. Default process.env. */
+  processEnv?: NodeJS.ProcessEnv;
+  /** Where the config file is looked up. Default process.cwd(). */
+  cwd?: string;
   write(text: string): void;
-  /** Resolves when the process should stop (SIGINT/SIGTERM). */
-  stopSignal: Promise<void>;
+  /** Aborted when the process should stop (SIGINT/SIGTERM), at any point, startup included. */
+  stop: AbortSignal;
+  /** Called once parley is serving (after the banner). */
+  onRunning?: () => void;
+  /** First-run setup (`parley init`), run once the config file has been read and before anything opens. */
+  firstRun?: () => Promise<void>;
 }
 
 export async function runParley(options: RunParleyOptions): Promise<void> {
-  const { logger, env, write } = options;
-  const sandboxes = options.sandbox ? await startSandboxes(env, logger) : null;
-  const runtime = await openRuntime({ logger, sandboxUrl: sandboxes?.highlevel.url });
-  const lines: string[] = [];
+  const { logger, env, stop } = options;
+  const processEnv = options.processEnv ?? process.env;
+  const closers = new Closers();
   try {
-    if (sandboxes) await connectSandboxLocation(runtime, sandboxes.highlevel);
-    // One paced, audited client for the worker and the console: they share each location's rate bucket.
-    const access = createHighLevelAccess({
-      store: runtime.store,
-      auth: runtime.tokenManager.tokenSource(),
-      baseUrl: runtime.config.highlevel.baseUrl,
-      appId: appIdOf(runtime.config.highlevel.clientId),
-      logger,
-    });
-    const pipeline = options.worker ? await createPipeline({ runtime, logger, access }) : null;
-    const stopRefresher = options.worker
-      ? runtime.tokenManager.startRefresher(runtime.config.refresh.checkIntervalSeconds * 1000)
-      : () => {};
-    const workflowNames = pipeline
-      ? pipeline.workflows.map((w) => w.name)
-      : (
-          await loadEnabledWorkflows({
-            features: runtime.config.features,
-            userPath: runtime.config.workflows.path ?? undefined,
-            sponsorStaffContactIds: runtime.config.sponsor.staffContactIds,
-          })
-        ).map((w) => w.name);
-    for (const twice of await doubleSendsOf(runtime.config)) logger.warn({ workflows: twice.workflows }, twice.message);
-    const app = options.http
-      ? await buildHttp(runtime, logger, sandboxes, lines, env, { access, workflowNames })
+    // Read first and on its own: a bad config file ends startup before any port is open.
+    const fileConfig = await untilStopped(stop, loadFileConfig({ env: processEnv, cwd: options.cwd }));
+    if (options.firstRun) await untilStopped(stop, options.firstRun());
+    const sandboxMode = options.sandbox ?? fileConfig.highlevel.target === 'sandbox';
+    const sandboxes = sandboxMode
+      ? await untilStopped(stop, startSandboxes(env, processEnv, logger), closeSandboxes)
       : null;
-    pipeline?.start();
-    if (options.worker) lines.push(`worker: running ${pipeline?.workflows.length ?? 0} workflow(s)`);
-    write(`${lines.join('\n')}\n`);
-
-    await options.stopSignal;
-    stopRefresher();
-    await app?.close();
-    await pipeline?.stop({ graceMs: 10_000 });
+    if (sandboxes) closers.add('sandboxes', () => closeSandboxes(sandboxes));
+    const runtime = await untilStopped(
+      stop,
+      openRuntime({ env: processEnv, cwd: options.cwd, logger, sandboxUrl: sandboxes?.highlevel.url }),
+      (opened) => opened.close(),
+    );
+    closers.add('store', () => runtime.close());
+    // Not raced: each part it opens registers its closer as it goes, and it checks `stop` itself.
+    await start(options, runtime, sandboxes, closers);
+    if (stop.aborted) return;
+    options.onRunning?.();
+    await stopped(stop);
+  } catch (error) {
+    // A stop during startup is a clean stop, not a failure.
+    if (!(stop.aborted && error === stop.reason)) throw error;
   } finally {
-    await runtime.close();
-    await sandboxes?.highlevel.close();
-    await sandboxes?.accelevents.close();
+    await closers.closeAll((name, error) => logger.error({ err: error }, `could not close the ${name} cleanly`));
   }
 }
 
-async function buildHttp(
+async function start(
+  options: RunParleyOptions,
   runtime: Runtime,
-  logger: Logger,
+  sandboxes: ParleySandboxes | null,
+  closers: Closers,
+): Promise<void> {
+  const { logger, write } = options;
+  const lines: string[] = [];
+  if (sandboxes) await connectSandboxLocation(runtime, sandboxes.highlevel);
+  // One paced, audited client for the worker and the console: they share each location's rate bucket.
+  const access = createHighLevelAccess({
+    store: runtime.store,
+    auth: runtime.tokenManager.tokenSource(),
+    baseUrl: runtime.config.highlevel.baseUrl,
+    appId: appIdOf(runtime.config.highlevel.clientId),
+    logger,
+  });
+  const pipeline = options.worker ? await createPipeline({ runtime, logger, access }) : null;
+  if (pipeline) closers.add('worker', () => pipeline.stop({ graceMs: 10_000 }));
+  if (options.worker) {
+    closers.add(
+      'token refresher',
+      runtime.tokenManager.startRefresher(runtime.config.refresh.checkIntervalSeconds * 1000),
+    );
+  }
+  const workflowNames = pipeline
+    ? pipeline.workflows.map((w) => w.name)
+    : (
+        await loadEnabledWorkflows({
+          features: runtime.config.features,
+          userPath: runtime.config.workflows.path ?? undefined,
+          sponsorStaffContactIds: runtime.config.sponsor.staffContactIds,
+        })
+      ).map((w) => w.name);
+  if (options.http) {
+    await buildHttp(options, runtime, sandboxes, lines, closers, { access, workflowNames });
+  }
+  if (options.stop.aborted) return; // The closers undo what was opened; nothing starts working.
+  pipeline?.start();
+  if (options.worker) lines.push(`worker: running ${pipeline?.workflows.length ?? 0} workflow(s)`);
+  write(`${lines.join('\n')}\n`);
+}
+
+async function buildHttp(
+  options: RunParleyOptions,
+  runtime: Runtime,
   sandboxes: ParleySandboxes | null,
   lines: string[],
-  env: RunParleyOptions['env'],
+  closers: Closers,
   shared: { access: HighLevelAccess; workflowNames: readonly string[] },
-) {
-  const { config, store, repository, tokenClient, tokenManager } = runtime;
+): Promise<void> {
+  const { logger, env } = options;
+  const { config, store, repository, tokenClient, tokenManager, vault } = runtime;
   const queue = createQueue({ store });
   const app = createApp({
     logger,
@@ -101,6 +147,7 @@ async function buildHttp(
       return { database: store.dialect };
     },
   });
+  closers.add('HTTP server', () => app.close());
   await registerHighLevelOAuthRoutes(app, {
     config: config.highlevel,
     repository,
@@ -130,7 +177,7 @@ async function buildHttp(
     config,
     workflowNames: shared.workflowNames,
     defaultLocationId: async () => {
-      const connected = await repository.list({ provider: 'highlevel' });
+      const connected = await repository.list({ provider: 'highlevel', callable: true });
       return connected.find((c) => c.locationId !== null && c.status === 'ok')?.locationId ?? null;
     },
     secureCookies: config.console.secureCookies,
@@ -138,31 +185,24 @@ async function buildHttp(
     now: Date.now,
   });
 
-  // The secret is stored hashed, so its URL can be shown only when it is made: on a first start, and on
-  // every sandbox start (the built-in Accelevents sandbox is re-pointed at the new URL each time).
-  const existing = await store.db
-    .selectFrom('settings')
-    .select('key')
-    .where('key', '=', WEBHOOK_SECRET_SETTING)
-    .executeTakeFirst();
-  const secret = sandboxes || !existing ? await createAcceleventsWebhookSecret(store.db) : null;
+  const secret = await webhookSecretForStart({ db: store.db, vault, sandboxMode: sandboxes !== null, logger });
 
-  // For `parley simulate`: where the sandboxes are and where their webhooks go. Sandbox mode only;
-  // registered before listen (Fastify refuses routes after), filled in once the port is known.
-  const sandboxInfo: { webhookUrl: string | null } = { webhookUrl: null };
+  // For `parley simulate`: where the sandboxes are. Sandbox mode only, and no secret in it: the
+  // Accelevents sandbox is pointed at parley's webhook URL here, so a caller never needs the URL.
   if (sandboxes) {
     app.get('/sandbox-info', async () => ({
       highlevel: { url: sandboxes.highlevel.url, locationId: sandboxes.highlevel.defaultLocationId },
       accelevents: { url: sandboxes.accelevents.url },
-      webhookUrl: sandboxInfo.webhookUrl,
     }));
   }
+  if (options.stop.aborted) return;
   await app.listen({ port: env.port, host: env.host });
   const address = app.server.address();
-  const base = `http://${env.host}:${typeof address === 'object' && address ? address.port : env.port}`;
-  const webhookUrl = secret ? `${base}${ACCELEVENTS_WEBHOOK_PATH.replace(':secret', secret)}` : null;
-  sandboxInfo.webhookUrl = webhookUrl;
-  if (sandboxes && webhookUrl) sandboxes.accelevents.configure({ webhookUrl });
+  const port = typeof address === 'object' && address ? address.port : env.port;
+  const base = `http://${urlHost(env.host)}:${port}`;
+  if (sandboxes && secret !== null) {
+    sandboxes.accelevents.configure({ webhookUrl: webhookUrl(localOrigin(env.host, port), secret) });
+  }
 
   lines.push(
     `parley is running on ${base}  (store: ${store.dialect}, HighLevel target: ${config.highlevel.target})`,
@@ -171,9 +211,7 @@ async function buildHttp(
     `  health:        ${base}/healthz   readiness: ${base}/readyz   metrics: ${base}/metrics`,
     `  connect HighLevel (OAuth): open ${base}/oauth/highlevel/start`,
     `  HighLevel webhooks:        ${base}/hooks/highlevel`,
-    webhookUrl
-      ? `  Accelevents webhook URL:   ${webhookUrl}   (shown once; the secret is stored hashed)`
-      : '  Accelevents webhook URL:   shown when first made; get a new one with `parley connect accelevents --rotate-webhook --public-url <url>`',
+    webhookUrlLine(base, secret),
   );
   if (sandboxes) {
     // Sandbox tokens reach sample data only; printing one is what makes the first run try-able.
@@ -184,6 +222,7 @@ async function buildHttp(
       `  try: npx parley ghl search-conversation --base-url ${sandboxes.highlevel.url} --token ${accessToken} --param locationId=${sandboxes.highlevel.defaultLocationId}`,
       `Accelevents sandbox on ${sandboxes.accelevents.url}  (its webhooks go to parley; try: npx parley simulate --attendees 20)`,
     );
+  } else if (config.highlevel.target === 'live') {
+    lines.push('sandboxes: off (HighLevel target is live; `--sandbox` starts them anyway, on loopback)');
   }
-  return app;
 }

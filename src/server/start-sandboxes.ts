@@ -1,7 +1,10 @@
 /**
- * The built-in sandboxes `parley start` runs (DESIGN C9), and the sandbox HighLevel connection that
- * makes them the target until real credentials are connected.
+ * The built-in sandboxes `parley start` runs when the HighLevel target is the sandbox (or with
+ * `--sandbox`), and the sandbox HighLevel connection that makes them the target until real credentials
+ * are connected. They listen on loopback only, whatever HOST says: they hand out tokens to anyone who
+ * asks and are meant for this machine.
  */
+import { SANDBOX_SETTING } from '../connections/sandbox-mark.js';
 import type { Logger } from '../logging/create-logger.js';
 import type { Runtime } from '../runtime/open-runtime.js';
 import { type AcceleventsSandbox, startAcceleventsSandbox } from '../sandbox/accelevents/create-sandbox.js';
@@ -14,27 +17,41 @@ export interface ParleySandboxes {
   accelevents: AcceleventsSandbox;
 }
 
+export const SANDBOX_HOST = '127.0.0.1';
+
+/** `processEnv` is read for PARLEY_ACCELEVENTS_SANDBOX_PORT. */
 export async function startSandboxes(
-  env: { host: string; sandboxPort: number },
+  env: { sandboxPort: number },
+  processEnv: NodeJS.ProcessEnv,
   logger: Logger,
 ): Promise<ParleySandboxes> {
   const highlevel = await startHighLevelSandbox({
     port: env.sandboxPort,
-    host: env.host,
+    host: SANDBOX_HOST,
     logger: logger.child({ name: 'highlevel-sandbox' }),
   });
-  const accelevents = await startAcceleventsSandbox({
-    port: env.sandboxPort === 0 ? 0 : sandboxPort(process.env),
-    host: env.host,
-    logger: logger.child({ name: 'accelevents-sandbox' }),
-  });
-  return { highlevel, accelevents };
+  try {
+    const accelevents = await startAcceleventsSandbox({
+      port: env.sandboxPort === 0 ? 0 : sandboxPort(processEnv),
+      host: SANDBOX_HOST,
+      logger: logger.child({ name: 'accelevents-sandbox' }),
+    });
+    return { highlevel, accelevents };
+  } catch (error) {
+    await highlevel.close();
+    throw error;
+  }
+}
+
+export async function closeSandboxes(sandboxes: ParleySandboxes): Promise<void> {
+  await sandboxes.highlevel.close();
+  await sandboxes.accelevents.close();
 }
 
 /**
- * With no HighLevel connection for the sandbox's location, connect it with a sandbox Private
- * Integration Token holding the planned scopes. The sandbox keeps tokens in memory, so a token stored
- * by an earlier run is replaced on every start.
+ * Connects the sandbox's location with a sandbox Private Integration Token holding the planned scopes,
+ * marked as a sandbox connection (src/connections/sandbox-mark.ts) so a live target never calls with
+ * it. The sandbox keeps tokens in memory, so a token stored by an earlier run is replaced on every start.
  */
 export async function connectSandboxLocation(runtime: Runtime, sandbox: HighLevelSandbox): Promise<void> {
   if (runtime.config.highlevel.target !== 'sandbox') return;
@@ -49,7 +66,7 @@ export async function connectSandboxLocation(runtime: Runtime, sandbox: HighLeve
     locationId: sandbox.defaultLocationId,
     companyId: sandbox.companyId,
     scopes,
-    settings: { sandbox: true },
+    settings: { [SANDBOX_SETTING]: true },
     secrets: { accessToken },
   });
 }

@@ -1,11 +1,18 @@
 /**
  * parley simulate in-process (no parley answers at --url): both sandboxes, a temp store and the real
  * pipeline over HTTP; the report counts every registered attendee's conversation and welcome once.
+ * And against a running parley in sandbox mode, found through its /sandbox-info.
  */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { formatReport, simulate } from '../../src/cli/commands/simulate.js';
+import { createLogger } from '../../src/logging/create-logger.js';
+import { runParley } from '../../src/server/run-parley.js';
 
 /** A port with nothing listening: bind, note it, close. */
 async function freeUrl(): Promise<string> {
@@ -45,4 +52,47 @@ it('refuses a non-positive attendee count, naming the option', async () => {
   await expect(simulate({ attendees: 0, url: 'http://127.0.0.1:1' })).rejects.toThrow(
     '--attendees must be a whole number >= 1, got 0',
   );
+});
+
+it('runs against a parley in sandbox mode through its /sandbox-info, which carries no webhook URL', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'parley-simulate-server-'));
+  const processEnv = {
+    PARLEY_DATA_DIR: join(dir, 'data'),
+    PARLEY_MASTER_KEY: randomBytes(32).toString('base64'),
+  };
+  const stop = new AbortController();
+  let banner = '';
+  let running: () => void = () => {};
+  const started = new Promise<void>((resolve) => {
+    running = resolve;
+  });
+  const parley = runParley({
+    http: true,
+    worker: true,
+    logger: createLogger({ level: 'silent' }),
+    env: { port: 0, host: '127.0.0.1', sandboxPort: 0 },
+    processEnv,
+    cwd: dir,
+    write: (text) => {
+      banner += text;
+    },
+    stop: stop.signal,
+    onRunning: running,
+  });
+  try {
+    await Promise.race([started, parley]);
+    const url = banner.match(/running on (http:\/\/\S+)/)![1]!;
+    const info = await (await fetch(`${url}/sandbox-info`)).json();
+    expect(Object.keys(info).sort()).toEqual(['accelevents', 'highlevel']);
+
+    const report = await simulate({ attendees: 3, url, env: processEnv, timeoutMs: 30_000 });
+    expect(report.mode).toBe('server');
+    expect(report.timedOut).toBe(false);
+    expect(report.welcomeMessages).toBe(3);
+    expect(report.deadJobs.count).toBe(0);
+  } finally {
+    stop.abort();
+    await parley;
+    await rm(dir, { recursive: true, force: true });
+  }
 });

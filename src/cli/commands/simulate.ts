@@ -1,10 +1,10 @@
 /**
- * `parley simulate --attendees N [--url <parley>]` (issue 4 Deliver 7): sample registrations through the
- * real pipeline into the sandboxes, then a report to review. When a parley started with its sandboxes
- * answers `GET /sandbox-info` at --url, the attendees are registered in the Accelevents sandbox it runs
- * (whose webhook points at parley's intake) and progress is read from the same store (same env: DATA_DIR
- * or DATABASE_URL). Otherwise everything runs in this process: both sandboxes, a store in a temp
- * directory, intake on a real port and the composed pipeline, as test/pipeline/pipeline-world.ts does.
+ * `parley simulate --attendees N [--url <parley>]`: sample registrations through the real pipeline
+ * into the sandboxes, then a report to review. When a parley in sandbox mode answers
+ * `GET /sandbox-info` at --url, the attendees are registered in the Accelevents sandbox it runs (which
+ * that parley already points at its own intake) and progress is read from the same store (same env:
+ * DATA_DIR or DATABASE_URL). Otherwise everything runs in this process: both sandboxes, a store in a
+ * temp directory, intake on a real port and the composed pipeline, as test/pipeline/pipeline-world.ts does.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -26,11 +26,13 @@ import { startHighLevelSandbox } from '../../sandbox/highlevel/create-sandbox.js
 import { openDatabase, type Store } from '../../store/open-database.js';
 import { CliError } from '../cli-error.js';
 
-/** What `parley start` serves at GET /sandbox-info (src/server/run-parley.ts). */
+/**
+ * What `parley start` serves at GET /sandbox-info in sandbox mode (src/server/run-parley.ts). It
+ * carries no webhook URL: that parley already points its Accelevents sandbox at its own intake.
+ */
 export interface SandboxInfo {
   highlevel: { url: string; locationId: string };
   accelevents: { url: string };
-  webhookUrl: string | null;
 }
 
 export interface LinkRow {
@@ -62,7 +64,7 @@ export interface SimulateOptions {
   env?: NodeJS.ProcessEnv;
   /**
    * In-process mode: the HighLevel sandbox's burst window. Default HighLevel's own 100 per 10 s
-   * (reference/highlevel-api.md §8), so the run paces as a real location would; tests widen it.
+   * (its documented burst limit), so the run paces as a real location would; tests widen it.
    */
   burst?: { limit: number; intervalMs: number };
 }
@@ -70,6 +72,8 @@ export interface SimulateOptions {
 interface Target {
   mode: SimulationReport['mode'];
   info: SandboxInfo;
+  /** In-process only: where this run's Accelevents sandbox must send its webhooks. */
+  webhookUrl: string | null;
   store: Store;
   close(): Promise<void>;
 }
@@ -85,7 +89,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationRepo
   const since = Date.now();
   try {
     const origin = new URL(target.info.accelevents.url).origin;
-    if (target.info.webhookUrl) await admin(origin, 'settings', { webhookUrl: target.info.webhookUrl });
+    if (target.webhookUrl) await admin(origin, 'settings', { webhookUrl: target.webhookUrl });
     const barcodes: string[] = [];
     for (let n = 0; n < options.attendees; n++) {
       const { barcode } = await admin<{ barcode: string }>(origin, 'attendees', sampleAttendee(n, since));
@@ -133,7 +137,7 @@ async function serverTarget(info: SandboxInfo, env: NodeJS.ProcessEnv, logger: L
     logger,
     migrate: false,
   });
-  return { mode: 'server', info, store, close: () => store.close() };
+  return { mode: 'server', info, webhookUrl: null, store, close: () => store.close() };
 }
 
 async function inProcessTarget(logger: Logger, burst: SimulateOptions['burst']): Promise<Target> {
@@ -167,11 +171,8 @@ async function inProcessTarget(logger: Logger, burst: SimulateOptions['burst']):
   pipeline.start();
   return {
     mode: 'in-process',
-    info: {
-      highlevel: { url: highlevel.url, locationId },
-      accelevents: { url: accelevents.url },
-      webhookUrl: `${base}/hooks/accelevents/${secret}`,
-    },
+    info: { highlevel: { url: highlevel.url, locationId }, accelevents: { url: accelevents.url } },
+    webhookUrl: `${base}/hooks/accelevents/${secret}`,
     store,
     close: async () => {
       await accelevents.flush();
