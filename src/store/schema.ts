@@ -88,6 +88,8 @@ export interface OauthStatesTable {
   created_at: number;
   expires_at: number;
   used_at: number | null;
+  /** SHA-256 hex of the console session that started the install; null when the operator's CLI did. */
+  session_sha256: string | null;
 }
 
 /** `skipped`: its workflow was switched off; it can run once the workflow is on again. */
@@ -188,6 +190,8 @@ export interface ApiTokensTable {
   created_at: number;
   last_used_at: number | null;
   revoked_at: number | null;
+  /** Epoch ms after which the token is refused; null: until revoked. */
+  expires_at: number | null;
 }
 
 /** A console session; the cookie value and the CSRF token are stored only as SHA-256 hex. */
@@ -199,12 +203,12 @@ export interface SessionsTable {
   expires_at: number;
 }
 
-/** One failed login, counted per email and per IP for the login rate limit. */
-export interface LoginFailuresTable {
-  id: string;
-  email: string;
-  ip: string;
-  at: number;
+/** Login attempts in the current window, one counter per email and per IP (the login rate limit). */
+export interface LoginAttemptsTable {
+  scope: 'email' | 'ip';
+  subject: string;
+  window_started_at: number;
+  attempts: number;
 }
 
 /** The local index's mirror of one HighLevel conversation (issue 5, src/index/). Booleans are 0/1. */
@@ -257,7 +261,7 @@ export interface Database {
   users: UsersTable;
   api_tokens: ApiTokensTable;
   sessions: SessionsTable;
-  login_failures: LoginFailuresTable;
+  login_attempts: LoginAttemptsTable;
   index_conversations: IndexConversationsTable;
   index_messages: IndexMessagesTable;
 }

@@ -14,7 +14,7 @@ const OUR_TABLES = [
   'index_conversations',
   'index_messages',
   'jobs',
-  'login_failures',
+  'login_attempts',
   'oauth_states',
   'preferences',
   'rate_limit_state',

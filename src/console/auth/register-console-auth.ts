@@ -1,7 +1,8 @@
 /**
  * The console's authentication routes and the context `requireRole` reads:
  *   POST /api/login   `{ email, password }` → session cookie + `{ user, csrfToken }`; 429 + Retry-After when throttled
- *   POST /api/logout  ends the session (cookie callers send x-csrf-token like any change)
+ *   POST /api/logout  ends the session (cookie callers send x-csrf-token like any change); with a bearer
+ *                     token, revokes that token
  *   GET  /api/me      the caller, their permissions, and (for cookie callers) the CSRF token again
  * Plus security headers on `/api` and console responses. Added directly to `app`, not as an
  * encapsulated plugin, so routes registered anywhere in the app can use `requireRole`.
@@ -10,7 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Logger } from '../../logging/create-logger.js';
 import type { Database } from '../../store/schema.js';
-import { clearLoginFailures, loginRetryAfter, recordLoginFailure } from './login-rate-limit.js';
+import { forgetPassedWindows, reserveLoginAttempt, settleSuccessfulLogin } from './login-rate-limit.js';
 import { UNUSABLE_HASH, verifyPassword } from './password-hash.js';
 import { requireRole } from './require-role.js';
 import { ROLE_PERMISSIONS, ROLES } from './roles.js';
@@ -18,6 +19,7 @@ import { csrfTokenFor } from './secret-tokens.js';
 import { addSecurityHeaders } from './security-headers.js';
 import { clearedSessionCookie, sessionCookie } from './session-cookie.js';
 import { createSession, DEFAULT_SESSION_TTL_MS, deleteSession } from './sessions.js';
+import { revokeApiToken } from './user-accounts.js';
 
 export interface ConsoleAuthOptions {
   db: Kysely<Database>;
@@ -39,7 +41,7 @@ export function registerConsoleAuth(app: FastifyInstance, options: ConsoleAuthOp
   const now = options.now ?? Date.now;
   const ttlMs = options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS;
 
-  app.decorate('consoleAuth', { db, now });
+  app.decorate('consoleAuth', { db, now, secureCookies });
   app.decorateRequest('caller', null);
   addSecurityHeaders(app);
 
@@ -48,8 +50,10 @@ export function registerConsoleAuth(app: FastifyInstance, options: ConsoleAuthOp
     if ('error' in credentials) return reply.code(400).send({ error: 'invalid_body', message: credentials.error });
     const email = credentials.email.trim().toLowerCase();
     const key = { email, ip: request.ip };
-    const retryAfter = await loginRetryAfter(db, key, now());
-    if (retryAfter !== null) {
+    // Reserved before the password hash runs: a check here and a record after it let parallel guesses all through.
+    const reservation = await reserveLoginAttempt(db, key, now());
+    if (!reservation.allowed) {
+      const retryAfter = reservation.retryAfterSeconds;
       return reply
         .code(429)
         .header('retry-after', String(retryAfter))
@@ -64,11 +68,11 @@ export function registerConsoleAuth(app: FastifyInstance, options: ConsoleAuthOp
     // An unknown email costs one scrypt too, so response time does not reveal which emails exist.
     const valid = await verifyPassword(credentials.password, user?.password_hash ?? UNUSABLE_HASH);
     if (user === undefined || !valid) {
-      await recordLoginFailure(db, key, now());
+      await forgetPassedWindows(db, now());
       logger.info({ ip: request.ip }, 'console login failed');
       return reply.code(401).send({ error: 'invalid_credentials', message: 'email or password is wrong' });
     }
-    await clearLoginFailures(db, email);
+    await settleSuccessfulLogin(db, key, reservation);
     const session = await createSession(db, user.id, now(), ttlMs);
     reply.header(
       'set-cookie',
@@ -79,6 +83,8 @@ export function registerConsoleAuth(app: FastifyInstance, options: ConsoleAuthOp
 
   app.post('/api/logout', { preHandler: requireRole(...ROLES) }, async (request, reply) => {
     if (request.caller?.sessionId !== undefined) await deleteSession(db, request.caller.sessionId);
+    // A script logging out means its token should stop working, not just this request.
+    if (request.caller?.tokenId !== undefined) await revokeApiToken(db, request.caller.tokenId, now);
     reply.header('set-cookie', clearedSessionCookie(secureCookies));
     return reply.code(204).send();
   });

@@ -16,6 +16,8 @@ import { sameDigest, sha256Hex } from './secret-tokens.js';
 export interface ConsoleAuthContext {
   db: Kysely<Database>;
   now: () => number;
+  /** Whether cookies are marked Secure (served over HTTPS); routes outside the console set cookies too. */
+  secureCookies: boolean;
 }
 
 declare module 'fastify' {

@@ -1,6 +1,6 @@
 /**
  * Who is calling: an API token (`Authorization: Bearer pk_…`) or a session cookie. A disabled user,
- * a revoked token and an expired session all resolve to nobody. A request that sends an Authorization
+ * a revoked or expired token and an expired session all resolve to nobody. A request that sends an Authorization
  * header is judged by it alone, never by a cookie that happens to ride along.
  */
 import type { Kysely } from 'kysely';
@@ -17,6 +17,8 @@ export interface Caller {
   /** For session callers: the id from the cookie (logout) and the digest the CSRF header must match. */
   sessionId?: string;
   csrfTokenSha256?: string;
+  /** For token callers: the token's row id (logout revokes it). */
+  tokenId?: string;
 }
 
 export type Resolution = { caller: Caller } | { caller: null; reason: 'none' | 'invalid' };
@@ -44,12 +46,13 @@ async function byToken(db: Kysely<Database>, token: string, now: number): Promis
     .select(['api_tokens.id as token_id', 'api_tokens.token_sha256', 'users.id', 'users.email', 'users.role'])
     .where('api_tokens.token_sha256', '=', digest)
     .where('api_tokens.revoked_at', 'is', null)
+    .where((eb) => eb.or([eb('api_tokens.expires_at', 'is', null), eb('api_tokens.expires_at', '>', now)]))
     .where('users.disabled_at', 'is', null)
     .executeTakeFirst();
   // The lookup is by digest; the constant-time check guards against any collation surprise in the index.
   if (row === undefined || !sameDigest(row.token_sha256, digest)) return { caller: null, reason: 'invalid' };
   await db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', row.token_id).execute();
-  return { caller: { userId: row.id, email: row.email, role: row.role, via: 'token' } };
+  return { caller: { userId: row.id, email: row.email, role: row.role, via: 'token', tokenId: row.token_id } };
 }
 
 async function bySession(db: Kysely<Database>, sessionId: string, now: number): Promise<Resolution> {

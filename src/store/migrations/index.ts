@@ -15,6 +15,7 @@ import * as localIndex from './0005-local-index.js';
 import * as indexSearchSpeed from './0006-index-search-speed.js';
 import * as topicSearchByConversation from './0007-topic-search-by-conversation.js';
 import * as inboxReasons from './0008-inbox-reasons.js';
+import * as consoleSecurity from './0009-console-security.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-foundation': foundation,
@@ -25,4 +26,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0006-index-search-speed': indexSearchSpeed,
   '0007-topic-search-by-conversation': topicSearchByConversation,
   '0008-inbox-reasons': inboxReasons,
+  '0009-console-security': consoleSecurity,
 };
