@@ -6,7 +6,8 @@
  * hold. Inputs that read earlier steps' outputs are checked when their step runs (run-step.ts).
  */
 import { getAction } from './actions/action-registry.js';
-import type { WorkflowDefinition } from './definition-schema.js';
+import type { ActionInputSpec, ActionSpec } from './actions/action-types.js';
+import type { StepDefinition, WorkflowDefinition } from './definition-schema.js';
 import { knownBeforeRun } from './known-before-run.js';
 import type { StepRow } from './run-journal.js';
 import { rendering } from './run-step.js';
@@ -23,13 +24,39 @@ export interface CheckBeforeRunInput {
   engine: TemplateEngine;
 }
 
+/** What can be checked of one step, worked out once per definition (the same for every run). */
+interface StepPlan {
+  step: StepDefinition;
+  action: ActionSpec | undefined;
+  /** Null when the step has no `if`; false when its `if` reads step outputs (then nothing is checked). */
+  conditionKnown: boolean | null;
+  specs: ActionInputSpec[];
+}
+
+const plans = new WeakMap<WorkflowDefinition, StepPlan[]>();
+
+function planOf(definition: WorkflowDefinition, engine: TemplateEngine): StepPlan[] {
+  let plan = plans.get(definition);
+  if (plan) return plan;
+  const known = knownBeforeRun(engine, definition.templates);
+  plan = definition.steps.map((step) => {
+    const action = getAction(step.action);
+    const specs = action
+      ? requiredInputsOf(action).filter(
+          (spec) => step.with?.[spec.name] !== undefined && known.template(step.with[spec.name]),
+        )
+      : [];
+    return { step, action, conditionKnown: step.if === undefined ? null : known.condition(step.if), specs };
+  });
+  plans.set(definition, plan);
+  return plan;
+}
+
 /** Throws the WorkflowError (not retryable) the first step that cannot run would throw. */
 export function checkBeforeRun({ definition, rows, scope, engine }: CheckBeforeRunInput): void {
   const templates = definition.templates;
-  const known = knownBeforeRun(engine, templates);
-  for (const step of definition.steps) {
+  for (const { step, action, conditionKnown, specs } of planOf(definition, engine)) {
     if (rows.get(step.id)?.status === 'completed') continue;
-    const action = getAction(step.action);
     if (!action) {
       throw new WorkflowError('unknown_action', `unknown action "${step.action}" (see \`parley catalog\`)`, {
         stepId: step.id,
@@ -38,12 +65,9 @@ export function checkBeforeRun({ definition, rows, scope, engine }: CheckBeforeR
     const condition = step.if;
     if (condition !== undefined) {
       // A step that may be skipped cannot stop the run; only one known to run is checked.
-      if (!known.condition(condition)) continue;
+      if (!conditionKnown) continue;
       if (!rendering(() => engine.test(condition, scope, templates), condition, step.id)) continue;
     }
-    const specs = requiredInputsOf(action).filter(
-      (spec) => step.with?.[spec.name] !== undefined && known.template(step.with[spec.name]),
-    );
     if (specs.length === 0) continue;
     const input: Record<string, unknown> = {};
     for (const spec of specs) {
