@@ -82,7 +82,7 @@ it('runs against a parley in sandbox mode through its /sandbox-info, which carri
   try {
     await Promise.race([started, parley]);
     const url = banner.match(/running on (http:\/\/\S+)/)![1]!;
-    const info = await (await fetch(`${url}/sandbox-info`)).json();
+    const info = (await (await fetch(`${url}/sandbox-info`)).json()) as Record<string, unknown>;
     expect(Object.keys(info).sort()).toEqual(['accelevents', 'highlevel']);
 
     const report = await simulate({ attendees: 3, url, env: processEnv, timeoutMs: 30_000 });
