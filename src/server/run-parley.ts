@@ -19,7 +19,7 @@ import { createLocalIndex } from '../index/local-index.js';
 import { registerAcceleventsWebhookRoute } from '../intake/accelevents-webhook-route.js';
 import type { Logger } from '../logging/create-logger.js';
 import { createPipeline } from '../pipeline/create-pipeline.js';
-import { loadEnabledWorkflows } from '../pipeline/enabled-workflows.js';
+import { doubleSendsOf, loadEnabledWorkflows } from '../pipeline/enabled-workflows.js';
 import { createHighLevelAccess, type HighLevelAccess } from '../pipeline/highlevel-access.js';
 import { createQueue } from '../queue/create-queue.js';
 import { openRuntime, type Runtime } from '../runtime/open-runtime.js';
@@ -120,6 +120,7 @@ async function start(
           sponsorStaffContactIds: runtime.config.sponsor.staffContactIds,
         })
       ).map((w) => w.name);
+  for (const twice of await doubleSendsOf(runtime.config)) logger.warn({ workflows: twice.workflows }, twice.message);
   if (options.http) {
     await buildHttp(options, runtime, sandboxes, lines, closers, { access, workflowNames });
   }
