@@ -1,7 +1,8 @@
 /**
  * The HighLevel OAuth install through parley's routes (app.inject) against the real sandbox (real
  * HTTP: its consent page with `&approve=` and its token endpoint), with a real vault and store on
- * both databases.
+ * both databases, started and finished by a signed-in console admin (who may start one, and with
+ * which session: test/connections/highlevel-install-needs-admin.test.ts).
  */
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -11,6 +12,8 @@ import { createConnectionRepository } from '../../src/connections/connection-rep
 import { registerHighLevelOAuthRoutes } from '../../src/connections/highlevel/oauth-routes.js';
 import { createOAuthStateStore, STATE_TTL_MS } from '../../src/connections/highlevel/oauth-state-store.js';
 import type { ConnectionRepository } from '../../src/connections/types.js';
+import { registerConsoleAuth } from '../../src/console/auth/register-console-auth.js';
+import { addUser } from '../../src/console/auth/user-accounts.js';
 import { createHighLevelTokenClient } from '../../src/highlevel/oauth/token-client.js';
 import { createLogger } from '../../src/logging/create-logger.js';
 import { openVault } from '../../src/vault/open-vault.js';
@@ -22,12 +25,14 @@ const silent = createLogger({ level: 'silent' });
 const REDIRECT_URI = 'http://127.0.0.1:9/oauth/highlevel/callback';
 const LOCATION_PLAN = planScopes(DEFAULT_FEATURES);
 const COMPANY_PLAN = planScopes(DEFAULT_FEATURES, { userType: 'Company' });
+const ADMIN_PASSWORD = 'a long enough password';
 
 describeEachDatabase('HighLevel OAuth routes', (getStore) => {
   let sandbox: SandboxHandle;
   let app: FastifyInstance;
   let repository: ConnectionRepository;
   const skew = { ms: 0 };
+  const session = { cookie: '' };
 
   beforeAll(async () => {
     sandbox = await withSandbox();
@@ -36,6 +41,8 @@ describeEachDatabase('HighLevel OAuth routes', (getStore) => {
     repository = createConnectionRepository({ db, vault });
     const now = () => Date.now() + skew.ms;
     app = Fastify();
+    registerConsoleAuth(app, { db, logger: silent, secureCookies: false, now });
+    await addUser(db, { email: 'admin@example.com', password: ADMIN_PASSWORD, role: 'admin' });
     await registerHighLevelOAuthRoutes(app, {
       config: {
         authorizeUrl: `${sandbox.url}/v2/oauth/chooselocation`,
@@ -53,6 +60,12 @@ describeEachDatabase('HighLevel OAuth routes', (getStore) => {
       now,
       logger: silent,
     });
+    const login = await app.inject({
+      method: 'POST',
+      url: '/api/login',
+      payload: { email: 'admin@example.com', password: ADMIN_PASSWORD },
+    });
+    session.cookie = String([login.headers['set-cookie']].flat()[0]).split(';')[0] ?? '';
   });
   afterAll(async () => {
     await app?.close();
@@ -61,7 +74,11 @@ describeEachDatabase('HighLevel OAuth routes', (getStore) => {
 
   /** GET /oauth/highlevel/start → the consent URL it redirects to. */
   async function start(query = ''): Promise<URL> {
-    const res = await app.inject({ method: 'GET', url: `/oauth/highlevel/start${query}` });
+    const res = await app.inject({
+      method: 'GET',
+      url: `/oauth/highlevel/start${query}`,
+      headers: { cookie: session.cookie },
+    });
     expect(res.statusCode).toBe(302);
     return new URL(res.headers.location as string);
   }
@@ -75,7 +92,7 @@ describeEachDatabase('HighLevel OAuth routes', (getStore) => {
     return `${callback.pathname}${callback.search}`;
   }
 
-  const callback = (path: string) => app.inject({ method: 'GET', url: path });
+  const callback = (path: string) => app.inject({ method: 'GET', url: path, headers: { cookie: session.cookie } });
   const count = async () => (await repository.list()).length;
   const grants = () => sandbox.sandbox.stats.tokenGrants['authorization_code'] ?? 0;
 
@@ -92,7 +109,11 @@ describeEachDatabase('HighLevel OAuth routes', (getStore) => {
   });
 
   it('answers 400 naming user_type when it is neither Location nor Company', async () => {
-    const res = await app.inject({ method: 'GET', url: '/oauth/highlevel/start?user_type=Admin' });
+    const res = await app.inject({
+      method: 'GET',
+      url: '/oauth/highlevel/start?user_type=Admin',
+      headers: { cookie: session.cookie },
+    });
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('user_type must be &#34;Location&#34; or &#34;Company&#34;');
   });

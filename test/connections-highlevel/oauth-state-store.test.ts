@@ -10,6 +10,7 @@ describeEachDatabase('HighLevel OAuth state store', (getStore) => {
     const created = await store().create({
       redirectUri: 'http://127.0.0.1:1/oauth/highlevel/callback',
       scopes: ['conversations.readonly', 'contacts.write'],
+      owner: 'operator',
     });
     expect(Buffer.from(created.state, 'base64url')).toHaveLength(32);
     expect(created.expiresAt).toBe(clock.t + STATE_TTL_MS);
@@ -25,7 +26,7 @@ describeEachDatabase('HighLevel OAuth state store', (getStore) => {
   });
 
   it('consumes a state once: the second use is "used", a made-up one "unknown", none "missing"', async () => {
-    const { state } = await store().create({ redirectUri: 'http://x/cb', scopes: ['a', 'b'] });
+    const { state } = await store().create({ redirectUri: 'http://x/cb', scopes: ['a', 'b'], owner: 'operator' });
     expect(await store().consume(state)).toEqual({ ok: true, redirectUri: 'http://x/cb', scopes: ['a', 'b'] });
     expect(await store().wasUsed(state)).toBe(true);
     expect(await store().consume(state)).toEqual({ ok: false, reason: 'used' });
@@ -34,16 +35,39 @@ describeEachDatabase('HighLevel OAuth state store', (getStore) => {
   });
 
   it('refuses a state at its 10-minute expiry and keeps it unused', async () => {
-    const { state } = await store().create({ redirectUri: 'http://x/cb', scopes: ['a'] });
+    const { state } = await store().create({ redirectUri: 'http://x/cb', scopes: ['a'], owner: 'operator' });
     clock.t += STATE_TTL_MS;
     expect(await store().consume(state)).toEqual({ ok: false, reason: 'expired' });
     expect(await store().wasUsed(state)).toBe(false);
   });
 
   it('lets exactly one of ten concurrent callbacks with the same state win', async () => {
-    const { state } = await store().create({ redirectUri: 'http://x/cb', scopes: ['a'] });
+    const { state } = await store().create({ redirectUri: 'http://x/cb', scopes: ['a'], owner: 'operator' });
     const results = await Promise.all(Array.from({ length: 10 }, () => store().consume(state)));
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     expect(results.filter((r) => !r.ok && r.reason === 'used')).toHaveLength(9);
+  });
+
+  it('consumes a state started from a console session only with that session, leaving it unused when refused', async () => {
+    const { state } = await store().create({ redirectUri: 'http://x/cb', scopes: ['a'], owner: { sessionId: 'mine' } });
+    const row = await getStore()
+      .db.selectFrom('oauth_states')
+      .select('session_sha256')
+      .where('state_hash', '=', hashState(state))
+      .executeTakeFirstOrThrow();
+    expect(row.session_sha256).toBe(hashState('mine'));
+    expect(await store().consume(state)).toEqual({ ok: false, reason: 'no_session' });
+    expect(await store().consume(state, { sessionIds: ['theirs'] })).toEqual({ ok: false, reason: 'other_session' });
+    expect(await store().wasUsed(state)).toBe(false);
+    expect(await store().consume(state, { sessionIds: ['theirs', 'mine'] })).toMatchObject({ ok: true });
+  });
+
+  it('deletes expired states when the next one is created', async () => {
+    const { state } = await store().create({ redirectUri: 'http://x/cb', scopes: ['a'], owner: 'operator' });
+    clock.t += STATE_TTL_MS;
+    await store().create({ redirectUri: 'http://x/cb', scopes: ['a'], owner: 'operator' });
+    expect(await store().consume(state)).toEqual({ ok: false, reason: 'unknown' });
+    const rows = await getStore().db.selectFrom('oauth_states').select('expires_at').execute();
+    expect(rows.every((r) => Number(r.expires_at) > clock.t)).toBe(true);
   });
 });

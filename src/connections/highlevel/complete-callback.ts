@@ -1,5 +1,6 @@
 /**
- * GET /oauth/highlevel/callback's work, apart from HTTP: check the state (CSRF), exchange the code,
+ * GET /oauth/highlevel/callback's work, apart from HTTP: check the state (CSRF, and that it comes back
+ * to the console session that started the install), exchange the code,
  * compare the granted scopes with the requested ones, then save. Nothing is stored unless every step
  * before saving passed: a missing scope means the features that need it would fail later, so the
  * consent is refused now, naming the scope and the features (DESIGN C1). Extra scopes are stored and
@@ -41,14 +42,26 @@ export interface CallbackResult extends InstallResult {
 
 const STATE_PROBLEMS = {
   missing: 'The callback has no state parameter, so it cannot be matched to an install parley started.',
-  unknown: 'The state parameter does not match any install parley started (or it was already cleaned up).',
+  unknown: 'The state parameter does not match any install parley started (or it expired and was cleaned up).',
   used: 'This install link was already used. Start again from parley.',
   expired: 'This install link expired (they last 10 minutes). Start again from parley.',
+  no_session:
+    'This install was started from the parley console, and this browser is not signed in to that session (signed out, or the session ended). Nothing was connected. Sign in to the console as an admin and start again.',
+  other_session:
+    'This install link was started from a different console session, so parley refused it: an install only completes in the signed-in session that started it. Nothing was connected. Start again from your own console.',
 } as const;
 
-export async function completeOAuthCallback(query: CallbackQuery, deps: CallbackDeps): Promise<CallbackResult> {
+/**
+ * `from.sessionIds`: the live admin console sessions the browser came back with (oauth-routes.ts
+ * checks them); an install started from the console completes only with its own.
+ */
+export async function completeOAuthCallback(
+  query: CallbackQuery,
+  deps: CallbackDeps,
+  from: { sessionIds: readonly string[] } = { sessionIds: [] },
+): Promise<CallbackResult> {
   // The state is checked before anything else in the query is believed (RFC 6749 §10.12).
-  const consumed = await deps.states.consume(query.state);
+  const consumed = await deps.states.consume(query.state, from);
   if (!consumed.ok) throw new HighLevelConnectError('invalid_state', STATE_PROBLEMS[consumed.reason]);
   if (query.error) {
     const detail = query.error_description ? `: ${query.error_description}` : '';

@@ -5,7 +5,7 @@
  * and by `parley connect highlevel`, so both ask for exactly the same thing.
  */
 import type { ScopePlan } from '../../workflows/scope-planner.js';
-import type { OAuthStateStore } from './oauth-state-store.js';
+import type { OAuthStateStore, StateOwner } from './oauth-state-store.js';
 
 export type HighLevelUserType = 'Location' | 'Company';
 
@@ -28,6 +28,8 @@ export interface BeginConsentInput {
   redirectUri: string;
   /** The planner's minimal set for this user type (planScopes(features, { userType })). */
   plan: ScopePlan;
+  /** The console session that started the install (only it may complete it), or the operator's CLI. */
+  owner: StateOwner;
 }
 
 export interface BeganConsent {
@@ -40,7 +42,11 @@ export interface BeganConsent {
 
 export async function beginConsent(input: BeginConsentInput): Promise<BeganConsent> {
   const scopes = [...input.plan.scopes];
-  const { state, expiresAt } = await input.states.create({ redirectUri: input.redirectUri, scopes });
+  const { state, expiresAt } = await input.states.create({
+    redirectUri: input.redirectUri,
+    scopes,
+    owner: input.owner,
+  });
   // Built by hand so the scope separator is %20, exactly "space-separated" (§7.1); URLSearchParams
   // would write '+', which only form decoding reads as a space.
   const params: [string, string][] = [

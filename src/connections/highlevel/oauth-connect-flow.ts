@@ -129,6 +129,8 @@ export async function runOAuthConnect(input: OAuthConnectInput): Promise<OAuthCo
       clientId: input.config.clientId,
       redirectUri,
       plan: input.plan(input.userType),
+      // The operator on the server: the person who finishes it in a browser may not be signed in to the console.
+      owner: 'operator',
     });
     input.onConsentUrl(consent.url);
     const approved = input.approveLocation ? approveInSandbox(consent.url, input.approveLocation, fetchImpl) : null;

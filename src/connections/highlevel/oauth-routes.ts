@@ -1,10 +1,12 @@
 /**
- * GET /oauth/highlevel/start and GET /oauth/highlevel/callback (DESIGN "HTTP routes"):
- * - start: 302 to HighLevel's consent page asking for the planner's minimal scopes
- *   (reference/highlevel-api.md §7.1), with a fresh single-use state; `?user_type=Company` asks for
- *   an agency token, which adds the agency-only `oauth.*` scopes.
- * - callback: checks the state, exchanges the code and saves the connections (complete-callback.ts),
- *   answering a small HTML page; 400 for what the user can fix, 502 when HighLevel failed.
+ * GET /oauth/highlevel/start and GET /oauth/highlevel/callback:
+ * - start: for a signed-in console admin only (install-session.ts: a signed-out browser goes to the
+ *   console login, an API caller gets 401/403); 302 to HighLevel's consent page asking for the
+ *   planner's minimal scopes, with a fresh single-use state bound to the admin's session;
+ *   `?user_type=Company` asks for an agency token, which adds the agency-only `oauth.*` scopes.
+ * - callback: checks the state and that it comes back to its session, exchanges the code and saves the
+ *   connections (complete-callback.ts), answering a small HTML page; 400 for what the user can fix,
+ *   502 when HighLevel failed.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { HighLevelAppConfig } from '../../config/config-types.js';
@@ -15,7 +17,14 @@ import type { ConnectionRepository } from '../types.js';
 import { type CallbackQuery, type CallbackResult, completeOAuthCallback } from './complete-callback.js';
 import { HighLevelConnectError } from './connect-error.js';
 import { beginConsent, type HighLevelUserType } from './consent-url.js';
-import type { OAuthStateStore } from './oauth-state-store.js';
+import {
+  callbackSessionIds,
+  clearedInstallCookie,
+  decideInstallStart,
+  hasInstallCookie,
+  installCookie,
+} from './install-session.js';
+import { type OAuthStateStore, STATE_TTL_MS } from './oauth-state-store.js';
 import { renderConnectErrorPage, renderConnectedPage } from './result-page.js';
 
 /** A failure is a HighLevelConnectError, or whatever else broke (store, vault) as it was thrown. */
@@ -49,6 +58,15 @@ function statusFor(error: HighLevelConnectError): number {
 /** The Marketplace app id: the client id up to its first '-' (the SDK's rule, reference/highlevel-api.md §11). */
 export const appIdOf = (clientId: string) => clientId.split('-')[0] || clientId;
 
+/** The path the browser comes back to: the redirect URI's (a proxy may put parley under a prefix). */
+function callbackPath(redirectUri: string): string {
+  try {
+    return new URL(redirectUri).pathname;
+  } catch {
+    return '/oauth/highlevel/callback';
+  }
+}
+
 const first = (value: unknown) => (Array.isArray(value) ? value[0] : value);
 const text = (value: unknown) => (typeof first(value) === 'string' ? (first(value) as string) : undefined);
 
@@ -62,6 +80,22 @@ export async function registerHighLevelOAuthRoutes(app: FastifyInstance, deps: H
     reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(body);
 
   app.get('/oauth/highlevel/start', async (request, reply) => {
+    // Who is asking comes first: nobody learns anything about the install before that.
+    const decision = await decideInstallStart(request);
+    if (!decision.ok) {
+      if (decision.status === 302) return reply.header('cache-control', 'no-store').redirect(decision.location, 302);
+      if ((request.headers.accept ?? '').includes('text/html') && request.headers.authorization === undefined) {
+        return html(
+          reply,
+          decision.status,
+          renderConnectErrorPage({ code: decision.error, message: decision.message }),
+        );
+      }
+      return reply
+        .code(decision.status)
+        .header('cache-control', 'no-store')
+        .send({ error: decision.error, message: decision.message });
+    }
     const requested = text((request.query as Record<string, unknown>)['user_type']) ?? 'Location';
     if (!USER_TYPES.includes(requested)) {
       const message = `user_type must be "Location" or "Company", got "${requested}"`;
@@ -74,8 +108,14 @@ export async function registerHighLevelOAuthRoutes(app: FastifyInstance, deps: H
       clientId: deps.config.clientId,
       redirectUri: deps.config.redirectUri,
       plan: deps.plan(userType),
+      owner: { sessionId: decision.sessionId },
     });
-    return reply.header('cache-control', 'no-store').redirect(consent.url, 302);
+    const cookie = installCookie(decision.sessionId, {
+      path: callbackPath(deps.config.redirectUri),
+      maxAgeSeconds: Math.floor(STATE_TTL_MS / 1000),
+      secure: decision.secureCookies,
+    });
+    return reply.header('cache-control', 'no-store').header('set-cookie', cookie).redirect(consent.url, 302);
   });
 
   app.get('/oauth/highlevel/callback', async (request, reply) => {
@@ -86,16 +126,25 @@ export async function registerHighLevelOAuthRoutes(app: FastifyInstance, deps: H
       error: text(q['error']),
       error_description: text(q['error_description']),
     };
+    if (hasInstallCookie(request)) {
+      // Its work is done whatever the outcome: the state it was for is spent, refused or expiring.
+      reply.header('set-cookie', clearedInstallCookie(callbackPath(deps.config.redirectUri)));
+    }
     try {
-      const result = await completeOAuthCallback(query, {
-        states: deps.states,
-        repository: deps.repository,
-        tokenClient: deps.tokenClient,
-        plan: deps.plan,
-        appId: appIdOf(deps.config.clientId),
-        now,
-        logger,
-      });
+      const sessionIds = await callbackSessionIds(request);
+      const result = await completeOAuthCallback(
+        query,
+        {
+          states: deps.states,
+          repository: deps.repository,
+          tokenClient: deps.tokenClient,
+          plan: deps.plan,
+          appId: appIdOf(deps.config.clientId),
+          now,
+          logger,
+        },
+        { sessionIds },
+      );
       deps.onCallback?.({ ok: true, result });
       return html(reply, 200, renderConnectedPage(result));
     } catch (error) {

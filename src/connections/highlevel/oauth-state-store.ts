@@ -5,16 +5,21 @@
  * redirect URI and scopes it was created for, because the code exchange must repeat the redirect URI
  * and the callback checks the granted scopes against the requested ones.
  *
+ * A state started from the console belongs to that admin's session (the SHA-256 of its id is stored
+ * with it) and is consumed only by a callback from the same session, so nobody can lure an admin's
+ * browser into completing an install they started (RFC 6749 §10.12's login CSRF). One started by
+ * `parley connect highlevel` (the operator on the server) belongs to no session.
+ *
  * Consuming is one conditional UPDATE, so two callbacks racing with the same state cannot both win,
  * on SQLite or PostgreSQL, in one process or several.
  */
 import { createHash, randomBytes as cryptoRandomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { sha256Hex } from '../../console/auth/secret-tokens.js';
 import type { Database } from '../../store/schema.js';
 
 export const STATE_TTL_MS = 10 * 60_000;
 const STATE_BYTES = 32;
-const PURGE_AFTER_MS = 24 * 60 * 60_000;
 const PROVIDER = 'highlevel';
 
 export interface OAuthStateStoreOptions {
@@ -29,13 +34,17 @@ export interface CreatedState {
   expiresAt: number;
 }
 
+/** Who an install belongs to: the console session that started it, or the operator's CLI on the server. */
+export type StateOwner = { sessionId: string } | 'operator';
+
 export type ConsumedState =
   | { ok: true; redirectUri: string; scopes: string[] }
-  | { ok: false; reason: 'missing' | 'unknown' | 'used' | 'expired' };
+  | { ok: false; reason: 'missing' | 'unknown' | 'used' | 'expired' | 'no_session' | 'other_session' };
 
 export interface OAuthStateStore {
-  create(input: { redirectUri: string; scopes: readonly string[] }): Promise<CreatedState>;
-  consume(state: string | undefined): Promise<ConsumedState>;
+  create(input: { redirectUri: string; scopes: readonly string[]; owner: StateOwner }): Promise<CreatedState>;
+  /** `sessionIds`: the live console sessions the callback came with (none: only operator states pass). */
+  consume(state: string | undefined, from?: { sessionIds: readonly string[] }): Promise<ConsumedState>;
   /** Whether a state was consumed (a callback ran for it), without consuming it. */
   wasUsed(state: string): Promise<boolean>;
 }
@@ -49,15 +58,15 @@ export function createOAuthStateStore(options: OAuthStateStoreOptions): OAuthSta
   const randomBytes = options.randomBytes ?? cryptoRandomBytes;
 
   return {
-    async create({ redirectUri, scopes }) {
+    async create({ redirectUri, scopes, owner }) {
+      if (owner !== 'operator' && !owner?.sessionId) {
+        throw new TypeError('OAuth state owner must be { sessionId } of a console session, or "operator"');
+      }
       const state = randomBytes(STATE_BYTES).toString('base64url');
       const createdAt = now();
       const expiresAt = createdAt + STATE_TTL_MS;
-      // Housekeeping: states a day past expiry can only ever answer "unknown" instead of "expired".
-      await db
-        .deleteFrom('oauth_states')
-        .where('expires_at', '<', createdAt - PURGE_AFTER_MS)
-        .execute();
+      // An expired state can never complete an install; every start clears them out.
+      await db.deleteFrom('oauth_states').where('expires_at', '<=', createdAt).execute();
       await db
         .insertInto('oauth_states')
         .values({
@@ -67,14 +76,16 @@ export function createOAuthStateStore(options: OAuthStateStoreOptions): OAuthSta
           scopes: scopes.join(' '),
           created_at: createdAt,
           expires_at: expiresAt,
+          session_sha256: owner === 'operator' ? null : sha256Hex(owner.sessionId),
         })
         .execute();
       return { state, expiresAt };
     },
 
-    async consume(state) {
+    async consume(state, from = { sessionIds: [] }) {
       if (!state) return { ok: false, reason: 'missing' };
       const stateHash = hashState(state);
+      const sessions = [...new Set(from.sessionIds)].map(sha256Hex);
       const at = now();
       const row = await db
         .updateTable('oauth_states')
@@ -83,10 +94,15 @@ export function createOAuthStateStore(options: OAuthStateStoreOptions): OAuthSta
         .where('provider', '=', PROVIDER)
         .where('used_at', 'is', null)
         .where('expires_at', '>', at)
+        .where((eb) =>
+          sessions.length === 0
+            ? eb('session_sha256', 'is', null)
+            : eb.or([eb('session_sha256', 'is', null), eb('session_sha256', 'in', sessions)]),
+        )
         .returning(['redirect_uri', 'scopes'])
         .executeTakeFirst();
       if (row) return { ok: true, redirectUri: row.redirect_uri, scopes: row.scopes.split(' ').filter(Boolean) };
-      // Lost the update: say why, for the page the user sees.
+      // Lost the update: say why, for the page the user sees. A refused session leaves the state unused.
       const existing = await db
         .selectFrom('oauth_states')
         .select(['used_at', 'expires_at'])
@@ -94,7 +110,9 @@ export function createOAuthStateStore(options: OAuthStateStoreOptions): OAuthSta
         .where('provider', '=', PROVIDER)
         .executeTakeFirst();
       if (!existing) return { ok: false, reason: 'unknown' };
-      return { ok: false, reason: existing.used_at !== null ? 'used' : 'expired' };
+      if (existing.used_at !== null) return { ok: false, reason: 'used' };
+      if (Number(existing.expires_at) <= at) return { ok: false, reason: 'expired' };
+      return { ok: false, reason: sessions.length === 0 ? 'no_session' : 'other_session' };
     },
 
     async wasUsed(state) {

@@ -35,7 +35,7 @@ export async function resolveCaller(
   }
   const sessionId = readSessionCookie(headers.cookie);
   if (sessionId === undefined) return { caller: null, reason: 'none' };
-  return bySession(db, sessionId, now);
+  return resolveSession(db, sessionId, now);
 }
 
 async function byToken(db: Kysely<Database>, token: string, now: number): Promise<Resolution> {
@@ -55,7 +55,8 @@ async function byToken(db: Kysely<Database>, token: string, now: number): Promis
   return { caller: { userId: row.id, email: row.email, role: row.role, via: 'token', tokenId: row.token_id } };
 }
 
-async function bySession(db: Kysely<Database>, sessionId: string, now: number): Promise<Resolution> {
+/** The caller a session id belongs to, if the session is live and its user enabled. */
+export async function resolveSession(db: Kysely<Database>, sessionId: string, now: number): Promise<Resolution> {
   const digest = sha256Hex(sessionId);
   const row = await db
     .selectFrom('sessions')

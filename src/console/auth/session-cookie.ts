@@ -22,11 +22,16 @@ export function clearedSessionCookie(secure: boolean): string {
 
 /** The session id from a Cookie header, or undefined. */
 export function readSessionCookie(header: string | undefined): string | undefined {
+  return readCookie(header, SESSION_COOKIE);
+}
+
+/** A named cookie's value from a Cookie header; undefined when absent or empty. */
+export function readCookie(header: string | undefined, name: string): string | undefined {
   if (header === undefined) return undefined;
   for (const pair of header.split(';')) {
     const at = pair.indexOf('=');
     if (at === -1) continue;
-    if (pair.slice(0, at).trim() === SESSION_COOKIE) {
+    if (pair.slice(0, at).trim() === name) {
       const value = pair.slice(at + 1).trim();
       return value === '' ? undefined : value;
     }
