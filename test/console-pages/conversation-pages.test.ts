@@ -188,7 +188,7 @@ describe('console conversation pages [sqlite]', () => {
     expect(response.statusCode).toBe(404);
     expect(response.headers['content-type']).toContain('text/html');
     expect(response.body).toContain('<h1>Not found</h1>');
-    expect(response.body).toContain(`conversation ${callConversationId} was not found`);
+    expect(response.body).toContain('no conversation or message with that id is visible to you');
     expect(response.body).not.toContain('<audio');
 
     const transcript = await page('sponsor', `/console/messages/${callMessageId}/transcript`);

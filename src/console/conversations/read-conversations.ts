@@ -6,13 +6,14 @@
  * the conversation's index row, so every path applies it.
  */
 
+import { HighLevelError } from '../../highlevel/errors.js';
 import { IndexError } from '../../index/index-error.js';
 import { linkEventKey } from '../../index/index-rows.js';
 import type { SearchResult } from '../../index/search-conversations.js';
 import type { Caller } from '../auth/resolve-caller.js';
 import { actorOf, type ConsoleDeps } from '../console-deps.js';
 import { ConsoleError } from '../console-error.js';
-import { assertMaySee, sponsorOnly } from './conversation-access.js';
+import { assertMaySee, notVisible, sponsorOnly } from './conversation-access.js';
 import { conversationViewOf, epochMs } from './read-rows.js';
 import type { ConversationSearchQuery, ConversationView } from './views.js';
 
@@ -66,14 +67,14 @@ export async function getConversationForCaller(
     return view;
   }
   // The sponsor flag lives only in the index, so a conversation the index lacks is never a sponsor's.
-  if (sponsorOnly(caller)) throw notFound(conversationId);
+  if (sponsorOnly(caller)) throw notVisible();
   await mirrorConversation(deps, caller, conversationId);
   const mirrored = await deps.db
     .selectFrom('index_conversations')
     .selectAll()
     .where('conversation_id', '=', conversationId)
     .executeTakeFirst();
-  if (!mirrored) throw notFound(conversationId);
+  if (!mirrored) throw notVisible();
   const view = conversationViewOf(mirrored);
   assertMaySee(caller, view);
   return view;
@@ -91,16 +92,18 @@ export async function conversationOfMessage(
     .where('message_id', '=', messageId)
     .executeTakeFirst();
   if (row) return getConversationForCaller(deps, caller, row.conversation_id);
-  if (sponsorOnly(caller)) throw new ConsoleError('not_found', `message ${messageId} was not found`);
+  if (sponsorOnly(caller)) throw notVisible();
 
   const locationId = await locationFor(deps, null);
   const message = (
-    await deps.highlevel.runAs(actorOf(caller), () =>
-      deps.highlevel.client.call('get-message', { path: { id: messageId }, locationId, lane: 'agent' }),
-    )
+    await deps.highlevel
+      .runAs(actorOf(caller), () =>
+        deps.highlevel.client.call('get-message', { path: { id: messageId }, locationId, lane: 'agent' }),
+      )
+      .catch(hiddenIfMissing)
   ).data as Record<string, unknown> | null;
   const conversationId = typeof message?.conversationId === 'string' ? message.conversationId : null;
-  if (!message || !conversationId) throw new ConsoleError('not_found', `message ${messageId} was not found`);
+  if (!message || !conversationId) throw notVisible();
   const conversation = await getConversationForCaller(deps, caller, conversationId);
   const type = typeof message.messageType === 'string' ? message.messageType : null;
   await deps.index.upsertMessage({
@@ -118,8 +121,10 @@ export async function conversationOfMessage(
   return conversation;
 }
 
-function notFound(conversationId: string): ConsoleError {
-  return new ConsoleError('not_found', `conversation ${conversationId} was not found`);
+/** HighLevel's 404 for a looked-up id becomes the same answer as an id the caller may not see. */
+export function hiddenIfMissing(error: unknown): never {
+  if (error instanceof HighLevelError && error.status === 404) throw notVisible();
+  throw error;
 }
 
 /** The location to act for: the one the index knows for this conversation, else the deployment's default. */
@@ -148,8 +153,10 @@ async function mirrorConversation(deps: ConsoleDeps, caller: Caller, conversatio
   const locationId = await locationFor(deps, conversationId);
   const api = deps.highlevel.client;
   await deps.highlevel.runAs(actorOf(caller), async () => {
-    const found = await api.conversations.getConversation(conversationId, { locationId, lane: 'agent' });
-    if (found.deleted) throw notFound(conversationId);
+    const found = await api.conversations
+      .getConversation(conversationId, { locationId, lane: 'agent' })
+      .catch(hiddenIfMissing);
+    if (found.deleted) throw notVisible();
     const contact = found.contactId
       ? (await api.contacts.getContact(found.contactId, { locationId: found.locationId, lane: 'agent' })).contact
       : null;

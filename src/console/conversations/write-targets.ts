@@ -1,12 +1,12 @@
 /**
  * Finds what a write acts on and checks the caller may touch it, through the read side's lookups (local
  * index first, HighLevel on a miss, then mirrored). A sponsor may write only to sponsor-channel
- * conversations (issue 5 Deliver 4); anything else is answered 404 as on the read side.
+ * conversations; anything else is answered like an id that does not exist, as on the read side.
  */
 import type { Caller } from '../auth/resolve-caller.js';
 import type { ConsoleDeps } from '../console-deps.js';
 import { ConsoleError } from '../console-error.js';
-import { conversationOfMessage, getConversationForCaller } from './read-conversations.js';
+import { conversationOfMessage, getConversationForCaller, hiddenIfMissing } from './read-conversations.js';
 import { callHighLevel } from './write-upstream.js';
 
 export interface WriteConversation {
@@ -98,7 +98,7 @@ export async function emailForWrite(
       ...options,
       path: { id: emailMessageId },
     }),
-  );
+  ).catch(hiddenIfMissing);
   const conversation = await conversationForWrite(deps, caller, answer.data.conversationId);
   const dateAdded = answer.data.dateAdded ? Date.parse(answer.data.dateAdded) : Number.NaN;
   return { conversation, dateAdded: Number.isNaN(dateAdded) ? null : dateAdded };
