@@ -176,7 +176,7 @@ describeEachDatabase('POST /hooks/highlevel → inbox', (getStore) => {
     expect(await jobRows(getStore(), HIGHLEVEL_EVENT_JOB)).toHaveLength(1);
   });
 
-  it('stores nothing for a bad signature, a stale timestamp, INSTALL/UNINSTALL or an event type parley does not act on', async () => {
+  it('stores nothing for a bad signature, a stale timestamp or an event type parley does not act on, and only the id of an UNINSTALL', async () => {
     const delivery = await sandboxEmits('UNINSTALL');
     expect(delivery.attempts.at(-1)?.status).toBe(200);
     const fresh = { webhookId: randomUUID(), timestamp: new Date().toISOString(), locationId: 'loc' };
@@ -196,7 +196,10 @@ describeEachDatabase('POST /hooks/highlevel → inbox', (getStore) => {
       accepted: false,
       reason: 'not handled yet',
     });
-    expect(await inboxRows(getStore(), 'highlevel')).toEqual([]);
+    // The UNINSTALL's webhookId is claimed (so a replay is refused); it queues no job.
+    expect((await inboxRows(getStore(), 'highlevel')).map((r) => [r.topic, r.status])).toEqual([
+      ['UNINSTALL', 'processed'],
+    ]);
     expect(await jobRows(getStore(), HIGHLEVEL_EVENT_JOB)).toEqual([]);
   });
 
