@@ -186,7 +186,9 @@ async function buildHttp(
     now: Date.now,
   });
 
-  const secret = await webhookSecretForStart({ db: store.db, vault, sandboxMode: sandboxes !== null, logger });
+  // Only a sandbox-target run may replace a hash-only secret: under a live target its URL is in use.
+  const sandboxMode = sandboxes !== null && config.highlevel.target === 'sandbox';
+  const secret = await webhookSecretForStart({ db: store.db, vault, sandboxMode, logger });
 
   // For `parley simulate`: where the sandboxes are. Sandbox mode only, and no secret in it: the
   // Accelevents sandbox is pointed at parley's webhook URL here, so a caller never needs the URL.
@@ -221,7 +223,9 @@ async function buildHttp(
       `HighLevel sandbox on ${sandboxes.highlevel.url}  (sample location ${sandboxes.highlevel.defaultLocationId})`,
       `  sandbox token: ${accessToken}`,
       `  try: npx parley ghl search-conversation --base-url ${sandboxes.highlevel.url} --token ${accessToken} --param locationId=${sandboxes.highlevel.defaultLocationId}`,
-      `Accelevents sandbox on ${sandboxes.accelevents.url}  (its webhooks go to parley; try: npx parley simulate --attendees 20)`,
+      secret === null
+        ? `Accelevents sandbox on ${sandboxes.accelevents.url}  (its webhooks go nowhere: the webhook URL cannot be shown)`
+        : `Accelevents sandbox on ${sandboxes.accelevents.url}  (its webhooks go to parley; try: npx parley simulate --attendees 20)`,
     );
   } else if (config.highlevel.target === 'live') {
     lines.push('sandboxes: off (HighLevel target is live; `--sandbox` starts them anyway, on loopback)');
