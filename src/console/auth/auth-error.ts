@@ -9,7 +9,11 @@ export class AuthError extends Error {
       | 'weak_password'
       | 'user_exists'
       | 'user_not_found'
-      | 'invalid_token_name',
+      | 'invalid_token_name'
+      | 'invalid_duration'
+      | 'token_not_found'
+      // The change would leave no enabled admin, and so nobody who could administer the console.
+      | 'last_admin',
   ) {
     super(message);
   }

@@ -18,6 +18,7 @@ export interface UserSummary {
   role: Role;
   createdAt: number;
   disabledAt: number | null;
+  /** Neither revoked nor expired. */
   activeTokens: number;
 }
 
@@ -58,12 +59,14 @@ export async function addUser(
   return { id, email, role: input.role };
 }
 
-export async function listUsers(db: Kysely<Database>): Promise<UserSummary[]> {
+export async function listUsers(db: Kysely<Database>, now: () => number = Date.now): Promise<UserSummary[]> {
   const users = await db.selectFrom('users').selectAll().orderBy('email').execute();
+  const at = now();
   const tokens = await db
     .selectFrom('api_tokens')
     .select(['user_id', (eb) => eb.fn.countAll<number | string>().as('count')])
     .where('revoked_at', 'is', null)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', at)]))
     .groupBy('user_id')
     .execute();
   const counts = new Map(tokens.map((row) => [row.user_id, Number(row.count)]));
@@ -77,12 +80,15 @@ export async function listUsers(db: Kysely<Database>): Promise<UserSummary[]> {
   }));
 }
 
-/** Issues a new API token for the user; the returned `token` is the only copy of the plaintext. */
+/**
+ * Issues a new API token for the user; the returned `token` is the only copy of the plaintext.
+ * `expiresInMs`: refused after that long (default: until revoked).
+ */
 export async function createApiToken(
   db: Kysely<Database>,
-  input: { email: string; name: string },
+  input: { email: string; name: string; expiresInMs?: number },
   now: () => number = Date.now,
-): Promise<{ id: string; token: string }> {
+): Promise<{ id: string; token: string; expiresAt: number | null }> {
   const name = input.name.trim();
   if (name === '') throw new AuthError('token name must not be empty', 'invalid_token_name');
   const email = normalizeEmail(input.email);
@@ -90,11 +96,20 @@ export async function createApiToken(
   if (user === undefined) throw new AuthError(`no user with email ${email}`, 'user_not_found');
   const id = randomUUID();
   const token = newApiToken();
+  const createdAt = now();
+  const expiresAt = input.expiresInMs === undefined ? null : createdAt + input.expiresInMs;
   await db
     .insertInto('api_tokens')
-    .values({ id, user_id: user.id, name, token_sha256: sha256Hex(token), created_at: now() })
+    .values({
+      id,
+      user_id: user.id,
+      name,
+      token_sha256: sha256Hex(token),
+      created_at: createdAt,
+      expires_at: expiresAt,
+    })
     .execute();
-  return { id, token };
+  return { id, token, expiresAt };
 }
 
 /** Marks a token revoked; true when it was active. */
