@@ -1,7 +1,7 @@
 /**
  * The console API's admin routes (issue 5 Deliver 3), admin role only: connections and their scopes,
  * workflow switches and runs, dead letters and replay, stored webhook deliveries and reprocessing, the
- * rate budget per location, and the audit log of HighLevel calls. The work is in src/console/admin/ (the admin pages call the same functions).
+ * rate budget per location, the audit log of HighLevel calls, and console users (users-routes.ts). The work is in src/console/admin/ (the admin pages call the same functions).
  */
 import type { FastifyInstance } from 'fastify';
 import { listAudit } from '../admin/audit-log.js';
@@ -25,6 +25,7 @@ import {
 } from '../admin/deliveries-schemas.js';
 import { DEFAULT_RATE_WINDOW_MINUTES, MAX_RATE_WINDOW_MINUTES, readRateBudget } from '../admin/rate-budget.js';
 import { getRun, listRuns, RUN_STATUSES, type RunStatus } from '../admin/run-history.js';
+import { registerUserAdminRoutes } from '../admin/users-routes.js';
 import { listWorkflowStatus, switchWorkflow } from '../admin/workflow-status.js';
 import { actorOf, type ConsoleDeps } from '../console-deps.js';
 import { apiRoute } from './api-route.js';
@@ -238,4 +239,6 @@ export function registerAdminRoutes(app: FastifyInstance, deps: ConsoleDeps): vo
     },
     handler: async (request) => listAudit(deps.db, request.query as Parameters<typeof listAudit>[1]),
   });
+
+  registerUserAdminRoutes(app, deps);
 }

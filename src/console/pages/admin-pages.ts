@@ -1,6 +1,6 @@
 /**
  * The admin pages (issue 5 Deliver 3): connections, workflows, runs and dead letters, deliveries,
- * rate budget, audit log. Admin role only (requirePageRole: signed out → login, other roles → 403 page). Each page
+ * rate budget, audit log, users (users-page.ts). Admin role only (requirePageRole: signed out → login, other roles → 403 page). Each page
  * calls the same services as the admin API (src/console/admin/), not the API over HTTP; changes
  * (workflow switch, replay, reprocess) are forms console.js sends to the API with the CSRF header.
  */
@@ -13,6 +13,7 @@ import { getDeliveryView, listDeliveryPage, skippedDeliveryCount } from '../admi
 import { DEFAULT_RATE_WINDOW_MINUTES, readRateBudget } from '../admin/rate-budget.js';
 import { layoutRateChart } from '../admin/rate-chart.js';
 import { listRuns, RUN_STATUSES, type RunStatus } from '../admin/run-history.js';
+import { registerUsersPage } from '../admin/users-page.js';
 import { listWorkflowStatus } from '../admin/workflow-status.js';
 import type { Caller } from '../auth/resolve-caller.js';
 import type { ConsoleDeps } from '../console-deps.js';
@@ -150,6 +151,8 @@ export function registerAdminPages(app: FastifyInstance, deps: ConsoleDeps): voi
       nextPage: page.nextCursor ? nextPageUrl('/console/admin/audit', filters, page.nextCursor) : null,
     });
   });
+
+  registerUsersPage(app, deps);
 }
 
 function callerOf(request: FastifyRequest): Caller {
