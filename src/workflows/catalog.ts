@@ -1,11 +1,12 @@
 /**
- * The operations catalog (DESIGN C11): every trigger and every action with the HighLevel scopes it
- * needs and whether it is unsafe (an effect HighLevel cannot deduplicate, guarded before a retry).
- * Scopes come from the operation catalog generated from HighLevel's spec, the same source the scope
- * planner (scope-planner.ts) uses, so the two cannot disagree.
+ * The operations catalog: every trigger and every action with the HighLevel scopes it needs and
+ * whether it is unsafe (an effect HighLevel cannot deduplicate, guarded before a retry). Scopes come
+ * from scope-needs.ts, the same derivation the scope planner (scope-planner.ts) uses, so `parley
+ * catalog`, `parley workflows list` and `parley scopes` cannot disagree.
  */
-import { ACTIONS, getAction } from './actions/action-registry.js';
+import { ACTIONS } from './actions/action-registry.js';
 import type { WorkflowDefinition } from './definition-schema.js';
+import { actionNeeds, scopesOf, triggerNeeds, workflowNeeds } from './scope-needs.js';
 import { TRIGGER_NAMES, TRIGGERS } from './triggers.js';
 
 export interface CatalogTrigger {
@@ -43,14 +44,15 @@ export function buildCatalog(): Catalog {
         description: spec.description,
         source: spec.source,
         fields: [...spec.fields],
-        scopes: [...spec.scopes],
+        // The webhook's scope and what the job delivering it calls (get-contact for inbound messages).
+        scopes: scopesOf(triggerNeeds(name)),
         lane: spec.lane,
       };
     }),
     actions: ACTIONS.map((action) => ({
       name: action.name,
       description: action.description,
-      scopes: [...action.scopes],
+      scopes: scopesOf(actionNeeds(action.name)),
       unsafe: action.unsafe,
       guarded: action.findPriorEffect !== undefined,
       operations: [...action.operations],
@@ -65,11 +67,9 @@ export function buildCatalog(): Catalog {
   };
 }
 
-/** The scopes a workflow needs: its trigger's and every step action's, sorted. */
+/** The scopes a workflow needs: its trigger's (with the job that delivers it) and every step action's, sorted. */
 export function workflowScopes(definition: WorkflowDefinition): string[] {
-  const scopes = new Set<string>(TRIGGERS[definition.trigger].scopes);
-  for (const step of definition.steps) for (const scope of getAction(step.action)?.scopes ?? []) scopes.add(scope);
-  return [...scopes].sort();
+  return scopesOf(workflowNeeds(definition));
 }
 
 /** The queue lane a workflow's runs use: its own `lane`, else its trigger's default. */

@@ -1,18 +1,22 @@
 /**
- * What each feature does against HighLevel: the operations it calls (by operationId, so their
- * scopes come from the spec through the operation catalog, never typed by hand here) and the
- * webhook events it consumes. The scope planner derives the minimal scope set from this table
- * (DESIGN C1; reference/peers.md §4 item 7).
+ * What each feature runs against HighLevel besides its workflows: the code paths outside workflows
+ * that call HighLevel (each list declared next to its code) and the webhook events it consumes. Its
+ * workflows are the built-ins FEATURE_WORKFLOWS (src/pipeline/enabled-workflows.ts) names; the scope
+ * planner (scope-planner.ts) reads their steps, so scopes always follow what is actually called.
  */
 import type { FeatureName } from '../config/config-types.js';
+import { CONSOLE_READ_OPERATIONS, CONSOLE_WRITE_OPERATIONS } from '../console/console-operations.js';
+import { INDEX_SYNC_OPERATIONS } from '../index/sync-operations.js';
+import { HIGHLEVEL_EVENT_JOB_OPERATIONS } from '../pipeline/handlers/highlevel-event-operations.js';
+import type { TriggerName } from './triggers.js';
 
-/** The conversation webhook events features consume (reference/highlevel-api.md §10.2). */
+/** The conversation webhook events features consume (src/intake/highlevel-events.ts stores them). */
 export type WebhookEventName = 'InboundMessage' | 'OutboundMessage' | 'ConversationUnreadUpdate';
 
 /**
- * The scope that makes HighLevel deliver each event, from the "Webhook events" column of
- * reference/highlevel-api.md §7.7. Scopes.md calls the unread event `ConversationUnreadWebhook`;
- * its payload `type` is `ConversationUnreadUpdate` (§10.2).
+ * The scope that makes HighLevel deliver each event, from the "Webhook events" column of HighLevel's
+ * scopes page (https://marketplace.gohighlevel.com/docs/Authorization/Scopes), which calls the unread
+ * event `ConversationUnreadWebhook`; its payload `type` is `ConversationUnreadUpdate`.
  */
 export const WEBHOOK_EVENT_SCOPES: Record<WebhookEventName, string> = {
   InboundMessage: 'conversations/message.readonly',
@@ -20,87 +24,80 @@ export const WEBHOOK_EVENT_SCOPES: Record<WebhookEventName, string> = {
   ConversationUnreadUpdate: 'conversations.readonly',
 };
 
-export interface FeatureSpec {
-  description: string;
-  operations: readonly string[];
+/** Code outside workflows that calls HighLevel, by the operations it calls. */
+export const CODE_PATHS = {
+  'inbound-message job': HIGHLEVEL_EVENT_JOB_OPERATIONS,
+  'index sync': INDEX_SYNC_OPERATIONS,
+  'console reads': CONSOLE_READ_OPERATIONS,
+  'console writes': CONSOLE_WRITE_OPERATIONS,
+} as const satisfies Record<string, readonly string[]>;
+
+export type CodePathName = keyof typeof CODE_PATHS;
+
+/** What receiving a trigger takes: the webhook events it comes from and the code that turns one into runs. */
+export interface TriggerSource {
   events: readonly WebhookEventName[];
+  codePaths: readonly CodePathName[];
 }
 
-/** Contact, then its one conversation (found or created), then the message (DESIGN C3). */
-const WELCOME_OPERATIONS = [
-  'upsert-contact',
-  'search-conversation',
-  'create-conversation',
-  'get-conversation',
-  'send-a-new-message',
-  // The duplicate guard: before a retry, look for the message already sent (reference/peers.md §4 item 5).
-  'get-messages',
-] as const;
+/** Triggers that come from HighLevel; the others come from Accelevents or a poller and call no HighLevel. */
+export const TRIGGER_SOURCES: Partial<Record<TriggerName, TriggerSource>> = {
+  'highlevel.inbound_message': { events: ['InboundMessage'], codePaths: ['inbound-message job'] },
+};
 
-const CONSOLE_READ_OPERATIONS = [
-  'search-conversation',
-  'get-conversation',
-  'get-messages',
-  'get-message',
-  'get-message-recording',
-  'get-message-transcription',
-  'download-message-transcription',
-] as const;
+export interface FeatureSpec {
+  description: string;
+  /** Code outside its workflows that the feature runs. */
+  codePaths: readonly CodePathName[];
+  /** Events consumed outside workflow triggers (the console's index mirror). */
+  events: readonly WebhookEventName[];
+}
 
 const CONSOLE_EVENTS: readonly WebhookEventName[] = ['InboundMessage', 'OutboundMessage', 'ConversationUnreadUpdate'];
 
 export const FEATURES: Record<FeatureName, FeatureSpec> = {
   'registration-welcome': {
     description: 'welcome message to each new Accelevents registrant',
-    operations: WELCOME_OPERATIONS,
+    codePaths: [],
     events: [],
   },
   'checkin-welcome': {
     description: 'message at check-in, and the attendee’s reply to the preference question',
-    operations: WELCOME_OPERATIONS,
-    events: ['InboundMessage'],
+    codePaths: [],
+    events: [],
   },
   'session-highlights': {
-    description: 'session highlights (with attachments) after each session ends',
-    operations: [
-      'upsert-contact',
-      'search-conversation',
-      'create-conversation',
-      'send-a-new-message',
-      'upload-file-attachments',
-    ],
+    description: 'session highlights after each session ends',
+    codePaths: [],
     events: [],
   },
   'sponsor-channel': {
-    description: 'relay between attendees and sponsors, logging sponsor replies as inbound messages',
-    operations: ['search-conversation', 'get-messages', 'send-a-new-message', 'add-an-inbound-message'],
-    events: ['InboundMessage'],
+    description: 'relay messages from sponsor-tagged contacts to sponsor staff',
+    codePaths: [],
+    events: [],
   },
   'agent-console': {
     description: 'support agents read, answer and manage conversations',
-    operations: [
-      ...CONSOLE_READ_OPERATIONS,
-      'update-conversation',
-      'delete-conversation',
-      'send-a-new-message',
-      'update-message-status',
-      'cancel-scheduled-message',
-      'cancel-scheduled-email-message',
-      'upload-file-attachments',
-    ],
+    codePaths: ['console reads', 'console writes'],
     events: CONSOLE_EVENTS,
   },
   'agent-console-readonly': {
-    // The separate read-only role for support agents (reference/peers.md §4 item 7).
+    // The separate read-only role for support agents.
     description: 'support agents read conversations, messages, recordings and transcripts only',
-    operations: CONSOLE_READ_OPERATIONS,
+    codePaths: ['console reads'],
     events: CONSOLE_EVENTS,
   },
 };
 
 /**
+ * Runs whenever a worker does, whatever the features: the index sync of every connected location
+ * (src/pipeline/index-maintenance.ts). The planner lists it as its own consumer.
+ */
+export const ALWAYS_ON_CODE_PATHS: readonly CodePathName[] = ['index sync'];
+
+/**
  * Not a feature but a connection kind: an agency (Company) token turns into location tokens
  * through POST /oauth/locationToken and lists installs through GET /oauth/installedLocations
- * (reference/highlevel-api.md §7.4, §7.7), so an agency grant needs these on top of the features'.
+ * (src/highlevel/oauth/token-client.ts), so an agency grant needs these on top of the features'.
  */
 export const AGENCY_OPERATIONS = ['get-location-access-token', 'get-installed-location'] as const;

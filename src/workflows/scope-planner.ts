@@ -1,17 +1,21 @@
 /**
- * The least-privilege scope planner (DESIGN C1): the minimal HighLevel scopes for a set of
- * features, why each is needed, and how a granted set compares. Each operation's scope comes from
- * the operation catalog (generated from HighLevel's spec; contacts from reference/highlevel-api.md
- * §7.7), each event's from WEBHOOK_EVENT_SCOPES.
+ * The least-privilege scope planner: the minimal HighLevel scopes for a set of features, why each is
+ * needed, and how a granted set compares. Scopes are derived from what each feature calls
+ * (scope-needs.ts: its built-in workflows' steps and triggers, and its code paths outside workflows),
+ * plus the index sync every worker runs. `parley scopes`, `parley connect highlevel`, `parley doctor`,
+ * the console and the sandbox connection all ask this one function.
  */
 import type { FeatureName } from '../config/config-types.js';
 import type { Connection } from '../connections/types.js';
 import { OAUTH_OPERATIONS } from '../highlevel/generated/operations.js';
-import { findOperation } from '../highlevel/operation-catalog.js';
-import { AGENCY_OPERATIONS, FEATURES, WEBHOOK_EVENT_SCOPES } from './features.js';
+import { AGENCY_OPERATIONS, ALWAYS_ON_CODE_PATHS } from './features.js';
+import { codePathNeeds, featureNeeds, type ScopeNeed } from './scope-needs.js';
 
-/** Who needs a scope: a feature, or the agency → location token exchange of a Company connection. */
-export type ScopeConsumer = FeatureName | 'agency-location-tokens';
+/**
+ * Who needs a scope: a feature, the index sync every worker runs, or the agency → location token
+ * exchange of a Company connection.
+ */
+export type ScopeConsumer = FeatureName | 'index-sync' | 'agency-location-tokens';
 
 export interface ScopeReason {
   feature: ScopeConsumer;
@@ -38,35 +42,32 @@ export interface ScopeComparison {
 
 export function planScopes(features: readonly FeatureName[], options: PlanOptions = {}): ScopePlan {
   const reasons: Record<string, ScopeReason[]> = {};
-  const add = (scope: string, feature: ScopeConsumer, operation: string | null, event: string | null): void => {
-    const list = reasons[scope] ?? [];
-    reasons[scope] = list;
-    let reason = list.find((r) => r.feature === feature);
+  const add = (consumer: ScopeConsumer, need: ScopeNeed): void => {
+    const list = reasons[need.scope] ?? [];
+    reasons[need.scope] = list;
+    let reason = list.find((r) => r.feature === consumer);
     if (!reason) {
-      reason = { feature, operations: [], events: [] };
+      reason = { feature: consumer, operations: [], events: [] };
       list.push(reason);
     }
-    if (operation !== null && !reason.operations.includes(operation)) reason.operations.push(operation);
-    if (event !== null && !reason.events.includes(event)) reason.events.push(event);
+    if (need.operation !== undefined && !reason.operations.includes(need.operation)) {
+      reason.operations.push(need.operation);
+    }
+    if (need.event !== undefined && !reason.events.includes(need.event)) reason.events.push(need.event);
   };
 
-  for (const feature of new Set(features)) {
-    const spec = FEATURES[feature];
-    for (const operationId of spec.operations) {
-      for (const scope of findOperation(operationId).scopes) add(scope, feature, operationId, null);
-    }
-    for (const event of spec.events) add(WEBHOOK_EVENT_SCOPES[event], feature, null, event);
-  }
+  for (const feature of new Set(features)) for (const need of featureNeeds(feature)) add(feature, need);
+  for (const need of ALWAYS_ON_CODE_PATHS.flatMap(codePathNeeds)) add('index-sync', need);
   if (options.userType === 'Company') {
     for (const operationId of AGENCY_OPERATIONS) {
       const operation = OAUTH_OPERATIONS.find((op) => op.operationId === operationId);
-      for (const scope of operation?.scopes ?? []) add(scope, 'agency-location-tokens', operationId, null);
+      for (const scope of operation?.scopes ?? []) add('agency-location-tokens', { scope, operation: operationId });
     }
   }
   return { scopes: Object.keys(reasons).sort(), reasons };
 }
 
-/** The enabled features (and agency exchange) that need `scope`; empty when none does. */
+/** The enabled features (and other consumers) that need `scope`; empty when none does. */
 export function featuresNeeding(
   scope: string,
   features: readonly FeatureName[],

@@ -22,11 +22,12 @@ describe('parley scopes', () => {
   it('prints each scope of the --features set with the feature, operations and events behind it', async () => {
     await runScopes({ features: 'agent-console-readonly' }, world.io());
     const out = world.output();
-    expect(out).toContain('HighLevel scopes for agent-console-readonly (2):');
+    expect(out).toContain('HighLevel scopes for agent-console-readonly (3):');
     expect(out).toMatch(
-      /conversations\.readonly\n {2}agent-console-readonly +search-conversation, get-conversation; webhook ConversationUnreadUpdate\n/,
+      /conversations\.readonly\n {2}agent-console-readonly +get-conversation; webhook ConversationUnreadUpdate\n {2}index-sync +search-conversation\n/,
     );
-    expect(out).toContain('Request: conversations.readonly conversations/message.readonly');
+    expect(out).toMatch(/contacts\.readonly\n {2}agent-console-readonly +get-contact\n/);
+    expect(out).toContain('Request: contacts.readonly conversations.readonly conversations/message.readonly');
     expect(out).not.toMatch(/\.write/);
     expect(out).toContain('No HighLevel connections yet.');
   });
@@ -48,7 +49,10 @@ describe('parley scopes', () => {
       connections: [],
     });
     expect(answer.reasons['conversations/message.write']).toEqual([
-      { feature: 'sponsor-channel', operations: ['send-a-new-message', 'add-an-inbound-message'], events: [] },
+      { feature: 'sponsor-channel', operations: ['send-a-new-message'], events: [] },
+    ]);
+    expect(answer.reasons['conversations.write']).toEqual([
+      { feature: 'sponsor-channel', operations: ['create-conversation'], events: [] },
     ]);
   });
 
@@ -59,7 +63,7 @@ describe('parley scopes', () => {
 
     await runScopes({}, world.io());
     expect(world.output()).toContain(
-      `${connection.accountKey} "Sandbox location" (oauth): missing conversations.write (needed by registration-welcome, checkin-welcome, session-highlights, agent-console); extra (not needed) locations.readonly`,
+      `${connection.accountKey} "Sandbox location" (oauth): missing conversations.write (needed by registration-welcome, checkin-welcome, session-highlights, sponsor-channel, agent-console); extra (not needed) locations.readonly`,
     );
 
     world.reset();
@@ -70,7 +74,13 @@ describe('parley scopes', () => {
       missing: [
         {
           scope: 'conversations.write',
-          features: ['registration-welcome', 'checkin-welcome', 'session-highlights', 'agent-console'],
+          features: [
+            'registration-welcome',
+            'checkin-welcome',
+            'session-highlights',
+            'sponsor-channel',
+            'agent-console',
+          ],
         },
       ],
       extra: ['locations.readonly'],

@@ -11,10 +11,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CliError } from '../../src/cli/cli-error.js';
 import { register as registerCatalog, runCatalog } from '../../src/cli/commands/catalog.js';
 import { register as registerWorkflows, runList, runValidate } from '../../src/cli/commands/workflows.js';
+import { FEATURE_NAMES } from '../../src/config/feature-names.js';
 import { CONVERSATION_OPERATIONS } from '../../src/highlevel/generated/operations.js';
 import { findOperation } from '../../src/highlevel/operation-catalog.js';
 import type { Catalog } from '../../src/workflows/catalog.js';
-import { FEATURES } from '../../src/workflows/features.js';
+import { featureWorkflows } from '../../src/workflows/scope-needs.js';
+import { planScopes } from '../../src/workflows/scope-planner.js';
 import { TRIGGER_NAMES } from '../../src/workflows/triggers.js';
 import { WELCOME_YAML } from './workflow-fixture.js';
 
@@ -70,22 +72,23 @@ describe('parley catalog', () => {
     expect(byName.get('links.save')).toMatchObject({ scopes: [], unsafe: false });
   });
 
-  it('lists every trigger, with the webhook scope of the HighLevel one', () => {
+  it('lists every trigger, with the webhook scope of the HighLevel one and its job’s get-contact scope', () => {
     const catalog = catalogJson();
     expect(catalog.triggers.map((t) => t.name)).toEqual([...TRIGGER_NAMES]);
     expect(catalog.triggers.find((t) => t.name === 'highlevel.inbound_message')?.scopes).toEqual([
+      'contacts.readonly',
       'conversations/message.readonly',
     ]);
   });
 
-  it('has an action for every operation a feature uses, needing the scopes the planner plans for it', () => {
+  it('has an action for every step of a feature’s workflows, needing only scopes the planner plans for it', () => {
     const byName = new Map(catalogJson().actions.map((a) => [a.name, a]));
-    for (const [feature, spec] of Object.entries(FEATURES)) {
-      for (const operationId of spec.operations) {
-        const name = operationId === 'upsert-contact' ? 'contacts.upsert' : `highlevel.${operationId}`;
-        const action = byName.get(name);
-        expect(action, `${feature}: ${operationId}`).toBeDefined();
-        for (const scope of findOperation(operationId).scopes) expect(action?.scopes).toContain(scope);
+    for (const feature of FEATURE_NAMES) {
+      const planned = planScopes([feature]).scopes;
+      for (const step of featureWorkflows(feature).flatMap((w) => w.steps)) {
+        const action = byName.get(step.action);
+        expect(action, `${feature}: ${step.action}`).toBeDefined();
+        for (const scope of action?.scopes ?? []) expect(planned, `${feature}: ${step.action}`).toContain(scope);
       }
     }
   });

@@ -1,16 +1,25 @@
 /**
- * The scope planner derives scopes from the operation catalog (the spec) and the §7.7 event table,
- * explains each one, and names the feature behind every missing scope.
+ * The scope planner derives each feature's scopes from what it calls: its built-in workflows' steps
+ * (guards included) and triggers, its code paths outside workflows (the inbound-message job, the
+ * console), the index sync every worker runs, and the operation catalog's scope per operation.
  */
 import { describe, expect, it } from 'vitest';
 import { FEATURE_NAMES } from '../../src/config/feature-names.js';
-import { CONVERSATION_OPERATIONS } from '../../src/highlevel/generated/operations.js';
-import { findOperation } from '../../src/highlevel/operation-catalog.js';
-import { FEATURES } from '../../src/workflows/features.js';
+import { CONSOLE_READ_OPERATIONS, CONSOLE_WRITE_OPERATIONS } from '../../src/console/console-operations.js';
+import { KNOWN_OPERATIONS } from '../../src/highlevel/operation-catalog.js';
+import { FEATURE_WORKFLOWS } from '../../src/pipeline/enabled-workflows.js';
+import { HIGHLEVEL_EVENT_JOB_OPERATIONS } from '../../src/pipeline/handlers/highlevel-event-operations.js';
+import { getAction } from '../../src/workflows/actions/action-registry.js';
+import { buildCatalog, workflowScopes } from '../../src/workflows/catalog.js';
+import { CODE_PATHS, TRIGGER_SOURCES, WEBHOOK_EVENT_SCOPES } from '../../src/workflows/features.js';
+import { featureWorkflows } from '../../src/workflows/scope-needs.js';
 import { compareGranted, featuresNeeding, planScopes } from '../../src/workflows/scope-planner.js';
+import { TRIGGERS } from '../../src/workflows/triggers.js';
+
+const scopeOf = (operationId: string) => KNOWN_OPERATIONS.find((op) => op.operationId === operationId)?.scopes ?? [];
 
 describe('planScopes', () => {
-  it('gives registration-welcome contacts.write, conversations.write, conversations/message.write and the reads of its guard', () => {
+  it('gives registration-welcome what its steps call: upsert, search and create, get-conversation, send and its guard', () => {
     const plan = planScopes(['registration-welcome']);
     expect(plan.scopes).toEqual([
       'contacts.write',
@@ -22,37 +31,86 @@ describe('planScopes', () => {
     expect(plan.reasons['contacts.write']).toEqual([
       { feature: 'registration-welcome', operations: ['upsert-contact'], events: [] },
     ]);
-    expect(plan.reasons['conversations/message.readonly']).toEqual([
-      { feature: 'registration-welcome', operations: ['get-messages'], events: [] },
-    ]);
+    expect(plan.reasons['conversations.readonly']?.[0]).toEqual({
+      feature: 'registration-welcome',
+      operations: ['search-conversation', 'get-conversation'],
+      events: [],
+    });
+    // The send guard reads the conversation's messages before a retried send.
+    expect(plan.reasons['conversations/message.readonly']?.[0]).toEqual({
+      feature: 'registration-welcome',
+      operations: ['get-messages'],
+      events: [],
+    });
   });
 
-  it('takes each operation scope from the generated catalog, so the plan follows the spec', () => {
-    const plan = planScopes(['agent-console']);
-    for (const [scope, reasons] of Object.entries(plan.reasons)) {
-      for (const reason of reasons) {
-        for (const operationId of reason.operations) {
-          const fromSpec = CONVERSATION_OPERATIONS.find((op) => op.operationId === operationId);
-          expect(fromSpec?.scopes).toContain(scope);
-        }
+  it('gives every feature whose workflows react to inbound messages contacts.readonly, for the job’s get-contact', () => {
+    for (const feature of ['checkin-welcome', 'sponsor-channel'] as const) {
+      expect(planScopes([feature]).reasons['contacts.readonly']).toEqual([
+        { feature, operations: ['get-contact'], events: [] },
+      ]);
+      expect(featuresNeeding('conversations/message.readonly', [feature])).toContain(feature);
+    }
+    expect(planScopes(['registration-welcome', 'session-highlights']).scopes).not.toContain('contacts.readonly');
+  });
+
+  it('gives sponsor-channel every scope its workflow needs as `workflows list` shows it, conversations.write included', () => {
+    const plan = planScopes(['sponsor-channel']);
+    const [workflow] = featureWorkflows('sponsor-channel');
+    expect(workflow?.name).toBe('sponsor-channel');
+    expect(workflowScopes(workflow!)).toContain('conversations.write');
+    expect(plan.scopes).toEqual(workflowScopes(workflow!));
+  });
+
+  it('plans for each feature exactly the union of its workflows’ scopes, its code paths’ and its events’', () => {
+    for (const feature of FEATURE_NAMES) {
+      const plan = planScopes([feature]);
+      const expected = new Set<string>();
+      for (const workflow of featureWorkflows(feature))
+        for (const scope of workflowScopes(workflow)) expected.add(scope);
+      const paths = feature === 'agent-console' ? ['console reads', 'console writes'] : [];
+      if (feature === 'agent-console-readonly') paths.push('console reads');
+      for (const path of [...paths, 'index sync'] as (keyof typeof CODE_PATHS)[]) {
+        for (const op of CODE_PATHS[path]) for (const scope of scopeOf(op)) expected.add(scope);
+      }
+      if (feature.startsWith('agent-console')) {
+        for (const scope of Object.values(WEBHOOK_EVENT_SCOPES)) expected.add(scope);
+      }
+      expect(plan.scopes, feature).toEqual([...expected].sort());
+    }
+  });
+
+  it('names the built-in workflows of every feature that has some, and they exist', () => {
+    for (const feature of FEATURE_NAMES) {
+      expect(featureWorkflows(feature).map((w) => w.name)).toEqual([...(FEATURE_WORKFLOWS[feature] ?? [])]);
+    }
+  });
+
+  it('gives the console what its code calls: get-contact for a conversation the index lacks, and the writes', () => {
+    const readonly = planScopes(['agent-console-readonly']);
+    expect(readonly.scopes).toEqual(['contacts.readonly', 'conversations.readonly', 'conversations/message.readonly']);
+    expect(readonly.scopes.filter((scope) => scope.endsWith('.write'))).toEqual([]);
+    const full = planScopes(['agent-console']);
+    for (const op of [...CONSOLE_READ_OPERATIONS, ...CONSOLE_WRITE_OPERATIONS]) {
+      for (const scope of scopeOf(op)) {
+        expect(full.reasons[scope]?.find((r) => r.feature === 'agent-console')?.operations, op).toContain(op);
       }
     }
-    expect(plan.reasons['conversations.write']?.[0]?.operations).toEqual([
-      'update-conversation',
-      'delete-conversation',
-    ]);
-  });
-
-  it('gives agent-console-readonly no write scope at all: only the two read scopes', () => {
-    const plan = planScopes(['agent-console-readonly']);
-    expect(plan.scopes).toEqual(['conversations.readonly', 'conversations/message.readonly']);
-    expect(plan.scopes.filter((scope) => scope.endsWith('.write'))).toEqual([]);
   });
 
   it('explains an event-only need: ConversationUnreadUpdate under conversations.readonly', () => {
     const plan = planScopes(['agent-console-readonly']);
     expect(plan.reasons['conversations.readonly']?.[0]?.events).toEqual(['ConversationUnreadUpdate']);
     expect(plan.reasons['conversations/message.readonly']?.[0]?.events).toEqual(['InboundMessage', 'OutboundMessage']);
+  });
+
+  it('lists the index sync every worker runs as its own consumer of the read scopes', () => {
+    const plan = planScopes(['registration-welcome']);
+    expect(plan.reasons['conversations/message.readonly']?.find((r) => r.feature === 'index-sync')).toEqual({
+      feature: 'index-sync',
+      operations: ['get-messages', 'get-message-transcription'],
+      events: [],
+    });
   });
 
   it('adds oauth.write and oauth.readonly for an agency (Company) grant only', () => {
@@ -69,22 +127,38 @@ describe('planScopes', () => {
     expect(plan.reasons['contacts.write']?.map((r) => r.feature)).toEqual(['registration-welcome', 'checkin-welcome']);
   });
 
-  it('describes every feature with operations the catalog knows', () => {
-    for (const name of FEATURE_NAMES) {
-      for (const operationId of FEATURES[name].operations)
-        expect(findOperation(operationId).operationId).toBe(operationId);
+  it('takes every code path’s operations from the catalog of known operations', () => {
+    const known = new Set(KNOWN_OPERATIONS.map((op) => op.operationId));
+    for (const [path, operations] of Object.entries(CODE_PATHS)) {
+      for (const op of operations) expect(known.has(op), `${path}: ${op}`).toBe(true);
     }
+    expect([...HIGHLEVEL_EVENT_JOB_OPERATIONS]).toEqual(['get-contact']);
   });
 });
 
-describe('featuresNeeding', () => {
-  it('names the enabled features that need a scope, and none for a scope no feature uses', () => {
-    const enabled = ['registration-welcome', 'agent-console-readonly', 'sponsor-channel'] as const;
-    expect(featuresNeeding('conversations/message.write', enabled)).toEqual([
-      'registration-welcome',
-      'sponsor-channel',
-    ]);
-    expect(featuresNeeding('conversations/livechat.write', enabled)).toEqual([]);
+describe('the operations catalog and the planner agree', () => {
+  it('gives the inbound-message trigger its webhook scope and the delivering job’s contacts.readonly', () => {
+    const trigger = buildCatalog().triggers.find((t) => t.name === 'highlevel.inbound_message');
+    expect(trigger?.scopes).toEqual(['contacts.readonly', 'conversations/message.readonly']);
+  });
+
+  it('keeps each HighLevel trigger’s own webhook scopes among the events the planner reads', () => {
+    for (const [name, source] of Object.entries(TRIGGER_SOURCES)) {
+      const spec = TRIGGERS[name as keyof typeof TRIGGERS];
+      expect([...spec.scopes].sort(), name).toEqual(
+        [...new Set(source.events.map((e) => WEBHOOK_EVENT_SCOPES[e]))].sort(),
+      );
+    }
+  });
+
+  it('plans every scope a step’s action declares, so a new action needs no hand list in the planner', () => {
+    for (const feature of FEATURE_NAMES) {
+      const planned = planScopes([feature]).scopes;
+      for (const step of featureWorkflows(feature).flatMap((w) => w.steps)) {
+        for (const scope of getAction(step.action)?.scopes ?? [])
+          expect(planned, `${feature} ${step.id}`).toContain(scope);
+      }
+    }
   });
 });
 
@@ -102,7 +176,7 @@ describe('compareGranted', () => {
       { scope: 'contacts.write', features: ['session-highlights'] },
       { scope: 'conversations.write', features: ['session-highlights'] },
     ]);
-    expect(result.extra).toEqual(['contacts.readonly', 'locations.readonly']);
+    expect(result.extra).toEqual(['locations.readonly']);
   });
 
   it('reports nothing when exactly the planned scopes are granted', () => {
