@@ -12,6 +12,7 @@ import {
   readOrder,
   readPage,
   readSession,
+  readSessionAttendee,
   readWriteResult,
 } from './read-records.js';
 import { type AcceleventsClientOptions, createAcceleventsRequester, type RequestSpec } from './request-core.js';
@@ -24,6 +25,7 @@ import type {
   AcceleventsOrder,
   AcceleventsPage,
   AcceleventsSession,
+  AcceleventsSessionAttendee,
   AcceleventsWriteResult,
   HolderDataUpdate,
 } from './types.js';
@@ -61,6 +63,14 @@ export interface AcceleventsClient {
     eventUrl: string,
     options?: PageOptions & { eventId?: string | number; timeZone?: string },
   ): Promise<AcceleventsPage<AcceleventsSession>>;
+  /**
+   * Every page of GET /host/session/{sessionId}/attendee: who registered for one session and whether
+   * they attended (§5.6). A 404 or 403 here means the account does not offer per-session attendance.
+   */
+  listAllSessionAttendees(
+    sessionId: string | number,
+    options?: AllPagesOptions,
+  ): Promise<AcceleventsAllPages<AcceleventsSessionAttendee>>;
   /**
    * GET /events/{eventUrl}/staff/checkin/barcode/{barcode}/checkin/{flag}: the reference lists GET for
    * this state change (§5.5), so it is sent as GET but treated as a write: write auth, never retried.
@@ -167,6 +177,18 @@ export function createAcceleventsClient(options: AcceleventsClientOptions): Acce
       return call({ operation, method: 'GET', path, query, access: 'read', signal: opts.signal }, (body) =>
         readPage(body, at, (item) => readSession(item, timeZone)),
       );
+    },
+
+    async listAllSessionAttendees(sessionId, opts = {}) {
+      const operation = 'list-session-attendees';
+      const maxPages = wholeNumber(operation, 'maxPages', opts.maxPages ?? DEFAULT_MAX_PAGES, 1, 100_000);
+      const path = `/host/session/${segment(operation, 'sessionId', sessionId)}/attendee`;
+      return walkPages((page) => {
+        const at = paging(operation, { page, size: opts.size ?? DEFAULT_ATTENDEE_PAGE_SIZE });
+        return call({ operation, method: 'GET', path, query: at, access: 'read', signal: opts.signal }, (body) =>
+          readPage(body, at, readSessionAttendee),
+        );
+      }, maxPages);
     },
 
     async checkIn(eventUrl, barcode, opts = {}) {

@@ -12,6 +12,7 @@ import type {
   AcceleventsOrder,
   AcceleventsPage,
   AcceleventsSession,
+  AcceleventsSessionAttendee,
   AcceleventsWriteResult,
   HolderField,
   PageArrayKey,
@@ -184,6 +185,38 @@ export function readSession(value: unknown, timeZone: string | null): Accelevent
     endTime,
     startsAt: instant(startTime),
     endsAt: instant(endTime),
+    recordingUrl: httpUrl(pick(raw, ...RECORDING_URL_FIELDS)),
+    raw,
+  };
+}
+
+/** Where a session record may carry its recording; the field name is not documented (§5.6). */
+const RECORDING_URL_FIELDS = ['recordingUrl', 'replayUrl', 'recordingLink', 'videoRecordingUrl', 'recordUrl'];
+
+/** Only an absolute http(s) address is a link worth sending; anything else is treated as absent. */
+function httpUrl(value: unknown): string | null {
+  if (typeof value !== 'string' || value.trim() === '') return null;
+  try {
+    const url = new URL(value.trim());
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.toString() : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A row of a session's attendance; the reference names its columns in words (§5.6), so both spellings are read. */
+export function readSessionAttendee(value: unknown): AcceleventsSessionAttendee {
+  const raw = record(value, 'a session attendee');
+  return {
+    eventTicketingId: id(pick(raw, 'eventTicketId', 'eventTicketingId', 'ticketId', 'Event Ticket Id')),
+    userId: id(pick(raw, 'userId', 'User Id')),
+    email: text(pick(raw, 'email', 'emailAddress', 'Email')),
+    firstName: text(pick(raw, 'firstName', 'First Name')),
+    lastName: text(pick(raw, 'lastName', 'Last Name')),
+    phoneNumber: text(pick(raw, 'phoneNumber', 'phone', 'Phone Number')),
+    attended: bool(pick(raw, 'attended', 'isAttended', 'Attended')),
+    engagement: num(pick(raw, 'engagement', 'Engagement')),
+    registrationDate: text(pick(raw, 'registrationDate', 'Registration Date')),
     raw,
   };
 }

@@ -97,6 +97,26 @@ export interface AcceleventsSession {
   /** Epoch ms, computed when the caller passed the event's time zone. */
   startsAt: number | null;
   endsAt: number | null;
+  /** The session's recording or replay address when its record has an http(s) one; never made up. */
+  recordingUrl: string | null;
+  raw: Raw;
+}
+
+/**
+ * One row of a session's attendance (GET /host/session/{sessionId}/attendee, §5.6): registered for the
+ * session, and `attended` when the holder was there (null when the row does not say).
+ */
+export interface AcceleventsSessionAttendee {
+  eventTicketingId: string | null;
+  userId: string | null;
+  email: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  phoneNumber: string | null;
+  attended: boolean | null;
+  /** Share of the session watched, as Accelevents reports it (virtual sessions). */
+  engagement: number | null;
+  registrationDate: string | null;
   raw: Raw;
 }
 

@@ -13,6 +13,9 @@ export interface AdminControls {
   checkIn(body: any): unknown;
   changeTicketStatus(body: any): unknown;
   checkInSession(body: any): unknown;
+  addSession(body: any): unknown;
+  registerForSession(body: any): unknown;
+  setSessionRecording(body: any): unknown;
   emit(body: any): unknown;
   deliveries(): unknown;
   failNext(body: any): unknown;
@@ -43,6 +46,9 @@ export function registerAdminRoutes(app: FastifyInstance, controls: AdminControl
   app.post(`${ADMIN_PREFIX}/checkins`, run(controls.checkIn));
   app.post(`${ADMIN_PREFIX}/ticket-status`, run(controls.changeTicketStatus));
   app.post(`${ADMIN_PREFIX}/session-checkins`, run(controls.checkInSession));
+  app.post(`${ADMIN_PREFIX}/sessions`, run(controls.addSession));
+  app.post(`${ADMIN_PREFIX}/session-registrations`, run(controls.registerForSession));
+  app.post(`${ADMIN_PREFIX}/session-recordings`, run(controls.setSessionRecording));
   app.post(`${ADMIN_PREFIX}/webhooks`, run(controls.emit));
   app.post(`${ADMIN_PREFIX}/faults`, run(controls.failNext));
   app.post(`${ADMIN_PREFIX}/access`, run(controls.setAccess));

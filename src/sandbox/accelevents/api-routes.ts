@@ -14,6 +14,7 @@ import {
   eventDetailsOf,
   holderDataOf,
   orderAttendeeOf,
+  sessionAttendeeOf,
   sessionOf,
 } from './representations.js';
 import type { AttendeesArrayKey } from './sandbox-options.js';
@@ -25,6 +26,8 @@ export interface ApiRouteDeps {
   readAuth: () => AcceleventsAuthPreset[];
   writeAuth: () => AcceleventsAuthPreset[];
   attendeesArrayKey: () => AttendeesArrayKey;
+  /** False: GET /host/session/{id}/attendee answers 404 as if the account had no such endpoint. */
+  sessionAttendance: () => boolean;
 }
 
 type Params = Record<string, string>;
@@ -70,6 +73,8 @@ export function registerApiRoutes(app: FastifyInstance, deps: ApiRouteDeps): voi
     access: 'read' | 'write',
     role: 'host' | 'staff',
     handler: Handler,
+    /** The event a path without `:eventUrl` belongs to (a session's, for /host/session/:sessionId/…). */
+    eventOf: (params: Params) => string = (params) => params.eventUrl ?? '',
   ) {
     app.route({
       method,
@@ -80,7 +85,7 @@ export function registerApiRoutes(app: FastifyInstance, deps: ApiRouteDeps): voi
           if (!deps.accepts(request.headers, presets)) throw failures.notAuthorized();
           if (!state.access.planEnabled) throw failures.planNotEnabled();
           const params = request.params as Params;
-          const held = state.roleFor(state.event(params.eventUrl ?? '').eventUrl);
+          const held = state.roleFor(state.event(eventOf(params)).eventUrl);
           if (role === 'host' && held !== 'host') throw failures.notEventHost();
           if (role === 'staff' && held === 'none') throw failures.notStaffUser();
           return reply.send(handler({ params, query: request.query as Query, body: request.body }));
@@ -142,6 +147,27 @@ export function registerApiRoutes(app: FastifyInstance, deps: ApiRouteDeps): voi
       data: ev.sessions.slice(page * size, (page + 1) * size).map((s) => sessionOf(s, zone)),
     };
   });
+
+  // Per-session attendance is keyed by the session alone; the paging is the attendee list's (§4).
+  route(
+    'GET',
+    '/host/session/:sessionId/attendee',
+    'read',
+    'host',
+    ({ params, query }) => {
+      const { page, size } = paging(query);
+      const rows = state.sessionAttendees(Number(params.sessionId));
+      return {
+        recordsTotal: rows.length,
+        recordsFiltered: rows.length,
+        data: rows.slice(page * size, (page + 1) * size).map((r) => sessionAttendeeOf(r.ticket, r.attended)),
+      };
+    },
+    (params) => {
+      if (!deps.sessionAttendance()) throw failures.notFound('Route');
+      return state.session(Number(params.sessionId)).event.eventUrl;
+    },
+  );
 
   // The reference lists GET for this state change (§5.5); PUT and POST are accepted too, since a
   // client may reasonably send a write as one. All three are writes for the key check.

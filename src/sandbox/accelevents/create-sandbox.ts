@@ -1,7 +1,8 @@
 /**
  * parley's Accelevents sandbox: a Fastify server that behaves like https://api.accelevents.com/rest for
- * the calls parley makes (events, attendees with paging, orders, holder data, sessions, check-in), with
- * the configurable auth header quirk and webhooks in a configurable shape (DESIGN C9, D10). It runs
+ * the calls parley makes (events, attendees with paging, orders, holder data, sessions and their
+ * attendance, check-in), with the configurable auth header quirk and webhooks in a configurable shape
+ * (DESIGN C9, D10). It runs
  * in-process for tests and standalone as `parley accelevents-sandbox`. Each part lives in its own file.
  */
 import { randomInt as cryptoRandomInt } from 'node:crypto';
@@ -14,12 +15,13 @@ import { ADMIN_PREFIX, registerAdminRoutes } from './admin-routes.js';
 import { registerApiRoutes } from './api-routes.js';
 import { createKeyCheck } from './authenticate.js';
 import { createFaultQueue, type ScriptedFault } from './fault-queue.js';
-import type { SandboxRole } from './sample-events.js';
+import type { SandboxRole, SandboxSession } from './sample-events.js';
 import { createIdSource } from './sandbox-ids.js';
 import {
   type AcceleventsSandboxOptions,
   type AttendeesArrayKey,
   checkArrayKey,
+  checkFlag,
   checkOptions,
   checkPresets,
   checkWebhookUrl,
@@ -52,6 +54,7 @@ export interface SandboxSettings {
   attendeesArrayKey?: AttendeesArrayKey;
   webhookUrl?: string | null;
   payloadShape?: PayloadShapeName | PayloadShape;
+  sessionAttendance?: boolean;
 }
 
 export interface AcceleventsSandbox {
@@ -86,6 +89,16 @@ function shapeOf(value: unknown): PayloadShape {
   );
 }
 
+function wholeSessionId(value: unknown): number {
+  if (!Number.isInteger(value)) throw new SandboxError('sessionId must be a whole number', 'invalid_option');
+  return value as number;
+}
+
+/** A session as the control routes answer it: times as ISO instants, so a caller need not know the zone. */
+function sessionView(s: SandboxSession): Record<string, unknown> {
+  return { ...s, startsAt: new Date(s.startsAt).toISOString(), endsAt: new Date(s.endsAt).toISOString() };
+}
+
 export async function startAcceleventsSandbox(options: AcceleventsSandboxOptions = {}): Promise<AcceleventsSandbox> {
   checkOptions(options);
   const now = options.now ?? Date.now;
@@ -96,6 +109,7 @@ export async function startAcceleventsSandbox(options: AcceleventsSandboxOptions
   let arrayKey = checkArrayKey(options.attendeesArrayKey);
   let webhookUrl = checkWebhookUrl(options.webhookUrl);
   let payloadShape = shapeOf(options.payloadShape ?? 'flat');
+  let sessionAttendance = checkFlag('sessionAttendance', options.sessionAttendance, true);
 
   const dispatcher = createWebhookDispatcher({
     url: () => webhookUrl,
@@ -153,6 +167,9 @@ export async function startAcceleventsSandbox(options: AcceleventsSandboxOptions
       if (settings.attendeesArrayKey !== undefined) arrayKey = checkArrayKey(settings.attendeesArrayKey);
       if (settings.webhookUrl !== undefined) webhookUrl = checkWebhookUrl(settings.webhookUrl);
       if (settings.payloadShape !== undefined) payloadShape = shapeOf(settings.payloadShape);
+      if (settings.sessionAttendance !== undefined) {
+        sessionAttendance = checkFlag('sessionAttendance', settings.sessionAttendance, true);
+      }
     },
     setAccess(access) {
       if (access.planEnabled !== undefined) {
@@ -180,6 +197,7 @@ export async function startAcceleventsSandbox(options: AcceleventsSandboxOptions
         readAuth: () => readAuth,
         writeAuth: () => writeAuth,
         attendeesArrayKey: () => arrayKey,
+        sessionAttendance: () => sessionAttendance,
       });
     },
     { prefix: '/rest' },
@@ -192,6 +210,7 @@ export async function startAcceleventsSandbox(options: AcceleventsSandboxOptions
       writeAuth,
       attendeesArrayKey: arrayKey,
       webhookUrl: webhookUrl ?? null,
+      sessionAttendance,
       access: { planEnabled: state.access.planEnabled, roles: Object.fromEntries(state.access.roles) },
       events: state.events().map((e) => ({
         eventId: e.eventId,
@@ -219,6 +238,19 @@ export async function startAcceleventsSandbox(options: AcceleventsSandboxOptions
       const { ticket, session } = state.checkInSession(String(body.eventUrl), String(body.barcode), body.sessionId);
       return { ticket, session: { sessionId: session.sessionId, title: session.title } };
     },
+    addSession: (body) => sessionView(state.addSession(String(body.eventUrl), body)),
+    registerForSession: (body) => {
+      const { barcode, sessionRegistrations } = state.registerForSession(
+        String(body.eventUrl),
+        String(body.barcode),
+        wholeSessionId(body.sessionId),
+      );
+      return { barcode, sessionRegistrations };
+    },
+    setSessionRecording: (body) =>
+      sessionView(
+        state.setSessionRecording(String(body.eventUrl), wholeSessionId(body.sessionId), body.recordingUrl ?? null),
+      ),
     checkIn: (body) => {
       if (body.checkIn !== undefined && typeof body.checkIn !== 'boolean') {
         throw new SandboxError('checkIn must be true or false', 'invalid_option');

@@ -96,6 +96,27 @@ export function sessionOf(s: SandboxSession, timeZone: string): Record<string, u
     capacity: s.capacity,
     status: s.status,
     format: s.format,
+    // The reference does not name the recording's field; the client reads this and a few likely others.
+    recordingUrl: s.recordingUrl,
+  };
+}
+
+/**
+ * One row of GET /host/session/{sessionId}/attendee. The reference lists its columns in words (Attended,
+ * Email, Engagement, Event Ticket Id, First/Last Name, Phone Number, Registration Date, User Id); the
+ * sandbox sends them camel-cased.
+ */
+export function sessionAttendeeOf(t: SandboxTicket, attended: boolean): Record<string, unknown> {
+  return {
+    attended,
+    email: t.email,
+    engagement: attended ? 100 : 0,
+    eventTicketId: t.eventTicketingId,
+    firstName: t.firstName,
+    lastName: t.lastName,
+    phoneNumber: t.phoneNumber,
+    registrationDate: new Date(t.purchaseDate).toISOString(),
+    userId: t.userId,
   };
 }
 

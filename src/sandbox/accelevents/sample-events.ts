@@ -22,6 +22,8 @@ export interface SandboxSession {
   capacity: number;
   startsAt: number;
   endsAt: number;
+  /** The recording or replay address; null until one is set (sandbox control `session-recordings`). */
+  recordingUrl: string | null;
 }
 
 export interface SandboxEvent {
@@ -63,6 +65,7 @@ function sessions(eventId: number, now: number): SandboxSession[] {
     capacity: 200,
     startsAt: base + offset,
     endsAt: base + offset + length,
+    recordingUrl: null,
   }));
 }
 

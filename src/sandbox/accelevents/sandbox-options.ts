@@ -27,6 +27,11 @@ export interface AcceleventsSandboxOptions {
   payloadShape?: PayloadShapeName | PayloadShape;
   /** The key the attendee list puts its array under (§8.7: unconfirmed). Default 'attendees'. */
   attendeesArrayKey?: AttendeesArrayKey;
+  /**
+   * Whether GET /host/session/{id}/attendee exists. Default true; false answers 404 there, as an account
+   * without per-session attendance might (reference pages do not say which accounts have it).
+   */
+  sessionAttendance?: boolean;
   /** Sample attendees seeded per sample event. Default 10. */
   attendees?: number;
   /** Used to deliver webhooks. */
@@ -69,6 +74,12 @@ export function checkArrayKey(value: unknown): AttendeesArrayKey {
   if (value === undefined) return 'attendees';
   if (value === 'attendees' || value === 'data' || value === 'content') return value;
   return fail(`attendeesArrayKey must be attendees, data or content; got ${JSON.stringify(value)}`);
+}
+
+export function checkFlag(name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') fail(`${name} must be true or false, got ${JSON.stringify(value)}`);
+  return value;
 }
 
 export function checkOptions(options: AcceleventsSandboxOptions): void {

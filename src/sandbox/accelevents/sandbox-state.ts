@@ -14,6 +14,7 @@ import {
   type TicketStatusChange,
 } from './order-input.js';
 import { type SandboxEvent, type SandboxRole, type SandboxSession, sampleEvents } from './sample-events.js';
+import { checkRecordingUrl, checkSessionInput, type SessionInput } from './session-input.js';
 import type { AcceleventsWebhookTopic } from './webhook-payloads.js';
 
 export type { OrderInput, TicketStatusChange } from './order-input.js';
@@ -42,6 +43,8 @@ export interface SandboxTicket {
   checkedInAt: number | null;
   /** Ids of the sessions the holder has checked into. */
   sessionCheckIns: number[];
+  /** Ids of the sessions the holder registered for (a check-in registers too). */
+  sessionRegistrations: number[];
   purchaseDate: number;
   attributes: HolderAnswer[];
   questions: HolderAnswer[];
@@ -87,6 +90,16 @@ export interface AcceleventsSandboxState {
     barcode: string,
     sessionId: number,
   ): { ticket: SandboxTicket; session: SandboxSession };
+  /** Registers the holder for one of the event's sessions; announces nothing (no webhook is documented). */
+  registerForSession(eventUrl: string, barcode: string, sessionId: number): SandboxTicket;
+  /** A new session of the event, e.g. one that ends a minute from now. */
+  addSession(eventUrl: string, input: SessionInput): SandboxSession;
+  /** Sets (or clears with null) a session's recording address. */
+  setSessionRecording(eventUrl: string, sessionId: number, recordingUrl: string | null): SandboxSession;
+  /** The session with this id and its event; throws 404 for an unknown id. */
+  session(sessionId: number): { event: SandboxEvent; session: SandboxSession };
+  /** Holders registered for or checked into the session, each with whether they attended. */
+  sessionAttendees(sessionId: number): { ticket: SandboxTicket; attended: boolean }[];
   /** Replaces the holder's attributes and questions, as PUT does (§4: omitted fields are reset). */
   updateHolder(
     eventUrl: string,
@@ -161,6 +174,7 @@ export function createSandboxState(options: StateOptions): AcceleventsSandboxSta
       ticketStatus: 'BOOKED',
       checkedInAt: null,
       sessionCheckIns: [],
+      sessionRegistrations: [],
       purchaseDate,
       attributes: [
         { name: 'First Name', type: 'TEXT', value: input.firstName },
@@ -287,8 +301,43 @@ export function createSandboxState(options: StateOptions): AcceleventsSandboxSta
       checkActive(ticket);
       if (ticket.sessionCheckIns.includes(sessionId)) throw failures.ticketAlreadyUsed();
       ticket.sessionCheckIns.push(sessionId);
+      if (!ticket.sessionRegistrations.includes(sessionId)) ticket.sessionRegistrations.push(sessionId);
       announce('session.checked_in', ticket, { session });
       return { ticket, session };
+    },
+    registerForSession(eventUrl, barcode, sessionId) {
+      const ticket = state.ticket(eventUrl, barcode);
+      if (!state.event(eventUrl).sessions.some((s) => s.sessionId === sessionId)) throw failures.notFound('Session');
+      checkActive(ticket);
+      if (!ticket.sessionRegistrations.includes(sessionId)) ticket.sessionRegistrations.push(sessionId);
+      return ticket;
+    },
+    addSession(eventUrl, input) {
+      const ev = state.event(eventUrl);
+      const checked = checkSessionInput(input);
+      const session: SandboxSession = { sessionId: newId(), status: 'VISIBLE', ...checked };
+      ev.sessions.push(session);
+      return session;
+    },
+    setSessionRecording(eventUrl, sessionId, recordingUrl) {
+      const session = state.event(eventUrl).sessions.find((s) => s.sessionId === sessionId);
+      if (!session) throw failures.notFound('Session');
+      session.recordingUrl = checkRecordingUrl(recordingUrl);
+      return session;
+    },
+    session(sessionId) {
+      for (const ev of events) {
+        const session = ev.sessions.find((s) => s.sessionId === sessionId);
+        if (session) return { event: ev, session };
+      }
+      throw failures.notFound('Session');
+    },
+    sessionAttendees(sessionId) {
+      const { event: ev } = state.session(sessionId);
+      return tickets
+        .get(ev.eventUrl)!
+        .filter((t) => t.sessionRegistrations.includes(sessionId) || t.sessionCheckIns.includes(sessionId))
+        .map((ticket) => ({ ticket, attended: ticket.sessionCheckIns.includes(sessionId) }));
     },
     updateHolder(eventUrl, barcode, update) {
       const ticket = state.ticket(eventUrl, barcode);
