@@ -14,6 +14,7 @@ export interface AdminControls {
   setFaults(partial: any): unknown;
   setRateLimits(partial: any): unknown;
   addLocation(options: any): unknown;
+  replyAsContact(input: any): unknown;
   webhookPublicKeys: { ed25519: string; rsa: string };
 }
 
@@ -48,4 +49,20 @@ export function registerAdminRoutes(app: FastifyInstance, controls: AdminControl
     '/sandbox/locations',
     run((body) => controls.addLocation(body)),
   );
+  // The contact of the conversation writes back; its InboundMessage webhook goes out like a real one.
+  app.post('/sandbox/conversations/:conversationId/replies', async (request, reply) => {
+    const { conversationId } = request.params as { conversationId: string };
+    const body = request.body ?? {};
+    if (typeof body !== 'object' || Array.isArray(body))
+      return sendError(reply, badRequest('body must be a JSON object'));
+    try {
+      return reply.send(controls.replyAsContact({ ...body, conversationId }));
+    } catch (error) {
+      if (error instanceof SandboxError && error.code === 'unknown_conversation') {
+        return sendError(reply, { status: 404, body: { statusCode: 404, message: error.message } });
+      }
+      if (error instanceof SandboxError) return sendError(reply, badRequest(error.message));
+      throw error;
+    }
+  });
 }

@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { createLogger } from '../../logging/create-logger.js';
 import { createAgencyHandlers } from './agency-handlers.js';
 import { API_OPERATIONS } from './api-operations.js';
+import { type ContactReply, type ContactReplyInput, checkContactReply, replyAsContact } from './contact-reply.js';
 import { DEFAULT_AGENCY_SCOPES, DEFAULT_LOCATION_SCOPES } from './default-scopes.js';
 import { createSandboxDomain, type SandboxDomain, type SeedResult } from './domain.js';
 import { createFaultInjector, type Faults, NO_FAULTS } from './fault-injector.js';
@@ -39,6 +40,7 @@ import { createTokenStore } from './token-store.js';
 import { createWebhookDispatcher, type WebhookDelivery } from './webhook-dispatcher.js';
 import { createWebhookSigner, type WebhookPublicKeys } from './webhook-signer.js';
 
+export type { ContactReply, ContactReplyInput } from './contact-reply.js';
 export type { IssuedToken, IssueTokenOptions } from './issue-token.js';
 export type { HighLevelSandboxOptions } from './sandbox-options.js';
 
@@ -68,6 +70,11 @@ export interface HighLevelSandbox {
     seeded: SeedResult | null;
   };
   issueToken(options?: IssueTokenOptions): IssuedToken;
+  /**
+   * The conversation's contact writes back (contact-reply.ts): an inbound message and its signed
+   * InboundMessage webhook. Needs the default domain.
+   */
+  replyAsContact(input: ContactReplyInput): ContactReply;
   faults(): Faults;
   setFaults(partial: Partial<Faults>): Faults;
   rateLimits(): RateLimits;
@@ -178,6 +185,11 @@ export function createHighLevelSandbox(options: HighLevelSandboxOptions = {}): H
         accessTokenTtlSeconds,
         locations,
       }),
+    replyAsContact(input) {
+      if (!domain)
+        throw new SandboxError('replyAsContact needs the default domain (no custom handlers)', 'invalid_option');
+      return replyAsContact(domain.state, context, checkContactReply(input));
+    },
     faults: () => ({ ...faults }),
     setFaults(partial) {
       faults = { ...faults, ...checkFaults(partial) };
@@ -234,6 +246,7 @@ export function createHighLevelSandbox(options: HighLevelSandboxOptions = {}): H
       setFaults: (body) => sandbox.setFaults(body),
       setRateLimits: (body) => sandbox.setRateLimits(body),
       addLocation: (body) => sandbox.addLocation(body),
+      replyAsContact: (body) => sandbox.replyAsContact(body),
       webhookPublicKeys: signer.publicKeys,
     },
     faults: faultInjector,

@@ -3,7 +3,7 @@ export class SandboxError extends Error {
   override readonly name = 'SandboxError';
   constructor(
     message: string,
-    readonly code: 'invalid_option' | 'unknown_location' | 'not_listening',
+    readonly code: 'invalid_option' | 'unknown_location' | 'unknown_conversation' | 'not_listening',
   ) {
     super(message);
   }
