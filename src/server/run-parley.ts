@@ -13,7 +13,6 @@ import { loadFileConfig } from '../config/load-file-config.js';
 import { appIdOf, registerHighLevelOAuthRoutes } from '../connections/highlevel/oauth-routes.js';
 import { createOAuthStateStore } from '../connections/highlevel/oauth-state-store.js';
 import { registerConsole } from '../console/register-console.js';
-import { resolveWebhookKeys } from '../highlevel/webhooks/webhook-keys.js';
 import { registerHighLevelWebhookRoute } from '../highlevel/webhooks/webhook-route.js';
 import { createLocalIndex } from '../index/local-index.js';
 import { registerAcceleventsWebhookRoute } from '../intake/accelevents-webhook-route.js';
@@ -28,7 +27,13 @@ import { localOrigin, urlHost, webhookSecretForStart, webhookUrl, webhookUrlLine
 import { createApp } from './create-app.js';
 import { registerMetricsRoute } from './metrics-route.js';
 import type { ParleySandboxes } from './start-sandboxes.js';
-import { closeSandboxes, connectSandboxLocation, startSandboxes } from './start-sandboxes.js';
+import {
+  closeSandboxes,
+  connectSandboxLocation,
+  highLevelWebhookKeys,
+  pointHighLevelSandboxAt,
+  startSandboxes,
+} from './start-sandboxes.js';
 import { Closers, stopped, untilStopped } from './until-stopped.js';
 
 export interface RunParleyOptions {
@@ -158,7 +163,7 @@ async function buildHttp(
     logger,
   });
   await registerHighLevelWebhookRoute(app, {
-    keys: await resolveWebhookKeys(config.highlevel),
+    keys: await highLevelWebhookKeys(config.highlevel, sandboxes),
     repository,
     tokenClient,
     appId: appIdOf(config.highlevel.clientId),
@@ -206,6 +211,9 @@ async function buildHttp(
   if (sandboxes && secret !== null) {
     sandboxes.accelevents.configure({ webhookUrl: webhookUrl(localOrigin(env.host, port), secret) });
   }
+  const highlevelHooked = sandboxes
+    ? pointHighLevelSandboxAt(config.highlevel, sandboxes, localOrigin(env.host, port))
+    : false;
 
   lines.push(
     `parley is running on ${base}  (store: ${store.dialect}, HighLevel target: ${config.highlevel.target})`,
@@ -220,7 +228,7 @@ async function buildHttp(
     // Sandbox tokens reach sample data only; printing one is what makes the first run try-able.
     const { accessToken } = sandboxes.highlevel.issueToken();
     lines.push(
-      `HighLevel sandbox on ${sandboxes.highlevel.url}  (sample location ${sandboxes.highlevel.defaultLocationId})`,
+      `HighLevel sandbox on ${sandboxes.highlevel.url}  (sample location ${sandboxes.highlevel.defaultLocationId}${highlevelHooked ? '; its webhooks go to parley' : ''})`,
       `  sandbox token: ${accessToken}`,
       `  try: npx parley ghl search-conversation --base-url ${sandboxes.highlevel.url} --token ${accessToken} --param locationId=${sandboxes.highlevel.defaultLocationId}`,
       secret === null

@@ -4,7 +4,15 @@
  * are connected. They listen on loopback only, whatever HOST says: they hand out tokens to anyone who
  * asks and are meant for this machine.
  */
+import type { HighLevelAppConfig } from '../config/config-types.js';
 import { SANDBOX_SETTING } from '../connections/sandbox-mark.js';
+import {
+  mergeWebhookKeys,
+  parseWebhookKeys,
+  resolveWebhookKeys,
+  type WebhookKeys,
+} from '../highlevel/webhooks/webhook-keys.js';
+import { WEBHOOK_PATH } from '../highlevel/webhooks/webhook-route.js';
 import type { Logger } from '../logging/create-logger.js';
 import type { Runtime } from '../runtime/open-runtime.js';
 import { type AcceleventsSandbox, startAcceleventsSandbox } from '../sandbox/accelevents/create-sandbox.js';
@@ -69,4 +77,35 @@ export async function connectSandboxLocation(runtime: Runtime, sandbox: HighLeve
     settings: { [SANDBOX_SETTING]: true },
     secrets: { accessToken },
   });
+}
+
+/**
+ * The keys POST /hooks/highlevel trusts: resolveWebhookKeys' (HighLevel's published ones, config's, and
+ * the sandbox at the configured base URL), plus, when the in-process HighLevel sandbox is the target,
+ * that sandbox's own keys: its webhooks come to this parley (pointHighLevelSandboxAt).
+ */
+export async function highLevelWebhookKeys(
+  highlevel: Pick<HighLevelAppConfig, 'target' | 'baseUrl' | 'webhookKeys'>,
+  sandboxes: ParleySandboxes | null,
+): Promise<WebhookKeys> {
+  const keys = await resolveWebhookKeys(highlevel);
+  if (!sandboxes || highlevel.target !== 'sandbox') return keys;
+  const own = sandboxes.highlevel.webhookPublicKeys;
+  return mergeWebhookKeys(keys, parseWebhookKeys({ ed25519: [own.ed25519], rsa: [own.rsa] }));
+}
+
+/**
+ * Sends the HighLevel sandbox's webhooks to parley's own /hooks/highlevel (`origin` is where this
+ * machine reaches parley), so a contact's reply added in the sandbox reaches the pipeline with no
+ * other process. Only under the sandbox target: a live target ignores sandbox connections, so the
+ * jobs those webhooks start could not call the sandbox back.
+ */
+export function pointHighLevelSandboxAt(
+  highlevel: Pick<HighLevelAppConfig, 'target'>,
+  sandboxes: ParleySandboxes,
+  origin: string,
+): boolean {
+  if (highlevel.target !== 'sandbox') return false;
+  sandboxes.highlevel.webhooks.setUrl(`${origin}${WEBHOOK_PATH}`);
+  return true;
 }
