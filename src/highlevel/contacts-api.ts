@@ -1,9 +1,9 @@
 /**
- * Contacts: upsert and get. A conversation needs a contact (DESIGN C3 step 1), but contacts are not
+ * Contacts: upsert, get and add tags. A conversation needs a contact (DESIGN C3 step 1), but contacts are not
  * in the vendored specs (specs/highlevel has only conversations and OAuth), so these request and
  * response types are hand-written here, kept minimal, from HighLevel's published Contacts API pages
- * (marketplace.gohighlevel.com/docs/ghl/contacts/upsert-contact and get-contact). The sandbox serves
- * the same two paths (src/sandbox/highlevel/types.ts, CONTACT_OPERATIONS).
+ * (marketplace.gohighlevel.com/docs/ghl/contacts/upsert-contact, get-contact, add-tags). The sandbox serves
+ * the same paths (src/sandbox/highlevel/types.ts, CONTACT_OPERATIONS).
  */
 
 import type { HighLevelCaller } from './client-types.js';
@@ -35,6 +35,19 @@ export const CONTACT_OPERATIONS: readonly OperationDescriptor[] = [
     queryParams: [],
     bodyContentType: null,
     bodyRequired: false,
+    version: CONTACTS_API_VERSION,
+    responseKind: 'json',
+  },
+  {
+    // https://marketplace.gohighlevel.com/docs/ghl/contacts/add-tags: body { tags }, answers 201 { tags }.
+    operationId: 'add-tags',
+    method: 'POST',
+    path: '/contacts/{contactId}/tags',
+    scopes: ['contacts.write'],
+    pathParams: ['contactId'],
+    queryParams: [],
+    bodyContentType: 'application/json',
+    bodyRequired: true,
     version: CONTACTS_API_VERSION,
     responseKind: 'json',
   },

@@ -10,11 +10,12 @@ import {
 } from './domain-fixtures.js';
 
 describe('sandbox domain: handlers', () => {
-  it('registers a handler for all 29 conversations operations and the two contact operations, nothing else', () => {
+  it('registers a handler for all 29 conversations operations and the three contact operations, nothing else', () => {
     const h = createHarness();
-    const expected = [...CONVERSATION_OPERATIONS.map((o) => o.operationId), 'upsert-contact', 'get-contact'].sort();
+    const contactOperations = ['upsert-contact', 'get-contact', 'add-tags'];
+    const expected = [...CONVERSATION_OPERATIONS.map((o) => o.operationId), ...contactOperations].sort();
     expect(Object.keys(h.domain.handlers).sort()).toEqual(expected);
-    expect(expected).toHaveLength(31);
+    expect(expected).toHaveLength(32);
   });
 });
 

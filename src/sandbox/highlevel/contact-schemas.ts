@@ -1,7 +1,7 @@
 /**
- * Request schemas of the two contact operations (types.ts CONTACT_OPERATIONS). HighLevel's contacts
+ * Request schemas of the contact operations (types.ts CONTACT_OPERATIONS). HighLevel's contacts
  * API is not in specs/highlevel, so these are written here, modelled on its v2021-07-28 upsert
- * (locationId required; email, phone, names, tags, customFields optional).
+ * (locationId required; email, phone, names, tags, customFields optional) and add-tags (tags required).
  */
 import type { OperationSchemas } from './operation-schemas.js';
 
@@ -32,4 +32,19 @@ export const CONTACT_OPERATION_SCHEMAS: OperationSchemas[] = [
     },
   },
   { operationId: 'get-contact', pathParams: [stringParam('contactId')], queryParams: [], body: null },
+  {
+    // https://marketplace.gohighlevel.com/docs/ghl/contacts/add-tags
+    operationId: 'add-tags',
+    pathParams: [stringParam('contactId')],
+    queryParams: [],
+    body: {
+      contentType: 'application/json',
+      required: true,
+      schema: {
+        type: 'object',
+        properties: { tags: { type: 'array', items: { type: 'string' } } },
+        required: ['tags'],
+      },
+    },
+  },
 ];

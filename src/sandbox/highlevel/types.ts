@@ -76,4 +76,5 @@ export type OperationHandler = (req: SandboxRequest, ctx: SandboxContext) => San
 export const CONTACT_OPERATIONS = [
   { operationId: 'upsert-contact', method: 'POST', path: '/contacts/upsert', scopes: ['contacts.write'] },
   { operationId: 'get-contact', method: 'GET', path: '/contacts/{contactId}', scopes: ['contacts.readonly'] },
+  { operationId: 'add-tags', method: 'POST', path: '/contacts/{contactId}/tags', scopes: ['contacts.write'] },
 ] as const;

@@ -1,6 +1,7 @@
 /**
  * Contacts: not part of the conversations spec, but a conversation needs one (DESIGN C1). Modelled
- * minimally on HighLevel's contacts API v2021-07-28: POST /contacts/upsert and GET /contacts/{contactId}.
+ * minimally on HighLevel's contacts API v2021-07-28: POST /contacts/upsert, GET /contacts/{contactId}
+ * and POST /contacts/{contactId}/tags.
  */
 import { upsertContact } from '../state/write-contact.js';
 import { assertLocation, optionalString, requireContact } from './access.js';
@@ -39,6 +40,18 @@ export function contactHandlers({ state }: HandlerDeps): HandlerMap {
     'get-contact': (req) => {
       const contact = requireContact(state, req.principal, req.params.contactId ?? '');
       return { status: 200, body: { contact: contactView(contact) } };
+    },
+
+    // Adds to the contact's tags (a tag it has already is kept once) and answers 201 with all of them.
+    'add-tags': (req, ctx) => {
+      const contact = requireContact(state, req.principal, req.params.contactId ?? '');
+      const tags = (req.body?.tags ?? []).map(String).map((tag: string) => tag.trim());
+      if (tags.some((tag: string) => tag === '')) throw unprocessable(['tags must not contain an empty tag']);
+      state.contacts.update(contact, (c) => {
+        c.tags = [...new Set([...c.tags, ...tags])];
+        c.dateUpdated = ctx.now();
+      });
+      return { status: 201, body: { tags: contact.tags } };
     },
   };
 }
