@@ -1,8 +1,8 @@
 /**
  * Retry delay: exponential, capped, with full jitter. `min(cap, base·2^(attempt-1))` is BullMQ's
- * exponential strategy (reference/reliability.md §5.3); full jitter (a uniform draw in [0, ceiling))
- * spreads a burst of failures (say, a HighLevel outage that failed 500 welcomes at once) over the
- * whole window instead of retrying them in lockstep.
+ * exponential strategy (https://docs.bullmq.io/guide/retrying-failing-jobs); full jitter (a uniform
+ * draw in [0, ceiling)) spreads a burst of failures (say, a HighLevel outage that failed 500 welcomes
+ * at once) over the whole window instead of retrying them in lockstep.
  */
 import { QueueError } from './queue-error.js';
 

@@ -1,5 +1,5 @@
 /**
- * Claiming due jobs, the one dialect-specific query of the queue (DESIGN D5).
+ * Claiming due jobs, the one dialect-specific query of the queue.
  *
  * Due means `pending` with `run_at <= now`, or `running` with `locked_until < now` (see `dueLane`): a worker that
  * died (SIGKILL, lost host) stops heartbeating, its lease runs out and any worker takes the job over.
@@ -30,7 +30,8 @@ export async function claimJobs(db: Kysely<Database>, dialect: DialectName, requ
 }
 
 /**
- * graphile-worker's getJobs (reference/reliability.md §5.2): select the due rows `FOR UPDATE SKIP
+ * As graphile-worker's getJobs (https://github.com/graphile/worker/blob/main/src/sql/getJobs.ts):
+ * select the due rows `FOR UPDATE SKIP
  * LOCKED` and update them in the same statement. Concurrent claimers skip each other's rows instead
  * of waiting, and a row another claimer committed first is re-checked against the WHERE clause
  * (READ COMMITTED re-evaluation) and dropped, so no job is handed out twice. Each lane locks at most

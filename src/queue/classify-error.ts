@@ -1,8 +1,8 @@
 /**
- * The one place that decides whether a failed job is worth another attempt (STYLE §3). The
+ * The one place that decides whether a failed job is worth another attempt. The
  * HighLevel client has already retried what was safe to retry within the call (retry-policy.ts);
  * at job level a later attempt is a fresh start, so everything retries except what says it is
- * final: NonRetryableError (BullMQ's UnrecoverableError, reference/reliability.md §5.3), or any
+ * final: NonRetryableError (like https://docs.bullmq.io/patterns/stop-retrying-jobs), or any
  * error carrying `retryable: false`.
  */
 import { NonRetryableError } from './types.js';

@@ -1,5 +1,5 @@
 /**
- * The durable job queue over the `jobs` table (DESIGN D5; reference/reliability.md §5.5), one
+ * The durable job queue over the `jobs` table, one
  * implementation for SQLite and Postgres. At-least-once: complete, fail and heartbeat only act for
  * the worker that holds the lease, so a worker whose lease was taken over cannot finish someone
  * else's run.

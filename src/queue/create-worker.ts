@@ -1,5 +1,5 @@
 /**
- * Runs jobs from the queue (DESIGN D5; reference/reliability.md §5.4–5.5): claims up to its free
+ * Runs jobs from the queue: claims up to its free
  * slots, runs each handler with an AbortSignal, renews the lease every leaseMs/3 (BullMQ renews at
  * lockDuration/2; a third leaves room for one slow database round trip), and aborts a job whose
  * heartbeat finds the lease taken over. `stop` claims nothing more, waits up to graceMs, then aborts

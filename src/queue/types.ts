@@ -1,5 +1,5 @@
 /**
- * The durable job queue's contract (DESIGN D5; reference/reliability.md §5.5). At-least-once: a job
+ * The durable job queue's contract. At-least-once: a job
  * runs until a handler completes it; handlers make their effects idempotent. One interface, one
  * implementation over Kysely with dialect-specific claiming (Postgres `FOR UPDATE SKIP LOCKED`,
  * SQLite `BEGIN IMMEDIATE`), held to one contract suite on both databases.
@@ -7,7 +7,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
 
-/** Lower runs first. Agent actions and welcomes before automation, automation before backfill (DESIGN D7). */
+/** Lower runs first. Agent actions and welcomes before automation, automation before backfill. */
 export const PRIORITY = { agent: 0, welcome: 10, automation: 20, backfill: 30 } as const;
 export type PriorityLane = keyof typeof PRIORITY;
 

@@ -1,7 +1,7 @@
 /**
- * AES-256-GCM sealing, the one cipher of the vault (DESIGN D8). A fresh 12-byte random IV per
- * seal: NIST SP 800-38D §8.3 allows 2³² random-IV encryptions per key, and rotation gives every
- * new write a new data key long before that (reference/reliability.md §4.1). The tag is always
+ * AES-256-GCM sealing, the one cipher of the vault. A fresh 12-byte random IV per seal: NIST
+ * SP 800-38D §8.3 (https://csrc.nist.gov/pubs/sp/800/38/d/final) allows 2³² random-IV encryptions
+ * per key, and rotation gives every new write a new data key long before that. The tag is always
  * 16 bytes and the decipher is told so, because Node otherwise accepts a truncated tag.
  */
 import { createCipheriv, createDecipheriv } from 'node:crypto';

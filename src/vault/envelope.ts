@@ -1,5 +1,5 @@
 /**
- * The two text formats the vault stores (src/vault/types.ts; reference/reliability.md §4.4):
+ * The two text formats the vault stores (src/vault/types.ts):
  * - a value envelope `v1.<kid>.<iv>.<tag>.<ciphertext>`, each part base64url;
  * - a wrapped data key `w1.<iv>.<tag>.<ciphertext>` in `vault_keys.wrapped_key`.
  * Parsing checks the shape only; whether the bytes are genuine is for the GCM tag to say.

@@ -1,8 +1,7 @@
 /**
  * The key check: proof, stored in `settings`, of which master key a database was initialised with,
- * so a wrong key stops startup with a clear message instead of failing on the first decrypt (Nango
- * and n8n refuse to start on a key change, reference/reliability.md §4.1-4.2). It is an
- * HMAC-SHA256 of a fixed label under a key derived from the master key with HKDF, so it reveals
+ * so a wrong key stops startup with a clear message instead of failing on the first decrypt. It is
+ * an HMAC-SHA256 of a fixed label under a key derived from the master key with HKDF, so it reveals
  * nothing about the master key, and is compared in constant time.
  */
 import { createHash, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';

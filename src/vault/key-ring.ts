@@ -2,7 +2,7 @@
  * The data keys (DEKs) of one process: random 32-byte keys, stored wrapped under the master key
  * (AAD `vault_keys:<kid>`) and unwrapped into memory on first use. Unknown key ids are loaded from
  * the table on demand, because another process may have rotated; failed loads are not cached, so
- * one failure does not poison later calls (the Nango lesson, reference/reliability.md §4.1).
+ * one failure (a database hiccup) does not poison later calls.
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';

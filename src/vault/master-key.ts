@@ -1,7 +1,7 @@
 /**
- * Where the master key comes from (DESIGN D8): PARLEY_MASTER_KEY wins; otherwise the key file that
+ * Where the master key comes from: PARLEY_MASTER_KEY wins; otherwise the key file that
  * `parley init` writes (src/runtime/key-file-path.ts says where). Both hold the base64 of exactly
- * 32 bytes (AES-256). The key only wraps data keys (reference/reliability.md §4.4); it is never
+ * 32 bytes (AES-256). The key only wraps data keys (docs/operations.md, Key rotation); it is never
  * printed, logged or put in an error message: errors name the source, never its content.
  */
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
@@ -59,8 +59,8 @@ async function readKeyFile(path: string): Promise<Buffer> {
     }
     throw new VaultError('invalid_master_key', `cannot read the master key file ${path}: ${describe(error)}`);
   }
-  // Group or other access means another account may read the key (n8n only enforced this behind a
-  // flag, reference/reliability.md §4.2). 0600 and 0400 pass; 0644, 0640 and friends do not.
+  // Group or other access means another account may read the key, so it is refused, not warned
+  // about. 0600 and 0400 pass; 0644, 0640 and friends do not.
   if ((mode & 0o077) !== 0) {
     throw new VaultError(
       'invalid_master_key',

@@ -1,10 +1,10 @@
 /**
- * Opens the vault on a database (DESIGN D8): initialises it on first open (first data key and the
+ * Opens the vault on a database: initialises it on first open (first data key and the
  * key check), refuses a master key other than the one it was initialised with, and returns the
  * `Vault` (src/vault/types.ts) plus online rotation.
  *
  * Envelope `v1.<kid>.<iv>.<tag>.<ct>`, AES-256-GCM, AAD `<table>:<recordId>:<field>`: a ciphertext
- * copied to another row or column fails, which Nango's scheme allows (reference/reliability.md §4.1).
+ * copied to another row or column fails to decrypt, so stored secrets cannot be swapped.
  */
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';

@@ -1,5 +1,5 @@
 /**
- * Online data-key rotation (DESIGN D8; reference/reliability.md §4.4): make a new data key the
+ * Online data-key rotation (docs/operations.md, Key rotation): make a new data key the
  * single active one, then re-encrypt every stored value still under an old key, pass after pass,
  * until none is left. Old keys are retired, not deleted, so every value stays readable throughout.
  *

@@ -1,8 +1,7 @@
 /**
  * Master-key rotation: every data key is unwrapped under the current master key and wrapped again
  * under the new one, and the key check is rewritten, in one transaction. Stored values are not
- * touched: they are encrypted under the data keys, which do not change (reference/reliability.md
- * §4.4, "KEK rotation re-wraps DEKs without touching data").
+ * touched: they are encrypted under the data keys, which do not change.
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';

@@ -1,5 +1,5 @@
 /**
- * The vault's contract (DESIGN D8). Implemented in this folder; used by connections and Accelevents.
+ * The vault's contract. Implemented in this folder; used by connections and Accelevents.
  *
  * Envelope format: `v1.<kid>.<iv b64url>.<tag b64url>.<ciphertext b64url>`, AES-256-GCM with a
  * 12-byte random IV and 16-byte tag. The AAD is `<table>:<recordId>:<field>`, so a ciphertext

@@ -1,5 +1,5 @@
 /**
- * The claim query at backlog scale (DESIGN quality bar: a 1M-job backlog). A claim reads two lanes,
+ * The claim query at backlog scale (a 1M-job backlog must stay fast to claim from). A claim reads two lanes,
  * due `pending` jobs and `running` jobs whose lease ran out, each as one walk of `jobs_claim_idx` that
  * stops after `limit` rows. The plans are checked rather than timed: one OR over both lanes made
  * SQLite and PostgreSQL gather and sort every due row, ~450 ms a claim with a million pending jobs.

@@ -1,6 +1,6 @@
 /**
- * The queue contract suite (issue 4, "The SQLite and Postgres adapters pass one contract suite";
- * reference/reliability.md §5.5): N workers × M jobs complete exactly once, a worker killed mid-job
+ * The queue contract suite, one for the SQLite and PostgreSQL adapters alike: N workers × M jobs
+ * complete exactly once, a worker killed mid-job
  * loses nothing and duplicates nothing, and exhausted retries dead-letter a job that redrive revives.
  * Workers run in this process and in child processes on the same SQLite file or Postgres database.
  */

@@ -1,5 +1,5 @@
 /**
- * The master key's two sources (DESIGN D8): PARLEY_MASTER_KEY wins, otherwise the key file, which
+ * The master key's two sources: PARLEY_MASTER_KEY wins, otherwise the key file, which
  * must be readable by its owner only. Every failure names its source and the fix, never the key.
  */
 import { randomBytes } from 'node:crypto';

@@ -1,5 +1,5 @@
 /**
- * Issue 3: no plaintext token at rest. A token encrypted into `connections` must not appear in
+ * No plaintext token at rest. A token encrypted into `connections` must not appear in
  * the SQLite file or its WAL, nor in a dump of every table on PostgreSQL (`row_to_json` of each
  * table: pg_dump is not installed here). Neither may the master key or a data key. Each test also
  * finds a known non-secret (the connection id) in the same bytes, so it is reading the right data.

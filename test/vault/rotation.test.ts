@@ -1,5 +1,5 @@
 /**
- * Online rotation on both databases (DESIGN D8; reference/reliability.md §4.4): values written
+ * Online rotation on both databases: values written
  * before decrypt after, every value ends under the new key, a value written under the old key by
  * a process that has not seen the switch yet is caught by a later pass, a concurrent write is never
  * overwritten, and a vault opened before the rotation loads the new key on demand.

@@ -1,5 +1,5 @@
 /**
- * The vault on both databases (DESIGN D8; reference/reliability.md §4.4 "Tests"): round trip,
+ * The vault on both databases: round trip,
  * every kind of tampering fails with its code, the wrong master key stops the open, concurrent
  * first opens agree on one key check and one data key, and a failing decrypt leaks nothing.
  */
