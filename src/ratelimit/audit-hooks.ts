@@ -1,5 +1,5 @@
 /**
- * The audit trail of every HighLevel call (DESIGN C10: "who or what made it, which scope, result"):
+ * The audit trail of every HighLevel call (who or what made it, which scope, with what result):
  * one `highlevel_calls` row per attempt, so retries and 429s show up as what they were. Only ids,
  * the operation, status and error code are stored; never bodies, tokens or attendee data.
  *

@@ -4,8 +4,9 @@
  * (migration 0001), so the shared mode stores exactly this.
  *
  * Window model. HighLevel allows `X-RateLimit-Max` requests per `X-RateLimit-Interval-Milliseconds`
- * (reference/highlevel-api.md §8); the sandbox emulates it as a fixed window that opens with the
- * first request after the previous one closed (src/sandbox/highlevel/rate-limiter.ts). We cannot see
+ * (https://marketplace.gohighlevel.com/docs/other/rate-limits); the sandbox emulates it as a fixed
+ * window that opens with the first request after the previous one closed
+ * (src/sandbox/highlevel/rate-limiter.ts). We cannot see
  * when the server opened its window, only when we sent and when the answer came. The answer that
  * reports `remaining = max - 1` opened the server window, at some moment before we received it, so
  * re-anchoring our window start to that receive time can only make us wait too long, never too short.
@@ -41,7 +42,10 @@ export interface RateDefaults {
   dailyLimit: number;
 }
 
-/** HighLevel's documented limits (reference/highlevel-api.md §8): 100 per 10 s, 200,000 a day. */
+/**
+ * HighLevel's documented limits, 100 per 10 s and 200,000 a day
+ * (https://marketplace.gohighlevel.com/docs/other/rate-limits).
+ */
 export const HIGHLEVEL_DEFAULTS: RateDefaults = { max: 100, intervalMs: 10_000, dailyLimit: 200_000 };
 
 export interface ObservedFacts {
@@ -163,7 +167,7 @@ export function observeResponse(
   }
 
   if (facts.status === 429) {
-    // §8: no Retry-After is documented; the burst interval is the floor.
+    // HighLevel documents no Retry-After (docs/highlevel-api.md); the burst interval is the floor.
     const pausedUntil = now + (facts.retryAfterMs ?? rl?.intervalMs ?? state.intervalMs);
     const windowStartedAt = Math.max(state.windowStartedAt, pausedUntil - state.intervalMs);
     return { state: { ...state, remaining: 0, windowStartedAt }, pausedUntil };
@@ -181,7 +185,8 @@ export function observeResponse(
     return { state: { ...state, windowStartedAt: now, remaining: reported }, pausedUntil: null };
   }
   if (reported === null) {
-    // HighLevel says every answer carries the headers (§8); without them, release and anchor at now.
+    // HighLevel's rate-limits page says every answer carries the headers; without them, release and
+    // anchor at now.
     const windowStartedAt = state.remaining < 0 ? Math.max(state.windowStartedAt, now) : state.windowStartedAt;
     return { state: { ...state, windowStartedAt, remaining: available(state) }, pausedUntil: null };
   }

@@ -1,6 +1,6 @@
 /**
  * Where buckets live: in this process (`mode: 'local'`, memory-buckets.ts) or in the
- * `rate_limit_state` table shared by every process (`mode: 'shared'`, shared-buckets.ts, DESIGN C12).
+ * `rate_limit_state` table shared by every process (`mode: 'shared'`, shared-buckets.ts).
  * Both apply the same rules from bucket-state.ts; only the shared store must make `take` atomic.
  */
 import type { BucketState, Observed, ObservedFacts, TakeOutcome } from './bucket-state.js';

@@ -1,7 +1,7 @@
 /**
  * The daily-budget warning: HighLevel allows 200,000 requests per app per location per day
- * (reference/highlevel-api.md §8), and issue 4 asks for a warning once 80 % are used, so an operator
- * hears about it hours before requests start to wait. Once per location per UTC day per process.
+ * (https://marketplace.gohighlevel.com/docs/other/rate-limits); a warning once 80 % are used lets an
+ * operator hear about it hours before requests start to wait. Once per location per UTC day per process.
  */
 import type { Logger } from '../logging/create-logger.js';
 import { available, type BucketState, DAY_MS } from './bucket-state.js';

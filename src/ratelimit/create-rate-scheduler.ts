@@ -1,5 +1,5 @@
 /**
- * The rate scheduler (DESIGN D7, C8; reference/peers.md §4 item 4): paces every HighLevel call per
+ * The rate scheduler: paces every HighLevel call per
  * (app, location) from the X-RateLimit-* headers so a 429 stays the exception, serves waiting
  * requests by priority lane, pauses a location after a 429, and watches the daily budget.
  *
@@ -34,13 +34,13 @@ export interface RateSchedulerOptions {
   /** Must reject when `signal` aborts: the scheduler aborts its own sleeps to wake early. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   logger?: Logger;
-  /** Assumed until a response says otherwise; default HighLevel's 100 per 10 s and 200,000 a day (§8). */
+  /** Assumed until a response says otherwise; default HighLevel's 100 per 10 s and 200,000 a day. */
   defaults?: Partial<RateDefaults>;
   /** Tokens left unused in each window for requests still in flight. Default 1 (never the last token). */
   safety?: number;
   /** Called (and a warning logged) once per location per UTC day when daily use passes `warnAt`. */
   onBudgetWarning?: (budget: BudgetView) => void;
-  /** Share of the daily limit that triggers the warning. Default 0.8 (issue 4). */
+  /** Share of the daily limit that triggers the warning. Default 0.8. */
   warnAt?: number;
   /**
    * When the daily budget is spent: `'reject'` (default) fails waiting requests with

@@ -1,5 +1,5 @@
 /**
- * Requests waiting for a slot at one location, served by lane (DESIGN D7: agent actions and
+ * Requests waiting for a slot at one location, served by lane (agent actions and
  * welcomes before automation, automation before backfill; ranks from `PRIORITY`), first come first
  * served within a lane. A waiter whose signal aborts leaves the queue and rejects with the reason.
  */

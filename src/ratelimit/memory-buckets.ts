@@ -1,5 +1,5 @@
 /**
- * Buckets in this process's memory (`mode: 'local'`, one process on SQLite, DESIGN C12). When a
+ * Buckets in this process's memory (`mode: 'local'`, one process on SQLite). When a
  * store is given, a bucket's state is copied to `rate_limit_state` at most every `snapshotEveryMs`
  * so the console can show budgets; the copy is for reading only, this process never reads it back.
  */

@@ -1,8 +1,8 @@
 /**
- * The rate scheduler's one error class (STYLE.md item 3). Its only code today is
- * `daily_budget_exhausted`: HighLevel allows 200,000 requests per app per location per day
- * (reference/highlevel-api.md §8), and once they are spent waiting inside a job for hours would
- * hold its lease; the caller gets `retryAt` and reschedules the work instead.
+ * The rate scheduler's one error class. Its only code today is `daily_budget_exhausted`: HighLevel
+ * allows 200,000 requests per app per location per day
+ * (https://marketplace.gohighlevel.com/docs/other/rate-limits), and once they are spent, waiting
+ * inside a job for hours would hold its lease; the caller gets `retryAt` and reschedules the work.
  */
 export type RateLimitErrorCode = 'daily_budget_exhausted';
 

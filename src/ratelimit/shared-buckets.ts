@@ -1,6 +1,6 @@
 /**
- * Buckets in `rate_limit_state`, shared by every process on one database (`mode: 'shared'`,
- * DESIGN D7, C12). Taking a token is one conditional UPDATE: either "a token is left in the open
+ * Buckets in `rate_limit_state`, shared by every process on one database (`mode: 'shared'`).
+ * Taking a token is one conditional UPDATE: either "a token is left in the open
  * window" or "the window is over, open a new one". The database serialises concurrent UPDATEs of a
  * row and re-checks the WHERE clause against the row it finally gets (PostgreSQL READ COMMITTED,
  * https://www.postgresql.org/docs/current/transaction-iso.html#XACT-READ-COMMITTED), so two

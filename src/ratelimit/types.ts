@@ -1,7 +1,7 @@
 /**
- * The rate scheduler's contract (DESIGN D7, C8): one token bucket per (app, location), seeded and
- * corrected from HighLevel's X-RateLimit-* headers (reference/highlevel-api.md §8), priority lanes,
- * a 429 pauses that location for the interval, daily budget tracked with a warning at 80 %.
+ * The rate scheduler's contract: one token bucket per (app, location), seeded and corrected from
+ * HighLevel's X-RateLimit-* headers (https://marketplace.gohighlevel.com/docs/other/rate-limits),
+ * priority lanes, a 429 pauses that location for the interval, daily budget tracked with a warning at 80 %.
  * In Postgres mode the bucket lives in `rate_limit_state` so every process shares it.
  */
 import type { RateLimitInfo } from '../highlevel/rate-limit-headers.js';

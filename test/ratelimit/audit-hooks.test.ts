@@ -1,5 +1,5 @@
 /**
- * The HighLevel call audit trail (DESIGN C10): one `highlevel_calls` row per attempt, with the
+ * The HighLevel call audit trail: one `highlevel_calls` row per attempt, with the
  * scope from the generated operation catalog, written through the real client against the sandbox.
  */
 import { afterEach, beforeEach, expect, it } from 'vitest';

@@ -1,6 +1,6 @@
 /**
  * A clock and an abortable sleep that only move when the test says so, for scheduler tests that
- * must not depend on timing (common.md: "use injected clocks instead of sleeping").
+ * must not depend on timing: tests advance an injected clock instead of sleeping.
  */
 interface Timer {
   at: number;

@@ -22,7 +22,7 @@ function setup(overrides: Partial<RateSchedulerOptions> = {}) {
     logger: createLogger({ level: 'silent' }),
     ...overrides,
   });
-  /** The answer HighLevel gives with its five headers (reference/highlevel-api.md §8). */
+  /** The answer HighLevel gives with its five headers (https://marketplace.gohighlevel.com/docs/other/rate-limits). */
   const answer = (
     status: number,
     rl: { max: number; remaining: number; intervalMs?: number; daily?: [number, number] },
@@ -147,7 +147,7 @@ describe('rate scheduler on a fake clock', () => {
     expect(s.granted).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g']);
   });
 
-  it('pauses for X-RateLimit-Interval-Milliseconds after a 429 without Retry-After (HighLevel documents none, §8)', async () => {
+  it('pauses for X-RateLimit-Interval-Milliseconds after a 429 without Retry-After (HighLevel documents none)', async () => {
     const s = setup({ safety: 0 });
     await s.scheduler.acquire({ ...KEY, lane: 'automation' });
     await s.answer(429, { max: 5, remaining: 0, intervalMs: 2_000 });

@@ -1,6 +1,6 @@
 /**
  * `mode: 'shared'`: the bucket lives in `rate_limit_state` on PostgreSQL, so several processes pace
- * one location together (DESIGN C12). Two schedulers on two separate connection pools stand in for
+ * one location together. Two schedulers on two separate connection pools stand in for
  * two processes; one sandbox location is their common HighLevel.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
