@@ -1,6 +1,6 @@
 /**
  * Generic views onto the generated `operations` type (src/highlevel/generated/conversations.ts), so
- * typed methods name an operationId and never hand-type a DTO (DESIGN D4).
+ * typed methods name an operationId and never hand-type a DTO, and a spec update reaches every caller.
  */
 import type { operations } from './generated/conversations.js';
 

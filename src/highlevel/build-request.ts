@@ -7,7 +7,8 @@ import { HighLevelInvalidCallError } from './errors.js';
 import type { OperationDescriptor } from './operation-catalog.js';
 
 /**
- * The conversations API version (reference/highlevel-api.md §1). Also sent on the two operations
+ * The conversations API version (specs/highlevel/apps/conversations.json;
+ * https://marketplace.gohighlevel.com/docs/Versioning). Also sent on the two operations
  * whose spec declares no Version header (spec defect `missing-version-header`).
  */
 export const CONVERSATIONS_API_VERSION = '2021-04-15';
@@ -15,7 +16,7 @@ export const CONVERSATIONS_API_VERSION = '2021-04-15';
 /** The multipart key HighLevel's upload description names for files (spec defect `upload-file-attachment-key`). */
 export const FILE_FIELD = 'fileAttachment';
 
-/** The OAuth token endpoints take form bodies (reference/highlevel-api.md §1, content types). */
+/** The OAuth token endpoints take form bodies (specs/highlevel/apps/oauth.json). */
 const FORM_URLENCODED = 'application/x-www-form-urlencoded';
 
 export interface PreparedCall {

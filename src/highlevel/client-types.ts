@@ -6,7 +6,7 @@ import type { OperationDescriptor } from './operation-catalog.js';
 import type { RateLimitInfo } from './rate-limit-headers.js';
 
 export interface AccessTokenRequest {
-  /** The sub-account the call acts for; HighLevel tokens are per location (reference/highlevel-api.md §1). */
+  /** The sub-account the call acts for; HighLevel tokens are per location. */
   locationId: string | null;
   operationId: string;
   /** True right after HighLevel answered 401: the cached token must not be reused. */
@@ -35,7 +35,7 @@ export interface CallInput {
   files?: readonly UploadFile[];
   /** The location whose token to use; defaults to the path, query or body `locationId`. */
   locationId?: string;
-  /** The rate scheduler's priority lane for this call (DESIGN D7). Default `'automation'`. */
+  /** The rate scheduler's priority lane for this call (PRIORITY in src/queue/types.ts). Default `'automation'`. */
   lane?: PriorityLane;
   signal?: AbortSignal;
 }
@@ -76,7 +76,7 @@ export interface AfterAttemptInfo extends BeforeAttemptInfo {
 
 export interface HighLevelClientOptions {
   auth: HighLevelAuth;
-  /** Defaults to https://services.leadconnectorhq.com (reference/highlevel-api.md §1). */
+  /** Defaults to https://services.leadconnectorhq.com, the `servers` URL of specs/highlevel. */
   baseUrl?: string;
   fetch?: typeof globalThis.fetch;
   now?: () => number;
@@ -85,7 +85,10 @@ export interface HighLevelClientOptions {
   random?: () => number;
   /** Retries after the first attempt (a token refresh after 401 does not count). Default 3. */
   maxRetries?: number;
-  /** Per attempt, including reading the body. Default 30 000 ms, as the official SDK (§11). */
+  /**
+   * Per attempt, including reading the body. Default 30 000 ms, as the official SDK
+   * (https://github.com/GoHighLevel/highlevel-api-sdk).
+   */
   timeoutMs?: number;
   logger?: Logger;
   /** Called before every attempt; the rate scheduler waits for a slot here. */

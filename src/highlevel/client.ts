@@ -1,7 +1,8 @@
 /**
- * The HighLevel request core: one small hand-written loop over the generated operation catalog
- * (STYLE.md item 5, after Svix's request.ts). Per attempt: wait for the rate scheduler, get a token,
- * send with a timeout, read the answer, report it; then `decideRetry` alone says what happens next.
+ * The HighLevel request core: one small hand-written loop over the generated operation catalog, in
+ * the manner of https://github.com/svix/svix-webhooks/blob/main/javascript/src/request.ts. Per
+ * attempt: wait for the rate scheduler, get a token, send with a timeout, read the answer, report it;
+ * then `decideRetry` alone says what happens next.
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { fetchWithTimeout } from '../http/fetch-with-timeout.js';

@@ -1,9 +1,9 @@
 /**
- * Contacts: upsert, get and add tags. A conversation needs a contact (DESIGN C3 step 1), but contacts are not
- * in the vendored specs (specs/highlevel has only conversations and OAuth), so these request and
- * response types are hand-written here, kept minimal, from HighLevel's published Contacts API pages
- * (marketplace.gohighlevel.com/docs/ghl/contacts/upsert-contact, get-contact, add-tags). The sandbox serves
- * the same paths (src/sandbox/highlevel/types.ts, CONTACT_OPERATIONS).
+ * Contacts: upsert, get and add tags. A conversation needs a contact, but contacts are not in the
+ * vendored specs (specs/highlevel has only conversations and OAuth), so these request and response
+ * types are hand-written here, kept minimal, from HighLevel's published Contacts API pages
+ * (https://marketplace.gohighlevel.com/docs/ghl/contacts/upsert-contact, get-contact, add-tags). The
+ * sandbox serves the same paths (src/sandbox/highlevel/types.ts, CONTACT_OPERATIONS).
  */
 
 import type { HighLevelCaller } from './client-types.js';

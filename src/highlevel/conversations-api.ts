@@ -1,5 +1,5 @@
 /**
- * Typed methods for the 14 mission operations (DESIGN C2) plus get-messages. Every parameter and
+ * Typed methods for the 14 conversation operations parley supports, plus get-messages. Every parameter and
  * result type is derived from the generated `operations` type (api-types.ts); nothing is hand-typed.
  */
 
@@ -11,7 +11,7 @@ import type { GetMessagesResponse } from './normalize-get-messages.js';
 export interface CallOptions {
   /** Location whose token to use when the request itself names none (e.g. get-conversation). */
   locationId?: string;
-  /** Rate scheduler lane (DESIGN D7); default `'automation'`. */
+  /** Rate scheduler lane (PRIORITY in src/queue/types.ts); default `'automation'`. */
   lane?: PriorityLane;
   signal?: AbortSignal;
 }
@@ -20,7 +20,7 @@ type SendBody = JsonBody<'send-a-new-message'>;
 
 /**
  * `subType` defaults to `type` and `status` to "pending": the 2026-05-01 spec made both required
- * (reference/highlevel-api.md §12.1; spec defects `send-requires-status`, `subtype-typed-object`).
+ * (docs/highlevel-api.md; spec defects `send-requires-status`, `subtype-typed-object`).
  */
 export type SendMessageInput = Omit<SendBody, 'subType' | 'status'> & Partial<Pick<SendBody, 'subType' | 'status'>>;
 

@@ -1,6 +1,6 @@
 /**
  * The one place that turns an HTTP answer (status, body, headers) or a failed fetch into the right
- * `HighLevelError` class (stripe-node style: one factory, STYLE.md item 3).
+ * `HighLevelError` class, so callers branch on the class and `code`, never on a status or message.
  */
 import {
   HighLevelCancelFailedError,
@@ -29,7 +29,7 @@ export interface ResponseFacts {
   secrets?: string[];
 }
 
-/** The two operations that answer HTTP 200 with an error `status` in the body (§2.1 M13/M14, §12.5). */
+/** The two operations that answer HTTP 200 with an error `status` in the body (docs/highlevel-api.md). */
 const CANCEL_SCHEDULE_OPERATIONS = new Set(['cancel-scheduled-message', 'cancel-scheduled-email-message']);
 
 const DEFAULT_TEXT: Record<number, string> = {
@@ -45,13 +45,16 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** HighLevel's message order, as the official SDK reads it: `message` (string or array), `error`, `detail` (§9). */
+/**
+ * HighLevel's message order, as the official SDK's lib/HighLevel.ts reads it: `message` (string or
+ * array), `error`, `detail`.
+ */
 function extractMessages(body: unknown): string[] {
   if (typeof body === 'string') return body.trim() ? [body.trim().slice(0, 500)] : [];
   if (!isRecord(body)) return [];
   if (Array.isArray(body.message)) return body.message.map(String);
   if (typeof body.message === 'string') return [body.message];
-  // v3 "AIP" envelope: {error: {code, message}} (§9).
+  // v3 "AIP" envelope: {error: {code, message}}.
   if (isRecord(body.error) && typeof body.error.message === 'string') return [body.error.message];
   if (typeof body.error === 'string') return [body.error];
   if (typeof body.detail === 'string') return [body.detail];
@@ -63,7 +66,10 @@ function scrub(messages: string[], secrets: string[]): string[] {
   return messages.map((m) => real.reduce((text, secret) => text.split(secret).join('[redacted]'), m));
 }
 
-/** Scope names look like `conversations.readonly` or `conversations/message.write` (§7.7). */
+/**
+ * Scope names look like `conversations.readonly` or `conversations/message.write` (docs/oauth/Scopes.md
+ * in https://github.com/GoHighLevel/highlevel-api-docs).
+ */
 const SCOPE_PATTERN = /\b([a-z]+(?:\/[a-z]+)?\.(?:readonly|write))\b/i;
 
 /** Returns the error a response stands for, or null when it is a real success. */
@@ -96,7 +102,8 @@ export function errorFromResponse(facts: ResponseFacts): HighLevelError | null {
   if (status === 404) return new HighLevelNotFoundError(init);
   if (status === 429) return new HighLevelRateLimitedError(init, parseRetryAfterMs(facts.headers));
   if (status >= 500) return new HighLevelServerError(init);
-  // 400 and 422 carry field messages (§9); 413/415 (upload) and other 4xx are also "fix the request".
+  // 400 and 422 carry field messages (specs/highlevel/common/common-schemas.json); 413/415 (upload)
+  // and other 4xx are also "fix the request".
   if (status >= 400) return new HighLevelInvalidRequestError(init);
   return new HighLevelInvalidResponseError(init);
 }

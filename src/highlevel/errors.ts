@@ -1,9 +1,9 @@
 /**
  * The one error base of the HighLevel boundary. Every failure of a HighLevel call is a
  * `HighLevelError` with a stable `code`; the subclasses are named for what the caller does next
- * (STYLE.md item 3, after stripe-node's typed errors). No error carries a token: the request copy
- * has `authorization` replaced, messages never include headers, and `toJSON()` lists only safe
- * fields (STYLE.md item 4, after Octokit's RequestError).
+ * (after stripe-node's typed errors). No error carries a token: the request copy has `authorization`
+ * replaced, messages never include headers, and `toJSON()` lists only safe fields (after Octokit's
+ * RequestError, https://github.com/octokit/request-error.js).
  */
 import type { RateLimitInfo } from './rate-limit-headers.js';
 
@@ -43,7 +43,7 @@ const SECRET_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization'
 
 /**
  * Replaces secret headers and drops the query string: queries can carry attendee data (search
- * `query`, unsubscription `email`), and errors end up in logs (DESIGN C10: no PII beyond ids).
+ * `query`, unsubscription `email`), and errors end up in logs, which carry no PII beyond ids.
  */
 export function redactRequest(request: RequestCopy): RequestCopy {
   const headers: Record<string, string> = {};
@@ -59,16 +59,16 @@ export abstract class HighLevelError extends Error {
   readonly operationId: string;
   /** HTTP status, or null when no response arrived. */
   readonly status: number | null;
-  /** HighLevel's `traceId` from the error body (reference/highlevel-api.md §1), for support tickets. */
+  /** HighLevel's `traceId` from the error body, for support tickets. */
   readonly traceId: string | null;
   readonly rateLimit: RateLimitInfo | null;
-  /** The body's message(s); 422 bodies carry one per invalid field (§9). */
+  /** The body's message(s); 422 bodies carry one per invalid field (UnprocessableDTO). */
   readonly messages: string[];
   readonly request: RequestCopy | null;
   /**
    * True when an operation HighLevel cannot deduplicate may or may not have taken effect (timeout,
    * 5xx, reset after sending). Set by the client from the retry decision; the workflow layer must
-   * look before resending (DESIGN D6).
+   * look before resending.
    */
   ambiguous = false;
 
@@ -137,7 +137,7 @@ export class HighLevelForbiddenError extends HighLevelError {
   readonly code = 'forbidden' as const;
   constructor(
     init: HighLevelErrorInit,
-    /** The scope named in the 403 message, when HighLevel names one (DESIGN C1: name the missing scope). */
+    /** The scope named in the 403 message, when HighLevel names one, so the operator is told which scope to add. */
     readonly missingScope: string | null,
   ) {
     super(init);

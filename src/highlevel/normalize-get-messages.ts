@@ -1,7 +1,8 @@
 /**
  * get-messages: the spec models the answer flat ({lastMessageId, nextPage, messages[]}), the live
- * API answers wrapped ({messages: {lastMessageId, nextPage, messages[]}}) per highlevel-api-docs#54
- * (reference/highlevel-api.md §12.2, spec defect `get-messages-wrapped`). Accept both, return flat.
+ * API answers wrapped ({messages: {lastMessageId, nextPage, messages[]}})
+ * (https://github.com/GoHighLevel/highlevel-api-docs/issues/54, spec defect `get-messages-wrapped`).
+ * Accept both, return flat.
  */
 import type { components } from './generated/conversations.js';
 

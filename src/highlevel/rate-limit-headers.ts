@@ -1,7 +1,8 @@
 /**
  * Parses HighLevel's five `X-RateLimit-*` response headers. HighLevel documents that every API
- * response carries them (reference/highlevel-api.md §8: 100 requests per 10 s burst and 200,000 a
- * day, per app per location). The rate scheduler (DESIGN D7) is seeded and corrected from these.
+ * response carries them, with 100 requests per 10 s burst and 200,000 a day, per app per location
+ * (https://marketplace.gohighlevel.com/docs/other/rate-limits). The rate scheduler is seeded and
+ * corrected from these.
  */
 
 export interface RateLimitInfo {
@@ -41,7 +42,7 @@ export function parseRateLimitHeaders(headers: HeaderReader): RateLimitInfo {
 }
 
 /**
- * `Retry-After` in milliseconds, or null. HighLevel does not document sending it (§8), but a proxy in
+ * `Retry-After` in milliseconds, or null. HighLevel does not document sending it, but a proxy in
  * front of it may; only the delta-seconds form is read, an HTTP-date is ignored (the interval header
  * is the better floor then).
  */

@@ -1,7 +1,7 @@
 /**
  * Reads a response body the way the operation promises it (`responseKind` from the catalog):
  * JSON, a binary download (recording: audio/x-wav), or text (transcription download), then applies
- * the tolerant normalisations for known live deviations (reference/highlevel-api.md §12).
+ * the tolerant normalisations for known live deviations (docs/highlevel-api.md).
  */
 import type { DownloadInfo } from './client-types.js';
 import type { Normalized } from './normalize-get-messages.js';

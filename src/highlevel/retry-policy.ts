@@ -1,21 +1,21 @@
 /**
- * The single decision "retry, refresh the token, or fail" for a failed HighLevel attempt
- * (STYLE.md item 3, after stripe-node's `_shouldRetry`). The client loop only obeys it.
+ * The single decision "retry, refresh the token, or fail" for a failed HighLevel attempt (after
+ * stripe-node's `_shouldRetry`, https://github.com/stripe/stripe-node/blob/master/src/RequestSender.ts).
+ * The client loop only obeys it.
  */
 import { type HighLevelError, HighLevelNetworkError, HighLevelRateLimitedError } from './errors.js';
 
 /**
- * Operations that create something and that HighLevel cannot deduplicate: it has no idempotency
- * key (reference/highlevel-api.md §11: the SDK has none either; unlike Stripe/Svix in
- * reference/reliability.md §2.1–2.2). Re-sending one after a timeout, a 5xx or a connection reset
- * may send the welcome SMS twice, because HighLevel may have acted before the failure. So these
- * are retried only when the request certainly had no effect:
+ * Operations that create something and that HighLevel cannot deduplicate: unlike Stripe or Svix, its
+ * API has no idempotency key (nor does its official SDK). Re-sending one after a timeout, a 5xx or a
+ * connection reset may send the welcome SMS twice, because HighLevel may have acted before the
+ * failure. So these are retried only when the request certainly had no effect:
  *   - 429: HighLevel refused it before doing anything;
  *   - the connection was refused or never opened (ECONNREFUSED, DNS): nothing left this machine;
  *   - 401: rejected before any work, so a token refresh and one more try are safe.
  * Otherwise they fail with `ambiguous: true`, and the durable workflow layer looks for the message
- * before resending (DESIGN D6). `create-conversation` is not here: HighLevel keeps one conversation
- * per contact and rejects a duplicate (§2.1 M3), so repeating it cannot create a second one.
+ * before resending. `create-conversation` is not here: HighLevel keeps one conversation per contact
+ * and rejects a duplicate (docs/highlevel-api.md), so repeating it cannot create a second one.
  * `upsert-contact` is idempotent by email/phone.
  */
 export const UNSAFE_OPERATIONS: ReadonlySet<string> = new Set([
@@ -72,7 +72,7 @@ export function decideRetry(error: HighLevelError, ctx: RetryContext): RetryDeci
       return ctx.refreshed ? FAIL : { action: 'refresh' };
     case 'rate_limited': {
       if (!budgetLeft) return FAIL;
-      // Wait at least the burst interval (§8: no Retry-After documented, the interval is the floor).
+      // Wait at least the burst interval: HighLevel documents no Retry-After, so the interval is the floor.
       const retryAfterMs = error instanceof HighLevelRateLimitedError ? error.retryAfterMs : null;
       const floor = retryAfterMs ?? error.rateLimit?.intervalMs ?? 0;
       return { action: 'retry', delayMs: Math.max(floor, backoffMs(retryNumber, ctx.random)) };

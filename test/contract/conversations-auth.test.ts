@@ -1,7 +1,8 @@
 /**
  * Contract tests for authentication and scopes on every Conversations operation: the sandbox answers
  * 401 in the spec's UnauthorizedDTO shape without a token and 403 naming the missing scope with a token
- * that lacks it, and both carry the five X-RateLimit headers (reference/highlevel-api.md §8, §9).
+ * that lacks it, and both carry the five X-RateLimit headers
+ * (https://marketplace.gohighlevel.com/docs/other/rate-limits).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONVERSATION_OPERATIONS } from '../../src/highlevel/generated/operations.js';

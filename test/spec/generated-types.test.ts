@@ -5,8 +5,8 @@ import { CONVERSATION_OPERATIONS } from '../../src/highlevel/generated/operation
 import { GENERATED_DIR, generateHighLevelFiles, SPEC_DIR } from '../../src/highlevel/spec/generate.js';
 import { SPEC_DEFECTS } from '../../src/highlevel/spec/spec-defects.js';
 
-// sha256 prefixes recorded when the files were copied from GoHighLevel/highlevel-api-docs @ 0af86a4
-// (shared/reference/highlevel-api.md §13). A changed vendored spec must be a deliberate update.
+// sha256 prefixes recorded when the files were copied byte-for-byte from
+// https://github.com/GoHighLevel/highlevel-api-docs @ 0af86a4. A changed vendored spec must be a deliberate update.
 const VENDORED = {
   'apps/conversations.json': 'd8e08fcf4249f4f0',
   'apps/oauth.json': '8410d2b9cc2872ac',

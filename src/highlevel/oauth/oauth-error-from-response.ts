@@ -1,12 +1,11 @@
 /**
  * The one place that turns a non-2xx OAuth answer into an `OAuthError` with the right code.
  *
- * HighLevel's OAuth spec declares BadRequestDTO `{statusCode, message}` for 400, UnauthorizedDTO for
- * 401 and UnprocessableDTO for 422, and documents no OAuth error codes (reference/highlevel-api.md
- * §7.2), so the RFC 6749 §5.2 `error` field is read when present and the message is matched
+ * HighLevel's OAuth spec (specs/highlevel/apps/oauth.json) declares BadRequestDTO
+ * `{statusCode, message}` for 400, UnauthorizedDTO for 401 and UnprocessableDTO for 422, and no OAuth
+ * error codes, so the RFC 6749 §5.2 `error` field is read when present and the message is matched
  * otherwise. A 401 on the token endpoint is the client's credentials; on the agency endpoints
- * (Bearer agency token, §7.4) it is that token being refused, which is `forbidden`, not a client
- * problem.
+ * (Bearer agency token) it is that token being refused, which is `forbidden`, not a client problem.
  */
 import { parseRetryAfterMs } from '../rate-limit-headers.js';
 import { OAuthError, type OAuthOperation } from './oauth-error.js';

@@ -3,7 +3,7 @@
  * stable (OAuthErrorCode in token-client-types.ts); the token manager branches on it, never on the
  * message. Messages never carry the client secret, an authorization code or a token: they are built
  * from the operation, the status and HighLevel's own message with every secret of the request
- * scrubbed out (STYLE.md item 4).
+ * scrubbed out.
  */
 import type { OAuthErrorCode } from './token-client-types.js';
 
@@ -13,7 +13,10 @@ export interface OAuthErrorInit {
   operationId: OAuthOperation;
   /** HTTP status, or null when no answer arrived. */
   status?: number | null;
-  /** HighLevel's `traceId`, when the body has one (reference/highlevel-api.md §1). */
+  /**
+   * HighLevel's `traceId`, when the body has one
+   * (https://github.com/GoHighLevel/highlevel-api-docs/blob/main/docs/oauth/Overview.md).
+   */
   traceId?: string | null;
   /** `Retry-After` in ms on a 429, when sent. */
   retryAfterMs?: number | null;

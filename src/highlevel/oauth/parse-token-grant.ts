@@ -1,6 +1,6 @@
 /**
  * Reads HighLevel's 2xx OAuth bodies into our types. The spec marks almost every field optional
- * (GetAccessCodeSuccessfulResponseDto: only `userId` required; reference/highlevel-api.md §7.2), so
+ * (GetAccessCodeSuccessfulResponseDto in specs/highlevel/apps/oauth.json: only `userId` required), so
  * only what we cannot work without is demanded: an access token. Anything else missing becomes null.
  */
 import { OAuthError, type OAuthOperation } from './oauth-error.js';
@@ -21,7 +21,7 @@ function invalid(operationId: OAuthOperation, status: number, problem: string): 
   });
 }
 
-/** `scope` is space-separated, as HighLevel grants it (§7.2 example). */
+/** `scope` is space-separated, as HighLevel grants it (the spec's example). */
 export function parseScopes(scope: unknown): string[] {
   return typeof scope === 'string' ? scope.split(/\s+/).filter((s) => s.length > 0) : [];
 }
@@ -29,7 +29,7 @@ export function parseScopes(scope: unknown): string[] {
 export interface GrantContext {
   operationId: OAuthOperation;
   status: number;
-  /** What was asked for, used when the answer leaves userType out (locationToken never sends it, §7.4). */
+  /** What was asked for, used when the answer leaves userType out (locationToken never sends it). */
   userType: 'Location' | 'Company';
   /** Known from the request (locationToken's form), used when the answer leaves them out. */
   locationId?: string | null;
@@ -53,13 +53,13 @@ export function parseTokenGrant(body: unknown, context: GrantContext): TokenGran
     locationId: text(body.locationId) ?? context.locationId ?? null,
     companyId: text(body.companyId) ?? context.companyId ?? null,
     userId: text(body.userId),
-    // The spec's example for this boolean is the string "Bearer" (§7.2): only a real `true` counts.
+    // The spec's example for this boolean is the string "Bearer": only a real `true` counts.
     isBulkInstallation: body.isBulkInstallation === true,
     approvedLocations: approved.filter((id): id is string => typeof id === 'string'),
   };
 }
 
-/** GetInstalledLocationsSuccessfulResponseDto (§7.4): `locations[]` of `{_id, name}`, plus `count`. */
+/** GetInstalledLocationsSuccessfulResponseDto: `locations[]` of `{_id, name}`, plus `count`. */
 export function parseInstalledLocations(
   body: unknown,
   status: number,

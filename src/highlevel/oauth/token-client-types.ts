@@ -1,10 +1,10 @@
 /**
- * Contract of the HighLevel OAuth token client (reference/highlevel-api.md §7): the authorization-code
+ * Contract of the HighLevel OAuth token client (specs/highlevel/apps/oauth.json): the authorization-code
  * exchange, the refresh grant, and agency → location tokens. Implemented in this folder.
  */
 export interface TokenGrant {
   accessToken: string;
-  /** Null for location tokens minted from an agency token (no refresh token in v2, §7.4). */
+  /** Null for location tokens minted from an agency token (the v2 answer has no refresh token). */
   refreshToken: string | null;
   /** Seconds; null when HighLevel omits it. */
   expiresIn: number | null;

@@ -1,8 +1,9 @@
 /**
- * HighLevel's OAuth endpoints (reference/highlevel-api.md §7): the authorization-code exchange and
+ * HighLevel's OAuth endpoints (specs/highlevel/apps/oauth.json): the authorization-code exchange and
  * the refresh grant on POST /oauth/token, agency → location tokens on POST /oauth/locationToken, and
  * GET /oauth/installedLocations. One request each, no retries: the token manager decides what a
- * failure means (a retried refresh with a single-use refresh token could burn the grant, §7.3).
+ * failure means (a retried refresh with a single-use refresh token could burn the grant; see
+ * https://github.com/GoHighLevel/highlevel-api-docs/blob/main/docs/oauth/Authorization.md).
  */
 import { fetchWithTimeout } from '../../http/fetch-with-timeout.js';
 import { OAuthError, type OAuthOperation } from './oauth-error.js';

@@ -7,7 +7,8 @@
  * Defects that are about live behaviour (not the document) are handled in the request core and
  * listed here with `handledIn` so the list stays the single place to read them all.
  *
- * Sources: shared/reference/highlevel-api.md §2.1, §4, §12.
+ * Sources: the specs themselves and the docs and issues of
+ * https://github.com/GoHighLevel/highlevel-api-docs; docs/highlevel-api.md summarises the live ones.
  */
 export interface SpecDefect {
   id: string;

@@ -1,6 +1,7 @@
 /**
- * What parley does with HighLevel's INSTALL and UNINSTALL webhooks (reference/highlevel-api.md §10.2,
- * docs AppInstall.md / AppUninstall.md), modelled on the official SDK's webhook manager (§11):
+ * What parley does with HighLevel's INSTALL and UNINSTALL webhooks (docs/webhook events/AppInstall.md
+ * and AppUninstall.md in https://github.com/GoHighLevel/highlevel-api-docs), modelled on the official
+ * SDK's lib/webhook/webhook-manager.ts (https://github.com/GoHighLevel/highlevel-api-sdk):
  * - INSTALL for a location: mint a location token from the stored agency connection of `companyId`
  *   and save it. An agency-level INSTALL (no `locationId`) or an unknown company has nothing to mint
  *   with: logged, answered 200.
@@ -8,8 +9,10 @@
  *   marks it `disabled` with the reason, so the token manager stops using and refreshing it. An agency
  *   UNINSTALL disables the agency connection and every location token it minted.
  *
- * HighLevel retries a webhook only when the answer is 429 (§10.4), so a failure worth retrying
- * (HighLevel or our store briefly unavailable) answers 429; anything else is final and answers 200.
+ * HighLevel retries a webhook only when the answer is 429
+ * (https://help.gohighlevel.com/support/solutions/articles/155000007071-automated-webhook-retries),
+ * so a failure worth retrying (HighLevel or our store briefly unavailable) answers 429; anything else
+ * is final and answers 200.
  */
 
 import { mintLocationConnection } from '../../connections/highlevel/mint-location-token.js';

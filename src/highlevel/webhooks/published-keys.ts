@@ -1,8 +1,8 @@
 /**
  * HighLevel's published webhook public keys, the defaults `webhookKeys` config starts from
- * (reference/highlevel-api.md §10.3). Config may add keys: HighLevel announces rotations by email and
- * on its social channels, so a receiver holds a small set of trusted keys, not one constant
- * (reference/reliability.md §1.5).
+ * (https://marketplace.gohighlevel.com/docs/webhook/WebhookIntegrationGuide). Config may add keys:
+ * HighLevel announces rotations by email and on its social channels, so a receiver holds a small set
+ * of trusted keys, not one constant.
  */
 
 /**
@@ -28,7 +28,7 @@ T1hhTiaCeIY/OwwwNUY2yvcCAwEAAQ==
 `;
 
 /**
- * Ed25519 key for the `x-ghl-signature` header. CAVEAT (reference/highlevel-api.md §10.3): HighLevel
+ * Ed25519 key for the `x-ghl-signature` header. CAVEAT: HighLevel
  * publishes it in its Webhook Integration Guide
  * (https://marketplace.gohighlevel.com/docs/webhook/WebhookIntegrationGuide, "Security: verifying
  * webhook authenticity"), but that section could not be read directly; this value comes from several

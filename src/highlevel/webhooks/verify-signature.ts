@@ -1,14 +1,15 @@
 /**
- * Verifies a HighLevel webhook's signature over the raw request bytes (reference/highlevel-api.md §10.3):
+ * Verifies a HighLevel webhook's signature over the raw request bytes
+ * (https://marketplace.gohighlevel.com/docs/webhook/WebhookIntegrationGuide):
  * Ed25519 `x-ghl-signature` first, then the legacy RSA-SHA256 `x-wh-signature`, both base64.
  *
  * - Raw bytes, not re-serialised JSON: HighLevel's own sample and SDK verify `JSON.stringify(parsed)`,
  *   which breaks on any difference in key order or escaping; Stripe and Standard Webhooks verify the
- *   raw body (reference/reliability.md §1.5, §1.6 item 1).
+ *   raw body (https://www.standardwebhooks.com/).
  * - Any configured key may match, so a rotated key can be added before the old one is dropped.
  * - An invalid Ed25519 signature still lets a valid RSA one through: both keys are HighLevel's, and
- *   during the announced move from `x-wh-signature` to `x-ghl-signature` (§10.3, §12.11) a receiver
- *   whose Ed25519 key list lags a rotation keeps working. The SDK falls back only when the Ed25519
+ *   during the announced move from `x-wh-signature` to `x-ghl-signature` (docs/highlevel-api.md) a
+ *   receiver whose Ed25519 key list lags a rotation keeps working. The SDK falls back only when the Ed25519
  *   header is absent; accepting either valid signature is no weaker, as both need a HighLevel key.
  *
  * Signature checks are `crypto.verify` (public-key verification), so there is no secret to compare in

@@ -1,11 +1,11 @@
 /**
- * POST /hooks/highlevel (DESIGN C7): HighLevel's signed webhooks. In order, and nothing is stored or
+ * POST /hooks/highlevel: HighLevel's signed webhooks. In order, and nothing is stored or
  * acted on before all checks pass:
  * 1. the signature, over the raw request bytes (verify-signature.ts): 401 `invalid_signature`;
  * 2. the body is a JSON object: 400 `invalid_json`;
  * 3. the body `timestamp` is within ±5 minutes of our clock, the window HighLevel's doc suggests
- *    (reference/highlevel-api.md §10.3) enforced both ways as Standard Webhooks does
- *    (reference/reliability.md §1.6 item 2): 401 `stale_webhook`;
+ *    (https://marketplace.gohighlevel.com/docs/webhook/WebhookIntegrationGuide), enforced both ways as
+ *    Standard Webhooks does (https://www.standardwebhooks.com/): 401 `stale_webhook`;
  * 4. an `appId` other than ours (a shared webhook URL): 200, ignored.
  * INSTALL and UNINSTALL are handled here (install-events.ts). With `inbox` given, the message events
  * (InboundMessage, OutboundMessage, ConversationUnreadUpdate) are stored in the inbox, deduplicated on
