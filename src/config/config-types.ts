@@ -4,6 +4,7 @@
  * HIGHLEVEL_CLIENT_SECRET, tokens and API keys from the vault.
  */
 import type { MappedFieldName } from '../intake/default-mapping.js';
+import type { SponsorSettings } from './sponsor-settings.js';
 
 export type FeatureName =
   | 'registration-welcome'
@@ -64,10 +65,8 @@ export interface ParleyFileConfig {
     /** Stored message bodies and call transcripts older than this many days are cleared; null keeps them. */
     retention: { bodiesDays: number | null; transcriptsDays: number | null };
   };
-  sponsor: {
-    /** HighLevel contact ids of sponsor staff: the sponsor channel relays sponsor messages to each. */
-    staffContactIds: string[];
-  };
+  /** Sponsors attendees write to and who answers for each (src/config/sponsor-settings.ts). */
+  sponsor: SponsorSettings;
 }
 
 export interface EventConfig {

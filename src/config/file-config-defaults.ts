@@ -8,6 +8,7 @@ import type { ParleyFileConfig } from './config-types.js';
 import { DEFAULT_FEATURES } from './feature-names.js';
 import type { RawFileConfig } from './file-config-schema.js';
 import { ConfigError } from './load-config.js';
+import { applySponsorDefaults } from './sponsor-settings.js';
 
 /** reference/highlevel-api.md §1 (API base) and §7.1 (consent page). */
 export const LIVE_BASE_URL = 'https://services.leadconnectorhq.com';
@@ -84,7 +85,7 @@ export function applyFileDefaults(raw: RawFileConfig, context: DefaultsContext):
       locationId: event.locationId ?? null,
       sessionsPoll: event.sessionsPoll ?? true,
     })),
-    sponsor: { staffContactIds: [...new Set(raw.sponsor?.staffContactIds ?? [])] },
+    sponsor: applySponsorDefaults(raw.sponsor),
     console: {
       secureCookies: raw.console?.secureCookies ?? redirectUri.startsWith('https:'),
       indexSyncMinutes: raw.console?.indexSyncMinutes ?? 15,

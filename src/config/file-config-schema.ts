@@ -7,6 +7,7 @@ import { MAPPED_FIELDS } from '../intake/default-mapping.js';
 import { isValidPath } from '../intake/json-path.js';
 import { INTAKE_TOPICS } from '../intake/topics.js';
 import { FEATURE_NAMES } from './feature-names.js';
+import { SponsorSettingsSchema } from './sponsor-settings.js';
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' });
 const AUTH_PRESETS = ['authorization', 'bearer', 'key', 'authentication'] as const;
@@ -97,14 +98,7 @@ export const FileConfigSchema = z.strictObject({
       error: 'expected each eventUrl at most once',
     })
     .optional(),
-  sponsor: z
-    .strictObject({
-      // Plain ids only: each becomes a workflow template value (src/pipeline/enabled-workflows.ts).
-      staffContactIds: z.array(
-        z.string().regex(/^[A-Za-z0-9_-]+$/, { error: 'expected a HighLevel contact id (letters, digits, _ and -)' }),
-      ),
-    })
-    .optional(),
+  sponsor: SponsorSettingsSchema.optional(),
   console: z
     .strictObject({
       secureCookies: z.boolean().optional(),

@@ -40,6 +40,7 @@ export async function applyWebhookEventTo(
     if (event.deleted === true) {
       await db.transaction().execute(async (trx) => {
         await trx.deleteFrom('index_messages').where('conversation_id', '=', conversationId).execute();
+        await trx.deleteFrom('index_sponsor_conversations').where('conversation_id', '=', conversationId).execute();
         await trx.deleteFrom('index_conversations').where('conversation_id', '=', conversationId).execute();
       });
       return 'deleted';

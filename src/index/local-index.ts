@@ -10,6 +10,7 @@ import { applyWebhookEventTo, type WebhookOutcome } from './apply-webhook-event.
 import { IndexError } from './index-error.js';
 import { type ConversationInput, type MessageInput, upsertConversationRow, upsertMessageRow } from './index-rows.js';
 import { type SearchInput, type SearchResult, searchConversations } from './search-conversations.js';
+import { type JoinSponsorChannelInput, joinSponsorChannel } from './sponsor-channel.js';
 import { type SyncLocationInput, type SyncLocationResult, syncLocationInto } from './sync-location.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -38,6 +39,8 @@ export interface LocalIndex {
   syncLocation(input: SyncLocationInput): Promise<SyncLocationResult>;
   applyRetention(input: RetentionInput): Promise<RetentionResult>;
   search(input: SearchInput): Promise<SearchResult>;
+  /** Puts a conversation in sponsors' channels (sponsor-channel.ts); returns the sponsors this message brought it to. */
+  joinSponsorChannel(input: Omit<JoinSponsorChannelInput, 'now'>): Promise<string[]>;
   /**
    * Merges SQLite's FTS5 segments into one (https://sqlite.org/fts5.html §6.9 'optimize'): an index
    * grown row by row keeps many segments, and every topic search reads each one. A no-op on PostgreSQL,
@@ -73,6 +76,7 @@ export function createLocalIndex(options: LocalIndexOptions): LocalIndex {
     applyWebhookEvent: (event) => applyWebhookEventTo(db, event, now()),
     syncLocation: (input) => syncLocationInto(db, input, now),
     search: (input) => searchConversations(db, dialect, input),
+    joinSponsorChannel: (input) => joinSponsorChannel(db, { ...input, now: now() }),
     async optimize() {
       if (dialect !== 'sqlite') return;
       await sql`insert into index_search(index_search) values ('optimize')`.execute(db);

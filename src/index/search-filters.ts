@@ -72,6 +72,18 @@ export function conversationFilters(eb: ConversationEb, input: SearchInput, plan
   if (input.from !== undefined) all.push(eb('index_conversations.last_message_at', '>=', input.from));
   if (input.to !== undefined) all.push(eb('index_conversations.last_message_at', '<=', input.to));
   if (input.sponsorOnly) all.push(eb('index_conversations.sponsor', '=', 1));
+  if (input.sponsorKeys !== undefined) {
+    const keys = [...input.sponsorKeys];
+    all.push(
+      keys.length === 0
+        ? sql<boolean>`1 = 0`
+        : eb(
+            'index_conversations.conversation_id',
+            'in',
+            eb.selectFrom('index_sponsor_conversations').select('conversation_id').where('sponsor', 'in', keys),
+          ),
+    );
+  }
   if (plan.after) {
     const [at, id] = plan.after;
     all.push(

@@ -18,6 +18,8 @@ export interface SearchInput {
   from?: number;
   to?: number;
   sponsorOnly?: boolean;
+  /** Only conversations in the channel of one of these sponsors (keys); an empty list matches nothing. */
+  sponsorKeys?: readonly string[];
   limit: number;
   cursor?: string | null;
 }

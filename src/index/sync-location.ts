@@ -6,15 +6,20 @@
  * Per changed conversation it reads every message (get-messages, keyset on `lastMessageId`) and, for
  * calls not yet transcribed, get-message-transcription. Starred is not in search items (§5), so one
  * `status=starred` pass supplies it.
- * The sponsor-channel flag: a conversation whose contact is tagged `sponsor` (the tag the built-in
- * workflows/builtin/sponsor-channel.yaml keys on) or is one of the sponsor staff (their relay threads).
+ * The sponsor-channel flag: a conversation whose contact is tagged `sponsor:<key>` for a configured
+ * sponsor joins that sponsor's channel (sponsor-channel.ts); one tagged plain `sponsor` (the tag the
+ * deprecated relay, workflows/builtin/sponsor-relay.yaml, keys on) or one of the relay's staff is
+ * flagged with no sponsor of its own. A conversation already in a sponsor's channel keeps the flag.
  * Live search items carry the contact's `tags`; ConversationSchema omits them, so they are read
  * tolerantly and an item without `tags` is judged by the staff list alone.
  */
 import type { Kysely } from 'kysely';
+import type { SponsorConfig } from '../config/sponsor-settings.js';
 import type { HighLevelClient } from '../highlevel/client.js';
 import type { Database } from '../store/schema.js';
 import { linkEventKey, upsertConversationRow, upsertMessageRow } from './index-rows.js';
+import { joinSponsorChannel, sponsorsOfConversation } from './sponsor-channel.js';
+import { sponsorsTaggedOn } from './sponsor-routing.js';
 
 export const OVERLAP_MS = 60 * 60 * 1000;
 const PAGE_SIZE = 100;
@@ -26,10 +31,12 @@ export interface SyncLocationInput {
   since: number | null;
   /** Sponsor staff contact ids (config `sponsor.staffContactIds`): their conversations are sponsor-channel. */
   sponsorContactIds?: readonly string[];
+  /** Config `sponsor.sponsors`: a contact tagged `sponsor:<key>` puts its conversation in that sponsor's channel. */
+  sponsors?: readonly SponsorConfig[];
   signal?: AbortSignal;
 }
 
-/** The contact tag the sponsor-channel workflow keys on (workflows/builtin/sponsor-channel.yaml). */
+/** The contact tag the deprecated relay keys on (workflows/builtin/sponsor-relay.yaml). */
 export const SPONSOR_TAG = 'sponsor';
 
 export interface SyncLocationResult {
@@ -105,6 +112,8 @@ export async function syncLocationInto(
     const lastMessageAt = ms(item.lastMessageDate) ?? ms(item.sort?.[0]) ?? 0;
     if (lastMessageAt < floor) break;
     result.conversations += 1;
+    const tagged = Array.isArray(item.tags) ? sponsorsTaggedOn(item.tags, input.sponsors ?? []) : [];
+    const routed = tagged.length > 0 || (await sponsorsOfConversation(db, item.id)).length > 0;
     await upsertConversationRow(db, {
       conversationId: item.id,
       locationId,
@@ -114,10 +123,17 @@ export async function syncLocationInto(
       contactPhone: nonEmpty(item.phone),
       unreadCount: item.unreadCount ?? 0,
       starred: starred.has(item.id),
-      ...sponsorField(sponsorOf(item, staff)),
+      ...sponsorField(routed || sponsorOf(item, staff)),
       lastMessageAt,
       lastMessageBody: nonEmpty(item.lastMessageBody),
       updatedAt: startedAt,
+    });
+    await joinSponsorChannel(db, {
+      conversationId: item.id,
+      locationId,
+      sponsors: tagged.map((sponsor) => sponsor.key),
+      messageId: null,
+      now: startedAt,
     });
     await linkEventKey(db, item.id);
     await syncMessages(db, api, item.id, locationId, options, result, startedAt);

@@ -230,6 +230,17 @@ export interface IndexConversationsTable {
   updated_at: number;
 }
 
+/** A sponsor-channel conversation's sponsor (src/index/sponsor-channel.ts): one row per conversation and sponsor. */
+export interface IndexSponsorConversationsTable {
+  conversation_id: string;
+  /** The sponsor's key (src/config/sponsor-settings.ts sponsorKeyOf). */
+  sponsor: string;
+  location_id: string;
+  /** The inbound message that routed the conversation to the sponsor; null when a contact tag did. */
+  joined_by_message_id: string | null;
+  joined_at: number;
+}
+
 /** The local index's mirror of one message; body and transcript are nulled by retention. */
 export interface IndexMessagesTable {
   message_id: string;
@@ -264,4 +275,5 @@ export interface Database {
   login_attempts: LoginAttemptsTable;
   index_conversations: IndexConversationsTable;
   index_messages: IndexMessagesTable;
+  index_sponsor_conversations: IndexSponsorConversationsTable;
 }

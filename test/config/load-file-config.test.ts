@@ -48,7 +48,7 @@ describe('loadFileConfig', () => {
       accelevents: { baseUrl: 'https://api.accelevents.com/rest', readAuth: 'authorization', writeAuth: 'key' },
       workflows: { path: null },
       events: [],
-      sponsor: { staffContactIds: [] },
+      sponsor: { sponsors: [], staffContactIds: [] },
       console: {
         secureCookies: false,
         indexSyncMinutes: 15,

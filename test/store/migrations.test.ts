@@ -13,6 +13,7 @@ const OUR_TABLES = [
   'inbox',
   'index_conversations',
   'index_messages',
+  'index_sponsor_conversations',
   'jobs',
   'login_attempts',
   'oauth_states',

@@ -16,6 +16,7 @@ import * as indexSearchSpeed from './0006-index-search-speed.js';
 import * as topicSearchByConversation from './0007-topic-search-by-conversation.js';
 import * as inboxReasons from './0008-inbox-reasons.js';
 import * as consoleSecurity from './0009-console-security.js';
+import * as sponsorChannel from './0010-sponsor-channel.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-foundation': foundation,
@@ -27,4 +28,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0007-topic-search-by-conversation': topicSearchByConversation,
   '0008-inbox-reasons': inboxReasons,
   '0009-console-security': consoleSecurity,
+  '0010-sponsor-channel': sponsorChannel,
 };
