@@ -1,18 +1,25 @@
 /**
- * parley simulate in-process (no parley answers at --url): both sandboxes, a temp store and the real
- * pipeline over HTTP; the report counts every registered attendee's conversation and welcome once.
- * And against a running parley in sandbox mode, found through its /sandbox-info.
+ * parley simulate: in this process (a `runParley` in sandbox mode on a temporary data directory) the
+ * report counts every attendee's conversation and welcome once; with --check-in and --reply each
+ * attendee's answer reaches parley as a signed HighLevel webhook and is stored. With --url it targets
+ * a running parley, and fails naming the URL when none answers there.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, it } from 'vitest';
-import { formatReport, simulate } from '../../src/cli/commands/simulate.js';
-import { createLogger } from '../../src/logging/create-logger.js';
-import { runParley } from '../../src/server/run-parley.js';
+import { afterAll, expect, it } from 'vitest';
+import { CliError } from '../../src/cli/cli-error.js';
+import { formatReport, runSimulate, simulate } from '../../src/cli/commands/simulate.js';
+import { startInProcessParley } from './in-process-parley.js';
+
+/** A wide burst window keeps the tests fast; the default paces at HighLevel's 100 per 10 s. */
+const BURST = { limit: 1_000, intervalMs: 1_000 };
+const dirs: string[] = [];
+afterAll(async () => {
+  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+});
 
 /** A port with nothing listening: bind, note it, close. */
 async function freeUrl(): Promise<string> {
@@ -23,22 +30,28 @@ async function freeUrl(): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
-it('runs 20 attendees in-process and reports 20 conversations, 20 welcomes, no failures and a call transcript', async () => {
-  // A wide burst window keeps the test fast; the default paces at HighLevel's 100 per 10 s.
-  const report = await simulate({
-    attendees: 20,
-    url: await freeUrl(),
-    timeoutMs: 30_000,
-    burst: { limit: 1_000, intervalMs: 1_000 },
-  });
+function capture(env: NodeJS.ProcessEnv) {
+  let out = '';
+  return {
+    io: {
+      env,
+      write: (text: string) => {
+        out += text;
+      },
+    },
+    output: () => out,
+  };
+}
+
+it('runs 20 attendees in this process and reports 20 conversations, 20 welcomes, no failures and a call transcript', async () => {
+  const report = await simulate({ attendees: 20, timeoutMs: 60_000, burst: BURST });
   expect(report.mode).toBe('in-process');
   expect(report.timedOut).toBe(false);
-  expect(report.registered).toBe(20);
+  expect(report.attendees).toHaveLength(20);
   expect(report.conversations).toBe(20);
-  expect(report.welcomeMessages).toBe(20);
-  expect(report.deadJobs).toEqual({ count: 0, errors: [] });
-  expect(report.links).toHaveLength(10);
-  expect(new Set(report.links.map((l) => l.contactId)).size).toBe(10);
+  expect(report.welcomes).toBe(20);
+  expect(report.deadLetters).toBe(0);
+  expect(new Set(report.attendees.map((a) => a.contactId)).size).toBe(20);
   expect(report.transcript?.text.length).toBeGreaterThan(0);
 
   const text = formatReport(report);
@@ -48,51 +61,85 @@ it('runs 20 attendees in-process and reports 20 conversations, 20 welcomes, no f
   expect(text).toContain(`call transcript to review (message ${report.transcript?.messageId})`);
 });
 
-it('refuses a non-positive attendee count, naming the option', async () => {
-  await expect(simulate({ attendees: 0, url: 'http://127.0.0.1:1' })).rejects.toThrow(
-    '--attendees must be a whole number >= 1, got 0',
-  );
+it('simulate --attendees 5 --check-in --reply "2 please" --json on a fresh data directory reports 5 welcomes, 5 preferences stored and 0 dead letters', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'parley-simulate-fresh-'));
+  dirs.push(dir);
+  const run = capture({ PARLEY_DATA_DIR: join(dir, 'data') });
+  const code = await runSimulate({ attendees: 5, checkIn: true, reply: '2 please', json: true, timeout: 90 }, run.io, {
+    burst: BURST,
+  });
+  const report = JSON.parse(run.output());
+  expect(report).toMatchObject({ mode: 'in-process', welcomes: 5, preferencesStored: 5, deadLetters: 0 });
+  expect(report.checkInMessages).toBe(5);
+  expect(report.repliesProcessed).toBe(5);
+  expect(report.attendees).toHaveLength(5);
+  for (const attendee of report.attendees) {
+    expect(Object.keys(attendee).sort()).toEqual([
+      'attendeeId',
+      'contactId',
+      'conversationId',
+      'email',
+      'welcomeMessageId',
+    ]);
+    expect(Object.values(attendee).every((value) => typeof value === 'string' && value !== '')).toBe(true);
+  }
+  expect(code).toBe(0);
 });
 
-it('runs against a parley in sandbox mode through its /sandbox-info, which carries no webhook URL', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'parley-simulate-server-'));
-  const processEnv = {
-    PARLEY_DATA_DIR: join(dir, 'data'),
-    PARLEY_MASTER_KEY: randomBytes(32).toString('base64'),
-  };
-  const stop = new AbortController();
-  let banner = '';
-  let running: () => void = () => {};
-  const started = new Promise<void>((resolve) => {
-    running = resolve;
+it('refuses a non-positive attendee count and an empty reply, naming the option', async () => {
+  await expect(simulate({ attendees: 0 })).rejects.toThrow('--attendees must be a whole number >= 1, got 0');
+  await expect(simulate({ attendees: 1, reply: '  ' })).rejects.toThrow('--reply must be the text');
+});
+
+it('fails naming the --url when nothing listens there, or when what answers is not a parley in sandbox mode', async () => {
+  const nothing = await freeUrl();
+  const refused = await simulate({ attendees: 1, url: nothing }).catch((error: unknown) => error);
+  expect(refused).toBeInstanceOf(CliError);
+  expect((refused as CliError).exitCode).not.toBe(0);
+  expect((refused as CliError).message).toContain(`nothing answers at ${nothing}`);
+
+  const other = createServer((_req, res) => {
+    res.statusCode = 404;
+    res.end('{}');
   });
-  const parley = runParley({
-    http: true,
-    worker: true,
-    logger: createLogger({ level: 'silent' }),
-    env: { port: 0, host: '127.0.0.1', sandboxPort: 0 },
-    processEnv,
-    cwd: dir,
-    write: (text) => {
-      banner += text;
-    },
-    stop: stop.signal,
-    onRunning: running,
-  });
+  await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
   try {
-    await Promise.race([started, parley]);
-    const url = banner.match(/running on (http:\/\/\S+)/)![1]!;
-    const info = (await (await fetch(`${url}/sandbox-info`)).json()) as Record<string, unknown>;
+    await expect(simulate({ attendees: 1, url })).rejects.toThrow(
+      `--url: ${url} answers GET /sandbox-info with 404, not as a parley in sandbox mode`,
+    );
+  } finally {
+    await new Promise((resolve) => other.close(resolve));
+  }
+});
+
+it('runs against a running parley in sandbox mode: check-in and replies reach it through its own sandboxes', async () => {
+  const parley = await startInProcessParley('sqlite');
+  try {
+    const info = (await (await fetch(`${parley.url}/sandbox-info`)).json()) as Record<string, unknown>;
     expect(Object.keys(info).sort()).toEqual(['accelevents', 'highlevel']);
 
-    const report = await simulate({ attendees: 3, url, env: processEnv, timeoutMs: 30_000 });
+    const report = await simulate({
+      attendees: 2,
+      checkIn: true,
+      reply: '1',
+      url: parley.url,
+      env: parley.env,
+      timeoutMs: 60_000,
+    });
     expect(report.mode).toBe('server');
     expect(report.timedOut).toBe(false);
-    expect(report.welcomeMessages).toBe(3);
-    expect(report.deadJobs.count).toBe(0);
+    expect(report).toMatchObject({ welcomes: 2, checkInMessages: 2, repliesProcessed: 2, preferencesStored: 2 });
+    expect(report.deadLetters).toBe(0);
+    const contactIds = report.attendees.map((a) => a.contactId).filter((id): id is string => id !== null);
+    const stored = await parley.store.db
+      .selectFrom('preferences')
+      .select(['contact_id', 'value'])
+      .where('key', '=', 'updates')
+      .where('contact_id', 'in', contactIds)
+      .execute();
+    expect(stored.map((row) => row.value)).toEqual(['keynote', 'keynote']);
   } finally {
-    stop.abort();
-    await parley;
-    await rm(dir, { recursive: true, force: true });
+    await parley.stop();
   }
 });
