@@ -1,8 +1,8 @@
 /**
  * Checks a `SaveConnectionInput` before anything is encrypted or written, with a message naming the
  * field and what was expected. Which secret each kind needs follows types.ts: OAuth has a rotating
- * refresh token, a PIT and a location token only an access token (reference/highlevel-api.md §7.4,
- * §7.6), an Accelevents connection an API key.
+ * refresh token, a PIT and a location token only an access token, an Accelevents connection an
+ * API key.
  */
 import { ConnectionError } from './connection-error.js';
 import type { ConnectionKind, SaveConnectionInput } from './types.js';

@@ -7,7 +7,7 @@
  * - `not_found`: no connection with that id.
  * - `no_connection`: nothing connected for the location a call needs.
  * - `needs_reconnect`: the grant is gone (invalid_grant) or the connection was marked so; only a
- *   reconnect helps, so nothing retries it (DESIGN C1).
+ *   reconnect helps, so nothing retries it.
  * - `refresh_failed`: the refresh did not go through (network, 5xx, 429, bad client config); the
  *   stored tokens are unchanged and a later call may succeed.
  * - `disabled`: the connection was switched off.

@@ -1,5 +1,5 @@
 /**
- * Connection records (DESIGN C1) on SQLite or PostgreSQL. Secrets go in only as vault envelopes,
+ * Connection records on SQLite or PostgreSQL. Secrets go in only as vault envelopes,
  * bound to their row and column by the AAD (secret-cipher.ts); records coming out never carry them
  * (connection-row.ts). `save` of an accountKey that exists is a reconnect: same id, new secrets,
  * status back to 'ok', failures reset, version bumped, so a refresh still holding the old version

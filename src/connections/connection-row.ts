@@ -1,6 +1,6 @@
 /**
- * A `connections` row as the rest of parley sees it: a `Connection` with no secret columns at all
- * (Nango strips credentials before a connection leaves its service, STYLE.md item 4).
+ * A `connections` row as the rest of parley sees it: a `Connection` with no secret columns at all,
+ * so a record can be logged, listed or returned without leaking a token.
  */
 import type { Selectable } from 'kysely';
 import type { ConnectionsTable } from '../store/schema.js';
@@ -34,7 +34,7 @@ export const PUBLIC_COLUMNS = [
 
 export type PublicRow = Pick<ConnectionRow, (typeof PUBLIC_COLUMNS)[number]>;
 
-/** UTC `yyyy-mm-dd`: failures are counted per day (Nango's rule, reference/reliability.md §3.2 item 5). */
+/** UTC `yyyy-mm-dd`: refresh failures are counted per day and start again from zero the next day. */
 export function utcDay(epochMs: number): string {
   return new Date(epochMs).toISOString().slice(0, 10);
 }

@@ -1,5 +1,5 @@
 /**
- * One refresh of one connection, safe across processes (reference/reliability.md §3.4, DESIGN C1):
+ * One refresh of one connection, safe across processes (docs/operations.md, Several processes):
  *
  * 1. Read the row and decrypt what the refresh needs (the refresh token, or the agency's token for a
  *    location token) outside any transaction.
@@ -15,10 +15,9 @@
  *    and sets the connection back to `ok` with its new tokens.
  *
  * The new tokens are encrypted inside the transaction, and the vault reads its key table through
- * it: on SQLite the store has one connection, which the transaction holds. (An earlier version gave
- * up the lock when the vault needed that read and stored the pair after it; in that gap a process
- * waiting on the lock read the spent refresh token, got invalid_grant and marked a live connection
- * needs_reconnect, seen in the refresh-storm test.)
+ * it: on SQLite the store has one connection, which the transaction holds. Giving up the lock for
+ * that read would let a waiting process read the spent refresh token, get invalid_grant and mark a
+ * live connection needs_reconnect (test/connections/refresh-storm.test.ts).
  */
 import type { Kysely } from 'kysely';
 import { OAuthError } from '../highlevel/oauth/oauth-error.js';
@@ -150,7 +149,7 @@ function callHighLevel(ctx: RefreshContext, row: TokenRow, credential: Credentia
 
 async function sealGrant(ctx: RefreshContext, trx: Kysely<Database>, id: string, grant: TokenGrant): Promise<Sealed> {
   const accessTokenEnc = await ctx.secrets.encrypt(id, 'access_token_enc', grant.accessToken, trx);
-  // No new refresh token (a location token never has one, §7.4): the stored one stays.
+  // No new refresh token (a location token never has one): the stored one stays.
   if (grant.refreshToken === null) return { accessTokenEnc };
   return {
     accessTokenEnc,

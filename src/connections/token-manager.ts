@@ -1,12 +1,13 @@
 /**
  * Access tokens for HighLevel connections, refreshed before they expire, one refresh at a time per
- * connection within this process (one shared promise per connection, Nango's in-flight map) and
- * across processes (the row lock in refresh-connection.ts). Reference: reliability.md §3, DESIGN C1.
+ * connection within this process (one shared promise per connection) and across processes (the row
+ * lock in refresh-connection.ts): HighLevel refresh tokens are single-use, so two concurrent refreshes
+ * would burn the grant.
  *
  * A fresh token is read and decrypted without any lock. `pit` tokens never expire and never refresh
- * (highlevel-api.md §7.6). A connection in `needs_reconnect` throws at once and never reaches
- * HighLevel, so a dead grant cannot turn into a retry loop. Logs carry ids, outcomes and durations;
- * never a token.
+ * (https://marketplace.gohighlevel.com/docs/Authorization/PrivateIntegrationsToken). A connection in
+ * `needs_reconnect` throws at once and never reaches HighLevel, so a dead grant cannot turn into a
+ * retry loop. Logs carry ids, outcomes and durations; never a token.
  */
 import type { HighLevelTokenClient } from '../highlevel/oauth/token-client-types.js';
 import { createLogger, type Logger } from '../logging/create-logger.js';

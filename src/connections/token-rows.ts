@@ -1,7 +1,7 @@
 /**
  * The token manager's queries on `connections`. Every token write is a compare-and-swap on
- * `version` in one statement (reference/reliability.md §3.1 item 3: read-then-write rotation bugs
- * mint two valid tokens), so a writer holding an old view can never overwrite a newer rotation.
+ * `version` in one statement (a read, then a write, would let two racing refreshes both store their
+ * rotation), so a writer holding an old view can never overwrite a newer rotation.
  * Each function takes the executor to run on: the store's `db`, or the refresh transaction.
  */
 import { type Kysely, sql } from 'kysely';
@@ -28,8 +28,8 @@ export interface TokenRow {
 
 /**
  * Reads the row a refresh works from. `forUpdate` takes PostgreSQL's row lock (the transaction's
- * first statement, so the lock and the token write share one transaction; reference/reliability.md
- * §3.4). SQLite has no row locks: there the transaction's `begin immediate` already holds the write lock.
+ * first statement, so the lock and the token write share one transaction). SQLite has no row
+ * locks: there the transaction's `begin immediate` already holds the write lock.
  */
 export async function readTokenRow(
   db: Executor,
@@ -112,8 +112,8 @@ export async function writeRefreshedTokens(db: Executor, tokens: RefreshedTokens
 
 /**
  * Marks the connection `needs_reconnect` only if its tokens are still the ones that were refused
- * (same version): a sibling that rotated meanwhile must not be marked dead (reference/reliability.md
- * §3.1 item 1). Status is not a token write, so the version stays.
+ * (same version): if a sibling rotated meanwhile, the refused token was merely spent, and the
+ * sibling's fresh tokens must not be marked dead. Status is not a token write, so the version stays.
  */
 export async function markNeedsReconnect(
   db: Executor,

@@ -1,14 +1,14 @@
 /**
- * The connections contract (DESIGN C1): connected accounts and their tokens. Records never expose
+ * The connections contract: connected accounts and their tokens. Records never expose
  * secrets; secrets are read through `readSecrets` and are encrypted by the vault at rest.
  */
 export type Provider = 'highlevel' | 'accelevents';
 
 /**
  * - `oauth`: HighLevel OAuth (Location or Company), with a rotating single-use refresh token.
- * - `pit`: HighLevel Private Integration Token; static, never refreshed (reference/highlevel-api.md §7.6).
+ * - `pit`: HighLevel Private Integration Token; static, never refreshed.
  * - `location_token`: minted from an agency `oauth` connection via POST /oauth/locationToken; it has no
- *   refresh token, so it is renewed by minting again with the (refreshed) agency token (§7.4).
+ *   refresh token, so it is renewed by minting again with the (refreshed) agency token.
  * - `api_key`: Accelevents API key.
  */
 export type ConnectionKind = 'oauth' | 'pit' | 'location_token' | 'api_key';

@@ -132,7 +132,7 @@ describeEachDatabase('HighLevel OAuth routes', (getStore) => {
       scopes: LOCATION_PLAN.scopes,
       status: 'ok',
     });
-    // The sandbox's access tokens live 86,399 s (reference/highlevel-api.md §7.2).
+    // The sandbox's access tokens live 86,399 s, HighLevel's documented `expires_in`.
     expect(connection!.expiresAt! - Date.now()).toBeGreaterThan(86_000_000);
     expect(res.body).toContain(location);
     expect(res.body).toContain(connection!.id);

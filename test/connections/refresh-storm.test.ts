@@ -1,5 +1,5 @@
 /**
- * The refresh storm of issue 3's "Done when", on SQLite and on PostgreSQL: 2 processes × 50
+ * The refresh storm, on SQLite and on PostgreSQL: 2 processes × 50
  * concurrent callers against the sandbox with 2-second access tokens and single-use refresh tokens
  * (src/sandbox/highlevel/token-store.ts), for PARLEY_STORM_SECONDS (default 60).
  *
@@ -99,7 +99,7 @@ function runStorm(kind: DatabaseKind): void {
       database = await openTestDatabase(kind);
       handle = await withSandbox({
         accessTokenTtlSeconds: TTL_SECONDS,
-        // The storm measures refresh safety, not HighLevel's 100-per-10-s limit (§8).
+        // The storm measures refresh safety, not HighLevel's 100-per-10-s limit.
         burstLimit: 10_000_000,
         dailyLimit: 100_000_000,
       });

@@ -40,7 +40,7 @@ describeEachDatabase('token manager: failures', (getStore: () => Store) => {
   it('marks a revoked grant needs_reconnect with the reason, and never calls HighLevel for it again', async () => {
     const stack = await stackWithClock();
     const saved = await saveLocationGrant(stack.repository, handle.sandbox, { expiresAt: clock + 10_000 });
-    // Revoke out of band: someone else spends the stored single-use refresh token (§7.3).
+    // Revoke out of band: someone else spends the stored single-use refresh token.
     const outside = createHighLevelTokenClient({
       baseUrl: handle.url,
       clientId: handle.sandbox.clientId,

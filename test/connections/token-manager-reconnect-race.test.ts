@@ -1,5 +1,5 @@
 /**
- * invalid_grant while a reconnect lands (reference/reliability.md §3.1 item 1, §3.3): the refresh
+ * invalid_grant while a reconnect lands: the refresh
  * that holds the row lock marks the spent grant dead, and the reconnect queued on that lock lands
  * after it, so the fresh tokens are never overwritten and the next call uses them.
  *

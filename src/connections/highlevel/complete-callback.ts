@@ -3,7 +3,7 @@
  * to the console session that started the install), exchange the code,
  * compare the granted scopes with the requested ones, then save. Nothing is stored unless every step
  * before saving passed: a missing scope means the features that need it would fail later, so the
- * consent is refused now, naming the scope and the features (DESIGN C1). Extra scopes are stored and
+ * consent is refused now, naming the scope and the features. Extra scopes are stored and
  * reported as a warning: they work, but are more than least privilege.
  */
 import { OAuthError } from '../../highlevel/oauth/oauth-error.js';

@@ -1,21 +1,23 @@
 /**
  * Starts a HighLevel install: a fresh single-use state and the consent URL
- * `<authorizeUrl>?response_type=code&client_id&redirect_uri&scope&state` (reference/highlevel-api.md §7.1;
- * the `/v2/oauth/chooselocation` page, which the sandbox serves too). Used by GET /oauth/highlevel/start
- * and by `parley connect highlevel`, so both ask for exactly the same thing.
+ * `<authorizeUrl>?response_type=code&client_id&redirect_uri&scope&state`, the `/v2/oauth/chooselocation`
+ * page, which the sandbox serves too
+ * (https://github.com/GoHighLevel/highlevel-api-docs/blob/main/docs/oauth/Authorization.md). Used by
+ * GET /oauth/highlevel/start and by `parley connect highlevel`, so both ask for exactly the same thing.
  */
 import type { ScopePlan } from '../../workflows/scope-planner.js';
 import type { OAuthStateStore, StateOwner } from './oauth-state-store.js';
 
 export type HighLevelUserType = 'Location' | 'Company';
 
-/** The scopes that only an agency (Company) token can hold (reference/highlevel-api.md §7.7, "Agency"). */
+/** The scopes only an agency (Company) token can hold ("Agency" access in HighLevel's docs/oauth/Scopes.md). */
 const AGENCY_SCOPE_PREFIX = 'oauth.';
 
 /**
- * The token type a consent asked for. HighLevel's token request takes `user_type` (§7.2) but the
- * callback carries only `code` and `state`; a request for the agency-only `oauth.*` scopes is, by
- * definition, a request for a Company token, so the stored scopes say which one to ask for.
+ * The token type a consent asked for. HighLevel's token request takes `user_type`
+ * (specs/highlevel/apps/oauth.json) but the callback carries only `code` and `state`; a request for
+ * the agency-only `oauth.*` scopes is, by definition, a request for a Company token, so the stored
+ * scopes say which one to ask for.
  */
 export function userTypeForScopes(scopes: readonly string[]): HighLevelUserType {
   return scopes.some((s) => s.startsWith(AGENCY_SCOPE_PREFIX)) ? 'Company' : 'Location';
@@ -47,8 +49,8 @@ export async function beginConsent(input: BeginConsentInput): Promise<BeganConse
     scopes,
     owner: input.owner,
   });
-  // Built by hand so the scope separator is %20, exactly "space-separated" (§7.1); URLSearchParams
-  // would write '+', which only form decoding reads as a space.
+  // Built by hand so the scope separator is %20, exactly "space-separated" as HighLevel documents it;
+  // URLSearchParams would write '+', which only form decoding reads as a space.
   const params: [string, string][] = [
     ['response_type', 'code'],
     ['client_id', input.clientId],

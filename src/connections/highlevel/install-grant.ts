@@ -1,5 +1,6 @@
 /**
- * Saves what an OAuth consent produced (reference/highlevel-api.md §7.2, §7.4):
+ * Saves what an OAuth consent produced (POST /oauth/token and /oauth/locationToken in
+ * specs/highlevel/apps/oauth.json):
  * - a Location token becomes an `oauth` connection for `location:<id>`;
  * - a Company (agency) token becomes the agency `oauth` connection for `company:<id>`, plus one
  *   `location_token` connection per location the app is installed on, minted with the agency token.
@@ -19,7 +20,7 @@ import { expiresAtFrom, mintLocationConnection } from './mint-location-token.js'
 export interface InstallGrantDeps {
   repository: ConnectionRepository;
   tokenClient: HighLevelTokenClient;
-  /** The Marketplace app id (the client id up to its first '-', reference/highlevel-api.md §11). */
+  /** The Marketplace app id (the client id up to its first '-', as the official SDK derives it). */
   appId: string;
   now: () => number;
   logger: Logger;
@@ -94,7 +95,7 @@ export async function installGrant(grant: TokenGrant, deps: InstallGrantDeps): P
     secrets: { accessToken: grant.accessToken, ...(grant.refreshToken ? { refreshToken: grant.refreshToken } : {}) },
   });
   const result: InstallResult = { userType: 'Company', connections: [agency], failures: [] };
-  // One at a time: a bulk install can name many locations, and they share the app's rate limit (§8).
+  // One at a time: a bulk install can name many locations, and they share the app's rate limit.
   for (const locationId of await locationsToMint(grant, grant.accessToken, deps)) {
     try {
       const connection = await mintLocationConnection({

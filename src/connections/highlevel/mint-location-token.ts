@@ -1,13 +1,17 @@
 /**
  * Agency → location: mints a location token with the agency's access token through
  * POST /oauth/locationToken and saves it as a `location_token` connection whose parent is the agency
- * connection (reference/highlevel-api.md §7.4). The v2 answer has no refresh token (§12.10), so the
- * token manager renews it by minting again; the parent link is what makes that possible.
+ * connection (specs/highlevel/apps/oauth.json). The v2 answer has no refresh token (docs/highlevel-api.md),
+ * so the token manager renews it by minting again; the parent link is what makes that possible.
  */
 import type { HighLevelTokenClient } from '../../highlevel/oauth/token-client-types.js';
 import type { Connection, ConnectionRepository } from '../types.js';
 
-/** HighLevel access tokens "are valid for a day" (§7.3); used when an answer omits expires_in, as the SDK does (§11). */
+/**
+ * HighLevel access tokens "are valid for a day"
+ * (https://github.com/GoHighLevel/highlevel-api-docs/blob/main/docs/oauth/Authorization.md); used when
+ * an answer omits expires_in, as the official SDK does.
+ */
 const DEFAULT_TOKEN_LIFETIME_MS = 24 * 60 * 60_000;
 
 export function expiresAtFrom(expiresIn: number | null, now: number): number {

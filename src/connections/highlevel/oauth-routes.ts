@@ -55,7 +55,10 @@ function statusFor(error: HighLevelConnectError): number {
   return error.code === 'exchange_failed' && REFUSED_CODE.has(cause?.code ?? '') ? 400 : 502;
 }
 
-/** The Marketplace app id: the client id up to its first '-' (the SDK's rule, reference/highlevel-api.md §11). */
+/**
+ * The Marketplace app id: the client id up to its first '-' (the official SDK's rule,
+ * https://github.com/GoHighLevel/highlevel-api-sdk).
+ */
 export const appIdOf = (clientId: string) => clientId.split('-')[0] || clientId;
 
 /** The path the browser comes back to: the redirect URI's (a proxy may put parley under a prefix). */

@@ -1,5 +1,6 @@
 /**
- * Connects a HighLevel Private Integration Token (reference/highlevel-api.md §7.6): a static Sub-Account
+ * Connects a HighLevel Private Integration Token
+ * (https://marketplace.gohighlevel.com/docs/Authorization/PrivateIntegrationsToken): a static Sub-Account
  * token, sent as `Authorization: Bearer`, that never expires and is never refreshed. Before saving, one
  * cheap read (search-conversation, limit 1, for the location) proves the token works for that location,
  * so a wrong token or location fails now with a clear message rather than at the first welcome.
@@ -121,7 +122,7 @@ export async function connectPrivateIntegrationToken(input: ConnectPitInput): Pr
     locationId,
     scopes: declared,
     expiresAt: null,
-    // HighLevel does not report a PIT's scopes (§7.6): these are as declared, proven only by the probe.
+    // HighLevel does not report a PIT's scopes: these are as declared, proven only by the probe.
     settings: { scopesSource: 'declared', probedScope: 'conversations.readonly' },
     secrets: { accessToken: secret },
   });
