@@ -1,9 +1,11 @@
 /**
- * The shape of a workflow definition (DESIGN C6): trigger, conditions, steps and message templates.
+ * The shape of a workflow definition (DESIGN C6): trigger, conditions, steps, message templates, an
+ * optional preference question (src/preferences/question.ts) and named on/off options for steps.
  * This schema checks structure only; what needs the catalog (actions, their inputs, step
  * references, templates) is checked by validate-workflow.ts, so both report with file positions.
  */
 import { z } from 'zod';
+import { OptionSchema, QuestionSchema } from '../preferences/question.js';
 import { PRIORITY, type PriorityLane } from '../queue/types.js';
 import { TRIGGER_NAMES } from './triggers.js';
 
@@ -11,6 +13,8 @@ import { TRIGGER_NAMES } from './triggers.js';
 export const STEP_ID_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Workflow names become part of every run's trigger key, so keep them short and unambiguous. */
 export const WORKFLOW_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
+/** Option names are what a step's `option` refers to; plain identifiers like step ids. */
+export const OPTION_NAME_PATTERN = STEP_ID_PATTERN;
 
 const LANES = Object.keys(PRIORITY) as [PriorityLane, ...PriorityLane[]];
 
@@ -22,6 +26,15 @@ export const StepSchema = z.strictObject({
   with: z.record(z.string(), z.unknown()).optional(),
   /** A liquid condition (`attendee.phone != blank`); the step is skipped when it is false. */
   if: z.string().min(1).optional(),
+  /**
+   * The name of one of the workflow's `options`: the step is part of the workflow only while that
+   * option is true. Unlike `if`, this is known when the file loads, so a step that is off is neither
+   * run nor counted for the scopes parley asks for (load-workflows.ts drops it).
+   */
+  option: z
+    .string()
+    .regex(OPTION_NAME_PATTERN, { error: 'expected the name of one of the workflow options, e.g. tagContact' })
+    .optional(),
 });
 
 export const WorkflowSchema = z.strictObject({
@@ -36,6 +49,15 @@ export const WorkflowSchema = z.strictObject({
   steps: z.array(StepSchema).min(1, { error: 'expected at least one step' }),
   /** Named message templates, available to steps as `templates.<name>` (rendered when used). */
   templates: z.record(z.string(), z.string()).optional(),
+  /** Named switches, each true or false, that turn steps with `option: <name>` on or off. */
+  options: z
+    .record(
+      z.string().regex(OPTION_NAME_PATTERN, { error: 'expected an option name of letters, digits and _' }),
+      z.boolean({ error: 'expected true or false' }),
+    )
+    .optional(),
+  /** A preference question, available to templates as `question` (preferences.ask records it). */
+  question: QuestionSchema.optional(),
 });
 
 export type StepDefinition = z.infer<typeof StepSchema>;
@@ -43,7 +65,10 @@ export type WorkflowDefinition = z.infer<typeof WorkflowSchema>;
 
 /** The keys allowed at a path, for "unknown key" errors. */
 export function allowedWorkflowKeys(path: readonly PropertyKey[]): string[] {
-  const inStep = path.length >= 2 && path[path.length - 2] === 'steps' && typeof path[path.length - 1] === 'number';
-  if (inStep) return Object.keys(StepSchema.shape);
+  const inList = (name: string) =>
+    path.length >= 2 && path[path.length - 2] === name && typeof path[path.length - 1] === 'number';
+  if (inList('steps')) return Object.keys(StepSchema.shape);
+  if (inList('options') && path[path.length - 3] === 'question') return Object.keys(OptionSchema.shape);
+  if (path.length === 1 && path[0] === 'question') return Object.keys(QuestionSchema.shape);
   return path.length === 0 ? Object.keys(WorkflowSchema.shape) : [];
 }

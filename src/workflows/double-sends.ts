@@ -2,6 +2,10 @@
  * Two enabled workflows that send a message on the same trigger send two messages for one event: the
  * usual cause is a welcome written under a new name next to the built-in it was meant to replace. One
  * check, used by `parley workflows validate`, `parley start` and `parley doctor`, so they agree.
+ * A send addressed to a configured contact (`contactId: "{{ templates.<name> }}"`, e.g. the sponsor
+ * channel's staff) reaches someone else than the event's person, so it only pairs with sends to the
+ * same configured contact: the check-in reply's confirmation and a relay to staff are not two messages
+ * to one person.
  */
 import type { WorkflowDefinition } from './definition-schema.js';
 import type { TriggerName } from './triggers.js';
@@ -27,16 +31,33 @@ export function sendsMessage(definition: WorkflowDefinition): boolean {
   return definition.steps.some((step) => SEND_ACTIONS.has(step.action));
 }
 
+const CONFIGURED_CONTACT = /^\{\{-?\s*templates\.[A-Za-z0-9_]+\s*-?\}\}$/;
+
+/** Who a workflow's sends reach: `event` (the trigger's person), or each configured contact's template. */
+function recipientsOf(definition: WorkflowDefinition): Set<string> {
+  const recipients = new Set<string>();
+  for (const step of definition.steps) {
+    if (!SEND_ACTIONS.has(step.action)) continue;
+    const contactId = step.with?.contactId;
+    const configured = typeof contactId === 'string' && CONFIGURED_CONTACT.test(contactId.trim());
+    recipients.add(configured ? (contactId as string).replace(/\s+/g, '') : 'event');
+  }
+  return recipients;
+}
+
 export function findDoubleSends(workflows: readonly SourcedWorkflow[]): DoubleSend[] {
-  const byTrigger = new Map<TriggerName, SourcedWorkflow[]>();
+  const byRecipient = new Map<string, { trigger: TriggerName; list: SourcedWorkflow[] }>();
   for (const workflow of workflows) {
-    if (!sendsMessage(workflow.definition)) continue;
-    const list = byTrigger.get(workflow.definition.trigger) ?? [];
-    list.push(workflow);
-    byTrigger.set(workflow.definition.trigger, list);
+    const { trigger } = workflow.definition;
+    for (const recipient of recipientsOf(workflow.definition)) {
+      const key = `${trigger}\n${recipient}`;
+      const group = byRecipient.get(key) ?? { trigger, list: [] };
+      group.list.push(workflow);
+      byRecipient.set(key, group);
+    }
   }
   const found: DoubleSend[] = [];
-  for (const [trigger, list] of byTrigger) {
+  for (const { trigger, list } of byRecipient.values()) {
     if (list.length < 2) continue;
     const names = list.map(({ definition, source }) => `${definition.name} (${source})`);
     const builtIn = list.find((w) => w.source === 'built-in');

@@ -1,6 +1,7 @@
 /**
  * Loads workflow definitions from a YAML file or a directory of `*.yaml`/`*.yml` files. A file holds
- * one workflow (a map) or several (a list). Every problem in every file is reported at once as
+ * one workflow (a map) or several (a list); steps whose `option` is off are left out of what loads.
+ * Every problem in every file is reported at once as
  * `file:line:col key.path: what was expected`, positions found with the yaml Document and
  * LineCounter the config loader uses (src/config/yaml-positions.ts).
  */
@@ -107,11 +108,22 @@ export function parseWorkflowSource(text: string, file: string, engine: Template
     }
     const problems = validateWorkflow(parsed.data, engine);
     for (const problem of problems) out.issues.push(fromDefinitionIssue(where, base, problem));
-    if (problems.length === 0) out.workflows.push({ definition: parsed.data, file });
+    const definition = problems.length === 0 ? withOptionsApplied(parsed.data) : parsed.data;
+    if (problems.length === 0) out.workflows.push({ definition, file });
     const namePos = positionOf(doc, lineCounter, [...base, 'name']);
-    out.positions.set(parsed.data, { file, ...namePos, path: formatKeyPath([...base, 'name']) });
+    out.positions.set(definition, { file, ...namePos, path: formatKeyPath([...base, 'name']) });
   });
   return out;
+}
+
+/**
+ * The definition as it runs: a step whose `option` is off is left out, after validation (so a mistake in
+ * it is still reported). Everything that reads definitions (runner, catalog, scope planning) then sees
+ * only the steps that can run.
+ */
+export function withOptionsApplied(definition: WorkflowDefinition): WorkflowDefinition {
+  const steps = definition.steps.filter((step) => step.option === undefined || definition.options?.[step.option]);
+  return steps.length === definition.steps.length ? definition : { ...definition, steps };
 }
 
 interface Where {

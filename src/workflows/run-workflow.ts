@@ -20,6 +20,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { HighLevelCaller } from '../highlevel/client-types.js';
 import { createLogger } from '../logging/create-logger.js';
+import { questionScope } from '../preferences/question.js';
 import type { PriorityLane } from '../queue/types.js';
 import type { Database } from '../store/schema.js';
 import { newSortableId } from '../store/sortable-id.js';
@@ -98,7 +99,11 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunOutcome> 
   const journal = createRunJournal(deps.db);
   const triggerKey = `${definition.name}:${event.key}`;
 
-  const scopeBase = { ...event.data, location: { id: event.locationId } };
+  const scopeBase = {
+    ...event.data,
+    location: { id: event.locationId },
+    ...(definition.question ? { question: questionScope(definition.question) } : {}),
+  };
   const runId = deps.newId?.() ?? newSortableId();
   const templates = definition.templates;
   const conditionsHold = (definition.conditions ?? []).every((condition) =>
@@ -137,7 +142,8 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunOutcome> 
     now,
     sleep: deps.sleep ?? ((ms) => delay(ms)),
     logger,
-    run: { id: run.id, workflow: definition.name, key: event.key },
+    run: { id: run.id, workflow: definition.name, key: event.key, startedAt: run.started_at },
+    ...(definition.question ? { question: definition.question } : {}),
     ...(deps.signal ? { signal: deps.signal } : {}),
   };
   const outputs: Record<string, unknown> = {};

@@ -1,9 +1,12 @@
 /**
  * The checks that need the catalog, run on a structurally valid definition: unique step ids,
  * actions that exist (with the closest names when not), inputs the action takes, templates liquid
- * can parse, and `steps.<id>` references that point to an earlier step. Each issue carries its key
- * path and, for templates, the position inside the template, so the loader can point at the line.
+ * can parse, `steps.<id>` references that point to an earlier step, step `option`s that the workflow
+ * declares, and a question block whose options cannot be confused (src/preferences/check-question.ts).
+ * Each issue carries its key path and, for templates, the position inside the template, so the loader
+ * can point at the line.
  */
+import { checkQuestion } from '../preferences/check-question.js';
 import { closestActionNames, getAction } from './actions/action-registry.js';
 import type { WorkflowDefinition } from './definition-schema.js';
 import { findStepReferences, positionInText } from './step-references.js';
@@ -61,11 +64,33 @@ export function validateWorkflow(definition: WorkflowDefinition, engine: Templat
         message: `template liquid cannot parse: ${problem.message}`,
         inText: problem,
       });
+    } else if (!definition.question && readsQuestion(engine, source)) {
+      issues.push({ path: ['templates', name], message: NO_QUESTION });
+    }
+  }
+
+  if (definition.question) {
+    for (const issue of checkQuestion(definition.question, engine)) {
+      issues.push({ ...issue, path: ['question', ...issue.path] });
     }
   }
 
   definition.steps.forEach((step, index) => {
     const at = ['steps', index];
+    if (step.option !== undefined && definition.options?.[step.option] === undefined) {
+      const declared = Object.keys(definition.options ?? {});
+      issues.push({
+        path: [...at, 'option'],
+        message: `option "${step.option}" is not declared; ${declared.length > 0 ? `expected one of ${declared.join(', ')}` : `declare it under options, e.g. options: { ${step.option}: false }`}`,
+      });
+    }
+    if (step.action === 'preferences.ask' && !definition.question) {
+      issues.push({
+        path: [...at, 'action'],
+        message:
+          'preferences.ask records the workflow question; add a question block (key, prompt, options, confirm, reask)',
+      });
+    }
     const action = getAction(step.action);
     if (!action) {
       const closest = closestActionNames(step.action);
@@ -108,6 +133,7 @@ export function validateWorkflow(definition: WorkflowDefinition, engine: Templat
         const problem = engine.checkTemplate(text);
         if (problem)
           issues.push({ path, message: `template liquid cannot parse: ${problem.message}`, inText: problem });
+        else if (!definition.question && readsQuestion(engine, text)) issues.push({ path, message: NO_QUESTION });
       }
       for (const ref of findStepReferences(text)) {
         const target = firstIndex.get(ref.id);
@@ -122,4 +148,10 @@ export function validateWorkflow(definition: WorkflowDefinition, engine: Templat
     }
   });
   return issues;
+}
+
+const NO_QUESTION = 'uses question.* but the workflow has no question block (key, prompt, options, confirm, reask)';
+
+function readsQuestion(engine: TemplateEngine, source: string): boolean {
+  return engine.variables(source).some((path) => path[0] === 'question');
 }

@@ -94,12 +94,14 @@ describeEachDatabase('built-in welcome content', (getStore) => {
   it('sends the check-in question by SMS in one segment, and by Email with its subject', async () => {
     const sms = await send('checkin-welcome', attendee({ firstName: 'Grace' }), 'DevConf 2026');
     expect(sms.message.body).toBe(
-      "Welcome, Grace! You're checked in at DevConf 2026. Reply 1 for keynote updates, 2 for workshop reminders, 3 for networking.",
+      "Welcome, Grace! You're checked in at DevConf 2026. Reply 1 for keynote updates, 2 for workshop reminders, 3 for networking news.",
     );
     expect(sms.message.body.length).toBeLessThanOrEqual(SMS_SEGMENT);
     expect(sms.sent).not.toHaveProperty('subject');
     const email = await send('checkin-welcome', attendee({ firstName: 'Grace', phone: null }), 'DevConf 2026');
     expect(email.message.email?.subject).toBe("You're checked in at DevConf 2026");
-    expect(email.message.body).toContain('Reply 1 for keynote updates, 2 for workshop reminders, 3 for networking.');
+    expect(email.message.body).toContain(
+      "What would you like to hear about while you're here? Reply 1 for keynote updates, 2 for workshop reminders, 3 for networking news. Just the number is enough.",
+    );
   });
 });

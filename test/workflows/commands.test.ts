@@ -97,7 +97,7 @@ describe('parley catalog', () => {
     const out = capture();
     runCatalog({}, out.io);
     expect(out.output()).toMatch(/highlevel\.send-a-new-message +unsafe, guarded +conversations\.readonly/);
-    expect(out.output()).toContain('Actions (33):');
+    expect(out.output()).toContain('Actions (36):');
     expect(out.output()).toContain(`Triggers (${TRIGGER_NAMES.length}):`);
   });
 });

@@ -138,8 +138,13 @@ describe('loadWorkflows', () => {
     );
     expect(issues.map((i) => [i.line, i.col, i.path, i.message])).toEqual([
       [1, 1, 'trigger', expect.stringMatching(/expected one of accelevents.registration/)],
-      [2, 1, 'triger', 'unknown key; expected one of name, description, trigger, lane, conditions, steps, templates'],
-      [6, 5, 'steps[0].width', 'unknown key; expected one of id, action, with, if'],
+      [
+        2,
+        1,
+        'triger',
+        'unknown key; expected one of name, description, trigger, lane, conditions, steps, templates, options, question',
+      ],
+      [6, 5, 'steps[0].width', 'unknown key; expected one of id, action, with, if, option'],
     ]);
   });
 

@@ -1,17 +1,23 @@
 /** Every action a workflow step can name: all Conversations operations plus the composites (DESIGN C11). */
 import { closestNames } from '../../text/closest-names.js';
 import type { ActionSpec } from './action-types.js';
+import { contactsAddTags } from './contacts-add-tags.js';
 import { contactsUpsert } from './contacts-upsert.js';
 import { findOrCreateConversation } from './find-or-create-conversation.js';
 import { HIGHLEVEL_ACTIONS } from './highlevel-actions.js';
 import { linksSave } from './links-save.js';
+import { preferencesAnswer } from './preferences-answer.js';
+import { preferencesAsk } from './preferences-ask.js';
 import { preferencesSave } from './preferences-save.js';
 
 export const ACTIONS: readonly ActionSpec[] = [
   contactsUpsert,
+  contactsAddTags,
   findOrCreateConversation,
   linksSave,
   preferencesSave,
+  preferencesAsk,
+  preferencesAnswer,
   ...HIGHLEVEL_ACTIONS,
 ];
 

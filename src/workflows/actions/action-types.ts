@@ -7,6 +7,7 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { CallInput, CallResult, HighLevelCaller } from '../../highlevel/client-types.js';
+import type { Question } from '../../preferences/question.js';
 import type { PriorityLane } from '../../queue/types.js';
 import type { Database } from '../../store/schema.js';
 
@@ -20,7 +21,10 @@ export interface ActionContext {
   now: () => number;
   sleep: (ms: number) => Promise<void>;
   logger: Logger;
-  run: { id: string; workflow: string; key: string };
+  /** `startedAt`: when the run was first created (epoch ms); a retried run keeps its first start. */
+  run: { id: string; workflow: string; key: string; startedAt?: number };
+  /** The workflow's `question` block, for the actions that record or answer it. */
+  question?: Question;
   signal?: AbortSignal;
 }
 
