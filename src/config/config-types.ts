@@ -76,7 +76,7 @@ export interface EventConfig {
   name: string | null;
   /** The HighLevel location its attendees go to; null means the default location. */
   locationId: string | null;
-  /** Whether the session poller watches this event for ended sessions . Default true. */
+  /** Whether the session poller watches this event for ended sessions. Default true. */
   sessionsPoll: boolean;
 }
 
@@ -106,8 +106,22 @@ export interface AcceleventsWebhookSettings {
     headers?: string[];
     /** Raw topic value (case-insensitive) → ours; merged over the defaults. */
     aliases?: Record<string, AcceleventsWebhookTopicName>;
+  /**
+   * The event's IANA time zone, over what Accelevents says (`equivalentTimezone` / `timezoneId`): session
+   * times are read and shown in it. Null: Accelevents' own.
+   */
+  timeZone: string | null;
+  /**
+   * Who a session's follow-up goes to. Null (the default): the session's attendees where Accelevents
+   * offers per-session attendance, else the event's checked-in attendees; never every registrant.
+   */
+  recipients: SessionRecipients | null;
+  /** Session format → the words templates show (`MAIN_STAGE: Keynote`); others read as "Main stage". */
+  formatLabels: Record<string, string>;
     /** Recognise unknown values by their words (register, purchase, check-in). Default true. */
     matchWords?: boolean;
+export type SessionRecipients = 'session-attendees' | 'checked-in' | 'all-registrants';
+
   };
   /** Candidate paths per field; a list given here replaces that field's default list. */
   fields?: Partial<Record<MappedFieldName, string[]>>;

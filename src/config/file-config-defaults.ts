@@ -84,6 +84,9 @@ export function applyFileDefaults(raw: RawFileConfig, context: DefaultsContext):
       name: event.name ?? null,
       locationId: event.locationId ?? null,
       sessionsPoll: event.sessionsPoll ?? true,
+      timeZone: event.timezone ?? null,
+      recipients: event.recipients ?? null,
+      formatLabels: { ...event.formatLabels },
     })),
     sponsor: applySponsorDefaults(raw.sponsor),
     console: {

@@ -4,11 +4,13 @@
  */
 import { z } from 'zod';
 import { MAPPED_FIELDS } from '../intake/default-mapping.js';
+import { isKnownTimeZone } from '../accelevents/accelevents-dates.js';
 import { isValidPath } from '../intake/json-path.js';
 import { INTAKE_TOPICS } from '../intake/topics.js';
 import { FEATURE_NAMES } from './feature-names.js';
 import { SponsorSettingsSchema } from './sponsor-settings.js';
 
+import { SESSION_RECIPIENTS } from './session-recipients.js';
 const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' });
 const AUTH_PRESETS = ['authorization', 'bearer', 'key', 'authentication'] as const;
 const jsonPath = z.string().refine(isValidPath, {
@@ -145,3 +147,14 @@ export function allowedKeysAt(path: readonly PropertyKey[]): string[] {
 function unwrap(schema: z.ZodType): z.ZodType {
   return schema instanceof z.ZodOptional ? (schema.unwrap() as z.ZodType) : schema;
 }
+        timezone: z
+          .string()
+          .refine(isKnownTimeZone, { error: 'expected an IANA time zone such as America/New_York or Europe/London' })
+          .optional(),
+        recipients: z.enum(SESSION_RECIPIENTS).optional(),
+        formatLabels: z
+          .record(
+            z.string().regex(/^[A-Za-z0-9_]+$/, { error: 'expected a session format such as MAIN_STAGE' }),
+            z.string().min(1, { error: 'expected the label to show, e.g. Keynote' }),
+          )
+          .optional(),

@@ -30,6 +30,7 @@ import { createPollerHandlers, type PollerSchedule, schedulePollers } from './po
 import { createSessionEndedHandler } from './pollers/session-ended-handler.js';
 import { createSessionPoller, SESSION_ENDED_JOB } from './pollers/session-poller.js';
 
+import type { SessionEventInput } from './pollers/session-settings.js';
 export interface ComposePipelineOptions {
   store: Store;
   /** Tokens per location: the token manager's `tokenSource()`, or a sandbox-issued token. */
@@ -68,7 +69,8 @@ export interface ComposePipelineOptions {
    */
   accelevents?: {
     client: AcceleventsClient;
-    sessionEvents: string[];
+    /** Event URLs, or their settings (time zone, recipients, labels: pollers/session-settings.ts). */
+    sessionEvents: readonly SessionEventInput[];
     reconcileEvents: string[];
     webhook?: AcceleventsWebhookSettings;
     schedule?: PollerSchedule;
@@ -160,7 +162,9 @@ export function composePipeline(options: ComposePipelineOptions): ComposedPipeli
           logger: pollLogger,
           now,
         }),
+          db: store.db,
         reconciler: createReconciler({
+          workflows: options.workflows,
           db: store.db,
           queue,
           accelevents: accelevents.client,
@@ -182,6 +186,7 @@ export function composePipeline(options: ComposePipelineOptions): ComposedPipeli
       }),
     };
   }
+        events: accelevents.sessionEvents,
 
   return {
     queue,

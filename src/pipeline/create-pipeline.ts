@@ -61,7 +61,7 @@ export async function createPipeline(options: CreatePipelineOptions): Promise<Co
       ? {
           accelevents: {
             client: accelevents,
-            sessionEvents: config.events.filter((e) => e.sessionsPoll).map((e) => e.eventUrl),
+            sessionEvents: config.events.filter((e) => e.sessionsPoll),
             reconcileEvents: config.events.map((e) => e.eventUrl),
             ...(config.accelevents.webhook ? { webhook: config.accelevents.webhook } : {}),
           },
