@@ -1,9 +1,10 @@
 /**
- * HighLevel's message webhooks into the inbox (DESIGN C7), called by POST /hooks/highlevel after the
- * signature and timestamp checks. HighLevel retries only on 429, about every 10 minutes, up to six
- * times (reference/highlevel-api.md §10.4), and asks receivers to reject duplicate `webhookId`s (§10.3);
- * the inbox's unique (source, dedupe_key) does that for as long as rows are kept (prune-inbox.ts keeps
- * them at least 7 days). The work happens later, from the `highlevel.event` job; the answer is quick.
+ * HighLevel's message webhooks into the inbox, called by POST /hooks/highlevel after the signature
+ * and timestamp checks. HighLevel retries only on 429, about every 10 minutes, up to six times
+ * (https://help.gohighlevel.com/support/solutions/articles/155000007071-automated-webhook-retries), and
+ * asks receivers to reject duplicate `webhookId`s; the inbox's unique (source, dedupe_key) does that for
+ * as long as rows are kept (prune-inbox.ts keeps them at least 7 days). The work happens later, from
+ * the `highlevel.event` job; the answer is quick.
  */
 import type { Kysely } from 'kysely';
 import type { Logger } from '../logging/create-logger.js';
@@ -15,7 +16,7 @@ import { type HeaderBag, scalarText } from './map-payload.js';
 import { storableHeaders } from './storable-headers.js';
 import { inboxValues, storeDelivery } from './store-delivery.js';
 
-/** reference/highlevel-api.md §10.2: the conversation events parley acts on. */
+/** The conversation events parley acts on (HighLevel's docs/webhook events/ pages). */
 export const HIGHLEVEL_MESSAGE_EVENTS = ['InboundMessage', 'OutboundMessage', 'ConversationUnreadUpdate'] as const;
 export const HIGHLEVEL_EVENT_JOB = 'highlevel.event';
 
@@ -52,7 +53,7 @@ export async function storeHighLevelEvent(
 ): Promise<HighLevelEventAnswer> {
   const { event } = input;
   const webhookId = typeof event['webhookId'] === 'string' ? scalarText(event['webhookId']) : null;
-  // HighLevel always sends webhookId (§10.3); a signed body without one still dedupes on its bytes.
+  // HighLevel always sends webhookId; a signed body without one still dedupes on its bytes.
   const dedupeKey = webhookId !== null ? boundedKey('webhook', webhookId) : bodyKey(input.rawBody);
   const type = typeof event['type'] === 'string' ? scalarText(event['type']) : null;
   try {
@@ -73,7 +74,7 @@ export async function storeHighLevelEvent(
     if (stored.duplicate) return { status: 200, body: { duplicate: true, id: stored.id } };
     return { status: 200, body: { accepted: true, id: stored.id } };
   } catch (error) {
-    // Nothing was committed. 429 is the only answer HighLevel retries (§10.4), as the UNINSTALL path does.
+    // Nothing was committed. 429 is the only answer HighLevel retries, as the UNINSTALL path does.
     deps.logger.error({ err: error, type }, 'HighLevel webhook could not be stored; asking for a retry');
     return { status: 429, body: { error: 'retry_later' } };
   }

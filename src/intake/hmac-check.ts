@@ -1,10 +1,10 @@
 /**
- * The optional HMAC on Accelevents webhooks. Accelevents documents no signing at all (reference/
- * accelevents-api.md §6), so this is for a proxy or relay an admin puts in front, configured as
- * `accelevents.webhook.hmac`. The rules are Stripe's and octokit's (reference/reliability.md §1.1, §1.4):
- * the MAC is over the raw bytes, a `sha256=` prefix is allowed, the digest must decode to exactly
- * 32 bytes, and the comparison is `timingSafeEqual`. The secret comes from the environment, never
- * from the config file.
+ * The optional HMAC on Accelevents webhooks. Accelevents documents no signing at all
+ * (docs/accelevents-assumptions.md), so this is for a proxy or relay an admin puts in front, configured
+ * as `accelevents.webhook.hmac`. The rules are Stripe's (https://docs.stripe.com/webhooks) and
+ * octokit's (https://github.com/octokit/webhooks-methods.js): the MAC is over the raw bytes, a `sha256=`
+ * prefix is allowed, the digest must decode to exactly 32 bytes, and the comparison is
+ * `timingSafeEqual`. The secret comes from the environment, never from the config file.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { IntakeError } from './intake-error.js';

@@ -1,7 +1,7 @@
 /**
  * The small path language of the payload mapping: dotted keys with array indexes, e.g.
  * `data.attendee.email`, `attendees[0].barcode` or `attendees.0.barcode`. Enough for the shapes
- * Accelevents might send (reference/accelevents-api.md §8.1) without a JSONPath dependency.
+ * Accelevents might send (docs/accelevents-assumptions.md) without a JSONPath dependency.
  */
 
 export type PathSegment = string | number;

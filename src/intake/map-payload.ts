@@ -1,6 +1,6 @@
 /**
  * Maps an Accelevents webhook body onto our fields and topic, defensively: the payload schema and topic
- * names are undocumented (reference/accelevents-api.md §6, §8.1), so every field is a list of candidate
+ * names are undocumented (docs/accelevents-assumptions.md), so every field is a list of candidate
  * paths, the first usable value wins, and the result says which candidate matched so an admin can see
  * (and fix) what the mapping did. Pure: no I/O, no clock.
  */

@@ -1,9 +1,11 @@
 /**
  * Deletes processed inbox rows past the dedupe window. The window is at least 7 days: HighLevel asks
- * receivers to reject duplicate `webhookId`s (reference/highlevel-api.md §10.3) and the issue sets 7 days
- * as the minimum, well past HighLevel's ~70-minute retry horizon (§10.4) and Stripe's 3 days
- * (reference/reliability.md §1.1). Rows not yet processed (received, ignored, failed) are never deleted:
- * they are work, or evidence an admin still needs.
+ * receivers to reject duplicate `webhookId`s
+ * (https://marketplace.gohighlevel.com/docs/webhook/WebhookIntegrationGuide), and 7 days is well past
+ * HighLevel's ~70-minute retry horizon
+ * (https://help.gohighlevel.com/support/solutions/articles/155000007071-automated-webhook-retries) and
+ * Stripe's 3 days (https://docs.stripe.com/webhooks/process-undelivered-events). Rows not yet processed
+ * (received, ignored, failed) are never deleted: they are work, or evidence an admin still needs.
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';

@@ -1,10 +1,10 @@
 /**
- * Re-reads what a webhook claims from the Accelevents REST API before anything acts on it
- * (`accelevents.webhook.refetch`): the payload is an unsigned, undocumented hint (reference/
- * accelevents-api.md §8.2), so names, email, phone and ticket status come from the record instead.
- * Registrations and purchases: the order by id (§5.4). Check-ins: the holder data by ticket id (§5.2),
- * plus the order when the payload names one (for the ticket id and the check-in status). Called by the
- * job handler, never inside the webhook request. API failures propagate as AcceleventsError.
+ * Re-reads what a webhook claims from the Accelevents REST API (https://developer.accelevents.com/reference)
+ * before anything acts on it (`accelevents.webhook.refetch`): the payload is an unsigned, undocumented
+ * hint (docs/accelevents-assumptions.md), so names, email, phone and ticket status come from the record
+ * instead. Registrations and purchases: the order by id. Check-ins: the holder data by ticket id, plus
+ * the order when the payload names one (for the ticket id and the check-in status). Called by the job
+ * handler, never inside the webhook request. API failures propagate as AcceleventsError.
  */
 import type { AcceleventsClient } from '../accelevents/client.js';
 import type { AcceleventsAttendee, AcceleventsHolderData } from '../accelevents/types.js';
@@ -55,7 +55,7 @@ function holderIn(attendees: AcceleventsAttendee[], mapped: MappedPayload): Acce
   return ids.size === 0 && attendees.length === 1 ? attendees[0]! : null;
 }
 
-/** Accelevents' standard holder attributes, by name (§5.3); names are compared case-insensitively. */
+/** Accelevents' standard holder attributes, by name; names are compared case-insensitively. */
 function attribute(holder: AcceleventsHolderData, ...names: string[]): string | null {
   const wanted = names.map((n) => n.toLowerCase());
   const found = holder.attributes.find((a) => wanted.includes(a.name.toLowerCase()) && a.value);

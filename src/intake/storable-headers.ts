@@ -1,8 +1,8 @@
 /**
  * The request headers worth keeping with an inbox row, minus anything that could be a credential:
- * cookies, authorization, and the header names Accelevents API keys travel in (`Key`, `AUTHENTICATION`,
- * reference/accelevents-api.md §3.1), plus any name that says secret, token, password or auth (DESIGN
- * C10: no secret at rest outside the vault).
+ * cookies, authorization, and the header names Accelevents API keys travel in (`Key`, `AUTHENTICATION`;
+ * docs/accelevents-assumptions.md), plus any name that says secret, token, password or auth: no secret
+ * is stored outside the vault.
  */
 import type { HeaderBag } from './map-payload.js';
 

@@ -1,6 +1,6 @@
 /**
  * The one logger. pino with redaction, so a token that slips into a log object is censored
- * before it is written (DESIGN C10: no token and no PII beyond ids in logs).
+ * before it is written: logs carry no token and no PII beyond ids.
  */
 import pino, { type Logger } from 'pino';
 

@@ -1,5 +1,5 @@
 /**
- * Runs a suite against both databases parley supports (DESIGN D3: tests cover both).
+ * Runs a suite against both databases parley supports, so every store behaviour is proven on each.
  * Each suite gets its own empty database, so test files never see each other's rows:
  * SQLite in a fresh temp directory, PostgreSQL as a fresh `parley_test_<random>` database on the
  * server the global setup provides, dropped `WITH (FORCE)` afterwards.

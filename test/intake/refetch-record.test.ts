@@ -1,6 +1,6 @@
 /**
  * refetchRecord against the Accelevents sandbox over real HTTP: the payload is a hint, the API is the
- * truth (reference/accelevents-api.md §8.2). Payloads are the sandbox's own webhook bodies.
+ * truth (docs/accelevents-assumptions.md). Payloads are the sandbox's own webhook bodies.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AcceleventsError } from '../../src/accelevents/client.js';
