@@ -1,5 +1,5 @@
 /**
- * Scenario: agent search (DESIGN "Quality bars": p95 ≤ 15 ms over 100k conversations and 1M messages in
+ * Scenario: agent search (target: p95 ≤ 15 ms over 100k conversations and 1M messages in
  * the local index). Seeds the index directly (bench/search-index-seed.ts), then times a few hundred
  * searches of each kind through `createLocalIndex().search`, the function the REST API calls.
  * Baseline in the same run: the topic search done naively, `LIKE '%word%'` over message bodies.

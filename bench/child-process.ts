@@ -1,5 +1,5 @@
 /**
- * Bench processes: what is measured and what loads it must not share one event loop (brief B4), so
+ * Bench processes: what is measured and what loads it must not share one event loop, so
  * the sandbox, the measured server and each rate-limit client run as forked Node processes. A child
  * announces itself with one IPC message (its URL or its result) and exits when told or disconnected.
  */

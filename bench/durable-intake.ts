@@ -1,5 +1,5 @@
 /**
- * Scenario: durable intake (DESIGN "Quality bars": >= 50 % of a no-op Fastify route's requests/s,
+ * Scenario: durable intake (target: >= 50 % of a no-op Fastify route's requests/s,
  * p99 < 25 ms). One server process holds both routes; the load generator (this process) hits the
  * no-op route and the intake route in alternating rounds, so machine noise falls on both alike.
  * Every intake request is a realistic registration with its own barcode, so each is a new inbox row

@@ -1,5 +1,5 @@
 /**
- * Scenario: engine overhead (DESIGN "Quality bars": <= 1 ms of parley CPU per welcome flow, sandbox
+ * Scenario: engine overhead (target: <= 1 ms of parley CPU per welcome flow, sandbox
  * at zero latency and no limits). The sandbox runs in another process, so this process's
  * `process.cpuUsage()` is parley's own work. parley's path (workflow engine + journal on SQLite +
  * client + rate scheduler) and the baseline (the same HTTP calls with plain fetch) alternate in

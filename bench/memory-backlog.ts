@@ -1,5 +1,5 @@
 /**
- * Scenario: memory (DESIGN "Quality bars": RSS ≤ 200 MB with a 1M-job backlog). A child process
+ * Scenario: memory (target: RSS ≤ 200 MB with a 1M-job backlog). A child process
  * (bench/memory-backlog-process.ts) holds a SQLite store with BENCH_MEMORY_JOBS pending jobs and works
  * on them for BENCH_MEMORY_SECONDS; the baseline is the same process's RSS with the store open and empty.
  */

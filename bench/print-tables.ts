@@ -1,4 +1,4 @@
-/** The bench's tables: one per scenario, each figure beside its DESIGN.md "Quality bars" target. */
+/** The bench's tables: one per scenario, each figure beside its target. */
 
 import { type AgentSearchResult, SEARCH_TARGET_P95_MS } from './agent-search.js';
 import { fmt } from './bench-env.js';
@@ -19,7 +19,7 @@ function table(headers: string[], rows: string[][]): void {
 const pct = (x: number) => `${fmt(x * 100, 1)} %`;
 
 export function printClientOverhead(r: ClientOverheadResult): void {
-  console.log('\n[1/6] client overhead: get-conversation, in-process sandbox, sequential (no DESIGN bar; ratio only)');
+  console.log('\n[1/6] client overhead: get-conversation, in-process sandbox, sequential (no target; ratio only)');
   table(
     ['client', 'calls/s', 'time ratio vs bare fetch'],
     [

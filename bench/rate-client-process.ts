@@ -122,7 +122,7 @@ async function flowFor(kind: RateClientKind): Promise<{
         lastName: person.lastName,
       });
       const contactId = upserted.contact?.id as string;
-      // The SDK sends its one apiVersion (2021-07-28) everywhere; Conversations wants 2021-04-15 (reference §1).
+      // The SDK sends its one apiVersion (2021-07-28) everywhere; Conversations wants 2021-04-15 (specs/highlevel).
       const found = await sdk.conversations.searchConversation({ locationId, contactId, limit: 1 } as never, v0415);
       let conversationId = (found as { conversations?: { id: string }[] }).conversations?.[0]?.id;
       if (!conversationId) {

@@ -1,5 +1,5 @@
 /**
- * Scenario: rate-limit use (DESIGN "Quality bars": >= 97 % of the burst ceiling, zero 429s). Three
+ * Scenario: rate-limit use (target: >= 97 % of the burst ceiling, zero 429s). Three
  * clients run the same backlog of welcome flows at the same flow concurrency, at the same time, each
  * in its own process against its own sandbox process (its own location and budget, so budgets and
  * counters do not mix). The sandbox counts requests and 429s; "share of the burst ceiling used" is

@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: every scenario reports against a baseline measured in the same run, as a ratio.
- * Nothing here is asserted by tests; the figures go into the closing notes next to DESIGN.md's targets.
+ * Nothing here is asserted by tests; the tables print each figure beside its target.
  * Figures are printed as tables and written to bench/results/latest.json.
  *
  * Sizes come from the environment (defaults keep the whole run under ~10 minutes on 2 cores):

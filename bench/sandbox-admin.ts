@@ -7,7 +7,7 @@ import type { SandboxProcessInput } from './sandbox-process.js';
 
 export interface RemoteSandbox {
   url: string;
-  /** A new location (seeded with one attendee) and a token for it: `pit` never expires (reference §7.6). */
+  /** A new location (seeded with one attendee) and a token for it: `pit` never expires. */
   newLocation(kind?: 'oauth' | 'pit'): Promise<{ locationId: string; token: string; appId: string }>;
   stats(): Promise<{ requests: number; rateLimited: number }>;
   close(): Promise<void>;

@@ -1,5 +1,5 @@
 /**
- * Seeds the local index for the agent-search bench (DESIGN "Quality bars": agent search p95 ≤ 15 ms over
+ * Seeds the local index for the agent-search bench (target: agent search p95 ≤ 15 ms over
  * 100k conversations and 1M messages): deterministic conversations (names, emails, unread every 7th,
  * starred every 50th) and messages whose bodies draw words from a Zipf-like vocabulary, so there are
  * common words (in a large share of messages) and rare ones (in about a thousand). Every 20th message is

@@ -1,5 +1,5 @@
 /**
- * The welcome flow the bench runs (issue 4 Deliver 5a): upsert the contact, find or create its
+ * The welcome flow the bench runs: upsert the contact, find or create its
  * conversation, GET it, send the welcome. parley runs the shipped built-in
  * `workflows/builtin/registration-welcome.yaml` through the real engine; the baselines make the same
  * HTTP calls in sequence with plain fetch.
@@ -63,7 +63,7 @@ export function plainCaller(baseUrl: string, token: string, onStatus?: (status: 
       method,
       headers: {
         Authorization: `Bearer ${token}`,
-        // reference/highlevel-api.md: contacts are 2021-07-28, conversations 2021-04-15.
+        // As parley sends them: contacts 2021-07-28 (src/highlevel/contacts-api.ts), conversations 2021-04-15.
         Version: path.startsWith('/contacts') ? '2021-07-28' : '2021-04-15',
         Accept: 'application/json',
         ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
