@@ -65,7 +65,8 @@ export interface AcceleventsClient {
   ): Promise<AcceleventsPage<AcceleventsSession>>;
   /**
    * Every page of GET /host/session/{sessionId}/attendee: who registered for one session and whether
-   * they attended (§5.6). A 404 or 403 here means the account does not offer per-session attendance.
+   * they attended (https://developer.accelevents.com/reference/get-attendee-data-for-session-by-session-id).
+   * A 404 or 403 here means the account offers no per-session attendance.
    */
   listAllSessionAttendees(
     sessionId: string | number,

@@ -190,7 +190,10 @@ export function readSession(value: unknown, timeZone: string | null): Accelevent
   };
 }
 
-/** Where a session record may carry its recording; the field name is not documented (§5.6). */
+/**
+ * Where a session record may carry its recording: the field is not named by
+ * https://developer.accelevents.com/reference/get-all-sessions-1, so likely names are tried.
+ */
 const RECORDING_URL_FIELDS = ['recordingUrl', 'replayUrl', 'recordingLink', 'videoRecordingUrl', 'recordUrl'];
 
 /** Only an absolute http(s) address is a link worth sending; anything else is treated as absent. */
@@ -204,7 +207,10 @@ function httpUrl(value: unknown): string | null {
   }
 }
 
-/** A row of a session's attendance; the reference names its columns in words (§5.6), so both spellings are read. */
+/**
+ * A row of a session's attendance. Its columns are named in words (Attended, Event Ticket Id, …) by
+ * https://developer.accelevents.com/reference/get-attendee-data-for-session-by-session-id, so both spellings are read.
+ */
 export function readSessionAttendee(value: unknown): AcceleventsSessionAttendee {
   const raw = record(value, 'a session attendee');
   return {

@@ -103,8 +103,9 @@ export interface AcceleventsSession {
 }
 
 /**
- * One row of a session's attendance (GET /host/session/{sessionId}/attendee, §5.6): registered for the
- * session, and `attended` when the holder was there (null when the row does not say).
+ * One row of a session's attendance, GET /host/session/{sessionId}/attendee
+ * (https://developer.accelevents.com/reference/get-attendee-data-for-session-by-session-id):
+ * registered for the session, and `attended` when the holder was there (null when the row does not say).
  */
 export interface AcceleventsSessionAttendee {
   eventTicketingId: string | null;

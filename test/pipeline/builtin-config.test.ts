@@ -7,7 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadFileConfig } from '../../src/config/load-file-config.js';
-import { loadEnabledWorkflows } from '../../src/pipeline/enabled-workflows.js';
+import {
+  listEnabledWorkflows,
+  loadEnabledWorkflows,
+  SPONSOR_NOT_CONFIGURED,
+} from '../../src/pipeline/enabled-workflows.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -28,7 +32,7 @@ it('keeps every feature on and no events, staff or user workflows when the confi
   expect(config.features).toContain('session-highlights');
   expect(config.workflows).toEqual({ path: null });
   expect(config.events).toEqual([]);
-  expect(config.sponsor).toEqual({ staffContactIds: [] });
+  expect(config.sponsor).toEqual({ sponsors: [], staffContactIds: [] });
 });
 
 it('reads events with their defaults, resolves workflows.path from cwd and drops repeated staff ids', async () => {
@@ -46,10 +50,59 @@ it('reads events with their defaults, resolves workflows.path from cwd and drops
   ]);
   expect(config.workflows.path).toBe(join(dir, 'my-workflows'));
   expect(config.events).toEqual([
-    { eventUrl: 'devconf-2026', name: 'DevConf 2026', locationId: 'loc-1', sessionsPoll: true },
-    { eventUrl: 'meetup', name: null, locationId: null, sessionsPoll: false },
+    {
+      eventUrl: 'devconf-2026',
+      name: 'DevConf 2026',
+      locationId: 'loc-1',
+      sessionsPoll: true,
+      timeZone: null,
+      recipients: null,
+      formatLabels: {},
+    },
+    {
+      eventUrl: 'meetup',
+      name: null,
+      locationId: null,
+      sessionsPoll: false,
+      timeZone: null,
+      recipients: null,
+      formatLabels: {},
+    },
   ]);
   expect(config.sponsor.staffContactIds).toEqual(['staff-a', 'staff-b']);
+});
+
+it("reads an event's session follow-up settings: time zone, recipients and format labels", async () => {
+  const config = await load('sessions.yaml', [
+    'events:',
+    '  - eventUrl: devconf-2026',
+    '    timezone: Europe/Berlin',
+    '    recipients: checked-in',
+    '    formatLabels: { MAIN_STAGE: Keynote }',
+  ]);
+  expect(config.events[0]).toMatchObject({
+    timeZone: 'Europe/Berlin',
+    recipients: 'checked-in',
+    formatLabels: { MAIN_STAGE: 'Keynote' },
+  });
+});
+
+it('names the line, column and what was expected for an unknown time zone or recipients value', async () => {
+  const error = await load('bad-sessions.yaml', [
+    'events:',
+    '  - eventUrl: devconf-2026',
+    '    timezone: Eastern Time',
+    '    recipients: everyone',
+  ]).then(
+    () => null,
+    (e: Error) => e,
+  );
+  expect(error?.message).toMatch(
+    /bad-sessions\.yaml:3:\d+ events\[0\]\.timezone: expected an IANA time zone such as America\/New_York/,
+  );
+  expect(error?.message).toMatch(
+    /bad-sessions\.yaml:4:\d+ events\[0\]\.recipients: expected one of session-attendees, checked-in, all-registrants, got "everyone"/,
+  );
 });
 
 it('points at the line and column of a bad event entry and a misspelt sponsor key', async () => {
@@ -68,7 +121,7 @@ it('points at the line and column of a bad event entry and a misspelt sponsor ke
   expect(error?.message).toMatch(/bad\.yaml:5:\d+ .*staffIds/);
 });
 
-it('loads the sponsor channel once per distinct staff contact, named by a hash of the id, and not without staff', async () => {
+it('loads the deprecated sponsor relay once per distinct staff contact, named by a hash of the id, and not without staff', async () => {
   const none = await loadEnabledWorkflows({ features: ['sponsor-channel', 'session-highlights'] });
   expect(none.map((w) => w.name)).toEqual(['session-highlights']);
   const two = await loadEnabledWorkflows({
@@ -77,11 +130,21 @@ it('loads the sponsor channel once per distinct staff contact, named by a hash o
   });
   expect(two.map((w) => w.templates?.staffContactId)).toEqual(['staff-a', 'staff-b']);
   expect(
-    two.every((w) => /^sponsor-channel\.[0-9a-f]{12}$/.test(w.name) && w.trigger === 'highlevel.inbound_message'),
+    two.every((w) => /^sponsor-relay\.[0-9a-f]{12}$/.test(w.name) && w.trigger === 'highlevel.inbound_message'),
   ).toBe(true);
   const reordered = await loadEnabledWorkflows({
     features: ['sponsor-channel'],
     sponsorStaffContactIds: ['staff-b', 'staff-a'],
   });
   expect(reordered.map((w) => w.name).sort()).toEqual(two.map((w) => w.name).sort());
+});
+
+it('loads the sponsor channel once when the config lists sponsors, and not without them', async () => {
+  const sponsors = [{ name: 'Acme', keyword: 'ACME', key: 'acme', staff: [] }];
+  const loaded = await loadEnabledWorkflows({ features: ['sponsor-channel'], sponsors });
+  expect(loaded.map((w) => [w.name, w.trigger])).toEqual([['sponsor-channel', 'highlevel.inbound_message']]);
+  const listed = await listEnabledWorkflows({ features: ['sponsor-channel'] });
+  expect(listed.map((w) => [w.definition.name, w.runs.length, w.notConfigured])).toEqual([
+    ['sponsor-channel', 0, SPONSOR_NOT_CONFIGURED],
+  ]);
 });

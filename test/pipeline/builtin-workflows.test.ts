@@ -245,7 +245,7 @@ describeEachDatabase('built-in workflows', (getStore) => {
     }
   });
 
-  it('sends session highlights with the session link to an attendee for a hand-made session.ended event', async () => {
+  it('sends a session thank-you with the times in the event zone and no link for a hand-made session.ended event without a recording', async () => {
     const store = getStore();
     const world = await startWorld(store);
     try {
@@ -257,11 +257,16 @@ describeEachDatabase('built-in workflows', (getStore) => {
           session: {
             id: 's-1',
             title: 'Durable queues',
-            format: 'WORKSHOP',
-            startTime: '2026/03/01 10:00',
-            endTime: '2026/03/01 11:00',
-            startsAt: null,
-            endsAt: 1,
+            format: 'Workshop',
+            formatCode: 'WORKSHOP',
+            date: 'Sun, Mar 1, 2026',
+            startTime: '10:00 AM UTC',
+            endTime: '11:00 AM UTC',
+            when: 'Sun, Mar 1, 2026, 10:00 AM to 11:00 AM UTC',
+            zone: 'UTC',
+            startsAt: Date.UTC(2026, 2, 1, 10),
+            endsAt: Date.UTC(2026, 2, 1, 11),
+            recordingUrl: null,
           },
           attendee: {
             id: `hl-${store.dialect}`,
@@ -289,14 +294,12 @@ describeEachDatabase('built-in workflows', (getStore) => {
       const contactId = (outcome.outputs.contact as { id: string }).id;
       const sent = (await messagesOf(world, contactId)).filter((m) => m.direction === 'outbound');
       expect(sent).toHaveLength(1);
-      // Lin has no phone: the Email, with the session's times and a subject.
+      // Lin has no phone: the Email, with the session's times and a subject, and no link it does not have.
       expect(sent[0]?.body).toContain(
-        'Thanks for joining "Durable queues" at DevConf 2026 (workshop, 2026/03/01 10:00 to 2026/03/01 11:00).',
+        'Thanks for joining "Durable queues" at DevConf 2026 (Workshop, Sun, Mar 1, 2026, 10:00 AM to 11:00 AM UTC).',
       );
-      expect(sent[0]?.body).toContain(
-        `The recording and transcript are here: https://www.accelevents.com/events/${EVENT_URL}/portal/session/s-1`,
-      );
-      expect(sent[0]?.subject).toBe('Recording and transcript: Durable queues');
+      expect(sent[0]?.body).not.toMatch(/https?:|recording/i);
+      expect(sent[0]?.subject).toBe('Thanks for joining Durable queues');
     } finally {
       await world.close();
     }

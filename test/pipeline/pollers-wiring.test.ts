@@ -1,13 +1,15 @@
 /**
  * The pollers as `parley start` runs them: composePipeline with an Accelevents client schedules the
  * session and reconciliation polls on start; reconciliation welcomes the event's attendees no webhook
- * announced, and the session poller's ended sessions reach the session-highlights workflow.
+ * announced, and a session that ends after the start reaches the session-highlights workflow for each
+ * of its attendees (the sample sessions that ended before the start are not followed up).
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { createAcceleventsClient } from '../../src/accelevents/client.js';
 import { composePipeline } from '../../src/pipeline/compose-pipeline.js';
 import { loadEnabledWorkflows } from '../../src/pipeline/enabled-workflows.js';
 import { createLocationResolver } from '../../src/pipeline/location-resolver.js';
+import { readWatermark } from '../../src/pipeline/pollers/session-watermark.js';
 import { type AcceleventsSandbox, startAcceleventsSandbox } from '../../src/sandbox/accelevents/create-sandbox.js';
 import { SAMPLE_EVENT_URL } from '../../src/sandbox/accelevents/sample-events.js';
 import { describeEachDatabase } from '../helpers/databases.js';
@@ -18,16 +20,25 @@ let highlevel: SandboxHandle;
 let accelevents: AcceleventsSandbox;
 beforeAll(async () => {
   highlevel = await withSandbox({ attendees: 1, burstLimit: 1_000, burstIntervalMs: 1_000, dailyLimit: 10_000_000 });
-  accelevents = await startAcceleventsSandbox({ port: 0, logger: silent, attendees: 6 });
 });
 afterAll(async () => {
   await highlevel.close();
+});
+// One per test: a session added by one database's run must not end during the other's.
+beforeEach(async () => {
+  accelevents = await startAcceleventsSandbox({ port: 0, logger: silent, attendees: 6 });
+});
+afterEach(async () => {
   await accelevents.close();
 });
 
 describeEachDatabase('pollers wired into the pipeline', (getStore) => {
-  it('schedules both polls on start; reconciliation welcomes unannounced attendees and ended sessions send highlights', async () => {
+  it('schedules both polls on start; reconciliation welcomes unannounced attendees and a session ending later sends highlights to its attendees', async () => {
     const store = getStore();
+    // parley's clock runs ahead of the real one by `ahead` ms, so the test can move it to just before a
+    // minute boundary: Accelevents gives session end times to the minute.
+    let ahead = 0;
+    const now = () => Date.now() + ahead;
     const { location } = highlevel.sandbox.addLocation({ attendees: 1 });
     const { accessToken } = highlevel.sandbox.issueToken({ locationId: location.id });
     const workflows = await loadEnabledWorkflows({ features: ['registration-welcome', 'session-highlights'] });
@@ -40,6 +51,7 @@ describeEachDatabase('pollers wired into the pipeline', (getStore) => {
       locations: createLocationResolver({ defaultLocationId: location.id }),
       logger: silent,
       pollMs: 25,
+      now,
       accelevents: {
         client: createAcceleventsClient({
           baseUrl: accelevents.url,
@@ -49,10 +61,28 @@ describeEachDatabase('pollers wired into the pipeline', (getStore) => {
         }),
         sessionEvents: [SAMPLE_EVENT_URL],
         reconcileEvents: [SAMPLE_EVENT_URL],
+        schedule: { sessionsIntervalMs: 500 },
       },
     });
     pipeline.start();
     try {
+      // Once the first session poll has started the event's follow-ups, a session ends at the minute
+      // after next, and parley's clock moves to a second before it.
+      let mark = await readWatermark(store.db, SAMPLE_EVENT_URL);
+      while (mark === null) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        mark = await readWatermark(store.db, SAMPLE_EVENT_URL);
+      }
+      const endsAt = (Math.floor(mark.through / 60_000) + 2) * 60_000;
+      const session = accelevents.state.addSession(SAMPLE_EVENT_URL, {
+        title: `Lightning talks ${store.dialect}`,
+        startsAt: endsAt - 30 * 60_000,
+        endsAt,
+      });
+      const [first, second] = accelevents.state.tickets(SAMPLE_EVENT_URL);
+      accelevents.state.checkInSession(SAMPLE_EVENT_URL, first!.barcode, session.sessionId);
+      accelevents.state.checkInSession(SAMPLE_EVENT_URL, second!.barcode, session.sessionId);
+      ahead = endsAt - 1_000 - Date.now();
       const attendees = accelevents.state.tickets(SAMPLE_EVENT_URL).length;
       expect(attendees).toBeGreaterThan(0);
       const deadline = Date.now() + 45_000;
@@ -77,11 +107,17 @@ describeEachDatabase('pollers wired into the pipeline', (getStore) => {
               .executeTakeFirstOrThrow()
           ).n,
         );
-        if (links === attendees && highlights > 0) break;
+        if (links === attendees && highlights >= 2) break;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       expect(links).toBe(attendees);
-      expect(highlights).toBeGreaterThan(0);
+      expect(highlights).toBe(2);
+      const announced = await store.db
+        .selectFrom('jobs')
+        .select('dedupe_key')
+        .where('kind', '=', 'session.ended')
+        .execute();
+      expect(announced.map((j) => j.dedupe_key)).toEqual([`session-ended:${SAMPLE_EVENT_URL}:${session.sessionId}`]);
       const kinds = await store.db.selectFrom('jobs').select('kind').distinct().execute();
       expect(kinds.map((k) => k.kind)).toEqual(
         expect.arrayContaining(['poll.sessions', 'poll.reconcile', 'session.ended', 'accelevents.event']),

@@ -11,6 +11,7 @@ import {
   schedulePollers,
 } from '../../src/pipeline/pollers/schedule-pollers.js';
 import { createSessionPoller } from '../../src/pipeline/pollers/session-poller.js';
+import { readWatermark } from '../../src/pipeline/pollers/session-watermark.js';
 import type { AcceleventsSandbox } from '../../src/sandbox/accelevents/create-sandbox.js';
 import { clientFor, SUMMIT, startSandbox } from '../accelevents/sandbox-fixture.js';
 import { describeEachDatabase } from '../helpers/databases.js';
@@ -29,6 +30,7 @@ const config = { sessionsIntervalMs: MINUTE, reconcileIntervalMs: 15 * MINUTE };
 describeEachDatabase('poller schedule', (getStore) => {
   beforeEach(async () => {
     await clearPipelineTables(getStore().db);
+    await getStore().db.deleteFrom('settings').execute();
   });
 
   function handlersAt(clock: ReturnType<typeof fixedClock>) {
@@ -37,7 +39,7 @@ describeEachDatabase('poller schedule', (getStore) => {
     const common = { queue, accelevents: clientFor(sandbox), events: [SUMMIT], logger: silentLogger, now: clock.now };
     return createPollerHandlers({
       queue,
-      sessions: createSessionPoller(common),
+      sessions: createSessionPoller({ ...common, db: store.db }),
       reconciler: createReconciler({ ...common, db: store.db }),
       config,
       logger: silentLogger,
@@ -83,7 +85,9 @@ describeEachDatabase('poller schedule', (getStore) => {
     const next = (await jobsOfKind(getStore().db, POLL_SESSIONS_JOB)).filter((j) => j.status === 'pending');
     const slot = Math.floor((T0 + 5_000) / MINUTE) + 1;
     expect(next.map((j) => [j.dedupe_key, j.run_at])).toEqual([[`poll.sessions:${slot}`, slot * MINUTE]]);
-    expect(await jobsOfKind(getStore().db, 'session.ended')).toHaveLength(2);
+    // The session poll's first run starts the event's follow-ups: ended sessions are not announced.
+    expect(await readWatermark(getStore().db, SUMMIT)).toEqual({ through: T0 + 5_000, active: true });
+    expect(await jobsOfKind(getStore().db, 'session.ended')).toEqual([]);
     expect(await jobsOfKind(getStore().db, 'accelevents.event')).toHaveLength(2);
   });
 });

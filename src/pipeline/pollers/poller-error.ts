@@ -2,7 +2,12 @@
  * The one error base of the pollers (STYLE.md item 3), with a stable `code`. `retryable: false` makes
  * the queue dead-letter the job at once (src/queue/classify-error.ts reads the property).
  */
-export type PollerErrorCode = 'missing_dependency' | 'invalid_argument' | 'invalid_job' | 'attendee_runs_failed';
+export type PollerErrorCode =
+  | 'missing_dependency'
+  | 'invalid_argument'
+  | 'invalid_job'
+  | 'attendee_runs_failed'
+  | 'session_attendance_unavailable';
 
 export class PollerError extends Error {
   override readonly name = 'PollerError';

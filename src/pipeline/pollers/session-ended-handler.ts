@@ -1,13 +1,10 @@
 /**
- * Runs the `session.ended` workflows for one ended session (issue 4 Deliver 5c), one run per
- * (workflow, session, attendee): the run's trigger key `<workflow>:session-ended:<eventUrl>:
- * <sessionId>:<attendee>` makes a retried or replayed job skip every attendee already done.
+ * Runs the `session.ended` workflows for one ended session, one run per (workflow, session, recipient):
+ * the run's trigger key `<workflow>:session-ended:<eventUrl>:<sessionId>:<attendee>` makes a retried or
+ * replayed job skip every recipient already done. Recipients follow the event's `recipients` setting
+ * (session-recipients.ts): by default the session's attendees, never the whole event.
  *
- * Which attendees: the reference lists per-session attendance at `/host/session/{sessionId}/attendee`
- * (reference/accelevents-api.md §5.6), but neither our client nor the sandbox has that call yet, so
- * every attendee of the event is the audience for now; a workflow's `conditions` can narrow it.
- *
- * One attendee's failure does not stop the others. The job then fails: retryable when any failure
+ * One recipient's failure does not stop the others. The job then fails: retryable when any failure
  * may pass (the retry redoes only the unfinished runs), else final, so an operator sees it in the DLQ.
  */
 import type { AcceleventsClient } from '../../accelevents/client.js';
@@ -19,6 +16,8 @@ import { describeFailure } from '../../workflows/workflow-error.js';
 import { disabledWorkflows } from '../../workflows/workflow-switches.js';
 import { PollerError, requireDeps } from './poller-error.js';
 import type { SessionEndedPayload } from './session-poller.js';
+import { sessionRecipients } from './session-recipients.js';
+import { resolveSessionEvents, type SessionEventInput, settingsFor } from './session-settings.js';
 import { attendeeFields, attendeeKey } from './template-fields.js';
 
 /** Structurally B1's LocationResolver (src/pipeline/location-resolver.ts). */
@@ -33,6 +32,8 @@ export interface SessionEndedHandlerDeps {
   locations: EventLocationResolver;
   /** runWorkflow's deps (db, highlevel, now, logger, engine, …); the job's signal is added per run. */
   run: Omit<RunWorkflowDeps, 'signal'>;
+  /** The events' settings (config `events[]`): who is followed up. An event not listed gets the defaults. */
+  events?: readonly SessionEventInput[];
   logger: Logger;
 }
 
@@ -40,6 +41,7 @@ export function createSessionEndedHandler(deps: SessionEndedHandlerDeps): JobHan
   requireDeps('createSessionEndedHandler', deps, ['accelevents', 'workflows', 'locations', 'run', 'logger']);
   requireDeps('createSessionEndedHandler (run)', deps.run, ['db', 'highlevel']);
   const workflows = deps.workflows.filter((w) => w.trigger === 'session.ended');
+  const events = resolveSessionEvents('createSessionEndedHandler', deps.events ?? []);
   const { accelevents, logger } = deps;
 
   return async (job, context) => {
@@ -48,10 +50,19 @@ export function createSessionEndedHandler(deps: SessionEndedHandlerDeps): JobHan
     const active = workflows.filter((w) => !disabled.has(w.name));
     if (active.length === 0) return;
     const locationId = deps.locations.resolve(payload.eventUrl);
-    const { items: attendees, truncated } = await accelevents.listAllAttendees(payload.eventUrl, {
+    const { source, attendees, truncated } = await sessionRecipients({
+      accelevents,
+      eventUrl: payload.eventUrl,
+      sessionId: payload.session.id,
+      recipients: settingsFor(events, payload.eventUrl).recipients,
+      logger,
       signal: context.signal,
     });
-    if (truncated) logger.warn({ eventUrl: payload.eventUrl }, 'attendee list truncated at the page cap');
+    if (truncated) logger.warn({ eventUrl: payload.eventUrl, source }, 'recipient list truncated at the page cap');
+    logger.info(
+      { eventUrl: payload.eventUrl, sessionId: payload.session.id, source, recipients: attendees.length },
+      'session follow-up recipients',
+    );
     const failures: { attendee: string; retryable: boolean; message: string }[] = [];
     for (const attendee of attendees) {
       const key = attendeeKey(attendee);

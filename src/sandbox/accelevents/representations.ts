@@ -102,9 +102,10 @@ export function sessionOf(s: SandboxSession, timeZone: string): Record<string, u
 }
 
 /**
- * One row of GET /host/session/{sessionId}/attendee. The reference lists its columns in words (Attended,
- * Email, Engagement, Event Ticket Id, First/Last Name, Phone Number, Registration Date, User Id); the
- * sandbox sends them camel-cased.
+ * One row of GET /host/session/{sessionId}/attendee. Its columns are named in words (Attended, Email,
+ * Engagement, Event Ticket Id, First/Last Name, Phone Number, Registration Date, User Id) by
+ * https://developer.accelevents.com/reference/get-attendee-data-for-session-by-session-id;
+ * the sandbox sends them camel-cased.
  */
 export function sessionAttendeeOf(t: SandboxTicket, attended: boolean): Record<string, unknown> {
   return {
