@@ -11,7 +11,7 @@
  *    version is unchanged (no sibling rotated or reconnected), so the grant is really dead. Marking
  *    after a rollback instead would race a reconnect queued on the row lock: PostgreSQL hands a row
  *    freed by an aborted transaction to whichever statement touches it first, not to the queued
- *    one, so the outcome depended on scheduling. A reconnect that was waiting lands after the mark
+ *    one, so the outcome would depend on scheduling. A reconnect that was waiting lands after the mark
  *    and sets the connection back to `ok` with its new tokens.
  *
  * The new tokens are encrypted inside the transaction, and the vault reads its key table through

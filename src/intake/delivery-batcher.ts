@@ -4,8 +4,8 @@
  * the database time. Deliveries that arrive while a batch is being written (or in the same turn of the
  * event loop as the first) wait and go into the next batch, written in ONE transaction; each caller's
  * promise settles only after the batch that holds its delivery committed, so the 2xx still means
- * "durable": persist, commit, then answer. No timer: a lone
- * delivery is written at once, so batching never adds latency under light load.
+ * "durable": persist, commit, then answer. No timer: a lone delivery is written at once, so batching
+ * never adds latency under light load.
  *
  * Dedupe inside a batch: the first copy of a (source, dedupe key) is written; later copies in the same
  * batch answer duplicate with its id. Across batches the unique index does it.

@@ -6,8 +6,8 @@
  * Window model. HighLevel allows `X-RateLimit-Max` requests per `X-RateLimit-Interval-Milliseconds`
  * (https://marketplace.gohighlevel.com/docs/other/rate-limits); the sandbox emulates it as a fixed
  * window that opens with the first request after the previous one closed
- * (src/sandbox/highlevel/rate-limiter.ts). We cannot see
- * when the server opened its window, only when we sent and when the answer came. The answer that
+ * (src/sandbox/highlevel/rate-limiter.ts). We cannot see when the server opened its window, only when
+ * we sent and when the answer came. The answer that
  * reports `remaining = max - 1` opened the server window, at some moment before we received it, so
  * re-anchoring our window start to that receive time can only make us wait too long, never too short.
  *

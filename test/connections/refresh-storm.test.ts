@@ -1,6 +1,6 @@
 /**
- * The refresh storm, on SQLite and on PostgreSQL: 2 processes × 50
- * concurrent callers against the sandbox with 2-second access tokens and single-use refresh tokens
+ * The refresh storm, on SQLite and on PostgreSQL: 2 processes × 50 concurrent callers against the
+ * sandbox with 2-second access tokens and single-use refresh tokens
  * (src/sandbox/highlevel/token-store.ts), for PARLEY_STORM_SECONDS (default 60).
  *
  * What proves "exactly one token call per expiry window": every successful refresh grant produced

@@ -1,7 +1,7 @@
 /**
- * invalid_grant while a reconnect lands: the refresh
- * that holds the row lock marks the spent grant dead, and the reconnect queued on that lock lands
- * after it, so the fresh tokens are never overwritten and the next call uses them.
+ * invalid_grant while a reconnect lands: the refresh that holds the row lock marks the spent grant
+ * dead, and the reconnect queued on that lock lands after it, so the fresh tokens are never
+ * overwritten and the next call uses them.
  *
  * PostgreSQL only, because that is where the interleaving can be pinned down: the reconnect runs in
  * a second store (another process's pool) and its UPDATE waits on our refresh's row lock; the test

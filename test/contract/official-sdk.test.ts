@@ -1,8 +1,9 @@
 /**
  * The official HighLevel SDK (@gohighlevel/api-client), constructed with its defaults, drives the 14
- * mission operations against the sandbox over loopback HTTP. Its defaults are what real integrations
- * send: `Version: 2023-02-21` and `Content-Type: application/json` on every request, DELETEs included.
- * The SDK rejects any non-2xx answer with a GHLError, so a call that resolves answered 2xx.
+ * conversation operations parley supports against the sandbox over loopback HTTP. Its defaults are
+ * what real integrations send: `Version: 2023-02-21` and `Content-Type: application/json` on every
+ * request, DELETEs included. The SDK rejects any non-2xx answer with a GHLError, so a call that
+ * resolves answered 2xx.
  *
  * Only two things are supplied: a Private Integration Token (the SDK's simplest token option) and the
  * base URL, which the SDK keeps in a private static and so is set on the axios instance it exposes.

@@ -1,7 +1,7 @@
 /**
  * The claim query at backlog scale (a 1M-job backlog must stay fast to claim from). A claim reads two lanes,
  * due `pending` jobs and `running` jobs whose lease ran out, each as one walk of `jobs_claim_idx` that
- * stops after `limit` rows. The plans are checked rather than timed: one OR over both lanes made
+ * stops after `limit` rows. The plans are checked rather than timed: one OR over both lanes makes
  * SQLite and PostgreSQL gather and sort every due row, ~450 ms a claim with a million pending jobs.
  */
 import { sql } from 'kysely';
