@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { registerAdminRoutes } from './api/admin-routes.js';
 import { registerApiErrorHandler } from './api/api-error-handler.js';
+import { registerAttendeeRoutes } from './api/attendee-routes.js';
 import { registerConversationReadRoutes } from './api/conversation-read-routes.js';
 import { registerMessageWriteRoutes } from './api/message-write-routes.js';
 import { registerOpenApi } from './api/openapi.js';
@@ -21,6 +22,7 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps): 
   registerOpenApiRoutes(app);
   registerConversationReadRoutes(app, deps);
   registerMessageWriteRoutes(app, deps);
+  registerAttendeeRoutes(app, deps);
   registerAdminRoutes(app, deps);
   registerConsolePages(app, deps);
 }

@@ -10,6 +10,7 @@ import { register as ghl } from './ghl.js';
 import { register as inbox } from './inbox.js';
 import { register as init } from './init.js';
 import { register as keys } from './keys.js';
+import { register as preferences } from './preferences.js';
 import { register as sandbox } from './sandbox.js';
 import { register as scopes } from './scopes.js';
 import { register as simulate } from './simulate.js';
@@ -33,6 +34,7 @@ export const COMMANDS: ((program: Command) => void)[] = [
   users,
   dlq,
   inbox,
+  preferences,
   ghl,
   sandbox,
   acceleventsSandbox,

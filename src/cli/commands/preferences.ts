@@ -1,0 +1,88 @@
+/**
+ * `parley preferences export [--csv | --json] [--event <key>]`: every stored answer to a preference
+ * question, one row per attendee and key (attendee id, email, contact id, key, value, raw answer,
+ * answered at), from src/preferences/attendee-answers.ts. CSV (the default) is escaped for
+ * spreadsheets, formula cells defused (src/preferences/csv.ts). Opens the database only, like
+ * `parley inbox`.
+ */
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/load-config.js';
+import { createLogger } from '../../logging/create-logger.js';
+import { type ExportRow, exportRows } from '../../preferences/attendee-answers.js';
+import { csvLine } from '../../preferences/csv.js';
+import type { CommandIo } from '../../runtime/command-io.js';
+import { withCliErrors } from '../../runtime/to-cli-error.js';
+import { openDatabase } from '../../store/open-database.js';
+import { CliError } from '../cli-error.js';
+
+export interface PreferencesExportOptions {
+  csv?: boolean;
+  json?: boolean;
+  event?: string;
+}
+
+export const EXPORT_COLUMNS = ['attendee_id', 'email', 'contact_id', 'key', 'value', 'raw', 'answered_at'] as const;
+
+export function register(program: Command): void {
+  const preferences = program
+    .command('preferences')
+    .description("attendees' answers to preference questions (the check-in question)");
+  preferences
+    .command('export')
+    .description('print every answer, one row per attendee and question key, as CSV (default) or JSON')
+    .option('--csv', 'CSV with a header row (the default)')
+    .option('--json', 'a JSON array')
+    .option('--event <key>', 'only attendees of this Accelevents event (its URL or id)')
+    .action(async function (this: Command, options: PreferencesExportOptions) {
+      await runPreferencesExport(options, commandIo(this));
+    });
+}
+
+export async function runPreferencesExport(options: PreferencesExportOptions, io: CommandIo): Promise<void> {
+  if (options.csv === true && options.json === true) {
+    throw new CliError('give --csv or --json, not both', 'invalid_argument', 2);
+  }
+  if (options.event !== undefined && options.event.trim() === '') {
+    throw new CliError('--event needs the event URL or id, e.g. --event devconf-2026', 'invalid_argument', 2);
+  }
+  const rows = await withCliErrors(async () => {
+    const config = loadConfig(io.env);
+    const logger = createLogger({ level: io.env.LOG_LEVEL ?? 'warn', destination: process.stderr, name: 'parley' });
+    const store = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
+    try {
+      return await exportRows(store.db, options.event === undefined ? {} : { eventKey: options.event.trim() });
+    } finally {
+      await store.close();
+    }
+  });
+  io.write(options.json === true ? toJson(rows) : toCsv(rows));
+}
+
+function answeredAt(row: ExportRow): string {
+  return new Date(row.answeredAt).toISOString();
+}
+
+function toCsv(rows: readonly ExportRow[]): string {
+  return [
+    csvLine(EXPORT_COLUMNS),
+    ...rows.map((row) =>
+      csvLine([row.attendeeId, row.email, row.contactId, row.key, row.value, row.raw, answeredAt(row)]),
+    ),
+  ].join('');
+}
+
+/** JSON.stringify leaves C1 controls and line separators raw inside strings; escaped, the JSON is the same. */
+function toJson(rows: readonly ExportRow[]): string {
+  const items = rows.map((row) => ({ ...row, answeredAt: answeredAt(row) }));
+  const text = JSON.stringify(items, null, 2).replace(
+    /[\u007f-\u009f\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  return `${text}\n`;
+}
+
+function commandIo(command: Command): CommandIo {
+  const output = command.configureOutput();
+  const write = output.writeOut ?? ((text: string) => process.stdout.write(text));
+  return { env: process.env, write };
+}

@@ -1,0 +1,143 @@
+/**
+ * `parley preferences export` in-process against a real database the command opens itself from the
+ * environment (PARLEY_DATA_DIR for SQLite, DATABASE_URL for PostgreSQL): one row per attendee and key
+ * with the contact's email from the local index, CSV escaped for spreadsheets (quotes, commas, line
+ * breaks, formula cells), --event to keep one event's attendees, and --json.
+ */
+import { Command } from 'commander';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CliError } from '../../src/cli/cli-error.js';
+import { COMMANDS } from '../../src/cli/commands/index.js';
+import { runPreferencesExport } from '../../src/cli/commands/preferences.js';
+import { createLocalIndex } from '../../src/index/local-index.js';
+import { saveAnswer } from '../../src/preferences/preference-rows.js';
+import type { CommandIo } from '../../src/runtime/command-io.js';
+import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
+
+const LOCATION = 'loc-export';
+const T1 = Date.UTC(2026, 2, 10, 9, 0);
+const T2 = Date.UTC(2026, 2, 10, 9, 5);
+
+it('is a parley command: preferences export with --csv, --json and --event', () => {
+  const program = new Command();
+  for (const register of COMMANDS) register(program);
+  const command = program.commands.find((c) => c.name() === 'preferences')?.commands.find((c) => c.name() === 'export');
+  expect(command?.options.map((o) => o.long)).toEqual(['--csv', '--json', '--event']);
+});
+
+for (const kind of DATABASE_KINDS) {
+  describe(`parley preferences export [${kind}]`, () => {
+    let database: TestDatabase;
+    let out = '';
+    const io = (): CommandIo => {
+      out = '';
+      const env: NodeJS.ProcessEnv = { LOG_LEVEL: 'silent' };
+      if (database.location.dataDir !== undefined) env.PARLEY_DATA_DIR = database.location.dataDir;
+      if (database.location.databaseUrl !== undefined) env.DATABASE_URL = database.location.databaseUrl;
+      return {
+        env,
+        write: (text) => {
+          out += text;
+        },
+      };
+    };
+
+    async function link(eventKey: string, attendeeId: string, contactId: string): Promise<void> {
+      await database.store.db
+        .insertInto('attendee_links')
+        .values({
+          event_key: eventKey,
+          attendee_id: attendeeId,
+          location_id: LOCATION,
+          contact_id: contactId,
+          conversation_id: `conv-${contactId}`,
+          welcome_message_id: null,
+          created_at: T1,
+          updated_at: T1,
+        })
+        .execute();
+    }
+
+    beforeAll(async () => {
+      database = await openTestDatabase(kind);
+      const { db } = database.store;
+      // Ada checked in at devconf (registered too: two links, one attendee); Bob at another event.
+      await link('devconf', 'att-ada', 'c-ada');
+      await link('check-in:devconf', 'att-ada', 'c-ada');
+      await link('check-in:otherconf', 'att-bob', 'c-bob');
+      const answer = { locationId: LOCATION, key: 'updates' };
+      await saveAnswer(db, { ...answer, contactId: 'c-ada', value: 'workshops', raw: '2, "please"', now: T1 });
+      await saveAnswer(db, { ...answer, contactId: 'c-bob', value: null, raw: '=HYPERLINK("http://x")\nhi', now: T2 });
+      // A contact no attendee link names (a user workflow's own preferences.save).
+      await db
+        .insertInto('preferences')
+        .values({ location_id: LOCATION, contact_id: 'c-zed', key: 'track', value: '-frontend', received_at: T2 })
+        .execute();
+      const index = createLocalIndex({ db, dialect: database.store.dialect, now: () => T1 });
+      await index.upsertConversation({
+        conversationId: 'conv-c-ada',
+        locationId: LOCATION,
+        contactId: 'c-ada',
+        contactEmail: 'Ada@Example.com',
+        updatedAt: T1,
+      });
+    });
+    afterAll(async () => {
+      await database?.dispose();
+    });
+
+    it('prints one CSV row per attendee and key, quoted where needed and with formula cells defused', async () => {
+      await runPreferencesExport({ csv: true }, io());
+      expect(out).toBe(
+        [
+          'attendee_id,email,contact_id,key,value,raw,answered_at',
+          `att-ada,ada@example.com,c-ada,updates,workshops,"2, ""please""",${new Date(T1).toISOString()}`,
+          `att-bob,,c-bob,updates,,"'=HYPERLINK(""http://x"")\nhi",${new Date(T2).toISOString()}`,
+          `,,c-zed,track,'-frontend,,${new Date(T2).toISOString()}`,
+          '',
+        ].join('\r\n'),
+      );
+    });
+
+    it('prints CSV when neither --csv nor --json is given', async () => {
+      await runPreferencesExport({}, io());
+      expect(out.split('\r\n')[0]).toBe('attendee_id,email,contact_id,key,value,raw,answered_at');
+    });
+
+    it('keeps only the attendees of one event with --event, whichever link names it', async () => {
+      await runPreferencesExport({ csv: true, event: 'devconf' }, io());
+      expect(out.split('\r\n').slice(1, -1)).toEqual([
+        expect.stringMatching(/^att-ada,ada@example\.com,c-ada,updates,/),
+      ]);
+      await runPreferencesExport({ csv: true, event: 'otherconf' }, io());
+      expect(out.split('\r\n').slice(1, -1)).toEqual([expect.stringMatching(/^att-bob,/)]);
+      await runPreferencesExport({ csv: true, event: 'nothing-here' }, io());
+      expect(out).toBe('attendee_id,email,contact_id,key,value,raw,answered_at\r\n');
+    });
+
+    it('prints the same rows as JSON with --json, values unescaped and times in ISO 8601', async () => {
+      await runPreferencesExport({ json: true, event: 'otherconf' }, io());
+      expect(JSON.parse(out)).toEqual([
+        {
+          attendeeId: 'att-bob',
+          email: null,
+          contactId: 'c-bob',
+          key: 'updates',
+          value: null,
+          raw: '=HYPERLINK("http://x")\nhi',
+          answeredAt: new Date(T2).toISOString(),
+        },
+      ]);
+    });
+
+    it('refuses --csv with --json, and an empty --event, as usage errors', async () => {
+      await expect(runPreferencesExport({ csv: true, json: true }, io())).rejects.toMatchObject({
+        code: 'invalid_argument',
+        exitCode: 2,
+      });
+      const empty = await runPreferencesExport({ event: ' ' }, io()).catch((error: unknown) => error);
+      expect(empty).toBeInstanceOf(CliError);
+      expect((empty as CliError).message).toContain('--event');
+    });
+  });
+}
