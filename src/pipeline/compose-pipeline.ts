@@ -6,6 +6,7 @@
  */
 import type { AcceleventsClient } from '../accelevents/client.js';
 import type { AcceleventsWebhookSettings } from '../config/config-types.js';
+import type { SponsorConfig } from '../config/sponsor-settings.js';
 import type { HighLevelClient } from '../highlevel/client.js';
 import type { HighLevelAuth } from '../highlevel/client-types.js';
 import { createLocalIndex } from '../index/local-index.js';
@@ -77,6 +78,8 @@ export interface ComposePipelineOptions {
   };
   /** Keeps the local conversation index right: periodic overlap syncs per location and daily retention. */
   indexMaintenance?: IndexMaintenanceSettings;
+  /** Config `sponsor.sponsors` when the sponsor channel is on: attendees' inbound messages are routed to them. */
+  sponsors?: readonly SponsorConfig[];
 }
 
 export interface ComposedPipeline {
@@ -134,6 +137,7 @@ export function composePipeline(options: ComposePipelineOptions): ComposedPipeli
     now,
     ...(options.refetch ? { refetch: options.refetch } : {}),
     ...(options.eventNames ? { eventNames: options.eventNames } : {}),
+    ...(options.sponsors ? { sponsors: options.sponsors } : {}),
   });
   const pollers = options.accelevents ? pollerHandlers(options.accelevents) : {};
   const handlers = Object.fromEntries(

@@ -13,6 +13,7 @@ import { type ComposedPipeline, composePipeline } from './compose-pipeline.js';
 import { loadEnabledWorkflows } from './enabled-workflows.js';
 import type { HighLevelAccess } from './highlevel-access.js';
 import { createLocationResolver } from './location-resolver.js';
+import { routedSponsors } from './sponsor-channel-status.js';
 
 export interface CreatePipelineOptions {
   runtime: Runtime;
@@ -27,8 +28,10 @@ export async function createPipeline(options: CreatePipelineOptions): Promise<Co
   const workflows = await loadEnabledWorkflows({
     features: config.features,
     userPath: config.workflows.path ?? undefined,
+    sponsors: config.sponsor.sponsors,
     sponsorStaffContactIds: config.sponsor.staffContactIds,
   });
+  const sponsors = routedSponsors(config);
   const byEvent = Object.fromEntries(
     config.events.flatMap((e) => (e.locationId ? [[e.eventUrl, e.locationId] as const] : [])),
   );
@@ -77,7 +80,9 @@ export async function createPipeline(options: CreatePipelineOptions): Promise<Co
       syncMinutes: config.console.indexSyncMinutes,
       retention: config.console.retention,
       sponsorContactIds: config.sponsor.staffContactIds,
+      sponsors,
     },
+    sponsors,
     ...(options.access ? { access: options.access } : {}),
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
   });

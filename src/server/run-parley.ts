@@ -122,6 +122,7 @@ async function start(
         await loadEnabledWorkflows({
           features: runtime.config.features,
           userPath: runtime.config.workflows.path ?? undefined,
+          sponsors: runtime.config.sponsor.sponsors,
           sponsorStaffContactIds: runtime.config.sponsor.staffContactIds,
         })
       ).map((w) => w.name);

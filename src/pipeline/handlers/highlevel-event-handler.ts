@@ -1,6 +1,7 @@
 /**
  * The `highlevel.event` job (enqueued by POST /hooks/highlevel with `{ inboxId }`): an InboundMessage
- * runs the `highlevel.inbound_message` workflows (check-in preference replies, the sponsor channel).
+ * routes it to the sponsors it names (route-to-sponsors.ts) and runs the `highlevel.inbound_message`
+ * workflows (check-in preference replies, the sponsor channel's contact tag).
  * Other message events (OutboundMessage, ConversationUnreadUpdate) have no workflow trigger yet and
  * are marked processed.
  *
@@ -10,6 +11,7 @@
  * registrant. Run key: `message:<messageId>` (else the webhookId), one run per inbound message.
  */
 import type { Kysely } from 'kysely';
+import type { SponsorConfig } from '../../config/sponsor-settings.js';
 import type { HighLevelCaller } from '../../highlevel/client-types.js';
 import { applyWebhookEventTo } from '../../index/apply-webhook-event.js';
 import type { JobHandler } from '../../queue/types.js';
@@ -17,8 +19,12 @@ import type { Database } from '../../store/schema.js';
 import type { RunTriggeredDeps } from '../run-triggered.js';
 import { runTriggered } from '../run-triggered.js';
 import { inboxIdOf, loadInboxRow, markInbox } from './inbox-rows.js';
+import { routeToSponsors } from './route-to-sponsors.js';
 
-export type HighLevelEventHandlerDeps = Omit<RunTriggeredDeps, 'signal'>;
+export type HighLevelEventHandlerDeps = Omit<RunTriggeredDeps, 'signal'> & {
+  /** Config `sponsor.sponsors` when the sponsor channel is on: inbound messages are routed to them. */
+  sponsors?: readonly SponsorConfig[];
+};
 
 /** attendee_links.event_key prefix the check-in workflow saves under (workflows/builtin/checkin-welcome.yaml). */
 export const CHECK_IN_LINK_PREFIX = 'check-in:';
@@ -69,7 +75,9 @@ async function linksOf(db: Kysely<Database>, locationId: string, contactId: stri
 
 export function highLevelEventHandler(deps: HighLevelEventHandlerDeps): JobHandler {
   const now = deps.now ?? Date.now;
-  const wanted = deps.workflows.some((w) => w.trigger === 'highlevel.inbound_message');
+  const sponsors = deps.sponsors ?? [];
+  // Routing to sponsors needs the contact's tags too, even with no inbound-message workflow loaded.
+  const wanted = deps.workflows.some((w) => w.trigger === 'highlevel.inbound_message') || sponsors.length > 0;
   return async (job, context) => {
     const inboxId = inboxIdOf(job);
     const row = await loadInboxRow(deps.db, inboxId);
@@ -93,10 +101,16 @@ export function highLevelEventHandler(deps: HighLevelEventHandlerDeps): JobHandl
         locationId,
         dateAdded: text(event.dateAdded),
       };
+      const sponsorChannel = await routeToSponsors(
+        deps.db,
+        sponsors,
+        { ...message, messageId: id, tags: Array.isArray(contact.tags) ? contact.tags : [] },
+        now(),
+      );
       await runTriggered({ ...deps, signal: context.signal }, 'highlevel.inbound_message', {
         key: `message:${id}`,
         locationId,
-        data: { message, contact, links },
+        data: { message, contact, links, sponsorChannel },
       });
     }
     await markInbox(deps.db, inboxId, 'processed', now());
