@@ -24,7 +24,7 @@ export const FEATURE_WORKFLOWS: Partial<Record<FeatureName, readonly string[]>> 
   'registration-welcome': ['registration-welcome'],
   'checkin-welcome': ['checkin-welcome', 'checkin-preference-reply'],
   'session-highlights': ['session-highlights'],
-  'sponsor-channel': ['sponsor-channel'],
+  'sponsor-channel': ['sponsor-channel', 'sponsor-relay'],
 };
 
 export interface EnabledWorkflowsOptions {
@@ -34,9 +34,11 @@ export interface EnabledWorkflowsOptions {
   engine?: TemplateEngine;
   /** Default BUILTIN_WORKFLOWS_DIR. */
   builtinDir?: string;
+  /** `sponsor.sponsors`: the sponsor channel is loaded only when there is at least one. */
+  sponsors?: readonly unknown[];
   /**
-   * `sponsor.staffContactIds`: the sponsor channel is loaded once per id (see perStaffContact);
-   * with none, it is not loaded.
+   * `sponsor.staffContactIds` (deprecated): the sponsor relay is loaded once per id (see
+   * perStaffContact); with none, it is not loaded or listed.
    */
   sponsorStaffContactIds?: readonly string[];
 }
@@ -51,9 +53,11 @@ export interface EnabledWorkflow {
   replacesBuiltIn: boolean;
   /** The definitions it runs as: itself, or one per sponsor staff contact (none without staff). */
   runs: WorkflowDefinition[];
+  /** Why it runs as nothing: the config lacks what it needs (the sponsor channel without sponsors). */
+  notConfigured: string | null;
 }
 
-/** Every enabled workflow with where it came from, before the sponsor channel's per-staff copies. */
+/** Every enabled workflow with where it came from, before the sponsor relay's per-staff copies. */
 export async function listEnabledWorkflows(options: EnabledWorkflowsOptions): Promise<EnabledWorkflow[]> {
   const engine = options.engine ? { engine: options.engine } : {};
   const builtin = await loadWorkflows(options.builtinDir ?? BUILTIN_WORKFLOWS_DIR, engine);
@@ -62,13 +66,23 @@ export async function listEnabledWorkflows(options: EnabledWorkflowsOptions): Pr
   const userNames = new Set(user.map((w) => w.definition.name));
   const wanted = new Set(options.features.flatMap((feature) => FEATURE_WORKFLOWS[feature] ?? []));
   const staff = options.sponsorStaffContactIds ?? [];
-  const entry = (loaded: LoadedWorkflow, source: string): EnabledWorkflow => ({
-    definition: loaded.definition,
-    source,
-    file: loaded.file,
-    replacesBuiltIn: source !== BUILT_IN && builtinNames.has(loaded.definition.name),
-    runs: loaded.definition.name === SPONSOR_CHANNEL ? perStaffContact(loaded.definition, staff) : [loaded.definition],
-  });
+  const configured = (options.sponsors ?? []).length > 0;
+  // The deprecated relay is not even listed without staff ids: nobody should start configuring it.
+  if (staff.length === 0) wanted.delete(SPONSOR_RELAY);
+  const entry = (loaded: LoadedWorkflow, source: string): EnabledWorkflow => {
+    const { definition } = loaded;
+    const base = {
+      definition,
+      source,
+      file: loaded.file,
+      replacesBuiltIn: source !== BUILT_IN && builtinNames.has(definition.name),
+    };
+    if (definition.name === SPONSOR_RELAY)
+      return { ...base, runs: perStaffContact(definition, staff), notConfigured: null };
+    if (definition.name === SPONSOR_CHANNEL && !configured)
+      return { ...base, runs: [], notConfigured: SPONSOR_NOT_CONFIGURED };
+    return { ...base, runs: [definition], notConfigured: null };
+  };
   return [
     ...builtin
       .filter((w) => wanted.has(w.definition.name) && !userNames.has(w.definition.name))
@@ -88,6 +102,7 @@ export function enabledWorkflowsOptions(
   return {
     features: config.features,
     userPath: config.workflows.path,
+    sponsors: config.sponsor.sponsors,
     sponsorStaffContactIds: config.sponsor.staffContactIds,
   };
 }
@@ -104,12 +119,19 @@ export async function doubleSendsOf(
   return doubleSendsAmong(await listEnabledWorkflows(enabledWorkflowsOptions(config)));
 }
 
-/** The built-in that runs once per sponsor staff contact (perStaffContact). */
+/** The built-in that tags an attendee routed to a sponsor; loaded only with sponsors configured. */
 export const SPONSOR_CHANNEL = 'sponsor-channel';
+
+/** What the sponsor channel lacks without sponsors; `workflows list`, doctor, scopes and the console say it. */
+export const SPONSOR_MISSING = 'no sponsors in sponsor.sponsors (see README "Sponsor channel")';
+export const SPONSOR_NOT_CONFIGURED = `not configured: ${SPONSOR_MISSING}`;
+
+/** The deprecated built-in that runs once per sponsor staff contact (perStaffContact). */
+export const SPONSOR_RELAY = 'sponsor-relay';
 
 /**
  * A workflow has no loop, and the relay must reach every staff contact exactly once each, so the
- * sponsor channel becomes one workflow per staff id: its own name (so its own run and journal per
+ * sponsor relay becomes one workflow per staff id: its own name (so its own run and journal per
  * inbound message, `<name>:message:<id>`) and `templates.staffContactId` set. The name carries a hash
  * of the id, not its position, so reordering the config does not make old messages look new.
  */

@@ -8,6 +8,7 @@
  * a full one, later ones pass it as `since` (the one-hour overlap is inside syncLocation).
  */
 import type { Kysely } from 'kysely';
+import type { SponsorConfig } from '../config/sponsor-settings.js';
 import type { HighLevelClient } from '../highlevel/client.js';
 import type { LocalIndex } from '../index/local-index.js';
 import type { Logger } from '../logging/create-logger.js';
@@ -32,6 +33,8 @@ export interface IndexMaintenanceSettings {
   retention?: { bodiesDays: number | null; transcriptsDays: number | null };
   /** Config sponsor.staffContactIds: their conversations are the sponsor channel. */
   sponsorContactIds?: readonly string[];
+  /** Config sponsor.sponsors: a contact tagged `sponsor:<key>` joins that sponsor's channel. */
+  sponsors?: readonly SponsorConfig[];
 }
 
 export interface IndexMaintenanceOptions extends IndexMaintenanceSettings {
@@ -123,6 +126,7 @@ export function createIndexMaintenance(options: IndexMaintenanceOptions): IndexM
       since,
       signal: context.signal,
       ...(options.sponsorContactIds ? { sponsorContactIds: options.sponsorContactIds } : {}),
+      ...(options.sponsors ? { sponsors: options.sponsors } : {}),
     });
     await recordSyncStart(db, locationId, result.startedAt);
     // Counts only: the index holds attendee names and bodies, which stay out of logs (DESIGN C10).

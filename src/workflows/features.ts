@@ -72,7 +72,7 @@ export const FEATURES: Record<FeatureName, FeatureSpec> = {
     events: [],
   },
   'sponsor-channel': {
-    description: 'relay messages from sponsor-tagged contacts to sponsor staff',
+    description: 'attendees write to a sponsor by name; its console users answer in the same conversation',
     codePaths: [],
     events: [],
   },

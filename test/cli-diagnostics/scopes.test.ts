@@ -38,7 +38,10 @@ describe('parley scopes', () => {
   });
 
   it('prints the plan for the config file features as JSON', async () => {
-    await writeFile(join(world.dir, 'parley.config.yaml'), 'features: [sponsor-channel]\n');
+    await writeFile(
+      join(world.dir, 'parley.config.yaml'),
+      'features: [sponsor-channel]\nsponsor:\n  sponsors: [{ name: Acme, keyword: ACME }]\n',
+    );
     await runScopes({ json: true }, world.io());
     const answer = JSON.parse(world.output());
     const plan = planScopes(['sponsor-channel']);
@@ -56,6 +59,23 @@ describe('parley scopes', () => {
     ]);
   });
 
+  it('says the sponsor channel is not configured and plans none of its scopes when the config lists no sponsors', async () => {
+    await writeFile(join(world.dir, 'parley.config.yaml'), 'features: [registration-welcome, sponsor-channel]\n');
+    await runScopes({}, world.io());
+    const out = world.output();
+    expect(out).toContain('HighLevel scopes for registration-welcome (');
+    expect(out).toContain('sponsor-channel: not configured: no sponsors in sponsor.sponsors');
+    expect(out).not.toMatch(/^ {2}sponsor-channel /m);
+    world.reset();
+    await runScopes({ json: true }, world.io());
+    const answer = JSON.parse(world.output());
+    expect(answer.features).toEqual(['registration-welcome']);
+    expect(answer.scopes).toEqual(planScopes(['registration-welcome']).scopes);
+    expect(answer.notConfigured).toEqual([
+      { feature: 'sponsor-channel', reason: expect.stringContaining('not configured') },
+    ]);
+  });
+
   it('shows a connection missing a scope with the features that need it, and its extra scopes', async () => {
     const planned = planScopes(DEFAULT_FEATURES).scopes;
     const granted = [...planned.filter((s) => s !== 'conversations.write'), 'locations.readonly'];
@@ -63,7 +83,7 @@ describe('parley scopes', () => {
 
     await runScopes({}, world.io());
     expect(world.output()).toContain(
-      `${connection.accountKey} "Sandbox location" (oauth): missing conversations.write (needed by registration-welcome, checkin-welcome, session-highlights, sponsor-channel, agent-console); extra (not needed) locations.readonly`,
+      `${connection.accountKey} "Sandbox location" (oauth): missing conversations.write (needed by registration-welcome, checkin-welcome, session-highlights, agent-console); extra (not needed) locations.readonly`,
     );
 
     world.reset();
@@ -74,13 +94,7 @@ describe('parley scopes', () => {
       missing: [
         {
           scope: 'conversations.write',
-          features: [
-            'registration-welcome',
-            'checkin-welcome',
-            'session-highlights',
-            'sponsor-channel',
-            'agent-console',
-          ],
+          features: ['registration-welcome', 'checkin-welcome', 'session-highlights', 'agent-console'],
         },
       ],
       extra: ['locations.readonly'],

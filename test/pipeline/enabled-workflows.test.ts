@@ -80,12 +80,14 @@ describe('enabled workflows', () => {
     ]);
   });
 
-  it('does not count the sponsor channel’s per-staff copies as double sends', async () => {
+  it('does not count the sponsor relay’s per-staff copies, nor the relay beside the sponsor channel, as double sends', async () => {
     const enabled = await listEnabledWorkflows({
       features: ['sponsor-channel', 'checkin-welcome'],
+      sponsors: [{ name: 'Acme', keyword: 'ACME', key: 'acme', staff: [] }],
       sponsorStaffContactIds: ['staff-a', 'staff-b'],
     });
-    expect(enabled.find((w) => w.definition.name === 'sponsor-channel')?.runs).toHaveLength(2);
+    expect(enabled.find((w) => w.definition.name === 'sponsor-relay')?.runs).toHaveLength(2);
+    expect(enabled.find((w) => w.definition.name === 'sponsor-channel')?.runs).toHaveLength(1);
     expect(doubleSendsAmong(enabled)).toEqual([]);
   });
 });

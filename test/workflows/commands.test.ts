@@ -154,7 +154,7 @@ describe('parley workflows', () => {
     const out = capture();
     await runValidate(undefined, ioIn(out));
     expect(out.output()).toBe(
-      'built-in workflows: 5 workflow(s) valid: checkin-preference-reply, checkin-welcome, registration-welcome, session-highlights, sponsor-channel\n',
+      'built-in workflows: 6 workflow(s) valid: checkin-preference-reply, checkin-welcome, registration-welcome, session-highlights, sponsor-channel, sponsor-relay\n',
     );
   });
 
@@ -223,7 +223,7 @@ describe('parley workflows', () => {
       expect(text).toMatch(new RegExp(`^${name}  \\(trigger [^)]+\\)\\n  source: built-in\\n`, 'm'));
     }
     expect(text).toContain(
-      'sponsor-channel  (trigger highlevel.inbound_message, lane automation)\n  source: built-in\n  runs:   not at all: no sponsor.staffContactIds in the config',
+      'sponsor-channel  (trigger highlevel.inbound_message, lane automation)\n  source: built-in\n  status: not configured: no sponsors in sponsor.sponsors (see README "Sponsor channel")',
     );
     expect(text).not.toContain('warning');
   });

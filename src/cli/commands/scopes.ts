@@ -6,6 +6,8 @@ import type { Command } from 'commander';
 import type { FeatureName } from '../../config/config-types.js';
 import { FEATURE_NAMES, isFeatureName } from '../../config/feature-names.js';
 import { loadFileConfig } from '../../config/load-file-config.js';
+import { SPONSOR_NOT_CONFIGURED } from '../../pipeline/enabled-workflows.js';
+import { runningFeatures } from '../../pipeline/sponsor-channel-status.js';
 import { type CommandIo, processIo } from '../../runtime/command-io.js';
 import { openExistingRuntime } from '../../runtime/open-existing-runtime.js';
 import { toCliError, withCliErrors } from '../../runtime/to-cli-error.js';
@@ -42,10 +44,17 @@ export function register(program: Command): void {
 }
 
 export async function runScopes(options: ScopesOptions, io: CommandIo): Promise<void> {
-  const features =
-    options.features !== undefined
-      ? parseFeatures(options.features)
-      : (await withCliErrors(() => loadFileConfig({ env: io.env, cwd: io.cwd, sandboxUrl: io.sandboxUrl }))).features;
+  const config =
+    options.features === undefined
+      ? await withCliErrors(() => loadFileConfig({ env: io.env, cwd: io.cwd, sandboxUrl: io.sandboxUrl }))
+      : null;
+  // The config's sponsor channel without sponsors runs nothing, so it asks for nothing either.
+  const features = config ? runningFeatures(config) : parseFeatures(options.features ?? '');
+  const notConfigured = config
+    ? config.features
+        .filter((feature) => !features.includes(feature))
+        .map((feature) => ({ feature, reason: SPONSOR_NOT_CONFIGURED }))
+    : [];
   const plan = planScopes(features);
   const checked = await checkConnections(features, io);
 
@@ -57,6 +66,7 @@ export async function runScopes(options: ScopesOptions, io: CommandIo): Promise<
           scopes: plan.scopes,
           reasons: plan.reasons,
           connections: checked.connections,
+          ...(notConfigured.length > 0 ? { notConfigured } : {}),
           ...(checked.error ? { connectionsError: checked.error } : {}),
         },
         null,
@@ -66,6 +76,7 @@ export async function runScopes(options: ScopesOptions, io: CommandIo): Promise<
     return;
   }
   io.write(formatPlan(features, plan));
+  for (const { feature, reason } of notConfigured) io.write(`${feature}: ${reason}; its scopes are left out\n\n`);
   io.write(formatConnections(checked));
 }
 

@@ -17,7 +17,7 @@ import {
   type EnabledWorkflow,
   enabledWorkflowsOptions,
   listEnabledWorkflows,
-  SPONSOR_CHANNEL,
+  SPONSOR_RELAY,
 } from '../../pipeline/enabled-workflows.js';
 import { type CommandIo, processIo } from '../../runtime/command-io.js';
 import { withCliErrors } from '../../runtime/to-cli-error.js';
@@ -115,15 +115,16 @@ export async function runValidate(path: string | undefined, io: Io): Promise<voi
 
 export async function runList(path: string | undefined, options: ListOptions, io: Io): Promise<void> {
   const enabled = await enabledOf(await select(path, io));
-  const rows = enabled.map(({ definition, source, file, replacesBuiltIn, runs }) => ({
+  const rows = enabled.map(({ definition, source, file, replacesBuiltIn, runs, notConfigured }) => ({
     name: definition.name,
     trigger: definition.trigger,
     lane: workflowLane(definition),
     source,
     file,
     replacesBuiltIn,
-    // The sponsor channel runs once per staff contact, and not at all without staff.
+    // The sponsor relay runs once per staff contact; the sponsor channel not at all without sponsors.
     runs: runs.length,
+    ...(notConfigured !== null ? { notConfigured } : {}),
     steps: definition.steps.map((step) => ({ id: step.id, action: step.action })),
     scopes: workflowScopes(definition),
   }));
@@ -135,12 +136,9 @@ export async function runList(path: string | undefined, options: ListOptions, io
   for (const row of rows) {
     lines.push(`${row.name}  (trigger ${row.trigger}, lane ${row.lane})`);
     lines.push(`  source: ${row.source}${row.replacesBuiltIn ? ' (replaces the built-in of this name)' : ''}`);
-    if (row.name === SPONSOR_CHANNEL) {
-      lines.push(
-        row.runs === 0
-          ? '  runs:   not at all: no sponsor.staffContactIds in the config'
-          : `  runs:   once per sponsor staff contact (${row.runs})`,
-      );
+    if (row.notConfigured !== undefined) lines.push(`  status: ${row.notConfigured}`);
+    if (row.name === SPONSOR_RELAY) {
+      lines.push(`  runs:   once per sponsor staff contact (${row.runs}); deprecated: see parley doctor`);
     }
     lines.push(`  steps:  ${row.steps.map((step) => `${step.id} (${step.action})`).join(' → ')}`);
     lines.push(`  scopes: ${row.scopes.join(' ') || '(no HighLevel scope)'}`);

@@ -5,6 +5,7 @@
  * (workflow switch, replay, reprocess) are forms console.js sends to the API with the CSRF header.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { notConfiguredWorkflows } from '../../pipeline/sponsor-channel-status.js';
 import { INBOX_STATUSES, type InboxStatus } from '../../store/schema.js';
 import { type AuditQuery, listAudit } from '../admin/audit-log.js';
 import { listConnectionStatus } from '../admin/connection-status.js';
@@ -51,6 +52,7 @@ export function registerAdminPages(app: FastifyInstance, deps: ConsoleDeps): voi
       title: 'Workflows',
       nav: 'admin-workflows',
       workflows,
+      notConfigured: notConfiguredWorkflows(deps.config),
       skippedDeliveries: await skippedDeliveryCount(deps.db),
     });
   });

@@ -14,6 +14,7 @@ import type { Connection } from '../../connections/types.js';
 import { createHighLevelClient } from '../../highlevel/client.js';
 import { HighLevelForbiddenError } from '../../highlevel/errors.js';
 import type { Logger } from '../../logging/create-logger.js';
+import { runningFeatures } from '../../pipeline/sponsor-channel-status.js';
 import { compareConnectionScopes, describeMissing } from '../../workflows/scope-planner.js';
 import type { ConnectionLayer } from '../compose-connections.js';
 import { displayStatus, relativeTime } from '../connection-view.js';
@@ -67,7 +68,8 @@ export async function runConnectionChecks(
       report(probed.result);
       sample ??= probed.sample;
     }
-    const scopes = compareConnectionScopes(connection, deps.config.features);
+    // A feature that is switched on but not configured (the sponsor channel without sponsors) needs nothing.
+    const scopes = compareConnectionScopes(connection, runningFeatures(deps.config));
     if (scopes === null) continue;
     const reconnect =
       connection.kind === 'pit' ? pitFix : 'reconnect with `parley connect highlevel`, which asks for the planned set';
