@@ -23,11 +23,13 @@ export interface Store {
 export interface OpenDatabaseOptions {
   /** `postgres://` or `postgresql://`; leave unset for SQLite. */
   databaseUrl?: string;
-  /** Where SQLite keeps `parley.db`; created with mode 0700 if missing. Default `./data`. */
+  /** Where SQLite keeps `parley.db` (made 0600); created with mode 0700 if missing. Default `./data`. */
   dataDir?: string;
   logger?: Logger;
   /** Apply pending migrations before returning. Default true, so startup always runs on the latest schema. */
   migrate?: boolean;
+  /** SQLite: how long a statement retries a database another connection has locked. Default 5 s. */
+  busyPatienceMs?: number;
 }
 
 export const DEFAULT_DATA_DIR = './data';
@@ -42,7 +44,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<S
   let dialect: Dialect;
   let where: string;
   if (databaseUrl === undefined) {
-    const sqlite = createSqliteDialect(dataDir, logger);
+    const sqlite = createSqliteDialect(dataDir, logger, { patienceMs: options.busyPatienceMs });
     dialectName = 'sqlite';
     dialect = sqlite.dialect;
     where = sqlite.path;

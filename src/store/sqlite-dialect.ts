@@ -1,12 +1,14 @@
 /**
  * The embedded default (DESIGN D3): one better-sqlite3 file in WAL mode.
  *
- * better-sqlite3 is synchronous, so a connection waiting on `busy_timeout` blocks its whole thread.
- * Waiting works between processes (a CLI command beside `parley start`), but two handles on the
- * same file inside one process must not hold overlapping write transactions: the waiter would
- * block the event loop the holder needs to commit. Open one store per process.
+ * better-sqlite3 is synchronous, so SQLite's own lock wait (`busy_timeout`) is kept to a few
+ * milliseconds and a locked statement is retried asynchronously (sqlite-busy-retry.ts): a writer in
+ * another process (a CLI command beside `parley start`) never freezes this one's event loop.
+ *
+ * The file, its WAL and shared-memory files are made 0600 and a data directory parley creates 0700:
+ * they hold vault ciphertext, sessions and the audit trail, which only parley's user should read.
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import {
@@ -19,6 +21,12 @@ import {
   SqliteDriver,
 } from 'kysely';
 import type { Logger } from '../logging/create-logger.js';
+import {
+  BusyRetryingConnection,
+  type BusyRetryOptions,
+  ConnectionMutex,
+  SQLITE_BUSY_TIMEOUT_MS,
+} from './sqlite-busy-retry.js';
 import { withStatementCache } from './statement-cache.js';
 import { StoreError } from './store-error.js';
 
@@ -26,12 +34,27 @@ export const SQLITE_FILE_NAME = 'parley.db';
 
 /**
  * Kysely's driver opens transactions with a plain (deferred) `begin`. A deferred transaction that
- * reads first and writes later fails at once with SQLITE_BUSY, without waiting, when another
+ * reads first and writes later fails at once with SQLITE_BUSY, which no wait can fix, when another
  * connection wrote in between ("upgrading to a write transaction is not possible",
  * https://www.sqlite.org/lang_transaction.html). `begin immediate` takes the write lock up front,
- * so every conflict goes through busy_timeout instead.
+ * so every conflict is a lock wait, retried like any other. The driver's one connection retries
+ * locked statements without blocking (sqlite-busy-retry.ts).
  */
 class ImmediateSqliteDriver extends SqliteDriver {
+  readonly #mutex = new ConnectionMutex();
+  readonly #connection: BusyRetryingConnection;
+
+  constructor(database: SqliteDatabase.Database, retry: BusyRetryOptions) {
+    super({ database });
+    this.#connection = new BusyRetryingConnection(database, this.#mutex, retry);
+  }
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    await this.#mutex.lock();
+    return this.#connection;
+  }
+  override async releaseConnection(): Promise<void> {
+    this.#mutex.unlock();
+  }
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
   }
@@ -53,12 +76,14 @@ class TransactionalDdlSqliteAdapter extends SqliteAdapter {
 
 class ImmediateSqliteDialect extends SqliteDialect {
   readonly #database: SqliteDatabase.Database;
-  constructor(database: SqliteDatabase.Database) {
+  readonly #retry: BusyRetryOptions;
+  constructor(database: SqliteDatabase.Database, retry: BusyRetryOptions) {
     super({ database });
     this.#database = database;
+    this.#retry = retry;
   }
   override createDriver(): SqliteDriver {
-    return new ImmediateSqliteDriver({ database: this.#database });
+    return new ImmediateSqliteDriver(this.#database, this.#retry);
   }
   override createAdapter(): DialectAdapter {
     return new TransactionalDdlSqliteAdapter();
@@ -71,13 +96,23 @@ export interface SqliteDialectResult {
   path: string;
 }
 
+/** Where SQLite keeps a database's write-ahead log and shared memory (https://www.sqlite.org/wal.html). */
+export const SQLITE_COMPANION_SUFFIXES = ['-wal', '-shm'] as const;
+
 /** Creates `dataDir` (mode 0700) if missing, opens `<dataDir>/parley.db` and applies the pragmas. */
-export function createSqliteDialect(dataDir: string, logger: Logger): SqliteDialectResult {
+export function createSqliteDialect(
+  dataDir: string,
+  logger: Logger,
+  retry: BusyRetryOptions = {},
+): SqliteDialectResult {
   const path = join(resolve(dataDir), SQLITE_FILE_NAME);
   let database: SqliteDatabase.Database;
   try {
-    // 0700: the file holds vault ciphertext and the audit trail; only parley's user reads it.
-    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    // mkdir's mode passes through the umask; chmod makes a directory parley created exactly 0700.
+    const created = mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    if (created !== undefined) chmodSync(dataDir, 0o700);
+    // SQLite would create the file 0644; made first at 0600, its WAL and shm files follow that mode.
+    if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
     database = new SqliteDatabase(path);
   } catch (error) {
     throw new StoreError('database_unreachable', `Could not open SQLite database at ${path}: ${describe(error)}`, {
@@ -96,13 +131,32 @@ export function createSqliteDialect(dataDir: string, logger: Logger): SqliteDial
     // roll back the last commits (https://www.sqlite.org/pragma.html#pragma_synchronous).
     database.pragma('synchronous = NORMAL');
     database.pragma('foreign_keys = ON');
+    // From here on a lock is waited for asynchronously (sqlite-busy-retry.ts), not inside SQLite.
+    database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   } catch (error) {
     database.close();
     throw new StoreError('database_unreachable', `Could not configure SQLite database at ${path}: ${describe(error)}`, {
       cause: error,
     });
   }
-  return { dialect: new ImmediateSqliteDialect(withStatementCache(database)), path };
+  closeToOthers(path, logger);
+  return { dialect: new ImmediateSqliteDialect(withStatementCache(database), retry), path };
+}
+
+/**
+ * Drops group and other access from the database and its WAL and shm files (a file made by an earlier
+ * parley is 0644). Best effort: a file parley's user does not own stays as it is, and doctor reports it.
+ */
+function closeToOthers(path: string, logger: Logger): void {
+  for (const file of [path, ...SQLITE_COMPANION_SUFFIXES.map((suffix) => `${path}${suffix}`)]) {
+    try {
+      const mode = statSync(file).mode & 0o777;
+      if ((mode & 0o077) !== 0) chmodSync(file, mode & 0o700);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      logger.warn({ file, code: (error as NodeJS.ErrnoException).code }, 'could not make the database file 0600');
+    }
+  }
 }
 
 function describe(error: unknown): string {

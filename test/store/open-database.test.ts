@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logging/create-logger.js';
 import { openDatabase } from '../../src/store/open-database.js';
 import { redactDatabaseUrl } from '../../src/store/redact-database-url.js';
+import { SQLITE_BUSY_TIMEOUT_MS } from '../../src/store/sqlite-busy-retry.js';
 import { StoreError } from '../../src/store/store-error.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/databases.js';
 
@@ -56,14 +57,14 @@ describe('openDatabase [sqlite]', () => {
     expect(test.store.dialect).toBe('sqlite');
   });
 
-  it('sets synchronous NORMAL, foreign keys on and a 5 s busy timeout on the connection', async () => {
+  it('sets synchronous NORMAL, foreign keys on and a short busy timeout (lock waits are asynchronous) on the connection', async () => {
     const pragma = async (name: string) => {
       const { rows } = await sql<Record<string, unknown>>`pragma ${sql.raw(name)}`.execute(test.store.db);
       return Object.values(rows[0] ?? {})[0];
     };
     expect(await pragma('synchronous')).toBe(1); // 1 = NORMAL
     expect(await pragma('foreign_keys')).toBe(1);
-    expect(await pragma('busy_timeout')).toBe(5000);
+    expect(await pragma('busy_timeout')).toBe(SQLITE_BUSY_TIMEOUT_MS);
   });
 
   it('closes safely when close is called twice', async () => {
