@@ -3,7 +3,7 @@
  * app.inject: login, cookies, CSRF, roles, API tokens, throttling and expiry on an injected clock.
  */
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { registerConsoleAuth } from '../../src/console/auth/register-console-auth.js';
 import { requireRole } from '../../src/console/auth/require-role.js';
 import { DEFAULT_SESSION_TTL_MS } from '../../src/console/auth/sessions.js';
@@ -163,12 +163,15 @@ for (const kind of DATABASE_KINDS) {
       const before = await app.inject({ method: 'GET', url: '/api/probe', headers });
       expect(before.statusCode).toBe(200);
       expect(before.json()).toEqual({ email: 'viewer@example.com' });
-      const row = await db
-        .selectFrom('api_tokens')
-        .select('last_used_at')
-        .where('id', '=', id)
-        .executeTakeFirstOrThrow();
-      expect(Number(row.last_used_at)).toBe(clock);
+      // Written off the request path, shortly after (src/console/auth/token-use-recorder.ts).
+      await vi.waitFor(async () => {
+        const row = await db
+          .selectFrom('api_tokens')
+          .select('last_used_at')
+          .where('id', '=', id)
+          .executeTakeFirstOrThrow();
+        expect(Number(row.last_used_at)).toBe(clock);
+      });
 
       expect(await revokeApiToken(db, id)).toBe(true);
       const after = await app.inject({ method: 'GET', url: '/api/probe', headers });

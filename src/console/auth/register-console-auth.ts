@@ -19,6 +19,7 @@ import { csrfTokenFor } from './secret-tokens.js';
 import { addSecurityHeaders } from './security-headers.js';
 import { clearedSessionCookie, sessionCookie } from './session-cookie.js';
 import { createSession, DEFAULT_SESSION_TTL_MS, deleteSession } from './sessions.js';
+import { createTokenUseRecorder } from './token-use-recorder.js';
 import { revokeApiToken } from './user-accounts.js';
 
 export interface ConsoleAuthOptions {
@@ -41,7 +42,9 @@ export function registerConsoleAuth(app: FastifyInstance, options: ConsoleAuthOp
   const now = options.now ?? Date.now;
   const ttlMs = options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS;
 
-  app.decorate('consoleAuth', { db, now, secureCookies });
+  const tokenUses = createTokenUseRecorder({ db, logger });
+  app.addHook('onClose', () => tokenUses.close());
+  app.decorate('consoleAuth', { db, now, secureCookies, tokenUses });
   app.decorateRequest('caller', null);
   addSecurityHeaders(app);
 

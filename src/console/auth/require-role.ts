@@ -12,12 +12,15 @@ import type { Database } from '../../store/schema.js';
 import { type Caller, resolveCaller } from './resolve-caller.js';
 import { isRole, type Role } from './roles.js';
 import { sameDigest, sha256Hex } from './secret-tokens.js';
+import type { TokenUseRecorder } from './token-use-recorder.js';
 
 export interface ConsoleAuthContext {
   db: Kysely<Database>;
   now: () => number;
   /** Whether cookies are marked Secure (served over HTTPS); routes outside the console set cookies too. */
   secureCookies: boolean;
+  /** Notes API token use for the later last_used_at write (token-use-recorder.ts). */
+  tokenUses?: TokenUseRecorder;
 }
 
 declare module 'fastify' {
@@ -40,7 +43,7 @@ export function requireRole(...roles: Role[]): preHandlerAsyncHookHandler {
   return async function checkRole(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const context = request.server.consoleAuth as ConsoleAuthContext | undefined;
     if (context === undefined) throw new Error('requireRole used without registerConsoleAuth on this Fastify app');
-    const resolution = await resolveCaller(context.db, request.headers, context.now());
+    const resolution = await resolveCaller(context.db, request.headers, context.now(), context.tokenUses);
     if (resolution.caller === null) {
       await reply.code(401).send({ error: 'unauthenticated' });
       return;

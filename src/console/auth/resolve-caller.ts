@@ -1,13 +1,15 @@
 /**
  * Who is calling: an API token (`Authorization: Bearer pk_…`) or a session cookie. A disabled user,
  * a revoked or expired token and an expired session all resolve to nobody. A request that sends an Authorization
- * header is judged by it alone, never by a cookie that happens to ride along.
+ * header is judged by it alone, never by a cookie that happens to ride along. Resolving never writes:
+ * a token's last use is noted and written later, so reads keep working while the database is write-locked.
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/schema.js';
 import type { Role } from './roles.js';
 import { sameDigest, sha256Hex } from './secret-tokens.js';
 import { readSessionCookie } from './session-cookie.js';
+import type { TokenUseRecorder } from './token-use-recorder.js';
 
 export interface Caller {
   userId: string;
@@ -27,11 +29,15 @@ export async function resolveCaller(
   db: Kysely<Database>,
   headers: { authorization?: string | undefined; cookie?: string | undefined },
   now: number,
+  /** Where a token's use is noted (token-use-recorder.ts); resolving itself only reads. */
+  tokenUses?: Pick<TokenUseRecorder, 'record'>,
 ): Promise<Resolution> {
   if (headers.authorization !== undefined) {
     const match = /^Bearer\s+(pk_\S+)$/i.exec(headers.authorization.trim());
     if (match?.[1] === undefined) return { caller: null, reason: 'invalid' };
-    return byToken(db, match[1], now);
+    const resolution = await byToken(db, match[1], now);
+    if (resolution.caller?.tokenId !== undefined) tokenUses?.record(resolution.caller.tokenId, now);
+    return resolution;
   }
   const sessionId = readSessionCookie(headers.cookie);
   if (sessionId === undefined) return { caller: null, reason: 'none' };
@@ -51,7 +57,6 @@ async function byToken(db: Kysely<Database>, token: string, now: number): Promis
     .executeTakeFirst();
   // The lookup is by digest; the constant-time check guards against any collation surprise in the index.
   if (row === undefined || !sameDigest(row.token_sha256, digest)) return { caller: null, reason: 'invalid' };
-  await db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', row.token_id).execute();
   return { caller: { userId: row.id, email: row.email, role: row.role, via: 'token', tokenId: row.token_id } };
 }
 
