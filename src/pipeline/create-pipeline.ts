@@ -13,6 +13,7 @@ import { type ComposedPipeline, composePipeline } from './compose-pipeline.js';
 import { loadEnabledWorkflows } from './enabled-workflows.js';
 import type { HighLevelAccess } from './highlevel-access.js';
 import { createLocationResolver } from './location-resolver.js';
+import { polledSessionEvents } from './pollers/session-followup-status.js';
 import { routedSponsors } from './sponsor-channel-status.js';
 
 export interface CreatePipelineOptions {
@@ -30,6 +31,7 @@ export async function createPipeline(options: CreatePipelineOptions): Promise<Co
     userPath: config.workflows.path ?? undefined,
     sponsors: config.sponsor.sponsors,
     sponsorStaffContactIds: config.sponsor.staffContactIds,
+    sessionEvents: polledSessionEvents(config),
   });
   const sponsors = routedSponsors(config);
   const byEvent = Object.fromEntries(

@@ -12,6 +12,7 @@ import type { WorkflowDefinition } from '../workflows/definition-schema.js';
 import { type DoubleSend, findDoubleSends } from '../workflows/double-sends.js';
 import { type LoadedWorkflow, loadWorkflows } from '../workflows/load-workflows.js';
 import type { TemplateEngine } from '../workflows/template-engine.js';
+import { polledSessionEvents, SESSIONS_NOT_CONFIGURED } from './pollers/session-followup-status.js';
 
 /** workflows/builtin/ at the repository root (src/pipeline → ../../workflows/builtin). */
 export const BUILTIN_WORKFLOWS_DIR = fileURLToPath(new URL('../../workflows/builtin/', import.meta.url));
@@ -41,6 +42,11 @@ export interface EnabledWorkflowsOptions {
    * perStaffContact); with none, it is not loaded or listed.
    */
   sponsorStaffContactIds?: readonly string[];
+  /**
+   * Event URLs whose sessions are polled (`events[]` with `sessionsPoll`): with none, `session.ended`
+   * workflows are not loaded and say "not configured", since nothing would start them. Absent: not checked.
+   */
+  sessionEvents?: readonly string[];
 }
 
 export interface EnabledWorkflow {
@@ -81,6 +87,8 @@ export async function listEnabledWorkflows(options: EnabledWorkflowsOptions): Pr
       return { ...base, runs: perStaffContact(definition, staff), notConfigured: null };
     if (definition.name === SPONSOR_CHANNEL && !configured)
       return { ...base, runs: [], notConfigured: SPONSOR_NOT_CONFIGURED };
+    if (definition.trigger === 'session.ended' && options.sessionEvents?.length === 0)
+      return { ...base, runs: [], notConfigured: SESSIONS_NOT_CONFIGURED };
     return { ...base, runs: [definition], notConfigured: null };
   };
   return [
@@ -95,15 +103,16 @@ export async function loadEnabledWorkflows(options: EnabledWorkflowsOptions): Pr
   return (await listEnabledWorkflows(options)).flatMap((w) => w.runs);
 }
 
-/** The options a config gives: its features, `workflows.path` and sponsor staff. */
+/** The options a config gives: its features, `workflows.path`, sponsor staff and polled events. */
 export function enabledWorkflowsOptions(
-  config: Pick<ParleyFileConfig, 'features' | 'workflows' | 'sponsor'>,
+  config: Pick<ParleyFileConfig, 'features' | 'workflows' | 'sponsor' | 'events'>,
 ): EnabledWorkflowsOptions {
   return {
     features: config.features,
     userPath: config.workflows.path,
     sponsors: config.sponsor.sponsors,
     sponsorStaffContactIds: config.sponsor.staffContactIds,
+    sessionEvents: polledSessionEvents(config),
   };
 }
 
@@ -114,7 +123,7 @@ export function doubleSendsAmong(enabled: readonly EnabledWorkflow[]): DoubleSen
 
 /** The double sends of the workflows a config enables; `parley start` logs each at warn. */
 export async function doubleSendsOf(
-  config: Pick<ParleyFileConfig, 'features' | 'workflows' | 'sponsor'>,
+  config: Pick<ParleyFileConfig, 'features' | 'workflows' | 'sponsor' | 'events'>,
 ): Promise<DoubleSend[]> {
   return doubleSendsAmong(await listEnabledWorkflows(enabledWorkflowsOptions(config)));
 }

@@ -36,10 +36,9 @@ describe('parley doctor, workflows', () => {
     await runDoctorCommand({}, world.io());
     const lines = workflowLines(world.output());
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^ok +workflows +4 enabled: /);
-    expect(lines[0]).toContain(
-      `checkin-preference-reply, checkin-welcome, session-highlights, registration-welcome (${file})`,
-    );
+    // No events are configured, so session-highlights is "not configured" rather than enabled.
+    expect(lines[0]).toMatch(/^ok +workflows +3 enabled: /);
+    expect(lines[0]).toContain(`checkin-preference-reply, checkin-welcome, registration-welcome (${file})`);
   });
 
   it('warns, naming both, when a file welcome sends beside the built-in one on the same trigger', async () => {

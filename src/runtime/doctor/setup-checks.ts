@@ -15,6 +15,8 @@ import type { CommandIo } from '../command-io.js';
 import { fixFor } from '../fixes.js';
 import { keyFilePath } from '../key-file-path.js';
 import { type CheckResult, describeError, fail, ok } from './check-result.js';
+import { fileModeCheck } from './file-mode-checks.js';
+import { sessionChecks } from './session-checks.js';
 import { sponsorChecks } from './sponsor-checks.js';
 import { workflowChecks } from './workflow-checks.js';
 
@@ -61,6 +63,7 @@ export async function runSetupChecks(
   }
   if (parts.config) for (const result of await workflowChecks(parts.config)) report(result);
   if (parts.config) for (const result of sponsorChecks(parts.config)) report(result);
+  if (parts.config) for (const result of sessionChecks(parts.config)) report(result);
 
   try {
     parts.masterKey = await loadMasterKey({ env: io.env, keyFile: keyFilePath(parts.env) });
