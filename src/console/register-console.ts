@@ -11,6 +11,7 @@ import { registerConversationReadRoutes } from './api/conversation-read-routes.j
 import { registerMessageWriteRoutes } from './api/message-write-routes.js';
 import { registerOpenApi } from './api/openapi.js';
 import { registerOpenApiRoutes } from './api/openapi-routes.js';
+import { registerNulByteCheck } from './api/reject-nul-bytes.js';
 import { registerConsoleAuth } from './auth/register-console-auth.js';
 import type { ConsoleDeps } from './console-deps.js';
 import { registerConsolePages } from './pages/register-pages.js';
@@ -18,6 +19,7 @@ import { registerConsolePages } from './pages/register-pages.js';
 export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps): Promise<void> {
   await registerOpenApi(app);
   registerApiErrorHandler(app);
+  registerNulByteCheck(app);
   registerConsoleAuth(app, { db: deps.db, secureCookies: deps.secureCookies, logger: deps.logger, now: deps.now });
   registerOpenApiRoutes(app);
   registerConversationReadRoutes(app, deps);

@@ -151,7 +151,15 @@ async function readFile(request: FastifyRequest) {
       field: 'file',
     });
   }
-  const part = await request.file();
+  const cutOff = () =>
+    new ConsoleError(
+      'invalid_request',
+      'the multipart body ended before the file part was complete (cut off, or missing its closing boundary)',
+      { field: 'file' },
+    );
+  const part = await request.file().catch((error: unknown) => {
+    throw isCutOff(error) ? cutOff() : error;
+  });
   if (part?.fieldname !== 'file') {
     throw new ConsoleError('invalid_request', 'the multipart field `file` is missing', { field: 'file' });
   }
@@ -167,6 +175,18 @@ async function readFile(request: FastifyRequest) {
     return { name: part.filename, data, contentType: part.mimetype };
   } catch (error) {
     if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge();
+    if (isCutOff(error)) throw cutOff();
     throw error;
   }
+}
+
+/**
+ * A body that stops inside a part. @fastify/busboy's parser says so in words ("Part terminated early
+ * due to unexpected end of multipart data",
+ * https://github.com/fastify/busboy/blob/main/deps/dicer/lib/Dicer.js), or the file stream's reader
+ * sees the stream end first, as a premature close.
+ */
+function isCutOff(error: unknown): boolean {
+  const { code, message } = error as { code?: string; message?: string };
+  return code === 'ERR_STREAM_PREMATURE_CLOSE' || /unexpected end of multipart data/i.test(message ?? '');
 }

@@ -1,7 +1,8 @@
 /**
  * New messages from the console (DESIGN C5): an agent's reply (send-a-new-message, sent now or
  * scheduled) and an inbound message a custom conversation provider reports (add-an-inbound-message).
- * Each is mirrored into the local index as soon as HighLevel accepts it, so the thread shows it at once.
+ * Each is mirrored into the local index as soon as HighLevel accepts it, so the thread shows it at once;
+ * a mirror that fails is logged, never answered as a failed send.
  */
 import type { Caller } from '../auth/resolve-caller.js';
 import type { ConsoleDeps } from '../console-deps.js';
@@ -206,7 +207,27 @@ async function mirror(deps: ConsoleDeps, conversation: WriteConversation, messag
     createdAt: message.createdAt,
     updatedAt,
   });
+/**
+ * HighLevel has accepted the message by now, so a local copy that cannot be stored must not turn the
+ * send into an error: the caller would retry and the contact get it twice. It is logged, and the next
+ * index sync or webhook brings the message in.
+ */
   const newer = message.movesLastMessage && message.createdAt >= conversation.lastMessageAt;
+  try {
+    await storeLocalCopy(deps, conversation, message);
+  } catch (error) {
+    deps.logger.warn(
+      { err: error, messageId: message.messageId, conversationId: conversation.conversationId },
+      'sent to HighLevel, but the local copy could not be stored; the index sync will bring it in',
+    );
+  }
+}
+
+async function storeLocalCopy(
+  deps: ConsoleDeps,
+  conversation: WriteConversation,
+  message: MirroredMessage,
+): Promise<void> {
   await deps.index.upsertConversation({
     conversationId: conversation.conversationId,
     locationId: conversation.locationId,
