@@ -15,7 +15,6 @@ import type { CommandIo } from '../command-io.js';
 import { fixFor } from '../fixes.js';
 import { keyFilePath } from '../key-file-path.js';
 import { type CheckResult, describeError, fail, ok } from './check-result.js';
-import { fileModeCheck } from './file-mode-checks.js';
 import { sessionChecks } from './session-checks.js';
 import { sponsorChecks } from './sponsor-checks.js';
 import { workflowChecks } from './workflow-checks.js';
