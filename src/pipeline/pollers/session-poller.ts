@@ -91,10 +91,15 @@ export function createSessionPoller(deps: SessionPollerDeps): SessionPoller {
     return followUps.some((name) => !disabled.has(name));
   }
 
+  const warnedZone = new Set<string>();
+
   /** The zone session times are in: the config's, else Accelevents' (UTC when it names none Intl knows). */
   function zoneOf(settings: ResolvedSessionEvent, details: { timeZone: string; timezoneId: string | null }) {
     if (settings.timeZone) return settings.timeZone;
-    if (details.timeZone === 'UTC' && details.timezoneId !== null && details.timezoneId !== 'UTC') {
+    const unknown = details.timeZone === 'UTC' && details.timezoneId !== null && details.timezoneId !== 'UTC';
+    // Once per event and process: the poll runs every minute and the log would be nothing else.
+    if (unknown && !warnedZone.has(settings.eventUrl)) {
+      warnedZone.add(settings.eventUrl);
       logger.warn(
         { eventUrl: settings.eventUrl, timezoneId: details.timezoneId },
         'the event names no time zone parley knows; session times are read as UTC: set events[].timezone',
