@@ -4,8 +4,8 @@
  */
 export type ConsoleErrorCode =
   | 'invalid_request' // 400: a parameter or body field is wrong; `field` names it
-  | 'not_found' // 404: no such conversation/message, or the caller may not see it (sponsors)
-  | 'forbidden' // 403: the caller's role may not do this to this conversation
+  | 'not_found' // 404: no such conversation/message, or the caller may not see it
+  | 'forbidden' // 403: the caller's role may not do this to this conversation (a sponsor outside their channel)
   | 'no_location' // 409: nothing says which HighLevel location to act for
   | 'upstream_failed'; // 502: HighLevel refused or failed; `upstream` carries its code and status
 

@@ -1,7 +1,7 @@
 /**
  * Roles as a person meets them in real Chromium: a viewer reads a thread but gets no reply box, and the
  * API refuses the viewer's own session even when the request is forged from the page with a valid
- * CSRF token; a sponsor opens a sponsor-channel conversation but gets "not found" for any other.
+ * CSRF token; a sponsor opens their sponsor's sponsor-channel conversation but is refused any other.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -15,7 +15,11 @@ describeWithBrowser('console in Chromium: viewer and sponsor limits', (session) 
   let otherConversation: string;
 
   beforeAll(async () => {
-    parley = await startConsoleApp('sqlite', { attendees: 4 });
+    // The console's sponsor user answers for Acme (config sponsor.sponsors).
+    parley = await startConsoleApp('sqlite', {
+      attendees: 4,
+      config: { sponsor: { sponsors: [{ name: 'Acme', keyword: 'ACME', staff: [roleEmail('sponsor')] }] } },
+    });
     baseUrl = await parley.listen();
     const rows = await parley.deps.db
       .selectFrom('index_conversations')
@@ -27,11 +31,11 @@ describeWithBrowser('console in Chromium: viewer and sponsor limits', (session) 
     if (first === undefined || second === undefined) throw new Error('the sandbox seeded fewer than 2 conversations');
     sponsorConversation = { id: first.conversation_id, name: first.contact_name ?? '' };
     otherConversation = second.conversation_id;
-    await parley.deps.index.upsertConversation({
+    await parley.deps.index.joinSponsorChannel({
       conversationId: sponsorConversation.id,
       locationId: parley.locationId,
-      sponsor: true,
-      updatedAt: Date.now(),
+      sponsors: ['acme'],
+      messageId: null,
     });
   });
 
@@ -73,12 +77,12 @@ describeWithBrowser('console in Chromium: viewer and sponsor limits', (session) 
     expect(sandboxThread.some((message) => message.body === 'viewers cannot send this')).toBe(false);
   });
 
-  it('lets a sponsor open a sponsor-channel conversation and answers 404 for any other', async () => {
+  it('lets a sponsor open their sponsor-channel conversation and answers 403 for any other', async () => {
     const page = await session.newPage();
     await signIn(page, baseUrl, roleEmail('sponsor'));
 
     const denied = await page.goto(threadUrl(otherConversation));
-    expect(denied?.status()).toBe(404);
+    expect(denied?.status()).toBe(403);
     expect(await page.getByRole('button', { name: 'Send reply' }).count()).toBe(0);
     expect(await page.locator('ol.messages').count()).toBe(0);
 

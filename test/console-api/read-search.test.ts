@@ -34,7 +34,11 @@ describe.each(DATABASE_KINDS)('console conversation search [%s]', (kind) => {
   const ids = (items: Item[]) => items.map((i) => i.conversationId).sort();
 
   beforeAll(async () => {
-    harness = await startConsoleApp(kind, { attendees: 8 });
+    // The console's sponsor user answers for Acme.
+    harness = await startConsoleApp(kind, {
+      attendees: 8,
+      config: { sponsor: { sponsors: [{ name: 'Acme', keyword: 'ACME', staff: ['sponsor@parley.test'] }] } },
+    });
     rows = await harness.deps.db
       .selectFrom('index_conversations')
       .select([
@@ -134,17 +138,22 @@ describe.each(DATABASE_KINDS)('console conversation search [%s]', (kind) => {
     expect(seen).toEqual(newestFirst);
   });
 
-  it('shows a sponsor only sponsor-channel conversations, whatever the filters ask', async () => {
-    const [first, second] = rows;
-    if (!first || !second) throw new Error('seed too small');
+  it('shows a sponsor only their own sponsor’s sponsor-channel conversations, whatever the filters ask', async () => {
+    const [first, second, third] = rows;
+    if (!first || !second || !third) throw new Error('seed too small');
     const before = await search('limit=100', 'sponsor');
     expect(before.body.items).toEqual([]);
-    await harness.deps.index.upsertConversation({
-      conversationId: first.conversation_id,
-      locationId: harness.locationId,
-      sponsor: true,
-      updatedAt: Date.now() + 1000,
-    });
+    for (const [row, sponsor] of [
+      [first, 'acme'],
+      [third, 'globex'],
+    ] as const) {
+      await harness.deps.index.joinSponsorChannel({
+        conversationId: row.conversation_id,
+        locationId: harness.locationId,
+        sponsors: [sponsor],
+        messageId: null,
+      });
+    }
     const after = await search('limit=100', 'sponsor');
     expect(ids(after.body.items)).toEqual([first.conversation_id]);
     const other = await search(`attendeeId=${second.contact_id}`, 'sponsor');

@@ -37,6 +37,9 @@ async function sandboxGet(harness: ConsoleApp, path: string): Promise<unknown> {
   return response.json();
 }
 
+/** The console's sponsor user answers for Acme (config `sponsor.sponsors`). */
+const ACME_SPONSOR = { sponsor: { sponsors: [{ name: 'Acme', keyword: 'ACME', staff: ['sponsor@parley.test'] }] } };
+
 describe.each(DATABASE_KINDS)('console conversation and message reads [%s]', (kind) => {
   let synced: ConsoleApp;
   let empty: ConsoleApp;
@@ -46,7 +49,7 @@ describe.each(DATABASE_KINDS)('console conversation and message reads [%s]', (ki
 
   beforeAll(async () => {
     [synced, empty] = await Promise.all([
-      startConsoleApp(kind, { attendees: 6 }),
+      startConsoleApp(kind, { attendees: 6, config: ACME_SPONSOR }),
       startConsoleApp(kind, { attendees: 3, sync: false }),
     ]);
     const call = await synced.deps.db
@@ -68,6 +71,12 @@ describe.each(DATABASE_KINDS)('console conversation and message reads [%s]', (ki
       locationId: sponsor.location_id,
       sponsor: true,
       updatedAt: Date.now() + 1000,
+    });
+    await synced.deps.index.joinSponsorChannel({
+      conversationId: sponsorConversationId,
+      locationId: sponsor.location_id,
+      sponsors: ['acme'],
+      messageId: null,
     });
   });
   afterAll(async () => {
@@ -122,7 +131,7 @@ describe.each(DATABASE_KINDS)('console conversation and message reads [%s]', (ki
     expect(call).toMatchObject({ type: 'TYPE_CALL', hasRecording: true, hasTranscript: true });
   });
 
-  it('gives a sponsor their sponsor-channel conversation and 404 for any other conversation, its messages, transcript and recording', async () => {
+  it('gives a sponsor their sponsor-channel conversation and 403 for any other conversation, its messages, transcript and recording', async () => {
     const own = await synced.app.inject({
       url: `/api/conversations/${sponsorConversationId}/messages`,
       headers: synced.auth('sponsor'),
@@ -140,8 +149,8 @@ describe.each(DATABASE_KINDS)('console conversation and message reads [%s]', (ki
       const response = await synced.app.inject({ url, headers: synced.auth('sponsor') });
       expect({ url, status: response.statusCode, error: response.json().error }).toEqual({
         url,
-        status: 404,
-        error: 'not_found',
+        status: 403,
+        error: 'forbidden',
       });
     }
   });

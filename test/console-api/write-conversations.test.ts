@@ -16,7 +16,11 @@ describe.each(DATABASE_KINDS)('console conversation writes [%s]', (kind) => {
   let conversations: string[];
 
   beforeAll(async () => {
-    harness = await startConsoleApp(kind, { attendees: 16 });
+    // The console's sponsor user answers for Acme.
+    harness = await startConsoleApp(kind, {
+      attendees: 16,
+      config: { sponsor: { sponsors: [{ name: 'Acme', keyword: 'ACME', staff: ['sponsor@parley.test'] }] } },
+    });
     ({ state, ids: conversations } = await reachableConversations(harness));
   });
   afterAll(async () => harness?.close());
@@ -70,7 +74,7 @@ describe.each(DATABASE_KINDS)('console conversation writes [%s]', (kind) => {
     expect(await search('unread')).not.toContain(id);
   });
 
-  it('answers a sponsor 404 for every write on a non-sponsor conversation, and lets them reply in the sponsor channel', async () => {
+  it('answers a sponsor 403 for every write outside their sponsor’s channel, and lets them reply inside it', async () => {
     const other = conversation(2);
     const message = state.messages.thread(other)[0]?.id ?? 'none';
     const scheduled = await send('agent', 'POST', `/api/conversations/${other}/messages`, {
@@ -91,7 +95,7 @@ describe.each(DATABASE_KINDS)('console conversation writes [%s]', (kind) => {
     ];
     for (const [url, method, payload] of attempts) {
       const response = await send('sponsor', method, url, payload);
-      expect([url, response.statusCode, response.json().error]).toEqual([url, 404, 'not_found']);
+      expect([url, response.statusCode, response.json().error]).toEqual([url, 403, 'forbidden']);
     }
     const upload = new FormData();
     upload.append('file', new Blob(['x'], { type: 'text/plain' }), 'x.txt');
@@ -101,22 +105,40 @@ describe.each(DATABASE_KINDS)('console conversation writes [%s]', (kind) => {
       headers: harness.auth('sponsor'),
       body: upload,
     });
-    expect(uploaded.status).toBe(404);
+    expect(uploaded.status).toBe(403);
     expect(state.conversations.get(other)?.starred).toBe(starredBefore);
     expect(state.messages.thread(other).length).toBe(threadBefore);
     expect(state.messages.getByEmailId(email)?.status).toBe('scheduled');
 
+    // In the sponsor channel but another sponsor's: still refused.
+    const someoneElses = conversation(5);
+    await harness.deps.index.joinSponsorChannel({
+      conversationId: someoneElses,
+      locationId: harness.locationId,
+      sponsors: ['globex'],
+      messageId: null,
+    });
+    const refused = await send('sponsor', 'POST', `/api/conversations/${someoneElses}/messages`, {
+      type: 'SMS',
+      message: 'Sponsor here',
+    });
+    expect([refused.statusCode, refused.json().error]).toEqual([403, 'forbidden']);
+
     const channel = conversation(3);
-    await harness.deps.db
-      .updateTable('index_conversations')
-      .set({ sponsor: 1 })
-      .where('conversation_id', '=', channel)
-      .execute();
+    await harness.deps.index.joinSponsorChannel({
+      conversationId: channel,
+      locationId: harness.locationId,
+      sponsors: ['acme'],
+      messageId: null,
+    });
     const reply = await send('sponsor', 'POST', `/api/conversations/${channel}/messages`, {
       type: 'SMS',
       message: 'Sponsor here',
     });
     expect(reply.statusCode).toBe(201);
+    expect(state.messages.thread(channel).some((m) => m.body === 'Sponsor here' && m.direction === 'outbound')).toBe(
+      true,
+    );
   });
 
   it('refuses a cookie-session write without x-csrf-token with 403 csrf_failed', async () => {

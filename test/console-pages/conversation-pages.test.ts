@@ -19,7 +19,11 @@ describe('console conversation pages [sqlite]', () => {
   }
 
   beforeAll(async () => {
-    harness = await startConsoleApp('sqlite', { attendees: 6 });
+    // The console's sponsor user answers for Acme (config sponsor.sponsors).
+    harness = await startConsoleApp('sqlite', {
+      attendees: 6,
+      config: { sponsor: { sponsors: [{ name: 'Acme', keyword: 'ACME', staff: ['sponsor@parley.test'] }] } },
+    });
     for (const role of ['viewer', 'agent', 'sponsor'] as const) {
       const login = await harness.app.inject({
         method: 'POST',
@@ -183,16 +187,16 @@ describe('console conversation pages [sqlite]', () => {
     expect(sentences[0]?.[1]).toBe('00:00');
   });
 
-  it('answers a sponsor opening a non-sponsor thread with a 404 page, not JSON', async () => {
+  it('answers a sponsor opening a thread outside their sponsor channel with a 403 page, not JSON', async () => {
     const response = await page('sponsor', `/console/conversations/${callConversationId}`);
-    expect(response.statusCode).toBe(404);
+    expect(response.statusCode).toBe(403);
     expect(response.headers['content-type']).toContain('text/html');
-    expect(response.body).toContain('<h1>Not found</h1>');
-    expect(response.body).toContain('no conversation or message with that id is visible to you');
+    expect(response.body).toContain('<h1>Not allowed</h1>');
+    expect(response.body).toContain('sponsors may open only their own sponsor&#39;s sponsor-channel conversations');
     expect(response.body).not.toContain('<audio');
 
     const transcript = await page('sponsor', `/console/messages/${callMessageId}/transcript`);
-    expect(transcript.statusCode).toBe(404);
+    expect(transcript.statusCode).toBe(403);
     expect(transcript.headers['content-type']).toContain('text/html');
   });
 
@@ -214,6 +218,12 @@ describe('console conversation pages [sqlite]', () => {
       unreadCount: Number(row.unread_count),
       sponsor: true,
       updatedAt: Number(row.updated_at) + 1,
+    });
+    await harness.deps.index.joinSponsorChannel({
+      conversationId: row.conversation_id,
+      locationId: row.location_id,
+      sponsors: ['acme'],
+      messageId: null,
     });
     const search = await page('sponsor', '/console');
     expect(search.statusCode).toBe(200);

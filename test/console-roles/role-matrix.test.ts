@@ -76,34 +76,57 @@ describe.each(DATABASE_KINDS)('console API role matrix (%s)', (kind) => {
   let operations: Operation[];
   const sessions = new Map<Role, string>();
   const ids: Record<string, string> = {};
+  const emails = new Map<Role, string>();
 
   beforeAll(async () => {
-    parley = await startConsoleApp(kind, { attendees: 3 });
+    // The console's sponsor user answers for Acme, whose channel holds the conversation the probes use.
+    parley = await startConsoleApp(kind, {
+      attendees: 3,
+      config: { sponsor: { sponsors: [{ name: 'Acme', keyword: 'ACME', staff: ['sponsor@parley.test'] }] } },
+    });
     const { db } = parley.deps;
     const call = await db
       .selectFrom('index_messages')
       .select(['message_id', 'conversation_id'])
       .where('has_recording', '=', 1)
       .executeTakeFirstOrThrow();
+    // Every id in one conversation, the sponsor's: a sponsor is refused (403) anything outside it.
     const other = await db
       .selectFrom('index_messages')
       .select('message_id')
       .where('has_recording', '=', 0)
+      .where('conversation_id', '=', call.conversation_id)
       .executeTakeFirstOrThrow();
+    // One scheduled email per role: a cancelled one is gone, and a sponsor is refused (403) an id that
+    // does not exist, where other roles get 404.
+    for (const role of ROLES) {
+      const scheduled = await parley.app.inject({
+        method: 'POST',
+        url: `/api/conversations/${call.conversation_id}/messages`,
+        headers: parley.auth('agent'),
+        payload: {
+          type: 'Email',
+          message: `Agenda for ${role}`,
+          scheduledTimestamp: Math.floor(Date.now() / 1000) + 3600,
+        },
+      });
+      expect(scheduled.statusCode, scheduled.body).toBe(201);
+      emails.set(role, scheduled.json().emailMessageId as string);
+    }
     Object.assign(ids, {
       conversationId: call.conversation_id,
       callMessageId: call.message_id,
       messageId: other.message_id,
-      emailMessageId: other.message_id,
+      emailMessageId: emails.get('admin') ?? '',
       name: 'registration-welcome',
       jobId: 'job-that-does-not-exist',
     });
-    // A sponsor-channel conversation, so the sponsor's allowed calls reach the handlers' real work too.
-    await parley.deps.index.upsertConversation({
+    // Acme's sponsor-channel conversation, so the sponsor's allowed calls reach the handlers' real work too.
+    await parley.deps.index.joinSponsorChannel({
       conversationId: call.conversation_id,
       locationId: parley.locationId,
-      sponsor: true,
-      updatedAt: Date.now(),
+      sponsors: ['acme'],
+      messageId: null,
     });
     for (const role of ROLES) {
       const login = await parley.app.inject({
@@ -118,9 +141,17 @@ describe.each(DATABASE_KINDS)('console API role matrix (%s)', (kind) => {
     const document = (await parley.app.inject({ url: '/api/openapi.json', headers: parley.auth('viewer') })).json() as {
       paths: Record<string, Record<string, OpenApiOperation>>;
     };
-    // Deletes last, so the conversation the other operations use still exists when they run; logout
-    // after them, because a bearer logout revokes the role's token the later probes use.
-    const deletesLast = (op: Operation) => (op.key === 'POST /api/logout' ? 2 : op.method === 'DELETE' ? 1 : 0);
+    // Deletes last, the conversation's own last of them, so the conversation the other operations use
+    // still exists when they run (a sponsor is refused one that is gone); logout after them, because a
+    // bearer logout revokes the role's token the later probes use.
+    const deletesLast = (op: Operation) =>
+      op.key === 'POST /api/logout'
+        ? 3
+        : op.key === 'DELETE /api/conversations/{conversationId}'
+          ? 2
+          : op.method === 'DELETE'
+            ? 1
+            : 0;
     operations = Object.entries(document.paths).flatMap(([path, item]) =>
       Object.entries(item).map(([method, operation]) => {
         const key = `${method.toUpperCase()} ${path}`;
@@ -137,10 +168,11 @@ describe.each(DATABASE_KINDS)('console API role matrix (%s)', (kind) => {
     await parley?.close();
   });
 
-  function requestFor(op: Operation, headers: Record<string, string>, withBody = true): InjectOptions {
+  function requestFor(op: Operation, headers: Record<string, string>, withBody = true, role?: Role): InjectOptions {
     const url = op.path.replace(/\{([^}]+)\}/g, (_match, name: string) => {
       const isCall = name === 'messageId' && /transcript|recording/.test(op.path);
-      return encodeURIComponent(isCall ? (ids.callMessageId ?? '') : (ids[name] ?? `unknown-${name}`));
+      const email = name === 'emailMessageId' && role ? emails.get(role) : undefined;
+      return encodeURIComponent(email ?? (isCall ? (ids.callMessageId ?? '') : (ids[name] ?? `unknown-${name}`)));
     });
     const query = sampleOf(op.operation, 'query');
     const search = new URLSearchParams(
@@ -186,7 +218,7 @@ describe.each(DATABASE_KINDS)('console API role matrix (%s)', (kind) => {
     const failures: string[] = [];
     for (const op of operations.filter((o) => o.roles !== null)) {
       for (const role of ROLES) {
-        const response = await parley.app.inject(requestFor(op, parley.auth(role)));
+        const response = await parley.app.inject(requestFor(op, parley.auth(role), true, role));
         const allowed = op.roles?.includes(role) === true;
         if (allowed && (response.statusCode === 401 || response.statusCode === 403)) {
           failures.push(`${op.key} as ${role} (allowed): ${response.statusCode} ${response.body.slice(0, 120)}`);

@@ -1,8 +1,8 @@
 /**
- * A sponsor asking for an id outside the sponsor channel gets exactly the answer an id that does not
- * exist gets, on every conversation, message, transcript and recording route (API and pages), so the
- * answer reveals neither that the id exists nor which conversation a message belongs to. Real console,
- * sandbox and database (both kinds).
+ * A sponsor asking for an id outside their own sponsor's channel is refused with 403, and with exactly
+ * the answer an id that does not exist gets, on every conversation, message, transcript and recording
+ * route (API and pages), so the answer reveals neither that the id exists nor which conversation a
+ * message belongs to. Real console, sandbox and database (both kinds).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONSOLE_PASSWORD, type ConsoleApp, startConsoleApp } from '../helpers/console-app.js';
@@ -10,12 +10,16 @@ import { DATABASE_KINDS } from '../helpers/databases.js';
 
 type Method = 'GET' | 'PATCH' | 'POST' | 'PUT' | 'DELETE';
 
-describe.each(DATABASE_KINDS)('sponsor answers for ids outside the sponsor channel [%s]', (kind) => {
+describe.each(DATABASE_KINDS)('sponsor answers for ids outside their sponsor channel [%s]', (kind) => {
   let parley: ConsoleApp;
   let other: { conversationId: string; callMessageId: string; emailMessageId: string };
 
   beforeAll(async () => {
-    parley = await startConsoleApp(kind, { attendees: 6 });
+    // The console's sponsor user answers for Acme.
+    parley = await startConsoleApp(kind, {
+      attendees: 6,
+      config: { sponsor: { sponsors: [{ name: 'Acme', keyword: 'ACME', staff: ['sponsor@parley.test'] }] } },
+    });
     const { db } = parley.deps;
     const call = await db
       .selectFrom('index_messages')
@@ -28,11 +32,11 @@ describe.each(DATABASE_KINDS)('sponsor answers for ids outside the sponsor chann
       .where('conversation_id', '!=', call.conversation_id)
       .orderBy('conversation_id')
       .executeTakeFirstOrThrow();
-    await parley.deps.index.upsertConversation({
+    await parley.deps.index.joinSponsorChannel({
       conversationId: sponsor.conversation_id,
       locationId: sponsor.location_id,
-      sponsor: true,
-      updatedAt: Date.now() + 1000,
+      sponsors: ['acme'],
+      messageId: null,
     });
     // A scheduled email in the other conversation, so the email route has a real id that is not the sponsor's.
     const scheduled = await parley.app.inject({
@@ -79,20 +83,20 @@ describe.each(DATABASE_KINDS)('sponsor answers for ids outside the sponsor chann
     ];
   };
 
-  it('answers the API with the same 404 and the same body for "not yours" and "does not exist", naming no conversation', async () => {
+  it('answers the API with the same 403 and the same body for "not yours" and "does not exist", naming no conversation', async () => {
     const differences: string[] = [];
     for (const [method, hidden, missing, payload] of routes()) {
       const send = (url: string) =>
         parley.app.inject({ method, url, headers: parley.auth('sponsor'), ...(payload ? { payload } : {}) });
       const [notYours, absent] = [await send(hidden), await send(missing)];
-      expect(notYours.statusCode, hidden).toBe(404);
+      expect(notYours.statusCode, hidden).toBe(403);
       if (notYours.statusCode !== absent.statusCode || notYours.body !== absent.body) {
         differences.push(
           `${method} ${hidden}: ${notYours.statusCode} ${notYours.body} vs ${absent.statusCode} ${absent.body}`,
         );
       }
       expect(notYours.body, hidden).not.toContain(other.conversationId);
-      expect(notYours.json(), hidden).toMatchObject({ error: 'not_found' });
+      expect(notYours.json(), hidden).toMatchObject({ error: 'forbidden' });
     }
     expect(differences).toEqual([]);
   });
@@ -110,11 +114,11 @@ describe.each(DATABASE_KINDS)('sponsor answers for ids outside the sponsor chann
       return { status: response.status, body: await response.text() };
     };
     const notYours = await upload(other.conversationId);
-    expect(notYours.status).toBe(404);
+    expect(notYours.status).toBe(403);
     expect(notYours).toEqual(await upload('noSuchConversation1'));
   });
 
-  it('shows the same 404 page for a thread or transcript that is not theirs and one that does not exist', async () => {
+  it('shows the same 403 page for a thread or transcript that is not theirs and one that does not exist', async () => {
     const login = await parley.app.inject({
       method: 'POST',
       url: '/api/login',
@@ -127,7 +131,7 @@ describe.each(DATABASE_KINDS)('sponsor answers for ids outside the sponsor chann
       [`/console/messages/${other.callMessageId}/transcript`, '/console/messages/noSuchMessage1/transcript'],
     ] as const) {
       const [notYours, absent] = [await page(hidden), await page(missing)];
-      expect(notYours.statusCode, hidden).toBe(404);
+      expect(notYours.statusCode, hidden).toBe(403);
       expect(notYours.body, hidden).not.toContain(other.conversationId);
       expect({ status: absent.statusCode, body: absent.body }, hidden).toEqual({
         status: notYours.statusCode,

@@ -1,6 +1,7 @@
 /**
  * Console roles and what each may do (issue 5 Deliver 4): a viewer reads; an agent also replies and
- * changes status; a sponsor works only in sponsor-channel conversations; an admin does everything.
+ * changes status; a sponsor works only in their own sponsor's sponsor-channel conversations; an
+ * admin does everything.
  * Later routes ask `ROLE_PERMISSIONS[role]` rather than comparing role names.
  */
 import { AuthError } from './auth-error.js';
@@ -24,7 +25,7 @@ export interface RolePermissions {
 export const ROLE_PERMISSIONS: Readonly<Record<Role, Readonly<RolePermissions>>> = {
   viewer: { read: true, reply: false, changeStatus: false, admin: false, conversations: 'all' },
   agent: { read: true, reply: true, changeStatus: true, admin: false, conversations: 'all' },
-  // A sponsor's staff answer their own leads, so they act like an agent, but only inside the sponsor channel.
+  // A sponsor's staff answer their own leads, so they act like an agent, but only inside their sponsor's channel.
   sponsor: { read: true, reply: true, changeStatus: true, admin: false, conversations: 'sponsor_channel' },
   admin: { read: true, reply: true, changeStatus: true, admin: true, conversations: 'all' },
 };

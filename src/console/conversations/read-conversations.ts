@@ -13,7 +13,7 @@ import type { SearchResult } from '../../index/search-conversations.js';
 import type { Caller } from '../auth/resolve-caller.js';
 import { actorOf, type ConsoleDeps } from '../console-deps.js';
 import { ConsoleError } from '../console-error.js';
-import { assertMaySee, notVisible, sponsorOnly } from './conversation-access.js';
+import { assertMaySee, notVisible, sponsorKeysOf, sponsorOnly } from './conversation-access.js';
 import { conversationViewOf, epochMs } from './read-rows.js';
 import type { ConversationSearchQuery, ConversationView } from './views.js';
 
@@ -38,8 +38,9 @@ export async function searchForCaller(
     ...(query.from !== undefined ? { from: query.from } : {}),
     ...(query.to !== undefined ? { to: query.to } : {}),
     ...(query.locationId ? { locationId: query.locationId } : {}),
-    // A sponsor's filter is not theirs to choose (issue 5 Deliver 4).
+    // A sponsor's filter is not theirs to choose (issue 5 Deliver 4): their own sponsor's channel only.
     sponsorOnly: sponsorOnly(caller),
+    ...(sponsorOnly(caller) ? { sponsorKeys: sponsorKeysOf(deps.config, caller) } : {}),
     limit: query.limit,
     cursor: query.cursor ?? null,
   });
@@ -63,20 +64,20 @@ export async function getConversationForCaller(
     .executeTakeFirst();
   if (row) {
     const view = conversationViewOf(row);
-    assertMaySee(caller, view);
+    await assertMaySee(deps, caller, view);
     return view;
   }
   // The sponsor flag lives only in the index, so a conversation the index lacks is never a sponsor's.
-  if (sponsorOnly(caller)) throw notVisible();
+  if (sponsorOnly(caller)) throw notVisible(caller);
   await mirrorConversation(deps, caller, conversationId);
   const mirrored = await deps.db
     .selectFrom('index_conversations')
     .selectAll()
     .where('conversation_id', '=', conversationId)
     .executeTakeFirst();
-  if (!mirrored) throw notVisible();
+  if (!mirrored) throw notVisible(caller);
   const view = conversationViewOf(mirrored);
-  assertMaySee(caller, view);
+  await assertMaySee(deps, caller, view);
   return view;
 }
 
@@ -92,7 +93,7 @@ export async function conversationOfMessage(
     .where('message_id', '=', messageId)
     .executeTakeFirst();
   if (row) return getConversationForCaller(deps, caller, row.conversation_id);
-  if (sponsorOnly(caller)) throw notVisible();
+  if (sponsorOnly(caller)) throw notVisible(caller);
 
   const locationId = await locationFor(deps, null);
   const message = (
@@ -103,7 +104,7 @@ export async function conversationOfMessage(
       .catch(hiddenIfMissing)
   ).data as Record<string, unknown> | null;
   const conversationId = typeof message?.conversationId === 'string' ? message.conversationId : null;
-  if (!message || !conversationId) throw notVisible();
+  if (!message || !conversationId) throw notVisible(caller);
   const conversation = await getConversationForCaller(deps, caller, conversationId);
   const type = typeof message.messageType === 'string' ? message.messageType : null;
   await deps.index.upsertMessage({
@@ -122,8 +123,8 @@ export async function conversationOfMessage(
 }
 
 /** HighLevel's 404 for a looked-up id becomes the same answer as an id the caller may not see. */
-export function hiddenIfMissing(error: unknown): never {
-  if (error instanceof HighLevelError && error.status === 404) throw notVisible();
+export function hiddenIfMissing(error: unknown, caller?: Pick<Caller, 'role'>): never {
+  if (error instanceof HighLevelError && error.status === 404) throw notVisible(caller);
   throw error;
 }
 

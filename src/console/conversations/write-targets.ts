@@ -1,7 +1,7 @@
 /**
  * Finds what a write acts on and checks the caller may touch it, through the read side's lookups (local
- * index first, HighLevel on a miss, then mirrored). A sponsor may write only to sponsor-channel
- * conversations; anything else is answered like an id that does not exist, as on the read side.
+ * index first, HighLevel on a miss, then mirrored). A sponsor may write only to their own sponsor's
+ * sponsor-channel conversations; anything else gets the read side's refusal (conversation-access.ts).
  */
 import type { Caller } from '../auth/resolve-caller.js';
 import type { ConsoleDeps } from '../console-deps.js';
@@ -65,7 +65,7 @@ export async function messageForWrite(
   caller: Caller,
   messageId: string,
 ): Promise<{ message: WriteMessage | null; conversation: WriteConversation }> {
-  // Index first, else get-message upstream (then mirrored); 404 for a sponsor outside their channel.
+  // Index first, else get-message upstream (then mirrored); 403 for a sponsor outside their channel.
   const view = await conversationOfMessage(deps, caller, messageId);
   const conversation = await conversationForWrite(deps, caller, view.conversationId);
   const row = await deps.db
@@ -98,7 +98,7 @@ export async function emailForWrite(
       ...options,
       path: { id: emailMessageId },
     }),
-  ).catch(hiddenIfMissing);
+  ).catch((error: unknown) => hiddenIfMissing(error, caller));
   const conversation = await conversationForWrite(deps, caller, answer.data.conversationId);
   const dateAdded = answer.data.dateAdded ? Date.parse(answer.data.dateAdded) : Number.NaN;
   return { conversation, dateAdded: Number.isNaN(dateAdded) ? null : dateAdded };

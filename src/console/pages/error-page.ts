@@ -1,11 +1,12 @@
 /**
- * A page handler's failure as a page, not JSON: the ConsoleError's message and status (404 for a
- * sponsor opening a conversation outside the sponsor channel, 502 when HighLevel failed, 400 for a
+ * A page handler's failure as a page, not JSON: the ConsoleError's message and status (403 for a
+ * sponsor opening a conversation outside their sponsor channel, 502 when HighLevel failed, 400 for a
  * bad cursor). Anything unmapped is logged and shown as a plain 500 with no internal details.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { toConsoleError } from '../api/api-error-handler.js';
 import type { Caller } from '../auth/resolve-caller.js';
+import { upstreamFailure } from '../conversations/upstream-sentences.js';
 import { sendPage } from './render-page.js';
 
 const TITLES: Readonly<Record<number, string>> = {
@@ -22,7 +23,8 @@ export async function sendErrorPage(
   caller: Caller | null,
   error: unknown,
 ): Promise<FastifyReply> {
-  const mapped = toConsoleError(error);
+  // HighLevel's own error text is not for agents: the page says what failed and what to do next.
+  const mapped = toConsoleError(upstreamFailure(error, 'show this page'));
   if (mapped === null) {
     request.log.error({ err: error, url: request.url.split('?')[0] }, 'console page failed');
     return sendPage(
