@@ -6,7 +6,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { toConsoleError } from '../api/api-error-handler.js';
 import type { Caller } from '../auth/resolve-caller.js';
-import { upstreamFailure } from '../conversations/upstream-sentences.js';
 import { sendPage } from './render-page.js';
 
 const TITLES: Readonly<Record<number, string>> = {
@@ -23,8 +22,7 @@ export async function sendErrorPage(
   caller: Caller | null,
   error: unknown,
 ): Promise<FastifyReply> {
-  // HighLevel's own error text is not for agents: the page says what failed and what to do next.
-  const mapped = toConsoleError(upstreamFailure(error, 'show this page'));
+  const mapped = toConsoleError(error);
   if (mapped === null) {
     request.log.error({ err: error, url: request.url.split('?')[0] }, 'console page failed');
     return sendPage(
