@@ -6,6 +6,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
+import { announceIndexChange } from './index-changes.js';
 import { linkEventKey, upsertConversationRow, upsertMessageRow } from './index-rows.js';
 
 export type WebhookOutcome = 'message_recorded' | 'message_seen' | 'unread_applied' | 'deleted' | 'ignored';
@@ -26,11 +27,26 @@ function timeOf(value: unknown, fallback: number): number {
 
 const CALL_TYPES = new Set(['CALL', 'TYPE_CALL']);
 
+function urlsOf(list: unknown[]): string[] {
+  return list.filter((url): url is string => typeof url === 'string' && url !== '');
+}
+
 export async function applyWebhookEventTo(
   db: Kysely<Database>,
   event: Record<string, unknown>,
   now: number,
 ): Promise<WebhookOutcome> {
+  const outcome = await applyEvent(db, event, now);
+  const conversationId =
+    event.type === 'ConversationUnreadUpdate'
+      ? (text(event.id) ?? text(event.conversationId))
+      : text(event.conversationId);
+  // After the commit, so a live reader woken by it sees the rows.
+  if (outcome !== 'ignored' && conversationId) announceIndexChange(conversationId);
+  return outcome;
+}
+
+async function applyEvent(db: Kysely<Database>, event: Record<string, unknown>, now: number): Promise<WebhookOutcome> {
   const locationId = text(event.locationId);
   if (!locationId) return 'ignored';
 
@@ -80,6 +96,7 @@ export async function applyWebhookEventTo(
       body: text(event.body),
       createdAt,
       hasRecording: type !== null && CALL_TYPES.has(type.toUpperCase()),
+      ...(Array.isArray(event.attachments) ? { attachments: urlsOf(event.attachments) } : {}),
       updatedAt: now,
     });
     if (seen) return 'message_seen';

@@ -35,6 +35,8 @@ export interface MessageInput {
   createdAt: number;
   hasRecording?: boolean;
   transcript?: string | null;
+  /** Attachment URLs; left out, the stored ones stay; an empty list clears them. */
+  attachments?: readonly string[] | null;
   updatedAt: number;
 }
 
@@ -86,6 +88,25 @@ export async function upsertConversationRow(db: Kysely<Database>, input: Convers
     .execute();
 }
 
+function attachmentsJson(urls: readonly string[] | null): string | null {
+  if (urls === null || urls.length === 0) return null;
+  if (!urls.every((url) => typeof url === 'string' && url !== '')) {
+    throw new IndexError('invalid_argument', `attachments must be a list of URLs, got ${JSON.stringify(urls)}`);
+  }
+  return JSON.stringify(urls);
+}
+
+/** The stored `attachments` column as the list of URLs it holds ([] for none or a malformed value). */
+export function attachmentsOf(stored: string | null): string[] {
+  if (stored === null) return [];
+  try {
+    const value = JSON.parse(stored) as unknown;
+    return Array.isArray(value) ? value.filter((url): url is string => typeof url === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
 export async function upsertMessageRow(db: Kysely<Database>, input: MessageInput): Promise<void> {
   requireText(input.messageId, 'messageId');
   requireText(input.conversationId, 'conversationId');
@@ -102,6 +123,7 @@ export async function upsertMessageRow(db: Kysely<Database>, input: MessageInput
     ...(input.body !== undefined ? { body: input.body } : {}),
     ...(input.hasRecording !== undefined ? { has_recording: input.hasRecording ? 1 : 0 } : {}),
     ...(input.transcript !== undefined ? { transcript: input.transcript } : {}),
+    ...(input.attachments !== undefined ? { attachments: attachmentsJson(input.attachments) } : {}),
     updated_at: input.updatedAt,
   };
   await db

@@ -7,6 +7,7 @@ import { type Kysely, sql } from 'kysely';
 import type { DialectName } from '../store/open-database.js';
 import type { Database } from '../store/schema.js';
 import { applyWebhookEventTo, type WebhookOutcome } from './apply-webhook-event.js';
+import { announceIndexChange } from './index-changes.js';
 import { IndexError } from './index-error.js';
 import { type ConversationInput, type MessageInput, upsertConversationRow, upsertMessageRow } from './index-rows.js';
 import { type SearchInput, type SearchResult, searchConversations } from './search-conversations.js';
@@ -71,8 +72,14 @@ export function createLocalIndex(options: LocalIndexOptions): LocalIndex {
   const now = options.now ?? Date.now;
 
   return {
-    upsertConversation: (input) => upsertConversationRow(db, input),
-    upsertMessage: (input) => upsertMessageRow(db, input),
+    async upsertConversation(input) {
+      await upsertConversationRow(db, input);
+      announceIndexChange(input.conversationId);
+    },
+    async upsertMessage(input) {
+      await upsertMessageRow(db, input);
+      announceIndexChange(input.conversationId);
+    },
     applyWebhookEvent: (event) => applyWebhookEventTo(db, event, now()),
     syncLocation: (input) => syncLocationInto(db, input, now),
     search: (input) => searchConversations(db, dialect, input),

@@ -26,10 +26,27 @@ export async function nameUsesTrigrams(
 ): Promise<boolean> {
   if (dialect !== 'sqlite' || !name || [...name].length < 3) return false;
   const { rows } = await sql<{ n: number }>`select count(*) as n from
-    (select rowid from index_names where contact_name like ${`%${name}%`} limit ${COMMON_NAME_MATCHES + 1})`.execute(
+    (select rowid from index_names where index_names match ${ftsPhrase(name)} limit ${COMMON_NAME_MATCHES + 1})`.execute(
     db,
   );
   return Number(rows[0]?.n ?? 0) <= COMMON_NAME_MATCHES;
+}
+
+/**
+ * Text for a LIKE pattern with `escape '\'`: `%`, `_` and `\` stand for themselves, so a name such as
+ * "50%_off" is looked for as written on both databases.
+ */
+export function likeLiteral(text: string): string {
+  return text.replace(/[\\%_]/g, (char) => `\\${char}`);
+}
+
+/**
+ * The text as one FTS5 phrase (quotes doubled, https://sqlite.org/fts5.html §3.1): nothing in it is
+ * query syntax, and the trigram tokenizer matches it as a case-insensitive substring. A LIKE with an
+ * ESCAPE clause would not use the trigram index (it reads every row), so the name filter uses MATCH.
+ */
+function ftsPhrase(text: string): string {
+  return `"${text.replaceAll('"', '""')}"`;
 }
 
 export interface FilterPlan {
@@ -52,17 +69,38 @@ export function conversationFilters(eb: ConversationEb, input: SearchInput, plan
         : eb('index_conversations.location_id', '=', input.locationId),
     );
   }
-  if (input.attendee?.id) all.push(eb('index_conversations.contact_id', '=', input.attendee.id));
+  if (input.attendee?.id) {
+    // The HighLevel contact id, or the Accelevents attendee id the welcome flow linked to a contact.
+    const id = input.attendee.id;
+    all.push(
+      eb.or([
+        eb('index_conversations.contact_id', '=', id),
+        eb(
+          'index_conversations.contact_id',
+          'in',
+          eb
+            .selectFrom('attendee_links')
+            .select('attendee_links.contact_id')
+            .where('attendee_links.attendee_id', '=', id)
+            .where('attendee_links.contact_id', 'is not', null),
+        ),
+      ]),
+    );
+  }
   if (input.attendee?.email) {
     all.push(eb('index_conversations.contact_email', '=', input.attendee.email.toLowerCase()));
   }
   if (input.attendee?.name) {
-    const pattern = `%${input.attendee.name.toLowerCase()}%`;
+    const name = input.attendee.name;
+    const pattern = `%${likeLiteral(name.toLowerCase())}%`;
     // Postgres: `lower(contact_name) like` is what the pg_trgm index of 0007 serves, when the extension exists.
     all.push(
       plan.trigrams
-        ? sql<boolean>`index_conversations.rowid in (select rowid from index_names where contact_name like ${pattern})`
-        : eb(eb.fn('lower', ['index_conversations.contact_name']), 'like', pattern),
+        ? sql<boolean>`index_conversations.rowid in (select rowid from index_names where index_names match ${ftsPhrase(name)})`
+        : plan.dialect === 'sqlite'
+          ? sql<boolean>`lower(index_conversations.contact_name) like ${pattern} escape '\\'`
+          : // Backslash is PostgreSQL's default LIKE escape; a plain LIKE keeps the pg_trgm index usable.
+            eb(eb.fn('lower', ['index_conversations.contact_name']), 'like', pattern),
     );
   }
   if (input.status === 'read') all.push(eb('index_conversations.unread_count', '=', 0));

@@ -17,6 +17,7 @@ import type { Kysely } from 'kysely';
 import type { SponsorConfig } from '../config/sponsor-settings.js';
 import type { HighLevelClient } from '../highlevel/client.js';
 import type { Database } from '../store/schema.js';
+import { announceIndexChange } from './index-changes.js';
 import { linkEventKey, upsertConversationRow, upsertMessageRow } from './index-rows.js';
 import { joinSponsorChannel, sponsorsOfConversation } from './sponsor-channel.js';
 import { sponsorsTaggedOn } from './sponsor-routing.js';
@@ -137,6 +138,7 @@ export async function syncLocationInto(
     });
     await linkEventKey(db, item.id);
     await syncMessages(db, api, item.id, locationId, options, result, startedAt);
+    announceIndexChange(item.id);
   }
   return result;
 }
@@ -213,6 +215,7 @@ async function syncMessages(
         createdAt: ms(message.dateAdded) ?? syncedAt,
         hasRecording: isCall,
         ...(transcript !== undefined ? { transcript } : {}),
+        ...(message.attachments ? { attachments: message.attachments.filter((url) => typeof url === 'string') } : {}),
         updatedAt: syncedAt,
       });
       result.messages += 1;

@@ -253,6 +253,18 @@ export interface IndexMessagesTable {
   created_at: number;
   has_recording: number;
   transcript: string | null;
+  /** Attachment URLs as a JSON array; null when none are known. */
+  attachments: string | null;
+  updated_at: number;
+}
+
+/** A contact's details as parley last learnt them (src/index/contact-details.ts). Email is lower-case. */
+export interface IndexContactsTable {
+  location_id: string;
+  contact_id: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
   updated_at: number;
 }
 
@@ -276,4 +288,5 @@ export interface Database {
   index_conversations: IndexConversationsTable;
   index_messages: IndexMessagesTable;
   index_sponsor_conversations: IndexSponsorConversationsTable;
+  index_contacts: IndexContactsTable;
 }

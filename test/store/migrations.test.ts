@@ -11,6 +11,7 @@ const OUR_TABLES = [
   'connections',
   'highlevel_calls',
   'inbox',
+  'index_contacts',
   'index_conversations',
   'index_messages',
   'index_sponsor_conversations',

@@ -79,6 +79,7 @@ async function mirrorMessages(deps: ConsoleDeps, caller: Caller, conversation: C
         body: message.body ?? null,
         createdAt,
         hasRecording: message.messageType === 'TYPE_CALL',
+        ...(message.attachments ? { attachments: message.attachments.filter((url) => typeof url === 'string') } : {}),
         updatedAt: fetchedAt,
       });
       if (!newest || createdAt > newest.at) newest = { at: createdAt, body: message.body ?? null };

@@ -19,6 +19,7 @@ import type { Database } from '../../store/schema.js';
 import type { RunTriggeredDeps } from '../run-triggered.js';
 import { runTriggered } from '../run-triggered.js';
 import { inboxIdOf, loadInboxRow, markInbox } from './inbox-rows.js';
+import { nameIndexedContact } from './name-indexed-contact.js';
 import { routeToSponsors } from './route-to-sponsors.js';
 
 export type HighLevelEventHandlerDeps = Omit<RunTriggeredDeps, 'signal'> & {
@@ -86,6 +87,11 @@ export function highLevelEventHandler(deps: HighLevelEventHandlerDeps): JobHandl
     // The local index mirrors every message event before any workflow runs (issue 5 Deliver 2); it is
     // idempotent on the message id, so a retried job does not count an inbound message twice.
     await applyWebhookEventTo(deps.db, event, now());
+    await nameIndexedContact(deps.db, event, {
+      lookup: (contactId, locationId) => contactOf(deps.highlevel, contactId, locationId, context.signal),
+      now: now(),
+      logger: deps.logger,
+    });
     const locationId = text(event.locationId);
     const contactId = text(event.contactId);
     const id = text(event.messageId) ?? text(event.webhookId) ?? inboxId;

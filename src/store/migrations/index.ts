@@ -17,6 +17,7 @@ import * as topicSearchByConversation from './0007-topic-search-by-conversation.
 import * as inboxReasons from './0008-inbox-reasons.js';
 import * as consoleSecurity from './0009-console-security.js';
 import * as sponsorChannel from './0010-sponsor-channel.js';
+import * as indexWrites from './0011-index-writes.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-foundation': foundation,
@@ -29,4 +30,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0008-inbox-reasons': inboxReasons,
   '0009-console-security': consoleSecurity,
   '0010-sponsor-channel': sponsorChannel,
+  '0011-index-writes': indexWrites,
 };

@@ -6,6 +6,7 @@
 import type { UpsertContactResponse } from '../../highlevel/contacts-api.js';
 import { findOperation } from '../../highlevel/operation-catalog.js';
 import { type ActionInputSpec, type ActionSpec, callHighLevel } from './action-types.js';
+import { indexWhatWeWrote } from './index-what-we-wrote.js';
 
 const FIELDS = ['email', 'phone', 'firstName', 'lastName', 'name', 'timezone', 'tags', 'source', 'customFields'];
 
@@ -28,6 +29,8 @@ export const contactsUpsert: ActionSpec = {
       if (value !== undefined && value !== null && value !== '') body[name] = value;
     }
     const result = await callHighLevel<UpsertContactResponse>(context, 'upsert-contact', { body });
+    // The index names this contact's conversations from it (src/index/contact-details.ts).
+    await indexWhatWeWrote(context, 'upsert-contact', { body }, result.data);
     return { id: result.data.contact.id, new: result.data.new };
   },
 };

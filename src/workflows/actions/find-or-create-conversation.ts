@@ -9,6 +9,7 @@ import { HighLevelError } from '../../highlevel/errors.js';
 import { findOperation } from '../../highlevel/operation-catalog.js';
 import { WorkflowError } from '../workflow-error.js';
 import { type ActionContext, type ActionSpec, callHighLevel } from './action-types.js';
+import { indexFoundConversation } from './index-what-we-wrote.js';
 
 /** Waits between searches after the "already exists" answer: 250 ms doubling, about 3.75 s in all. */
 export const SEARCH_RETRY_DELAYS_MS = [250, 500, 1000, 2000] as const;
@@ -21,6 +22,12 @@ interface Found {
 }
 
 const ALREADY_EXISTS = /already exists/i;
+
+/** The conversation, once the local index has it too, so an agent can find it at once. */
+async function indexed(context: ActionContext, found: Found): Promise<Found> {
+  await indexFoundConversation(context, found);
+  return found;
+}
 
 function isAlreadyExists(error: unknown): boolean {
   return (
@@ -55,19 +62,19 @@ export const findOrCreateConversation: ActionSpec = {
     const contactId = String(input.contactId);
     const locationId = typeof input.locationId === 'string' ? input.locationId : context.locationId;
     const existing = await search(context, locationId, contactId);
-    if (existing) return existing;
+    if (existing) return indexed(context, existing);
     try {
       const created = await callHighLevel<{ conversation: { id: string } }>(context, 'create-conversation', {
         body: { locationId, contactId },
       });
-      return { id: created.data.conversation.id, contactId, locationId, created: true };
+      return indexed(context, { id: created.data.conversation.id, contactId, locationId, created: true });
     } catch (error) {
       if (!isAlreadyExists(error)) throw error;
     }
     for (const delayMs of SEARCH_RETRY_DELAYS_MS) {
       await context.sleep(delayMs);
       const found = await search(context, locationId, contactId);
-      if (found) return found;
+      if (found) return indexed(context, found);
     }
     throw new WorkflowError(
       'conversation_not_found',

@@ -9,6 +9,7 @@ import { CONVERSATION_OPERATIONS } from '../../highlevel/generated/operations.js
 import { findOperation, type OperationDescriptor } from '../../highlevel/operation-catalog.js';
 import { UNSAFE_OPERATIONS } from '../../highlevel/retry-policy.js';
 import { type ActionContext, type ActionSpec, callHighLevel, isRecord } from './action-types.js';
+import { indexWhatWeWrote } from './index-what-we-wrote.js';
 import { findSentMessage, sentBodyOf } from './message-guard.js';
 import { operationInputs, toCallInput } from './operation-inputs.js';
 
@@ -80,8 +81,9 @@ export function highLevelAction(op: OperationDescriptor): ActionSpec {
     unsafe: UNSAFE_OPERATIONS.has(op.operationId),
     inputs: operationInputs(op),
     async execute(input: Record<string, unknown>, context: ActionContext) {
-      const { call } = toCallInput(op, input, context.locationId);
+      const { call, extras } = toCallInput(op, input, context.locationId);
       const result = await callHighLevel(context, op.operationId, call);
+      await indexWhatWeWrote(context, op.operationId, call, result.data, extras);
       return toOutput(result.data, result.download);
     },
     ...(guard ? { findPriorEffect: guard } : {}),
