@@ -64,6 +64,15 @@ const SECRET_KEYS: Record<string, string> = {
   password: 'put it in DATABASE_URL in the environment',
 };
 
+/** Where the secret a key would hold belongs instead; undefined for a key that holds no secret. */
+function secretFix(path: readonly (string | number)[]): string | undefined {
+  const key = String(path.at(-1)).toLowerCase();
+  if (path[0] === 'server' && path[1] === 'metrics' && key === 'token') {
+    return 'put it in an environment variable and name that variable in server.metrics.tokenEnv';
+  }
+  return SECRET_KEYS[key];
+}
+
 /**
  * The file is often committed to a repository; a secret in it would leak. Refused before
  * validation, by key name, without echoing the value.
@@ -75,7 +84,7 @@ export function findSecretKeys(where: Located): string[] {
       for (const item of node.items) {
         if (!isPair(item) || !isScalar(item.key)) continue;
         const key = String(item.key.value);
-        const fix = SECRET_KEYS[key.toLowerCase()];
+        const fix = secretFix([...path, key]);
         if (fix !== undefined) {
           const pos = item.key.range ? where.lineCounter.linePos(item.key.range[0]) : { line: 1, col: 1 };
           found.push(

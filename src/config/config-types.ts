@@ -67,6 +67,34 @@ export interface ParleyFileConfig {
   };
   /** Sponsors attendees write to and who answers for each (src/config/sponsor-settings.ts). */
   sponsor: SponsorSettings;
+  server: ServerConfig;
+}
+
+/** `server:` — how parley's HTTP server treats connections, proxies and /metrics. */
+export interface ServerConfig {
+  /**
+   * Whose `X-Forwarded-For` is believed for the client address (`request.ip`): false (default) none,
+   * true every hop, a number that many hops, or a list of proxy addresses and CIDRs (Fastify's `trustProxy`).
+   */
+  trustProxy: boolean | number | string[];
+  timeouts: ServerTimeouts;
+  metrics: {
+    /** 'loopback' (default): callers not on this machine get 404. 'any': everyone who has the token. */
+    bind: 'loopback' | 'any';
+    /** The environment variable holding the bearer token /metrics requires; null: no token. */
+    tokenEnv: string | null;
+  };
+}
+
+export interface ServerTimeouts {
+  /** The whole header block must arrive within this (Node `headersTimeout`). */
+  headersSeconds: number;
+  /** The whole request, body included, must arrive within this (Fastify `requestTimeout`). */
+  requestSeconds: number;
+  /** A connection with no traffic either way is closed after this (Fastify `connectionTimeout`). */
+  idleSeconds: number;
+  /** An idle kept-alive connection waits this long for its next request (Fastify `keepAliveTimeout`). */
+  keepAliveSeconds: number;
 }
 
 export interface EventConfig {
@@ -78,7 +106,21 @@ export interface EventConfig {
   locationId: string | null;
   /** Whether the session poller watches this event for ended sessions. Default true. */
   sessionsPoll: boolean;
+  /**
+   * The event's IANA time zone, over what Accelevents says (`equivalentTimezone` / `timezoneId`): session
+   * times are read and shown in it. Null: Accelevents' own.
+   */
+  timeZone: string | null;
+  /**
+   * Who a session's follow-up goes to. Null (the default): the session's attendees where Accelevents
+   * offers per-session attendance, else the event's checked-in attendees; never every registrant.
+   */
+  recipients: SessionRecipients | null;
+  /** Session format → the words templates show (`MAIN_STAGE: Keynote`); others read as "Main stage". */
+  formatLabels: Record<string, string>;
 }
+
+export type SessionRecipients = 'session-attendees' | 'checked-in' | 'all-registrants';
 
 /** Our names for what an Accelevents webhook is about (src/intake/topics.ts). */
 export type AcceleventsWebhookTopicName =
@@ -106,22 +148,8 @@ export interface AcceleventsWebhookSettings {
     headers?: string[];
     /** Raw topic value (case-insensitive) → ours; merged over the defaults. */
     aliases?: Record<string, AcceleventsWebhookTopicName>;
-  /**
-   * The event's IANA time zone, over what Accelevents says (`equivalentTimezone` / `timezoneId`): session
-   * times are read and shown in it. Null: Accelevents' own.
-   */
-  timeZone: string | null;
-  /**
-   * Who a session's follow-up goes to. Null (the default): the session's attendees where Accelevents
-   * offers per-session attendance, else the event's checked-in attendees; never every registrant.
-   */
-  recipients: SessionRecipients | null;
-  /** Session format → the words templates show (`MAIN_STAGE: Keynote`); others read as "Main stage". */
-  formatLabels: Record<string, string>;
     /** Recognise unknown values by their words (register, purchase, check-in). Default true. */
     matchWords?: boolean;
-export type SessionRecipients = 'session-attendees' | 'checked-in' | 'all-registrants';
-
   };
   /** Candidate paths per field; a list given here replaces that field's default list. */
   fields?: Partial<Record<MappedFieldName, string[]>>;

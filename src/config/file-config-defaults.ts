@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '../sandbox/highlevel/sandbox-options.js';
 import type { ParleyFileConfig } from './config-types.js';
 import { DEFAULT_FEATURES } from './feature-names.js';
-import type { RawFileConfig } from './file-config-schema.js';
+import { DEFAULT_SERVER_TIMEOUTS, type RawFileConfig } from './file-config-schema.js';
 import { ConfigError } from './load-config.js';
 import { applySponsorDefaults } from './sponsor-settings.js';
 
@@ -96,6 +96,13 @@ export function applyFileDefaults(raw: RawFileConfig, context: DefaultsContext):
         bodiesDays: raw.console?.retention?.bodiesDays ?? null,
         transcriptsDays: raw.console?.retention?.transcriptsDays ?? null,
       },
+    },
+    server: {
+      // One address written alone is a list of one.
+      trustProxy:
+        typeof raw.server?.trustProxy === 'string' ? [raw.server.trustProxy] : (raw.server?.trustProxy ?? false),
+      timeouts: { ...DEFAULT_SERVER_TIMEOUTS, ...raw.server?.timeouts },
+      metrics: { bind: raw.server?.metrics?.bind ?? 'loopback', tokenEnv: raw.server?.metrics?.tokenEnv ?? null },
     },
   };
 }

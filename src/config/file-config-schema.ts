@@ -2,15 +2,28 @@
  * What `parley.config.yaml` may contain, before defaults. Every object is strict so a typo is an
  * error rather than a silently ignored setting. Secrets are not part of it (see refuseSecrets).
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
-import { MAPPED_FIELDS } from '../intake/default-mapping.js';
 import { isKnownTimeZone } from '../accelevents/accelevents-dates.js';
+import { MAPPED_FIELDS } from '../intake/default-mapping.js';
 import { isValidPath } from '../intake/json-path.js';
 import { INTAKE_TOPICS } from '../intake/topics.js';
+import type { ServerTimeouts } from './config-types.js';
 import { FEATURE_NAMES } from './feature-names.js';
+import { SESSION_RECIPIENTS } from './session-recipients.js';
 import { SponsorSettingsSchema } from './sponsor-settings.js';
 
-import { SESSION_RECIPIENTS } from './session-recipients.js';
+/**
+ * Suited to webhooks and the console: senders and browsers send headers at once, a 5 MB attachment
+ * upload fits in the request time on a slow link, and idle keep-alive sockets are not held for long.
+ */
+export const DEFAULT_SERVER_TIMEOUTS: Readonly<ServerTimeouts> = {
+  headersSeconds: 10,
+  requestSeconds: 60,
+  idleSeconds: 60,
+  keepAliveSeconds: 5,
+};
+
 const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' });
 const AUTH_PRESETS = ['authorization', 'bearer', 'key', 'authentication'] as const;
 const jsonPath = z.string().refine(isValidPath, {
@@ -57,6 +70,57 @@ const AcceleventsWebhookSchema = z.strictObject({
     .optional(),
 });
 
+/** What Fastify's `trustProxy` list takes (via proxy-addr): an address, a CIDR, or one of its named ranges. */
+function isProxyAddress(value: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(value)) return true;
+  const [address = '', prefix, ...rest] = value.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+const proxyAddress = z.string().refine(isProxyAddress, {
+  error: 'expected an IP address, a CIDR such as 10.0.0.0/8, or loopback, linklocal, uniquelocal',
+});
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected an environment variable name' });
+const seconds = z.number().positive({ error: 'expected a number of seconds above 0' });
+
+/** `server`: the HTTP server's proxy trust, timeouts and /metrics access (src/server). */
+const ServerSchema = z
+  .strictObject({
+    trustProxy: z
+      .union([z.boolean(), z.number().int().min(1), proxyAddress, z.array(proxyAddress).min(1)], {
+        error: 'expected true, false, a hop count (1 or more), or a list of proxy addresses and CIDRs',
+      })
+      .optional(),
+    timeouts: z
+      .strictObject({
+        headersSeconds: seconds.optional(),
+        requestSeconds: seconds.optional(),
+        idleSeconds: seconds.optional(),
+        keepAliveSeconds: seconds.optional(),
+      })
+      .optional(),
+    metrics: z
+      .strictObject({
+        bind: z.enum(['loopback', 'any']).optional(),
+        tokenEnv: envName.optional(),
+      })
+      .optional(),
+  })
+  // Node refuses a header timeout longer than the request timeout (http.createServer).
+  .refine(
+    (server) =>
+      (server.timeouts?.headersSeconds ?? DEFAULT_SERVER_TIMEOUTS.headersSeconds) <=
+      (server.timeouts?.requestSeconds ?? DEFAULT_SERVER_TIMEOUTS.requestSeconds),
+    { error: 'headersSeconds must not exceed requestSeconds', path: ['timeouts', 'headersSeconds'] },
+  )
+  // A /metrics open to every address must at least ask for a token.
+  .refine((server) => server.metrics?.bind !== 'any' || server.metrics.tokenEnv !== undefined, {
+    error: 'bind: any needs tokenEnv (the environment variable holding the bearer token /metrics then requires)',
+    path: ['metrics', 'bind'],
+  });
+
 export const FileConfigSchema = z.strictObject({
   highlevel: z
     .strictObject({
@@ -94,6 +158,17 @@ export const FileConfigSchema = z.strictObject({
         name: z.string().min(1).optional(),
         locationId: z.string().min(1, { error: 'expected a HighLevel location id' }).optional(),
         sessionsPoll: z.boolean().optional(),
+        timezone: z
+          .string()
+          .refine(isKnownTimeZone, { error: 'expected an IANA time zone such as America/New_York or Europe/London' })
+          .optional(),
+        recipients: z.enum(SESSION_RECIPIENTS).optional(),
+        formatLabels: z
+          .record(
+            z.string().regex(/^[A-Za-z0-9_]+$/, { error: 'expected a session format such as MAIN_STAGE' }),
+            z.string().min(1, { error: 'expected the label to show, e.g. Keynote' }),
+          )
+          .optional(),
       }),
     )
     .refine((events) => new Set(events.map((e) => e.eventUrl)).size === events.length, {
@@ -121,6 +196,7 @@ export const FileConfigSchema = z.strictObject({
       webhook: AcceleventsWebhookSchema.optional(),
     })
     .optional(),
+  server: ServerSchema.optional(),
 });
 
 export type RawFileConfig = z.infer<typeof FileConfigSchema>;
@@ -147,14 +223,3 @@ export function allowedKeysAt(path: readonly PropertyKey[]): string[] {
 function unwrap(schema: z.ZodType): z.ZodType {
   return schema instanceof z.ZodOptional ? (schema.unwrap() as z.ZodType) : schema;
 }
-        timezone: z
-          .string()
-          .refine(isKnownTimeZone, { error: 'expected an IANA time zone such as America/New_York or Europe/London' })
-          .optional(),
-        recipients: z.enum(SESSION_RECIPIENTS).optional(),
-        formatLabels: z
-          .record(
-            z.string().regex(/^[A-Za-z0-9_]+$/, { error: 'expected a session format such as MAIN_STAGE' }),
-            z.string().min(1, { error: 'expected the label to show, e.g. Keynote' }),
-          )
-          .optional(),

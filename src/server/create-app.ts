@@ -1,14 +1,26 @@
 /**
  * parley's HTTP application. Routes are added by the domain that owns them (intake, OAuth, console API);
- * this file only composes them and serves liveness and readiness.
+ * this file only composes them, serves liveness and readiness, and sets what holds for every route:
+ * which proxies are trusted for the client address, the connection timeouts, and the root error
+ * handler that keeps internal details out of every answer.
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { ServerConfig } from '../config/config-types.js';
+import { DEFAULT_SERVER_TIMEOUTS } from '../config/file-config-schema.js';
 import type { Logger } from '../logging/create-logger.js';
+import { installPublicErrorHandler } from './public-errors.js';
+import { NotReadyError } from './readiness.js';
+import { serverTimeoutOptions } from './server-timeouts.js';
 
 export interface AppOptions {
   logger: Logger;
-  /** Resolves when every dependency the app needs (database, …) answers; rejects with the reason otherwise. */
+  /**
+   * Resolves when every dependency the app needs (database, …) answers; rejects otherwise. A
+   * NotReadyError's message is shown to callers; any other rejection is logged and shown generically.
+   */
   checkReady: () => Promise<Record<string, string>>;
+  /** Config `server:` (proxy trust, timeouts). Default: no proxy trusted, DEFAULT_SERVER_TIMEOUTS. */
+  server?: Partial<Pick<ServerConfig, 'trustProxy' | 'timeouts'>>;
 }
 
 export function createApp(options: AppOptions): FastifyInstance {
@@ -17,22 +29,41 @@ export function createApp(options: AppOptions): FastifyInstance {
     loggerInstance: options.logger as FastifyBaseLogger,
     // Request logs would carry URLs, whose query strings can hold attendee emails (DESIGN C10).
     logController: new LogController({ disableRequestLogging: true }),
+    // request.ip, used wherever parley needs the client (login throttling, /metrics), honours it.
+    trustProxy: fastifyTrustProxy(options.server?.trustProxy ?? false),
+    ...serverTimeoutOptions(options.server?.timeouts ?? DEFAULT_SERVER_TIMEOUTS),
   });
+  installPublicErrorHandler(app);
 
   // Liveness: the process is up and its event loop turns. Never touches dependencies, so a slow
   // database cannot get a healthy process restarted.
   app.get('/healthz', async () => ({ status: 'ok' }));
 
   // Readiness: dependencies answer. 503 tells a load balancer to send traffic elsewhere meanwhile.
-  app.get('/readyz', async (_request, reply) => {
+  app.get('/readyz', async (request, reply) => {
     try {
       return { status: 'ready', checks: await options.checkReady() };
     } catch (error) {
-      return reply
-        .code(503)
-        .send({ status: 'not_ready', reason: error instanceof Error ? error.message : 'dependency check failed' });
+      if (error instanceof NotReadyError) {
+        return reply.code(503).send({ status: 'not_ready', reason: error.message, checks: error.checks });
+      }
+      // Readiness is public; whatever the check threw stays in the log.
+      request.log.warn({ err: error }, 'readiness check failed');
+      return reply.code(503).send({ status: 'not_ready', reason: 'dependency check failed' });
     }
   });
 
   return app;
+}
+
+/**
+ * Fastify 5 now ignores a bare hop count (it cannot tell a proxy from a client that connects directly,
+ * see its Server reference, `trustProxy`); parley keeps the count as configured, with the same caveat
+ * as `true` (README, `server.trustProxy`): only when clients cannot bypass the proxy.
+ */
+function fastifyTrustProxy(
+  trust: ServerConfig['trustProxy'],
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust !== 'number') return trust;
+  return (_address, hop) => hop < trust;
 }

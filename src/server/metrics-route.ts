@@ -4,17 +4,21 @@
  * depth, dead letters, inbox backlog, connection health, each location's rate budget, HighLevel call
  * outcomes over the last five minutes), plus this process's own Node metrics. Only ids and counts:
  * no attendee data, no tokens (DESIGN C10). Each app gets its own registry so tests can run several.
+ * Still not for everyone: who may read it is decided by metrics-access.ts (default: loopback only).
  */
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { Database } from '../store/schema.js';
+import { DEFAULT_METRICS_ACCESS, guardMetrics, type MetricsAccess } from './metrics-access.js';
 
 const RECENT_MS = 5 * 60 * 1000;
 
 export interface MetricsRouteOptions {
   db: Kysely<Database>;
   now?: () => number;
+  /** Default: loopback callers only, no token. */
+  access?: MetricsAccess;
 }
 
 export function registerMetricsRoute(app: FastifyInstance, options: MetricsRouteOptions): Registry {
@@ -110,9 +114,13 @@ export function registerMetricsRoute(app: FastifyInstance, options: MetricsRoute
     },
   });
 
-  app.get('/metrics', async (_request, reply) => {
-    const body = await registry.metrics();
-    return reply.type(registry.contentType).send(body);
-  });
+  app.get(
+    '/metrics',
+    { onRequest: guardMetrics(options.access ?? DEFAULT_METRICS_ACCESS) },
+    async (_request, reply) => {
+      const body = await registry.metrics();
+      return reply.type(registry.contentType).send(body);
+    },
+  );
   return registry;
 }

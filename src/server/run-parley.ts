@@ -8,7 +8,6 @@
  * Startup reads the config file before anything else opens or listens, so a bad file ends it at once;
  * every step gives way to `stop`, and whatever was opened is closed again, last first.
  */
-import { sql } from 'kysely';
 import { loadFileConfig } from '../config/load-file-config.js';
 import { appIdOf, registerHighLevelOAuthRoutes } from '../connections/highlevel/oauth-routes.js';
 import { createOAuthStateStore } from '../connections/highlevel/oauth-state-store.js';
@@ -25,7 +24,9 @@ import { openRuntime, type Runtime } from '../runtime/open-runtime.js';
 import { planScopes } from '../workflows/scope-planner.js';
 import { localOrigin, urlHost, webhookSecretForStart, webhookUrl, webhookUrlLine } from './accelevents-webhook-url.js';
 import { createApp } from './create-app.js';
+import { metricsAccessFrom } from './metrics-access.js';
 import { registerMetricsRoute } from './metrics-route.js';
+import { storeReadiness } from './readiness.js';
 import type { ParleySandboxes } from './start-sandboxes.js';
 import {
   closeSandboxes,
@@ -147,13 +148,7 @@ async function buildHttp(
   const { logger, env } = options;
   const { config, store, repository, tokenClient, tokenManager, vault } = runtime;
   const queue = createQueue({ store });
-  const app = createApp({
-    logger,
-    checkReady: async () => {
-      await sql`select 1`.execute(store.db);
-      return { database: store.dialect };
-    },
-  });
+  const app = createApp({ logger, checkReady: storeReadiness(store, logger), server: config.server });
   closers.add('HTTP server', () => app.close());
   await registerHighLevelOAuthRoutes(app, {
     config: config.highlevel,
@@ -173,7 +168,10 @@ async function buildHttp(
     inbox: { db: store.db, queue },
   });
   await registerAcceleventsWebhookRoute(app, { db: store.db, queue, config: config.accelevents.webhook, logger });
-  registerMetricsRoute(app, { db: store.db });
+  registerMetricsRoute(app, {
+    db: store.db,
+    access: metricsAccessFrom(config.server.metrics, options.processEnv ?? process.env),
+  });
   await registerConsole(app, {
     db: store.db,
     dialect: store.dialect,

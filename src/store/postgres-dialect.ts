@@ -35,13 +35,18 @@ export function createPostgresDialect(databaseUrl: string, logger: Logger): Post
     application_name: 'parley',
     types: { getTypeParser } as pg.CustomTypesConfig,
   });
-  // An idle client can lose its server (restart, failover). Without a listener pg re-emits that
-  // as an uncaught 'error' and the process dies; the pool replaces the client on next use.
-  pool.on('error', (error) => {
-    logger.warn(
-      { url: redactDatabaseUrl(databaseUrl), code: (error as { code?: string }).code, err: error.message },
-      'idle PostgreSQL connection failed',
-    );
+  // pg reports a lost connection (server restart, failover, network) as an 'error' event: on the pool
+  // for an idle client, on the client itself while it is checked out (pg-pool listens only while it
+  // is idle). Unheard, either ends the process. The query in flight still fails with the error, and
+  // the pool replaces the broken client on next use.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => {
+      logger.warn(
+        { url: redactDatabaseUrl(databaseUrl), code: (error as { code?: string }).code, err: error.message },
+        'PostgreSQL connection lost',
+      );
+    });
   });
+  pool.on('error', () => {}); // already logged by the client's own listener above
   return { dialect: new PostgresDialect({ pool }), pool };
 }

@@ -54,6 +54,11 @@ describe('loadFileConfig', () => {
         indexSyncMinutes: 15,
         retention: { bodiesDays: null, transcriptsDays: null },
       },
+      server: {
+        trustProxy: false,
+        timeouts: { headersSeconds: 10, requestSeconds: 60, idleSeconds: 60, keepAliveSeconds: 5 },
+        metrics: { bind: 'loopback', tokenEnv: null },
+      },
     });
   });
 
@@ -162,5 +167,68 @@ describe('loadFileConfig', () => {
     const file = await writeConfig('empty.yaml', '# nothing here yet\n');
     const config = await loadFileConfig({ path: file, env: {}, cwd: dir });
     expect(config.highlevel.target).toBe('sandbox');
+  });
+
+  describe('server settings', () => {
+    it.each([
+      ['true', 'true', true],
+      ['a hop count', '2', 2],
+      [
+        'a list of addresses and CIDRs',
+        '[10.0.0.2, 10.1.0.0/16, "::1", loopback]',
+        ['10.0.0.2', '10.1.0.0/16', '::1', 'loopback'],
+      ],
+      ['one address', '10.0.0.2', ['10.0.0.2']],
+    ])('reads trustProxy given as %s', async (_name, written, read) => {
+      const file = await writeConfig('trust.yaml', `server:\n  trustProxy: ${written}\n`);
+      const config = await loadFileConfig({ path: file, env: {}, cwd: dir });
+      expect(config.server.trustProxy).toEqual(read);
+    });
+
+    it('refuses a trustProxy entry that is not an address or CIDR, naming the key', async () => {
+      const file = await writeConfig('trust-bad.yaml', 'server:\n  trustProxy: [10.0.0.2, proxy.internal]\n');
+      const error = await errorOf(loadFileConfig({ path: file, env: {}, cwd: dir }));
+      expect(error.message).toContain('trust-bad.yaml:2:');
+      expect(error.message).toContain('server.trustProxy');
+    });
+
+    it('reads timeouts and metrics access, keeping the defaults for what is not given', async () => {
+      const file = await writeConfig(
+        'server.yaml',
+        'server:\n  timeouts: { headersSeconds: 5, keepAliveSeconds: 65 }\n  metrics: { bind: any, tokenEnv: PARLEY_METRICS_TOKEN }\n',
+      );
+      const config = await loadFileConfig({ path: file, env: {}, cwd: dir });
+      expect(config.server.timeouts).toEqual({
+        headersSeconds: 5,
+        requestSeconds: 60,
+        idleSeconds: 60,
+        keepAliveSeconds: 65,
+      });
+      expect(config.server.metrics).toEqual({ bind: 'any', tokenEnv: 'PARLEY_METRICS_TOKEN' });
+    });
+
+    it('refuses a header timeout longer than the request timeout, naming both keys', async () => {
+      const file = await writeConfig(
+        'timeouts-bad.yaml',
+        'server:\n  timeouts: { headersSeconds: 30, requestSeconds: 20 }\n',
+      );
+      const error = await errorOf(loadFileConfig({ path: file, env: {}, cwd: dir }));
+      expect(error.message).toContain('server.timeouts.headersSeconds: headersSeconds must not exceed requestSeconds');
+    });
+
+    it('refuses /metrics open to any address without a token variable', async () => {
+      const file = await writeConfig('metrics-open.yaml', 'server:\n  metrics: { bind: any }\n');
+      const error = await errorOf(loadFileConfig({ path: file, env: {}, cwd: dir }));
+      expect(error.message).toContain('server.metrics.bind: bind: any needs tokenEnv');
+    });
+
+    it('refuses the metrics token itself in the file, pointing elsewhere without echoing it', async () => {
+      const file = await writeConfig('metrics-token.yaml', 'server:\n  metrics: { token: s3cret-metrics-token }\n');
+      const error = await errorOf(loadFileConfig({ path: file, env: {}, cwd: dir }));
+      expect(error.message).toContain(
+        'server.metrics.token: secrets are not accepted in the config file; put it in an environment variable and name that variable in server.metrics.tokenEnv',
+      );
+      expect(error.message).not.toContain('s3cret-metrics-token');
+    });
   });
 });

@@ -2,12 +2,13 @@
  * Turns what a console handler throws into the API's one error shape `{ error, message, field? }`:
  * ConsoleError by its code; Fastify's schema validation as invalid_request naming the field; the
  * index's argument errors as invalid_request; a HighLevel failure as upstream_failed with HighLevel's
- * own code and status (never its request copy). Anything else is a 500 whose details stay in the log.
- * Routes outside /api and /console keep Fastify's default handling.
+ * own code and status (never its request copy). An unusable database is a 503 and anything else a 500,
+ * both with their details in the log only. Routes outside /api and /console get the app's root answers.
  */
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { HighLevelError } from '../../highlevel/errors.js';
 import { IndexError } from '../../index/index-error.js';
+import { clientErrorStatus, type ErrorAnswer, sendAnswer, serverErrorAnswer } from '../../server/public-errors.js';
 import { ConsoleError } from '../console-error.js';
 
 export function toConsoleError(error: unknown): ConsoleError | null {
@@ -34,17 +35,27 @@ export function toConsoleError(error: unknown): ConsoleError | null {
   return null;
 }
 
+/** The console's answer for an error on its paths; null for other paths. */
+export function consoleErrorAnswer(error: unknown, request: FastifyRequest): ErrorAnswer | null {
+  const path = request.url.split('?')[0] ?? '';
+  if (!(path.startsWith('/api/') || path.startsWith('/console'))) return null;
+  const mapped = toConsoleError(error);
+  if (mapped) return { status: mapped.status, body: mapped.toJSON() };
+  const status = clientErrorStatus(error);
+  if (status !== null) return { status, body: { error: 'invalid_request', message: (error as Error).message } };
+  request.log.error({ err: error, url: path }, 'console request failed');
+  // A store that is down is a 503 with no details, as everywhere in the app (src/server/public-errors.ts).
+  return serverErrorAnswer(error);
+}
+
 export function registerApiErrorHandler(app: FastifyInstance): void {
+  // Apps from createApp have one root handler that takes mappers; a bare Fastify app gets a handler.
+  if (app.addErrorMapper) {
+    app.addErrorMapper(consoleErrorAnswer);
+    return;
+  }
   app.setErrorHandler(async (error, request, reply) => {
-    const path = request.url.split('?')[0] ?? '';
-    if (!(path.startsWith('/api/') || path.startsWith('/console'))) return reply.send(error);
-    const mapped = toConsoleError(error);
-    if (mapped) return reply.code(mapped.status).send(mapped.toJSON());
-    const status = (error as FastifyError).statusCode;
-    if (typeof status === 'number' && status >= 400 && status < 500) {
-      return reply.code(status).send({ error: 'invalid_request', message: (error as Error).message });
-    }
-    request.log.error({ err: error, url: path }, 'console request failed');
-    return reply.code(500).send({ error: 'internal', message: 'the request failed; the server log has details' });
+    const answer = consoleErrorAnswer(error, request);
+    return answer ? sendAnswer(reply, answer) : reply.send(error);
   });
 }

@@ -1,0 +1,64 @@
+/**
+ * `server.trustProxy`: behind a reverse proxy every request comes from the proxy's address. With it on,
+ * the client address (request.ip) is the one X-Forwarded-For names, so the per-IP login limit holds
+ * each client back on its own; with it off (the default) the header is ignored. Both databases (the
+ * limit is counted in the store).
+ */
+import type { FastifyInstance } from 'fastify';
+import { afterEach, expect, it } from 'vitest';
+import { MAX_FAILURES_PER_IP } from '../../src/console/auth/login-rate-limit.js';
+import { registerConsoleAuth } from '../../src/console/auth/register-console-auth.js';
+import { createLogger } from '../../src/logging/create-logger.js';
+import { createApp } from '../../src/server/create-app.js';
+import type { Store } from '../../src/store/open-database.js';
+import { describeEachDatabase } from '../helpers/databases.js';
+
+const PROXY = '10.0.0.2';
+
+describeEachDatabase('client address behind a reverse proxy', (getStore: () => Store) => {
+  let app: FastifyInstance | undefined;
+  afterEach(async () => {
+    await app?.close();
+    await getStore().db.deleteFrom('login_attempts').execute();
+  });
+
+  async function consoleBehindProxy(trustProxy: boolean | number | string[]): Promise<FastifyInstance> {
+    const logger = createLogger({ level: 'silent' });
+    app = createApp({ logger, checkReady: async () => ({}), server: { trustProxy } });
+    registerConsoleAuth(app, { db: getStore().db, logger, secureCookies: false });
+    await app.ready();
+    return app;
+  }
+
+  /** A wrong password for a new email each time (so only the per-IP limit can refuse), via the proxy. */
+  let attempt = 0;
+  const wrongLogin = (target: FastifyInstance, client: string) =>
+    target.inject({
+      method: 'POST',
+      url: '/api/login',
+      remoteAddress: PROXY,
+      headers: { 'x-forwarded-for': client },
+      payload: { email: `nobody-${++attempt}@parley.test`, password: 'not the password' },
+    });
+
+  async function exhaust(target: FastifyInstance, client: string): Promise<void> {
+    for (let n = 0; n < MAX_FAILURES_PER_IP; n++) expect((await wrongLogin(target, client)).statusCode).toBe(401);
+    expect((await wrongLogin(target, client)).statusCode).toBe(429);
+  }
+
+  it.each([
+    ['the proxy address', [PROXY]],
+    ['true', true],
+    ['a hop count', 1],
+  ] as const)('with trustProxy on (%s), throttles two X-Forwarded-For addresses separately', async (_name, trust) => {
+    const target = await consoleBehindProxy(typeof trust === 'object' ? [...trust] : trust);
+    await exhaust(target, '198.51.100.7');
+    expect((await wrongLogin(target, '203.0.113.9')).statusCode).toBe(401);
+  });
+
+  it('with trustProxy off, ignores X-Forwarded-For: every client behind the proxy shares its limit', async () => {
+    const target = await consoleBehindProxy(false);
+    await exhaust(target, '198.51.100.7');
+    expect((await wrongLogin(target, '203.0.113.9')).statusCode).toBe(429);
+  });
+});
