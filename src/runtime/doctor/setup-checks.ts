@@ -15,6 +15,7 @@ import type { CommandIo } from '../command-io.js';
 import { fixFor } from '../fixes.js';
 import { keyFilePath } from '../key-file-path.js';
 import { type CheckResult, describeError, fail, ok } from './check-result.js';
+import { fileModeCheck } from './file-mode-checks.js';
 import { sessionChecks } from './session-checks.js';
 import { sponsorChecks } from './sponsor-checks.js';
 import { workflowChecks } from './workflow-checks.js';
@@ -79,6 +80,7 @@ export async function runSetupChecks(
     failed('store', error);
     return parts;
   }
+  report(await fileModeCheck(parts.env));
 
   if (parts.masterKey !== undefined) {
     try {
