@@ -57,9 +57,9 @@ export function createApp(options: AppOptions): FastifyInstance {
 }
 
 /**
- * Fastify 5 now ignores a bare hop count (it cannot tell a proxy from a client that connects directly,
- * see its Server reference, `trustProxy`); parley keeps the count as configured, with the same caveat
- * as `true` (README, `server.trustProxy`): only when clients cannot bypass the proxy.
+ * Fastify 5 ignores a bare hop count: it cannot tell a proxy from a client that connects directly
+ * (https://fastify.dev/docs/latest/Reference/Server/#trustproxy). parley keeps the count as configured,
+ * with the same caveat as `true` (README, `server.trustProxy`): only when clients cannot bypass the proxy.
  */
 function fastifyTrustProxy(
   trust: ServerConfig['trustProxy'],
