@@ -1,7 +1,7 @@
 /**
- * Several writers at once. SQLite: a second process on the same file, because better-sqlite3
- * waits on busy_timeout synchronously and so can only wait for a writer in another process
- * (see src/store/sqlite-dialect.ts). PostgreSQL: concurrent inserts through one pool.
+ * Several writers at once. SQLite: a second process on the same file, as a CLI command beside
+ * `parley start` would be; each waits for the other's write lock asynchronously
+ * (src/store/sqlite-busy-retry.ts). PostgreSQL: concurrent inserts through one pool.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
