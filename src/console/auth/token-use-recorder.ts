@@ -26,7 +26,8 @@ export interface TokenUseRecorderOptions {
   intervalMs?: number;
   /** Real time, for spacing the writes. Default Date.now. */
   clock?: () => number;
-  setTimer?: (run: () => void, ms: number) => { unref?(): unknown };
+  /** Returns a handle for clearTimer; a handle with unref() is unref'd. Default setTimeout. */
+  setTimer?: (run: () => void, ms: number) => unknown;
   clearTimer?: (timer: unknown) => void;
 }
 
@@ -59,7 +60,7 @@ export function createTokenUseRecorder(options: TokenUseRecorderOptions): TokenU
       Math.max(0, due - clock()),
     );
     // A pending write never keeps the process alive; close() writes it on shutdown.
-    handle.unref?.();
+    (handle as { unref?: () => unknown }).unref?.();
     timer = { due, handle };
   };
 
