@@ -33,6 +33,8 @@ export interface ConsoleDeps {
   secureCookies: boolean;
   logger: Logger;
   now: () => number;
+  /** Live event streams (src/console/conversations/live-events.ts): index polling and heartbeat periods. */
+  liveEvents?: { pollMs?: number; heartbeatMs?: number };
 }
 
 /** The audit actor for a console user's calls. */

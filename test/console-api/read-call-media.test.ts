@@ -73,7 +73,7 @@ describe.each(DATABASE_KINDS)('console transcript and recording [%s]', (kind) =>
     expect(stored.transcript).toBe(body.text);
   });
 
-  it('downloads the transcript as a UTF-8 text attachment with one [mm:ss] line per sentence', async () => {
+  it('downloads the transcript as a UTF-8 text attachment with one [mm:ss] line per sentence, speaker labels kept', async () => {
     const json = (
       await harness.app.inject({ url: `/api/messages/${callMessageId}/transcript`, headers: harness.auth('agent') })
     ).json();
@@ -86,8 +86,9 @@ describe.each(DATABASE_KINDS)('console transcript and recording [%s]', (kind) =>
     expect(response.headers['content-disposition']).toBe(`attachment; filename="transcript-${callMessageId}.txt"`);
     const lines = response.body.trimEnd().split('\n');
     expect(lines.length).toBe(json.sentences.length);
-    expect(lines[0]).toBe(`[00:00] ${json.sentences[0].text}`);
-    for (const line of lines) expect(line).toMatch(/^\[\d{2}:\d{2}\] \S/);
+    // The page names each sentence's speaker by media channel; the download says the same.
+    expect(lines[0]).toBe(`[00:00] Channel ${json.sentences[0].mediaChannel}: ${json.sentences[0].text}`);
+    for (const line of lines) expect(line).toMatch(/^\[\d{2}:\d{2}\] Channel \d+: \S/);
   });
 
   it('serves repeated transcript reads from the cache until a webhook touches the conversation', async () => {

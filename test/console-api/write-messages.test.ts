@@ -107,7 +107,10 @@ describe.each(DATABASE_KINDS)('console message writes [%s]', (kind) => {
     const again = await harness.app.inject({ method: 'DELETE', url, headers: harness.auth('agent') });
     expect(again.statusCode).toBe(400);
     expect(again.json()).toMatchObject({ error: 'invalid_request' });
-    expect(again.json().message).toContain('Failed cancel the scheduled message');
+    // Said as a sentence the agent can act on, not HighLevel's "Failed cancel the scheduled message".
+    expect(again.json().message).toBe(
+      'This message is not scheduled (its status is "cancelled"), so there is no scheduled send to cancel.',
+    );
   });
 
   it('cancels a scheduled email by its email message id', async () => {

@@ -65,6 +65,17 @@ describe('console conversation pages [sqlite]', () => {
       updatedAt: now,
     });
     await harness.deps.index.upsertMessage({
+      messageId: 'msg-sent',
+      conversationId: XSS_CONVERSATION,
+      locationId: harness.locationId,
+      direction: 'outbound',
+      type: 'TYPE_SMS',
+      status: 'delivered',
+      body: 'Your badge is at the north desk',
+      createdAt: now - 90_000,
+      updatedAt: now,
+    });
+    await harness.deps.index.upsertMessage({
       messageId: 'msg-scheduled',
       conversationId: XSS_CONVERSATION,
       locationId: harness.locationId,
@@ -121,7 +132,9 @@ describe('console conversation pages [sqlite]', () => {
   it('answers a bad date filter with 400 and a message naming the field', async () => {
     const response = await page('viewer', '/console?from=yesterday');
     expect(response.statusCode).toBe(400);
-    expect(response.body).toContain('from must be a date like 2026-03-31, got &#34;yesterday&#34;');
+    expect(response.body).toContain(
+      '&#34;Last message from&#34; must be a date like 2026-03-31, not &#34;yesterday&#34;',
+    );
   });
 
   it('shows the thread with message statuses, the call recording player and a transcript link', async () => {
@@ -144,7 +157,7 @@ describe('console conversation pages [sqlite]', () => {
     expect(html).toContain(`data-api="/api/conversations/${XSS_CONVERSATION}/messages" data-method="POST"`);
     expect(html).toContain(`data-api="/api/conversations/${XSS_CONVERSATION}/attachments" data-method="POST"`);
     expect(html).toContain(`data-api="/api/conversations/${XSS_CONVERSATION}" data-method="PATCH"`);
-    expect(html).toContain('data-api="/api/messages/msg-xss-body/status" data-method="PUT"');
+    expect(html).toContain('data-api="/api/messages/msg-sent/status" data-method="PUT"');
     expect(html).toMatch(
       /data-api="\/api\/messages\/msg-scheduled\/schedule" data-method="DELETE" data-confirm="[^"]+" data-reload/,
     );
@@ -254,7 +267,7 @@ describe('console conversation pages [sqlite]', () => {
   it('answers a search limit outside 1-100 with 400 naming limit', async () => {
     const response = await page('viewer', '/console?limit=500');
     expect(response.statusCode).toBe(400);
-    expect(response.body).toContain('limit must be a whole number from 1 to 100');
+    expect(response.body).toContain('The page size (limit) must be a whole number from 1 to 100, not &#34;500&#34;');
   });
 
   it('links older messages of a thread with the cursor, and the older page shows the earlier message', async () => {

@@ -28,6 +28,8 @@ const EXPECTED: readonly [string, readonly string[]][] = [
   ['GET /api/messages/{messageId}/transcript', ALL],
   ['GET /api/messages/{messageId}/transcript/download', ALL],
   ['GET /api/messages/{messageId}/recording', ALL],
+  ['GET /api/conversations/{conversationId}/events', ALL],
+  ['GET /api/events', ALL],
   ['PATCH /api/conversations/{conversationId}', WRITERS],
   ['DELETE /api/conversations/{conversationId}', ADMIN],
   ['POST /api/conversations/{conversationId}/messages', WRITERS],

@@ -1,10 +1,15 @@
 /**
  * The console API's reads (issue 5 Deliver 1): search, a conversation, its messages, a call's
- * transcript (JSON and download) and recording (streamed, with Range for seeking). Every role reads;
+ * transcript (JSON and download) and recording (streamed, with Range for seeking), and live events
+ * of conversations as server-sent events (event-stream.ts). Every role reads;
  * a sponsor only sponsor-channel conversations (read-conversations.ts applies it on every path).
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { type Caller, resolveCaller } from '../auth/resolve-caller.js';
 import type { ConsoleDeps } from '../console-deps.js';
+import { ConsoleError } from '../console-error.js';
+import { acceptsEventStream, DEFAULT_HEARTBEAT_MS, openEventStream } from '../conversations/event-stream.js';
+import { createLiveHub } from '../conversations/live-events.js';
 import {
   getConversationForCaller,
   getTranscriptForCaller,
@@ -14,6 +19,7 @@ import {
 import {
   conversationParamsSchema,
   DEFAULT_PAGE_LIMIT,
+  eventsQuerySchema,
   messageParamsSchema,
   pageQuerySchema,
   type RawSearchQuery,
@@ -38,6 +44,73 @@ type MessageParams = { messageId: string };
 type PageQuery = { limit?: number; cursor?: string };
 
 export function registerConversationReadRoutes(app: FastifyInstance, deps: ConsoleDeps): void {
+  const hub = createLiveHub({
+    db: deps.db,
+    logger: deps.logger,
+    ...(deps.liveEvents?.pollMs ? { pollMs: deps.liveEvents.pollMs } : {}),
+  });
+  // Open streams would keep server.close() waiting; ending them first lets the server stop.
+  app.addHook('preClose', async () => hub.close());
+  const heartbeatMs = deps.liveEvents?.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
+  /** The same caller, still signed in, enabled and in a reading role (checked at each heartbeat). */
+  const stillReader = (request: FastifyRequest, caller: Caller) => async () => {
+    const now = await resolveCaller(deps.db, request.headers, deps.now());
+    return now.caller?.userId === caller.userId && (READERS as readonly string[]).includes(now.caller.role);
+  };
+  const mustAcceptStream = (request: FastifyRequest) => {
+    if (!acceptsEventStream(request)) {
+      throw new ConsoleError(
+        'invalid_request',
+        'this is a server-sent event stream: open it with EventSource, or send Accept: text/event-stream',
+        { field: 'accept' },
+      );
+    }
+  };
+
+  apiRoute(app, {
+    method: 'GET',
+    url: '/api/conversations/:conversationId/events',
+    roles: READERS,
+    tag: TAG,
+    summary:
+      'Live events of one conversation as text/event-stream: its new messages, status changes and unread/starred changes',
+    schema: { params: conversationParamsSchema, produces: ['text/event-stream'] },
+    handler: async (request, reply, caller) => {
+      mustAcceptStream(request);
+      const { conversationId } = request.params as ConversationParams;
+      // The same answer as reading the conversation: 404 (403 for a sponsor) when the caller may not.
+      await getConversationForCaller(deps, caller, conversationId);
+      const allowed = stillReader(request, caller);
+      return openEventStream(request, reply, [conversationId], {
+        hub,
+        heartbeatMs,
+        stillAllowed: async () => {
+          if (!(await allowed())) return false;
+          return getConversationForCaller(deps, caller, conversationId).then(
+            () => true,
+            () => false,
+          );
+        },
+      });
+    },
+  });
+
+  apiRoute(app, {
+    method: 'GET',
+    url: '/api/events',
+    roles: READERS,
+    tag: TAG,
+    summary:
+      'Live events of up to 100 conversations (repeat conversationId) as text/event-stream, e.g. those a search page lists',
+    schema: { querystring: eventsQuerySchema, produces: ['text/event-stream'] },
+    handler: async (request, reply, caller) => {
+      mustAcceptStream(request);
+      const ids = [...new Set((request.query as { conversationId: string[] }).conversationId)];
+      for (const id of ids) await getConversationForCaller(deps, caller, id);
+      return openEventStream(request, reply, ids, { hub, heartbeatMs, stillAllowed: stillReader(request, caller) });
+    },
+  });
+
   apiRoute(app, {
     method: 'GET',
     url: '/api/conversations',

@@ -28,7 +28,7 @@ export const searchQuerySchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    attendeeId: { ...id, description: 'HighLevel contact id of the attendee.' },
+    attendeeId: { ...id, description: 'The attendee: their Accelevents attendee id or their HighLevel contact id.' },
     email: { type: 'string', pattern: '@', maxLength: 320, description: 'Attendee email (exact, any case).' },
     name: { type: 'string', minLength: 1, maxLength: 200, description: 'Part of the attendee name.' },
     topic: { type: 'string', minLength: 1, maxLength: 500, description: 'Words in message bodies or transcripts.' },
@@ -39,6 +39,22 @@ export const searchQuerySchema = {
     locationId: id,
     limit,
     cursor,
+  },
+} as const;
+
+/** GET /api/events: the conversations to follow (a single id arrives as a one-item list). */
+export const eventsQuerySchema = {
+  type: 'object',
+  required: ['conversationId'],
+  additionalProperties: false,
+  properties: {
+    conversationId: {
+      type: 'array',
+      minItems: 1,
+      maxItems: MAX_PAGE_LIMIT,
+      items: id,
+      description: 'Repeat for each conversation.',
+    },
   },
 } as const;
 

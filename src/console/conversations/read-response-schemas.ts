@@ -63,6 +63,7 @@ export const messagePageSchema = {
           createdAt: { type: 'number' },
           hasRecording: { type: 'boolean' },
           hasTranscript: { type: 'boolean' },
+          attachments: { type: 'array', items: { type: 'string' }, description: 'Attachment URLs.' },
           emailMessageId: nullableString,
         },
       },

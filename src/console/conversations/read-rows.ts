@@ -3,6 +3,7 @@
  * base64url-JSON form as the search's cursor in src/index/search-conversations.ts).
  */
 import type { Selectable } from 'kysely';
+import { attachmentsOf } from '../../index/index-rows.js';
 import type { IndexConversationsTable, IndexMessagesTable } from '../../store/schema.js';
 import { ConsoleError } from '../console-error.js';
 import type { ConversationView, MessageView } from './views.js';
@@ -38,6 +39,7 @@ export function messageViewOf(row: MessageRow): MessageView {
     createdAt: Number(row.created_at),
     hasRecording: Number(row.has_recording) === 1,
     hasTranscript: row.transcript !== null,
+    attachments: attachmentsOf(row.attachments),
   };
 }
 

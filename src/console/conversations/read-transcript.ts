@@ -77,9 +77,21 @@ function sentencesOf(answer: unknown): TranscriptSentence[] {
     });
 }
 
-/** The download: one `[mm:ss] text` line per sentence (`[h:mm:ss]` past an hour). */
+/**
+ * Who speaks a sentence, as the transcript page and the download both name them: HighLevel tells the
+ * call's sides apart only by media channel, so "Channel 1", "Channel 2"; null when it gives none.
+ */
+export function speakerLabel(mediaChannel: number | null): string | null {
+  return mediaChannel === null ? null : `Channel ${mediaChannel}`;
+}
+
+/** The download: one `[mm:ss] Channel n: text` line per sentence (`[h:mm:ss]` past an hour), as the page shows it. */
 export function transcriptDownloadText(view: TranscriptView): string {
-  return `${view.sentences.map((s) => `[${clock(s.startTime ?? 0)}] ${s.text}`).join('\n')}\n`;
+  const line = (s: TranscriptSentence) => {
+    const speaker = speakerLabel(s.mediaChannel);
+    return `[${clock(s.startTime ?? 0)}] ${speaker === null ? '' : `${speaker}: `}${s.text}`;
+  };
+  return `${view.sentences.map(line).join('\n')}\n`;
 }
 
 function clock(seconds: number): string {

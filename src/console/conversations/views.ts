@@ -49,6 +49,8 @@ export interface MessageView {
   createdAt: number;
   hasRecording: boolean;
   hasTranscript: boolean;
+  /** Attachment URLs as HighLevel gave them (possibly relative to its API); empty when none. */
+  attachments: string[];
   /** Email messages: the email message id `DELETE /api/emails/:id/schedule` takes, when known. */
   emailMessageId?: string | null;
 }

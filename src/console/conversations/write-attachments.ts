@@ -26,12 +26,17 @@ export async function uploadAttachment(
     });
   }
   const contactId = conversation.contactId;
-  const answer = await callHighLevel(deps, caller, conversation.locationId, (client, options) =>
-    client.conversations.uploadFileAttachments(
-      { conversationId, contactId, locationId: conversation.locationId },
-      [file],
-      options,
-    ),
+  const answer = await callHighLevel(
+    deps,
+    caller,
+    conversation.locationId,
+    (client, options) =>
+      client.conversations.uploadFileAttachments(
+        { conversationId, contactId, locationId: conversation.locationId },
+        [file],
+        options,
+      ),
+    'upload the file',
   );
   // UploadFilesResponseDto types uploadedFiles only as "object": a map of file name to URL.
   const uploaded = (answer.uploadedFiles ?? {}) as Record<string, unknown>;

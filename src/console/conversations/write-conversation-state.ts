@@ -33,16 +33,21 @@ export async function updateConversationFlags(
   // HighLevel has no unread flag, only unreadCount (UpdateConversationDto): "unread" keeps a count that
   // is already above 0 and otherwise sets 1, "read" sets 0.
   const unreadCount = flags.unread === undefined ? undefined : flags.unread ? Math.max(conversation.unreadCount, 1) : 0;
-  const answer = await callHighLevel(deps, caller, conversation.locationId, (client, options) =>
-    client.conversations.updateConversation(
-      conversationId,
-      {
-        locationId: conversation.locationId,
-        ...(unreadCount !== undefined ? { unreadCount } : {}),
-        ...(flags.starred !== undefined ? { starred: flags.starred } : {}),
-      },
-      options,
-    ),
+  const answer = await callHighLevel(
+    deps,
+    caller,
+    conversation.locationId,
+    (client, options) =>
+      client.conversations.updateConversation(
+        conversationId,
+        {
+          locationId: conversation.locationId,
+          ...(unreadCount !== undefined ? { unreadCount } : {}),
+          ...(flags.starred !== undefined ? { starred: flags.starred } : {}),
+        },
+        options,
+      ),
+    'update the conversation',
   );
   const updated = answer.conversation as { unreadCount?: number; starred?: boolean } | undefined;
   const result: ConversationFlagsResult = {
@@ -63,8 +68,12 @@ export async function updateConversationFlags(
 
 export async function deleteConversation(deps: ConsoleDeps, caller: Caller, conversationId: string): Promise<void> {
   const conversation = await conversationForWrite(deps, caller, conversationId);
-  await callHighLevel(deps, caller, conversation.locationId, (client, options) =>
-    client.conversations.deleteConversation(conversationId, options),
+  await callHighLevel(
+    deps,
+    caller,
+    conversation.locationId,
+    (client, options) => client.conversations.deleteConversation(conversationId, options),
+    'delete the conversation',
   );
   await deps.db.transaction().execute(async (trx) => {
     await trx.deleteFrom('index_messages').where('conversation_id', '=', conversationId).execute();

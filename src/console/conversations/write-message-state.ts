@@ -5,6 +5,8 @@
  */
 import type { Caller } from '../auth/resolve-caller.js';
 import type { ConsoleDeps } from '../console-deps.js';
+import { ConsoleError } from '../console-error.js';
+import { statusChangeRefusal } from './message-status-rules.js';
 import { emailForWrite, messageForWrite, type WriteConversation, type WriteMessage } from './write-targets.js';
 import { callHighLevel } from './write-upstream.js';
 
@@ -30,12 +32,20 @@ export async function updateMessageStatus(
   input: MessageStatusInput,
 ): Promise<MessageStateResult> {
   const { message, conversation } = await messageForWrite(deps, caller, messageId);
-  const answer = await callHighLevel(deps, caller, conversation.locationId, (client, options) =>
-    client.conversations.updateMessageStatus(
-      messageId,
-      { status: input.status, ...(input.status === 'failed' && input.error ? { error: input.error } : {}) },
-      options,
-    ),
+  // What the index knows decides before HighLevel is asked; a message it does not hold yet is HighLevel's to judge.
+  const refusal = message === null ? null : statusChangeRefusal(message, true);
+  if (refusal !== null) throw new ConsoleError('invalid_request', refusal, { field: 'messageId' });
+  const answer = await callHighLevel(
+    deps,
+    caller,
+    conversation.locationId,
+    (client, options) =>
+      client.conversations.updateMessageStatus(
+        messageId,
+        { status: input.status, ...(input.status === 'failed' && input.error ? { error: input.error } : {}) },
+        options,
+      ),
+    "set the message's status",
   );
   const status = answer.status ?? input.status;
   await setIndexedStatus(deps, message, conversation, status);
@@ -48,6 +58,13 @@ export async function cancelScheduledMessage(
   messageId: string,
 ): Promise<MessageStateResult> {
   const { message, conversation } = await messageForWrite(deps, caller, messageId);
+  if (message !== null && message.status !== null && message.status !== 'scheduled') {
+    throw new ConsoleError(
+      'invalid_request',
+      `This message is not scheduled (its status is "${message.status}"), so there is no scheduled send to cancel.`,
+      { field: 'messageId' },
+    );
+  }
   // A scheduled email is cancelled by its email message id (cancel-scheduled-email), which the index does
   // not keep: HighLevel's message carries it in meta.email.messageIds. So one console action cancels either.
   const emailMessageId = (await isEmailMessage(deps, messageId))
@@ -56,8 +73,12 @@ export async function cancelScheduledMessage(
   if (emailMessageId !== null) {
     await cancelScheduledEmail(deps, caller, emailMessageId);
   } else {
-    await callHighLevel(deps, caller, conversation.locationId, (client, options) =>
-      client.conversations.cancelScheduledMessage(messageId, options),
+    await callHighLevel(
+      deps,
+      caller,
+      conversation.locationId,
+      (client, options) => client.conversations.cancelScheduledMessage(messageId, options),
+      'cancel the scheduled send',
     );
   }
   await setIndexedStatus(deps, message, conversation, 'cancelled');
@@ -79,8 +100,12 @@ async function emailIdOf(
   locationId: string,
   messageId: string,
 ): Promise<string | null> {
-  const answer = await callHighLevel(deps, caller, locationId, (client, options) =>
-    client.call('get-message', { path: { id: messageId }, ...options }),
+  const answer = await callHighLevel(
+    deps,
+    caller,
+    locationId,
+    (client, options) => client.call('get-message', { path: { id: messageId }, ...options }),
+    'look up the scheduled email',
   );
   const meta = (answer.data as { meta?: { email?: { messageIds?: unknown } } } | null)?.meta;
   const ids = meta?.email?.messageIds;
@@ -93,8 +118,12 @@ export async function cancelScheduledEmail(
   emailMessageId: string,
 ): Promise<{ emailMessageId: string; conversationId: string; status: string }> {
   const { conversation, dateAdded } = await emailForWrite(deps, caller, emailMessageId);
-  await callHighLevel(deps, caller, conversation.locationId, (client, options) =>
-    client.conversations.cancelScheduledEmail(emailMessageId, options),
+  await callHighLevel(
+    deps,
+    caller,
+    conversation.locationId,
+    (client, options) => client.conversations.cancelScheduledEmail(emailMessageId, options),
+    'cancel the scheduled email',
   );
   // The index keys messages by message id and does not store email ids; a scheduled email's message is
   // the scheduled TYPE_EMAIL row of that conversation at the email's send time (dateAdded).

@@ -104,19 +104,24 @@ export async function sendReply(
   }
   const conversation = await conversationForWrite(deps, caller, conversationId);
   const contactId = contactOf(conversation);
-  const answer = await callHighLevel(deps, caller, conversation.locationId, (client, options) =>
-    client.conversations.sendMessage(
-      {
-        type: input.type,
-        contactId,
-        ...(input.message !== undefined ? { message: input.message } : {}),
-        ...(input.subject !== undefined ? { subject: input.subject } : {}),
-        ...(input.html !== undefined ? { html: input.html } : {}),
-        ...(input.attachments !== undefined ? { attachments: input.attachments } : {}),
-        ...(input.scheduledTimestamp !== undefined ? { scheduledTimestamp: input.scheduledTimestamp } : {}),
-      },
-      options,
-    ),
+  const answer = await callHighLevel(
+    deps,
+    caller,
+    conversation.locationId,
+    (client, options) =>
+      client.conversations.sendMessage(
+        {
+          type: input.type,
+          contactId,
+          ...(input.message !== undefined ? { message: input.message } : {}),
+          ...(input.subject !== undefined ? { subject: input.subject } : {}),
+          ...(input.html !== undefined ? { html: input.html } : {}),
+          ...(input.attachments !== undefined ? { attachments: input.attachments } : {}),
+          ...(input.scheduledTimestamp !== undefined ? { scheduledTimestamp: input.scheduledTimestamp } : {}),
+        },
+        options,
+      ),
+    'send the reply',
   );
   // The send answer's status enum has no "scheduled" (M9), but the thread must show which messages
   // can still be cancelled, so a future send is mirrored as scheduled.
@@ -129,6 +134,7 @@ export async function sendReply(
     body: input.type === 'Email' ? (input.html ?? input.message ?? '') : (input.message ?? ''),
     createdAt: scheduledAt ?? now,
     movesLastMessage: scheduledAt === null,
+    ...(input.attachments ? { attachments: input.attachments } : {}),
   });
   return {
     messageId: answer.messageId,
@@ -155,12 +161,17 @@ export async function addInboundMessage(
   const conversation = await conversationForWrite(deps, caller, conversationId);
   const contactId = contactOf(conversation);
   const { date: _date, ...rest } = input;
-  const answer = await callHighLevel(deps, caller, conversation.locationId, (client, options) =>
-    client.conversations.addInboundMessage(
-      // The spec's default direction is outbound (M10), so inbound is said explicitly.
-      { ...rest, conversationId, contactId, direction: 'inbound', ...(input.date ? { date: input.date } : {}) },
-      options,
-    ),
+  const answer = await callHighLevel(
+    deps,
+    caller,
+    conversation.locationId,
+    (client, options) =>
+      client.conversations.addInboundMessage(
+        // The spec's default direction is outbound (M10), so inbound is said explicitly.
+        { ...rest, conversationId, contactId, direction: 'inbound', ...(input.date ? { date: input.date } : {}) },
+        options,
+      ),
+    'add the inbound message',
   );
   await mirror(deps, conversation, {
     messageId: answer.messageId,
@@ -171,6 +182,7 @@ export async function addInboundMessage(
     body: input.type === 'Email' ? (input.html ?? input.message ?? '') : (input.message ?? ''),
     createdAt: answer.dateAdded ? Date.parse(answer.dateAdded) || date : date,
     movesLastMessage: true,
+    ...(input.attachments ? { attachments: input.attachments } : {}),
     // HighLevel counts an inbound message as unread; its ConversationUnreadUpdate webhook will confirm.
     unreadCount: conversation.unreadCount + 1,
   });
@@ -192,27 +204,15 @@ interface MirroredMessage {
   createdAt: number;
   movesLastMessage: boolean;
   unreadCount?: number;
+  attachments?: string[];
 }
 
-async function mirror(deps: ConsoleDeps, conversation: WriteConversation, message: MirroredMessage): Promise<void> {
-  const updatedAt = Math.max(deps.now(), conversation.updatedAt);
-  await deps.index.upsertMessage({
-    messageId: message.messageId,
-    conversationId: conversation.conversationId,
-    locationId: conversation.locationId,
-    direction: message.direction,
-    type: message.type,
-    status: message.status,
-    body: message.body,
-    createdAt: message.createdAt,
-    updatedAt,
-  });
 /**
  * HighLevel has accepted the message by now, so a local copy that cannot be stored must not turn the
  * send into an error: the caller would retry and the contact get it twice. It is logged, and the next
  * index sync or webhook brings the message in.
  */
-  const newer = message.movesLastMessage && message.createdAt >= conversation.lastMessageAt;
+async function mirror(deps: ConsoleDeps, conversation: WriteConversation, message: MirroredMessage): Promise<void> {
   try {
     await storeLocalCopy(deps, conversation, message);
   } catch (error) {
@@ -228,6 +228,20 @@ async function storeLocalCopy(
   conversation: WriteConversation,
   message: MirroredMessage,
 ): Promise<void> {
+  const updatedAt = Math.max(deps.now(), conversation.updatedAt);
+  await deps.index.upsertMessage({
+    messageId: message.messageId,
+    conversationId: conversation.conversationId,
+    locationId: conversation.locationId,
+    direction: message.direction,
+    type: message.type,
+    status: message.status,
+    body: message.body,
+    createdAt: message.createdAt,
+    ...(message.attachments ? { attachments: message.attachments } : {}),
+    updatedAt,
+  });
+  const newer = message.movesLastMessage && message.createdAt >= conversation.lastMessageAt;
   await deps.index.upsertConversation({
     conversationId: conversation.conversationId,
     locationId: conversation.locationId,

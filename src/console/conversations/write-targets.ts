@@ -24,6 +24,8 @@ export interface WriteMessage {
   messageId: string;
   conversationId: string;
   locationId: string;
+  direction: string | null;
+  type: string | null;
   status: string | null;
   createdAt: number;
   updatedAt: number;
@@ -78,6 +80,8 @@ export async function messageForWrite(
         messageId,
         conversationId: row.conversation_id,
         locationId: row.location_id,
+        direction: row.direction,
+        type: row.type,
         status: row.status,
         createdAt: Number(row.created_at),
         updatedAt: Number(row.updated_at),
@@ -93,11 +97,16 @@ export async function emailForWrite(
   emailMessageId: string,
 ): Promise<{ conversation: WriteConversation; dateAdded: number | null }> {
   const locationId = await locationOrFail(deps);
-  const answer = await callHighLevel(deps, caller, locationId, (client, options) =>
-    client.call<{ conversationId: string; dateAdded?: string }>('get-email-by-id', {
-      ...options,
-      path: { id: emailMessageId },
-    }),
+  const answer = await callHighLevel(
+    deps,
+    caller,
+    locationId,
+    (client, options) =>
+      client.call<{ conversationId: string; dateAdded?: string }>('get-email-by-id', {
+        ...options,
+        path: { id: emailMessageId },
+      }),
+    'look up the email',
   ).catch((error: unknown) => hiddenIfMissing(error, caller));
   const conversation = await conversationForWrite(deps, caller, answer.data.conversationId);
   const dateAdded = answer.data.dateAdded ? Date.parse(answer.data.dateAdded) : Number.NaN;

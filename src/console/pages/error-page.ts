@@ -6,6 +6,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { toConsoleError } from '../api/api-error-handler.js';
 import type { Caller } from '../auth/resolve-caller.js';
+import { upstreamFailure } from '../conversations/upstream-sentences.js';
 import { sendPage } from './render-page.js';
 
 const TITLES: Readonly<Record<number, string>> = {
@@ -22,7 +23,8 @@ export async function sendErrorPage(
   caller: Caller | null,
   error: unknown,
 ): Promise<FastifyReply> {
-  const mapped = toConsoleError(error);
+  // HighLevel's own error text is not for agents: the page says what failed and what to do next.
+  const mapped = toConsoleError(upstreamFailure(error, 'show this page'));
   if (mapped === null) {
     request.log.error({ err: error, url: request.url.split('?')[0] }, 'console page failed');
     return sendPage(

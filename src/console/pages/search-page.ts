@@ -3,11 +3,15 @@
  * filters map onto the read service's query; results come from `searchForCaller`, which already
  * limits a sponsor to the sponsor channel. Topic hits arrive from the index with the matched words
  * in [brackets]; they are HTML-escaped first and only then turned into <mark>, so attendee text
- * never becomes markup.
+ * never becomes markup. A filter that cannot be searched (a bad date, a date range the wrong way
+ * round) is said on the page as a sentence with a 400; the listed conversations follow their live
+ * events (console.js), so one with new activity is marked.
  */
 import type { FastifyInstance } from 'fastify';
+import { toConsoleError } from '../api/api-error-handler.js';
 import { ROLES } from '../auth/roles.js';
 import type { ConsoleDeps } from '../console-deps.js';
+import type { ConsoleError } from '../console-error.js';
 import { searchForCaller } from '../conversations/read-conversations.js';
 import type { ConversationSearchQuery } from '../conversations/views.js';
 import { pageCaller, sendErrorPage } from './error-page.js';
@@ -35,10 +39,16 @@ export function highlightMatches(snippet: string): string {
   return escaped.replace(/\[([^[\]]+)\]/g, '<mark>$1</mark>');
 }
 
+const DATE_LABELS = { from: 'Last message from', to: 'Last message to' } as const;
+
 /** A `YYYY-MM-DD` date input as epoch ms (UTC): the start of the day, or its last millisecond for `to`. */
 function parseDay(value: string, field: 'from' | 'to'): number {
   const start = /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T00:00:00Z`) : Number.NaN;
-  if (!Number.isFinite(start)) throw new PageInputError(`${field} must be a date like 2026-03-31, got "${value}"`);
+  if (!Number.isFinite(start)) {
+    throw new PageInputError(
+      `"${DATE_LABELS[field]}" must be a date like 2026-03-31, not "${value}". Pick a day in the date field, or clear it.`,
+    );
+  }
   return field === 'from' ? start : start + DAY_MS - 1;
 }
 
@@ -48,7 +58,9 @@ function parseLimit(value: string | undefined): number {
   if (value === undefined) return PAGE_SIZE;
   const limit = Number(value);
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
-    throw new PageInputError(`limit must be a whole number from 1 to ${MAX_PAGE_SIZE}, got "${value}"`);
+    throw new PageInputError(
+      `The page size (limit) must be a whole number from 1 to ${MAX_PAGE_SIZE}, not "${value}". Remove it from the address to get ${PAGE_SIZE} per page.`,
+    );
   }
   return limit;
 }
@@ -73,12 +85,20 @@ function toQuery(filters: Filters): ConversationSearchQuery {
   if (filters.event) query.event = filters.event;
   if (filters.status) {
     if (filters.status !== 'read' && filters.status !== 'unread' && filters.status !== 'starred') {
-      throw new PageInputError(`status must be any, read, unread or starred, got "${filters.status}"`);
+      throw new PageInputError(
+        `Status must be Any, Read, Unread or Starred, not "${filters.status}". Pick one from the list.`,
+      );
     }
     query.status = filters.status;
   }
   if (filters.from) query.from = parseDay(filters.from, 'from');
   if (filters.to) query.to = parseDay(filters.to, 'to');
+  // The API answers this with a 400 (read-query.ts); searching anyway would only say "no conversations".
+  if (query.from !== undefined && query.to !== undefined && query.from > query.to) {
+    throw new PageInputError(
+      `"${DATE_LABELS.from}" (${filters.from}) is after "${DATE_LABELS.to}" (${filters.to}), so no conversation can match. Pick a "from" day on or before the "to" day.`,
+    );
+  }
   return query;
 }
 
@@ -91,6 +111,21 @@ function nextPageUrl(filters: Filters, cursor: string): string {
   }
   params.set('cursor', cursor);
   return `/console?${params.toString()}`;
+}
+
+/** The live events of the listed conversations (GET /api/events), so the list can mark new activity. */
+function eventsUrl(conversationIds: string[]): string {
+  const params = new URLSearchParams();
+  for (const id of conversationIds) params.append('conversationId', id);
+  return `/api/events?${params.toString()}`;
+}
+
+function filterSentence(error: ConsoleError): string {
+  if (error.details.field === 'cursor') {
+    return 'This page of results is out of date. Search again from the first page.';
+  }
+  const said = error.message.charAt(0).toUpperCase() + error.message.slice(1);
+  return `${said.replace(/\.?$/, '.')} Change that filter and search again.`;
 }
 
 export function registerSearchPage(app: FastifyInstance, deps: ConsoleDeps): void {
@@ -115,8 +150,14 @@ export function registerSearchPage(app: FastifyInstance, deps: ConsoleDeps): voi
         ...context,
         results,
         nextUrl: page.nextCursor ? nextPageUrl(filters, page.nextCursor) : null,
+        eventsUrl: results.length > 0 ? eventsUrl(results.map((r) => r.conversationId)) : null,
       });
     } catch (error) {
+      // A filter the search refused (a stale cursor, a bad value) is said on the search page itself.
+      const mapped = toConsoleError(error);
+      if (mapped?.code === 'invalid_request') {
+        return sendPage(reply, 'search', caller, { ...context, inputError: filterSentence(mapped), results: [] }, 400);
+      }
       return sendErrorPage(request, reply, caller, error);
     }
   });

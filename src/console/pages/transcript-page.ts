@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { ROLES } from '../auth/roles.js';
 import type { ConsoleDeps } from '../console-deps.js';
 import { getTranscriptForCaller } from '../conversations/read-conversations.js';
+import { speakerLabel } from '../conversations/read-transcript.js';
 import { pageCaller, sendErrorPage } from './error-page.js';
 import { requirePageRole } from './page-auth.js';
 import { sendPage } from './render-page.js';
@@ -34,7 +35,11 @@ export function registerTranscriptPage(app: FastifyInstance, deps: ConsoleDeps):
           title: 'Call transcript',
           nav: 'search',
           transcript,
-          sentences: transcript.sentences.map((sentence) => ({ ...sentence, at: callOffset(sentence.startTime) })),
+          sentences: transcript.sentences.map((sentence) => ({
+            ...sentence,
+            at: callOffset(sentence.startTime),
+            speaker: speakerLabel(sentence.mediaChannel),
+          })),
           downloadUrl: `/api/messages/${id}/transcript/download`,
           recordingUrl: `/api/messages/${id}/recording`,
           threadUrl: `/console/conversations/${encodeURIComponent(transcript.conversationId)}`,

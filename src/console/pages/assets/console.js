@@ -124,3 +124,131 @@ async function submitApiForm(event) {
 }
 
 document.addEventListener('submit', submitApiForm);
+
+// Live updates, from the API's server-sent event streams. A thread page (an element with
+// data-live-events) re-reads itself when its conversation changes and swaps the parts marked
+// data-live-part, so a new message or status shows without a reload; a message that was not there
+// before is marked and announced. The search page marks each listed conversation with new activity.
+// data-live-state says connecting, live or closed.
+function liveStatus(text) {
+  const box = document.querySelector('.live-status');
+  if (box && text) box.textContent = text;
+}
+
+// Brings `part` up to date with `next` (the same part in a fresh copy of the page): message by message
+// where both have a message list, so an element holding the keyboard focus is never replaced.
+function mergePart(part, next) {
+  if (next.innerHTML === part.innerHTML) return;
+  const list = part.querySelector('ol.messages');
+  const nextList = next.querySelector('ol.messages');
+  if (!list || !nextList) {
+    if (!part.contains(document.activeElement)) part.replaceWith(document.adoptNode(next));
+    return;
+  }
+  const current = new Map([...list.children].map((item) => [item.dataset.messageId, item]));
+  let previous = null;
+  for (const item of [...nextList.children]) {
+    const mine = current.get(item.dataset.messageId);
+    if (!mine) {
+      const added = document.adoptNode(item);
+      if (previous) previous.after(added);
+      else list.prepend(added);
+      previous = added;
+    } else {
+      if (mine.innerHTML !== item.innerHTML && !mine.contains(document.activeElement)) {
+        const updated = document.adoptNode(item);
+        mine.replaceWith(updated);
+        previous = updated;
+      } else previous = mine;
+    }
+  }
+}
+
+function followThread(section) {
+  const source = new EventSource(section.dataset.liveEvents);
+  let timer = null;
+  let notice = null;
+  section.dataset.liveState = 'connecting';
+  const refresh = () => {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      const known = new Set([...document.querySelectorAll('[data-message-id]')].map((e) => e.dataset.messageId));
+      let response;
+      try {
+        response = await fetch(window.location.href, { headers: { accept: 'text/html' }, credentials: 'same-origin' });
+      } catch {
+        return;
+      }
+      if (!response.ok) return;
+      const fresh = new DOMParser().parseFromString(await response.text(), 'text/html');
+      for (const part of document.querySelectorAll('[data-live-part]')) {
+        const next = fresh.querySelector(`[data-live-part="${part.dataset.livePart}"]`);
+        if (next) mergePart(part, next);
+      }
+      for (const item of document.querySelectorAll('[data-message-id]')) {
+        if (!known.has(item.dataset.messageId)) item.classList.add('arrived');
+      }
+      liveStatus(notice);
+      notice = null;
+    }, 150);
+  };
+  source.addEventListener('ready', () => {
+    section.dataset.liveState = 'live';
+    // Whatever changed between this page being built and the stream starting is picked up here.
+    refresh();
+  });
+  source.addEventListener('message', (event) => {
+    const data = JSON.parse(event.data);
+    notice =
+      data.message.direction === 'inbound' ? 'New message from the attendee.' : 'New message in this conversation.';
+    refresh();
+  });
+  source.addEventListener('status', () => {
+    notice = notice || 'A message status changed.';
+    refresh();
+  });
+  source.addEventListener('conversation', refresh);
+  source.addEventListener('deleted', () => {
+    source.close();
+    section.dataset.liveState = 'closed';
+    liveStatus('This conversation was deleted in HighLevel; it no longer gets new messages.');
+  });
+  source.addEventListener('error', () => {
+    // EventSource reconnects by itself; CLOSED means it gave up (signed out, or no longer allowed).
+    section.dataset.liveState = source.readyState === EventSource.CLOSED ? 'closed' : 'connecting';
+  });
+}
+
+function followResults(list) {
+  const source = new EventSource(list.dataset.liveEvents);
+  list.dataset.liveState = 'connecting';
+  const mark = (event) => {
+    const { conversationId } = JSON.parse(event.data);
+    const item = [...list.querySelectorAll('.result[data-conversation-id]')].find(
+      (element) => element.dataset.conversationId === conversationId,
+    );
+    if (!item || item.classList.contains('changed')) return;
+    item.classList.add('changed');
+    const badges = item.querySelector('.badges');
+    if (badges) {
+      const badge = document.createElement('span');
+      badge.className = 'status changed';
+      badge.textContent = 'new activity';
+      badges.prepend(badge);
+    }
+    const name = item.querySelector('.result-link');
+    liveStatus(`New activity: ${name ? name.textContent : 'a conversation in this list'}.`);
+  };
+  source.addEventListener('ready', () => {
+    list.dataset.liveState = 'live';
+  });
+  for (const type of ['message', 'status', 'conversation', 'deleted']) source.addEventListener(type, mark);
+  source.addEventListener('error', () => {
+    list.dataset.liveState = source.readyState === EventSource.CLOSED ? 'closed' : 'connecting';
+  });
+}
+
+if (typeof EventSource === 'function') {
+  for (const section of document.querySelectorAll('section[data-live-events]')) followThread(section);
+  for (const list of document.querySelectorAll('ol[data-live-events]')) followResults(list);
+}
