@@ -30,8 +30,8 @@ import { createReconciler } from './pollers/reconciler.js';
 import { createPollerHandlers, type PollerSchedule, schedulePollers } from './pollers/schedule-pollers.js';
 import { createSessionEndedHandler } from './pollers/session-ended-handler.js';
 import { createSessionPoller, SESSION_ENDED_JOB } from './pollers/session-poller.js';
-
 import type { SessionEventInput } from './pollers/session-settings.js';
+
 export interface ComposePipelineOptions {
   store: Store;
   /** Tokens per location: the token manager's `tokenSource()`, or a sandbox-issued token. */
@@ -162,13 +162,13 @@ export function composePipeline(options: ComposePipelineOptions): ComposedPipeli
         sessions: createSessionPoller({
           queue,
           accelevents: accelevents.client,
+          db: store.db,
           events: accelevents.sessionEvents,
+          workflows: options.workflows,
           logger: pollLogger,
           now,
         }),
-          db: store.db,
         reconciler: createReconciler({
-          workflows: options.workflows,
           db: store.db,
           queue,
           accelevents: accelevents.client,
@@ -186,11 +186,11 @@ export function composePipeline(options: ComposePipelineOptions): ComposedPipeli
         workflows: options.workflows,
         locations: options.locations,
         run: { db: store.db, highlevel: client, now, logger: pollLogger, engine: createTemplateEngine() },
+        events: accelevents.sessionEvents,
         logger: pollLogger,
       }),
     };
   }
-        events: accelevents.sessionEvents,
 
   return {
     queue,
