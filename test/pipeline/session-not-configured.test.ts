@@ -58,7 +58,7 @@ describe('session follow-ups without events', () => {
     await runDoctorCommand({}, world.io());
     const out = world.output();
     expect(doctorLine(out)).toMatch(
-      new RegExp(`^ok +session follow-ups +${escape(NOT_CONFIGURED)}; its workflow is not loaded$`),
+      new RegExp(`^ok +session follow-ups +${escapeRegExp(NOT_CONFIGURED)}; its workflow is not loaded$`),
     );
     expect(out).toMatch(/^ok +workflows +\d+ enabled: (?!.*session-highlights).*$/m);
   });
@@ -101,6 +101,6 @@ describe('session follow-ups without events', () => {
   });
 });
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
