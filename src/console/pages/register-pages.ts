@@ -1,13 +1,14 @@
 /**
  * The console's server-rendered pages under /console (DESIGN D9): assets, `/` → /console, sign-in,
- * conversation search, thread, call transcript (each in its own `*-page.ts`), the admin pages, and the
- * console's 404 page for unknown /console URLs.
+ * conversation search, thread, call transcript (each in its own `*-page.ts`), the admin pages (one
+ * run's page in run-page.ts), and the console's 404 page for unknown /console URLs.
  */
 import type { FastifyInstance } from 'fastify';
 import type { ConsoleDeps } from '../console-deps.js';
 import { registerAdminPages } from './admin-pages.js';
 import { registerLoginPage } from './login-page.js';
 import { registerConsoleNotFound } from './not-found-page.js';
+import { registerRunPage } from './run-page.js';
 import { registerSearchPage } from './search-page.js';
 import { registerAssetRoute } from './serve-assets.js';
 import { registerThreadPage } from './thread-page.js';
@@ -21,5 +22,6 @@ export function registerConsolePages(app: FastifyInstance, deps: ConsoleDeps): v
   registerThreadPage(app, deps);
   registerTranscriptPage(app, deps);
   registerAdminPages(app, deps);
+  registerRunPage(app, deps);
   registerConsoleNotFound(app, deps);
 }

@@ -6,6 +6,7 @@
  * a status select only on a message HighLevel takes a status for. The API checks both again; hiding a
  * control is only for a clean page. Attachments are links (thumbnails for images), and the newest page
  * follows the conversation's live events (console.js), so new messages and statuses appear unasked.
+ * The attendee panel (attendee-panel.ts) says who the contact is in Accelevents.
  */
 import type { FastifyInstance } from 'fastify';
 import { ROLES } from '../auth/roles.js';
@@ -16,6 +17,7 @@ import { getConversationForCaller, listMessagesForCaller } from '../conversation
 import type { MessageView } from '../conversations/views.js';
 import { MESSAGE_STATUSES } from '../conversations/write-message-state.js';
 import { attachmentLinks, threadPageCsp } from './attachment-links.js';
+import { attendeePanelFor } from './attendee-panel.js';
 import { pageCaller, sendErrorPage } from './error-page.js';
 import { requirePageRole } from './page-auth.js';
 import { sendPage } from './render-page.js';
@@ -81,6 +83,7 @@ export function registerThreadPage(app: FastifyInstance, deps: ConsoleDeps): voi
         const asked = Number(request.query.limit);
         const limit = Number.isInteger(asked) && asked >= 1 && asked <= MAX_PAGE_SIZE ? asked : PAGE_SIZE;
         const page = await listMessagesForCaller(deps, caller, conversationId, { limit, cursor });
+        const attendee = await attendeePanelFor(deps, caller, conversation);
         const path = `/console/conversations/${encodeURIComponent(conversationId)}`;
         const highlevelBaseUrl = deps.config.highlevel.baseUrl;
         reply.header('content-security-policy', threadPageCsp(highlevelBaseUrl));
@@ -88,6 +91,7 @@ export function registerThreadPage(app: FastifyInstance, deps: ConsoleDeps): voi
           title: conversation.contactName ?? conversation.contactEmail ?? 'Conversation',
           nav: 'search',
           conversation,
+          attendee,
           apiPath: `/api/conversations/${encodeURIComponent(conversationId)}`,
           messages: [...page.items].reverse().map((message) => messageForPage(message, highlevelBaseUrl)),
           // Live updates only on the newest page: an older page would not show what arrives.

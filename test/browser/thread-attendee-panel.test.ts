@@ -1,0 +1,70 @@
+/**
+ * The attendee panel in real Chromium: an attendee registers through parley's intake route, the worker
+ * welcomes them in the HighLevel sandbox, and an admin who opens the conversation sees who they are in
+ * Accelevents (attendee id, event, ticket type, check-in, preferences) and follows a workflow run to its
+ * page. Screenshot thread-attendee-panel.
+ */
+import type { Selectable } from 'kysely';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { saveAnswer } from '../../src/preferences/preference-rows.js';
+import type { AttendeeLinksTable } from '../../src/store/schema.js';
+import { eventually, type ParleyWorld, startParleyWorld } from '../console-api/parley-world.js';
+import { describeWithBrowser, roleEmail, saveScreenshot, signIn } from '../helpers/browser.js';
+import { post, registrationBody } from '../pipeline/pipeline-world.js';
+
+describeWithBrowser('console in Chromium: attendee panel', (session) => {
+  let world: ParleyWorld;
+  let link: Selectable<AttendeeLinksTable>;
+
+  beforeAll(async () => {
+    world = await startParleyWorld('sqlite', { attendees: 1 });
+    expect(await post(world.hookUrl, registrationBody(7, 'panel'))).toBe(202);
+    link = await eventually('the welcome to be linked', async () => {
+      const row = await world.deps.db
+        .selectFrom('attendee_links')
+        .selectAll()
+        .where('welcome_message_id', 'is not', null)
+        .executeTakeFirst();
+      return row ?? undefined;
+    });
+    // The attendee checks in and answers the check-in question (as checkin-welcome would record).
+    await world.deps.db
+      .insertInto('attendee_links')
+      .values({ ...link, event_key: `check-in:${link.event_key}`, created_at: Date.now(), updated_at: Date.now() })
+      .execute();
+    await saveAnswer(world.deps.db, {
+      locationId: link.location_id,
+      contactId: link.contact_id ?? '',
+      key: 'updates',
+      value: 'workshops',
+      raw: '2 please',
+      now: Date.now(),
+    });
+  });
+
+  afterAll(async () => {
+    await world?.close();
+  });
+
+  it("shows an admin the attendee's Accelevents id, event, ticket, check-in, preferences and runs", async () => {
+    const page = await session.newPage();
+    await signIn(page, world.url, roleEmail('admin'));
+    await page.goto(`${world.url}/console/conversations/${encodeURIComponent(link.conversation_id ?? '')}`);
+    const panel = page.getByRole('region', { name: 'Attendee' });
+    await panel.waitFor();
+    const facts = async (term: string) =>
+      (await panel.locator(`dt:text-is("${term}") + dd`).first().textContent())?.trim();
+    expect(await facts('Accelevents attendee id')).toBe(link.attendee_id);
+    expect(await facts('Event')).toBe('DevConf 2026');
+    expect(await facts('Ticket type')).toBe('General Admission');
+    expect(await facts('Check-in')).toMatch(/^checked in \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/);
+    expect(await facts('updates')).toContain('workshops');
+    await panel.scrollIntoViewIfNeeded();
+    await saveScreenshot(page, 'thread-attendee-panel');
+
+    await panel.getByRole('link', { name: 'registration-welcome' }).click();
+    await page.waitForURL(/\/console\/admin\/runs\/[^/]+$/);
+    expect(await page.locator('h1').textContent()).toBe('Run of registration-welcome');
+    await expect.poll(() => page.locator('table.admin-table tbody tr').count()).toBeGreaterThan(3);
+  });
+});
