@@ -5,7 +5,6 @@
  */
 import type { FeatureName, ParleyFileConfig } from '../config/config-types.js';
 import type { SponsorConfig } from '../config/sponsor-settings.js';
-import { SPONSOR_CHANNEL, SPONSOR_MISSING } from './enabled-workflows.js';
 
 export const SPONSOR_FEATURE: FeatureName = 'sponsor-channel';
 
@@ -22,21 +21,6 @@ export function sponsorChannelStatus(config: SponsorConfigPart): SponsorChannelS
   const relay = config.sponsor.staffContactIds.length > 0;
   if (!config.features.includes(SPONSOR_FEATURE)) return { state: 'off', relay };
   return { state: config.sponsor.sponsors.length > 0 ? 'configured' : 'not_configured', relay };
-}
-
-/** The config's features that run anything: the sponsor channel only with sponsors or the old relay's staff. */
-export function runningFeatures(config: SponsorConfigPart): FeatureName[] {
-  const status = sponsorChannelStatus(config);
-  return config.features.filter(
-    (feature) => feature !== SPONSOR_FEATURE || status.state === 'configured' || status.relay,
-  );
-}
-
-/** Workflows a config switches on that are not loaded for want of settings, with what is missing. */
-export function notConfiguredWorkflows(config: SponsorConfigPart): { name: string; reason: string }[] {
-  return sponsorChannelStatus(config).state === 'not_configured'
-    ? [{ name: SPONSOR_CHANNEL, reason: SPONSOR_MISSING }]
-    : [];
 }
 
 /** The sponsors inbound messages are routed to: none while the feature is off. */

@@ -19,6 +19,7 @@ import type { Logger } from '../logging/create-logger.js';
 import { createPipeline } from '../pipeline/create-pipeline.js';
 import { doubleSendsOf, loadEnabledWorkflows } from '../pipeline/enabled-workflows.js';
 import { createHighLevelAccess, type HighLevelAccess } from '../pipeline/highlevel-access.js';
+import { runningFeatures } from '../pipeline/running-features.js';
 import { createQueue } from '../queue/create-queue.js';
 import { openRuntime, type Runtime } from '../runtime/open-runtime.js';
 import { planScopes } from '../workflows/scope-planner.js';
@@ -155,7 +156,7 @@ async function buildHttp(
     repository,
     tokenClient,
     states: createOAuthStateStore({ db: store.db }),
-    plan: (userType) => planScopes(config.features, { userType }),
+    plan: (userType) => planScopes(runningFeatures(config), { userType }),
     logger,
   });
   await registerHighLevelWebhookRoute(app, {

@@ -14,6 +14,7 @@ import type { HighLevelUserType } from '../../connections/highlevel/consent-url.
 import { runOAuthConnect } from '../../connections/highlevel/oauth-connect-flow.js';
 import { connectPrivateIntegrationToken } from '../../connections/highlevel/private-integration-token.js';
 import type { Connection } from '../../connections/types.js';
+import { runningFeatures } from '../../pipeline/running-features.js';
 import { type CommandIo, readPipedStdin } from '../../runtime/command-io.js';
 import { toConnectionView } from '../../runtime/connection-view.js';
 import { openRuntimeFor } from '../../runtime/open-existing-runtime.js';
@@ -145,7 +146,7 @@ export async function runConnectHighLevel(options: ConnectHighLevelOptions, io: 
   try {
     const { config } = runtime;
     const view = (c: Connection) => toConnectionView(c, (io.now ?? Date.now)(), config.refresh.marginSeconds * 1000);
-    const plan = (userType: HighLevelUserType) => planScopes(config.features, { userType });
+    const plan = (userType: HighLevelUserType) => planScopes(runningFeatures(config), { userType });
 
     if (options.pit) {
       const declared = options.scopes?.split(/[\s,]+/).filter(Boolean);

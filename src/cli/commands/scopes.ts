@@ -7,7 +7,7 @@ import type { FeatureName } from '../../config/config-types.js';
 import { FEATURE_NAMES, isFeatureName } from '../../config/feature-names.js';
 import { loadFileConfig } from '../../config/load-file-config.js';
 import { SPONSOR_NOT_CONFIGURED } from '../../pipeline/enabled-workflows.js';
-import { runningFeatures } from '../../pipeline/sponsor-channel-status.js';
+import { runningFeatures } from '../../pipeline/running-features.js';
 import { type CommandIo, processIo } from '../../runtime/command-io.js';
 import { openExistingRuntime } from '../../runtime/open-existing-runtime.js';
 import { toCliError, withCliErrors } from '../../runtime/to-cli-error.js';

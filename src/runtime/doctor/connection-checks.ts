@@ -14,7 +14,7 @@ import type { Connection } from '../../connections/types.js';
 import { createHighLevelClient } from '../../highlevel/client.js';
 import { HighLevelForbiddenError } from '../../highlevel/errors.js';
 import type { Logger } from '../../logging/create-logger.js';
-import { runningFeatures } from '../../pipeline/sponsor-channel-status.js';
+import { runningFeatures } from '../../pipeline/running-features.js';
 import { compareConnectionScopes, describeMissing } from '../../workflows/scope-planner.js';
 import type { ConnectionLayer } from '../compose-connections.js';
 import { displayStatus, relativeTime } from '../connection-view.js';

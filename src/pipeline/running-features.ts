@@ -1,0 +1,37 @@
+/**
+ * The features a config actually runs. A feature switched on without the settings it needs (the
+ * sponsor channel without sponsors, session follow-ups without a polled event) runs nothing, so it
+ * plans no scopes and is reported "not configured" — by `parley scopes`, `connect`, `doctor`,
+ * `workflows list`, the sandbox connection and the console's workflows page alike.
+ */
+import type { FeatureName, ParleyFileConfig } from '../config/config-types.js';
+import { SPONSOR_CHANNEL, SPONSOR_MISSING } from './enabled-workflows.js';
+import { SESSIONS_NOT_CONFIGURED, sessionFollowUpState } from './pollers/session-followup-status.js';
+import { SPONSOR_FEATURE, sponsorChannelStatus } from './sponsor-channel-status.js';
+
+type FeatureConfigPart = Pick<ParleyFileConfig, 'features' | 'sponsor' | 'events'>;
+
+const SESSION_FEATURE: FeatureName = 'session-highlights';
+const SESSION_WORKFLOW = 'session-highlights';
+
+export function runningFeatures(config: FeatureConfigPart): FeatureName[] {
+  const sponsor = sponsorChannelStatus(config);
+  const sessions = sessionFollowUpState(config);
+  return config.features.filter((feature) => {
+    if (feature === SPONSOR_FEATURE) return sponsor.state === 'configured' || sponsor.relay;
+    if (feature === SESSION_FEATURE) return sessions === 'configured';
+    return true;
+  });
+}
+
+/** Workflows a config switches on that are not loaded for want of settings, with what is missing. */
+export function notConfiguredWorkflows(config: FeatureConfigPart): { name: string; reason: string }[] {
+  const missing: { name: string; reason: string }[] = [];
+  if (sponsorChannelStatus(config).state === 'not_configured') {
+    missing.push({ name: SPONSOR_CHANNEL, reason: SPONSOR_MISSING });
+  }
+  if (sessionFollowUpState(config) === 'not_configured') {
+    missing.push({ name: SESSION_WORKFLOW, reason: SESSIONS_NOT_CONFIGURED });
+  }
+  return missing;
+}
