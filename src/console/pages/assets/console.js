@@ -95,7 +95,9 @@ async function submitApiForm(event) {
       payload = null;
     }
     if (!response.ok) {
-      let message = payload?.message ? payload.message : `Request failed (${response.status})`;
+      let message = payload?.message
+        ? payload.message
+        : `parley could not do this (error ${response.status}). Reload the page and try again; if it keeps failing, ask an admin to look at the server log.`;
       if (payload?.retryAfterSeconds) {
         message = `Too many attempts. Try again in ${payload.retryAfterSeconds} seconds.`;
       }
@@ -116,8 +118,8 @@ async function submitApiForm(event) {
     } else {
       flash(form, form.dataset.success || 'Done.', false);
     }
-  } catch (error) {
-    flash(form, `Could not reach parley: ${error.message}`, true);
+  } catch {
+    flash(form, 'parley could not be reached. Check your connection, then try again.', true);
   } finally {
     if (button) button.disabled = false;
   }
