@@ -128,6 +128,16 @@ for (const kind of DATABASE_KINDS) {
       await addUser('lister@example.com', 'agent');
       const token = await issueToken('lister@example.com');
       await me(bearer(token));
+      // The use is written off the request path (token-use-recorder.ts): wait for it, with a bound.
+      for (let i = 0; i < 200; i += 1) {
+        const row = await database.store.db
+          .selectFrom('api_tokens')
+          .select('last_used_at')
+          .where('token_sha256', '=', sha256Hex(token))
+          .executeTakeFirstOrThrow();
+        if (row.last_used_at !== null) break;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
       await issueToken('lister@example.com', '--expires', '1h');
       const out = await run('token', 'list', 'lister@example.com');
       const lines = out.trimEnd().split('\n');
