@@ -15,6 +15,7 @@ export function stateFromRow(row: Selectable<RateLimitStateTable>): BucketState 
     dailyRemaining: Number(row.daily_remaining),
     windowStartedAt: Number(row.window_started_at),
     updatedAt: Number(row.updated_at),
+    confirmed: Number(row.window_confirmed) !== 0,
   };
 }
 
@@ -27,6 +28,7 @@ function columns(state: BucketState) {
     daily_remaining: state.dailyRemaining,
     window_started_at: state.windowStartedAt,
     updated_at: state.updatedAt,
+    window_confirmed: state.confirmed === false ? 0 : 1,
   };
 }
 

@@ -34,6 +34,11 @@ export interface BucketState {
   windowStartedAt: number;
   /** Epoch ms of the last change; its UTC day is the day `dailyRemaining` counts. */
   updatedAt: number;
+  /**
+   * False from the moment we open a window until its first answer arrives (absent counts as true).
+   * Until then `windowStartedAt` is only our send time, and the server's window may have opened later.
+   */
+  confirmed?: boolean;
 }
 
 export interface RateDefaults {
@@ -116,10 +121,18 @@ export function takeToken(current: BucketState, now: number, safety: number): Ta
   let state = rollDay(current, now);
   if (state.dailyRemaining <= 0) return { ok: false, reason: 'daily', waitMs: nextDayStart(now) - now, state };
   const dailyRemaining = state.dailyRemaining - 1;
-  if (now >= windowEnd(state)) {
+  if (now >= windowEnd(state) && (state.confirmed !== false || now >= windowEnd(state) + state.intervalMs)) {
     // One request opens the window; the others are held until its answer (see "Held windows").
     const remaining = 1 - Math.max(state.max, 1);
-    return { ok: true, state: { ...state, windowStartedAt: now, remaining, dailyRemaining, updatedAt: now } };
+    return {
+      ok: true,
+      state: { ...state, windowStartedAt: now, remaining, dailyRemaining, updatedAt: now, confirmed: false },
+    };
+  }
+  if (now >= windowEnd(state)) {
+    // No answer came back in the whole window: the server's window may have opened up to one answer's
+    // delay after ours, so a new one now could land in it. Wait (bounded by a second interval).
+    return { ok: false, reason: 'burst', waitMs: Math.max(1, windowEnd(state) + state.intervalMs - now), state };
   }
   if (state.remaining < 0) {
     if (now < holdEnd(state)) return { ok: false, reason: 'burst', waitMs: holdEnd(state) - now, state };
@@ -149,7 +162,9 @@ export function observeResponse(
     // No answer, so nothing learned. A probe gets a successor; a held window is given up, and the
     // next request opens a new one (if the lost request did reach HighLevel, that only makes us late).
     if (state.max === 0) return { state: { ...state, remaining: Math.max(state.remaining, 1) }, pausedUntil: null };
-    if (state.remaining < 0) return { state: { ...state, windowStartedAt: now - state.intervalMs }, pausedUntil: null };
+    if (state.remaining < 0) {
+      return { state: { ...state, windowStartedAt: now - state.intervalMs, confirmed: true }, pausedUntil: null };
+    }
     return { state, pausedUntil: null };
   }
   const calibrating = state.max === 0;
@@ -170,30 +185,41 @@ export function observeResponse(
     // HighLevel documents no Retry-After (docs/highlevel-api.md); the burst interval is the floor.
     const pausedUntil = now + (facts.retryAfterMs ?? rl?.intervalMs ?? state.intervalMs);
     const windowStartedAt = Math.max(state.windowStartedAt, pausedUntil - state.intervalMs);
-    return { state: { ...state, remaining: 0, windowStartedAt }, pausedUntil };
+    return { state: { ...state, remaining: 0, windowStartedAt, confirmed: true }, pausedUntil };
   }
 
   const reported = rl?.remaining ?? null;
   if (calibrating) {
     // The window start is unknown unless this answer opened it; now is the safe guess either way.
-    return { state: { ...state, windowStartedAt: now, remaining: reported ?? state.max - 1 }, pausedUntil: null };
+    return {
+      state: { ...state, windowStartedAt: now, remaining: reported ?? state.max - 1, confirmed: true },
+      pausedUntil: null,
+    };
   }
   if (now >= windowEnd(state)) {
     // Our window is over. Only an answer that opened a new server window tells us about the present;
     // any other is a late answer from the window that just closed.
-    if (reported === null || reported < state.max - 1) return { state, pausedUntil: null };
-    return { state: { ...state, windowStartedAt: now, remaining: reported }, pausedUntil: null };
+    if (reported === null || (reported < state.max - 1 && state.confirmed !== false))
+      return { state, pausedUntil: null };
+    return { state: { ...state, windowStartedAt: now, remaining: reported, confirmed: true }, pausedUntil: null };
   }
   if (reported === null) {
     // HighLevel's rate-limits page says every answer carries the headers; without them, release and
     // anchor at now.
-    const windowStartedAt = state.remaining < 0 ? Math.max(state.windowStartedAt, now) : state.windowStartedAt;
-    return { state: { ...state, windowStartedAt, remaining: available(state) }, pausedUntil: null };
+    const unanchored = state.remaining < 0 || state.confirmed === false;
+    const windowStartedAt = unanchored ? Math.max(state.windowStartedAt, now) : state.windowStartedAt;
+    return { state: { ...state, windowStartedAt, remaining: available(state), confirmed: true }, pausedUntil: null };
   }
-  const openedServerWindow = reported >= state.max - 1;
+  // The server opened its window no later than it answered: the first answer of a window we opened
+  // (whatever it reports: held requests released after holdEnd can reach the server before the one
+  // that opened our window) and an answer reporting max - 1 both move our start up to now.
+  const openedServerWindow = reported >= state.max - 1 || state.confirmed === false;
   // Within a window the count only goes down: answers arrive out of order, and the lowest is the latest.
   const windowStartedAt = openedServerWindow ? Math.max(state.windowStartedAt, now) : state.windowStartedAt;
-  return { state: { ...state, windowStartedAt, remaining: Math.min(available(state), reported) }, pausedUntil: null };
+  return {
+    state: { ...state, windowStartedAt, remaining: Math.min(available(state), reported), confirmed: true },
+    pausedUntil: null,
+  };
 }
 
 export function sameState(a: BucketState, b: BucketState): boolean {
@@ -203,6 +229,7 @@ export function sameState(a: BucketState, b: BucketState): boolean {
     a.intervalMs === b.intervalMs &&
     a.dailyLimit === b.dailyLimit &&
     a.dailyRemaining === b.dailyRemaining &&
-    a.windowStartedAt === b.windowStartedAt
+    a.windowStartedAt === b.windowStartedAt &&
+    (a.confirmed !== false) === (b.confirmed !== false)
   );
 }

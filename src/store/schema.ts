@@ -6,6 +6,7 @@
  * Times are epoch milliseconds in `bigint` columns, read back as JS numbers on both databases
  * (see postgres-dialect.ts for why that is safe). Nullable columns may be left out of inserts.
  */
+import type { Generated } from 'kysely';
 
 /** One row per HighLevel call: the audit trail of DESIGN C10 (who or what, which scope, result). */
 export interface HighlevelCallsTable {
@@ -35,6 +36,8 @@ export interface RateLimitStateTable {
   daily_remaining: number;
   window_started_at: number;
   updated_at: number;
+  /** 1 once the window parley opened has seen its first answer (0 until then). */
+  window_confirmed: Generated<number>;
 }
 
 /** Instance-wide settings, one value per key (e.g. the vault key check). Values are text; JSON is stored as text. */

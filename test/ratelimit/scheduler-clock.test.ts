@@ -147,6 +147,37 @@ describe('rate scheduler on a fake clock', () => {
     expect(s.granted).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g']);
   });
 
+  it('moves a window it opened to the time of its first answer, even one reporting fewer left than max - 1', async () => {
+    // Requests released at the quarter interval can reach the server before the one that opened our
+    // window, so the first answer may report fewer than max - 1 left; the server's window opened no
+    // later than that answer, so the next window must not open before it is an interval old.
+    const s = setup({ safety: 0 });
+    await exhaust(s, 4);
+    for (const name of ['a', 'b', 'c', 'd', 'e']) void s.request(name);
+    await s.clock.advance(1_000);
+    expect(s.granted).toEqual(['a']);
+    await s.clock.advance(250);
+    expect(s.granted).toEqual(['a', 'b', 'c', 'd']);
+    await s.clock.advance(350);
+    await s.answer(200, { max: 4, remaining: 1 });
+    await s.clock.advance(400);
+    expect(s.granted).toHaveLength(4);
+    await s.clock.advance(600);
+    expect(s.granted).toEqual(['a', 'b', 'c', 'd', 'e']);
+  });
+
+  it('waits a second interval before opening a new window when the last one it opened never got an answer', async () => {
+    const s = setup({ safety: 0 });
+    await exhaust(s, 2);
+    for (const name of ['a', 'b', 'c']) void s.request(name);
+    await s.clock.advance(1_250);
+    expect(s.granted).toEqual(['a', 'b']);
+    await s.clock.advance(1_500);
+    expect(s.granted).toEqual(['a', 'b']);
+    await s.clock.advance(250);
+    expect(s.granted).toEqual(['a', 'b', 'c']);
+  });
+
   it('pauses for X-RateLimit-Interval-Milliseconds after a 429 without Retry-After (HighLevel documents none)', async () => {
     const s = setup({ safety: 0 });
     await s.scheduler.acquire({ ...KEY, lane: 'automation' });

@@ -18,6 +18,7 @@ import * as inboxReasons from './0008-inbox-reasons.js';
 import * as consoleSecurity from './0009-console-security.js';
 import * as sponsorChannel from './0010-sponsor-channel.js';
 import * as indexWrites from './0011-index-writes.js';
+import * as rateWindowConfirmed from './0012-rate-window-confirmed.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-foundation': foundation,
@@ -31,4 +32,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0009-console-security': consoleSecurity,
   '0010-sponsor-channel': sponsorChannel,
   '0011-index-writes': indexWrites,
+  '0012-rate-window-confirmed': rateWindowConfirmed,
 };
