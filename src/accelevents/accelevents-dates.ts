@@ -1,6 +1,7 @@
 /**
  * Accelevents dates are local wall-clock strings whose format changes per endpoint, with the time zone
- * in separate fields (reference/accelevents-api.md §4, §8.8): sessions use `yyyy/MM/dd HH:mm`, the
+ * in separate fields (https://developer.accelevents.com/reference/get-all-sessions-1,
+ * https://developer.accelevents.com/docs/adding-attendees): sessions use `yyyy/MM/dd HH:mm`, the
  * create-order `clientDate` `dd/MM/yyyy HH:mm:ss`, `searchTimeStamp` `MM/dd/yyyy HH:mm:ss`. The last two
  * look alike, so the caller names the pattern. The raw string is always kept next to the parse.
  */
@@ -93,7 +94,7 @@ export function isKnownTimeZone(zone: unknown): zone is string {
 }
 
 /**
- * The event's zone from the fields Accelevents has (`equivalentTimezone`, `timezoneId`, §8.4); which
+ * The event's zone from the fields Accelevents has (`equivalentTimezone`, `timezoneId`); which
  * holds an IANA name is not documented, so the first one Intl knows wins, else UTC.
  */
 export function resolveTimeZone(candidates: unknown[]): string {

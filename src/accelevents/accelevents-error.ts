@@ -1,15 +1,15 @@
 /**
- * The one error base of the Accelevents boundary, with a stable `code` (STYLE.md item 3). It never
+ * The one error base of the Accelevents boundary, with a stable `code`. It never
  * carries the API key: the request copy keeps only method and path (no headers, no query string, which
  * can hold attendee search text), and server text is scrubbed of the key before it becomes a message.
  */
 export type AcceleventsErrorCode =
   | 'unauthorized' // 401, or app code 4010101: the key or the auth header preset is wrong
-  | 'forbidden' // 403, incl. 4030201 Not Event Host and 4030101 Not Staff User (§3.1)
-  | 'plan_not_enabled' // 401/403 saying API access is not part of the plan (§1, §8.14)
+  | 'forbidden' // 403, incl. 4030201 Not Event Host and 4030101 Not Staff User (a role problem on the event)
+  | 'plan_not_enabled' // 401/403 saying API access is not part of the plan
   | 'not_found' // 404, incl. 4040200 Event not found and 4060405 Barcode not exist
-  | 'invalid_request' // other 4xx, or a 2xx body {type: 'Fail'} (§4)
-  | 'rate_limited' // 429 (assumed; no limits are published, §4)
+  | 'invalid_request' // other 4xx, or a 2xx body {type: 'Fail'}
+  | 'rate_limited' // 429 (assumed; Accelevents publishes no rate limits)
   | 'server_error' // 5xx
   | 'network_error' // no answer: refused, reset, DNS
   | 'timeout' // no answer within timeoutMs
@@ -25,7 +25,7 @@ export interface AcceleventsErrorInit {
   /** Path below the base URL, without query string. */
   path: string;
   status?: number | null;
-  /** Accelevents' 7-digit application code (`errorCode` or `code` in the body), when present (§4). */
+  /** Accelevents' 7-digit application code (`errorCode` or `code` in the body), when present. */
   appCode?: number | null;
   retryAfterMs?: number | null;
   cause?: unknown;
@@ -42,7 +42,7 @@ export class AcceleventsError extends Error {
   readonly retryAfterMs: number | null;
   /**
    * True when a write failed in a way that leaves its effect unknown (timeout, 5xx, reset after
-   * sending). Writes are never retried blindly (§8.10): the caller reads before trying again.
+   * sending). Writes have no idempotency key, so they are never retried blindly: the caller reads first.
    */
   ambiguous = false;
 

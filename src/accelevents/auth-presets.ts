@@ -1,9 +1,9 @@
 /**
  * The four ways an Accelevents API key may be sent. Which one production wants is not settled
- * (reference/accelevents-api.md §3.1): the reference pages show `Authorization: <key>`, the guide says
+ * (docs/accelevents-assumptions.md): the reference pages show `Authorization: <key>`, the guide says
  * "AUTHENTICATION header", and a team calling production reports that `Authorization: Bearer <key>`
  * works on GET but answers 401 on PUT, where `Key: <key>` works. So the preset is configurable, with a
- * separate one for writes (§8.6).
+ * separate one for writes.
  */
 import type { AcceleventsAuthPreset } from '../config/config-types.js';
 

@@ -1,5 +1,5 @@
 /**
- * The Accelevents REST client: the calls parley needs (reference/accelevents-api.md §5), on top of the
+ * The Accelevents REST client: the calls parley needs (https://developer.accelevents.com/reference), on top of the
  * request core. Reads use `readAuth`, writes `writeAuth`; the probe on connect is `getEventDetails`.
  */
 import { AcceleventsError } from './accelevents-error.js';
@@ -30,9 +30,9 @@ import type {
   HolderDataUpdate,
 } from './types.js';
 
-/** The attendee list's default page size per API Evangelist (§4). */
+/** The attendee list's default page size, as API Evangelist's profile of the API models it. */
 export const DEFAULT_ATTENDEE_PAGE_SIZE = 100;
-/** Cap on pages walked by the list-all calls (§8.7): 200 × 100 attendees before stopping with `truncated`. */
+/** Cap on pages walked by the list-all calls, whose counts are unconfirmed: 200 × 100 attendees, then `truncated`. */
 export const DEFAULT_MAX_PAGES = 200;
 
 export interface PageOptions {
@@ -48,7 +48,10 @@ export interface AllPagesOptions {
 }
 
 export interface AcceleventsClient {
-  /** GET /host/event/{eventUrl}/eventDetails: the cheap probe (§3.1). */
+  /**
+   * GET /host/event/{eventUrl}/eventDetails, the cheap probe
+   * (https://developer.accelevents.com/reference/event-and-design-details).
+   */
   getEventDetails(eventUrl: string, options?: { signal?: AbortSignal }): Promise<AcceleventsEventDetails>;
   /** One page of GET /events/{eventUrl}/staff/allAttendees (`page` is 0-based). */
   listAttendees(eventUrl: string, options?: PageOptions): Promise<AcceleventsPage<AcceleventsAttendee>>;
@@ -74,7 +77,8 @@ export interface AcceleventsClient {
   ): Promise<AcceleventsAllPages<AcceleventsSessionAttendee>>;
   /**
    * GET /events/{eventUrl}/staff/checkin/barcode/{barcode}/checkin/{flag}: the reference lists GET for
-   * this state change (§5.5), so it is sent as GET but treated as a write: write auth, never retried.
+   * this state change (https://developer.accelevents.com/reference/event-ticket-chekin), so it is sent as
+   * GET but treated as a write: write auth, never retried.
    */
   checkIn(eventUrl: string, barcode: string, options?: { checkIn?: boolean }): Promise<AcceleventsCheckInResult>;
   /** PUT /host/ticketing/{eventUrl}/holder-data/barcode/{barcode}: replaces the holder's attributes. */
@@ -172,7 +176,7 @@ export function createAcceleventsClient(options: AcceleventsClientOptions): Acce
       const operation = 'list-sessions';
       const at = paging(operation, opts);
       const path = `/host/event/${segment(operation, 'eventUrl', eventUrl)}/session`;
-      // The reference describes eventId as required; where the caller has it, it is sent (§5.6).
+      // https://developer.accelevents.com/reference/get-all-sessions-1 describes eventId as required; sent when known.
       const query = { ...at, eventId: opts.eventId === undefined ? undefined : String(opts.eventId) };
       const timeZone = opts.timeZone ?? null;
       return call({ operation, method: 'GET', path, query, access: 'read', signal: opts.signal }, (body) =>
@@ -213,7 +217,7 @@ export function createAcceleventsClient(options: AcceleventsClientOptions): Acce
 
 /**
  * Walks 0-based pages until `recordsFiltered` (or `recordsTotal`) items were read, a page comes back
- * short or empty, or `maxPages` is reached (§8.7): a wrong count can never loop forever.
+ * short or empty, or `maxPages` is reached: a wrong count can never loop forever.
  */
 async function walkPages<T>(
   fetchPage: (page: number) => Promise<AcceleventsPage<T>>,

@@ -1,8 +1,8 @@
 /**
- * Connecting an Accelevents account: probe the key with a cheap read (GET eventDetails, as
- * reference/accelevents-api.md §3.1 recommends), and only when it answers store the connection with the
- * key in the vault. A failed probe is explained by its likely cause: the header preset (the one open
- * question of §3.1), the plan (§1, §8.14), the event, or the role.
+ * Connecting an Accelevents account: probe the key with a cheap read (GET eventDetails), and only when
+ * it answers store the connection with the key in the vault. A failed probe is explained by its likely
+ * cause: the header preset (not settled, docs/accelevents-assumptions.md), the plan (the API is a paid
+ * plan feature), the event, or the role.
  */
 import type { Connection, ConnectionRepository } from '../connections/types.js';
 import type { Logger } from '../logging/create-logger.js';

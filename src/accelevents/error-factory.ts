@@ -1,7 +1,6 @@
 /**
- * The one place that turns an Accelevents answer, or a failed fetch, into an `AcceleventsError`
- * (STYLE.md item 3). The numeric application code wins where it is known (reference/accelevents-api.md
- * §8.12); otherwise the HTTP status decides.
+ * The one place that turns an Accelevents answer, or a failed fetch, into an `AcceleventsError`.
+ * The numeric application code wins where it is known; otherwise the HTTP status decides.
  */
 import { AcceleventsError, type AcceleventsErrorCode } from './accelevents-error.js';
 
@@ -13,7 +12,7 @@ export interface CallFacts {
   apiKey: string;
 }
 
-/** App codes from the reference pages (§3.1, §5.5): their meaning beats the HTTP status. */
+/** App codes from https://developer.accelevents.com/reference/event-ticket-chekin and the holder-data pages. */
 const APP_CODES: Record<number, { code: AcceleventsErrorCode; meaning: string }> = {
   4010101: { code: 'unauthorized', meaning: 'Not authorized' },
   4030201: { code: 'forbidden', meaning: 'Not Event Host' },
@@ -23,9 +22,10 @@ const APP_CODES: Record<number, { code: AcceleventsErrorCode; meaning: string }>
 };
 
 /**
- * Accelevents documents no error for "API access is not on your plan" (§1: Enterprise/White Label only,
- * or Business and up); a 401/403 whose text talks about the plan, an upgrade or API access being off
- * is read as that, so the user is told to check the plan instead of the key.
+ * Accelevents documents no error for "API access is not on your plan" (the API is for paid plans only,
+ * https://support.accelevents.com/en/articles/5990834-the-accelevents-api-and-webhooks); a 401/403 whose
+ * text talks about the plan, an upgrade or API access being off is read as that, so the user is told to
+ * check the plan instead of the key.
  */
 const PLAN_TEXT =
   /\b(plan|subscription|upgrade)\b|api (access|feature)[^.]*\b(not|disabled|unavailable)|not (enabled|available) (for|on) (your|this)/i;
@@ -34,7 +34,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Where the code sits in the body is not documented (§4); one client reads `code` or `errorCode`. */
+/** Where the code sits in the body is not documented; one public client reads `code` or `errorCode`. */
 export function appCodeOf(body: unknown): number | null {
   if (!isRecord(body)) return null;
   for (const field of ['errorCode', 'code']) {
@@ -68,7 +68,7 @@ function codeForStatus(status: number): AcceleventsErrorCode {
   return 'invalid_response';
 }
 
-/** `Retry-After` in seconds or as an HTTP date (§8.11: honour it if present). */
+/** `Retry-After` in seconds or as an HTTP date (RFC 9110 §10.2.3), honoured when present. */
 export function retryAfterMs(header: string | null, now: number): number | null {
   if (!header) return null;
   const seconds = Number(header);
@@ -79,7 +79,8 @@ export function retryAfterMs(header: string | null, now: number): number | null 
 
 /**
  * The error an answer stands for, or null when it is a success. A 2xx whose body says
- * `{type: 'Fail'}` is a failure too: writes answer that way (§4).
+ * `{type: 'Fail'}` is a failure too: writes answer that way
+ * (https://developer.accelevents.com/reference/update-ticketing-holder-attributes-data-by-barcode-id).
  */
 export function errorFromResponse(
   facts: CallFacts & { status: number; body: unknown; headers: Headers; now: number },

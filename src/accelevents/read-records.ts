@@ -1,6 +1,6 @@
 /**
  * Reads Accelevents answers into the client's records, tolerantly: field names and array keys vary
- * between endpoints and are partly unconfirmed (reference/accelevents-api.md §8.7), so each reader
+ * between endpoints and are partly unconfirmed (docs/accelevents-assumptions.md), so each reader
  * accepts the known variants and throws `ResponseShapeError` only when nothing usable is there.
  */
 import { parseAcceleventsDate, resolveTimeZone, toEpochMs } from './accelevents-dates.js';
@@ -107,7 +107,7 @@ export function readAttendee(value: unknown): AcceleventsAttendee {
 
 const PAGE_KEYS: PageArrayKey[] = ['attendees', 'data', 'content'];
 
-/** One page: the array under `attendees | data | content` (or a bare array), with the record counts (§4, §8.7). */
+/** One page: the array under `attendees | data | content` (the key is unconfirmed) or a bare array, with the counts. */
 export function readPage<T>(
   body: unknown,
   at: { page: number; size: number },
@@ -169,7 +169,7 @@ export function readHolderData(body: unknown): AcceleventsHolderData {
   };
 }
 
-/** A session; with `timeZone`, its start and end as instants (there is no "session ended" event, §8.4). */
+/** A session; with `timeZone`, its start and end as instants (there is no "session ended" event). */
 export function readSession(value: unknown, timeZone: string | null): AcceleventsSession {
   const raw = record(value, 'a session');
   const startTime = parseAcceleventsDate(raw.startTime, 'yyyy/MM/dd HH:mm');

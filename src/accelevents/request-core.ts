@@ -1,6 +1,6 @@
 /**
  * The Accelevents request core: one small loop. Per attempt: build the URL and the auth header for the
- * call's access (reads use `readAuth`, writes `writeAuth`, reference/accelevents-api.md §3.1), send with
+ * call's access (reads use `readAuth`, writes `writeAuth`, see auth-presets.ts), send with
  * a timeout, read the answer; then `decideRetry` alone says what happens next.
  */
 import { setTimeout as delay } from 'node:timers/promises';
@@ -12,7 +12,7 @@ import { errorFromFetchFailure, errorFromResponse } from './error-factory.js';
 import { type CallAccess, decideRetry } from './retry-policy.js';
 
 export interface AcceleventsClientOptions {
-  /** e.g. https://api.accelevents.com/rest (§2); configurable because the prefix has changed before. */
+  /** e.g. https://api.accelevents.com/rest; configurable because the prefix has changed before. */
   baseUrl: string;
   apiKey: string;
   readAuth: AcceleventsAuthPreset;
@@ -145,7 +145,7 @@ export function createAcceleventsRequester(options: AcceleventsClientOptions): A
         spec.signal?.throwIfAborted();
         const started = now();
         const outcome = await attemptOnce(spec);
-        // Logged: names, status and codes only; never headers, query strings or bodies (attendee data, §C10).
+        // Logged: names, status and codes only; never headers, query strings or bodies (they hold attendee data).
         const fields = { operation: spec.operation, method: spec.method, attempt, durationMs: now() - started };
         if (outcome.ok) {
           logger.debug(fields, 'accelevents call succeeded');

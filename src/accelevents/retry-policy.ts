@@ -1,7 +1,7 @@
 /**
- * The single decision "retry or fail" for a failed Accelevents attempt (STYLE.md item 3). Only reads
- * are retried. A write (check-in, holder-data update) has no idempotency key (reference/accelevents-api.md
- * §8.10), so after a timeout, 5xx or reset it may already have happened: it fails with `ambiguous`, and
+ * The single decision "retry or fail" for a failed Accelevents attempt. Only reads are retried. A
+ * write (check-in, holder-data update) has no documented idempotency key, so after a timeout, 5xx or
+ * reset it may already have happened: it fails with `ambiguous`, and
  * the caller reads the record before deciding to write again.
  */
 import type { AcceleventsError } from './accelevents-error.js';
@@ -21,7 +21,7 @@ export interface RetryContext {
   requestSent: boolean;
 }
 
-/** Full-jitter exponential backoff (§8.11: no published limits, so back off on 429/5xx), 500 ms base, 30 s cap. */
+/** Full-jitter exponential backoff (no published limits, so back off on 429/5xx), 500 ms base, 30 s cap. */
 export const BACKOFF_BASE_MS = 500;
 export const BACKOFF_CAP_MS = 30_000;
 /** A Retry-After longer than this is not waited for: the caller is better told now. */

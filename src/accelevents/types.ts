@@ -1,7 +1,7 @@
 /**
- * What the Accelevents client returns. Field names follow the REST answers (reference/accelevents-api.md
- * §5); ids become strings (Accelevents mixes numbers and strings), missing fields become null, and
- * every record keeps `raw` for the custom fields an admin maps by name (§8.9).
+ * What the Accelevents client returns. Field names follow the REST answers
+ * (https://developer.accelevents.com/reference); ids become strings (Accelevents mixes numbers and
+ * strings), missing fields become null, and every record keeps `raw` for the custom fields an admin maps by name.
  */
 import type { AcceleventsDateTime } from './accelevents-dates.js';
 
@@ -22,7 +22,10 @@ export interface AcceleventsEventDetails {
   raw: Raw;
 }
 
-/** A ticket holder, from the attendee list or an order's `attendee[]` (§5.2). */
+/**
+ * A ticket holder, from the attendee list or an order's `attendee[]`
+ * (https://developer.accelevents.com/reference/get-ticketing-order-data-by-order-id).
+ */
 export interface AcceleventsAttendee {
   barcode: string | null;
   attendeeId: string | null;
@@ -36,7 +39,7 @@ export interface AcceleventsAttendee {
   ticketType: string | null;
   status: string | null;
   ticketStatus: string | null;
-  /** From a `checkedIn` flag, or `ticketStatus` CHECKED_IN; null when neither is present (§8.5). */
+  /** From a `checkedIn` flag, or `ticketStatus` CHECKED_IN; null when neither is present (no check-in list exists). */
   checkedIn: boolean | null;
   raw: Raw;
 }
@@ -45,7 +48,7 @@ export type PageArrayKey = 'attendees' | 'data' | 'content';
 
 export interface AcceleventsPage<T> {
   items: T[];
-  /** Which key held the array (null for a bare array), since the attendee list's key is unconfirmed (§8.7). */
+  /** Which key held the array (null for a bare array), since the attendee list's key is unconfirmed. */
   arrayKey: PageArrayKey | null;
   recordsTotal: number | null;
   recordsFiltered: number | null;
@@ -91,7 +94,7 @@ export interface AcceleventsSession {
   format: string | null;
   status: string | null;
   capacity: number | null;
-  /** `yyyy/MM/dd HH:mm` in the event's zone (§4); raw kept. */
+  /** `yyyy/MM/dd HH:mm` in the event's zone; raw kept. */
   startTime: AcceleventsDateTime | null;
   endTime: AcceleventsDateTime | null;
   /** Epoch ms, computed when the caller passed the event's time zone. */
@@ -133,7 +136,7 @@ export interface AcceleventsCheckInResult {
 }
 
 export interface HolderDataUpdate {
-  /** Required by Accelevents; PUT replaces the record, so send every field (read, merge, write: §4). */
+  /** Required by Accelevents; PUT replaces the record, so send every field (read, merge, write). */
   attributes: { name: string; value: string | null; [field: string]: unknown }[];
   questions?: { name: string; value: string | null; [field: string]: unknown }[];
   nestedQuestions?: unknown[];
