@@ -1,6 +1,6 @@
 /**
  * A failure the sandbox answers with, in Accelevents' error style: the HTTP status and a body with the
- * 7-digit `errorCode` (reference/accelevents-api.md §4) when the reference documents one. The first
+ * 7-digit `errorCode` when the reference documents one. The first
  * three digits of every documented code equal the HTTP status (4010101 → 401, 4060405 → 406), so the
  * sandbox answers with that status. Failures with no documented code carry only a message.
  */
@@ -19,7 +19,7 @@ export class ApiFailure extends Error {
   }
 }
 
-/** From the reference pages (§3.1, §5.5). */
+/** From the reference pages, e.g. https://developer.accelevents.com/reference/event-ticket-chekin. */
 export const failures = {
   notAuthorized: () => new ApiFailure(401, 'Not authorized', 4010101),
   notEventHost: () => new ApiFailure(403, 'Not Event Host', 4030201),
@@ -28,7 +28,7 @@ export const failures = {
   barcodeNotExist: () => new ApiFailure(406, 'Barcode does not exist', 4060405),
   ticketAlreadyUsed: () => new ApiFailure(406, 'Ticket already used', 4060406),
   alreadyBooked: () => new ApiFailure(406, 'Ticket already in book status', 4060407),
-  /** No plan error is documented (§1, §8.14); the wording is the sandbox's. */
+  /** No plan error is documented; the wording is the sandbox's. */
   planNotEnabled: () =>
     new ApiFailure(403, 'API access is not enabled for your plan. Upgrade to an Enterprise or White Label plan.'),
   /** A refunded or cancelled ticket takes no more check-ins; no code is documented, the wording is the sandbox's. */

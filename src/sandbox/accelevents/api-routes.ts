@@ -1,6 +1,6 @@
 /**
  * The sandbox's REST routes under /rest, at the paths of the reference pages
- * (reference/accelevents-api.md §5). Each request passes, in order: the key check for its access (401
+ * (https://developer.accelevents.com/reference). Each request passes, in order: the key check for its access (401
  * 4010101), the plan, the event (404 4040200), and the role the endpoint needs (host: 403 4030201;
  * staff: 403 4030101).
  */
@@ -148,7 +148,7 @@ export function registerApiRoutes(app: FastifyInstance, deps: ApiRouteDeps): voi
     };
   });
 
-  // Per-session attendance is keyed by the session alone; the paging is the attendee list's (§4).
+  // Per-session attendance is keyed by the session alone; the paging is the attendee list's (page, size).
   route(
     'GET',
     '/host/session/:sessionId/attendee',
@@ -169,8 +169,9 @@ export function registerApiRoutes(app: FastifyInstance, deps: ApiRouteDeps): voi
     },
   );
 
-  // The reference lists GET for this state change (§5.5); PUT and POST are accepted too, since a
-  // client may reasonably send a write as one. All three are writes for the key check.
+  // The reference lists GET for this state change (https://developer.accelevents.com/reference/event-ticket-chekin);
+  // PUT and POST are accepted too, since a client may reasonably send a write as one. All three are
+  // writes for the key check.
   route(
     ['GET', 'PUT', 'POST'],
     '/events/:eventUrl/staff/checkin/barcode/:barcode/checkin/:checkinFlag',

@@ -1,9 +1,9 @@
 /**
  * parley's Accelevents sandbox: a Fastify server that behaves like https://api.accelevents.com/rest for
  * the calls parley makes (events, attendees with paging, orders, holder data, sessions and their
- * attendance, check-in), with the configurable auth header quirk and webhooks in a configurable shape
- * (DESIGN C9, D10). It runs in-process for tests and standalone as `parley accelevents-sandbox`. Each
- * part lives in its own file.
+ * attendance, check-in), with the configurable auth header quirk and webhooks in a configurable shape.
+ * It is the default target until real credentials are connected, and the fake server every test uses.
+ * It runs in-process for tests and standalone as `parley accelevents-sandbox`. Each part lives in its own file.
  */
 import { randomInt as cryptoRandomInt } from 'node:crypto';
 import type { AddressInfo } from 'node:net';

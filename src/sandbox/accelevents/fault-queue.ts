@@ -1,7 +1,7 @@
 /**
  * Scripted faults for the sandbox's API routes: the next `count` requests fail the given way, then all
  * is normal again. Deterministic, so a test can say "one 503, then success" and assert the retry.
- * Accelevents publishes no rate limits (§4), so a 429 comes only from here.
+ * Accelevents publishes no rate limits, so a 429 comes only from here.
  */
 import type { Socket } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';

@@ -1,6 +1,6 @@
 /**
  * How the sandbox's records look on the wire, with the field names of the reference pages
- * (reference/accelevents-api.md §5). Session times are `yyyy/MM/dd HH:mm` in the event's zone (§4).
+ * (https://developer.accelevents.com/reference). Session times are `yyyy/MM/dd HH:mm` in the event's zone.
  */
 import { formatAcceleventsDate, toLocalDateTime } from '../../accelevents/accelevents-dates.js';
 import type { SandboxEvent, SandboxSession } from './sample-events.js';

@@ -1,7 +1,7 @@
 /**
  * The sandbox's two sample events with their ticket types and sessions. Session times are laid out
  * around the sandbox clock, so some have ended, one is running and some are upcoming whenever the
- * sandbox starts: a "session ended" poller has something to find (reference/accelevents-api.md §8.4).
+ * sandbox starts: a "session ended" poller (Accelevents has no such event) has something to find.
  */
 /** The first sample event: what `connect accelevents --base-url sandbox` probes by default. */
 export const SAMPLE_EVENT_URL = 'parley-spring-summit';
@@ -34,7 +34,7 @@ export interface SandboxEvent {
   eventListingStatus: string;
   currencySymbol: string;
   /**
-   * Both zone fields exist (§4) but what each holds is not documented; the sandbox guesses a display
+   * Both zone fields exist but what each holds is not documented; the sandbox guesses a display
    * name in `timezoneId` and an IANA name in `equivalentTimezone`, and clients must cope with either.
    */
   timezoneId: string;

@@ -15,7 +15,7 @@ export interface AcceleventsSandboxOptions {
   host?: string;
   /** The key the sandbox accepts. Default: a fixed, non-secret sandbox key, so stored connections survive restarts. */
   apiKey?: string;
-  /** Header presets accepted on reads. Default: all four (which one production wants is not settled, §3.1). */
+  /** Header presets accepted on reads. Default: all four (which one production wants is not settled). */
   readAuth?: AcceleventsAuthPreset | AcceleventsAuthPreset[];
   /** Header presets accepted on writes. Default: all but `bearer`, the one production reportedly refuses on PUT. */
   writeAuth?: AcceleventsAuthPreset | AcceleventsAuthPreset[];
@@ -25,7 +25,7 @@ export interface AcceleventsSandboxOptions {
   webhookUrl?: string;
   /** A preset name or a function from the event's facts to the JSON body. Default 'flat'. */
   payloadShape?: PayloadShapeName | PayloadShape;
-  /** The key the attendee list puts its array under (§8.7: unconfirmed). Default 'attendees'. */
+  /** The key the attendee list puts its array under (unconfirmed in production). Default 'attendees'. */
   attendeesArrayKey?: AttendeesArrayKey;
   /**
    * Whether GET /host/session/{id}/attendee exists. Default true; false answers 404 there, as an account

@@ -100,7 +100,7 @@ export interface AcceleventsSandboxState {
   session(sessionId: number): { event: SandboxEvent; session: SandboxSession };
   /** Holders registered for or checked into the session, each with whether they attended. */
   sessionAttendees(sessionId: number): { ticket: SandboxTicket; attended: boolean }[];
-  /** Replaces the holder's attributes and questions, as PUT does (§4: omitted fields are reset). */
+  /** Replaces the holder's attributes and questions, as PUT does (omitted fields are reset). */
   updateHolder(
     eventUrl: string,
     barcode: string,

@@ -1,6 +1,6 @@
 /**
  * Posts webhook bodies to the configured URL, once each: Accelevents documents no retries, timeouts or
- * ordering (reference/accelevents-api.md §6), so the sandbox promises none. Every delivery is logged in
+ * ordering (docs/accelevents-assumptions.md), so the sandbox promises none. Every delivery is logged in
  * `deliveries` (like the HighLevel sandbox's) and `flush()` waits for the ones in flight.
  */
 import { randomUUID } from 'node:crypto';

@@ -1,10 +1,10 @@
 /**
- * Handlers of the two Agency-only OAuth operations (reference/highlevel-api.md §7.4). They run through
+ * Handlers of the two Agency-only OAuth operations (specs/highlevel/apps/oauth.json). They run through
  * the same pipeline as the conversations routes (auth, scope, rate limit per company, validation
  * against oauth.openapi.json), so only the behaviour lives here.
  *
  * - get-location-access-token: an Agency token with `oauth.write` mints a Location access token with
- *   NO refresh token (§7.4, §12.10); to renew, call it again.
+ *   NO refresh token (docs/highlevel-api.md); to renew, call it again.
  * - get-installed-location: the app counts as installed on every sandbox location of the company.
  */
 import { forbidden } from './api-error-bodies.js';

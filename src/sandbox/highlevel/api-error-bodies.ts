@@ -1,7 +1,8 @@
 /**
  * Error bodies the sandbox answers with, shaped like HighLevel's (NestJS) errors:
  * BadRequestDTO, UnauthorizedDTO, UnprocessableDTO from common-schemas, ForbiddenDTO and NotFoundDTO
- * from the v3 common schemas (reference/highlevel-api.md §9). One place, so every route says it the same way.
+ * from the v3 common schemas. One place, so every route says it the same way.
+ * v3 schemas: https://github.com/GoHighLevel/highlevel-api-docs/blob/main/apps/v3/common/common-schemas.json
  */
 
 export interface ErrorReply {

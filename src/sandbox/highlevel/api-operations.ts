@@ -1,7 +1,7 @@
 /**
  * The operations the sandbox serves behind bearer auth, with what the pipeline needs to know about each:
  * the 29 conversations operations from the generated catalog, the two contact operations the domain
- * needs (types.ts), and the two Agency-only OAuth operations (reference/highlevel-api.md §7.4).
+ * needs (types.ts), and the two Agency-only OAuth operations (specs/highlevel/apps/oauth.json).
  */
 import { CONVERSATION_OPERATIONS, OAUTH_OPERATIONS } from '../../highlevel/generated/operations.js';
 import { CONTACT_OPERATIONS } from './types.js';
@@ -20,8 +20,8 @@ export interface ApiOperation {
   bodyContentType: string | null;
   /**
    * Which token type the route takes. Conversations and contacts routes use the spec's `bearer` /
-   * `Location-Access` schemes (Sub-Account token or Sub-Account PIT, §1); the OAuth routes use
-   * `Agency-Access-Only` (an Agency OAuth token, no PIT, §7.6).
+   * `Location-Access` schemes (Sub-Account token or Sub-Account PIT); the OAuth routes use
+   * `Agency-Access-Only` (an Agency OAuth token, no PIT), as the spec's security schemes describe them.
    */
   access: 'location' | 'agency';
 }

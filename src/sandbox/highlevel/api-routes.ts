@@ -2,7 +2,8 @@
  * One Fastify route per API operation, generated from the catalog. Each request runs
  * auth → scope → rate limit (onRequest, before the body is read) → Version header, content type and
  * schema validation → the domain handler. Faults apply before all of it (fault-injector.ts).
- * Every answer of these routes carries the five X-RateLimit-* headers (reference/highlevel-api.md §8).
+ * Every answer of these routes carries the five X-RateLimit-* headers
+ * (https://marketplace.gohighlevel.com/docs/other/rate-limits).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../../logging/create-logger.js';
@@ -62,7 +63,7 @@ export function registerApiRoutes(app: FastifyInstance, deps: ApiRouteDeps): voi
     const decision = rateLimiter.consume(key);
     if (!decision.allowed) {
       stats.rateLimited += 1;
-      // Our addition: HighLevel documents no Retry-After (reference/highlevel-api.md §8).
+      // Our addition: HighLevel documents no Retry-After (docs/highlevel-api.md).
       reply.header('Retry-After', String(decision.retryAfterSeconds));
       return sendError(reply, tooManyRequests(), decision.headers);
     }

@@ -1,7 +1,7 @@
 /**
  * Bearer authentication and authorization for the sandbox's API routes, with HighLevel's messages:
- * UnauthorizedDTO "Invalid token: access token is invalid" (reference/highlevel-api.md §9), a 403 naming
- * the missing scope, and a 403 when the token type does not fit the route's security scheme (§1).
+ * UnauthorizedDTO "Invalid token: access token is invalid" (specs/highlevel/common/common-schemas.json),
+ * a 403 naming the missing scope, and a 403 when the token type does not fit the route's security scheme.
  */
 import { type ErrorReply, forbidden, unauthorized } from './api-error-bodies.js';
 import type { ApiOperation } from './api-operations.js';
@@ -31,7 +31,7 @@ export function authorize(principal: SandboxPrincipal, kind: TokenKind, op: ApiO
     );
   }
   if (op.access === 'agency' && (principal.userType !== 'Company' || kind === 'pit')) {
-    // Agency-Access-Only accepts an Agency OAuth token only, not a Private Integration Token (§7.6).
+    // Agency-Access-Only accepts an Agency OAuth token only, not a Private Integration Token.
     return forbidden('This route requires an Agency (Company) OAuth access token');
   }
   if (op.scopes.length > 0 && !op.scopes.some((scope) => principal.scopes.includes(scope))) {
@@ -40,7 +40,10 @@ export function authorize(principal: SandboxPrincipal, kind: TokenKind, op: ApiO
   return null;
 }
 
-/** Rate limits apply per Marketplace app per resource: the location, or the company for agency tokens (§8). */
+/**
+ * Rate limits apply per Marketplace app per resource: the location, or the company for agency tokens
+ * (https://marketplace.gohighlevel.com/docs/other/rate-limits).
+ */
 export function rateLimitKey(principal: SandboxPrincipal): string {
   return `${principal.appId}:${principal.locationId ?? principal.companyId}`;
 }

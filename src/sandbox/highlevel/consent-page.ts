@@ -1,8 +1,8 @@
 /**
- * The HTML of the sandbox's OAuth consent screen (HighLevel's "choose location" page,
- * reference/highlevel-api.md §7.1): which app asks, which scopes, which sub-account, and an Approve
- * button that posts back to the same path. Plain, accessible markup: a labelled radio group per
- * location and a real submit button, no script.
+ * The HTML of the sandbox's OAuth consent screen, HighLevel's "choose location" page
+ * (https://github.com/GoHighLevel/highlevel-api-docs/blob/main/docs/oauth/Authorization.md): which app
+ * asks, which scopes, which sub-account, and an Approve button that posts back to the same path. Plain,
+ * accessible markup: a labelled radio group per location and a real submit button, no script.
  */
 
 export interface ConsentPageInput {

@@ -1,9 +1,10 @@
 /**
- * The sandbox's authorization (consent) endpoint, reference/highlevel-api.md §7.1:
+ * The sandbox's authorization (consent) endpoint
+ * (https://github.com/GoHighLevel/highlevel-api-docs/blob/main/docs/oauth/Authorization.md):
  * `GET /v2/oauth/chooselocation?response_type=code&client_id&redirect_uri&scope&state` renders the
  * consent page; `POST` of its form, or `GET` with `&approve=<locationId>` (for scripts and tests),
  * redirects 302 to `redirect_uri?code=…&state=…`. The pre-2026-05-27 path without `/v2` is served
- * too, because the official SDK still builds it (§7.1, §12.9).
+ * too, because the official SDK still builds it.
  *
  * Codes are single-use and expire after 10 minutes (token-store.ts).
  */

@@ -1,7 +1,8 @@
 /**
  * parley's HighLevel sandbox: a Fastify server that behaves like https://services.leadconnectorhq.com
- * for the Conversations API and OAuth (DESIGN C9, D10). It runs in-process for tests and standalone as
- * `parley sandbox`. This file wires the parts and exposes the controls; each part lives in its own file.
+ * for the Conversations API and OAuth: the default target until real credentials are connected, and the
+ * fake server every test uses. It runs in-process for tests and standalone as `parley sandbox`. This
+ * file wires the parts and exposes the controls; each part lives in its own file.
  */
 import { randomBytes as cryptoRandomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -57,7 +58,7 @@ export interface HighLevelSandbox {
   close(): Promise<void>;
   companyId: string;
   defaultLocationId: string;
-  /** The Marketplace app id: the client id up to its first '-' (the SDK's rule, reference/highlevel-api.md §11). */
+  /** The Marketplace app id: the client id up to its first '-' (the rule of the official SDK's lib/HighLevel.ts). */
   appId: string;
   clientId: string;
   clientSecret: string;

@@ -1,6 +1,6 @@
 /**
- * Scopes the sandbox grants when none are asked for: everything parley's features use
- * (DESIGN C1; scope names from reference/highlevel-api.md §7.7).
+ * Scopes the sandbox grants when none are asked for: everything parley's features use, spelled as
+ * https://github.com/GoHighLevel/highlevel-api-docs/blob/main/docs/oauth/Scopes.md spells them.
  */
 
 export const DEFAULT_LOCATION_SCOPES = [
@@ -13,5 +13,5 @@ export const DEFAULT_LOCATION_SCOPES = [
   'contacts.write',
 ] as const;
 
-/** Agency (Company) tokens: the two OAuth scopes of §7.4. */
+/** Agency (Company) tokens: the two OAuth scopes (specs/highlevel/apps/oauth.json). */
 export const DEFAULT_AGENCY_SCOPES = ['oauth.readonly', 'oauth.write'] as const;

@@ -1,7 +1,7 @@
 /**
  * The sandbox's answers for requests that fail before a handler runs: unknown routes (NestJS-style
  * "Cannot GET /x" 404, with rate-limit headers like every API answer) and body-parsing errors
- * (malformed JSON or an unsupported content type → 400 BadRequestDTO, reference/highlevel-api.md §9).
+ * (malformed JSON or an unsupported content type → 400 BadRequestDTO, specs/highlevel/common/common-schemas.json).
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { Logger } from '../../logging/create-logger.js';

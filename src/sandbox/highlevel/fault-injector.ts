@@ -1,5 +1,5 @@
 /**
- * Faults on demand for the API and OAuth routes (DESIGN D10: "5xx, latency, timeouts, resets"), so
+ * Faults on demand for the API and OAuth routes (5xx, latency, timeouts, resets), so
  * clients can be tested against a flaky HighLevel. Decisions use the injected `random`, delays the
  * injected `sleep`. Hung requests are tracked and their sockets destroyed when the server closes, so a
  * timeout fault never keeps the process alive.

@@ -1,7 +1,7 @@
 /**
  * Mints tokens for tests and local use without the OAuth dance (`sandbox.issueToken`, POST /sandbox/tokens):
  * OAuth access tokens (with a refresh token) or Private Integration Tokens, which never expire and have
- * no refresh token (reference/highlevel-api.md §7.6).
+ * no refresh token (https://marketplace.gohighlevel.com/docs/Authorization/PrivateIntegrationsToken).
  */
 import { DEFAULT_AGENCY_SCOPES, DEFAULT_LOCATION_SCOPES } from './default-scopes.js';
 import { SandboxError } from './sandbox-errors.js';

@@ -4,7 +4,7 @@
  * published UploadFilesDto never mentions it (spec defect upload-file-attachment-key): text fields
  * become the body, `fileAttachment` parts become files, and a request must carry at least one file
  * or `attachmentUrls`. Files over 5 MB answer 413 with UploadFilesErrorResponseDto
- * (reference/highlevel-api.md §9; the limit is the sandbox's choice, HighLevel states none in the spec).
+ * (the limit is the sandbox's choice; HighLevel states none in the spec).
  */
 import type {} from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';

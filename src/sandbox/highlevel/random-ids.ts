@@ -8,7 +8,7 @@ export type RandomBytes = (size: number) => Buffer;
 
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
-/** HighLevel ids are 20 alphanumerics, e.g. "ve9EPM428h8vShlRW1KT" (reference/highlevel-api.md §14 examples). */
+/** HighLevel ids are 20 alphanumerics, e.g. "ve9EPM428h8vShlRW1KT" (the spec's examples). */
 export function createIdGenerator(randomBytes: RandomBytes = cryptoRandomBytes): () => string {
   return () => {
     let id = '';

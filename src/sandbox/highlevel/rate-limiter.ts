@@ -1,10 +1,11 @@
 /**
- * HighLevel's API rate limits, emulated (reference/highlevel-api.md §8): per Marketplace app per
- * resource (location or company), a burst of `burstLimit` requests per `burstIntervalMs` (100 per 10 s)
- * and `dailyLimit` requests per day (200,000). Both are fixed windows: the burst window opens with the
- * first request after the previous one closed, the daily window is the UTC calendar day.
+ * HighLevel's API rate limits, emulated (https://marketplace.gohighlevel.com/docs/other/rate-limits):
+ * per Marketplace app per resource (location or company), a burst of `burstLimit` requests per
+ * `burstIntervalMs` (100 per 10 s) and `dailyLimit` requests per day (200,000). Both are fixed
+ * windows: the burst window opens with the first request after the previous one closed, the daily
+ * window is the UTC calendar day.
  *
- * Every API response carries the five X-RateLimit-* headers (§8, "every API response carries them").
+ * Every API response carries the five X-RateLimit-* headers, as the rate-limits page says.
  * HighLevel documents neither the 429 status nor a Retry-After header; the sandbox answers 429 and
  * ADDS `Retry-After` (seconds, rounded up) so clients that honour it behave well. A rejected request
  * consumes no budget.

@@ -38,15 +38,15 @@ export interface HighLevelSandboxOptions {
   defaultLocationId?: string;
 }
 
-/** HighLevel's numbers: 100 per 10 s, 200,000 a day (reference/highlevel-api.md §8). */
+/** HighLevel's numbers: 100 per 10 s, 200,000 a day (https://marketplace.gohighlevel.com/docs/other/rate-limits). */
 export const DEFAULT_RATE_LIMITS: RateLimits = { burstLimit: 100, burstIntervalMs: 10_000, dailyLimit: 200_000 };
-/** The spec's example `expires_in` (§7.2, §7.3: "valid for a day"). */
+/** The spec's example `expires_in` (specs/highlevel/apps/oauth.json): access tokens are valid for a day. */
 export const DEFAULT_ACCESS_TOKEN_TTL_SECONDS = 86_399;
-/** HighLevel retries a 429'd webhook about every 10 minutes (§10.4). */
+/** HighLevel retries a 429'd webhook about every 10 minutes (see webhook-dispatcher.ts). */
 export const DEFAULT_WEBHOOK_RETRY_INTERVAL_MS = 600_000;
 export const DEFAULT_CLIENT_ID = 'sandbox-client-id';
 export const DEFAULT_CLIENT_SECRET = 'sandbox-client-secret';
-/** HighLevel's RSA webhook key is 4096-bit (§10.3); 2048 keeps startup fast. */
+/** HighLevel's RSA webhook key is 4096-bit (see webhook-signer.ts); 2048 keeps startup fast. */
 export const DEFAULT_RSA_MODULUS_LENGTH = 2048;
 /** Fixed so a developer's config survives sandbox restarts; 20 characters like HighLevel's ids. */
 export const DEFAULT_COMPANY_ID = 'SbxCompany0000000001';

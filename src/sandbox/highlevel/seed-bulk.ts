@@ -1,5 +1,5 @@
 /**
- * Bulk seeding for load tests and benches (issue 5 "Done when": 10,000 conversations and 100,000
+ * Bulk seeding for load tests and benches (the scale target is 10,000 conversations and 100,000
  * messages): `attendees` contacts with one SMS conversation each and exactly `messagesPerConversation`
  * messages, alternating outbound/inbound, built from the same sample threads as seed-location.ts.
  * Every tenth conversation's sixth message is an inbound call with a recording and a transcription;

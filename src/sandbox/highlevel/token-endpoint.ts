@@ -1,5 +1,5 @@
 /**
- * POST /oauth/token (reference/highlevel-api.md §7.2, operation get-access-token): the
+ * POST /oauth/token (operation get-access-token in specs/highlevel/apps/oauth.json): the
  * authorization_code and refresh_token grants, form-encoded as HighLevel documents (JSON accepted too).
  *
  * Error bodies: HighLevel's spec declares BadRequestDTO `{statusCode, message}` for 400 and
@@ -7,8 +7,8 @@
  * fields and RFC 6749 §5.2's `error` / `error_description` (`invalid_grant`, `invalid_client`,
  * `unsupported_grant_type`). Clients can key on `error` either way.
  *
- * Refresh tokens rotate and are single-use (§7.3): each refresh returns a new pair and the old
- * refresh token is gone at once.
+ * Refresh tokens rotate and are single-use: each refresh returns a new pair and the old refresh token
+ * is gone at once (see token-store.ts).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
@@ -46,7 +46,7 @@ function oauthError(status: number, error: string, description: string) {
   return { status, body: { error, error_description: description, statusCode: status, message: description } };
 }
 
-/** GetAccessCodeSuccessfulResponseDto (§7.2). */
+/** GetAccessCodeSuccessfulResponseDto (specs/highlevel/apps/oauth.json). */
 export function tokenResponse(grant: TokenGrant, accessToken: string, refreshToken: string, expiresIn: number) {
   const base = {
     access_token: accessToken,
@@ -132,7 +132,7 @@ export function registerTokenEndpoint(app: FastifyInstance, deps: TokenEndpointD
       return issue(used.value);
     }
 
-    // client_credentials is in the spec's enum but documented nowhere (§7.2).
+    // client_credentials is in the spec's enum but documented nowhere.
     return sendError(
       reply,
       oauthError(400, 'unsupported_grant_type', `grant_type ${body.grant_type} is not supported`),

@@ -1,9 +1,11 @@
 /**
  * The sandbox's OAuth state, in memory: access tokens, refresh tokens and authorization codes.
  *
- * - Access tokens expire after their TTL; Private Integration Tokens never do (reference/highlevel-api.md §7.6).
+ * - Access tokens expire after their TTL; Private Integration Tokens never do
+ *   (https://marketplace.gohighlevel.com/docs/Authorization/PrivateIntegrationsToken).
  * - Refresh tokens are single-use: consuming one deletes it at once, so a second refresh with the same
- *   token is an `invalid_grant` (§7.3 "valid ... unless they are used"; DESIGN D10). They live a year (§7.3).
+ *   token is an `invalid_grant`. They live a year ("valid for a year unless they are used",
+ *   https://github.com/GoHighLevel/highlevel-api-docs/blob/main/docs/oauth/Authorization.md).
  * - Authorization codes are single-use and expire after 10 minutes (RFC 6749 §4.1.2 recommends at most 10).
  * - An access token issued before a refresh stays valid until it expires: HighLevel documents no
  *   revocation on refresh, and concurrent callers still holding it should not fail.

@@ -43,7 +43,7 @@ export interface SandboxResponse {
   headers?: Record<string, string>;
 }
 
-/** HighLevel webhook event types the sandbox sends (reference/highlevel-api.md §10.2). */
+/** HighLevel webhook event types the sandbox sends (see handlers/webhook-events.ts). */
 export type SandboxWebhookType =
   | 'InboundMessage'
   | 'OutboundMessage'
@@ -71,7 +71,7 @@ export type OperationHandler = (req: SandboxRequest, ctx: SandboxContext) => San
 
 /**
  * Operations beyond the 29 conversations operations that the sandbox serves, because a conversation
- * needs a contact (DESIGN C1). They are not in specs/highlevel, so their request schemas live in the sandbox.
+ * needs a contact. They are not in specs/highlevel, so their request schemas live in the sandbox.
  */
 export const CONTACT_OPERATIONS = [
   { operationId: 'upsert-contact', method: 'POST', path: '/contacts/upsert', scopes: ['contacts.write'] },

@@ -1,6 +1,6 @@
 /**
  * Turns ajv errors into the one-line-per-problem messages of HighLevel's 422 UnprocessableDTO
- * (`message` is an array of strings, reference/highlevel-api.md §9). HighLevel runs NestJS with
+ * (`message` is an array of strings, specs/highlevel/common/common-schemas.json). HighLevel runs NestJS with
  * class-validator, whose messages read "contactId must be a string"; the sandbox follows that style
  * and always names the field and what was expected.
  */

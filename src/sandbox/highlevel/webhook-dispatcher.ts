@@ -1,10 +1,12 @@
 /**
  * Delivers the domain's events to the configured webhook URL the way HighLevel does
- * (reference/highlevel-api.md §10): a JSON body with `webhookId`, `timestamp` and `appId`, signed with
- * `x-ghl-signature` (Ed25519) and `x-wh-signature` (RSA) over the exact bytes sent.
+ * (https://marketplace.gohighlevel.com/docs/webhook/WebhookIntegrationGuide): a JSON body with
+ * `webhookId`, `timestamp` and `appId`, signed with `x-ghl-signature` (Ed25519) and `x-wh-signature`
+ * (RSA) over the exact bytes sent.
  *
- * Retry policy, §10.4: only a 429 answer is retried, up to six more times, about every 10 minutes
- * (`retryIntervalMs`); HighLevel adds random jitter, the sandbox does not, so tests stay deterministic.
+ * Retry policy (https://help.gohighlevel.com/support/solutions/articles/155000007071-automated-webhook-retries):
+ * only a 429 answer is retried, up to six more times, about every 10 minutes (`retryIntervalMs`);
+ * HighLevel adds random jitter, the sandbox does not, so tests stay deterministic.
  * Any other answer, or no answer at all, is final.
  */
 import { randomUUID } from 'node:crypto';

@@ -1,6 +1,7 @@
 /**
  * The sandbox's webhook signing keys, generated at startup, and the two signatures HighLevel sends
- * (reference/highlevel-api.md §10.3):
+ * (https://marketplace.gohighlevel.com/docs/webhook/WebhookIntegrationGuide; the RSA key is printed in
+ * https://github.com/GoHighLevel/highlevel-api-docs/blob/main/docs/oauth/WebhookAuthentication.md):
  * - `x-ghl-signature`: Ed25519 over the body bytes, base64 (the SDK verifies with crypto.verify(null, ...)).
  * - `x-wh-signature`: RSA-SHA256 (PKCS#1 v1.5) over the same bytes, base64. HighLevel's key is 4096-bit;
  *   the size is an option because generating 4096-bit keys is slow in tests.

@@ -6,7 +6,7 @@ import { locationForbidden, notFound } from './domain-error.js';
 /**
  * Location isolation: every resource belongs to one location, and a token only reaches its own.
  * Company (agency) tokens carry no locationId, so they reach no location resource; HighLevel wants a
- * location token for these calls (reference/highlevel-api.md §7.4).
+ * location token for these calls (minted from the agency token, get-location-access-token).
  */
 export function assertLocation(principal: SandboxPrincipal, locationId: string): void {
   if (principal.locationId === null || principal.locationId !== locationId) throw locationForbidden();

@@ -1,4 +1,4 @@
-/** Call recordings and transcriptions (E6, E7, E8), for call messages only. */
+/** Call recordings and transcriptions (get-message-recording, -transcription, download), for call messages only. */
 import type { components } from '../../../highlevel/generated/conversations.js';
 import { transcriptText } from '../media/transcript.js';
 import { toneWav } from '../media/wav.js';
@@ -30,7 +30,7 @@ export function callMediaHandlers({ state }: HandlerDeps): HandlerMap {
       return {
         status: 200,
         raw: recording,
-        // Headers as the spec documents them for this download (E6).
+        // Headers as the spec documents them for this download (get-message-recording).
         headers: { 'Content-Type': 'audio/x-wav', 'Content-Disposition': 'attachment; filename=audio.wav' },
       };
     },

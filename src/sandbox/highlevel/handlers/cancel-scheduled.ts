@@ -1,7 +1,7 @@
 /**
- * cancel-scheduled-message (E13) and cancel-scheduled-email-message (E14). Both answer HTTP 200 even when
- * nothing was cancelled, with the failure in the body's `status` (404 unknown, 400 not cancellable):
- * defect `cancel-schedule-200-error`, reference/highlevel-api.md §2.1 M13.
+ * cancel-scheduled-message and cancel-scheduled-email-message. Both answer HTTP 200 even when nothing
+ * was cancelled, with the failure in the body's `status` (404 unknown, 400 not cancellable): defect
+ * `cancel-schedule-200-error` in src/highlevel/spec/spec-defects.ts.
  *
  * A cancelled message counts as deleted on the read side (the endpoint is a DELETE, and the read-side
  * status enum has no "cancelled"); the record stays so a second cancel answers 400, not 404.

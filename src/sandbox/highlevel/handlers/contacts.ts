@@ -1,5 +1,5 @@
 /**
- * Contacts: not part of the conversations spec, but a conversation needs one (DESIGN C1). Modelled
+ * Contacts: not part of the conversations spec, but a conversation needs one. Modelled
  * minimally on HighLevel's contacts API v2021-07-28: POST /contacts/upsert, GET /contacts/{contactId}
  * and POST /contacts/{contactId}/tags.
  */

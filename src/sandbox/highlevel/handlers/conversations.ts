@@ -1,4 +1,4 @@
-/** get, create, update and delete a conversation (E1, E3, E4, E5). */
+/** get, create, update and delete a conversation. */
 import type { components } from '../../../highlevel/generated/conversations.js';
 import { openConversation } from '../state/write-conversation.js';
 import { assertLocation, requireConversation } from './access.js';
@@ -54,7 +54,7 @@ export function conversationHandlers({ state }: HandlerDeps): HandlerMap {
       }
       if (input.feedback !== undefined) conversation.feedback = input.feedback;
       conversation.dateUpdated = ctx.now();
-      // ConversationUnreadUpdate carries unreadCount and starred (§10.2), so either change is reported.
+      // ConversationUnreadUpdate carries unreadCount and starred, so either change is reported.
       if (unreadChanged) ctx.emit(unreadUpdateEvent(conversation));
       const body: Schemas['GetConversationSuccessfulResponse'] = {
         success: true,

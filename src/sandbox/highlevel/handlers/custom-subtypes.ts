@@ -1,7 +1,8 @@
 /**
- * Preference management: custom subtypes per location (E15, E16, E17). The spec declares no response
- * body for these; the sandbox answers `{ customSubtypes: [...] }` for the list and `{ customSubtype }`
- * for create and update, each with the fields of CreateCustomSubtypeDto plus id, archived and dates.
+ * Preference management: custom subtypes per location (get-all-, create- and update-custom-subtype).
+ * The spec declares no response body for these; the sandbox answers `{ customSubtypes: [...] }` for the
+ * list and `{ customSubtype }` for create and update, each with the fields of CreateCustomSubtypeDto
+ * plus id, archived and dates.
  */
 import type { components } from '../../../highlevel/generated/conversations.js';
 import type { CustomSubtypeRecord } from '../state/records.js';

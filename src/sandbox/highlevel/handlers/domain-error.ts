@@ -15,7 +15,7 @@ export type SandboxDomainErrorCode =
 /**
  * The one error base of the sandbox's domain layer. A handler throws it; `toErrorResponse` turns it into
  * HighLevel's error body for that status (common-schemas BadRequestDTO / UnprocessableDTO, and the v3
- * ForbiddenDTO / NotFoundDTO shapes: reference/highlevel-api.md §9). `code` is stable for logs and tests.
+ * ForbiddenDTO / NotFoundDTO shapes, see api-error-bodies.ts). `code` is stable for logs and tests.
  */
 export class SandboxDomainError extends Error {
   constructor(
@@ -60,7 +60,7 @@ export function payloadTooLarge(message: string): SandboxDomainError {
   return new SandboxDomainError('payload_too_large', 413, { statusCode: 413, message });
 }
 
-/** Upload 413/415 use their own body, UploadFilesErrorResponseDto `{ status, message }` (E11). */
+/** Upload 413/415 use their own body, UploadFilesErrorResponseDto `{ status, message }` (upload-file-attachments). */
 export function uploadRejected(status: 413 | 415, message: string): SandboxDomainError {
   const body: Schemas['UploadFilesErrorResponseDto'] = { status, message };
   return new SandboxDomainError('upload_rejected', status, body);

@@ -1,4 +1,4 @@
-/** export-messages-by-location (E21): cursor-paged messages of a location, with filters. */
+/** export-messages-by-location: cursor-paged messages of a location, with filters. */
 import type { components } from '../../../highlevel/generated/conversations.js';
 import type { MessageRecord, MessageType } from '../state/records.js';
 import { assertLocation } from './access.js';
@@ -52,7 +52,7 @@ export function exportHandlers({ state }: HandlerDeps): HandlerMap {
       const start = parseDate(q.startDate, 'startDate');
       const end = parseDate(q.endDate, 'endDate');
       const value = (m: MessageRecord) => (byUpdated ? m.dateUpdated : m.dateAdded);
-      // "If [channel is] not provided, all non-email message types will be returned" (E21).
+      // "If [channel is] not provided, all non-email message types will be returned" (the spec).
       const channelTypes: readonly MessageType[] | null = q.channel
         ? (EXPORT_CHANNELS[q.channel as keyof typeof EXPORT_CHANNELS] ?? [])
         : null;
@@ -87,7 +87,7 @@ export function exportHandlers({ state }: HandlerDeps): HandlerMap {
       const page = matches.slice(from, from + limit);
       const last = page[page.length - 1];
       const more = from + limit < matches.length;
-      // nextCursor is null at the end ("Null if no more results", E21) although the schema types it string.
+      // nextCursor is null at the end ("Null if no more results") although the schema types it string.
       const body: Omit<Schemas['ExportMessagesResponseDto'], 'nextCursor' | 'messages'> & {
         messages: MessageDto[];
         nextCursor: string | null;

@@ -1,4 +1,4 @@
-/** get-message (E22), get-messages (E23) and get-email-by-id (E20). */
+/** get-message, get-messages and get-email-by-id. */
 import type { components } from '../../../highlevel/generated/conversations.js';
 import type { MessageRecord } from '../state/records.js';
 import { assertLocation, requireConversation, requireMessage } from './access.js';
@@ -10,7 +10,7 @@ import { emailDto, type MessageDto, messageDto } from './views.js';
 type Schemas = components['schemas'];
 type MessagesPage = Omit<Schemas['GetMessagesByConversationResponseDto'], 'messages'> & { messages: MessageDto[] };
 
-/** "Default limit is 20" (E23); the cap is ours. */
+/** "Default limit is 20" (get-messages); the cap is ours. */
 const LIMITS = { default: 20, max: 100 };
 
 /** get-messages' filter lists TYPE_INTERNAL_COMMENTS, MessageType has TYPE_INTERNAL_COMMENT: defect `internal-comment-enum`. */

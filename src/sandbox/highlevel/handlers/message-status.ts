@@ -1,4 +1,4 @@
-/** update-message-status (E12): a conversation provider reports what happened to an outbound message. */
+/** update-message-status: a conversation provider reports what happened to an outbound message. */
 import type { components } from '../../../highlevel/generated/conversations.js';
 import { requireMessage } from './access.js';
 import { badRequest, forbidden } from './domain-error.js';
@@ -16,7 +16,8 @@ export function messageStatusHandlers({ state }: HandlerDeps): HandlerMap {
         throw badRequest(`message ${message.id} is inbound; only outbound messages have a delivery status to update`);
       }
       if (message.status === 'scheduled') {
-        // Live text for a message not yet handed to the provider (highlevel-api-docs#4, §2.1 M12).
+        // Live text for a message not yet handed to the provider
+        // (https://github.com/GoHighLevel/highlevel-api-docs/issues/4).
         throw forbidden(
           'Status changes are not allowed until the message is downstreamed to the conversation provider',
         );

@@ -3,7 +3,8 @@ import type { MessageType } from '../state/records.js';
 /**
  * Numeric message `type` (GetMessageResponseDto.type). The spec has no table; the known points are
  * 1 = TYPE_CALL, 3 = email, 10 = voicemail, 22 = TYPE_CUSTOM_PROVIDER_SMS, 34 = TYPE_CUSTOM_CALL
- * (reference/highlevel-api.md §4.1). The spec's MessageType order without TYPE_RCS (added later) matches
+ * (spec descriptions, and webhook payloads quoted in https://github.com/GoHighLevel/highlevel-api-docs/issues/260).
+ * The spec's MessageType order without TYPE_RCS (added later) matches
  * all five, so the codes follow that order. TYPE_RCS has no known code and gets the next free one.
  */
 export const MESSAGE_TYPE_CODES: Record<MessageType, number> = {
@@ -51,7 +52,7 @@ export const MESSAGE_TYPE_CODES: Record<MessageType, number> = {
   TYPE_RCS: 42,
 };
 
-/** `type` of send-a-new-message (SendMessageBodyDto) and of the inbound/outbound endpoints (§4.1) → TYPE_*. */
+/** `type` of send-a-new-message (SendMessageBodyDto) and of the inbound/outbound endpoints → TYPE_*. */
 const CHANNEL_TO_TYPE: Record<string, MessageType> = {
   SMS: 'TYPE_SMS',
   RCS: 'TYPE_RCS',
@@ -96,7 +97,8 @@ export function requiredAddress(type: MessageType): 'phone' | 'email' | null {
 
 /**
  * Webhook `messageType` uses short names (SMS, CALL, Email, VoiceMail, Custom), not the REST TYPE_* enum
- * (reference/highlevel-api.md §10.2). Types the docs do not show fall back to the name without `TYPE_`.
+ * (https://github.com/GoHighLevel/highlevel-api-docs/tree/main/docs/webhook%20events). Types the docs do
+ * not show fall back to the name without `TYPE_`.
  */
 const WEBHOOK_NAMES: Partial<Record<MessageType, string>> = {
   TYPE_SMS: 'SMS',
@@ -118,7 +120,7 @@ export function webhookMessageType(type: MessageType): string {
   return WEBHOOK_NAMES[type] ?? type.replace(/^TYPE_/, '');
 }
 
-/** export-messages-by-location `channel` values (E21) and the TYPE_* values each covers. */
+/** export-messages-by-location `channel` values and the TYPE_* values each covers. */
 export const EXPORT_CHANNELS: Record<'Call' | 'SMS' | 'Email' | 'WhatsApp' | 'Instagram' | 'Facebook', MessageType[]> =
   {
     Call: [

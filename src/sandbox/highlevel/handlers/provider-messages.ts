@@ -1,5 +1,5 @@
 /**
- * add-an-inbound-message (E10) and add-an-outbound-message (E24): messages a conversation provider
+ * add-an-inbound-message and add-an-outbound-message: messages a conversation provider
  * reports, including calls, which get call data, a recording and a transcription.
  */
 import type { components } from '../../../highlevel/generated/conversations.js';
@@ -141,7 +141,7 @@ function emailData(
   contact: ContactRecord | undefined,
   body: ProviderBody,
 ): EmailData {
-  // emailMessageId names the email this one replies to, so it joins that thread (E10).
+  // emailMessageId names the email this one replies to, so it joins that thread (the spec).
   const repliedTo = body.emailMessageId ? state.messages.getByEmailId(body.emailMessageId) : undefined;
   const theirs = contact?.email ?? '';
   return {

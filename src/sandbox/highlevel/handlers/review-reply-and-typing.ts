@@ -1,4 +1,4 @@
-/** send-review-reply (E25) and live-chat-agent-typing (E29), the two provider-specific replies. */
+/** send-review-reply and live-chat-agent-typing, the two provider-specific replies. */
 import type { components } from '../../../highlevel/generated/conversations.js';
 import { writeMessage } from '../state/write-message.js';
 import { assertLocation, requireConversation } from './access.js';

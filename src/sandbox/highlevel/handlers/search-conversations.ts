@@ -1,4 +1,4 @@
-/** search-conversation (E2, reference/highlevel-api.md §3): filters, sort and keyset paging over one location. */
+/** search-conversation: filters, sort and keyset paging over one location. */
 import type { components } from '../../../highlevel/generated/conversations.js';
 import type { ConversationRecord, MessageRecord } from '../state/records.js';
 import type { SandboxState } from '../state/sandbox-state.js';
@@ -13,8 +13,8 @@ type Schemas = components['schemas'];
 
 /**
  * Live search items carry `lastMessageDate` (ms) and `sort` (the document's sort values, what
- * `startAfterDate` wants back), which ConversationSchema omits: spec defect "search pagination"
- * (reference/highlevel-api.md §3 and §12.3). `lastMessageDirection` is another live field third-party code reads.
+ * `startAfterDate` wants back), which ConversationSchema omits, so the spec gives no way to page.
+ * `lastMessageDirection` is another live field third-party code reads.
  */
 export type SearchItem = Schemas['ConversationSchema'] & {
   lastMessageDate: number;
@@ -22,7 +22,7 @@ export type SearchItem = Schemas['ConversationSchema'] & {
   sort: number[];
 };
 
-const DEFAULT_LIMIT = 20; // "Limit of conversations - Default is 20" (E2)
+const DEFAULT_LIMIT = 20; // "Limit of conversations - Default is 20" (the spec)
 const MAX_LIMIT = 100; // not documented; the sandbox caps pages like the other list endpoints
 
 export function searchHandlers({ state }: HandlerDeps): HandlerMap {

@@ -1,4 +1,4 @@
-/** send-a-new-message (E9): an outbound message to a contact, sent now or scheduled. */
+/** send-a-new-message: an outbound message to a contact, sent now or scheduled. */
 import type { components } from '../../../highlevel/generated/conversations.js';
 import type { ContactRecord, EmailData, MessageRecord, MessageType } from '../state/records.js';
 import type { SandboxState } from '../state/sandbox-state.js';
@@ -26,7 +26,7 @@ export function sendMessageHandlers({ state }: HandlerDeps): HandlerMap {
       checkSendable(contact, messageType, body);
 
       const now = ctx.now();
-      // scheduledTimestamp is a UTC timestamp in seconds (E9); a time not in the future sends now.
+      // scheduledTimestamp is a UTC timestamp in seconds (the spec); a time not in the future sends now.
       const scheduledAt = typeof body.scheduledTimestamp === 'number' ? body.scheduledTimestamp * 1000 : null;
       const scheduled = scheduledAt !== null && scheduledAt > now;
       const conversation =
@@ -73,7 +73,7 @@ export function sendResponse(m: MessageRecord, msg?: string): Schemas['SendMessa
   };
 }
 
-/** The write-side status enum is delivered|failed|pending|read (§4.2); a scheduled message is pending. */
+/** The write-side status enum is delivered|failed|pending|read; a scheduled message is pending. */
 function writeSideStatus(m: MessageRecord): Schemas['SendMessageResponseDto']['status'] {
   if (m.status === 'delivered' || m.status === 'failed' || m.status === 'read') return m.status;
   return 'pending';

@@ -1,5 +1,5 @@
 /**
- * Preference management: a contact's subscription statuses (E18) and user-initiated changes (E19).
+ * Preference management: a contact's subscription statuses and user-initiated changes.
  * The spec declares no response body; the sandbox answers
  * `{ contactId, locationId, emails: [{ email, subscriptions: [{ type, subtypeId?, name, status }] }] }`
  * for the status, and `{ success, contactId, email, subscriptions }` after a change.

@@ -1,6 +1,6 @@
 /**
- * Attachments: multipart upload (E11), the signed-URL upload pair (E26, E27) and setting a message's
- * attachment URLs (E28). Files are kept in memory; URLs are relative, under /sandbox/files/<id>/<filename>,
+ * Attachments: multipart upload, the signed-URL upload pair (initiate and complete) and setting a
+ * message's attachment URLs. Files are kept in memory; URLs are relative, under /sandbox/files/<id>/<filename>,
  * for the HTTP layer to serve.
  */
 import type { components } from '../../../highlevel/generated/conversations.js';
@@ -18,7 +18,7 @@ type CompleteUploadResponse = {
   metadata: { size: number; contentType: string };
 } & Omit<Schemas['CompleteFileUploadResponseDto'], 'uploadedFiles' | 'metadata'>;
 
-/** "The allowed file types are: JPG JPEG PNG MP4 MPEG ZIP RAR PDF DOC DOCX TXT MP3 WAV" (E11). */
+/** "The allowed file types are: JPG JPEG PNG MP4 MPEG ZIP RAR PDF DOC DOCX TXT MP3 WAV" (upload-file-attachments). */
 const ALLOWED_EXTENSIONS = new Set([
   'jpg',
   'jpeg',
@@ -34,10 +34,10 @@ const ALLOWED_EXTENSIONS = new Set([
   'mp3',
   'wav',
 ]);
-/** Signed upload URLs are "valid for 15 minutes"; 100 MB for WHATSAPP, 5 MB otherwise (E26). */
+/** Signed upload URLs are "valid for 15 minutes"; 100 MB for WHATSAPP, 5 MB otherwise (initiate-file-upload). */
 const SIGNED_URL_TTL_MS = 15 * 60 * 1000;
 const MB = 1024 * 1024;
-/** E28: "Maximum 5 URLs. Supported for TYPE_CUSTOM_CALL (34) and TYPE_CALL (1)". */
+/** add-message-attachments: "Maximum 5 URLs. Supported for TYPE_CUSTOM_CALL (34) and TYPE_CALL (1)". */
 const MAX_MESSAGE_ATTACHMENTS = 5;
 
 function extension(filename: string): string {
@@ -186,7 +186,7 @@ export function uploadHandlers({ state }: HandlerDeps): HandlerMap {
       if (message.messageType !== 'TYPE_CALL' && message.messageType !== 'TYPE_CUSTOM_CALL') {
         throw forbidden('Message type does not support attachment updates');
       }
-      // "Set attachments on an existing message (replaces existing)" (E28).
+      // "Set attachments on an existing message (replaces existing)" (the spec).
       message.attachments = [...attachments];
       message.dateUpdated = ctx.now();
       // The spec declares no response body; the sandbox answers what was set.

@@ -32,7 +32,7 @@ export function lastMessageType(state: SandboxState, c: ConversationRecord): Mes
   return lastMessageOf(state, c)?.messageType ?? (c.channel === 'phone' ? 'TYPE_SMS' : 'TYPE_EMAIL');
 }
 
-/** Search item: ConversationSchema (E2). The handler adds the fields live responses carry beyond it. */
+/** Search item: ConversationSchema. The handler adds the fields live responses carry beyond it. */
 export function conversationSearchItem(
   state: SandboxState,
   c: ConversationRecord,
@@ -54,7 +54,7 @@ export function conversationSearchItem(
   };
 }
 
-/** get-conversation (E1): numeric `type`, 1 phone and 2 email (§2.1 M1). */
+/** get-conversation: numeric `type`, 1 phone and 2 email (GetConversationByIdResponse). */
 export function conversationById(c: ConversationRecord): Schemas['GetConversationByIdResponse'] {
   return {
     id: c.id,
@@ -69,7 +69,7 @@ export function conversationById(c: ConversationRecord): Schemas['GetConversatio
   };
 }
 
-/** update-conversation (E4): ConversationDto, whose lastMessageDate is ms as a string (spec example "1628008053263"). */
+/** update-conversation: ConversationDto, whose lastMessageDate is ms as a string (spec example "1628008053263"). */
 export function conversationDto(state: SandboxState, c: ConversationRecord): Schemas['ConversationDto'] {
   const last = lastMessageOf(state, c);
   return {
@@ -86,7 +86,7 @@ export function conversationDto(state: SandboxState, c: ConversationRecord): Sch
   };
 }
 
-/** create-conversation (E3): ISO dates as in the spec's examples. */
+/** create-conversation: ISO dates as in the spec's examples. */
 export function conversationCreated(
   state: SandboxState,
   c: ConversationRecord,
@@ -103,7 +103,7 @@ export function conversationCreated(
   };
 }
 
-/** GetMessageResponseDto (E21–E23). Only called for messages that are not cancelled. */
+/** GetMessageResponseDto (get-message, get-messages, export). Only called for messages that are not cancelled. */
 export function messageDto(m: MessageRecord): MessageDto {
   const meta: MessageMeta | undefined = m.call
     ? { callDuration: String(m.call.durationSeconds), callStatus: m.call.status }
@@ -122,7 +122,7 @@ export function messageDto(m: MessageRecord): MessageDto {
     direction: m.direction,
     status: m.status as ReadStatus,
     contentType: m.contentType,
-    // Calls start with none ("use get call recording API", E22) until add-message-attachments sets some.
+    // Calls start with none ("use get call recording API", the spec) until add-message-attachments sets some.
     attachments: m.attachments,
     ...(meta ? { meta } : {}),
     source: m.source,
@@ -131,7 +131,7 @@ export function messageDto(m: MessageRecord): MessageDto {
   };
 }
 
-/** The email status enum is narrower than the read-side one (§4.2); map the values it lacks. */
+/** The email status enum is narrower than the read-side one; map the values it lacks. */
 function emailStatus(m: MessageRecord): EmailStatus {
   switch (m.status) {
     case 'clicked':
@@ -146,7 +146,7 @@ function emailStatus(m: MessageRecord): EmailStatus {
   }
 }
 
-/** GetEmailMessageResponseDto (E20), for messages that carry email data. */
+/** GetEmailMessageResponseDto (get-email-by-id), for messages that carry email data. */
 export function emailDto(m: MessageRecord): Schemas['GetEmailMessageResponseDto'] {
   const email = m.email!;
   return {

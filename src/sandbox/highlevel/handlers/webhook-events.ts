@@ -1,7 +1,8 @@
 /**
  * Webhook payloads for conversation events, with the fields HighLevel documents
- * (reference/highlevel-api.md §10.2, docs/webhook events/*.md), plus `messageTypeId` / `messageTypeString`,
- * which real payloads quoted in highlevel-api-docs#260 and #224 carry.
+ * (https://github.com/GoHighLevel/highlevel-api-docs/tree/main/docs/webhook%20events), plus
+ * `messageTypeId` / `messageTypeString`, which real payloads quoted in
+ * https://github.com/GoHighLevel/highlevel-api-docs/issues/260 and /issues/224 carry.
  */
 import type { ContactRecord, ConversationRecord, MessageRecord } from '../state/records.js';
 import type { SandboxWebhookEvent } from '../types.js';
@@ -26,7 +27,7 @@ export function messageEvent(
     messageType: webhookMessageType(m.messageType),
     messageTypeId: MESSAGE_TYPE_CODES[m.messageType],
     messageTypeString: m.messageType,
-    // Calls report the call status as `status` (§10.2: answered → completed; an outbound call that
+    // Calls report the call status as `status` (the webhook docs: answered → completed; an outbound call that
     // reached voicemail still reports status completed).
     status: m.call ? callWebhookStatus(m) : m.status,
     messageId: m.id,

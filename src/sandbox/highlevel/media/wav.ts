@@ -1,6 +1,6 @@
 /**
  * A small, valid WAV recording for call messages: RIFF/WAVE, PCM, 8 kHz, mono, 16-bit, as telephony
- * recordings are (get-message-recording answers `audio/x-wav`, reference/highlevel-api.md §2.1 M6).
+ * recordings are (get-message-recording answers `audio/x-wav`, specs/highlevel/apps/conversations.json).
  * The audio is two short tones, like a ring-back, so a player shows something is there.
  */
 const SAMPLE_RATE = 8000;

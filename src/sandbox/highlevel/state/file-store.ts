@@ -27,7 +27,7 @@ export class FileStore {
 
   /**
    * For the HTTP layer's `PUT /sandbox/uploads/<uploadId>`: stores the bytes if the upload is known,
-   * not completed and its signed URL has not expired (15 minutes, reference/highlevel-api.md §2.1 M11).
+   * not completed and its signed URL has not expired (15 minutes, initiate-file-upload).
    */
   receiveUpload(uploadId: string, data: Buffer, now: number): 'stored' | 'unknown' | 'expired' | 'too_large' {
     const upload = this.uploads.get(uploadId);

@@ -1,6 +1,6 @@
 import type { CustomSubtypeRecord, SubscriptionStatus } from './records.js';
 
-/** Custom subtypes per location and per-(contact, email) subscription statuses (Preference Management, E15–E19). */
+/** Custom subtypes per location and per-(contact, email) subscription statuses (Preference Management). */
 export class PreferenceStore {
   private readonly subtypes = new Map<string, CustomSubtypeRecord>();
   private readonly subtypesByLocation = new Map<string, Map<string, CustomSubtypeRecord>>();

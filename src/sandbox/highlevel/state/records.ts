@@ -7,9 +7,9 @@ import type { components } from '../../../highlevel/generated/conversations.js';
 
 type Schemas = components['schemas'];
 
-/** The REST `TYPE_*` message type vocabulary (reference/highlevel-api.md §4.1). */
+/** The REST `TYPE_*` message type vocabulary (MessageType in specs/highlevel/apps/conversations.json). */
 export type MessageType = Schemas['GetMessageResponseDto']['messageType'];
-/** Read-side message status (§4.2), plus `cancelled`, which only the sandbox keeps (see cancel-scheduled.ts). */
+/** Read-side message status, plus `cancelled`, which only the sandbox keeps (see cancel-scheduled.ts). */
 export type MessageStatus = NonNullable<Schemas['GetMessageResponseDto']['status']> | 'cancelled';
 export type CallStatus = NonNullable<Schemas['CallDataDTO']['status']>;
 export type MessageSource = NonNullable<Schemas['GetMessageResponseDto']['source']>;
@@ -98,7 +98,7 @@ export interface MessageRecord {
   call: CallData | null;
   transcript: TranscriptSentence[] | null;
   email: EmailData | null;
-  /** SMS sender and receiver numbers, reported in webhooks as live payloads do (§10.2). */
+  /** SMS sender and receiver numbers, reported in webhooks as live payloads do (see handlers/webhook-events.ts). */
   fromNumber: string | null;
   toNumber: string | null;
 }

@@ -32,7 +32,7 @@ export interface NewMessage {
   toNumber?: string | null | undefined;
 }
 
-/** Sources HighLevel counts as automated for search's `lastMessageAction` (§3); everything else is manual. */
+/** Sources HighLevel counts as automated for search's `lastMessageAction`; everything else is manual. */
 const AUTOMATED: ReadonlySet<MessageSource> = new Set<MessageSource>(['workflow', 'bulk_actions', 'campaign']);
 
 export function isAutomated(message: MessageRecord): boolean {
