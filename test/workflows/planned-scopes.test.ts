@@ -19,10 +19,11 @@ import {
   startScopeWorld,
 } from './scope-scenarios.js';
 
-const CONSUMERS: readonly Exclude<ScopeConsumer, 'agency-location-tokens' | 'sponsor-channel'>[] = [
+const CONSUMERS: readonly Exclude<ScopeConsumer, 'agency-location-tokens'>[] = [
   'registration-welcome',
   'checkin-welcome',
   'session-highlights',
+  'sponsor-channel',
   'agent-console',
   'agent-console-readonly',
   'index-sync',

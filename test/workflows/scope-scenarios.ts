@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { FeatureName } from '../../src/config/config-types.js';
+import type { SponsorConfig } from '../../src/config/sponsor-settings.js';
 import { registerConsole } from '../../src/console/register-console.js';
 import type { HighLevelAuth } from '../../src/highlevel/client-types.js';
 import { storeHighLevelEvent } from '../../src/intake/highlevel-events.js';
@@ -19,6 +20,7 @@ import { createLocationResolver } from '../../src/pipeline/location-resolver.js'
 import { runTriggered } from '../../src/pipeline/run-triggered.js';
 import type { ConversationRecord } from '../../src/sandbox/highlevel/state/records.js';
 import type { SandboxState } from '../../src/sandbox/highlevel/state/sandbox-state.js';
+import { upsertContact } from '../../src/sandbox/highlevel/state/write-contact.js';
 import { newSortableId } from '../../src/store/sortable-id.js';
 import { getAction } from '../../src/workflows/actions/action-registry.js';
 import type { WorkflowDefinition } from '../../src/workflows/definition-schema.js';
@@ -31,6 +33,7 @@ import type { ConsoleApp } from '../helpers/console-app.js';
 const silent = createLogger({ level: 'silent' });
 const EVENT_URL = 'scope-summit';
 const EVENT = { key: EVENT_URL, url: EVENT_URL, id: '7', name: 'Scope Summit', timeZone: 'UTC' };
+const SCOPE_SPONSOR: SponsorConfig = { name: 'Acme', keyword: 'ACME', key: 'acme', staff: ['staff@acme.example'] };
 
 export interface ScopeWorld {
   harness: ConsoleApp;
@@ -281,7 +284,20 @@ async function drained(pipeline: ComposedPipeline, boundMs = 30_000): Promise<vo
  */
 export async function featureScenario(world: ScopeWorld, feature: FeatureName): Promise<string[]> {
   const store = world.harness.database.store;
-  const workflows = await loadEnabledWorkflows({ features: [feature] });
+  // The sponsor channel runs only with a sponsor configured; the inbound message below names it. Its
+  // plan also covers the deprecated relay to staff contacts, so one staff contact is configured too.
+  const sponsors = feature === 'sponsor-channel' ? [SCOPE_SPONSOR] : undefined;
+  // A staff contact with no conversation yet, so the relay creates one (conversations.write).
+  const staff = sponsors
+    ? upsertContact(
+        world.state,
+        { locationId: world.locationId, email: `staff-${randomUUID().slice(0, 8)}@acme.example`, firstName: 'Staff' },
+        Date.now(),
+        () => `staff${randomUUID().replace(/-/g, '').slice(0, 16)}`,
+      ).contact.id
+    : null;
+  const relay = staff ? { sponsorStaffContactIds: [staff] } : {};
+  const workflows = await loadEnabledWorkflows({ features: [feature], ...(sponsors ? { sponsors } : {}), ...relay });
   const triggers = new Set(workflows.map((w) => w.trigger));
   const pipeline = composePipeline({
     store,
@@ -289,6 +305,7 @@ export async function featureScenario(world: ScopeWorld, feature: FeatureName): 
     baseUrl: world.harness.sandbox.url,
     appId: world.harness.sandbox.sandbox.appId,
     workflows,
+    ...(sponsors ? { sponsors } : {}),
     locations: createLocationResolver({ defaultLocationId: world.locationId }),
     logger: silent,
     pollMs: 20,
@@ -354,7 +371,7 @@ export async function featureScenario(world: ScopeWorld, feature: FeatureName): 
       conversationId,
       messageId,
       messageType: 'SMS',
-      body: '2',
+      body: sponsors ? 'Is the ACME booth open?' : '2',
       direction: 'inbound',
     };
     await storeHighLevelEvent(
