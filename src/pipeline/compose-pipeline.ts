@@ -1,7 +1,8 @@
 /**
- * The pipeline from explicit collaborators (DESIGN C9): queue over the store, rate scheduler (`shared`
- * on PostgreSQL so every process paces one bucket per location, `local` on SQLite), a HighLevel client
- * whose every attempt waits for its lane's slot and is audited, the job handlers, and a worker.
+ * The pipeline from explicit collaborators, so a sandbox or a test can stand in for any of them: queue
+ * over the store, rate scheduler (`shared` on PostgreSQL so every process paces one bucket per location,
+ * `local` on SQLite), a HighLevel client whose every attempt waits for its lane's slot and is audited,
+ * the job handlers, and a worker.
  * create-pipeline.ts builds these collaborators from a runtime; tests and `simulate` may pass their own.
  */
 import type { AcceleventsClient } from '../accelevents/client.js';
@@ -38,7 +39,10 @@ export interface ComposePipelineOptions {
   auth: HighLevelAuth;
   /** HighLevel API base URL (the sandbox's in sandbox mode). */
   baseUrl: string;
-  /** The Marketplace app id the rate buckets are keyed by (reference/highlevel-api.md §8, §11). */
+  /**
+   * The Marketplace app id the rate buckets are keyed by: limits are per app per location
+   * (https://marketplace.gohighlevel.com/docs/other/rate-limits).
+   */
   appId: string;
   workflows: readonly WorkflowDefinition[];
   locations: LocationResolver;
@@ -65,7 +69,7 @@ export interface ComposePipelineOptions {
    */
   access?: HighLevelAccess;
   /**
-   * Accelevents polling (issue 4 §5c, §6): session end times for `sessionEvents` (Accelevents has no
+   * Accelevents polling: session end times for `sessionEvents` (Accelevents has no
    * "session ended" webhook) and reconciliation of `reconcileEvents`' attendees against the inbox.
    */
   accelevents?: {
@@ -101,7 +105,7 @@ export function composePipeline(options: ComposePipelineOptions): ComposedPipeli
   const { store, logger } = options;
   const now = options.now ?? Date.now;
   const queue = createQueue({ store, now, ...(options.backoff ? { backoff: options.backoff } : {}) });
-  // The audit actor is the job whose handler made the call (DESIGN C10), else 'pipeline'.
+  // Every HighLevel call is audited; its actor is the job whose handler made the call, else 'pipeline'.
   const access =
     options.access ??
     createHighLevelAccess({

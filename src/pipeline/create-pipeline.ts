@@ -60,7 +60,8 @@ export async function createPipeline(options: CreatePipelineOptions): Promise<Co
     workflows,
     locations: createLocationResolver({ byEvent, defaultLocationId: location?.locationId ?? null }),
     eventNames,
-    // accelevents-api.md §8.2: with `refetch`, a webhook is a hint; the record is read back before acting.
+    // Webhooks are unsigned (docs/accelevents-assumptions.md): with `refetch`, a delivery is a hint and the
+    // record is read back before acting.
     ...(accelevents && refetch ? { refetch: (mapped: MappedPayload) => refetchRecord(mapped, accelevents) } : {}),
     ...(accelevents && config.events.length > 0
       ? {

@@ -1,8 +1,8 @@
 /**
  * One paced, audited HighLevel client per process, shared by the pipeline's worker and the console's
- * REST API (DESIGN D7, C10): both draw on the same rate bucket per location, so an agent's reply and a
- * backlog of welcomes never overrun HighLevel's limit between them. `runAs(actor, fn)` names who made
- * the calls inside `fn` in the audit trail: `job:<id>` for the worker, `user:<id>` for the console.
+ * REST API: both draw on the same rate bucket per location, so an agent's reply and a backlog of
+ * welcomes never overrun HighLevel's limit between them. `runAs(actor, fn)` names who made the calls
+ * inside `fn` in the audit trail: `job:<id>` for the worker, `user:<id>` for the console.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHighLevelClient, type HighLevelClient } from '../highlevel/client.js';

@@ -1,9 +1,10 @@
 /**
- * Keeps the local conversation index right without anyone asking (issue 5 Deliver 2): an `index.sync`
- * job per connected HighLevel location every `console.indexSyncMinutes`, and one `index.retention` job a
- * day applying `console.retention` (when either limit is set) and then compacting the search index. Like the Accelevents pollers (pollers/schedule-pollers.ts) each job
- * is keyed by its time slot and first enqueues the next slot, so a failed run never breaks the chain and
- * several processes (or a restart) merge into one chain on the next slot's dedupe key.
+ * Keeps the local conversation index right without anyone asking: an `index.sync` job per connected
+ * HighLevel location every `console.indexSyncMinutes`, and one `index.retention` job a day applying
+ * `console.retention` (when either limit is set) and then compacting the search index. Like the
+ * Accelevents pollers (pollers/schedule-pollers.ts) each job is keyed by its time slot and first
+ * enqueues the next slot, so a failed run never breaks the chain and several processes (or a restart)
+ * merge into one chain on the next slot's dedupe key.
  * A location's last sync start is kept in `settings` (`index.synced_at.<locationId>`); the first sync is
  * a full one, later ones pass it as `since` (the one-hour overlap is inside syncLocation).
  */
@@ -129,7 +130,7 @@ export function createIndexMaintenance(options: IndexMaintenanceOptions): IndexM
       ...(options.sponsors ? { sponsors: options.sponsors } : {}),
     });
     await recordSyncStart(db, locationId, result.startedAt);
-    // Counts only: the index holds attendee names and bodies, which stay out of logs (DESIGN C10).
+    // Counts only: the index holds attendee names and bodies, which stay out of logs.
     logger.info(
       { locationId, full: since === null, conversations: result.conversations, messages: result.messages },
       'index synced',

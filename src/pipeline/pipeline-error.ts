@@ -1,5 +1,5 @@
 /**
- * The one error base of the pipeline boundary (STYLE.md item 3): what a job handler or the pipeline's
+ * The one error base of the pipeline boundary: what a job handler or the pipeline's
  * composition refuses, with a stable `code`. `retryable: false` makes the queue dead-letter the job at
  * once (src/queue/classify-error.ts reads the property).
  */

@@ -84,7 +84,7 @@ export function highLevelEventHandler(deps: HighLevelEventHandlerDeps): JobHandl
     const row = await loadInboxRow(deps.db, inboxId);
     if (row.status === 'processed' || row.status === 'ignored') return;
     const event = JSON.parse(row.body) as Record<string, unknown>;
-    // The local index mirrors every message event before any workflow runs (issue 5 Deliver 2); it is
+    // The local index mirrors every message event before any workflow runs, so search is current; it is
     // idempotent on the message id, so a retried job does not count an inbound message twice.
     await applyWebhookEventTo(deps.db, event, now());
     await nameIndexedContact(deps.db, event, {

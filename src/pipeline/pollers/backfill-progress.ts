@@ -1,9 +1,9 @@
 /**
  * Backfill's arithmetic and its one-line progress bar. The ETA comes from the HighLevel rate budget
- * (reference/highlevel-api.md §8: 100 requests per 10 s per app and location, 200,000 a day): the
- * welcome flow costs about 5 calls (upsert contact, find-or-create and get the conversation, send,
- * and one spare for a retry or a guard lookup), and backfill runs in the lowest lane, so this is the
- * best case when nothing else is using the budget.
+ * (https://marketplace.gohighlevel.com/docs/other/rate-limits: 100 requests per 10 s per app and
+ * location, 200,000 a day): the welcome flow costs about 5 calls (upsert contact, find-or-create and
+ * get the conversation, send, and one spare for a retry or a guard lookup), and backfill runs in the
+ * lowest lane, so this is the best case when nothing else is using the budget.
  */
 import type { BudgetView } from '../../ratelimit/types.js';
 

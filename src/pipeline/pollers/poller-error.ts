@@ -1,5 +1,5 @@
 /**
- * The one error base of the pollers (STYLE.md item 3), with a stable `code`. `retryable: false` makes
+ * The one error base of the pollers, with a stable `code`. `retryable: false` makes
  * the queue dead-letter the job at once (src/queue/classify-error.ts reads the property).
  */
 export type PollerErrorCode =

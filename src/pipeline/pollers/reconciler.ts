@@ -52,7 +52,7 @@ export interface ReconcileOptions {
   events?: readonly string[];
   /**
    * The queue lane of the jobs (and, through `mapped.lane`, of their HighLevel calls). Default
-   * `automation`: late welcomes never get ahead of live ones (DESIGN D7). Backfill passes `backfill`.
+   * `automation`: late welcomes never get ahead of live ones. Backfill passes `backfill`.
    */
   lane?: PriorityLane;
   /** Look only: report what would be imported, store nothing. */

@@ -87,7 +87,7 @@ export function createPollerHandlers(deps: PollerHandlerDeps): Record<PollJobKin
     return async (_job, context) => {
       if (every[kind] > 0) await queue.enqueue(pollJob(kind, every[kind], now(), true));
       await poll(context.signal);
-      // The reports name attendees (emails); the log keeps only that the poll ran (DESIGN C10).
+      // The reports name attendees (emails), and no PII goes to logs: only that the poll ran.
       logger.debug({ kind }, 'poll finished');
     };
   }
