@@ -18,7 +18,7 @@ export interface ConsoleDeps {
   index: LocalIndex;
   /**
    * The process's paced, audited HighLevel client. Console handlers call it inside
-   * `highlevel.runAs(actorOf(caller), …)` so the audit trail names the user (DESIGN C10), and on the
+   * `highlevel.runAs(actorOf(caller), …)` so the audit trail (`highlevel_calls`) names the user, and on the
    * `agent` lane, which the rate scheduler serves first.
    */
   highlevel: HighLevelAccess;

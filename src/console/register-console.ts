@@ -1,5 +1,5 @@
 /**
- * The agent console on an app (DESIGN C4, C5, D9): OpenAPI collection first (it must see every route),
+ * The agent console on an app: OpenAPI collection first (it must see every route),
  * then authentication (/api/login, /api/logout, /api/me, security headers), the REST API under /api,
  * and the server-rendered pages under /console, with `/` redirecting to them.
  */

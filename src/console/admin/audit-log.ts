@@ -1,7 +1,8 @@
 /**
- * The audit log of HighLevel calls (DESIGN C10) for admins: `highlevel_calls` newest first, keyset
- * paged on (at, id), with filters. Actors are stored as `user:<id>` for console users (console-deps.ts
- * `actorOf`), a workflow run id, or `cli`; user actors are shown by email.
+ * The audit log of HighLevel calls (who or what called, which scope, the result) for admins:
+ * `highlevel_calls` newest first, keyset paged on (at, id), with filters. Actors are stored as
+ * `user:<id>` for console users (console-deps.ts `actorOf`), a workflow run id, or `cli`; user
+ * actors are shown by email.
  */
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, HighlevelCallsTable } from '../../store/schema.js';

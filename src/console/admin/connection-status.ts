@@ -1,5 +1,5 @@
 /**
- * The admin connections view (issue 5 Deliver 3): every connected account with its status, the
+ * The admin connections view: every connected account with its status, the
  * scopes it was granted against the scopes the enabled features need, and how to reconnect it.
  * Built from the repository's records, which hold no secrets (src/connections/types.ts), so no
  * token can reach the API or the page.

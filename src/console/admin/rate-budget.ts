@@ -1,9 +1,9 @@
 /**
- * The rate budget chart's data (issue 5 Deliver 3): per location, HighLevel calls per minute from the
+ * The rate budget chart's data: per location, HighLevel calls per minute from the
  * audit table (`highlevel_calls`) with their 429s and other failures, against HighLevel's ceiling.
  * HighLevel allows 100 requests per 10 s per location (600 a minute) and 200,000 a day
- * (reference/highlevel-api.md §8); when the scheduler has seen the real `X-RateLimit-*` headers they
- * are in `rate_limit_state` and win over the documented numbers.
+ * (https://marketplace.gohighlevel.com/docs/other/rate-limits); when the scheduler has seen the
+ * real `X-RateLimit-*` headers they are in `rate_limit_state` and win over the documented numbers.
  * Calls without a location (OAuth token exchanges) count against no location bucket, so they are left out.
  */
 import { type Kysely, sql } from 'kysely';

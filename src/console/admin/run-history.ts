@@ -1,5 +1,5 @@
 /**
- * Workflow runs for the admin pages (issue 5 Deliver 3): `workflow_runs` newest first, keyset paged,
+ * Workflow runs for the admin pages: `workflow_runs` newest first, keyset paged,
  * and one run with its journaled steps (`run_steps`). Run inputs and step outputs are attendee data
  * the runner journaled; admins see them, nothing here adds secrets to them.
  */

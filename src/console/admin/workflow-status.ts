@@ -8,7 +8,7 @@ import { disabledWorkflows, setWorkflowEnabled } from '../../workflows/workflow-
 import { ConsoleError } from '../console-error.js';
 import { type RunView, recentRunsByWorkflow } from './run-history.js';
 
-/** How many runs the workflows page and API show per workflow (issue 5 Deliver 3). */
+/** How many runs the workflows page and API show per workflow. */
 export const RECENT_RUNS_PER_WORKFLOW = 20;
 
 export interface WorkflowStatus {

@@ -1,7 +1,8 @@
 /**
- * The console API's admin routes (issue 5 Deliver 3), admin role only: connections and their scopes,
- * workflow switches and runs, dead letters and replay, stored webhook deliveries and reprocessing, the
- * rate budget per location, the audit log of HighLevel calls, and console users (users-routes.ts). The work is in src/console/admin/ (the admin pages call the same functions).
+ * The console API's admin routes, admin role only: connections and their scopes, workflow switches
+ * and runs, dead letters and replay, stored webhook deliveries and reprocessing, the rate budget per
+ * location, the audit log of HighLevel calls, and console users (users-routes.ts). The work is in
+ * src/console/admin/ (the admin pages call the same functions).
  */
 import type { FastifyInstance } from 'fastify';
 import { listAudit } from '../admin/audit-log.js';

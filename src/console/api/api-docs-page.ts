@@ -112,7 +112,7 @@ function toOperationView(method: string, path: string, operation: OpenApiOperati
 }
 
 /**
- * Issue 5: every /api route but POST /api/login rejects unauthenticated callers. Routes registered
+ * Every /api route but POST /api/login rejects unauthenticated callers. Routes registered
  * outside apiRoute (registerConsoleAuth's logout and me) carry no roles list, so say what is known.
  */
 function rolesNotDeclared(method: string, path: string): string {

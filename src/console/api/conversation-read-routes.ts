@@ -1,5 +1,5 @@
 /**
- * The console API's reads (issue 5 Deliver 1): search, a conversation, its messages, a call's
+ * The console API's reads: search, a conversation, its messages, a call's
  * transcript (JSON and download) and recording (streamed, with Range for seeking), and live events
  * of conversations as server-sent events (event-stream.ts). Every role reads;
  * a sponsor only sponsor-channel conversations (read-conversations.ts applies it on every path).

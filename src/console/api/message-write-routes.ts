@@ -1,6 +1,6 @@
 /**
- * The console API's writes (DESIGN C5 message lifecycle; issue 5 routes owned by W): reply, inbound
- * message, attachment upload, message status, cancel a scheduled message or email, mark a conversation
+ * The console API's writes: reply, inbound message, attachment upload, message status, cancel a
+ * scheduled message or email, mark a conversation
  * read/unread/starred, delete it. The work is in src/console/conversations/write-*.ts; this file only
  * declares the routes, their roles and schemas.
  */

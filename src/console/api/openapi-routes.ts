@@ -1,7 +1,7 @@
 /**
  * GET /api/openapi.json (the document @fastify/swagger built from every `apiRoute` schema, see
  * openapi.ts) and GET /api/docs (the same document as a server-rendered HTML page, see
- * api-docs-page.ts). Both need a signed-in caller of any role: issue 5 says every /api route rejects
+ * api-docs-page.ts). Both need a signed-in caller of any role: every /api route rejects
  * unauthenticated callers, and /api/login is the only exception.
  */
 import type { FastifyInstance } from 'fastify';

@@ -1,5 +1,5 @@
 /**
- * Console roles and what each may do (issue 5 Deliver 4): a viewer reads; an agent also replies and
+ * Console roles and what each may do: a viewer reads; an agent also replies and
  * changes status; a sponsor works only in their own sponsor's sponsor-channel conversations; an
  * admin does everything.
  * Later routes ask `ROLE_PERMISSIONS[role]` rather than comparing role names.

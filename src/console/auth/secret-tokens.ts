@@ -10,7 +10,7 @@ export function sha256Hex(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex');
 }
 
-/** `pk_` + 32 random bytes, base64url (brief U, Deliver 2). */
+/** `pk_` + 32 random bytes (256 bits), base64url. */
 export function newApiToken(random: (size: number) => Buffer = randomBytes): string {
   return `${API_TOKEN_PREFIX}${random(32).toString('base64url')}`;
 }

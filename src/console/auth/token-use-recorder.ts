@@ -1,9 +1,7 @@
 /**
- * When each API token was last used (`api_tokens.last_used_at`), written off the request path. The
- * write used to run inside every bearer request, so a read-only call failed whenever another
- * connection held SQLite's write lock. Now a request only notes the time, and a timer writes it: a
- * token's first use at once, later ones at most once per interval (a minute) per token; a write that
- * fails is kept for the next.
+ * When each API token was last used (`api_tokens.last_used_at`), written off the request path so a
+ * read-only call never fails on SQLite's write lock. A request only notes the time; a timer writes a
+ * token's first use at once, later ones at most once per interval (a minute); a failed write is kept.
  */
 import type { Kysely } from 'kysely';
 import type { Logger } from '../../logging/create-logger.js';

@@ -1,9 +1,9 @@
 /**
  * The console's reads, shared by the REST API and the pages: search, one conversation, a message's
  * conversation. The local index answers first; a conversation or message it does not hold yet is
- * fetched from HighLevel on demand and mirrored (issue 5 Deliver 2), always as the console user
- * (`runAs`, audit actor `user:<id>`) on the `agent` lane. Visibility (sponsors) is checked last, on
- * the conversation's index row, so every path applies it.
+ * fetched from HighLevel on demand and mirrored, always as the console user (`runAs`, audit actor
+ * `user:<id>`) on the `agent` lane. Visibility (sponsors) is checked last, on the conversation's
+ * index row, so every path applies it.
  */
 
 import { HighLevelError } from '../../highlevel/errors.js';
@@ -38,7 +38,7 @@ export async function searchForCaller(
     ...(query.from !== undefined ? { from: query.from } : {}),
     ...(query.to !== undefined ? { to: query.to } : {}),
     ...(query.locationId ? { locationId: query.locationId } : {}),
-    // A sponsor's filter is not theirs to choose (issue 5 Deliver 4): their own sponsor's channel only.
+    // A sponsor's filter is not theirs to choose (auth/roles.ts): their own sponsor's channel only.
     sponsorOnly: sponsorOnly(caller),
     ...(sponsorOnly(caller) ? { sponsorKeys: sponsorKeysOf(deps.config, caller) } : {}),
     limit: query.limit,
@@ -146,8 +146,8 @@ async function locationFor(deps: ConsoleDeps, conversationId: string | null): Pr
 }
 
 /**
- * get-conversation (reference/highlevel-api.md §2.1 M1: flat, no contact name or email) plus the
- * contact for the name and email the search filters on. The mirrored row is the cache from then on:
+ * get-conversation (flat, no contact name or email) plus the contact for the name and email the
+ * search filters on. The mirrored row is the cache from then on:
  * webhooks keep it current, so this runs once per conversation the index lacked.
  */
 async function mirrorConversation(deps: ConsoleDeps, caller: Caller, conversationId: string): Promise<void> {

@@ -2,7 +2,7 @@
  * A conversation's messages for the console: from index_messages, newest first, keyset paging on
  * (created_at desc, message_id desc). A conversation whose messages the index has never seen (it was
  * fetched on demand, or the sync has not reached it) gets them from HighLevel first: get-messages,
- * page by page on `lastMessageId` (reference/highlevel-api.md E23), up to MAX_FETCHED_PAGES.
+ * page by page on `lastMessageId`, up to MAX_FETCHED_PAGES.
  */
 import type { Caller } from '../auth/resolve-caller.js';
 import { actorOf, type ConsoleDeps } from '../console-deps.js';
@@ -10,7 +10,7 @@ import { getConversationForCaller } from './read-conversations.js';
 import { decodeMessageCursor, encodeMessageCursor, epochMs, messageViewOf } from './read-rows.js';
 import type { ConversationView, MessagePage } from './views.js';
 
-/** get-messages answers at most 100 a page (E23); 20 pages keeps an on-demand fetch inside one request. */
+/** get-messages answers at most 100 a page; 20 pages keeps an on-demand fetch inside one request. */
 const FETCH_PAGE_SIZE = 100;
 export const MAX_FETCHED_PAGES = 20;
 
@@ -87,7 +87,7 @@ async function mirrorMessages(deps: ConsoleDeps, caller: Caller, conversation: C
     if (!found.nextPage || !found.lastMessageId || found.messages.length === 0) break;
     lastMessageId = found.lastMessageId;
   }
-  // get-conversation carries no last message (§5), so an on-demand conversation takes it from here.
+  // get-conversation carries no last message, so an on-demand conversation takes it from here.
   if (newest && newest.at > conversation.lastMessageAt) {
     await deps.db
       .updateTable('index_conversations')

@@ -61,7 +61,7 @@ export function decodeMessageCursor(cursor: string): [number, string] {
   });
 }
 
-/** HighLevel dates arrive as ISO strings or epoch-ms numbers/strings (reference/highlevel-api.md §5, §6). */
+/** HighLevel dates arrive as ISO strings or epoch-ms numbers/strings (specs/highlevel/apps/conversations.json). */
 export function epochMs(value: unknown): number | null {
   if (typeof value === 'number' && Number.isFinite(value)) return value;
   if (typeof value === 'string' && value !== '') {

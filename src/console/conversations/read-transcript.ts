@@ -1,9 +1,9 @@
 /**
- * A call's transcript: get-message-transcription (reference/highlevel-api.md §2.1 M7: sentences with
- * `startTime`/`endTime` in ms, `mediaChannel`, `transcript`; a list although the spec models one
- * object, normalize-transcription.ts), cached in memory under the index rows' `updated_at`
- * (upstream-cache.ts). The joined text is stored in the message's `transcript` column so the topic
- * search finds the call.
+ * A call's transcript: get-message-transcription (sentences with `startTime`/`endTime` in ms,
+ * `mediaChannel`, `transcript`; a list although the spec models one object, see
+ * src/highlevel/spec/spec-defects.ts and src/highlevel/normalize-transcription.ts), cached in memory under the
+ * index rows' `updated_at` (upstream-cache.ts). The joined text is stored in the message's
+ * `transcript` column so the topic search finds the call.
  */
 import { HighLevelError } from '../../highlevel/errors.js';
 import type { Caller } from '../auth/resolve-caller.js';

@@ -1,8 +1,9 @@
 /**
  * A call recording for the console's <audio> element: get-message-recording's bytes
- * (reference/highlevel-api.md §2.1 M6: audio/x-wav, Content-Disposition attachment) and the one
- * `Range: bytes=a-b` form browsers send when seeking (RFC 9110 §14.2). Multiple ranges are answered
- * with the whole file, which RFC 9110 allows a server to do.
+ * (audio/x-wav, Content-Disposition attachment, per specs/highlevel/apps/conversations.json) and the
+ * one `Range: bytes=a-b` form browsers send when seeking
+ * (https://www.rfc-editor.org/rfc/rfc9110#section-14.2). Multiple ranges are answered with the whole
+ * file, which RFC 9110 allows a server to do.
  */
 import { HighLevelError } from '../../highlevel/errors.js';
 import type { Caller } from '../auth/resolve-caller.js';

@@ -1,6 +1,6 @@
 /**
- * Frequent upstream reads (get-conversation, get-message-transcription) cached in memory (issue 5
- * Deliver 2: "frequent upstream reads are cached and invalidated by webhooks").
+ * Frequent upstream reads (get-conversation, get-message-transcription) cached in memory and
+ * invalidated by webhooks, so an open thread does not spend the location's HighLevel rate budget.
  *
  * Invalidation has to reach this process even when the HighLevel webhook is handled by a worker
  * process, so no message is sent: each entry is stored under a `version` taken from the index rows'

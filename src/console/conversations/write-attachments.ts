@@ -1,7 +1,6 @@
 /**
- * Attachment upload (upload-file-attachments, reference/highlevel-api.md §2.1 M11): the agent's file
- * goes to HighLevel under the multipart key `fileAttachment`, and the URLs HighLevel stores it at come
- * back for a reply's `attachments`.
+ * Attachment upload (upload-file-attachments): the agent's file goes to HighLevel under the multipart
+ * key `fileAttachment`, and the URLs HighLevel stores it at come back for a reply's `attachments`.
  */
 import type { UploadFile } from '../../highlevel/client-types.js';
 import type { Caller } from '../auth/resolve-caller.js';
@@ -10,7 +9,7 @@ import { ConsoleError } from '../console-error.js';
 import { conversationForWrite } from './write-targets.js';
 import { callHighLevel } from './write-upstream.js';
 
-/** HighLevel's direct upload limit outside WhatsApp (M11: larger files need the signed-URL flow). */
+/** HighLevel's upload limit outside WhatsApp (initiate-file-upload's `channel`); larger files need signed URLs. */
 export const ATTACHMENT_LIMIT_BYTES = 5 * 1024 * 1024;
 
 export async function uploadAttachment(

@@ -10,7 +10,7 @@ import { statusChangeRefusal } from './message-status-rules.js';
 import { emailForWrite, messageForWrite, type WriteConversation, type WriteMessage } from './write-targets.js';
 import { callHighLevel } from './write-upstream.js';
 
-/** UpdateMessageStatusDto.status (reference/highlevel-api.md §4.2, the write-side enum). */
+/** UpdateMessageStatusDto.status (specs/highlevel/apps/conversations.json), the write-side enum. */
 export const MESSAGE_STATUSES = ['delivered', 'failed', 'pending', 'read'] as const;
 
 export interface MessageStatusInput {

@@ -1,6 +1,6 @@
 /**
- * New messages from the console (DESIGN C5): an agent's reply (send-a-new-message, sent now or
- * scheduled) and an inbound message a custom conversation provider reports (add-an-inbound-message).
+ * New messages from the console: an agent's reply (send-a-new-message, sent now or scheduled) and
+ * an inbound message a custom conversation provider reports (add-an-inbound-message).
  * Each is mirrored into the local index as soon as HighLevel accepts it, so the thread shows it at once;
  * a mirror that fails is logged, never answered as a failed send.
  */
@@ -10,7 +10,7 @@ import { ConsoleError } from '../console-error.js';
 import { conversationForWrite, type WriteConversation } from './write-targets.js';
 import { callHighLevel } from './write-upstream.js';
 
-/** SendMessageBodyDto.type (reference/highlevel-api.md §2.1 M9), minus RCS and TIKTOK, with their TYPE_* names. */
+/** SendMessageBodyDto.type (specs/highlevel/apps/conversations.json), minus RCS and TIKTOK, with their TYPE_* names. */
 export const REPLY_TYPES = {
   SMS: 'TYPE_SMS',
   Email: 'TYPE_EMAIL',
@@ -22,7 +22,7 @@ export const REPLY_TYPES = {
   Live_Chat: 'TYPE_LIVE_CHAT',
 } as const;
 
-/** ProcessMessageBodyDto.type values a custom provider reports as text (M10). */
+/** ProcessMessageBodyDto.type values (add-an-inbound-message) a custom provider reports as text. */
 export const INBOUND_TYPES = { ...REPLY_TYPES, GMB: 'TYPE_GMB', WebChat: 'TYPE_WEBCHAT' } as const;
 
 export interface ReplyInput {
@@ -31,7 +31,7 @@ export interface ReplyInput {
   subject?: string;
   html?: string;
   attachments?: string[];
-  /** Epoch seconds, as HighLevel takes it (M9). */
+  /** Epoch seconds, as send-a-new-message takes it. */
   scheduledTimestamp?: number;
 }
 
@@ -123,7 +123,7 @@ export async function sendReply(
       ),
     'send the reply',
   );
-  // The send answer's status enum has no "scheduled" (M9), but the thread must show which messages
+  // send-a-new-message's answer has no "scheduled" status, but the thread must show which messages
   // can still be cancelled, so a future send is mirrored as scheduled.
   const status = scheduledAt !== null ? 'scheduled' : answer.status;
   await mirror(deps, conversation, {
@@ -167,7 +167,7 @@ export async function addInboundMessage(
     conversation.locationId,
     (client, options) =>
       client.conversations.addInboundMessage(
-        // The spec's default direction is outbound (M10), so inbound is said explicitly.
+        // add-an-inbound-message's spec default direction is outbound, so inbound is said explicitly.
         { ...rest, conversationId, contactId, direction: 'inbound', ...(input.date ? { date: input.date } : {}) },
         options,
       ),

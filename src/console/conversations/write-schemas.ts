@@ -58,7 +58,7 @@ export const replyBody = {
       minimum: 1,
       // Seconds until the year 5138: a millisecond value is rejected instead of scheduling far ahead.
       maximum: 99_999_999_999,
-      description: 'Send later: UTC epoch seconds (reference/highlevel-api.md §2.1 M9)',
+      description: 'Send later: UTC epoch seconds',
     },
   },
 } as const;

@@ -90,7 +90,7 @@ export async function messageForWrite(
   return { message, conversation };
 }
 
-/** The conversation an email message belongs to (get-email-by-id, reference/highlevel-api.md E20). */
+/** The conversation an email message belongs to (get-email-by-id). */
 export async function emailForWrite(
   deps: ConsoleDeps,
   caller: Caller,

@@ -1,7 +1,7 @@
 /**
  * How every console write reaches HighLevel: inside `runAs(user:<id>)` so the audit trail names the
- * user (DESIGN C10), on the `agent` lane the rate scheduler serves first (DESIGN D7), with the two
- * failures a writer must tell apart from a plain 502 turned into console errors here.
+ * user, on the `agent` lane the rate scheduler serves first, with the two failures a writer must
+ * tell apart from a plain 502 turned into console errors here.
  */
 import type { HighLevelClient } from '../../highlevel/client.js';
 import { HighLevelError } from '../../highlevel/errors.js';

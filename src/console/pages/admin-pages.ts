@@ -1,7 +1,7 @@
 /**
- * The admin pages (issue 5 Deliver 3): connections, workflows, runs and dead letters, deliveries,
- * rate budget, audit log, users (users-page.ts). Admin role only (requirePageRole: signed out → login, other roles → 403 page). Each page
- * calls the same services as the admin API (src/console/admin/), not the API over HTTP; changes
+ * The admin pages: connections, workflows, runs and dead letters, deliveries, rate budget, audit
+ * log, users (users-page.ts). Admin role only (requirePageRole: signed out → login, other roles →
+ * 403 page). Each page calls the same services as the admin API (src/console/admin/), not the API over HTTP; changes
  * (workflow switch, replay, reprocess) are forms console.js sends to the API with the CSRF header.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';

@@ -1,5 +1,5 @@
 /**
- * The console's server-rendered pages under /console (DESIGN D9): assets, `/` → /console, sign-in,
+ * The console's server-rendered pages under /console: assets, `/` → /console, sign-in,
  * conversation search, thread, call transcript (each in its own `*-page.ts`), the admin pages (one
  * run's page in run-page.ts), and the console's 404 page for unknown /console URLs.
  */

@@ -1,5 +1,5 @@
 /**
- * Server-rendered console pages (DESIGN D9): Liquid templates in ./templates with every output
+ * Server-rendered console pages: Liquid templates in ./templates with every output
  * HTML-escaped by default (`outputEscape: 'escape'`), so attendee text can never become markup.
  * A page template starts with `{% layout 'layout' %}` and fills `{% block content %}`; the layout
  * gives the navigation for the caller's role, the CSRF token for console.js, and the skip link.

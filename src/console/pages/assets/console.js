@@ -1,4 +1,4 @@
-// parley console: the little JS the server-rendered pages need (DESIGN D9). A <form data-api="/api/…"
+// parley console: the little JS the server-rendered pages need. A <form data-api="/api/…"
 // data-method="POST"> is sent to the REST API as JSON with the session's CSRF header, because HTML
 // forms cannot set headers and every cookie-authenticated change must carry x-csrf-token.
 // Attributes: data-redirect="<url>" goes there on success, data-reload reloads the page,
