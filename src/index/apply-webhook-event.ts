@@ -1,5 +1,6 @@
 /**
- * Mirrors the three HighLevel conversation webhooks (reference/highlevel-api.md §10.2) into the index:
+ * Mirrors the three HighLevel conversation webhooks (`docs/webhook events/` in
+ * https://github.com/GoHighLevel/highlevel-api-docs) into the index:
  * InboundMessage and OutboundMessage record the message and move the conversation's last message;
  * an inbound message the index had not seen adds one to unread (a redelivery adds nothing);
  * ConversationUnreadUpdate sets unread and starred, and a `deleted: true` one removes the conversation.

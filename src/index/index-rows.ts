@@ -136,9 +136,9 @@ export async function upsertMessageRow(db: Kysely<Database>, input: MessageInput
 }
 
 /**
- * Fills a conversation's event from the attendee links the welcome flow keeps (DESIGN C3), so the
- * search's event filter works for mirrored conversations. Check-in links (prefix `check-in:`) name the
- * same event under another key and are skipped; an event already set is kept.
+ * Fills a conversation's event from the attendee links the welcome flow keeps (`attendee_links`), so
+ * the search's event filter works for mirrored conversations. Check-in links (prefix `check-in:`) name
+ * the same event under another key and are skipped; an event already set is kept.
  */
 export async function linkEventKey(db: Kysely<Database>, conversationId: string): Promise<void> {
   const row = await db

@@ -1,5 +1,5 @@
 /**
- * The local conversation index (issue 5 Deliver 2): one object over the mirror tables for the REST API,
+ * The local conversation index: one object over the mirror tables for the REST API,
  * the console and the pipeline. Writes are idempotent on HighLevel ids (newer `updated_at` wins);
  * search is the same API on SQLite and PostgreSQL.
  */

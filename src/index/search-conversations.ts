@@ -1,5 +1,5 @@
 /**
- * Agent search over the local index (DESIGN C4): attendee (contact id, email or name), topic (full text
+ * Agent search over the local index: attendee (contact id, email or name), topic (full text
  * over message bodies and transcripts), status, event, last-message date range and the sponsor channel.
  * Stable keyset paging on (last_message_at desc, conversation_id desc) with an opaque cursor
  * (search-cursor.ts). A topic goes to the dialect's conversation-level full-text index

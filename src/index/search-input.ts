@@ -1,5 +1,5 @@
 /**
- * What agent search takes and returns (DESIGN C4), and the input checks: bad input is an IndexError
+ * What agent search takes and returns, and the input checks: bad input is an IndexError
  * naming the field and what was expected.
  */
 import { IndexError } from './index-error.js';
@@ -34,7 +34,7 @@ export interface SearchItem {
   lastMessageBody: string | null;
   unreadCount: number;
   starred: boolean;
-  /** A sponsor-channel conversation (DESIGN C6 "a sponsor staff channel"); the console shows a badge. */
+  /** A sponsor-channel conversation (where a sponsor's staff answer their leads); the console shows a badge. */
   sponsor: boolean;
   /** Snippets of the messages holding the topic's words (topic searches only), matched words in [brackets]. */
   matches: string[];

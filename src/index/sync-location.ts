@@ -1,11 +1,12 @@
 /**
- * The overlap rescan (issue 5 Deliver 2; reference/peers.md §2, Nango's conversations sync): HighLevel's
- * search can only sort by last-message date (reference/highlevel-api.md §3), so each run pages
- * search-conversation newest first and keeps going until it is one hour past `since`. A change that
- * did not move the last-message date inside that hour is left to the webhooks.
+ * The overlap rescan, as Nango's HighLevel conversations sync does
+ * (https://github.com/NangoHQ/integration-templates/blob/HEAD/integrations/highlevel/syncs/conversations.ts):
+ * HighLevel's search can only sort by last-message date (search-conversation's `sortBy`), so each run
+ * pages search-conversation newest first and keeps going until it is one hour past `since`. A change
+ * that did not move the last-message date inside that hour is left to the webhooks.
  * Per changed conversation it reads every message (get-messages, keyset on `lastMessageId`) and, for
- * calls not yet transcribed, get-message-transcription. Starred is not in search items (§5), so one
- * `status=starred` pass supplies it.
+ * calls not yet transcribed, get-message-transcription. Starred is not in search items
+ * (ConversationSchema, specs/highlevel/apps/conversations.json), so one `status=starred` pass supplies it.
  * The sponsor-channel flag: a conversation whose contact is tagged `sponsor:<key>` for a configured
  * sponsor joins that sponsor's channel (sponsor-channel.ts); one tagged plain `sponsor` (the tag the
  * deprecated relay, workflows/builtin/sponsor-relay.yaml, keys on) or one of the relay's staff is

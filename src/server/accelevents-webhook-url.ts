@@ -2,8 +2,7 @@
  * The Accelevents webhook URL `parley start` and `parley serve` show: the kept secret's URL on every
  * start (webhook-secret.ts), so the URL pasted into Accelevents keeps working across restarts. A secret
  * an earlier parley stored only as a hash is kept and still verifies, but cannot be shown; in sandbox
- * mode it is replaced once, as earlier sandbox starts replaced it every time, so the Accelevents
- * sandbox can be pointed at a URL that works.
+ * mode it is replaced once, so the Accelevents sandbox can be pointed at a URL that works.
  */
 import type { Kysely } from 'kysely';
 import { ACCELEVENTS_WEBHOOK_PATH } from '../intake/accelevents-webhook-route.js';

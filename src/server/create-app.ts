@@ -27,7 +27,7 @@ export function createApp(options: AppOptions): FastifyInstance {
   // pino's Logger is a FastifyBaseLogger; the cast keeps the instance's default generic parameters.
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
-    // Request logs would carry URLs, whose query strings can hold attendee emails (DESIGN C10).
+    // Off: request logs would carry URLs, whose query strings can hold attendee emails.
     logController: new LogController({ disableRequestLogging: true }),
     // request.ip, used wherever parley needs the client (login throttling, /metrics), honours it.
     trustProxy: fastifyTrustProxy(options.server?.trustProxy ?? false),

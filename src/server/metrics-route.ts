@@ -1,9 +1,10 @@
 /**
- * GET /metrics in the Prometheus text format (DESIGN "HTTP routes"). The gauges are read from the
- * database at scrape time, so every `serve` process reports the same whole-system picture (queue
- * depth, dead letters, inbox backlog, connection health, each location's rate budget, HighLevel call
- * outcomes over the last five minutes), plus this process's own Node metrics. Only ids and counts:
- * no attendee data, no tokens (DESIGN C10). Each app gets its own registry so tests can run several.
+ * GET /metrics in the Prometheus text format (https://prometheus.io/docs/instrumenting/exposition_formats/).
+ * The gauges are read from the database at scrape time, so every `serve` process reports the same
+ * whole-system picture (queue depth, dead letters, inbox backlog, connection health, each location's
+ * rate budget, HighLevel call outcomes over the last five minutes), plus this process's own Node
+ * metrics. Only ids and counts: no attendee data, no tokens. Each app gets its own registry so tests
+ * can run several.
  * Still not for everyone: who may read it is decided by metrics-access.ts (default: loopback only).
  */
 import type { FastifyInstance } from 'fastify';
