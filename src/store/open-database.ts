@@ -1,5 +1,5 @@
 /**
- * The one way parley opens its database (DESIGN D3): SQLite at `<dataDir>/parley.db` by default,
+ * The one way parley opens its database: SQLite at `<dataDir>/parley.db` by default,
  * PostgreSQL when a `postgres://` URL is given. Reads no environment: config decides the URL.
  */
 import { type Dialect, Kysely, sql } from 'kysely';

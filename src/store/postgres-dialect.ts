@@ -1,5 +1,6 @@
 /**
- * The scale-out path (DESIGN D3, C12): a `pg` pool behind Kysely's PostgresDialect.
+ * The scale-out path (several parley processes on one database, docs/operations.md): a `pg` pool
+ * behind Kysely's PostgresDialect.
  */
 import { type Dialect, PostgresDialect } from 'kysely';
 import pg from 'pg';

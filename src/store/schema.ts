@@ -8,7 +8,7 @@
  */
 import type { Generated } from 'kysely';
 
-/** One row per HighLevel call: the audit trail of DESIGN C10 (who or what, which scope, result). */
+/** One row per HighLevel call: the audit trail (who or what, which scope, result). */
 export interface HighlevelCallsTable {
   id: string;
   /** Epoch ms when the call started. */
@@ -25,7 +25,7 @@ export interface HighlevelCallsTable {
   duration_ms: number;
 }
 
-/** The rate scheduler's view of one (app, location) bucket, shared across processes (DESIGN D7, C12). */
+/** The rate scheduler's view of one (app, location) bucket, shared by every parley process on the database. */
 export interface RateLimitStateTable {
   app_id: string;
   location_id: string;
@@ -47,7 +47,7 @@ export interface SettingsTable {
   updated_at: number;
 }
 
-/** A data key wrapped under the master key (DESIGN D8). */
+/** A data key wrapped under the master key, so a new master key re-wraps these rows only (docs/operations.md). */
 export interface VaultKeysTable {
   kid: string;
   wrapped_key: string;
@@ -174,7 +174,7 @@ export interface PreferencesTable {
   received_at: number;
 }
 
-/** A console user (issue 5). `email` is lowercased; the password is stored only as `scrypt$N$r$p$salt$hash`. */
+/** A console user. `email` is lowercased; the password is stored only as `scrypt$N$r$p$salt$hash`. */
 export interface UsersTable {
   id: string;
   email: string;
@@ -214,7 +214,7 @@ export interface LoginAttemptsTable {
   attempts: number;
 }
 
-/** The local index's mirror of one HighLevel conversation (issue 5, src/index/). Booleans are 0/1. */
+/** The local index's mirror of one HighLevel conversation (src/index/). Booleans are 0/1. */
 export interface IndexConversationsTable {
   conversation_id: string;
   location_id: string;

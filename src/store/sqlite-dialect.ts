@@ -1,5 +1,5 @@
 /**
- * The embedded default (DESIGN D3): one better-sqlite3 file in WAL mode.
+ * The embedded default: one better-sqlite3 file in WAL mode.
  *
  * better-sqlite3 is synchronous, so SQLite's own lock wait (`busy_timeout`) is kept to a few
  * milliseconds and a locked statement is retried asynchronously (sqlite-busy-retry.ts): a writer in

@@ -1,7 +1,7 @@
 /**
- * The tables later issues build on: the HighLevel call audit trail (DESIGN C10), the shared
- * rate-limit buckets (D7, C12) and instance settings. Portable types only, so the same schema
- * builder calls produce the same tables on SQLite and PostgreSQL.
+ * The foundation tables: the HighLevel call audit trail (who or what called, which scope, the
+ * result), the rate-limit buckets every parley process shares, and instance settings. Portable types
+ * only, so the same schema builder calls produce the same tables on SQLite and PostgreSQL.
  */
 import type { Kysely } from 'kysely';
 
@@ -31,7 +31,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .columns(['operation_id', 'at'])
     .execute();
 
-  // HighLevel limits are per app per location (reference/highlevel-api.md §8), hence the pair key.
+  // HighLevel limits are per app per location (https://marketplace.gohighlevel.com/docs/other/rate-limits),
+  // hence the pair key.
   await db.schema
     .createTable('rate_limit_state')
     .addColumn('app_id', 'text', (col) => col.notNull())

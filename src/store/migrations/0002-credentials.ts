@@ -1,5 +1,5 @@
 /**
- * Credentials (issue 3): the vault's data keys, connection records with their encrypted secrets, and
+ * Credentials: the vault's data keys, connection records with their encrypted secrets, and
  * single-use OAuth states. Secrets are stored only as vault envelopes (`*_enc` columns); nothing in
  * these tables is a plaintext token or key.
  */

@@ -1,12 +1,13 @@
 /**
- * The durable pipeline (issue 4): webhook inbox, job queue, workflow runs with journaled steps, the
+ * The durable pipeline: webhook inbox, job queue, workflow runs with journaled steps, the
  * attendee ↔ HighLevel links the welcome flow keeps, and attendees' stored preferences.
  */
 import type { Kysely } from 'kysely';
 
 export async function up(db: Kysely<any>): Promise<void> {
-  // Every accepted delivery, stored raw before the 2xx (DESIGN C7). `dedupe_key` is unique per source,
-  // so a retried or replayed delivery finds its first copy instead of a second row.
+  // Every accepted delivery, stored raw before the 2xx, so an acknowledged delivery is never lost.
+  // `dedupe_key` is unique per source, so a retried or replayed delivery finds its first copy
+  // instead of a second row.
   await db.schema
     .createTable('inbox')
     .addColumn('id', 'text', (col) => col.primaryKey())
@@ -72,7 +73,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint('run_steps_pk', ['run_id', 'step'])
     .execute();
 
-  // attendeeId ↔ contactId ↔ conversationId ↔ messageId (DESIGN C3).
+  // attendeeId ↔ contactId ↔ conversationId ↔ messageId, so a HighLevel reply leads back to the attendee.
   await db.schema
     .createTable('attendee_links')
     .addColumn('event_key', 'text', (col) => col.notNull())

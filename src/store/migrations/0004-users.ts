@@ -1,5 +1,5 @@
 /**
- * Console users, their API tokens and sessions, and failed login attempts (issue 5 Deliver 4).
+ * Console users, their API tokens and sessions, and failed login attempts.
  * No secret is stored as given: passwords as scrypt hashes, session ids, CSRF tokens and API tokens
  * as SHA-256 digests (src/console/auth/). Failed logins live here, not in memory, so the login
  * rate limit holds across every parley process sharing the database.

@@ -1,5 +1,5 @@
 /**
- * The local conversation index (issue 5 Deliver 2): a mirror of HighLevel conversations and messages,
+ * The local conversation index: a mirror of HighLevel conversations and messages,
  * fed by webhooks and by the overlap rescan, with full-text search over message bodies and transcripts.
  * SQLite gets an FTS5 table kept in step by triggers; PostgreSQL a generated `tsvector` column with a
  * GIN index. Both answer the same search API (src/index/search-conversations.ts).
@@ -26,7 +26,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('last_message_at', 'bigint', (col) => col.notNull().defaultTo(0))
     .addColumn('last_message_body', 'text')
     .addColumn('status', 'text') // HighLevel's last message status, when known
-    .addColumn('sponsor', 'integer', (col) => col.notNull().defaultTo(0)) // sponsor-channel conversation (DESIGN C5)
+    .addColumn('sponsor', 'integer', (col) => col.notNull().defaultTo(0)) // sponsor-channel conversation
     .addColumn('updated_at', 'bigint', (col) => col.notNull())
     .execute();
   // The search's keyset order: newest last message first, conversation id breaks ties.

@@ -1,6 +1,6 @@
 /**
- * Agent search speed (DESIGN "Quality bars": p95 ≤ 15 ms over 100k conversations and 1M messages;
- * measured by bench/agent-search.ts). Two additions to the local index of 0005:
+ * Agent search speed (target: p95 ≤ 15 ms over 100k conversations and 1M messages, measured by
+ * bench/agent-search.ts). Two additions to the local index of 0005:
  * - an index on `contact_id`, so the attendee-id filter is a lookup rather than a scan;
  * - SQLite only: a trigram FTS5 table over contact names (https://sqlite.org/fts5.html §4.3.3, the
  *   trigram tokenizer answers `LIKE '%…%'` from the index), kept in step by triggers, so a rare name

@@ -1,8 +1,9 @@
 /**
- * Topic search by conversation (DESIGN "Quality bars": agent search p95 ≤ 15 ms over 100k conversations
- * and 1M messages; bench/agent-search.ts). A topic now matches a conversation whose messages and
- * transcripts hold all its words, and the full-text index answers with conversations, not messages:
- * - SQLite: a contentless FTS5 table `index_topics`, one document per conversation (the text of all its
+ * Topic search by conversation, so agent search stays within its target (p95 ≤ 15 ms over 100k
+ * conversations and 1M messages, measured by bench/agent-search.ts). A topic matches a conversation
+ * whose messages and transcripts hold all its words, and the full-text index answers with
+ * conversations, not messages:
+ * - SQLite: an FTS5 table `index_topics`, one document per conversation (the text of all its
  *   messages), whose rowid is `last_message_at × 2^20 + slot`. FTS5 walks a match in rowid order
  *   (https://sqlite.org/fts5.html §3.7, ORDER BY rowid DESC), so the newest matching conversations come
  *   first and a page stops after 26 rows. The table keeps its own content, so a trigger can delete a
@@ -90,7 +91,8 @@ const PG_TOPIC_VECTOR = `to_tsvector('english', coalesce((select string_agg(coal
 
 async function upPostgres(db: Kysely<any>): Promise<void> {
   // An exception block runs in a subtransaction, so a missing or forbidden extension leaves the
-  // migration's transaction usable (https://www.postgresql.org/docs/current/plpgsql-control-structures.html §43.6.8).
+  // migration's transaction usable
+  // (https://www.postgresql.org/docs/current/plpgsql-control-structures.html#PLPGSQL-ERROR-TRAPPING).
   await sql`do $$ begin create extension if not exists pg_trgm; exception when others then null; end $$`.execute(db);
   const { rows } = await sql<{
     n: number;
