@@ -19,7 +19,7 @@ export interface HighLevelAppConfig {
   target: 'sandbox' | 'live';
   /** API base URL; for 'sandbox' it is the built-in sandbox's URL. */
   baseUrl: string;
-  /** Consent page (reference/highlevel-api.md §7.1); white-label apps use marketplace.leadconnectorhq.com. */
+  /** Consent page (docs/highlevel-api.md); white-label apps use marketplace.leadconnectorhq.com. */
   authorizeUrl: string;
   clientId: string;
   /** From HIGHLEVEL_CLIENT_SECRET; for 'sandbox' the sandbox's fixed secret. */
@@ -36,7 +36,7 @@ export interface ParleyFileConfig {
   highlevel: HighLevelAppConfig;
   features: FeatureName[];
   refresh: {
-    /** Refresh this long before expiry (Nango uses 15 min; reference/reliability.md §3.4). */
+    /** Refresh this long before expiry (default 15 min, as Nango uses). */
     marginSeconds: number;
     /** How often the background refresher looks for tokens coming due. */
     checkIntervalSeconds: number;

@@ -10,11 +10,11 @@ import { DEFAULT_SERVER_TIMEOUTS, type RawFileConfig } from './file-config-schem
 import { ConfigError } from './load-config.js';
 import { applySponsorDefaults } from './sponsor-settings.js';
 
-/** reference/highlevel-api.md §1 (API base) and §7.1 (consent page). */
+/** API base and consent page, from https://github.com/GoHighLevel/highlevel-api-docs (docs/oauth/Authorization.md). */
 export const LIVE_BASE_URL = 'https://services.leadconnectorhq.com';
 export const LIVE_AUTHORIZE_URL = 'https://marketplace.gohighlevel.com/v2/oauth/chooselocation';
 export const ACCELEVENTS_BASE_URL = 'https://api.accelevents.com/rest';
-/** Nango refreshes 15 minutes ahead (reference/reliability.md §3.4). */
+/** 15 minutes ahead, as Nango does (https://github.com/NangoHQ/nango, connections/utils.ts). */
 export const DEFAULT_REFRESH_MARGIN_SECONDS = 900;
 export const DEFAULT_REFRESH_CHECK_SECONDS = 60;
 export const CLIENT_SECRET_VARIABLE = 'HIGHLEVEL_CLIENT_SECRET';

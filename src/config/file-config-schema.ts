@@ -30,7 +30,7 @@ const jsonPath = z.string().refine(isValidPath, {
   error: 'expected a dotted JSON path such as attendee.email or attendees[0].barcode',
 });
 const candidatePaths = z.array(jsonPath).min(1);
-/** Accelevents event URLs are the slug in the event's address (reference/accelevents-api.md §4 "Event key"). */
+/** Accelevents event URLs are the slug in the event's address (https://developer.accelevents.com/reference). */
 const EVENT_URL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 const headerName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, { error: 'expected an HTTP header name' });
 

@@ -1,5 +1,5 @@
 /**
- * Typed configuration, parsed once at startup from the environment (DESIGN "Environment").
+ * Typed configuration, parsed once at startup from the environment.
  * A bad value stops startup with an error naming the variable and what was expected.
  */
 import { z } from 'zod';

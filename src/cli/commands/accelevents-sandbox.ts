@@ -1,7 +1,8 @@
 /**
- * `parley accelevents-sandbox`: runs the Accelevents sandbox standalone (DESIGN C9) on its well-known
- * port, and prints what a developer needs: the REST base URL, the (non-secret) sandbox key, the sample
- * events, the control routes and an example curl. Runs until SIGINT/SIGTERM, then closes cleanly.
+ * `parley accelevents-sandbox`: runs the Accelevents sandbox (src/sandbox/accelevents/) standalone
+ * on its well-known port, and prints what a developer needs: the REST base URL, the (non-secret)
+ * sandbox key, the sample events, the control routes and an example curl. Runs until
+ * SIGINT/SIGTERM, then closes cleanly.
  */
 import type { Command } from 'commander';
 import { type AcceleventsAuthPreset, AUTH_PRESETS, isAuthPreset } from '../../accelevents/auth-presets.js';

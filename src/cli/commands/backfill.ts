@@ -1,9 +1,9 @@
 /**
  * `parley backfill --event <eventUrl> [--dry-run]`: imports an event's existing attendees through the
  * reconciliation path (src/pipeline/pollers/reconciler.ts: inbox row + `accelevents.event` job), in the
- * `backfill` lane so live welcomes always go first (DESIGN D7). A running `parley start` (or worker)
- * then sends the welcomes; the ETA is from the rate budget (backfill-progress.ts). Progress goes to
- * stderr as a one-line bar; the summary goes to stdout.
+ * `backfill` lane so live welcomes always go first. A running `parley start` (or worker) then sends
+ * the welcomes; the ETA is from the rate budget (backfill-progress.ts). Progress goes to stderr as a
+ * one-line bar; the summary goes to stdout.
  */
 import type { Command } from 'commander';
 import { acceleventsClientFromConnection } from '../../accelevents/client-from-connection.js';

@@ -1,7 +1,8 @@
 /**
  * `parley catalog`: every workflow trigger and action with the HighLevel scopes it needs and
- * whether it is unsafe (DESIGN C11). Unsafe actions create something HighLevel cannot deduplicate;
- * "guarded" ones are checked for an earlier attempt's effect before they run again (DESIGN D6).
+ * whether it is unsafe. Unsafe actions create something HighLevel cannot deduplicate; "guarded"
+ * ones are checked for an earlier attempt's effect before they run again, so a retry does not
+ * repeat it.
  */
 import type { Command } from 'commander';
 import { type CommandIo, processIo } from '../../runtime/command-io.js';

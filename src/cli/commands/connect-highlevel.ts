@@ -1,8 +1,9 @@
 /**
  * `parley connect highlevel`: connect a HighLevel sub-account (or agency) and store its tokens in the
- * vault. OAuth by default (consent URL, callback, code exchange; reference/highlevel-api.md §7.1–7.4);
- * `--pit` for a Private Integration Token (§7.6). Prints connection ids, accounts, scopes, expiry and
- * status, never a token.
+ * vault. OAuth by default (consent URL, callback, code exchange;
+ * https://github.com/GoHighLevel/highlevel-api-docs/blob/HEAD/docs/oauth/Authorization.md); `--pit` for a
+ * Private Integration Token (https://marketplace.gohighlevel.com/docs/Authorization/PrivateIntegrationsToken).
+ * Prints connection ids, accounts, scopes, expiry and status, never a token.
  *
  * A PIT is read from --token-file, HIGHLEVEL_PIT or piped stdin, never from a command-line argument,
  * so it does not land in shell history or in `ps` output.

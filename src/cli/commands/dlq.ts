@@ -1,8 +1,9 @@
 /**
  * `parley dlq list [--json]` and `parley dlq replay [<jobId> | --all]`: the dead-letter view of the
- * job queue (reference/reliability.md §5.3, pg-boss's dead letters and redrive). A replayed job goes
- * back to pending with its attempts reset, so it gets the full retry budget again. Opens the
- * database only: the queue needs no vault.
+ * job queue, like pg-boss's dead letters and redrive
+ * (https://github.com/timgit/pg-boss/blob/HEAD/docs/api/queues.md). A replayed job goes back to
+ * pending with its attempts reset, so it gets the full retry budget again. Opens the database only:
+ * the queue needs no vault.
  */
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load-config.js';

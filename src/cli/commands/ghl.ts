@@ -1,7 +1,8 @@
 /**
  * `parley ghl <operationId>`: call any HighLevel Conversations operation (plus upsert-contact and
- * get-contact) through parley's own client, against the built-in sandbox by default (DESIGN C9) or
- * a real base URL with a token. Prints the JSON answer; writes downloads to --output.
+ * get-contact) through parley's own client, against the built-in sandbox by default
+ * (src/sandbox/highlevel/) or a real base URL with a token. Prints the JSON answer; writes downloads
+ * to --output.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';

@@ -1,6 +1,6 @@
 /**
- * `parley init`: first-time setup (DESIGN D8). Creates the data directory (0700) and the master key
- * file (0600, never overwritten), migrates the database, and initialises the vault: first data key
+ * `parley init`: first-time setup. Creates the data directory (0700) and the master key file
+ * (0600, never overwritten), migrates the database, and initialises the vault: first data key
  * and key check. With PARLEY_MASTER_KEY set no key file is written; the store and vault are opened
  * with that key, which also verifies it against an already initialised database.
  *

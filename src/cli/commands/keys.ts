@@ -1,8 +1,8 @@
 /**
- * `parley keys rotate`: online rotation of the vault's data key (DESIGN D8). A new data key becomes
- * active and every stored secret is re-encrypted under it while parley keeps running; old keys
- * stay readable. `--master-key-file <path>` rotates the master key instead: every data key is
- * re-wrapped under the key in that file (created with mode 0600 if missing) in one transaction.
+ * `parley keys rotate`: online rotation of the vault's data key (docs/operations.md). A new data
+ * key becomes active and every stored secret is re-encrypted under it while parley keeps running;
+ * old keys stay readable. `--master-key-file <path>` rotates the master key instead: every data key
+ * is re-wrapped under the key in that file (created with mode 0600 if missing) in one transaction.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';

@@ -1,7 +1,8 @@
 /**
- * `parley sandbox`: runs the HighLevel sandbox standalone (DESIGN C9), seeded with sample attendees,
- * and prints what a developer needs to point a client at it: base URL, ids, a ready token, the OAuth
- * client, the webhook key URL and an example curl. Runs until SIGINT/SIGTERM, then closes cleanly.
+ * `parley sandbox`: runs the HighLevel sandbox (src/sandbox/highlevel/) standalone, seeded with
+ * sample attendees, and prints what a developer needs to point a client at it: base URL, ids, a
+ * ready token, the OAuth client, the webhook key URL and an example curl. Runs until
+ * SIGINT/SIGTERM, then closes cleanly.
  */
 import type { Command } from 'commander';
 import { CONVERSATION_OPERATIONS, OAUTH_OPERATIONS } from '../../highlevel/generated/operations.js';

@@ -1,6 +1,6 @@
 /**
  * `parley scopes`: the minimal HighLevel scope set for the enabled features and why each scope is
- * needed (DESIGN C1), and, when connections exist, what each connection is missing or holds beyond it.
+ * needed, and, when connections exist, what each connection is missing or holds beyond it.
  */
 import type { Command } from 'commander';
 import type { FeatureName } from '../../config/config-types.js';

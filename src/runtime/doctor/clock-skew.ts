@@ -1,7 +1,7 @@
 /**
  * Clock skew against HighLevel: the `Date` header of a HighLevel (or sandbox) answer against the
- * local clock. Token expiry is computed locally from `expires_in` (reference/highlevel-api.md §7.3)
- * and webhooks are refused outside a ±5 min window (§10.3), so a skewed clock breaks both.
+ * local clock. Token expiry is computed locally from `expires_in` and webhooks are refused outside a
+ * ±5 min window (docs/highlevel-api.md), so a skewed clock breaks both.
  */
 import type { CheckResult } from './check-result.js';
 import { ok, warn } from './check-result.js';
