@@ -1,5 +1,5 @@
 /**
- * The diagnostics commands on PostgreSQL (DESIGN D3: both databases): doctor passes on a healthy
+ * The diagnostics commands on PostgreSQL, the second supported database: doctor passes on a healthy
  * sandbox connection and reports the store as postgres; connections prints no secret.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * The admin API (issue 5 Deliver 3) on both databases, through app.inject on a real console: rows are
+ * The admin API on both databases, through app.inject on a real console: rows are
  * seeded with SQL where the runner or the HighLevel client would write them, dead jobs are made through
  * the real queue, and every answer is read back as the API returns it.
  */

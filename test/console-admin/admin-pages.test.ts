@@ -1,5 +1,5 @@
 /**
- * The admin pages (issue 5 Deliver 3) as a browser session gets them: signed in with /api/login's
+ * The admin pages as a browser session gets them: signed in with /api/login's
  * cookie, rendered server-side with the data the services return; other roles get the 403 page and a
  * signed-out visitor is sent to the login page.
  */

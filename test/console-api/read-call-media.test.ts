@@ -62,7 +62,7 @@ describe.each(DATABASE_KINDS)('console transcript and recording [%s]', (kind) =>
     expect(body.messageId).toBe(callMessageId);
     expect(body.conversationId).toBe(conversationId);
     expect(body.sentences.length).toBeGreaterThanOrEqual(3);
-    // The sandbox's first sentence starts 800 ms into the call (HighLevel gives ms, reference §2.1 M7).
+    // The sandbox's first sentence starts 800 ms into the call (get-message-transcription gives ms).
     expect(body.sentences[0]).toMatchObject({ startTime: 0.8, mediaChannel: 1 });
     expect(body.text).toBe(body.sentences.map((s: { text: string }) => s.text).join('\n'));
     const stored = await harness.deps.db

@@ -1,5 +1,5 @@
 /**
- * The role matrix (issue 5 Deliver 4): every operation in GET /api/openapi.json is probed without
+ * The role matrix (src/console/auth/roles.ts): every operation in GET /api/openapi.json is probed without
  * credentials, with a garbage bearer, with every role's API token and with a cookie session that
  * omits x-csrf-token. The roles each operation allows come from its `x-parley-roles` (put there by
  * apiRoute), so a new route is covered the moment it exists; the explicit table below catches a route

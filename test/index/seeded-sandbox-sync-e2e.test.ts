@@ -1,5 +1,5 @@
 /**
- * Issue 5 Deliver 2 "Done when": a sandbox seeded with 10,000 conversations and about 100,000 messages
+ * A sandbox seeded with 10,000 conversations and about 100,000 messages
  * is mirrored over HTTP by syncLocation into a SQLite index, and searches by attendee email, name, id,
  * topic (a transcript word and a body word) and status return exactly the conversations the sandbox's
  * own state says. The sandbox's rate limits are off for the run; the sync time is printed.

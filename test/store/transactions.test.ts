@@ -58,7 +58,7 @@ describeEachDatabase('store writes', (getStore) => {
       updated_at: 1_767_225_600_000,
     };
     await store.db.insertInto('rate_limit_state').values(row).execute();
-    // Same app, other location: a separate bucket (reference/highlevel-api.md §8).
+    // Same app, other location: a separate bucket (https://marketplace.gohighlevel.com/docs/other/rate-limits).
     await store.db
       .insertInto('rate_limit_state')
       .values({ ...row, location_id: 'loc-2' })
