@@ -30,7 +30,7 @@ import type {
   HolderDataUpdate,
 } from './types.js';
 
-/** The attendee list's default page size, as API Evangelist's profile of the API models it. */
+/** The attendee list's default page size, as https://github.com/api-evangelist/accelevents models it. */
 export const DEFAULT_ATTENDEE_PAGE_SIZE = 100;
 /** Cap on pages walked by the list-all calls, whose counts are unconfirmed: 200 × 100 attendees, then `truncated`. */
 export const DEFAULT_MAX_PAGES = 200;

@@ -23,7 +23,7 @@ export interface CatalogAction {
   description: string;
   scopes: string[];
   unsafe: boolean;
-  /** Whether an interrupted attempt is checked for its effect before the step runs again (DESIGN D6). */
+  /** Whether an interrupted attempt is checked for its effect before the step runs again (message-guard.ts). */
   guarded: boolean;
   operations: string[];
   /** Null when the action takes any keys. */

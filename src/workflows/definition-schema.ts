@@ -1,5 +1,5 @@
 /**
- * The shape of a workflow definition (DESIGN C6): trigger, conditions, steps, message templates, an
+ * The shape of a workflow definition: trigger, conditions, steps, message templates, an
  * optional preference question (src/preferences/question.ts) and named on/off options for steps.
  * This schema checks structure only; what needs the catalog (actions, their inputs, step
  * references, templates) is checked by validate-workflow.ts, so both report with file positions.

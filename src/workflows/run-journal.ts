@@ -1,11 +1,10 @@
 /**
- * The durable record of workflow runs (DESIGN D6): one `workflow_runs` row per (workflow, event),
- * and one `run_steps` row per step.
+ * The durable record of workflow runs: one `workflow_runs` row per (workflow, event), and one
+ * `run_steps` row per step, so a replay skips the steps that finished.
  *
  * What must be durable, and when, decides how many commits a run costs (each is a WAL write on
- * SQLite). Committing each row on its own cost the welcome flow 15 commits, a visible share of the
- * engine-overhead bench; now it takes 5. The journal holds a run's step rows and commits them together, in one
- * transaction, at the points where durability matters:
+ * SQLite). The journal holds a run's step rows and commits them together, in one transaction, at the
+ * points where durability matters:
  * - before an unsafe step's effect (a send): its `started` row, which the send guard reads on a replay
  *   (run-step.ts), goes out with every write still held;
  * - right after an unsafe step's effect: its `completed` row, so a replay never has to ask the guard;
@@ -15,8 +14,8 @@
  * A safe step writes no `started` row at all: nothing reads it.
  *
  * The writes are hand-written SQL, compiled by Kysely once per database and then run with new
- * parameters: building and compiling the same few statements for every step was a visible share of
- * the engine's CPU. `on conflict … do update` and `do nothing` read the same on SQLite and PostgreSQL.
+ * parameters: building and compiling the same few statements for every step would cost a visible share
+ * of the engine's CPU. `on conflict … do update` and `do nothing` read the same on SQLite and PostgreSQL.
  */
 import { CompiledQuery, type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import type { Database, RunStepsTable, WorkflowRunsTable } from '../store/schema.js';

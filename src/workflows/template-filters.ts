@@ -10,7 +10,7 @@ function hasText(value: unknown): boolean {
 
 /**
  * `{{ attendee | channel }}` → 'SMS' when the attendee has a phone, else 'Email': the channel of a
- * HighLevel send (`type`, reference/highlevel-api.md §2.1 M9) that the attendee's data allows.
+ * HighLevel send (`type` of send-a-new-message) that the attendee's data allows.
  * Also accepts the phone itself: `{{ attendee.phone | channel }}`.
  */
 export function channelFilter(input: unknown): 'SMS' | 'Email' {

@@ -1,6 +1,6 @@
 /**
- * What can start a workflow (DESIGN C7), the fields each puts in the template scope, the HighLevel
- * scopes it needs, and the queue lane its runs default to (DESIGN D7: welcomes before automation).
+ * What can start a workflow, the fields each puts in the template scope, the HighLevel scopes it
+ * needs, and the queue lane its runs default to (welcomes before automation).
  */
 import type { PriorityLane } from '../queue/types.js';
 import { WEBHOOK_EVENT_SCOPES } from './features.js';
@@ -22,7 +22,7 @@ export interface TriggerSpec {
   description: string;
   /** Template variables the event fills (besides `location`, `steps` and `run`, which every run has). */
   fields: readonly string[];
-  /** HighLevel scopes needed to receive the trigger at all (webhook events, reference/highlevel-api.md §7.7). */
+  /** HighLevel scopes needed to receive the trigger at all (webhook events; see features.ts). */
   scopes: readonly string[];
   lane: PriorityLane;
   source: 'accelevents webhook' | 'highlevel webhook' | 'poller';
@@ -78,7 +78,7 @@ export const TRIGGERS: Record<TriggerName, TriggerSpec> = {
     source: 'highlevel webhook',
   },
   'session.ended': {
-    // Accelevents has no webhook for this; a poller watches session end times (DESIGN C7).
+    // Accelevents has no webhook for this; a poller watches session end times.
     name: 'session.ended',
     description: 'a session of the event ended (detected by polling session end times)',
     fields: ['session', 'event', 'attendee'],

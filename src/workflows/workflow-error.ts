@@ -1,5 +1,5 @@
 /**
- * The one error base of the workflow boundary (STYLE.md item 3). `retryable` is the single answer
+ * The one error base of the workflow boundary. `retryable` is the single answer
  * to "should the queue try this job again": a job handler turns `retryable: false` into the queue's
  * NonRetryableError so the job is dead-lettered at once instead of burning its attempts.
  */

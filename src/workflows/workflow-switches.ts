@@ -1,5 +1,5 @@
 /**
- * Admins switch workflows off and on from the console (issue 5 Deliver 3) without editing config or
+ * Admins switch workflows off and on from the console without editing config or
  * restarting: the switch is a `settings` row (`workflow.disabled.<name>`), read by every process's
  * runner before it starts a run, so a `serve` process and several workers agree. No row means on.
  * A switched-off workflow starts no new runs; runs already in flight finish (their steps are journaled).

@@ -1,5 +1,5 @@
 /**
- * The crash test (issue 4 "Done when"): the worker SIGKILLed at 10 random points during the 500
+ * The crash test: the worker SIGKILLed at 10 random points during the 500
  * registration run, then restarted, loses none and duplicates none. On SQLite and on PostgreSQL.
  *
  * This process runs the HighLevel sandbox and parley's intake route on real ports and posts the

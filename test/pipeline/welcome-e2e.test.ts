@@ -1,5 +1,5 @@
 /**
- * The welcome flow exactly once (issue 4 "Done when"), over real HTTP on both databases: registrations
+ * The welcome flow exactly once, over real HTTP on both databases: registrations
  * posted as webhooks to parley's intake route, the worker running the built-in registration-welcome
  * workflow against the HighLevel sandbox. Duplicate deliveries and later replays of the same body must
  * add nothing: exactly one conversation and one welcome per attendee, with the links kept.

@@ -1,6 +1,6 @@
 /**
- * The welcome flow under HighLevel faults (issue 4 "Done when": 10 % 5xx, timeouts and 429 bursts,
- * every job completes): 5xx, unanswered requests and connection resets switched on in the sandbox,
+ * The welcome flow under HighLevel faults (10 % 5xx, timeouts and 429 bursts, and still every job
+ * completes): 5xx, unanswered requests and connection resets switched on in the sandbox,
  * and for the first part of the run a tiny burst limit that answers 429s. A timeout on a send is
  * ambiguous, so the retry goes through the send guard: still exactly one welcome per attendee.
  */

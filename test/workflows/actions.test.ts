@@ -1,8 +1,8 @@
 /**
  * Step actions through runWorkflow against the sandbox: find-or-create when HighLevel says the
- * conversation already exists (the 400 of reference/highlevel-api.md §2.1 M3), search retries that
- * end in a retryable failure, `highlevel.<operationId>` steps for operations beyond the mission
- * list, and the links and preferences the welcome and check-in flows keep.
+ * conversation already exists (the 400 described in docs/highlevel-api.md), search retries that
+ * end in a retryable failure, `highlevel.<operationId>` steps for operations the built-in workflows
+ * do not use, and the links and preferences the welcome and check-in flows keep.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runWorkflow } from '../../src/workflows/run-workflow.js';
@@ -89,7 +89,7 @@ describeEachDatabase('workflow actions', (getStore) => {
         });
         createdId = created.data.conversation.id;
       } else if (operationId === 'search-conversation' && createdId !== null) {
-        // The live search lags a fresh conversation (§2.1 M3): hide it from every search after the 400.
+        // The live search lags a fresh conversation (docs/highlevel-api.md): hide it from every search after the 400.
         const conversation = handle.sandbox.domain!.state.conversations.get(createdId);
         if (conversation) handle.sandbox.domain!.state.conversations.remove(conversation);
       }

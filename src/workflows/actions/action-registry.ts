@@ -1,4 +1,4 @@
-/** Every action a workflow step can name: all Conversations operations plus the composites (DESIGN C11). */
+/** Every action a workflow step can name: all Conversations operations plus the composites (`parley catalog`). */
 import { closestNames } from '../../text/closest-names.js';
 import type { ActionSpec } from './action-types.js';
 import { contactsAddTags } from './contacts-add-tags.js';

@@ -1,7 +1,8 @@
 /**
- * `contacts.upsert`: the contact a conversation needs (DESIGN C3 step 1). HighLevel matches by email
- * or phone (the location's duplicate setting decides), so repeating it is safe. The journal keeps
- * only the id and whether it was new: the attendee's details are already in the event (DESIGN C10).
+ * `contacts.upsert`: the contact a conversation needs, the first step of a welcome. HighLevel matches by
+ * email or phone (the location's duplicate setting decides), so repeating it is safe. The journal keeps
+ * only the id and whether it was new: the attendee's details are already in the event, and attendee
+ * data is kept to a minimum.
  */
 import type { UpsertContactResponse } from '../../highlevel/contacts-api.js';
 import { findOperation } from '../../highlevel/operation-catalog.js';

@@ -1,6 +1,6 @@
 /**
- * Every Conversations operation as a step (issue 4: "every Conversations operation is available as
- * a step"): `highlevel.<operationId>`, generated from CONVERSATION_OPERATIONS. `with` becomes the
+ * Every Conversations operation as a step, `highlevel.<operationId>`, generated from
+ * CONVERSATION_OPERATIONS. `with` becomes the
  * call's path, query and body by the operation's parameter lists (operation-inputs.ts). Unsafe
  * operations are those the request core will not repeat (retry-policy.ts UNSAFE_OPERATIONS); the two
  * that create a message with a body also get the send guard.
@@ -26,8 +26,8 @@ function scopesOf(operations: readonly string[]): string[] {
 }
 
 /**
- * A download's bytes do not belong in the journal (it is stored per step, and C10 asks for minimal
- * data): binary answers are recorded by size, text downloads (transcripts) as their text.
+ * A download's bytes do not belong in the journal (it is stored per step, and attendee data is kept to
+ * a minimum): binary answers are recorded by size, text downloads (transcripts) as their text.
  */
 function toOutput(data: unknown, download: { contentType: string | null; filename: string | null } | undefined) {
   if (download === undefined) return data ?? {};

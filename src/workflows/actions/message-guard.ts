@@ -1,10 +1,10 @@
 /**
- * The send guard (DESIGN D6; reference/reliability.md §5.1: at-least-once delivery needs idempotent
- * effects). HighLevel has no idempotency key for sends (reference/highlevel-api.md §11), so before
- * sending again after an interrupted attempt (a crash between sending and journaling, or an
- * ambiguous timeout/5xx), look in the conversation for the message that attempt may have sent:
- * same direction, exactly the same rendered body, dated at or after the attempt started (less a
- * clock allowance for the skew between this machine and HighLevel).
+ * The send guard: jobs are delivered at least once, so an effect must be idempotent. HighLevel's sends
+ * take no idempotency key (specs/highlevel/apps/conversations.json), so before sending again after an
+ * interrupted attempt (a crash between sending and journaling, or an ambiguous timeout/5xx), look in the
+ * conversation for the message that attempt may have sent: same direction, exactly the same rendered
+ * body, dated at or after the attempt started (less a clock allowance for the skew between this machine
+ * and HighLevel).
  *
  * Residual risk, accepted and documented: if another actor (an agent, another workflow) sent a
  * message with exactly the same body into the same conversation inside that window, the guard takes
@@ -21,7 +21,7 @@ const PAGE_SIZE = 50;
 const MAX_PAGES = 5;
 
 export interface SentMessageQuery {
-  /** The conversation to look in; found from `contactId` (one conversation per contact, §2.1 M3) when absent. */
+  /** The conversation to look in; found from `contactId` (HighLevel keeps one per contact) when absent. */
   conversationId?: string;
   contactId?: string;
   /** The rendered body exactly as sent (`html` for Email when given, else `message`). */
