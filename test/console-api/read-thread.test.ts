@@ -187,6 +187,27 @@ describe.each(DATABASE_KINDS)('console conversation and message reads [%s]', (ki
     expect(await callsBy(empty, agent)).toEqual(['get-conversation', 'get-contact', 'get-messages']);
   });
 
+  it('tells a failed HighLevel read as a sentence with the next step, never HighLevel’s own error text', async () => {
+    const found = await sandboxGet(empty, `/conversations/search?locationId=${empty.locationId}&limit=3`);
+    const ids = (found as { conversations: { id: string }[] }).conversations.map((c) => c.id);
+    const unread = ids.at(-1);
+    if (!unread) throw new Error('the sandbox seeded no conversation');
+    empty.sandbox.sandbox.setFaults({ errorRate: 1 });
+    try {
+      const response = await empty.app.inject({ url: `/api/conversations/${unread}`, headers: empty.auth('agent') });
+      expect(response.statusCode).toBe(502);
+      const body = response.json();
+      expect(body.error).toBe('upstream_failed');
+      expect(body.upstream.status).toBeGreaterThanOrEqual(500);
+      expect(body.message).toMatch(
+        /^HighLevel did not answer properly, so parley could not load the conversation\. Try again/,
+      );
+      expect(body.upstream).not.toHaveProperty('messages');
+    } finally {
+      empty.sandbox.sandbox.setFaults({ errorRate: 0 });
+    }
+  });
+
   it('answers 404 for a conversation HighLevel does not have', async () => {
     const response = await empty.app.inject({
       url: '/api/conversations/doesNotExist123',

@@ -1,8 +1,8 @@
 /**
  * Turns what a console handler throws into the API's one error shape `{ error, message, field? }`:
  * ConsoleError by its code; Fastify's schema validation as invalid_request naming the field; the
- * index's argument errors as invalid_request; a HighLevel failure as upstream_failed with HighLevel's
- * own code and status (never its request copy). An unusable database is a 503 and anything else a 500,
+ * index's argument errors as invalid_request; a HighLevel failure as upstream_failed: a sentence with
+ * the next step, HighLevel's code, status and trace id beside it, never its own error text. An unusable database is a 503 and anything else a 500,
  * both with their details in the log only. Routes outside /api and /console get the app's root answers.
  */
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
@@ -10,6 +10,20 @@ import { HighLevelError } from '../../highlevel/errors.js';
 import { IndexError } from '../../index/index-error.js';
 import { clientErrorStatus, type ErrorAnswer, sendAnswer, serverErrorAnswer } from '../../server/public-errors.js';
 import { ConsoleError } from '../console-error.js';
+import { upstreamSentence } from '../conversations/upstream-sentences.js';
+
+/** What each read the console makes was for, in the infinitive, for the sentence its failure becomes. */
+const READS: Record<string, string> = {
+  'get-conversation': 'load the conversation',
+  'search-conversation': 'search the conversations',
+  'get-messages': 'load the messages',
+  'get-message': 'load the message',
+  'get-email-by-id': 'load the email',
+  'get-message-transcription': 'load the transcript',
+  'download-message-transcription': 'download the transcript',
+  'get-message-recording': 'load the recording',
+  'get-contact': 'load the contact',
+};
 
 export function toConsoleError(error: unknown): ConsoleError | null {
   if (error instanceof ConsoleError) return error;
@@ -19,8 +33,9 @@ export function toConsoleError(error: unknown): ConsoleError | null {
   if (error instanceof HighLevelError) {
     if (error.status === 404)
       return new ConsoleError('not_found', `HighLevel has no such record (${error.operationId})`);
-    return new ConsoleError('upstream_failed', `HighLevel ${error.operationId} failed: ${error.message}`, {
-      upstream: { code: error.code, status: error.status, messages: error.messages, traceId: error.traceId },
+    // Writes word their own failures (write-upstream.ts); a read that fails here says what it was loading.
+    return new ConsoleError('upstream_failed', upstreamSentence(error, READS[error.operationId] ?? 'load it'), {
+      upstream: { code: error.code, status: error.status, traceId: error.traceId },
     });
   }
   const validation = (error as FastifyError).validation;
