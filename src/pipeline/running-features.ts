@@ -5,11 +5,15 @@
  * `workflows list`, the sandbox connection and the console's workflows page alike.
  */
 import type { FeatureName, ParleyFileConfig } from '../config/config-types.js';
+import type { WorkflowDefinition } from '../workflows/definition-schema.js';
+import { loadWorkflows } from '../workflows/load-workflows.js';
+import { type PlanOptions, planScopes, type ScopePlan } from '../workflows/scope-planner.js';
 import { SPONSOR_CHANNEL, SPONSOR_MISSING } from './enabled-workflows.js';
 import { SESSIONS_NOT_CONFIGURED, sessionFollowUpState } from './pollers/session-followup-status.js';
 import { SPONSOR_FEATURE, sponsorChannelStatus } from './sponsor-channel-status.js';
 
 type FeatureConfigPart = Pick<ParleyFileConfig, 'features' | 'sponsor' | 'events'>;
+type PlanConfigPart = FeatureConfigPart & Pick<ParleyFileConfig, 'workflows'>;
 
 const SESSION_FEATURE: FeatureName = 'session-highlights';
 const SESSION_WORKFLOW = 'session-highlights';
@@ -34,4 +38,33 @@ export function notConfiguredWorkflows(config: FeatureConfigPart): { name: strin
     missing.push({ name: SESSION_WORKFLOW, reason: SESSIONS_NOT_CONFIGURED });
   }
   return missing;
+}
+
+/** The workflows of `workflows.path`, whose calls need scopes like the built-ins' do; none without it. */
+export async function userWorkflowDefinitions(
+  config: Pick<ParleyFileConfig, 'workflows'>,
+): Promise<WorkflowDefinition[]> {
+  if (!config.workflows.path) return [];
+  return (await loadWorkflows(config.workflows.path)).map((w) => w.definition);
+}
+
+/**
+ * The scope plan of a config: the features it runs plus its own workflow files. Every place that asks
+ * for, shows or checks scopes uses this, so they give one answer.
+ */
+export async function configPlanner(
+  config: PlanConfigPart,
+): Promise<{ features: FeatureName[]; userWorkflows: WorkflowDefinition[]; plan(options?: PlanOptions): ScopePlan }> {
+  const features = runningFeatures(config);
+  const userWorkflows = await userWorkflowDefinitions(config);
+  return { features, userWorkflows, plan: (options = {}) => planScopes(features, { ...options, userWorkflows }) };
+}
+
+/** What the console's connection views compare grants against; a workflow file that fails to load is left out. */
+export async function plannedFor(
+  config: PlanConfigPart,
+): Promise<{ features: FeatureName[]; userWorkflows: WorkflowDefinition[] }> {
+  const features = runningFeatures(config);
+  const userWorkflows = await userWorkflowDefinitions(config).catch(() => []);
+  return { features, userWorkflows };
 }

@@ -19,10 +19,9 @@ import type { Logger } from '../logging/create-logger.js';
 import { createPipeline } from '../pipeline/create-pipeline.js';
 import { doubleSendsOf, loadEnabledWorkflows } from '../pipeline/enabled-workflows.js';
 import { createHighLevelAccess, type HighLevelAccess } from '../pipeline/highlevel-access.js';
-import { runningFeatures } from '../pipeline/running-features.js';
+import { configPlanner } from '../pipeline/running-features.js';
 import { createQueue } from '../queue/create-queue.js';
 import { openRuntime, type Runtime } from '../runtime/open-runtime.js';
-import { planScopes } from '../workflows/scope-planner.js';
 import { localOrigin, urlHost, webhookSecretForStart, webhookUrl, webhookUrlLine } from './accelevents-webhook-url.js';
 import { createApp } from './create-app.js';
 import { metricsAccessFrom } from './metrics-access.js';
@@ -149,6 +148,7 @@ async function buildHttp(
   const { logger, env } = options;
   const { config, store, repository, tokenClient, tokenManager, vault } = runtime;
   const queue = createQueue({ store });
+  const planner = await configPlanner(config);
   const app = createApp({ logger, checkReady: storeReadiness(store, logger), server: config.server });
   closers.add('HTTP server', () => app.close());
   await registerHighLevelOAuthRoutes(app, {
@@ -156,7 +156,7 @@ async function buildHttp(
     repository,
     tokenClient,
     states: createOAuthStateStore({ db: store.db }),
-    plan: (userType) => planScopes(runningFeatures(config), { userType }),
+    plan: (userType) => planner.plan({ userType }),
     logger,
   });
   await registerHighLevelWebhookRoute(app, {

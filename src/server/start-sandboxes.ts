@@ -14,12 +14,11 @@ import {
 } from '../highlevel/webhooks/webhook-keys.js';
 import { WEBHOOK_PATH } from '../highlevel/webhooks/webhook-route.js';
 import type { Logger } from '../logging/create-logger.js';
-import { runningFeatures } from '../pipeline/running-features.js';
+import { configPlanner } from '../pipeline/running-features.js';
 import type { Runtime } from '../runtime/open-runtime.js';
 import { type AcceleventsSandbox, startAcceleventsSandbox } from '../sandbox/accelevents/create-sandbox.js';
 import { sandboxPort } from '../sandbox/accelevents/use-sandbox.js';
 import { type HighLevelSandbox, startHighLevelSandbox } from '../sandbox/highlevel/create-sandbox.js';
-import { planScopes } from '../workflows/scope-planner.js';
 
 export interface ParleySandboxes {
   highlevel: HighLevelSandbox;
@@ -64,7 +63,7 @@ export async function closeSandboxes(sandboxes: ParleySandboxes): Promise<void> 
  */
 export async function connectSandboxLocation(runtime: Runtime, sandbox: HighLevelSandbox): Promise<void> {
   if (runtime.config.highlevel.target !== 'sandbox') return;
-  const scopes = planScopes(runningFeatures(runtime.config)).scopes;
+  const scopes = (await configPlanner(runtime.config)).plan().scopes;
   const { accessToken } = sandbox.issueToken({ kind: 'pit', scopes, locationId: sandbox.defaultLocationId });
   await runtime.repository.save({
     provider: 'highlevel',

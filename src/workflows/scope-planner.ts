@@ -8,14 +8,15 @@
 import type { FeatureName } from '../config/config-types.js';
 import type { Connection } from '../connections/types.js';
 import { OAUTH_OPERATIONS } from '../highlevel/generated/operations.js';
+import type { WorkflowDefinition } from './definition-schema.js';
 import { AGENCY_OPERATIONS, ALWAYS_ON_CODE_PATHS } from './features.js';
-import { codePathNeeds, featureNeeds, type ScopeNeed } from './scope-needs.js';
+import { codePathNeeds, featureNeeds, type ScopeNeed, workflowNeeds } from './scope-needs.js';
 
 /**
  * Who needs a scope: a feature, the index sync every worker runs, or the agency → location token
  * exchange of a Company connection.
  */
-export type ScopeConsumer = FeatureName | 'index-sync' | 'agency-location-tokens';
+export type ScopeConsumer = FeatureName | 'index-sync' | 'agency-location-tokens' | 'user-workflows';
 
 export interface ScopeReason {
   feature: ScopeConsumer;
@@ -32,6 +33,8 @@ export interface ScopePlan {
 export interface PlanOptions {
   /** 'Company' adds the oauth scopes an agency grant needs to mint location tokens. */
   userType?: 'Location' | 'Company' | null;
+  /** The workflows of `workflows.path`: what their steps and triggers call is planned too. */
+  userWorkflows?: readonly WorkflowDefinition[];
 }
 
 export interface ScopeComparison {
@@ -58,6 +61,7 @@ export function planScopes(features: readonly FeatureName[], options: PlanOption
 
   for (const feature of new Set(features)) for (const need of featureNeeds(feature)) add(feature, need);
   for (const need of ALWAYS_ON_CODE_PATHS.flatMap(codePathNeeds)) add('index-sync', need);
+  for (const need of (options.userWorkflows ?? []).flatMap(workflowNeeds)) add('user-workflows', need);
   if (options.userType === 'Company') {
     for (const operationId of AGENCY_OPERATIONS) {
       const operation = OAUTH_OPERATIONS.find((op) => op.operationId === operationId);
@@ -98,7 +102,8 @@ export function describeMissing(missing: ScopeComparison['missing']): string[] {
 export function compareConnectionScopes(
   connection: Pick<Connection, 'provider' | 'userType' | 'scopes'>,
   features: readonly FeatureName[],
+  options: Omit<PlanOptions, 'userType'> = {},
 ): ScopeComparison | null {
   if (connection.provider !== 'highlevel') return null;
-  return compareGranted(planScopes(features, { userType: connection.userType }), connection.scopes);
+  return compareGranted(planScopes(features, { ...options, userType: connection.userType }), connection.scopes);
 }

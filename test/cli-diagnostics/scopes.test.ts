@@ -59,6 +59,39 @@ describe('parley scopes', () => {
     ]);
   });
 
+  it('plans what the config’s own workflow files call, under user-workflows', async () => {
+    await writeFile(
+      join(world.dir, 'replies.yaml'),
+      [
+        'name: vip-replies',
+        'trigger: highlevel.inbound_message',
+        'steps:',
+        '  - id: state',
+        '    action: highlevel.update-conversation',
+        '    with:',
+        '      conversationId: "{{ message.conversationId }}"',
+        '      locationId: "{{ location.id }}"',
+        '      starred: "true"',
+        '',
+      ].join('\n'),
+    );
+    await writeFile(
+      join(world.dir, 'parley.config.yaml'),
+      'features: [registration-welcome]\nworkflows: { path: replies.yaml }\n',
+    );
+    await runScopes({ json: true }, world.io());
+    const answer = JSON.parse(world.output());
+    // The inbound trigger's webhook and its job's contact read come with the workflow, not with a feature.
+    expect(answer.reasons['contacts.readonly']).toEqual([
+      { feature: 'user-workflows', operations: ['get-contact'], events: [] },
+    ]);
+    expect(answer.reasons['conversations.write']).toContainEqual(
+      expect.objectContaining({ feature: 'user-workflows', operations: ['update-conversation'] }),
+    );
+    expect(answer.scopes).toEqual(expect.arrayContaining(['contacts.readonly']));
+    expect(planScopes(['registration-welcome']).scopes).not.toContain('contacts.readonly');
+  });
+
   it('says the sponsor channel is not configured and plans none of its scopes when the config lists no sponsors', async () => {
     await writeFile(join(world.dir, 'parley.config.yaml'), 'features: [registration-welcome, sponsor-channel]\n');
     await runScopes({}, world.io());

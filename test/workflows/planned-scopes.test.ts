@@ -19,7 +19,7 @@ import {
   startScopeWorld,
 } from './scope-scenarios.js';
 
-const CONSUMERS: readonly Exclude<ScopeConsumer, 'agency-location-tokens'>[] = [
+const CONSUMERS: readonly Exclude<ScopeConsumer, 'agency-location-tokens' | 'user-workflows'>[] = [
   'registration-welcome',
   'checkin-welcome',
   'session-highlights',

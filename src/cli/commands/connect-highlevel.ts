@@ -15,12 +15,11 @@ import type { HighLevelUserType } from '../../connections/highlevel/consent-url.
 import { runOAuthConnect } from '../../connections/highlevel/oauth-connect-flow.js';
 import { connectPrivateIntegrationToken } from '../../connections/highlevel/private-integration-token.js';
 import type { Connection } from '../../connections/types.js';
-import { runningFeatures } from '../../pipeline/running-features.js';
+import { configPlanner } from '../../pipeline/running-features.js';
 import { type CommandIo, readPipedStdin } from '../../runtime/command-io.js';
 import { toConnectionView } from '../../runtime/connection-view.js';
 import { openRuntimeFor } from '../../runtime/open-existing-runtime.js';
 import { withCliErrors } from '../../runtime/to-cli-error.js';
-import { planScopes } from '../../workflows/scope-planner.js';
 import { CliError } from '../cli-error.js';
 
 export const PIT_VARIABLE = 'HIGHLEVEL_PIT';
@@ -147,7 +146,8 @@ export async function runConnectHighLevel(options: ConnectHighLevelOptions, io: 
   try {
     const { config } = runtime;
     const view = (c: Connection) => toConnectionView(c, (io.now ?? Date.now)(), config.refresh.marginSeconds * 1000);
-    const plan = (userType: HighLevelUserType) => planScopes(runningFeatures(config), { userType });
+    const planner = await withCliErrors(() => configPlanner(config));
+    const plan = (userType: HighLevelUserType) => planner.plan({ userType });
 
     if (options.pit) {
       const declared = options.scopes?.split(/[\s,]+/).filter(Boolean);

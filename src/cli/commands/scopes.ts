@@ -6,11 +6,12 @@ import type { Command } from 'commander';
 import type { FeatureName } from '../../config/config-types.js';
 import { FEATURE_NAMES, isFeatureName } from '../../config/feature-names.js';
 import { loadFileConfig } from '../../config/load-file-config.js';
-import { SPONSOR_NOT_CONFIGURED } from '../../pipeline/enabled-workflows.js';
-import { runningFeatures } from '../../pipeline/running-features.js';
+import { FEATURE_WORKFLOWS } from '../../pipeline/enabled-workflows.js';
+import { configPlanner, notConfiguredWorkflows } from '../../pipeline/running-features.js';
 import { type CommandIo, processIo } from '../../runtime/command-io.js';
 import { openExistingRuntime } from '../../runtime/open-existing-runtime.js';
 import { toCliError, withCliErrors } from '../../runtime/to-cli-error.js';
+import type { WorkflowDefinition } from '../../workflows/definition-schema.js';
 import {
   compareConnectionScopes,
   describeMissing,
@@ -19,6 +20,12 @@ import {
   type ScopePlan,
 } from '../../workflows/scope-planner.js';
 import { CliError } from '../cli-error.js';
+
+/** The feature a built-in workflow belongs to, for the "not configured" lines. */
+function featureOf(workflow: string): string {
+  const entry = Object.entries(FEATURE_WORKFLOWS).find(([, names]) => names?.includes(workflow));
+  return entry?.[0] ?? workflow;
+}
 
 export interface ScopesOptions {
   features?: string;
@@ -48,15 +55,19 @@ export async function runScopes(options: ScopesOptions, io: CommandIo): Promise<
     options.features === undefined
       ? await withCliErrors(() => loadFileConfig({ env: io.env, cwd: io.cwd, sandboxUrl: io.sandboxUrl }))
       : null;
-  // The config's sponsor channel without sponsors runs nothing, so it asks for nothing either.
-  const features = config ? runningFeatures(config) : parseFeatures(options.features ?? '');
+  // A feature the config switches on without its settings runs nothing, so it asks for nothing either;
+  // the config's own workflow files ask for what they call.
+  const planner = config ? await withCliErrors(() => configPlanner(config)) : null;
+  const features = planner ? planner.features : parseFeatures(options.features ?? '');
   const notConfigured = config
-    ? config.features
-        .filter((feature) => !features.includes(feature))
-        .map((feature) => ({ feature, reason: SPONSOR_NOT_CONFIGURED }))
+    ? notConfiguredWorkflows(config).map(({ name, reason }) => ({
+        feature: featureOf(name),
+        reason: reason.startsWith('not configured') ? reason : `not configured: ${reason}`,
+      }))
     : [];
-  const plan = planScopes(features);
-  const checked = await checkConnections(features, io);
+  const userWorkflows = planner?.userWorkflows ?? [];
+  const plan = planner ? planner.plan() : planScopes(features);
+  const checked = await checkConnections(features, userWorkflows, io);
 
   if (options.json) {
     io.write(
@@ -99,6 +110,7 @@ function parseFeatures(text: string): FeatureName[] {
 
 async function checkConnections(
   features: FeatureName[],
+  userWorkflows: readonly WorkflowDefinition[],
   io: CommandIo,
 ): Promise<{ connections: ConnectionScopes[] | null; error?: string }> {
   let runtime: Awaited<ReturnType<typeof openExistingRuntime>>;
@@ -113,7 +125,7 @@ async function checkConnections(
     const connections = await runtime.repository.list({ provider: 'highlevel' });
     return {
       connections: connections.flatMap((connection) => {
-        const comparison = compareConnectionScopes(connection, features);
+        const comparison = compareConnectionScopes(connection, features, { userWorkflows });
         if (comparison === null) return [];
         const { id, accountKey, label, kind } = connection;
         return [{ id, accountKey, label, kind, ...comparison }];

@@ -7,6 +7,7 @@
 import type { FeatureName } from '../../config/config-types.js';
 import type { Connection, ConnectionRepository } from '../../connections/types.js';
 import { type ConnectionView, toConnectionView } from '../../runtime/connection-view.js';
+import type { WorkflowDefinition } from '../../workflows/definition-schema.js';
 import { compareConnectionScopes, planScopes } from '../../workflows/scope-planner.js';
 
 /** How to renew a connection: HighLevel OAuth through the browser, the rest from the CLI. */
@@ -22,6 +23,8 @@ export interface ConnectionStatus extends ConnectionView {
 export interface ConnectionStatusOptions {
   repository: ConnectionRepository;
   features: readonly FeatureName[];
+  /** The config's own workflow files, whose calls need scopes too. */
+  userWorkflows?: readonly WorkflowDefinition[];
   /** `config.refresh.marginSeconds` in ms: a token expiring sooner shows as `expiring`. */
   refreshMarginMs: number;
   now: number;
@@ -33,12 +36,15 @@ export const HIGHLEVEL_OAUTH_START = '/oauth/highlevel/start';
 export async function listConnectionStatus(options: ConnectionStatusOptions): Promise<ConnectionStatus[]> {
   const connections = await options.repository.list();
   return connections.map((connection) => {
-    const comparison = compareConnectionScopes(connection, options.features);
+    const comparison = compareConnectionScopes(connection, options.features, {
+      userWorkflows: options.userWorkflows ?? [],
+    });
     return {
       ...toConnectionView(connection, options.now, options.refreshMarginMs),
       neededScopes:
         connection.provider === 'highlevel'
-          ? planScopes(options.features, { userType: connection.userType }).scopes
+          ? planScopes(options.features, { userType: connection.userType, userWorkflows: options.userWorkflows ?? [] })
+              .scopes
           : [],
       missingScopes: comparison?.missing.map((m) => ({ scope: m.scope, features: [...m.features] })) ?? [],
       reconnect: reconnectHint(connection),

@@ -4,7 +4,9 @@
  * location, the audit log of HighLevel calls, and console users (users-routes.ts). The work is in
  * src/console/admin/ (the admin pages call the same functions).
  */
+
 import type { FastifyInstance } from 'fastify';
+import { plannedFor } from '../../pipeline/running-features.js';
 import { listAudit } from '../admin/audit-log.js';
 import { listConnectionStatus } from '../admin/connection-status.js';
 import { listDeadLetters, replayDeadLetter } from '../admin/dead-letters.js';
@@ -51,7 +53,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: ConsoleDeps): vo
     handler: async () => ({
       connections: await listConnectionStatus({
         repository: deps.repository,
-        features: deps.config.features,
+        ...(await plannedFor(deps.config)),
         refreshMarginMs: deps.config.refresh.marginSeconds * 1000,
         now: deps.now(),
       }),

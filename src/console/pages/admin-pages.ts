@@ -5,7 +5,7 @@
  * (workflow switch, replay, reprocess) are forms console.js sends to the API with the CSRF header.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { notConfiguredWorkflows } from '../../pipeline/running-features.js';
+import { notConfiguredWorkflows, plannedFor } from '../../pipeline/running-features.js';
 import { INBOX_STATUSES, type InboxStatus } from '../../store/schema.js';
 import { type AuditQuery, listAudit } from '../admin/audit-log.js';
 import { listConnectionStatus } from '../admin/connection-status.js';
@@ -34,7 +34,7 @@ export function registerAdminPages(app: FastifyInstance, deps: ConsoleDeps): voi
   app.get('/console/admin/connections', adminOnly, async (request, reply) => {
     const connections = await listConnectionStatus({
       repository: deps.repository,
-      features: deps.config.features,
+      ...(await plannedFor(deps.config)),
       refreshMarginMs: deps.config.refresh.marginSeconds * 1000,
       now: deps.now(),
     });

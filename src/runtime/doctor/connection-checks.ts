@@ -14,7 +14,7 @@ import type { Connection } from '../../connections/types.js';
 import { createHighLevelClient } from '../../highlevel/client.js';
 import { HighLevelForbiddenError } from '../../highlevel/errors.js';
 import type { Logger } from '../../logging/create-logger.js';
-import { runningFeatures } from '../../pipeline/running-features.js';
+import { configPlanner } from '../../pipeline/running-features.js';
 import { compareConnectionScopes, describeMissing } from '../../workflows/scope-planner.js';
 import type { ConnectionLayer } from '../compose-connections.js';
 import { displayStatus, relativeTime } from '../connection-view.js';
@@ -49,6 +49,10 @@ export async function runConnectionChecks(
     return null;
   }
   let sample: DateSample | null = null;
+  // A workflow file that does not load is the workflows check's failure; plan without it here.
+  const planner = await configPlanner(deps.config).catch(() =>
+    configPlanner({ ...deps.config, workflows: { ...deps.config.workflows, path: null } }),
+  );
   for (const connection of connections) {
     const name = connection.accountKey;
     if (!callableFor(deps.config.highlevel.target, connection)) {
@@ -69,7 +73,7 @@ export async function runConnectionChecks(
       sample ??= probed.sample;
     }
     // A feature that is switched on but not configured (the sponsor channel without sponsors) needs nothing.
-    const scopes = compareConnectionScopes(connection, runningFeatures(deps.config));
+    const scopes = compareConnectionScopes(connection, planner.features, { userWorkflows: planner.userWorkflows });
     if (scopes === null) continue;
     const reconnect =
       connection.kind === 'pit' ? pitFix : 'reconnect with `parley connect highlevel`, which asks for the planned set';
