@@ -3,11 +3,13 @@
  * disabled), scopes, expiry, last refresh and today's refresh failures. Reads records only: no
  * secret is decrypted, so none can be printed.
  */
+
 import type { Command } from 'commander';
 import { type CommandIo, processIo } from '../../runtime/command-io.js';
 import { type ConnectionView, relativeTime, toConnectionView } from '../../runtime/connection-view.js';
 import { openRuntimeFor } from '../../runtime/open-existing-runtime.js';
 import { withCliErrors } from '../../runtime/to-cli-error.js';
+import { textTable } from '../text-table.js';
 
 export interface ConnectionsOptions {
   json?: boolean;
@@ -63,11 +65,5 @@ function formatTable(views: ConnectionView[], now: number): string {
     String(v.refreshFailuresToday),
     v.statusReason ?? '-',
   ]);
-  const widths = HEADERS.map((header, i) => Math.max(header.length, ...rows.map((row) => (row[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
-      .join('  ')
-      .trimEnd();
-  return `${[line(HEADERS), ...rows.map(line)].join('\n')}\n`;
+  return textTable(HEADERS, rows);
 }

@@ -15,6 +15,7 @@ import type { CommandIo } from '../../runtime/command-io.js';
 import { withCliErrors } from '../../runtime/to-cli-error.js';
 import { openDatabase, type Store } from '../../store/open-database.js';
 import { CliError } from '../cli-error.js';
+import { oneLine, textTable } from '../text-table.js';
 
 export interface DlqListOptions {
   json?: boolean;
@@ -123,23 +124,9 @@ function formatTable(jobs: DeadJob[]): string {
     job.kind,
     `${job.attempts}/${job.maxAttempts}`,
     job.finishedAt === null ? '-' : new Date(job.finishedAt).toISOString(),
-    oneLine(job.lastError ?? '-'),
+    oneLine(job.lastError ?? '-', ERROR_COLUMN_MAX),
   ]);
-  const header = ['ID', 'KIND', 'ATTEMPTS', 'DIED AT', 'LAST ERROR'];
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
-  );
-  const line = (cells: string[]): string =>
-    cells
-      .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0)))
-      .join('  ')
-      .trimEnd();
-  return `${[header, ...rows].map(line).join('\n')}\n`;
-}
-
-function oneLine(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > ERROR_COLUMN_MAX ? `${flat.slice(0, ERROR_COLUMN_MAX - 1)}…` : flat;
+  return textTable(['ID', 'KIND', 'ATTEMPTS', 'DIED AT', 'LAST ERROR'], rows);
 }
 
 function parseLimit(value: string): number {

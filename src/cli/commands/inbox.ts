@@ -24,6 +24,7 @@ import { withCliErrors } from '../../runtime/to-cli-error.js';
 import { openDatabase, type Store } from '../../store/open-database.js';
 import { INBOX_STATUSES, type InboxStatus } from '../../store/schema.js';
 import { CliError } from '../cli-error.js';
+import { oneLine, textTable } from '../text-table.js';
 
 export interface InboxListOptions {
   status?: string;
@@ -239,18 +240,9 @@ function formatTable(deliveries: DeliverySummary[]): string {
     d.receivedAt,
     printable(d.topic ?? '-'),
     d.status,
-    oneLine(d.reason ?? d.error ?? '-'),
+    reasonText(d.reason ?? d.error ?? '-'),
   ]);
-  const header = ['ID', 'RECEIVED', 'TOPIC', 'STATUS', 'REASON'];
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
-  );
-  const line = (cells: string[]): string =>
-    cells
-      .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0)))
-      .join('  ')
-      .trimEnd();
-  return `${[header, ...rows].map(line).join('\n')}\n`;
+  return textTable(['ID', 'RECEIVED', 'TOPIC', 'STATUS', 'REASON'], rows);
 }
 
 function formatDetail(d: DeliveryDetail): string {
@@ -279,14 +271,14 @@ function formatDetail(d: DeliveryDetail): string {
 
 function formatResult(result: ReprocessResult): string {
   const parts = [`${result.id}: ${result.status}`, `queued ${result.queued} job${result.queued === 1 ? '' : 's'}`];
-  if (result.reasonCode !== null) parts.push(`${result.reasonCode}: ${oneLine(result.reason ?? '')}`);
+  if (result.reasonCode !== null) parts.push(`${result.reasonCode}: ${reasonText(result.reason ?? '')}`);
   if (result.createdIds.length > 0) parts.push(`new deliveries ${result.createdIds.join(', ')}`);
   return `${parts.join('; ')}\n`;
 }
 
-function oneLine(text: string): string {
-  const flat = printable(text).replace(/\s+/g, ' ').trim();
-  return flat.length > REASON_COLUMN_MAX ? `${flat.slice(0, REASON_COLUMN_MAX - 1)}…` : flat;
+/** A reason or error for one table cell or result line, control characters made visible. */
+function reasonText(text: string): string {
+  return oneLine(printable(text), REASON_COLUMN_MAX);
 }
 
 /**

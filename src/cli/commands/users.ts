@@ -28,6 +28,7 @@ import { type CommandIo, readPipedStdin } from '../../runtime/command-io.js';
 import { withCliErrors } from '../../runtime/to-cli-error.js';
 import { openDatabase, type Store } from '../../store/open-database.js';
 import { CliError } from '../cli-error.js';
+import { textTable } from '../text-table.js';
 
 // Mistakes in what was typed exit 2, like commander's own usage errors; facts about the database exit 1.
 const USAGE_CODES = new Set([
@@ -183,7 +184,7 @@ export async function runUsersTokenList(email: string, io: CommandIo): Promise<v
       return;
     }
     const rows = tokens.map((t) => [t.id, t.name, iso(t.createdAt), iso(t.lastUsedAt), iso(t.expiresAt), t.state]);
-    io.write(table(['ID', 'NAME', 'CREATED', 'LAST USED', 'EXPIRES', 'STATE'], rows));
+    io.write(textTable(['ID', 'NAME', 'CREATED', 'LAST USED', 'EXPIRES', 'STATE'], rows));
   });
 }
 
@@ -270,20 +271,8 @@ export async function runUsersList(io: CommandIo): Promise<void> {
       user.disabledAt === null ? 'active' : 'disabled',
       String(user.activeTokens),
     ]);
-    io.write(table(['EMAIL', 'ROLE', 'CREATED', 'STATUS', 'TOKENS'], rows));
+    io.write(textTable(['EMAIL', 'ROLE', 'CREATED', 'STATUS', 'TOKENS'], rows));
   });
-}
-
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
-  );
-  const line = (cells: string[]): string =>
-    cells
-      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-      .join('  ')
-      .trimEnd();
-  return `${[header, ...rows].map(line).join('\n')}\n`;
 }
 
 function iso(ms: number | null): string {
