@@ -1,19 +1,13 @@
-/**
- * `parley users disable|enable|remove|set-role|set-password|unlock` and `users token list|revoke|--expires`
- * through `register` on a fresh commander program, against a real database the command opens itself
- * from the environment, with the console's auth routes on the same database answering what each
- * change means for the next request (both databases).
- */
-import { Command } from 'commander';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CliError } from '../../src/cli/cli-error.js';
+import type { CliError } from '../../src/cli/cli-error.js';
 import { register } from '../../src/cli/commands/users.js';
 import { registerConsoleAuth } from '../../src/console/auth/register-console-auth.js';
 import { sha256Hex } from '../../src/console/auth/secret-tokens.js';
 import { createLogger } from '../../src/logging/create-logger.js';
 import { createApp } from '../../src/server/create-app.js';
 import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
+import { commandFailure, runCommand } from '../helpers/run-command.js';
 
 const PASSWORD = 'correct horse battery';
 const NEW_PASSWORD = 'another long passphrase';
@@ -27,28 +21,9 @@ for (const kind of DATABASE_KINDS) {
     const clock = { skew: 0 };
     const saved = Object.fromEntries(ENV_KEYS.map((key) => [key, process.env[key]]));
 
-    async function run(...args: string[]): Promise<string> {
-      let out = '';
-      const program = new Command().exitOverride().configureOutput({
-        writeOut: (text) => {
-          out += text;
-        },
-        writeErr: () => {},
-      });
-      register(program);
-      await program.parseAsync(['users', ...args], { from: 'user' });
-      return out;
-    }
+    const run = (...args: string[]): Promise<string> => runCommand(register, ['users', ...args]);
 
-    async function failure(...args: string[]): Promise<CliError> {
-      try {
-        await run(...args);
-      } catch (error) {
-        if (error instanceof CliError) return error;
-        throw error;
-      }
-      throw new Error('expected a CliError');
-    }
+    const failure = (...args: string[]): Promise<CliError> => commandFailure(register, ['users', ...args]);
 
     async function addUser(email: string, role: string): Promise<void> {
       process.env.PARLEY_USER_PASSWORD = PASSWORD;

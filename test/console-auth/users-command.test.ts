@@ -1,13 +1,9 @@
-/**
- * `parley users add|token|list` through `register` on a fresh commander program, against a real
- * database the command opens itself from the environment (PARLEY_DATA_DIR or DATABASE_URL).
- */
-import { Command } from 'commander';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CliError } from '../../src/cli/cli-error.js';
+import type { CliError } from '../../src/cli/cli-error.js';
 import { register } from '../../src/cli/commands/users.js';
 import { sha256Hex } from '../../src/console/auth/secret-tokens.js';
 import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
+import { commandFailure, runCommand } from '../helpers/run-command.js';
 
 const PASSWORD = 'correct horse battery';
 const ENV_KEYS = ['PARLEY_DATA_DIR', 'DATABASE_URL', 'PARLEY_USER_PASSWORD', 'LOG_LEVEL'] as const;
@@ -17,28 +13,9 @@ for (const kind of DATABASE_KINDS) {
     let database: TestDatabase;
     const saved = Object.fromEntries(ENV_KEYS.map((key) => [key, process.env[key]]));
 
-    async function run(...args: string[]): Promise<string> {
-      let out = '';
-      const program = new Command().exitOverride().configureOutput({
-        writeOut: (text) => {
-          out += text;
-        },
-        writeErr: () => {},
-      });
-      register(program);
-      await program.parseAsync(['users', ...args], { from: 'user' });
-      return out;
-    }
+    const run = (...args: string[]): Promise<string> => runCommand(register, ['users', ...args]);
 
-    async function failure(...args: string[]): Promise<CliError> {
-      try {
-        await run(...args);
-      } catch (error) {
-        if (error instanceof CliError) return error;
-        throw error;
-      }
-      throw new Error('expected a CliError');
-    }
+    const failure = (...args: string[]): Promise<CliError> => commandFailure(register, ['users', ...args]);
 
     beforeAll(async () => {
       database = await openTestDatabase(kind);
