@@ -8,7 +8,7 @@ import type { FeatureName, ParleyFileConfig } from '../config/config-types.js';
 import type { WorkflowDefinition } from '../workflows/definition-schema.js';
 import { loadWorkflows } from '../workflows/load-workflows.js';
 import { type PlanOptions, planScopes, type ScopePlan } from '../workflows/scope-planner.js';
-import { SPONSOR_CHANNEL, SPONSOR_MISSING } from './enabled-workflows.js';
+import { SPONSOR_CHANNEL, SPONSOR_MISSING, SPONSOR_RELAY } from './enabled-workflows.js';
 import { SESSIONS_NOT_CONFIGURED, sessionFollowUpState } from './pollers/session-followup-status.js';
 import { SPONSOR_FEATURE, sponsorChannelStatus } from './sponsor-channel-status.js';
 
@@ -48,23 +48,34 @@ export async function userWorkflowDefinitions(
   return (await loadWorkflows(config.workflows.path)).map((w) => w.definition);
 }
 
+/** How a config's plan differs from its features' built-ins: its own workflow files, and built-ins it does not run. */
+export interface ConfigPlanOptions {
+  userWorkflows: WorkflowDefinition[];
+  skipWorkflows: string[];
+}
+
+/** The deprecated sponsor relay runs only with `sponsor.staffContactIds`, so without them it needs nothing. */
+function skippedBuiltins(config: Pick<ParleyFileConfig, 'sponsor'>): string[] {
+  return config.sponsor.staffContactIds.length === 0 ? [SPONSOR_RELAY] : [];
+}
+
 /**
- * The scope plan of a config: the features it runs plus its own workflow files. Every place that asks
- * for, shows or checks scopes uses this, so they give one answer.
+ * The scope plan of a config: the features it runs, its own workflow files, and none of the built-ins
+ * it does not run. Every place that asks for, shows or checks scopes uses this, so they give one answer.
  */
 export async function configPlanner(
   config: PlanConfigPart,
-): Promise<{ features: FeatureName[]; userWorkflows: WorkflowDefinition[]; plan(options?: PlanOptions): ScopePlan }> {
+): Promise<{ features: FeatureName[]; options: ConfigPlanOptions; plan(options?: PlanOptions): ScopePlan }> {
   const features = runningFeatures(config);
-  const userWorkflows = await userWorkflowDefinitions(config);
-  return { features, userWorkflows, plan: (options = {}) => planScopes(features, { ...options, userWorkflows }) };
+  const options = { userWorkflows: await userWorkflowDefinitions(config), skipWorkflows: skippedBuiltins(config) };
+  return { features, options, plan: (extra = {}) => planScopes(features, { ...extra, ...options }) };
 }
 
 /** What the console's connection views compare grants against; a workflow file that fails to load is left out. */
 export async function plannedFor(
   config: PlanConfigPart,
-): Promise<{ features: FeatureName[]; userWorkflows: WorkflowDefinition[] }> {
+): Promise<{ features: FeatureName[]; planOptions: ConfigPlanOptions }> {
   const features = runningFeatures(config);
   const userWorkflows = await userWorkflowDefinitions(config).catch(() => []);
-  return { features, userWorkflows };
+  return { features, planOptions: { userWorkflows, skipWorkflows: skippedBuiltins(config) } };
 }

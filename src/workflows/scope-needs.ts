@@ -104,10 +104,12 @@ export function featureWorkflows(feature: FeatureName): WorkflowDefinition[] {
 }
 
 /** Everything a feature calls or consumes: its built-in workflows, its code paths and its events. */
-export function featureNeeds(feature: FeatureName): ScopeNeed[] {
+export function featureNeeds(feature: FeatureName, skip: ReadonlySet<string> = new Set()): ScopeNeed[] {
   const spec = FEATURES[feature];
   return [
-    ...featureWorkflows(feature).flatMap(workflowNeeds),
+    ...featureWorkflows(feature)
+      .filter((definition) => !skip.has(definition.name))
+      .flatMap(workflowNeeds),
     ...spec.codePaths.flatMap(codePathNeeds),
     ...spec.events.map((event) => ({ scope: WEBHOOK_EVENT_SCOPES[event], event })),
   ];

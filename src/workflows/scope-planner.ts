@@ -35,6 +35,8 @@ export interface PlanOptions {
   userType?: 'Location' | 'Company' | null;
   /** The workflows of `workflows.path`: what their steps and triggers call is planned too. */
   userWorkflows?: readonly WorkflowDefinition[];
+  /** Built-in workflows the config does not run (the sponsor relay without staff ids): planned for nothing. */
+  skipWorkflows?: readonly string[];
 }
 
 export interface ScopeComparison {
@@ -59,7 +61,8 @@ export function planScopes(features: readonly FeatureName[], options: PlanOption
     if (need.event !== undefined && !reason.events.includes(need.event)) reason.events.push(need.event);
   };
 
-  for (const feature of new Set(features)) for (const need of featureNeeds(feature)) add(feature, need);
+  const skip = new Set(options.skipWorkflows ?? []);
+  for (const feature of new Set(features)) for (const need of featureNeeds(feature, skip)) add(feature, need);
   for (const need of ALWAYS_ON_CODE_PATHS.flatMap(codePathNeeds)) add('index-sync', need);
   for (const need of (options.userWorkflows ?? []).flatMap(workflowNeeds)) add('user-workflows', need);
   if (options.userType === 'Company') {

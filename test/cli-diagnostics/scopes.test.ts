@@ -37,20 +37,35 @@ describe('parley scopes', () => {
     await expect(access(world.dataDir)).rejects.toThrow();
   });
 
-  it('prints the plan for the config file features as JSON', async () => {
+  it('prints the plan for the config file features as JSON, without the sponsor relay when no staff ids are set', async () => {
     await writeFile(
       join(world.dir, 'parley.config.yaml'),
       'features: [sponsor-channel]\nsponsor:\n  sponsors: [{ name: Acme, keyword: ACME }]\n',
     );
     await runScopes({ json: true }, world.io());
     const answer = JSON.parse(world.output());
-    const plan = planScopes(['sponsor-channel']);
+    const plan = planScopes(['sponsor-channel'], { skipWorkflows: ['sponsor-relay'] });
     expect(answer).toEqual({
       features: ['sponsor-channel'],
       scopes: plan.scopes,
       reasons: plan.reasons,
       connections: [],
     });
+    // The channel tags the contact; only the deprecated relay sends or creates conversations.
+    expect(answer.reasons['contacts.write']).toEqual([
+      { feature: 'sponsor-channel', operations: ['add-tags'], events: [] },
+    ]);
+    expect(answer.reasons['conversations/message.write']).toBeUndefined();
+    expect(answer.scopes).not.toContain('conversations.write');
+  });
+
+  it('plans the deprecated sponsor relay’s sends when sponsor.staffContactIds is set', async () => {
+    await writeFile(
+      join(world.dir, 'parley.config.yaml'),
+      'features: [sponsor-channel]\nsponsor:\n  sponsors: [{ name: Acme, keyword: ACME }]\n  staffContactIds: [staff1]\n',
+    );
+    await runScopes({ json: true }, world.io());
+    const answer = JSON.parse(world.output());
     expect(answer.reasons['conversations/message.write']).toEqual([
       { feature: 'sponsor-channel', operations: ['send-a-new-message'], events: [] },
     ]);

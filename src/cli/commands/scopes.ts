@@ -7,11 +7,10 @@ import type { FeatureName } from '../../config/config-types.js';
 import { FEATURE_NAMES, isFeatureName } from '../../config/feature-names.js';
 import { loadFileConfig } from '../../config/load-file-config.js';
 import { FEATURE_WORKFLOWS } from '../../pipeline/enabled-workflows.js';
-import { configPlanner, notConfiguredWorkflows } from '../../pipeline/running-features.js';
+import { type ConfigPlanOptions, configPlanner, notConfiguredWorkflows } from '../../pipeline/running-features.js';
 import { type CommandIo, processIo } from '../../runtime/command-io.js';
 import { openExistingRuntime } from '../../runtime/open-existing-runtime.js';
 import { toCliError, withCliErrors } from '../../runtime/to-cli-error.js';
-import type { WorkflowDefinition } from '../../workflows/definition-schema.js';
 import {
   compareConnectionScopes,
   describeMissing,
@@ -65,9 +64,9 @@ export async function runScopes(options: ScopesOptions, io: CommandIo): Promise<
         reason: reason.startsWith('not configured') ? reason : `not configured: ${reason}`,
       }))
     : [];
-  const userWorkflows = planner?.userWorkflows ?? [];
+  const planOptions = planner?.options ?? { userWorkflows: [], skipWorkflows: [] };
   const plan = planner ? planner.plan() : planScopes(features);
-  const checked = await checkConnections(features, userWorkflows, io);
+  const checked = await checkConnections(features, planOptions, io);
 
   if (options.json) {
     io.write(
@@ -110,7 +109,7 @@ function parseFeatures(text: string): FeatureName[] {
 
 async function checkConnections(
   features: FeatureName[],
-  userWorkflows: readonly WorkflowDefinition[],
+  planOptions: ConfigPlanOptions,
   io: CommandIo,
 ): Promise<{ connections: ConnectionScopes[] | null; error?: string }> {
   let runtime: Awaited<ReturnType<typeof openExistingRuntime>>;
@@ -125,7 +124,7 @@ async function checkConnections(
     const connections = await runtime.repository.list({ provider: 'highlevel' });
     return {
       connections: connections.flatMap((connection) => {
-        const comparison = compareConnectionScopes(connection, features, { userWorkflows });
+        const comparison = compareConnectionScopes(connection, features, planOptions);
         if (comparison === null) return [];
         const { id, accountKey, label, kind } = connection;
         return [{ id, accountKey, label, kind, ...comparison }];

@@ -7,8 +7,7 @@
 import type { FeatureName } from '../../config/config-types.js';
 import type { Connection, ConnectionRepository } from '../../connections/types.js';
 import { type ConnectionView, toConnectionView } from '../../runtime/connection-view.js';
-import type { WorkflowDefinition } from '../../workflows/definition-schema.js';
-import { compareConnectionScopes, planScopes } from '../../workflows/scope-planner.js';
+import { compareConnectionScopes, type PlanOptions, planScopes } from '../../workflows/scope-planner.js';
 
 /** How to renew a connection: HighLevel OAuth through the browser, the rest from the CLI. */
 export type ReconnectHint = { url: string; command?: undefined } | { command: string; url?: undefined };
@@ -24,7 +23,7 @@ export interface ConnectionStatusOptions {
   repository: ConnectionRepository;
   features: readonly FeatureName[];
   /** The config's own workflow files, whose calls need scopes too. */
-  userWorkflows?: readonly WorkflowDefinition[];
+  planOptions?: Omit<PlanOptions, 'userType'>;
   /** `config.refresh.marginSeconds` in ms: a token expiring sooner shows as `expiring`. */
   refreshMarginMs: number;
   now: number;
@@ -37,14 +36,13 @@ export async function listConnectionStatus(options: ConnectionStatusOptions): Pr
   const connections = await options.repository.list();
   return connections.map((connection) => {
     const comparison = compareConnectionScopes(connection, options.features, {
-      userWorkflows: options.userWorkflows ?? [],
+      ...options.planOptions,
     });
     return {
       ...toConnectionView(connection, options.now, options.refreshMarginMs),
       neededScopes:
         connection.provider === 'highlevel'
-          ? planScopes(options.features, { userType: connection.userType, userWorkflows: options.userWorkflows ?? [] })
-              .scopes
+          ? planScopes(options.features, { ...options.planOptions, userType: connection.userType }).scopes
           : [],
       missingScopes: comparison?.missing.map((m) => ({ scope: m.scope, features: [...m.features] })) ?? [],
       reconnect: reconnectHint(connection),

@@ -73,7 +73,7 @@ export async function runConnectionChecks(
       sample ??= probed.sample;
     }
     // A feature that is switched on but not configured (the sponsor channel without sponsors) needs nothing.
-    const scopes = compareConnectionScopes(connection, planner.features, { userWorkflows: planner.userWorkflows });
+    const scopes = compareConnectionScopes(connection, planner.features, planner.options);
     if (scopes === null) continue;
     const reconnect =
       connection.kind === 'pit' ? pitFix : 'reconnect with `parley connect highlevel`, which asks for the planned set';
