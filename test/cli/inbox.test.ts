@@ -13,9 +13,8 @@ import { CliError } from '../../src/cli/cli-error.js';
 import { register, runInboxList, runInboxReprocess, runInboxShow } from '../../src/cli/commands/inbox.js';
 import type { CommandIo } from '../../src/runtime/command-io.js';
 import type { InboxTable } from '../../src/store/schema.js';
-import { newSortableId } from '../../src/store/sortable-id.js';
 import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
-import { buildIntakeApp, type IntakeApp } from '../intake/intake-app.js';
+import { buildIntakeApp, type IntakeApp, insertInboxRow } from '../intake/intake-app.js';
 
 const NOW = Date.UTC(2025, 4, 6, 12, 0, 0);
 const HOUR = 3_600_000;
@@ -80,23 +79,7 @@ for (const kind of DATABASE_KINDS) {
     }
 
     async function insertDelivery(row: Partial<Insertable<InboxTable>> & { received_at: number }): Promise<string> {
-      const id = newSortableId();
-      await database.store.db
-        .insertInto('inbox')
-        .values({
-          id,
-          source: 'accelevents',
-          dedupe_key: `test:${id}`,
-          topic: 'registration',
-          content_type: 'application/json',
-          headers: '{}',
-          body: JSON.stringify({ topic: 'attendee.registered', barcode: `bc-${id}`, email: `${id}@example.com` }),
-          mapped: null,
-          status: 'processed',
-          ...row,
-        })
-        .execute();
-      return id;
+      return insertInboxRow(database.store.db, row);
     }
 
     it('says so when no delivery is stored', async () => {

@@ -8,10 +8,9 @@ import type { Insertable } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/console/auth/roles.js';
 import type { InboxTable } from '../../src/store/schema.js';
-import { newSortableId } from '../../src/store/sortable-id.js';
 import { CONSOLE_PASSWORD, type ConsoleApp, startConsoleApp } from '../helpers/console-app.js';
 import { DATABASE_KINDS } from '../helpers/databases.js';
-import { buildIntakeApp, type IntakeApp } from '../intake/intake-app.js';
+import { buildIntakeApp, type IntakeApp, insertInboxRow } from '../intake/intake-app.js';
 
 const HOUR = 3_600_000;
 /** Not a topic the default mapping knows; the console's config below aliases it to a registration. */
@@ -61,23 +60,7 @@ describe.each(DATABASE_KINDS)('deliveries API [%s]', (kind) => {
   }
 
   async function insertDelivery(row: Partial<Insertable<InboxTable>> & { received_at: number }): Promise<string> {
-    const id = newSortableId();
-    await harness.deps.db
-      .insertInto('inbox')
-      .values({
-        id,
-        source: 'accelevents',
-        dedupe_key: `test:${id}`,
-        topic: 'registration',
-        content_type: 'application/json',
-        headers: '{}',
-        body: registration(`${id}@example.com`),
-        mapped: null,
-        status: 'processed',
-        ...row,
-      })
-      .execute();
-    return id;
+    return insertInboxRow(harness.deps.db, row, (id) => registration(`${id}@example.com`));
   }
 
   it('lists deliveries newest first with status, reason code, reason and error, and filters by status', async () => {

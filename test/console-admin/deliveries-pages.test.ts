@@ -8,9 +8,8 @@ import type { Insertable } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/console/auth/roles.js';
 import type { InboxTable } from '../../src/store/schema.js';
-import { newSortableId } from '../../src/store/sortable-id.js';
 import { CONSOLE_PASSWORD, type ConsoleApp, startConsoleApp } from '../helpers/console-app.js';
-import { buildIntakeApp, type IntakeApp } from '../intake/intake-app.js';
+import { buildIntakeApp, type IntakeApp, insertInboxRow } from '../intake/intake-app.js';
 
 const HOSTILE = '<script>alert("x")</script>';
 const REPROCESS_FORM = 'data-api="/api/admin/deliveries/reprocess" data-method="POST" data-reload';
@@ -39,24 +38,7 @@ describe('deliveries pages [sqlite]', () => {
   }
 
   async function insertDelivery(row: Partial<Insertable<InboxTable>>): Promise<string> {
-    const id = newSortableId();
-    await harness.deps.db
-      .insertInto('inbox')
-      .values({
-        id,
-        source: 'accelevents',
-        dedupe_key: `test:${id}`,
-        topic: 'registration',
-        content_type: 'application/json',
-        headers: '{}',
-        body: '{}',
-        mapped: null,
-        status: 'processed',
-        received_at: Date.now(),
-        ...row,
-      })
-      .execute();
-    return id;
+    return insertInboxRow(harness.deps.db, { body: '{}', ...row });
   }
 
   beforeAll(async () => {

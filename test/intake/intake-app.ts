@@ -4,11 +4,14 @@
  * was stored. Close it in afterAll.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { Insertable, Kysely } from 'kysely';
 import type { AcceleventsWebhookSettings } from '../../src/config/config-types.js';
 import { registerAcceleventsWebhookRoute } from '../../src/intake/accelevents-webhook-route.js';
 import { createAcceleventsWebhookSecret } from '../../src/intake/webhook-secret.js';
 import { createLogger } from '../../src/logging/create-logger.js';
 import type { Store } from '../../src/store/open-database.js';
+import type { Database, InboxTable } from '../../src/store/schema.js';
+import { newSortableId } from '../../src/store/sortable-id.js';
 import { createInboxTestQueue, type InboxTestQueue } from './inbox-test-queue.js';
 
 export const silent = createLogger({ level: 'silent' });
@@ -70,4 +73,35 @@ export async function jobRows(store: Store, kind: string) {
 export async function clearPipeline(store: Store): Promise<void> {
   await store.db.deleteFrom('jobs').execute();
   await store.db.deleteFrom('inbox').execute();
+}
+
+/**
+ * An inbox row written directly, for tests that need a given status, reason or time: a processed
+ * Accelevents registration unless `row` says otherwise. Returns its id.
+ */
+export async function insertInboxRow(
+  db: Kysely<Database>,
+  row: Partial<Insertable<InboxTable>> = {},
+  /** The body for the new row's id, when it should name it (the default does). */
+  bodyFor: (id: string) => string = (id) =>
+    JSON.stringify({ topic: 'attendee.registered', barcode: `bc-${id}`, email: `${id}@example.com` }),
+): Promise<string> {
+  const id = newSortableId();
+  await db
+    .insertInto('inbox')
+    .values({
+      id,
+      source: 'accelevents',
+      dedupe_key: `test:${id}`,
+      topic: 'registration',
+      content_type: 'application/json',
+      headers: '{}',
+      body: bodyFor(id),
+      mapped: null,
+      status: 'processed',
+      received_at: Date.now(),
+      ...row,
+    })
+    .execute();
+  return id;
 }
