@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { createLocalIndex, type SearchInput } from '../src/index/local-index.js';
-import { createLogger } from '../src/logging/create-logger.js';
+import { createLogger } from '../src/lib/create-logger.js';
+import { createLocalIndex, type SearchInput } from '../src/search/local-index.js';
 import { openDatabase, type Store } from '../src/store/open-database.js';
 import { seededRandom } from '../test/helpers/seeded-random.js';
 import { envInt } from './bench-env.js';
@@ -72,7 +72,7 @@ async function benchOne(store: Store, conversations: number, messagesPer: number
   const seedStart = performance.now();
   const seeded = await seedSearchIndex(store.db, { conversations, messagesPer });
   const index = createLocalIndex({ db: store.db, dialect: store.dialect });
-  // What the daily index job does (src/pipeline/index-maintenance.ts): merge FTS5 segments (SQLite);
+  // What the daily index job does (src/jobs/index-maintenance.ts): merge FTS5 segments (SQLite);
   // Postgres gets fresh planner statistics, as autovacuum would give it.
   await index.optimize();
   if (store.dialect === 'postgres') await sql`analyze`.execute(store.db);

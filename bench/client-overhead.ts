@@ -5,7 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { createHighLevelClient } from '../src/highlevel/client.js';
-import { createLogger } from '../src/logging/create-logger.js';
+import { createLogger } from '../src/lib/create-logger.js';
 import { startHighLevelSandbox } from '../src/sandbox/highlevel/create-sandbox.js';
 
 export interface ClientOverheadResult {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import Fastify from 'fastify';
 import { registerAcceleventsWebhookRoute } from '../src/intake/accelevents-webhook-route.js';
 import { createAcceleventsWebhookSecret } from '../src/intake/webhook-secret.js';
-import { createLogger } from '../src/logging/create-logger.js';
+import { createLogger } from '../src/lib/create-logger.js';
 import { createQueue } from '../src/queue/create-queue.js';
 import { openDatabase } from '../src/store/open-database.js';
 import { reportToParent } from './child-process.js';

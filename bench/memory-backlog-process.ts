@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createLogger } from '../src/logging/create-logger.js';
+import { createLogger } from '../src/lib/create-logger.js';
 import { createQueue } from '../src/queue/create-queue.js';
 import { createWorker } from '../src/queue/create-worker.js';
 import { openDatabase } from '../src/store/open-database.js';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHighLevelClient } from '../src/highlevel/client.js';
 import type { AfterAttemptInfo } from '../src/highlevel/client-types.js';
-import { createLogger } from '../src/logging/create-logger.js';
+import { createLogger } from '../src/lib/create-logger.js';
 import { composeAttemptHooks } from '../src/ratelimit/compose-attempt-hooks.js';
 import { createRateScheduler } from '../src/ratelimit/create-rate-scheduler.js';
 import { rateLimitedHooks } from '../src/ratelimit/rate-limited-hooks.js';

@@ -2,7 +2,7 @@
  * Child process: one HighLevel sandbox with the limits it is given, on 127.0.0.1, port 0. It reports
  * `{ url }`; everything else (locations, tokens, stats) goes through its /sandbox/* admin routes.
  */
-import { createLogger } from '../src/logging/create-logger.js';
+import { createLogger } from '../src/lib/create-logger.js';
 import { startHighLevelSandbox } from '../src/sandbox/highlevel/create-sandbox.js';
 import { benchInput, reportToParent } from './child-process.js';
 

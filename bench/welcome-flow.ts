@@ -6,9 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { createTemplateEngine, type TemplateEngine } from '../src/lib/template-engine.js';
 import type { WorkflowDefinition } from '../src/workflows/definition-schema.js';
 import { parseWorkflowSource } from '../src/workflows/load-workflows.js';
-import { createTemplateEngine, type TemplateEngine } from '../src/workflows/template-engine.js';
 
 const BUILTIN = fileURLToPath(new URL('../workflows/builtin/registration-welcome.yaml', import.meta.url));
 

@@ -5,6 +5,7 @@
  * create-order `clientDate` `dd/MM/yyyy HH:mm:ss`, `searchTimeStamp` `MM/dd/yyyy HH:mm:ss`. The last two
  * look alike, so the caller names the pattern. The raw string is always kept next to the parse.
  */
+import { isKnownTimeZone } from '../lib/time-zones.js';
 export type AcceleventsDatePattern = 'yyyy/MM/dd HH:mm' | 'dd/MM/yyyy HH:mm:ss' | 'MM/dd/yyyy HH:mm:ss';
 
 export interface LocalDateTime {
@@ -80,17 +81,6 @@ export function formatAcceleventsDate(t: LocalDateTime, pattern: AcceleventsDate
   const seconds = `${time}:${pad(t.second)}`;
   if (pattern === 'dd/MM/yyyy HH:mm:ss') return `${pad(t.day)}/${pad(t.month)}/${pad(t.year, 4)} ${seconds}`;
   return `${pad(t.month)}/${pad(t.day)}/${pad(t.year, 4)} ${seconds}`;
-}
-
-/** True when Intl knows the zone (an IANA name such as America/New_York, or UTC). */
-export function isKnownTimeZone(zone: unknown): zone is string {
-  if (typeof zone !== 'string' || zone.trim() === '') return false;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**

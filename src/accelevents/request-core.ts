@@ -4,8 +4,8 @@
  * a timeout, read the answer; then `decideRetry` alone says what happens next.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { fetchWithTimeout } from '../http/fetch-with-timeout.js';
-import { createLogger, type Logger } from '../logging/create-logger.js';
+import { createLogger, type Logger } from '../lib/create-logger.js';
+import { fetchWithTimeout } from '../lib/fetch-with-timeout.js';
 import { AcceleventsError } from './accelevents-error.js';
 import { type AcceleventsAuthPreset, apiKeyProblem, authHeader, isAuthPreset } from './auth-presets.js';
 import { errorFromFetchFailure, errorFromResponse } from './error-factory.js';

@@ -3,8 +3,9 @@
  * defaults. Secrets never live in this file: the HighLevel client secret comes from
  * HIGHLEVEL_CLIENT_SECRET, tokens and API keys from the vault.
  */
-import type { MappedFieldName } from '../intake/default-mapping.js';
+
 import type { SponsorSettings } from './sponsor-settings.js';
+import type { MappedFieldName } from './webhook-vocabulary.js';
 
 export type FeatureName =
   | 'registration-welcome'

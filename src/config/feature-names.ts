@@ -1,6 +1,6 @@
 /**
  * Every feature name the config accepts, in the order `parley scopes` lists them. Kept beside the
- * config because the file is validated against it; the planner (src/workflows/features.ts) describes
+ * config because the file is validated against it; the planner (src/features/feature-operations.ts) describes
  * what each one needs.
  */
 import type { FeatureName } from './config-types.js';

@@ -3,11 +3,12 @@
  * default; for live, the client id must be in the file and the secret in HIGHLEVEL_CLIENT_SECRET.
  */
 import { resolve } from 'node:path';
-import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '../sandbox/highlevel/sandbox-options.js';
+
 import type { ParleyFileConfig } from './config-types.js';
 import { DEFAULT_FEATURES } from './feature-names.js';
 import { DEFAULT_SERVER_TIMEOUTS, type RawFileConfig } from './file-config-schema.js';
 import { ConfigError } from './load-config.js';
+import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from './sandbox-credentials.js';
 import { applySponsorDefaults } from './sponsor-settings.js';
 
 /** API base and consent page, from https://github.com/GoHighLevel/highlevel-api-docs (docs/oauth/Authorization.md). */

@@ -4,14 +4,14 @@
  */
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { isKnownTimeZone } from '../accelevents/accelevents-dates.js';
-import { MAPPED_FIELDS } from '../intake/default-mapping.js';
-import { isValidPath } from '../intake/json-path.js';
-import { INTAKE_TOPICS } from '../intake/topics.js';
+
+import { isValidPath } from '../lib/json-path.js';
+import { isKnownTimeZone } from '../lib/time-zones.js';
 import type { ServerTimeouts } from './config-types.js';
 import { FEATURE_NAMES } from './feature-names.js';
 import { SESSION_RECIPIENTS } from './session-recipients.js';
 import { SponsorSettingsSchema } from './sponsor-settings.js';
+import { INTAKE_TOPICS, MAPPED_FIELDS } from './webhook-vocabulary.js';
 
 /**
  * Suited to webhooks and the console: senders and browsers send headers at once, a 5 MB attachment

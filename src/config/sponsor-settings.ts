@@ -6,7 +6,7 @@
 import { z } from 'zod';
 
 /**
- * A keyword is matched as whole words in an attendee's message (src/index/sponsor-routing.ts), so it
+ * A keyword is matched as whole words in an attendee's message (src/search/sponsor-routing.ts), so it
  * is letters and digits, with spaces, - or _ only inside.
  */
 const KEYWORD_PATTERN = /^[\p{L}\p{N}](?:[\p{L}\p{N} _-]{0,38}[\p{L}\p{N}])?$/u;
@@ -21,7 +21,7 @@ export const SponsorEntrySchema = z.strictObject({
 
 export const SponsorSettingsSchema = z.strictObject({
   sponsors: z.array(SponsorEntrySchema).superRefine(eachKeywordOnce).optional(),
-  // Plain ids only: each becomes a workflow template value (src/pipeline/enabled-workflows.ts).
+  // Plain ids only: each becomes a workflow template value (src/features/enabled-workflows.ts).
   staffContactIds: z
     .array(
       z.string().regex(/^[A-Za-z0-9_-]+$/, { error: 'expected a HighLevel contact id (letters, digits, _ and -)' }),

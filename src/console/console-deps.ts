@@ -4,11 +4,11 @@
  */
 import type { Kysely } from 'kysely';
 import type { ParleyFileConfig } from '../config/config-types.js';
-import type { ConnectionRepository } from '../connections/types.js';
-import type { LocalIndex } from '../index/local-index.js';
-import type { Logger } from '../logging/create-logger.js';
-import type { HighLevelAccess } from '../pipeline/highlevel-access.js';
+import type { ConnectionRepository } from '../credentials/types.js';
+import type { Logger } from '../lib/create-logger.js';
 import type { Queue } from '../queue/types.js';
+import type { HighLevelAccess } from '../ratelimit/highlevel-access.js';
+import type { LocalIndex } from '../search/local-index.js';
 import type { DialectName } from '../store/open-database.js';
 import type { Database } from '../store/schema.js';
 

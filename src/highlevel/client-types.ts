@@ -1,6 +1,6 @@
 /** Public types of the HighLevel request core (client.ts). */
 import type { Logger } from 'pino';
-import type { PriorityLane } from '../queue/types.js';
+import type { PriorityLane } from '../lib/priority-lanes.js';
 import type { HighLevelError } from './errors.js';
 import type { OperationDescriptor } from './operation-catalog.js';
 import type { RateLimitInfo } from './rate-limit-headers.js';

@@ -5,8 +5,8 @@
  * then `decideRetry` alone says what happens next.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { fetchWithTimeout } from '../http/fetch-with-timeout.js';
-import { createLogger } from '../logging/create-logger.js';
+import { createLogger } from '../lib/create-logger.js';
+import { fetchWithTimeout } from '../lib/fetch-with-timeout.js';
 import { buildHeaders, prepareCall } from './build-request.js';
 import type { CallInput, CallResult, HighLevelCaller, HighLevelClientOptions, UploadFile } from './client-types.js';
 import { type ContactsApi, createContactsApi } from './contacts-api.js';

@@ -3,7 +3,7 @@
  * result type is derived from the generated `operations` type (api-types.ts); nothing is hand-typed.
  */
 
-import type { PriorityLane } from '../queue/types.js';
+import type { PriorityLane } from '../lib/priority-lanes.js';
 import type { ConversationOperationId, JsonBody, JsonResponse, MultipartBody, PathOf, QueryOf } from './api-types.js';
 import type { CallInput, HighLevelCaller, UploadFile } from './client-types.js';
 import type { GetMessagesResponse } from './normalize-get-messages.js';

@@ -2,7 +2,7 @@
  * The operations the client can call: the 29 generated from HighLevel's conversations spec, plus
  * the two hand-described contact operations a conversation needs (contacts-api.ts).
  */
-import { closestNames } from '../text/closest-names.js';
+import { closestNames } from '../lib/closest-names.js';
 import { CONTACT_OPERATIONS } from './contacts-api.js';
 import { HighLevelUnknownOperationError } from './errors.js';
 import { CONVERSATION_OPERATIONS } from './generated/operations.js';

@@ -16,7 +16,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { AcceleventsWebhookSettings } from '../config/config-types.js';
-import type { Logger } from '../logging/create-logger.js';
+import type { Logger } from '../lib/create-logger.js';
 import type { Queue } from '../queue/types.js';
 import type { Database } from '../store/schema.js';
 import { createDeliveryBatcher } from './delivery-batcher.js';

@@ -5,26 +5,7 @@
  * that holds a usable value wins, so the most specific names come first. Each list is replaceable in
  * `accelevents.webhook.fields` once a real delivery has been captured.
  */
-import type { IntakeTopic } from './topics.js';
-
-export const MAPPED_FIELDS = [
-  'attendeeId',
-  'ticketId',
-  'email',
-  'firstName',
-  'lastName',
-  'phone',
-  'eventUrl',
-  'eventId',
-  'orderId',
-  'ticketType',
-  'status',
-  'occurredAt',
-  'eventName',
-  'sessionId',
-  'sessionName',
-] as const;
-export type MappedFieldName = (typeof MAPPED_FIELDS)[number];
+import type { IntakeTopic, MappedFieldName } from '../config/webhook-vocabulary.js';
 
 function join(prefix: string, name: string): string {
   return prefix ? `${prefix}.${name}` : name;

@@ -13,7 +13,7 @@
  * back whole: nothing half-stored), every delivery in it is retried alone, each in its own transaction.
  */
 import type { Kysely } from 'kysely';
-import type { Logger } from '../logging/create-logger.js';
+import type { Logger } from '../lib/create-logger.js';
 import type { Queue } from '../queue/types.js';
 import type { Database } from '../store/schema.js';
 import { IntakeError } from './intake-error.js';

@@ -5,8 +5,9 @@
  * time) comes from the record, unless the element carries its own.
  * A record with no list is one person, mapped from the record as a whole. Pure: no I/O.
  */
-import type { MappedFieldName } from './default-mapping.js';
-import { readPath } from './json-path.js';
+
+import type { MappedFieldName } from '../config/webhook-vocabulary.js';
+import { readPath } from '../lib/json-path.js';
 import { type HeaderBag, type MappedPayload, mapPayload } from './map-payload.js';
 import type { PayloadMapping } from './webhook-config.js';
 

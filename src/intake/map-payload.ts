@@ -4,9 +4,10 @@
  * paths, the first usable value wins, and the result says which candidate matched so an admin can see
  * (and fix) what the mapping did. Pure: no I/O, no clock.
  */
-import { MAPPED_FIELDS, type MappedFieldName } from './default-mapping.js';
-import { readPath } from './json-path.js';
-import type { IntakeTopic } from './topics.js';
+
+import type { IntakeTopic } from '../config/webhook-vocabulary.js';
+import { MAPPED_FIELDS, type MappedFieldName } from '../config/webhook-vocabulary.js';
+import { readPath } from '../lib/json-path.js';
 import type { CompiledCandidate, PayloadMapping } from './webhook-config.js';
 
 /** Longer than any id, email, name or date; a longer value is junk and does not count as a match. */

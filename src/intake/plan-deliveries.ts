@@ -4,7 +4,8 @@
  * reprocessing, so a stored body re-run through a fixed mapping lands exactly as a new delivery would.
  * Pure: no I/O.
  */
-import { PRIORITY } from '../queue/types.js';
+
+import { PRIORITY } from '../lib/priority-lanes.js';
 import { acceleventsDedupeKey } from './dedupe-key.js';
 import { expandPeople, type PersonPayload } from './expand-people.js';
 import { type InboxReason, inboxReason } from './inbox-reasons.js';

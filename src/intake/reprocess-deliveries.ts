@@ -10,7 +10,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { AcceleventsWebhookSettings } from '../config/config-types.js';
-import type { Logger } from '../logging/create-logger.js';
+import type { Logger } from '../lib/create-logger.js';
 import type { Queue } from '../queue/types.js';
 import type { Database, InboxStatus } from '../store/schema.js';
 import type { InboxReasonCode } from './inbox-reasons.js';

@@ -1,16 +1,9 @@
 /**
- * Our names for what an Accelevents webhook is about. Accelevents' own topic names are undocumented
- * (docs/accelevents-assumptions.md), so raw names are mapped onto these through a configurable alias
- * table and word rules (map-payload.ts).
+ * Our names for what an Accelevents webhook is about (listed in src/config/webhook-vocabulary.ts, since
+ * users write them in the config file). Accelevents' own topic names are undocumented
+ * (docs/accelevents-assumptions.md), so raw names are mapped onto these by map-payload.ts.
  */
-export const INTAKE_TOPICS = [
-  'registration',
-  'check_in',
-  'ticket_purchase',
-  'ticket_status_changed',
-  'session_check_in',
-] as const;
-export type IntakeTopic = (typeof INTAKE_TOPICS)[number];
+import { INTAKE_TOPICS, type IntakeTopic } from '../config/webhook-vocabulary.js';
 
 export function isIntakeTopic(value: unknown): value is IntakeTopic {
   return typeof value === 'string' && (INTAKE_TOPICS as readonly string[]).includes(value);

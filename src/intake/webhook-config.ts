@@ -5,6 +5,8 @@
  * settings built in code, naming the key.
  */
 import type { AcceleventsWebhookSettings } from '../config/config-types.js';
+import { INTAKE_TOPICS, type IntakeTopic, MAPPED_FIELDS, type MappedFieldName } from '../config/webhook-vocabulary.js';
+import { type PathSegment, parsePath } from '../lib/json-path.js';
 import {
   DEFAULT_FIELD_CANDIDATES,
   DEFAULT_PEOPLE_LISTS,
@@ -12,12 +14,9 @@ import {
   DEFAULT_TOPIC_ALIASES,
   DEFAULT_TOPIC_HEADERS,
   DEFAULT_TOPIC_PATHS,
-  MAPPED_FIELDS,
-  type MappedFieldName,
 } from './default-mapping.js';
 import { IntakeError } from './intake-error.js';
-import { type PathSegment, parsePath } from './json-path.js';
-import { INTAKE_TOPICS, type IntakeTopic, isIntakeTopic } from './topics.js';
+import { isIntakeTopic } from './topics.js';
 
 export interface HmacSettings {
   /** Lower-case header name. */

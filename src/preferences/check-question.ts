@@ -4,7 +4,7 @@
  * and is not a number (numbers answer by themselves), and the confirm/re-ask texts are liquid that
  * reads only what they are rendered with. Each issue carries its key path under `question`.
  */
-import type { TemplateEngine } from '../workflows/template-engine.js';
+import type { TemplateEngine } from '../lib/template-engine.js';
 import { numberOfWord, stemOf, wordsOf } from './answer-words.js';
 import type { Question } from './question.js';
 

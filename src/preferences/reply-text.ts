@@ -3,7 +3,7 @@
  * `choice` (number, value, label) and `question` (question.ts QuestionScope, e.g. `question.numbers`)
  * are all they read (check-question.ts refuses anything else when the workflow loads).
  */
-import { createTemplateEngine, type TemplateEngine, type TemplateScope } from '../workflows/template-engine.js';
+import { createTemplateEngine, type TemplateEngine, type TemplateScope } from '../lib/template-engine.js';
 import { choiceOf, type Question, type QuestionOption, questionScope } from './question.js';
 
 let engine: TemplateEngine | null = null;

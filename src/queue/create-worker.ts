@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { createLogger, type Logger } from '../logging/create-logger.js';
+import { createLogger, type Logger } from '../lib/create-logger.js';
 import { type ClassifyError, classifyError } from './classify-error.js';
 import { QueueError } from './queue-error.js';
 import { type Job, type JobHandler, NonRetryableError, type Queue } from './types.js';

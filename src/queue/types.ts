@@ -7,10 +7,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
 
-/** Lower runs first. Agent actions and welcomes before automation, automation before backfill. */
-export const PRIORITY = { agent: 0, welcome: 10, automation: 20, backfill: 30 } as const;
-export type PriorityLane = keyof typeof PRIORITY;
-
 export interface EnqueueInput {
   kind: string;
   payload: unknown;

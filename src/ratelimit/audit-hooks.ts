@@ -10,7 +10,7 @@
 import type { Kysely } from 'kysely';
 import type { AfterAttemptInfo } from '../highlevel/client-types.js';
 import { KNOWN_OPERATIONS } from '../highlevel/operation-catalog.js';
-import { createLogger, type Logger } from '../logging/create-logger.js';
+import { createLogger, type Logger } from '../lib/create-logger.js';
 import type { Database } from '../store/schema.js';
 import { newSortableId } from '../store/sortable-id.js';
 

@@ -3,7 +3,7 @@
  * (https://marketplace.gohighlevel.com/docs/other/rate-limits); a warning once 80 % are used lets an
  * operator hear about it hours before requests start to wait. Once per location per UTC day per process.
  */
-import type { Logger } from '../logging/create-logger.js';
+import type { Logger } from '../lib/create-logger.js';
 import { available, type BucketState, DAY_MS } from './bucket-state.js';
 import { type BucketKey, bucketId } from './bucket-store.js';
 import type { BudgetView } from './types.js';

@@ -8,8 +8,8 @@
  * because another process may change the row). A response seen by `observe` wakes the pump.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { createLogger, type Logger } from '../logging/create-logger.js';
-import { PRIORITY } from '../queue/types.js';
+import { createLogger, type Logger } from '../lib/create-logger.js';
+import { PRIORITY } from '../lib/priority-lanes.js';
 import type { Store } from '../store/open-database.js';
 import { available, HIGHLEVEL_DEFAULTS, nextDayStart, type RateDefaults } from './bucket-state.js';
 import { type BucketKey, type BucketStore, bucketId } from './bucket-store.js';

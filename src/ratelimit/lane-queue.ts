@@ -1,9 +1,10 @@
+import { PRIORITY, type PriorityLane } from '../lib/priority-lanes.js';
+
 /**
  * Requests waiting for a slot at one location, served by lane (agent actions and
  * welcomes before automation, automation before backfill; ranks from `PRIORITY`), first come first
  * served within a lane. A waiter whose signal aborts leaves the queue and rejects with the reason.
  */
-import { PRIORITY, type PriorityLane } from '../queue/types.js';
 
 interface Waiter {
   rank: number;

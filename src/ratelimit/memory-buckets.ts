@@ -4,7 +4,7 @@
  * so the console can show budgets; the copy is for reading only, this process never reads it back.
  */
 import type { Kysely } from 'kysely';
-import type { Logger } from '../logging/create-logger.js';
+import type { Logger } from '../lib/create-logger.js';
 import type { Database } from '../store/schema.js';
 import { upsertBucketRow } from './bucket-rows.js';
 import {

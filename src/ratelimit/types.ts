@@ -5,7 +5,7 @@
  * In Postgres mode the bucket lives in `rate_limit_state` so every process shares it.
  */
 import type { RateLimitInfo } from '../highlevel/rate-limit-headers.js';
-import type { PriorityLane } from '../queue/types.js';
+import type { PriorityLane } from '../lib/priority-lanes.js';
 
 export interface RateSlotRequest {
   appId: string;

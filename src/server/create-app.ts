@@ -7,7 +7,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { ServerConfig } from '../config/config-types.js';
 import { DEFAULT_SERVER_TIMEOUTS } from '../config/file-config-schema.js';
-import type { Logger } from '../logging/create-logger.js';
+import type { Logger } from '../lib/create-logger.js';
 import { installPublicErrorHandler } from './public-errors.js';
 import { NotReadyError } from './readiness.js';
 import { serverTimeoutOptions } from './server-timeouts.js';

@@ -6,7 +6,7 @@
  * The reason names the state only: /readyz is public, and driver messages carry the database address.
  */
 import { sql } from 'kysely';
-import type { Logger } from '../logging/create-logger.js';
+import type { Logger } from '../lib/create-logger.js';
 import type { Store } from '../store/open-database.js';
 import { isStoreBusy } from '../store/store-availability.js';
 

@@ -3,7 +3,7 @@
  * PostgreSQL when a `postgres://` URL is given. Reads no environment: config decides the URL.
  */
 import { type Dialect, Kysely, sql } from 'kysely';
-import { createLogger, type Logger } from '../logging/create-logger.js';
+import { createLogger, type Logger } from '../lib/create-logger.js';
 import { migrateToLatest } from './migrator.js';
 import { createPostgresDialect } from './postgres-dialect.js';
 import { redactDatabaseUrl } from './redact-database-url.js';

@@ -4,7 +4,7 @@
  */
 import { type Dialect, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import type { Logger } from '../logging/create-logger.js';
+import type { Logger } from '../lib/create-logger.js';
 import { redactDatabaseUrl } from './redact-database-url.js';
 
 /** OID of PostgreSQL's int8 (bigint), also the type of `count(*)` (pg_type.dat). */

@@ -214,7 +214,7 @@ export interface LoginAttemptsTable {
   attempts: number;
 }
 
-/** The local index's mirror of one HighLevel conversation (src/index/). Booleans are 0/1. */
+/** The local index's mirror of one HighLevel conversation (src/search/). Booleans are 0/1. */
 export interface IndexConversationsTable {
   conversation_id: string;
   location_id: string;
@@ -233,7 +233,7 @@ export interface IndexConversationsTable {
   updated_at: number;
 }
 
-/** A sponsor-channel conversation's sponsor (src/index/sponsor-channel.ts): one row per conversation and sponsor. */
+/** A sponsor-channel conversation's sponsor (src/search/sponsor-channel.ts): one row per conversation and sponsor. */
 export interface IndexSponsorConversationsTable {
   conversation_id: string;
   /** The sponsor's key (src/config/sponsor-settings.ts sponsorKeyOf). */
@@ -261,7 +261,7 @@ export interface IndexMessagesTable {
   updated_at: number;
 }
 
-/** A contact's details as parley last learnt them (src/index/contact-details.ts). Email is lower-case. */
+/** A contact's details as parley last learnt them (src/search/contact-details.ts). Email is lower-case. */
 export interface IndexContactsTable {
   location_id: string;
   contact_id: string;

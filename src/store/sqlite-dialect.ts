@@ -20,7 +20,7 @@ import {
   SqliteDialect,
   SqliteDriver,
 } from 'kysely';
-import type { Logger } from '../logging/create-logger.js';
+import type { Logger } from '../lib/create-logger.js';
 import {
   BusyRetryingConnection,
   type BusyRetryOptions,

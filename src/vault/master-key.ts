@@ -1,6 +1,6 @@
 /**
  * Where the master key comes from: PARLEY_MASTER_KEY wins; otherwise the key file that
- * `parley init` writes (src/runtime/key-file-path.ts says where). Both hold the base64 of exactly
+ * `parley init` writes (src/app/key-file-path.ts says where). Both hold the base64 of exactly
  * 32 bytes (AES-256). The key only wraps data keys (docs/operations.md, Key rotation); it is never
  * printed, logged or put in an error message: errors name the source, never its content.
  */

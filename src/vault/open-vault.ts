@@ -8,7 +8,7 @@
  */
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { createLogger, type Logger } from '../logging/create-logger.js';
+import { createLogger, type Logger } from '../lib/create-logger.js';
 import type { Database } from '../store/schema.js';
 import { IV_BYTES, seal, unseal } from './aes-gcm.js';
 import { formatEnvelope, parseEnvelope } from './envelope.js';

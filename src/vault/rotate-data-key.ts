@@ -8,7 +8,7 @@
  * passing until one pass finds nothing *and* that grace time has gone by since the switch.
  */
 import type { Kysely } from 'kysely';
-import type { Logger } from '../logging/create-logger.js';
+import type { Logger } from '../lib/create-logger.js';
 import type { Database } from '../store/schema.js';
 import type { KeyRing } from './key-ring.js';
 import {

@@ -1,6 +1,6 @@
 /**
  * The one error type of the vault boundary. `code` is stable: the runtime, `doctor` and
- * the CLI branch on it (src/runtime/fixes.ts holds the fix for each), never on the message.
+ * the CLI branch on it (src/lib/error-fixes.ts holds the fix for each), never on the message.
  * Messages name the source, table, record id, field or key id involved and never carry key
  * material, ciphertext or plaintext; decrypt failures carry no `cause` so nothing from the
  * cipher can leak through it either.

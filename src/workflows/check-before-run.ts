@@ -5,6 +5,8 @@
  * known-before-run.ts) is rendered and checked, for each step still to run whose `if` is known to
  * hold. Inputs that read earlier steps' outputs are checked when their step runs (run-step.ts).
  */
+
+import type { TemplateEngine, TemplateScope } from '../lib/template-engine.js';
 import { getAction } from './actions/action-registry.js';
 import type { ActionInputSpec, ActionSpec } from './actions/action-types.js';
 import type { StepDefinition, WorkflowDefinition } from './definition-schema.js';
@@ -12,7 +14,6 @@ import { knownBeforeRun } from './known-before-run.js';
 import type { StepRow } from './run-journal.js';
 import { rendering } from './run-step.js';
 import { checkRequiredInputs, requiredInputsOf } from './step-inputs.js';
-import type { TemplateEngine, TemplateScope } from './template-engine.js';
 import { WorkflowError } from './workflow-error.js';
 
 export interface CheckBeforeRunInput {

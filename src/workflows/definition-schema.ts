@@ -5,8 +5,8 @@
  * references, templates) is checked by validate-workflow.ts, so both report with file positions.
  */
 import { z } from 'zod';
+import { PRIORITY, type PriorityLane } from '../lib/priority-lanes.js';
 import { OptionSchema, QuestionSchema } from '../preferences/question.js';
-import { PRIORITY, type PriorityLane } from '../queue/types.js';
 import { TRIGGER_NAMES } from './triggers.js';
 
 /** Step ids are template variables (`steps.<id>.…`), so they must be plain liquid identifiers. */

@@ -4,7 +4,7 @@
  * Anything the analysis cannot follow (a computed `templates[...]` key, a named template that uses
  * itself) counts as depending on steps, so a doubtful input is still checked when its step runs.
  */
-import type { TemplateEngine, VariablePath } from './template-engine.js';
+import type { TemplateEngine, VariablePath } from '../lib/template-engine.js';
 
 export interface KnownBeforeRun {
   /** True when `value` (a template string, or strings inside objects and arrays) reads no step output. */

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { type Document, isScalar, LineCounter, parseDocument, Scalar } from 'yaml';
 import type { z } from 'zod';
 import { formatKeyPath, positionOf, positionOfKey } from '../config/yaml-positions.js';
+import { createTemplateEngine, type TemplateEngine } from '../lib/template-engine.js';
 import { allowedWorkflowKeys, type WorkflowDefinition, WorkflowSchema } from './definition-schema.js';
-import { createTemplateEngine, type TemplateEngine } from './template-engine.js';
 import { type DefinitionIssue, validateWorkflow } from './validate-workflow.js';
 import { WorkflowError, type WorkflowIssue, WorkflowValidationError } from './workflow-error.js';
 

@@ -6,12 +6,12 @@
  * step's row waits for the journal's next commit (run-journal.ts says why that is enough).
  */
 import type { Logger } from 'pino';
+import type { TemplateEngine, TemplateScope } from '../lib/template-engine.js';
 import { getAction } from './actions/action-registry.js';
 import type { ActionContext } from './actions/action-types.js';
 import type { StepDefinition } from './definition-schema.js';
 import { failureOf, type RunJournal, type StepRow } from './run-journal.js';
 import { checkRequiredInputs } from './step-inputs.js';
-import type { TemplateEngine, TemplateScope } from './template-engine.js';
 import { describeFailure, WorkflowError } from './workflow-error.js';
 
 export type StepOutcomeKind = 'executed' | 'replayed' | 'recovered' | 'skipped';

@@ -19,18 +19,18 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { HighLevelCaller } from '../highlevel/client-types.js';
-import { createLogger } from '../logging/create-logger.js';
+import { createLogger } from '../lib/create-logger.js';
+import type { PriorityLane } from '../lib/priority-lanes.js';
+import { createTemplateEngine, type TemplateEngine, type TemplateScope } from '../lib/template-engine.js';
 import { questionScope } from '../preferences/question.js';
-import type { PriorityLane } from '../queue/types.js';
 import type { Database } from '../store/schema.js';
 import { newSortableId } from '../store/sortable-id.js';
 import type { ActionContext } from './actions/action-types.js';
-import { workflowLane } from './catalog.js';
 import { checkBeforeRun } from './check-before-run.js';
 import type { WorkflowDefinition } from './definition-schema.js';
 import { createRunJournal, type StepRow } from './run-journal.js';
 import { parseOutput, rendering, runStep, type StepOutcomeKind } from './run-step.js';
-import { createTemplateEngine, type TemplateEngine, type TemplateScope } from './template-engine.js';
+import { TRIGGERS } from './triggers.js';
 import { describeFailure, WorkflowError } from './workflow-error.js';
 
 export type { StepOutcomeKind } from './run-step.js';
@@ -214,4 +214,9 @@ function finishedOutcome(
     steps.push({ id: step.id, outcome: 'replayed', output: outputs[step.id] });
   }
   return { runId, workflow: definition.name, triggerKey, status, alreadyFinished, steps, outputs };
+}
+
+/** The queue lane a workflow's runs use: its own `lane`, else its trigger's default. */
+export function workflowLane(definition: WorkflowDefinition) {
+  return definition.lane ?? TRIGGERS[definition.trigger].lane;
 }

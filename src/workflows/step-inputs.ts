@@ -4,10 +4,11 @@
  * action lists its values, one of them. The message names the step, the input, what was expected
  * and the variables its template reads, so the fix is in the event data or the workflow file.
  */
+
+import type { TemplateEngine } from '../lib/template-engine.js';
 import type { ActionInputSpec, ActionSpec } from './actions/action-types.js';
 import type { StepDefinition } from './definition-schema.js';
 import { formatVariablePath } from './known-before-run.js';
-import type { TemplateEngine } from './template-engine.js';
 import { WorkflowError } from './workflow-error.js';
 
 /** The inputs a step must give: required by the action and not filled from the run. */

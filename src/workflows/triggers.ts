@@ -2,8 +2,9 @@
  * What can start a workflow, the fields each puts in the template scope, the HighLevel scopes it
  * needs, and the queue lane its runs default to (welcomes before automation).
  */
-import type { PriorityLane } from '../queue/types.js';
-import { WEBHOOK_EVENT_SCOPES } from './features.js';
+
+import { WEBHOOK_EVENT_SCOPES } from '../highlevel/webhook-event-scopes.js';
+import type { PriorityLane } from '../lib/priority-lanes.js';
 
 export const TRIGGER_NAMES = [
   'accelevents.registration',

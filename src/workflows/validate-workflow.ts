@@ -6,11 +6,12 @@
  * Each issue carries its key path and, for templates, the position inside the template, so the loader
  * can point at the line.
  */
+
+import type { TemplateEngine } from '../lib/template-engine.js';
 import { checkQuestion } from '../preferences/check-question.js';
 import { closestActionNames, getAction } from './actions/action-registry.js';
 import type { WorkflowDefinition } from './definition-schema.js';
 import { findStepReferences, positionInText } from './step-references.js';
-import type { TemplateEngine } from './template-engine.js';
 
 export interface DefinitionIssue {
   path: (string | number)[];

@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import type { AcceleventsAuthPreset } from '../../src/accelevents/auth-presets.js';
 import { type AcceleventsClient, createAcceleventsClient } from '../../src/accelevents/client.js';
 import type { AcceleventsClientOptions } from '../../src/accelevents/request-core.js';
-import { createLogger, type Logger } from '../../src/logging/create-logger.js';
+import { createLogger, type Logger } from '../../src/lib/create-logger.js';
 import {
   type AcceleventsSandbox,
   type AcceleventsSandboxOptions,

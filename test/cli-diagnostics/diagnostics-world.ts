@@ -7,9 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Connection } from '../../src/connections/types.js';
-import type { CommandIo } from '../../src/runtime/command-io.js';
-import { openRuntimeFor } from '../../src/runtime/open-existing-runtime.js';
+import type { CommandIo } from '../../src/app/command-io.js';
+import { openRuntimeFor } from '../../src/app/open-existing-runtime.js';
+import type { Connection } from '../../src/credentials/types.js';
 import type { IssuedToken, IssueTokenOptions } from '../../src/sandbox/highlevel/issue-token.js';
 import { type SandboxHandle, withSandbox } from '../helpers/sandbox.js';
 

@@ -3,9 +3,9 @@
  * Accelevents sandbox: a good key passes; a rejected key fails with the reconnect fix.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openRuntimeFor } from '../../src/app/open-existing-runtime.js';
 import { runDoctorCommand } from '../../src/cli/commands/doctor.js';
-import { createLogger } from '../../src/logging/create-logger.js';
-import { openRuntimeFor } from '../../src/runtime/open-existing-runtime.js';
+import { createLogger } from '../../src/lib/create-logger.js';
 import { type AcceleventsSandbox, startAcceleventsSandbox } from '../../src/sandbox/accelevents/create-sandbox.js';
 import { createDiagnosticsWorld, type DiagnosticsWorld, thrownBy } from './diagnostics-world.js';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { runDoctorCommand } from '../../src/cli/commands/doctor.js';
 import { DEFAULT_FEATURES } from '../../src/config/feature-names.js';
-import { planScopes } from '../../src/workflows/scope-planner.js';
+import { planScopes } from '../../src/features/scope-planner.js';
 import { createDiagnosticsWorld, type DiagnosticsWorld } from './diagnostics-world.js';
 
 let world: DiagnosticsWorld;

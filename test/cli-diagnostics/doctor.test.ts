@@ -5,10 +5,10 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openRuntimeFor } from '../../src/app/open-existing-runtime.js';
 import { runDoctorCommand } from '../../src/cli/commands/doctor.js';
 import { DEFAULT_FEATURES } from '../../src/config/feature-names.js';
-import { openRuntimeFor } from '../../src/runtime/open-existing-runtime.js';
-import { planScopes } from '../../src/workflows/scope-planner.js';
+import { planScopes } from '../../src/features/scope-planner.js';
 import { createDiagnosticsWorld, type DiagnosticsWorld, newMasterKey, thrownBy } from './diagnostics-world.js';
 
 let world: DiagnosticsWorld;

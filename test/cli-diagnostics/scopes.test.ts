@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runScopes } from '../../src/cli/commands/scopes.js';
 import { DEFAULT_FEATURES } from '../../src/config/feature-names.js';
-import { planScopes } from '../../src/workflows/scope-planner.js';
+import { planScopes } from '../../src/features/scope-planner.js';
 import { createDiagnosticsWorld, type DiagnosticsWorld, thrownBy } from './diagnostics-world.js';
 
 let world: DiagnosticsWorld;

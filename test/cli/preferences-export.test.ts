@@ -6,12 +6,12 @@
  */
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CommandIo } from '../../src/app/command-io.js';
 import { CliError } from '../../src/cli/cli-error.js';
 import { COMMANDS } from '../../src/cli/commands/index.js';
 import { runPreferencesExport } from '../../src/cli/commands/preferences.js';
-import { createLocalIndex } from '../../src/index/local-index.js';
 import { saveAnswer } from '../../src/preferences/preference-rows.js';
-import type { CommandIo } from '../../src/runtime/command-io.js';
+import { createLocalIndex } from '../../src/search/local-index.js';
 import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
 
 const LOCATION = 'loc-export';

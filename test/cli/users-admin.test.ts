@@ -4,7 +4,7 @@ import type { CliError } from '../../src/cli/cli-error.js';
 import { register } from '../../src/cli/commands/users.js';
 import { registerConsoleAuth } from '../../src/console/auth/register-console-auth.js';
 import { sha256Hex } from '../../src/console/auth/secret-tokens.js';
-import { createLogger } from '../../src/logging/create-logger.js';
+import { createLogger } from '../../src/lib/create-logger.js';
 import { createApp } from '../../src/server/create-app.js';
 import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { commandFailure, runCommand } from '../helpers/run-command.js';

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openRuntime, type Runtime } from '../../src/app/open-runtime.js';
 import { CliError } from '../../src/cli/cli-error.js';
 import {
   type ConnectHighLevelIo,
@@ -20,10 +21,9 @@ import {
   runConnectHighLevel,
 } from '../../src/cli/commands/connect-highlevel.js';
 import { DEFAULT_FEATURES } from '../../src/config/feature-names.js';
-import { registerHighLevelOAuthRoutes } from '../../src/connections/highlevel/oauth-routes.js';
-import { createOAuthStateStore } from '../../src/connections/highlevel/oauth-state-store.js';
-import { openRuntime, type Runtime } from '../../src/runtime/open-runtime.js';
-import { planScopes } from '../../src/workflows/scope-planner.js';
+import { registerHighLevelOAuthRoutes } from '../../src/connect/highlevel/oauth-routes.js';
+import { createOAuthStateStore } from '../../src/connect/highlevel/oauth-state-store.js';
+import { planScopes } from '../../src/features/scope-planner.js';
 import { type SandboxHandle, withSandbox } from '../helpers/sandbox.js';
 
 describe('parley connect highlevel', () => {

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { createOAuthStateStore, hashState, STATE_TTL_MS } from '../../src/connections/highlevel/oauth-state-store.js';
+import { createOAuthStateStore, hashState, STATE_TTL_MS } from '../../src/connect/highlevel/oauth-state-store.js';
 import { describeEachDatabase } from '../helpers/databases.js';
 
 describeEachDatabase('HighLevel OAuth state store', (getStore) => {

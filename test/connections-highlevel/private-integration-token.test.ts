@@ -5,13 +5,13 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEFAULT_FEATURES } from '../../src/config/feature-names.js';
-import { createConnectionRepository } from '../../src/connections/connection-repository.js';
-import { HighLevelConnectError } from '../../src/connections/highlevel/connect-error.js';
-import { connectPrivateIntegrationToken } from '../../src/connections/highlevel/private-integration-token.js';
-import type { ConnectionRepository } from '../../src/connections/types.js';
-import { createLogger } from '../../src/logging/create-logger.js';
+import { HighLevelConnectError } from '../../src/connect/highlevel/connect-error.js';
+import { connectPrivateIntegrationToken } from '../../src/connect/highlevel/private-integration-token.js';
+import { createConnectionRepository } from '../../src/credentials/connection-repository.js';
+import type { ConnectionRepository } from '../../src/credentials/types.js';
+import { planScopes } from '../../src/features/scope-planner.js';
+import { createLogger } from '../../src/lib/create-logger.js';
 import { openVault } from '../../src/vault/open-vault.js';
-import { planScopes } from '../../src/workflows/scope-planner.js';
 import { describeEachDatabase } from '../helpers/databases.js';
 import { type SandboxHandle, withSandbox } from '../helpers/sandbox.js';
 

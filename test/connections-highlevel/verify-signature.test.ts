@@ -4,9 +4,9 @@ import {
   HIGHLEVEL_ED25519_PUBLIC_KEY_PEM,
   HIGHLEVEL_RSA_PUBLIC_KEY_PEM,
   PUBLISHED_WEBHOOK_KEYS,
-} from '../../src/highlevel/webhooks/published-keys.js';
-import { verifyHighLevelSignature } from '../../src/highlevel/webhooks/verify-signature.js';
-import { parseWebhookKeys, WebhookKeyError } from '../../src/highlevel/webhooks/webhook-keys.js';
+} from '../../src/intake/highlevel/published-keys.js';
+import { verifyHighLevelSignature } from '../../src/intake/highlevel/verify-signature.js';
+import { parseWebhookKeys, WebhookKeyError } from '../../src/intake/highlevel/webhook-keys.js';
 
 const ed = generateKeyPairSync('ed25519');
 const otherEd = generateKeyPairSync('ed25519');

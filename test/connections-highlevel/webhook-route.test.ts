@@ -9,18 +9,18 @@ import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createConnectionRepository } from '../../src/connections/connection-repository.js';
-import type { ConnectionRepository } from '../../src/connections/types.js';
+import { createConnectionRepository } from '../../src/credentials/connection-repository.js';
+import type { ConnectionRepository } from '../../src/credentials/types.js';
 import { createHighLevelTokenClient } from '../../src/highlevel/oauth/token-client.js';
-import { UNINSTALLED_REASON } from '../../src/highlevel/webhooks/install-events.js';
+import { UNINSTALLED_REASON } from '../../src/intake/highlevel/install-events.js';
 import {
   fetchSandboxWebhookKeys,
   mergeWebhookKeys,
   parseWebhookKeys,
   type WebhookKeys,
-} from '../../src/highlevel/webhooks/webhook-keys.js';
-import { registerHighLevelWebhookRoute } from '../../src/highlevel/webhooks/webhook-route.js';
-import { createLogger } from '../../src/logging/create-logger.js';
+} from '../../src/intake/highlevel/webhook-keys.js';
+import { registerHighLevelWebhookRoute } from '../../src/intake/highlevel/webhook-route.js';
+import { createLogger } from '../../src/lib/create-logger.js';
 import { createQueue } from '../../src/queue/create-queue.js';
 import type { OperationHandler } from '../../src/sandbox/highlevel/types.js';
 import { openVault } from '../../src/vault/open-vault.js';

@@ -1,6 +1,6 @@
 import { beforeAll, expect, it } from 'vitest';
-import { ConnectionError } from '../../src/connections/connection-error.js';
-import type { SaveConnectionInput } from '../../src/connections/types.js';
+import { ConnectionError } from '../../src/credentials/connection-error.js';
+import type { SaveConnectionInput } from '../../src/credentials/types.js';
 import type { Store } from '../../src/store/open-database.js';
 import { VaultError } from '../../src/vault/vault-error.js';
 import { describeEachDatabase } from '../helpers/databases.js';

@@ -6,15 +6,15 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_FEATURES } from '../../src/config/feature-names.js';
-import { registerHighLevelOAuthRoutes } from '../../src/connections/highlevel/oauth-routes.js';
-import { createOAuthStateStore, STATE_TTL_MS } from '../../src/connections/highlevel/oauth-state-store.js';
+import { registerHighLevelOAuthRoutes } from '../../src/connect/highlevel/oauth-routes.js';
+import { createOAuthStateStore, STATE_TTL_MS } from '../../src/connect/highlevel/oauth-state-store.js';
 import { sha256Hex } from '../../src/console/auth/secret-tokens.js';
 import { addUser } from '../../src/console/auth/user-accounts.js';
 import { registerConsole } from '../../src/console/register-console.js';
+import { planScopes } from '../../src/features/scope-planner.js';
 import { createHighLevelTokenClient } from '../../src/highlevel/oauth/token-client.js';
-import { createLogger } from '../../src/logging/create-logger.js';
+import { createLogger } from '../../src/lib/create-logger.js';
 import { createApp } from '../../src/server/create-app.js';
-import { planScopes } from '../../src/workflows/scope-planner.js';
 import { CONSOLE_PASSWORD, type ConsoleApp, startConsoleApp } from '../helpers/console-app.js';
 import { DATABASE_KINDS } from '../helpers/databases.js';
 

@@ -4,13 +4,13 @@
  * targets share one store, as a parley switched from the sandbox to live does.
  */
 import { beforeAll, expect, it } from 'vitest';
-import { ConnectionError } from '../../src/connections/connection-error.js';
-import { type ConnectionRecords, createConnectionRepository } from '../../src/connections/connection-repository.js';
-import type { HighLevelTarget } from '../../src/connections/sandbox-mark.js';
-import { createTokenManager, type TokenManager } from '../../src/connections/token-manager.js';
-import type { SaveConnectionInput } from '../../src/connections/types.js';
+import { ConnectionError } from '../../src/credentials/connection-error.js';
+import { type ConnectionRecords, createConnectionRepository } from '../../src/credentials/connection-repository.js';
+import type { HighLevelTarget } from '../../src/credentials/sandbox-mark.js';
+import { createTokenManager, type TokenManager } from '../../src/credentials/token-manager.js';
+import type { SaveConnectionInput } from '../../src/credentials/types.js';
 import { createHighLevelTokenClient } from '../../src/highlevel/oauth/token-client.js';
-import { createLogger } from '../../src/logging/create-logger.js';
+import { createLogger } from '../../src/lib/create-logger.js';
 import type { Store } from '../../src/store/open-database.js';
 import type { Vault } from '../../src/vault/types.js';
 import { describeEachDatabase } from '../helpers/databases.js';

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { ConnectionError } from '../../src/connections/connection-error.js';
-import type { ConnectionRecords } from '../../src/connections/connection-repository.js';
+import { ConnectionError } from '../../src/credentials/connection-error.js';
+import type { ConnectionRecords } from '../../src/credentials/connection-repository.js';
 import type { Store } from '../../src/store/open-database.js';
 import { describeEachDatabase } from '../helpers/databases.js';
 import { type SandboxHandle, withSandbox } from '../helpers/sandbox.js';

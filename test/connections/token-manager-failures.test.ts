@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { ConnectionError } from '../../src/connections/connection-error.js';
-import { createConnectionRepository } from '../../src/connections/connection-repository.js';
-import { createTokenManager } from '../../src/connections/token-manager.js';
+import { ConnectionError } from '../../src/credentials/connection-error.js';
+import { createConnectionRepository } from '../../src/credentials/connection-repository.js';
+import { createTokenManager } from '../../src/credentials/token-manager.js';
 import { createHighLevelTokenClient } from '../../src/highlevel/oauth/token-client.js';
-import { createLogger } from '../../src/logging/create-logger.js';
+import { createLogger } from '../../src/lib/create-logger.js';
 import type { Store } from '../../src/store/open-database.js';
 import { describeEachDatabase } from '../helpers/databases.js';
 import { type SandboxHandle, withSandbox } from '../helpers/sandbox.js';

@@ -10,11 +10,11 @@
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createConnectionRepository } from '../../src/connections/connection-repository.js';
-import { createTokenManager } from '../../src/connections/token-manager.js';
+import { createConnectionRepository } from '../../src/credentials/connection-repository.js';
+import { createTokenManager } from '../../src/credentials/token-manager.js';
 import { createHighLevelTokenClient } from '../../src/highlevel/oauth/token-client.js';
 import type { HighLevelTokenClient } from '../../src/highlevel/oauth/token-client-types.js';
-import { createLogger } from '../../src/logging/create-logger.js';
+import { createLogger } from '../../src/lib/create-logger.js';
 import { openDatabase, type Store } from '../../src/store/open-database.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { type SandboxHandle, withSandbox } from '../helpers/sandbox.js';

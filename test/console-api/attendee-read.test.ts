@@ -6,8 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/console/auth/roles.js';
-import { joinSponsorChannel } from '../../src/index/sponsor-channel.js';
 import { saveAnswer } from '../../src/preferences/preference-rows.js';
+import { joinSponsorChannel } from '../../src/search/sponsor-channel.js';
 import { type ConsoleApp, startConsoleApp } from '../helpers/console-app.js';
 import { DATABASE_KINDS } from '../helpers/databases.js';
 

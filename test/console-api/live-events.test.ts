@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/console/auth/roles.js';
-import { upsertConversationRow, upsertMessageRow } from '../../src/index/index-rows.js';
+import { upsertConversationRow, upsertMessageRow } from '../../src/search/index-rows.js';
 import { DATABASE_KINDS } from '../helpers/databases.js';
 import { eventually, type ParleyWorld, startParleyWorld } from './parley-world.js';
 

@@ -8,7 +8,7 @@ import { registerConsoleAuth } from '../../src/console/auth/register-console-aut
 import { requireRole } from '../../src/console/auth/require-role.js';
 import { DEFAULT_SESSION_TTL_MS } from '../../src/console/auth/sessions.js';
 import { addUser, createApiToken, revokeApiToken } from '../../src/console/auth/user-accounts.js';
-import { createLogger } from '../../src/logging/create-logger.js';
+import { createLogger } from '../../src/lib/create-logger.js';
 import { createApp } from '../../src/server/create-app.js';
 import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_FAILURES_PER_EMAIL, MAX_FAILURES_PER_IP } from '../../src/console/auth/login-rate-limit.js';
 import { registerConsoleAuth } from '../../src/console/auth/register-console-auth.js';
 import { addUser } from '../../src/console/auth/user-accounts.js';
-import { createLogger } from '../../src/logging/create-logger.js';
+import { createLogger } from '../../src/lib/create-logger.js';
 import { createApp } from '../../src/server/create-app.js';
 import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
 

@@ -7,8 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger } from '../../src/logging/create-logger.js';
-import { runParley } from '../../src/server/run-parley.js';
+import { runParley } from '../../src/app/run-parley.js';
+import { createLogger } from '../../src/lib/create-logger.js';
 import { openDatabase, type Store } from '../../src/store/open-database.js';
 import { type DatabaseKind, openTestDatabase } from './databases.js';
 

@@ -6,7 +6,7 @@
  *   const { accessToken } = sandbox.issueToken();
  */
 import { CONVERSATION_OPERATIONS } from '../../src/highlevel/generated/operations.js';
-import { createLogger } from '../../src/logging/create-logger.js';
+import { createLogger } from '../../src/lib/create-logger.js';
 import {
   type HighLevelSandbox,
   type HighLevelSandboxOptions,

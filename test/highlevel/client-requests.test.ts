@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHighLevelClient, type HighLevelClientOptions } from '../../src/highlevel/client.js';
 import { HighLevelCancelFailedError, HighLevelInvalidCallError } from '../../src/highlevel/errors.js';
 import { CONVERSATION_OPERATIONS } from '../../src/highlevel/generated/operations.js';
-import { createLogger } from '../../src/logging/create-logger.js';
+import { createLogger } from '../../src/lib/create-logger.js';
 import { type ScriptedServer, startScriptedServer } from '../helpers/scripted-server.js';
 
 const TOKEN = 'tok-requests-0123456789';

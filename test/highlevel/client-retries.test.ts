@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHighLevelClient, type HighLevelClientOptions } from '../../src/highlevel/client.js';
 import type { AccessTokenRequest, AfterAttemptInfo } from '../../src/highlevel/client-types.js';
 import { HighLevelError } from '../../src/highlevel/errors.js';
-import { createLogger } from '../../src/logging/create-logger.js';
+import { createLogger } from '../../src/lib/create-logger.js';
 import { type ScriptedServer, startScriptedServer, unusedPort } from '../helpers/scripted-server.js';
 
 let server: ScriptedServer;

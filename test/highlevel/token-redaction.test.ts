@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHighLevelClient } from '../../src/highlevel/client.js';
 import { HighLevelError } from '../../src/highlevel/errors.js';
-import { createLogger } from '../../src/logging/create-logger.js';
+import { createLogger } from '../../src/lib/create-logger.js';
 import { type ScriptedServer, startScriptedServer, unusedPort } from '../helpers/scripted-server.js';
 
 const TOKEN = 'pit-SECRET-7f3c2a9e-token-value';

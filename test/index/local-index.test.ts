@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { IndexError } from '../../src/index/index-error.js';
-import { createLocalIndex, type LocalIndex } from '../../src/index/local-index.js';
+import { IndexError } from '../../src/search/index-error.js';
+import { createLocalIndex, type LocalIndex } from '../../src/search/local-index.js';
 import { describeEachDatabase } from '../helpers/databases.js';
 
 const DAY = 24 * 60 * 60 * 1000;

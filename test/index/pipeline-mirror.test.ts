@@ -1,8 +1,8 @@
 import { expect, it } from 'vitest';
 import { createHighLevelClient } from '../../src/highlevel/client.js';
-import { createLogger } from '../../src/logging/create-logger.js';
-import { highLevelEventHandler } from '../../src/pipeline/handlers/highlevel-event-handler.js';
-import { createTemplateEngine } from '../../src/workflows/template-engine.js';
+import { highLevelEventHandler } from '../../src/jobs/handlers/highlevel-event-handler.js';
+import { createLogger } from '../../src/lib/create-logger.js';
+import { createTemplateEngine } from '../../src/lib/template-engine.js';
 import { describeEachDatabase } from '../helpers/databases.js';
 
 describeEachDatabase('highlevel.event job mirrors into the local index', (getStore) => {

@@ -5,7 +5,7 @@
  * trigram index) alike.
  */
 import { beforeAll, expect, it } from 'vitest';
-import { createLocalIndex, type LocalIndex } from '../../src/index/local-index.js';
+import { createLocalIndex, type LocalIndex } from '../../src/search/local-index.js';
 import { describeEachDatabase } from '../helpers/databases.js';
 
 const LOC = 'loc-literal';

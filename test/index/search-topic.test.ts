@@ -1,5 +1,5 @@
 import { beforeAll, expect, it } from 'vitest';
-import { createLocalIndex, type LocalIndex } from '../../src/index/local-index.js';
+import { createLocalIndex, type LocalIndex } from '../../src/search/local-index.js';
 import { describeEachDatabase } from '../helpers/databases.js';
 
 const LOC = 'loc-topic';

@@ -7,9 +7,9 @@
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHighLevelClient } from '../../src/highlevel/client.js';
-import { createLocalIndex, type LocalIndex, type SearchInput } from '../../src/index/local-index.js';
 import type { ConversationRecord } from '../../src/sandbox/highlevel/state/records.js';
 import type { SandboxState } from '../../src/sandbox/highlevel/state/sandbox-state.js';
+import { createLocalIndex, type LocalIndex, type SearchInput } from '../../src/search/local-index.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { type SandboxHandle, withSandbox } from '../helpers/sandbox.js';
 

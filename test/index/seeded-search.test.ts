@@ -1,5 +1,5 @@
 import { beforeAll, expect, it } from 'vitest';
-import { createLocalIndex, type LocalIndex, type SearchInput } from '../../src/index/local-index.js';
+import { createLocalIndex, type LocalIndex, type SearchInput } from '../../src/search/local-index.js';
 import { describeEachDatabase } from '../helpers/databases.js';
 import { SEED_LOCATION, SEEDED, seedIndex } from './seed-index.js';
 

@@ -6,9 +6,9 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { SponsorConfig } from '../../src/config/sponsor-settings.js';
 import { createHighLevelClient, type HighLevelClient } from '../../src/highlevel/client.js';
-import { createLocalIndex, type LocalIndex } from '../../src/index/local-index.js';
-import { sponsorsOfConversation } from '../../src/index/sponsor-channel.js';
-import type { SyncLocationInput } from '../../src/index/sync-location.js';
+import { createLocalIndex, type LocalIndex } from '../../src/search/local-index.js';
+import { sponsorsOfConversation } from '../../src/search/sponsor-channel.js';
+import type { SyncLocationInput } from '../../src/search/sync-location.js';
 import type { Store } from '../../src/store/open-database.js';
 import { describeEachDatabase } from '../helpers/databases.js';
 import { type SandboxHandle, withSandbox } from '../helpers/sandbox.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createHighLevelClient, type HighLevelClient } from '../../src/highlevel/client.js';
-import { createLocalIndex, type LocalIndex } from '../../src/index/local-index.js';
-import type { SyncLocationInput } from '../../src/index/sync-location.js';
+import { createLocalIndex, type LocalIndex } from '../../src/search/local-index.js';
+import type { SyncLocationInput } from '../../src/search/sync-location.js';
 import { describeEachDatabase } from '../helpers/databases.js';
 import { type SandboxHandle, withSandbox } from '../helpers/sandbox.js';
 

@@ -4,7 +4,7 @@
  */
 import { expect, it } from 'vitest';
 import type { SponsorConfig } from '../../src/config/sponsor-settings.js';
-import { sponsorsNamedIn, sponsorsTaggedOn } from '../../src/index/sponsor-routing.js';
+import { sponsorsNamedIn, sponsorsTaggedOn } from '../../src/search/sponsor-routing.js';
 
 const acme: SponsorConfig = { name: 'Acme', keyword: 'ACME', key: 'acme', staff: [] };
 const globex: SponsorConfig = { name: 'Globex', keyword: 'Globex Corp', key: 'globex-corp', staff: [] };

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { ACCELEVENTS_EVENT_JOB } from '../../src/intake/accelevents-webhook-route.js';
 import { verifyWebhookSecret } from '../../src/intake/webhook-secret.js';
-import { PRIORITY } from '../../src/queue/types.js';
+import { PRIORITY } from '../../src/lib/priority-lanes.js';
 import type { AcceleventsSandbox } from '../../src/sandbox/accelevents/create-sandbox.js';
 import { SUMMIT, startSandbox } from '../accelevents/sandbox-fixture.js';
 import { describeEachDatabase } from '../helpers/databases.js';

@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ACCELEVENTS_EVENT_JOB, registerAcceleventsWebhookRoute } from '../../src/intake/accelevents-webhook-route.js';
 import { createDeliveryBatcher } from '../../src/intake/delivery-batcher.js';
 import { createAcceleventsWebhookSecret } from '../../src/intake/webhook-secret.js';
-import { createLogger } from '../../src/logging/create-logger.js';
+import { createLogger } from '../../src/lib/create-logger.js';
 import type { EnqueueInput, Queue } from '../../src/queue/types.js';
 import { openDatabase, type Store } from '../../src/store/open-database.js';
 import type { Database } from '../../src/store/schema.js';

@@ -8,17 +8,17 @@ import { generateKeyPairSync, randomBytes, randomUUID, sign } from 'node:crypto'
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import { createConnectionRepository } from '../../src/connections/connection-repository.js';
+import { createConnectionRepository } from '../../src/credentials/connection-repository.js';
 import { createHighLevelTokenClient } from '../../src/highlevel/oauth/token-client.js';
+import { HIGHLEVEL_EVENT_JOB } from '../../src/intake/highlevel/highlevel-events.js';
 import {
   fetchSandboxWebhookKeys,
   mergeWebhookKeys,
   parseWebhookKeys,
-} from '../../src/highlevel/webhooks/webhook-keys.js';
-import { registerHighLevelWebhookRoute } from '../../src/highlevel/webhooks/webhook-route.js';
-import { HIGHLEVEL_EVENT_JOB } from '../../src/intake/highlevel-events.js';
+} from '../../src/intake/highlevel/webhook-keys.js';
+import { registerHighLevelWebhookRoute } from '../../src/intake/highlevel/webhook-route.js';
 import { MIN_DEDUPE_WINDOW_MS, pruneInbox } from '../../src/intake/prune-inbox.js';
-import { PRIORITY } from '../../src/queue/types.js';
+import { PRIORITY } from '../../src/lib/priority-lanes.js';
 import type { OperationHandler } from '../../src/sandbox/highlevel/types.js';
 import { openVault } from '../../src/vault/open-vault.js';
 import { describeEachDatabase } from '../helpers/databases.js';

@@ -8,7 +8,7 @@ import type { Insertable, Kysely } from 'kysely';
 import type { AcceleventsWebhookSettings } from '../../src/config/config-types.js';
 import { registerAcceleventsWebhookRoute } from '../../src/intake/accelevents-webhook-route.js';
 import { createAcceleventsWebhookSecret } from '../../src/intake/webhook-secret.js';
-import { createLogger } from '../../src/logging/create-logger.js';
+import { createLogger } from '../../src/lib/create-logger.js';
 import type { Store } from '../../src/store/open-database.js';
 import type { Database, InboxTable } from '../../src/store/schema.js';
 import { newSortableId } from '../../src/store/sortable-id.js';

@@ -3,10 +3,10 @@
  * functions), topic aliases and word rules, config overrides, and the paths and form bodies it reads.
  */
 import { describe, expect, it } from 'vitest';
-import { parsePath, readPath } from '../../src/intake/json-path.js';
 import { mapPayload, recognizeTopic } from '../../src/intake/map-payload.js';
 import { parseWebhookBody } from '../../src/intake/parse-body.js';
 import { compileMapping, resolveWebhookConfig } from '../../src/intake/webhook-config.js';
+import { parsePath, readPath } from '../../src/lib/json-path.js';
 import { PAYLOAD_SHAPES, type WebhookFacts } from '../../src/sandbox/accelevents/webhook-payloads.js';
 
 const defaults = compileMapping(resolveWebhookConfig());

@@ -10,11 +10,11 @@
 import { generateKeyPairSync, randomBytes, randomUUID, sign } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createConnectionRepository } from '../../src/connections/connection-repository.js';
+import { createConnectionRepository } from '../../src/credentials/connection-repository.js';
 import { createHighLevelTokenClient } from '../../src/highlevel/oauth/token-client.js';
-import { parseWebhookKeys } from '../../src/highlevel/webhooks/webhook-keys.js';
-import { registerHighLevelWebhookRoute } from '../../src/highlevel/webhooks/webhook-route.js';
 import { registerAcceleventsWebhookRoute } from '../../src/intake/accelevents-webhook-route.js';
+import { parseWebhookKeys } from '../../src/intake/highlevel/webhook-keys.js';
+import { registerHighLevelWebhookRoute } from '../../src/intake/highlevel/webhook-route.js';
 import { createAcceleventsWebhookSecret } from '../../src/intake/webhook-secret.js';
 import { openVault } from '../../src/vault/open-vault.js';
 import { describeEachDatabase } from '../helpers/databases.js';

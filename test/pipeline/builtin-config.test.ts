@@ -11,7 +11,7 @@ import {
   listEnabledWorkflows,
   loadEnabledWorkflows,
   SPONSOR_NOT_CONFIGURED,
-} from '../../src/pipeline/enabled-workflows.js';
+} from '../../src/features/enabled-workflows.js';
 
 let dir: string;
 beforeAll(async () => {

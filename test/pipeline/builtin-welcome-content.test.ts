@@ -4,8 +4,8 @@
  * read well without an event name. Every request the runs make is recorded on its way to the client.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { loadEnabledWorkflows } from '../../src/features/enabled-workflows.js';
 import type { CallInput, HighLevelCaller } from '../../src/highlevel/client-types.js';
-import { loadEnabledWorkflows } from '../../src/pipeline/enabled-workflows.js';
 import type { WorkflowDefinition } from '../../src/workflows/definition-schema.js';
 import { runWorkflow } from '../../src/workflows/run-workflow.js';
 import { describeEachDatabase } from '../helpers/databases.js';

@@ -3,22 +3,22 @@
  * HTTP against the HighLevel sandbox and a real store: the check-in welcome and the stored reply to
  * its preference question, the sponsor channel's relay to each staff contact, and session highlights.
  * Inbound messages enter the way POST /hooks/highlevel leaves them: an inbox row plus a
- * `highlevel.event` job (src/intake/highlevel-events.ts), here seeded directly.
+ * `highlevel.event` job (src/intake/highlevel/highlevel-events.ts), here seeded directly.
  */
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type ComposedPipeline, composePipeline } from '../../src/app/compose-pipeline.js';
+import { loadEnabledWorkflows } from '../../src/features/enabled-workflows.js';
 import type { GetMessagesResponse } from '../../src/highlevel/normalize-get-messages.js';
 import { registerAcceleventsWebhookRoute } from '../../src/intake/accelevents-webhook-route.js';
-import { HIGHLEVEL_EVENT_JOB } from '../../src/intake/highlevel-events.js';
+import { HIGHLEVEL_EVENT_JOB } from '../../src/intake/highlevel/highlevel-events.js';
 import { createAcceleventsWebhookSecret } from '../../src/intake/webhook-secret.js';
-import { type ComposedPipeline, composePipeline } from '../../src/pipeline/compose-pipeline.js';
-import { loadEnabledWorkflows } from '../../src/pipeline/enabled-workflows.js';
-import { createLocationResolver } from '../../src/pipeline/location-resolver.js';
-import { runTriggered } from '../../src/pipeline/run-triggered.js';
+import { createLocationResolver } from '../../src/jobs/location-resolver.js';
+import { runTriggered } from '../../src/jobs/run-triggered.js';
+import { createTemplateEngine } from '../../src/lib/template-engine.js';
 import { PAYLOAD_SHAPES } from '../../src/sandbox/accelevents/webhook-payloads.js';
 import type { Store } from '../../src/store/open-database.js';
-import { createTemplateEngine } from '../../src/workflows/template-engine.js';
 import { describeEachDatabase } from '../helpers/databases.js';
 import { type SandboxHandle, withSandbox } from '../helpers/sandbox.js';
 import { drained, EVENT_NAME, EVENT_URL, post, silent } from './pipeline-world.js';

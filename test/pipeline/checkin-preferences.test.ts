@@ -14,19 +14,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createConnectionRepository } from '../../src/connections/connection-repository.js';
+import { type ComposedPipeline, composePipeline } from '../../src/app/compose-pipeline.js';
+import { createConnectionRepository } from '../../src/credentials/connection-repository.js';
+import { BUILTIN_WORKFLOWS_DIR, loadEnabledWorkflows } from '../../src/features/enabled-workflows.js';
 import { createHighLevelTokenClient } from '../../src/highlevel/oauth/token-client.js';
+import { registerAcceleventsWebhookRoute } from '../../src/intake/accelevents-webhook-route.js';
 import {
   fetchSandboxWebhookKeys,
   mergeWebhookKeys,
   parseWebhookKeys,
-} from '../../src/highlevel/webhooks/webhook-keys.js';
-import { registerHighLevelWebhookRoute } from '../../src/highlevel/webhooks/webhook-route.js';
-import { registerAcceleventsWebhookRoute } from '../../src/intake/accelevents-webhook-route.js';
+} from '../../src/intake/highlevel/webhook-keys.js';
+import { registerHighLevelWebhookRoute } from '../../src/intake/highlevel/webhook-route.js';
 import { createAcceleventsWebhookSecret } from '../../src/intake/webhook-secret.js';
-import { type ComposedPipeline, composePipeline } from '../../src/pipeline/compose-pipeline.js';
-import { BUILTIN_WORKFLOWS_DIR, loadEnabledWorkflows } from '../../src/pipeline/enabled-workflows.js';
-import { createLocationResolver } from '../../src/pipeline/location-resolver.js';
+import { createLocationResolver } from '../../src/jobs/location-resolver.js';
 import { PAYLOAD_SHAPES } from '../../src/sandbox/accelevents/webhook-payloads.js';
 import type { WebhookDelivery } from '../../src/sandbox/highlevel/webhook-dispatcher.js';
 import type { Store } from '../../src/store/open-database.js';

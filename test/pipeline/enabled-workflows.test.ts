@@ -12,9 +12,9 @@ import {
   doubleSendsAmong,
   listEnabledWorkflows,
   loadEnabledWorkflows,
-} from '../../src/pipeline/enabled-workflows.js';
-import { runTriggered } from '../../src/pipeline/run-triggered.js';
-import { createTemplateEngine } from '../../src/workflows/template-engine.js';
+} from '../../src/features/enabled-workflows.js';
+import { runTriggered } from '../../src/jobs/run-triggered.js';
+import { createTemplateEngine } from '../../src/lib/template-engine.js';
 import { describeEachDatabase } from '../helpers/databases.js';
 import { type SandboxHandle, withSandbox } from '../helpers/sandbox.js';
 import { attendee, newLocation, recordingClient, silentLogger, WELCOME_YAML } from '../workflows/workflow-fixture.js';

@@ -4,9 +4,9 @@
  * marking the sponsor staff's conversation as sponsor-channel, with nobody calling syncLocation.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { composePipeline } from '../../src/pipeline/compose-pipeline.js';
-import { lastSyncStart } from '../../src/pipeline/index-maintenance.js';
-import { createLocationResolver } from '../../src/pipeline/location-resolver.js';
+import { composePipeline } from '../../src/app/compose-pipeline.js';
+import { lastSyncStart } from '../../src/jobs/index-maintenance.js';
+import { createLocationResolver } from '../../src/jobs/location-resolver.js';
 import { describeEachDatabase } from '../helpers/databases.js';
 import { type SandboxHandle, withSandbox } from '../helpers/sandbox.js';
 import { silent } from './pipeline-world.js';

@@ -1,17 +1,17 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createHighLevelClient, type HighLevelClient } from '../../src/highlevel/client.js';
-import { createLocalIndex, type LocalIndex } from '../../src/index/local-index.js';
-import { createLogger } from '../../src/logging/create-logger.js';
 import {
   createIndexMaintenance,
   INDEX_RETENTION_JOB,
   INDEX_SYNC_JOB,
   type IndexMaintenance,
   lastSyncStart,
-} from '../../src/pipeline/index-maintenance.js';
+} from '../../src/jobs/index-maintenance.js';
+import { createLogger } from '../../src/lib/create-logger.js';
 import { createQueue } from '../../src/queue/create-queue.js';
 import type { Queue } from '../../src/queue/types.js';
 import { writeMessage } from '../../src/sandbox/highlevel/state/write-message.js';
+import { createLocalIndex, type LocalIndex } from '../../src/search/local-index.js';
 import type { Store } from '../../src/store/open-database.js';
 import { describeEachDatabase } from '../helpers/databases.js';
 import { type SandboxHandle, withSandbox } from '../helpers/sandbox.js';

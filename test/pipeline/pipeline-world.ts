@@ -4,12 +4,12 @@
  * worker) on a real store. Webhook bodies come from the Accelevents sandbox's own `flat` preset.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
+import { type ComposedPipeline, composePipeline } from '../../src/app/compose-pipeline.js';
+import { loadEnabledWorkflows } from '../../src/features/enabled-workflows.js';
 import { registerAcceleventsWebhookRoute } from '../../src/intake/accelevents-webhook-route.js';
 import { createAcceleventsWebhookSecret } from '../../src/intake/webhook-secret.js';
-import { createLogger } from '../../src/logging/create-logger.js';
-import { type ComposedPipeline, composePipeline } from '../../src/pipeline/compose-pipeline.js';
-import { loadEnabledWorkflows } from '../../src/pipeline/enabled-workflows.js';
-import { createLocationResolver } from '../../src/pipeline/location-resolver.js';
+import { createLocationResolver } from '../../src/jobs/location-resolver.js';
+import { createLogger } from '../../src/lib/create-logger.js';
 import { PAYLOAD_SHAPES, type WebhookFacts } from '../../src/sandbox/accelevents/webhook-payloads.js';
 import type { Store } from '../../src/store/open-database.js';
 import type { SandboxHandle } from '../helpers/sandbox.js';

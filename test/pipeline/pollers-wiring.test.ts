@@ -6,10 +6,10 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { createAcceleventsClient } from '../../src/accelevents/client.js';
-import { composePipeline } from '../../src/pipeline/compose-pipeline.js';
-import { loadEnabledWorkflows } from '../../src/pipeline/enabled-workflows.js';
-import { createLocationResolver } from '../../src/pipeline/location-resolver.js';
-import { readWatermark } from '../../src/pipeline/pollers/session-watermark.js';
+import { composePipeline } from '../../src/app/compose-pipeline.js';
+import { loadEnabledWorkflows } from '../../src/features/enabled-workflows.js';
+import { createLocationResolver } from '../../src/jobs/location-resolver.js';
+import { readWatermark } from '../../src/jobs/pollers/session-watermark.js';
 import { type AcceleventsSandbox, startAcceleventsSandbox } from '../../src/sandbox/accelevents/create-sandbox.js';
 import { SAMPLE_EVENT_URL } from '../../src/sandbox/accelevents/sample-events.js';
 import { describeEachDatabase } from '../helpers/databases.js';

@@ -5,11 +5,11 @@
  * (session 10103) runs 9:30 to 10:30 in New York and ends at T0+30 min (test/pollers/pollers-fixture.ts).
  */
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { loadEnabledWorkflows } from '../../src/features/enabled-workflows.js';
 import type { HighLevelClient } from '../../src/highlevel/client.js';
 import type { GetMessagesResponse } from '../../src/highlevel/normalize-get-messages.js';
-import { loadEnabledWorkflows } from '../../src/pipeline/enabled-workflows.js';
-import { createSessionEndedHandler } from '../../src/pipeline/pollers/session-ended-handler.js';
-import { createSessionPoller } from '../../src/pipeline/pollers/session-poller.js';
+import { createSessionEndedHandler } from '../../src/jobs/pollers/session-ended-handler.js';
+import { createSessionPoller } from '../../src/jobs/pollers/session-poller.js';
 import type { AcceleventsSandbox } from '../../src/sandbox/accelevents/create-sandbox.js';
 import { clientFor, SUMMIT, startSandbox } from '../accelevents/sandbox-fixture.js';
 import { describeEachDatabase } from '../helpers/databases.js';

@@ -9,8 +9,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runDoctorCommand } from '../../src/cli/commands/doctor.js';
 import { runList } from '../../src/cli/commands/workflows.js';
 import { DEFAULT_FEATURES } from '../../src/config/feature-names.js';
-import { loadEnabledWorkflows } from '../../src/pipeline/enabled-workflows.js';
-import { planScopes } from '../../src/workflows/scope-planner.js';
+import { loadEnabledWorkflows } from '../../src/features/enabled-workflows.js';
+import { planScopes } from '../../src/features/scope-planner.js';
 import { createDiagnosticsWorld, type DiagnosticsWorld } from '../cli-diagnostics/diagnostics-world.js';
 
 const NOT_CONFIGURED =

@@ -8,7 +8,7 @@
  * that does not exist. Without sponsors in the config the channel is not loaded and routes nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sponsorsOfConversation } from '../../src/index/sponsor-channel.js';
+import { sponsorsOfConversation } from '../../src/search/sponsor-channel.js';
 import { DATABASE_KINDS } from '../helpers/databases.js';
 import { type SponsorWorld, startSponsorWorld } from './sponsor-world.js';
 

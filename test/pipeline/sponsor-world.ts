@@ -1,20 +1,20 @@
 /**
  * The sponsor channel end to end, for the pipeline and browser tests: the real console (test/helpers/
  * console-app.ts) over the HighLevel sandbox, plus the worker and POST /hooks/highlevel on the same
- * database, built from the console's config the way `parley start` builds them (src/pipeline/
+ * database, built from the console's config the way `parley start` builds them (src/app/
  * create-pipeline.ts). The sandbox's signed webhooks go to that route, so an attendee writing (the
  * sandbox's replyAsContact) reaches parley exactly as a real inbound message would.
  */
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { type ComposedPipeline, composePipeline } from '../../src/app/compose-pipeline.js';
 import { addUser, createApiToken } from '../../src/console/auth/user-accounts.js';
+import { enabledWorkflowsOptions, loadEnabledWorkflows } from '../../src/features/enabled-workflows.js';
+import { routedSponsors } from '../../src/features/sponsor-channel-status.js';
 import { createHighLevelTokenClient } from '../../src/highlevel/oauth/token-client.js';
-import { fetchSandboxWebhookKeys } from '../../src/highlevel/webhooks/webhook-keys.js';
-import { registerHighLevelWebhookRoute } from '../../src/highlevel/webhooks/webhook-route.js';
-import { type ComposedPipeline, composePipeline } from '../../src/pipeline/compose-pipeline.js';
-import { enabledWorkflowsOptions, loadEnabledWorkflows } from '../../src/pipeline/enabled-workflows.js';
-import { createLocationResolver } from '../../src/pipeline/location-resolver.js';
-import { routedSponsors } from '../../src/pipeline/sponsor-channel-status.js';
+import { fetchSandboxWebhookKeys } from '../../src/intake/highlevel/webhook-keys.js';
+import { registerHighLevelWebhookRoute } from '../../src/intake/highlevel/webhook-route.js';
+import { createLocationResolver } from '../../src/jobs/location-resolver.js';
 import type { ContactReply } from '../../src/sandbox/highlevel/create-sandbox.js';
 import { CONSOLE_PASSWORD, type ConsoleApp, type ConsoleAppOptions, startConsoleApp } from '../helpers/console-app.js';
 import type { DatabaseKind } from '../helpers/databases.js';

@@ -4,9 +4,9 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runBackfill } from '../../src/cli/commands/backfill.js';
-import { estimateBackfill, pickBudget, progressLine } from '../../src/pipeline/pollers/backfill-progress.js';
-import { createReconciler } from '../../src/pipeline/pollers/reconciler.js';
-import { PRIORITY } from '../../src/queue/types.js';
+import { estimateBackfill, pickBudget, progressLine } from '../../src/jobs/pollers/backfill-progress.js';
+import { createReconciler } from '../../src/jobs/pollers/reconciler.js';
+import { PRIORITY } from '../../src/lib/priority-lanes.js';
 import type { AcceleventsSandbox } from '../../src/sandbox/accelevents/create-sandbox.js';
 import { clientFor, SUMMIT, startSandbox } from '../accelevents/sandbox-fixture.js';
 import { describeEachDatabase } from '../helpers/databases.js';

@@ -3,7 +3,7 @@
  * queue on it, and the Accelevents sandbox on a fixed clock so its sessions sit at known offsets.
  */
 import type { Kysely } from 'kysely';
-import { createLogger } from '../../src/logging/create-logger.js';
+import { createLogger } from '../../src/lib/create-logger.js';
 import { createQueue } from '../../src/queue/create-queue.js';
 import type { Queue } from '../../src/queue/types.js';
 import type { Store } from '../../src/store/open-database.js';

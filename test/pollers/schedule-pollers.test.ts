@@ -3,15 +3,15 @@
  * processes schedule, each run enqueues the next slot first, and the handlers really poll.
  */
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import { createReconciler } from '../../src/pipeline/pollers/reconciler.js';
+import { createReconciler } from '../../src/jobs/pollers/reconciler.js';
 import {
   createPollerHandlers,
   POLL_RECONCILE_JOB,
   POLL_SESSIONS_JOB,
   schedulePollers,
-} from '../../src/pipeline/pollers/schedule-pollers.js';
-import { createSessionPoller } from '../../src/pipeline/pollers/session-poller.js';
-import { readWatermark } from '../../src/pipeline/pollers/session-watermark.js';
+} from '../../src/jobs/pollers/schedule-pollers.js';
+import { createSessionPoller } from '../../src/jobs/pollers/session-poller.js';
+import { readWatermark } from '../../src/jobs/pollers/session-watermark.js';
 import type { AcceleventsSandbox } from '../../src/sandbox/accelevents/create-sandbox.js';
 import { clientFor, SUMMIT, startSandbox } from '../accelevents/sandbox-fixture.js';
 import { describeEachDatabase } from '../helpers/databases.js';

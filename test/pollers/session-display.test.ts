@@ -3,7 +3,7 @@
  * characters only (so an SMS stays GSM-7), the date added to an end on another day, and formats in words.
  */
 import { describe, expect, it } from 'vitest';
-import { formatName, sessionTimes } from '../../src/pipeline/pollers/session-display.js';
+import { formatName, sessionTimes } from '../../src/jobs/pollers/session-display.js';
 
 const START = Date.UTC(2026, 4, 4, 13, 30);
 const END = Date.UTC(2026, 4, 4, 14, 30);

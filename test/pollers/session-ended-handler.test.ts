@@ -6,8 +6,8 @@
  */
 import { afterEach, beforeAll, beforeEach, expect, afterAll as finallyAll, it } from 'vitest';
 import type { SessionRecipients } from '../../src/config/config-types.js';
-import { createSessionEndedHandler } from '../../src/pipeline/pollers/session-ended-handler.js';
-import { createSessionPoller } from '../../src/pipeline/pollers/session-poller.js';
+import { createSessionEndedHandler } from '../../src/jobs/pollers/session-ended-handler.js';
+import { createSessionPoller } from '../../src/jobs/pollers/session-poller.js';
 import type { AcceleventsSandbox, AcceleventsSandboxOptions } from '../../src/sandbox/accelevents/create-sandbox.js';
 import { clientFor, rejection, SUMMIT, startSandbox } from '../accelevents/sandbox-fixture.js';
 import { describeEachDatabase } from '../helpers/databases.js';

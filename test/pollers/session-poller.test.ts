@@ -6,8 +6,8 @@
  * it is never announced.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createSessionPoller, type SessionPollerDeps } from '../../src/pipeline/pollers/session-poller.js';
-import { readWatermark } from '../../src/pipeline/pollers/session-watermark.js';
+import { createSessionPoller, type SessionPollerDeps } from '../../src/jobs/pollers/session-poller.js';
+import { readWatermark } from '../../src/jobs/pollers/session-watermark.js';
 import type { AcceleventsSandbox } from '../../src/sandbox/accelevents/create-sandbox.js';
 import { setWorkflowEnabled } from '../../src/workflows/workflow-switches.js';
 import { clientFor, SPONSOR_DAY, SUMMIT, startSandbox } from '../accelevents/sandbox-fixture.js';

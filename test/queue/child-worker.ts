@@ -7,7 +7,7 @@
  * Prints `ready` once polling; stops gracefully and exits 0 when stdin says `stop`.
  */
 import { sql } from 'kysely';
-import { createLogger } from '../../src/logging/create-logger.js';
+import { createLogger } from '../../src/lib/create-logger.js';
 import { createQueue } from '../../src/queue/create-queue.js';
 import { createWorker } from '../../src/queue/create-worker.js';
 import type { JobHandler } from '../../src/queue/types.js';

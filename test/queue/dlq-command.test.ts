@@ -4,11 +4,11 @@
  */
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CommandIo } from '../../src/app/command-io.js';
 import { CliError } from '../../src/cli/cli-error.js';
 import { register, runDlqList, runDlqReplay } from '../../src/cli/commands/dlq.js';
 import { createQueue } from '../../src/queue/create-queue.js';
 import type { Queue } from '../../src/queue/types.js';
-import type { CommandIo } from '../../src/runtime/command-io.js';
 import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { jobRow } from './queue-world.js';
 

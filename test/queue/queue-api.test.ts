@@ -4,11 +4,11 @@
  * own job kind and claims only that kind, so tests sharing a database never see each other's jobs.
  */
 import { describe, expect, it } from 'vitest';
+import { PRIORITY } from '../../src/lib/priority-lanes.js';
 import { createBackoff } from '../../src/queue/backoff.js';
 import { LEASE_EXPIRED_ON_LAST_ATTEMPT } from '../../src/queue/claim-jobs.js';
 import { createQueue } from '../../src/queue/create-queue.js';
 import { QueueError } from '../../src/queue/queue-error.js';
-import { PRIORITY } from '../../src/queue/types.js';
 import { describeEachDatabase } from '../helpers/databases.js';
 import { jobRow } from './queue-world.js';
 

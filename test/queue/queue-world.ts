@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
-import { createLogger } from '../../src/logging/create-logger.js';
+import { createLogger } from '../../src/lib/create-logger.js';
 import type { JobHandler } from '../../src/queue/types.js';
 import type { Store } from '../../src/store/open-database.js';
 

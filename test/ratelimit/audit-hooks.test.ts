@@ -3,7 +3,7 @@
  * scope from the generated operation catalog, written through the real client against the sandbox.
  */
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { createLogger } from '../../src/logging/create-logger.js';
+import { createLogger } from '../../src/lib/create-logger.js';
 import { auditHooks } from '../../src/ratelimit/audit-hooks.js';
 import { composeAttemptHooks } from '../../src/ratelimit/compose-attempt-hooks.js';
 import { createRateScheduler } from '../../src/ratelimit/create-rate-scheduler.js';

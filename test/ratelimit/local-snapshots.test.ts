@@ -3,7 +3,7 @@
  * console can show budgets without asking the process.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/logging/create-logger.js';
+import { createLogger } from '../../src/lib/create-logger.js';
 import { createRateScheduler } from '../../src/ratelimit/create-rate-scheduler.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { type SandboxHandle, withSandbox } from '../helpers/sandbox.js';

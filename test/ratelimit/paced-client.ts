@@ -8,7 +8,7 @@ import {
   type HighLevelClientOptions,
 } from '../../src/highlevel/client.js';
 import type { AfterAttemptInfo } from '../../src/highlevel/client-types.js';
-import { createLogger } from '../../src/logging/create-logger.js';
+import { createLogger } from '../../src/lib/create-logger.js';
 import { composeAttemptHooks, type PartialAttemptHooks } from '../../src/ratelimit/compose-attempt-hooks.js';
 import type { createRateScheduler } from '../../src/ratelimit/create-rate-scheduler.js';
 import { rateLimitedHooks } from '../../src/ratelimit/rate-limited-hooks.js';

@@ -4,7 +4,7 @@
  * are short (250 ms) to keep the file fast; nothing here asserts on durations.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createLogger } from '../../src/logging/create-logger.js';
+import { createLogger } from '../../src/lib/create-logger.js';
 import { createRateScheduler } from '../../src/ratelimit/create-rate-scheduler.js';
 import type { BudgetView } from '../../src/ratelimit/types.js';
 import { type SandboxHandle, withSandbox } from '../helpers/sandbox.js';

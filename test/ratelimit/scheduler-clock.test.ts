@@ -3,8 +3,8 @@
  * the 429 pause, out-of-order answers, the daily budget and its warning.
  */
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/logging/create-logger.js';
-import type { PriorityLane } from '../../src/queue/types.js';
+import { createLogger } from '../../src/lib/create-logger.js';
+import type { PriorityLane } from '../../src/lib/priority-lanes.js';
 import { createRateScheduler, type RateSchedulerOptions } from '../../src/ratelimit/create-rate-scheduler.js';
 import { RateLimitError } from '../../src/ratelimit/rate-limit-error.js';
 import type { BudgetView } from '../../src/ratelimit/types.js';

@@ -4,7 +4,7 @@
  * two processes; one sandbox location is their common HighLevel.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/logging/create-logger.js';
+import { createLogger } from '../../src/lib/create-logger.js';
 import { createRateScheduler } from '../../src/ratelimit/create-rate-scheduler.js';
 import { openDatabase, type Store } from '../../src/store/open-database.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/databases.js';

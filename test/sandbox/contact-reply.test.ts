@@ -6,8 +6,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { verifyHighLevelSignature } from '../../src/highlevel/webhooks/verify-signature.js';
-import { fetchSandboxWebhookKeys } from '../../src/highlevel/webhooks/webhook-keys.js';
+import { verifyHighLevelSignature } from '../../src/intake/highlevel/verify-signature.js';
+import { fetchSandboxWebhookKeys } from '../../src/intake/highlevel/webhook-keys.js';
 import type { SandboxState } from '../../src/sandbox/highlevel/state/sandbox-state.js';
 import { readJson, type SandboxHandle, withSandbox } from '../helpers/sandbox.js';
 

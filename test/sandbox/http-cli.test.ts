@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { CliError } from '../../src/cli/cli-error.js';
 import { parseSandboxOptions, register, runSandbox } from '../../src/cli/commands/sandbox.js';
-import { createLogger } from '../../src/logging/create-logger.js';
+import { createLogger } from '../../src/lib/create-logger.js';
 import { echoHandlers, readJson } from '../helpers/sandbox.js';
 
 function sandboxCommand(): Command {

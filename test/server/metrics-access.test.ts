@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/logging/create-logger.js';
+import { createLogger } from '../../src/lib/create-logger.js';
 import { createApp } from '../../src/server/create-app.js';
 import type { MetricsAccess } from '../../src/server/metrics-access.js';
 import { registerMetricsRoute } from '../../src/server/metrics-route.js';

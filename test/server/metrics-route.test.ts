@@ -1,6 +1,6 @@
 /** GET /metrics: Prometheus text with the whole system's queue, inbox, connection, rate and call gauges, read from the database. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/logging/create-logger.js';
+import { createLogger } from '../../src/lib/create-logger.js';
 import { createQueue } from '../../src/queue/create-queue.js';
 import { createApp } from '../../src/server/create-app.js';
 import { registerMetricsRoute } from '../../src/server/metrics-route.js';

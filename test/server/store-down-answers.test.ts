@@ -12,23 +12,23 @@ import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_FEATURES } from '../../src/config/feature-names.js';
 import { applyFileDefaults } from '../../src/config/file-config-defaults.js';
-import { createConnectionRepository } from '../../src/connections/connection-repository.js';
-import { registerHighLevelOAuthRoutes } from '../../src/connections/highlevel/oauth-routes.js';
-import { createOAuthStateStore } from '../../src/connections/highlevel/oauth-state-store.js';
+import { registerHighLevelOAuthRoutes } from '../../src/connect/highlevel/oauth-routes.js';
+import { createOAuthStateStore } from '../../src/connect/highlevel/oauth-state-store.js';
 import { registerConsole } from '../../src/console/register-console.js';
+import { createConnectionRepository } from '../../src/credentials/connection-repository.js';
+import { planScopes } from '../../src/features/scope-planner.js';
 import { createHighLevelTokenClient } from '../../src/highlevel/oauth/token-client.js';
-import { parseWebhookKeys } from '../../src/highlevel/webhooks/webhook-keys.js';
-import { registerHighLevelWebhookRoute } from '../../src/highlevel/webhooks/webhook-route.js';
-import { createLocalIndex } from '../../src/index/local-index.js';
 import { registerAcceleventsWebhookRoute } from '../../src/intake/accelevents-webhook-route.js';
-import { createLogger } from '../../src/logging/create-logger.js';
-import { createHighLevelAccess } from '../../src/pipeline/highlevel-access.js';
+import { parseWebhookKeys } from '../../src/intake/highlevel/webhook-keys.js';
+import { registerHighLevelWebhookRoute } from '../../src/intake/highlevel/webhook-route.js';
+import { createLogger } from '../../src/lib/create-logger.js';
 import { createQueue } from '../../src/queue/create-queue.js';
+import { createHighLevelAccess } from '../../src/ratelimit/highlevel-access.js';
+import { createLocalIndex } from '../../src/search/local-index.js';
 import { createApp } from '../../src/server/create-app.js';
 import { registerMetricsRoute } from '../../src/server/metrics-route.js';
 import { openDatabase, type Store } from '../../src/store/open-database.js';
 import { openVault } from '../../src/vault/open-vault.js';
-import { planScopes } from '../../src/workflows/scope-planner.js';
 import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
 
 const logger = createLogger({ level: 'silent' });
@@ -52,7 +52,7 @@ function signedInboundMessage(): { payload: string; headers: Record<string, stri
   return { payload, headers: { 'content-type': 'application/json', 'x-ghl-signature': signature } };
 }
 
-/** parley's HTTP routes on `store`, composed as src/server/run-parley.ts composes them. */
+/** parley's HTTP routes on `store`, composed as src/app/run-parley.ts composes them. */
 async function parleyRoutes(store: Store): Promise<FastifyInstance> {
   const { db } = store;
   const app = createApp({
@@ -176,7 +176,7 @@ async function expectNoLeaks(app: FastifyInstance, forbidden: readonly string[])
     });
     const shown = `${probe.name} → ${response.statusCode} ${response.body}`;
     for (const word of forbidden) expect(shown.toLowerCase()).not.toContain(word.toLowerCase());
-    // HighLevel retries only a 429 (src/intake/highlevel-events.ts); everything else is a 5xx.
+    // HighLevel retries only a 429 (src/intake/highlevel/highlevel-events.ts); everything else is a 5xx.
     expect(response.statusCode === 429 || response.statusCode >= 500, shown).toBe(true);
     if (PLAIN_UNAVAILABLE.has(probe.name)) {
       expect(response.statusCode, shown).toBe(503);

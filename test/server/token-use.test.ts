@@ -7,7 +7,7 @@
 import { beforeEach, expect, it } from 'vitest';
 import { createTokenUseRecorder } from '../../src/console/auth/token-use-recorder.js';
 import { addUser, createApiToken } from '../../src/console/auth/user-accounts.js';
-import { createLogger } from '../../src/logging/create-logger.js';
+import { createLogger } from '../../src/lib/create-logger.js';
 import type { Store } from '../../src/store/open-database.js';
 import { describeEachDatabase } from '../helpers/databases.js';
 

@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, expect, it } from 'vitest';
 import { MAX_FAILURES_PER_IP } from '../../src/console/auth/login-rate-limit.js';
 import { registerConsoleAuth } from '../../src/console/auth/register-console-auth.js';
-import { createLogger } from '../../src/logging/create-logger.js';
+import { createLogger } from '../../src/lib/create-logger.js';
 import { createApp } from '../../src/server/create-app.js';
 import type { Store } from '../../src/store/open-database.js';
 import { describeEachDatabase } from '../helpers/databases.js';

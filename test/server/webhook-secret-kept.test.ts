@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { beforeEach, expect, it } from 'vitest';
+import { webhookSecretForStart } from '../../src/intake/accelevents-webhook-url.js';
 import {
   createAcceleventsWebhookSecret,
   type KeptWebhookSecret,
@@ -13,8 +14,7 @@ import {
   verifyWebhookSecret,
   WEBHOOK_SECRET_SETTING,
 } from '../../src/intake/webhook-secret.js';
-import { createLogger } from '../../src/logging/create-logger.js';
-import { webhookSecretForStart } from '../../src/server/accelevents-webhook-url.js';
+import { createLogger } from '../../src/lib/create-logger.js';
 import type { Store } from '../../src/store/open-database.js';
 import { openVault, type VaultHandle } from '../../src/vault/open-vault.js';
 import { describeEachDatabase } from '../helpers/databases.js';

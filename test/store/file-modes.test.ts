@@ -8,7 +8,7 @@ import { chmod, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/logging/create-logger.js';
+import { createLogger } from '../../src/lib/create-logger.js';
 import { openDatabase } from '../../src/store/open-database.js';
 import { SQLITE_FILE_NAME } from '../../src/store/sqlite-dialect.js';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/logging/create-logger.js';
+import { createLogger } from '../../src/lib/create-logger.js';
 import { openDatabase } from '../../src/store/open-database.js';
 import { redactDatabaseUrl } from '../../src/store/redact-database-url.js';
 import { SQLITE_BUSY_TIMEOUT_MS } from '../../src/store/sqlite-busy-retry.js';

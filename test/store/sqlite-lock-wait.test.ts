@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/logging/create-logger.js';
+import { createLogger } from '../../src/lib/create-logger.js';
 import { openDatabase, type Store } from '../../src/store/open-database.js';
 import { SQLITE_FILE_NAME } from '../../src/store/sqlite-dialect.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/databases.js';

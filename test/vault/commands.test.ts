@@ -13,7 +13,7 @@ import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { CliError } from '../../src/cli/cli-error.js';
 import { register as registerInit } from '../../src/cli/commands/init.js';
 import { register as registerKeys } from '../../src/cli/commands/keys.js';
-import { createLogger } from '../../src/logging/create-logger.js';
+import { createLogger } from '../../src/lib/create-logger.js';
 import { openDatabase } from '../../src/store/open-database.js';
 import { openVault } from '../../src/vault/open-vault.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/databases.js';

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { expect, it } from 'vitest';
-import { createLogger } from '../../src/logging/create-logger.js';
+import { createLogger } from '../../src/lib/create-logger.js';
 import { KeyRing } from '../../src/vault/key-ring.js';
 import { openVault } from '../../src/vault/open-vault.js';
 import { describeEachDatabase } from '../helpers/databases.js';

@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/logging/create-logger.js';
+import { createLogger } from '../../src/lib/create-logger.js';
 import type { Store } from '../../src/store/open-database.js';
 import { unseal } from '../../src/vault/aes-gcm.js';
 import { parseWrappedKey } from '../../src/vault/envelope.js';

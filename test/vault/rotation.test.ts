@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { expect, it } from 'vitest';
-import { createLogger } from '../../src/logging/create-logger.js';
+import { createLogger } from '../../src/lib/create-logger.js';
 import { openVault, type PassEvent, type VaultHandle } from '../../src/vault/open-vault.js';
 import { reencryptValue } from '../../src/vault/reencrypt-columns.js';
 import { describeEachDatabase } from '../helpers/databases.js';

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/logging/create-logger.js';
+import { createLogger } from '../../src/lib/create-logger.js';
 import { openDatabase, type Store } from '../../src/store/open-database.js';
 import { unseal } from '../../src/vault/aes-gcm.js';
 import { parseWrappedKey } from '../../src/vault/envelope.js';

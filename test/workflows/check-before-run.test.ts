@@ -4,7 +4,7 @@
  * without a single call to the HighLevel sandbox, and the run is journaled as failed, on both databases.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { loadEnabledWorkflows } from '../../src/pipeline/enabled-workflows.js';
+import { loadEnabledWorkflows } from '../../src/features/enabled-workflows.js';
 import { runWorkflow } from '../../src/workflows/run-workflow.js';
 import { WorkflowError } from '../../src/workflows/workflow-error.js';
 import { describeEachDatabase } from '../helpers/databases.js';

@@ -8,10 +8,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CONSOLE_READ_OPERATIONS, CONSOLE_WRITE_OPERATIONS } from '../../src/console/console-operations.js';
+import { CONSOLE_READ_OPERATIONS, CONSOLE_WRITE_OPERATIONS } from '../../src/features/console-operations.js';
+import { HIGHLEVEL_EVENT_JOB_OPERATIONS } from '../../src/features/webhook-event-operations.js';
 import { KNOWN_OPERATIONS } from '../../src/highlevel/operation-catalog.js';
-import { INDEX_SYNC_OPERATIONS } from '../../src/index/sync-operations.js';
-import { HIGHLEVEL_EVENT_JOB_OPERATIONS } from '../../src/pipeline/handlers/highlevel-event-operations.js';
+import { INDEX_SYNC_OPERATIONS } from '../../src/search/sync-operations.js';
 import { getAction } from '../../src/workflows/actions/action-registry.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -75,18 +75,18 @@ describe('code path operation lists match the code', () => {
   });
 
   it('the pipeline’s job handlers (the inbound-message job and what it uses) call exactly HIGHLEVEL_EVENT_JOB_OPERATIONS', () => {
-    const files = filesUnder('src/pipeline/handlers').filter((f) => !f.endsWith('highlevel-event-operations.ts'));
-    expect(files).toContain('src/pipeline/handlers/highlevel-event-handler.ts');
+    const files = filesUnder('src/jobs/handlers');
+    expect(files).toContain('src/jobs/handlers/highlevel-event-handler.ts');
     expect(calledIn(files)).toEqual(sorted(HIGHLEVEL_EVENT_JOB_OPERATIONS));
   });
 
   it('the index sync calls exactly INDEX_SYNC_OPERATIONS', () => {
-    const files = filesUnder('src/index').filter((f) => !f.endsWith('sync-operations.ts'));
+    const files = filesUnder('src/search').filter((f) => !f.endsWith('sync-operations.ts'));
     expect(calledIn(files)).toEqual(sorted(INDEX_SYNC_OPERATIONS));
   });
 
   it('the console calls exactly its read and write operations, and its read paths only reads', () => {
-    const files = filesUnder('src/console').filter((f) => !f.endsWith('console-operations.ts'));
+    const files = filesUnder('src/console');
     expect(calledIn(files)).toEqual(sorted([...CONSOLE_READ_OPERATIONS, ...CONSOLE_WRITE_OPERATIONS]));
     const readFiles = files.filter((f) => /\/(read-[\w-]+|recording-range|upstream-cache)\.ts$/.test(f));
     expect(readFiles.length).toBeGreaterThan(3);

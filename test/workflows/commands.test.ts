@@ -12,11 +12,11 @@ import { CliError } from '../../src/cli/cli-error.js';
 import { register as registerCatalog, runCatalog } from '../../src/cli/commands/catalog.js';
 import { register as registerWorkflows, runList, runValidate } from '../../src/cli/commands/workflows.js';
 import { FEATURE_NAMES } from '../../src/config/feature-names.js';
+import type { Catalog } from '../../src/features/catalog.js';
+import { featureWorkflows } from '../../src/features/scope-needs.js';
+import { planScopes } from '../../src/features/scope-planner.js';
 import { CONVERSATION_OPERATIONS } from '../../src/highlevel/generated/operations.js';
 import { findOperation } from '../../src/highlevel/operation-catalog.js';
-import type { Catalog } from '../../src/workflows/catalog.js';
-import { featureWorkflows } from '../../src/workflows/scope-needs.js';
-import { planScopes } from '../../src/workflows/scope-planner.js';
 import { TRIGGER_NAMES } from '../../src/workflows/triggers.js';
 import { WELCOME_YAML } from './workflow-fixture.js';
 

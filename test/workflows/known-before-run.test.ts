@@ -4,8 +4,8 @@
  * template, or through a key the analysis cannot follow, waits for its step.
  */
 import { describe, expect, it } from 'vitest';
+import { createTemplateEngine } from '../../src/lib/template-engine.js';
 import { formatVariablePath, knownBeforeRun } from '../../src/workflows/known-before-run.js';
-import { createTemplateEngine } from '../../src/workflows/template-engine.js';
 
 const engine = createTemplateEngine();
 const templates = {

@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FeatureName } from '../../src/config/config-types.js';
-import { planScopes, type ScopeConsumer } from '../../src/workflows/scope-planner.js';
+import { planScopes, type ScopeConsumer } from '../../src/features/scope-planner.js';
 import { type ConsoleApp, startConsoleApp } from '../helpers/console-app.js';
 import { DATABASE_KINDS } from '../helpers/databases.js';
 import {

@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { BUILTIN_WORKFLOWS_DIR } from '../../src/pipeline/enabled-workflows.js';
+import { BUILTIN_WORKFLOWS_DIR } from '../../src/features/enabled-workflows.js';
 import { recordAskedQuestion } from '../../src/preferences/asked-questions.js';
 import type { Store } from '../../src/store/open-database.js';
 import type { WorkflowDefinition } from '../../src/workflows/definition-schema.js';

@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BUILTIN_WORKFLOWS_DIR } from '../../src/pipeline/enabled-workflows.js';
+import { BUILTIN_WORKFLOWS_DIR } from '../../src/features/enabled-workflows.js';
 import { matchAnswer } from '../../src/preferences/match-answer.js';
 import type { Question } from '../../src/preferences/question.js';
 import { parseWorkflowSource } from '../../src/workflows/load-workflows.js';

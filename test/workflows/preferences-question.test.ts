@@ -8,10 +8,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BUILTIN_WORKFLOWS_DIR } from '../../src/pipeline/enabled-workflows.js';
-import { workflowScopes } from '../../src/workflows/catalog.js';
+import { workflowScopes } from '../../src/features/catalog.js';
+import { BUILTIN_WORKFLOWS_DIR } from '../../src/features/enabled-workflows.js';
+import { workflowNeeds } from '../../src/features/scope-needs.js';
 import { loadWorkflows } from '../../src/workflows/load-workflows.js';
-import { workflowNeeds } from '../../src/workflows/scope-needs.js';
 import { type WorkflowIssue, WorkflowValidationError } from '../../src/workflows/workflow-error.js';
 
 let dir: string;

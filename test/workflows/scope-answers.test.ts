@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runDoctorCommand } from '../../src/cli/commands/doctor.js';
 import { runScopes } from '../../src/cli/commands/scopes.js';
 import { runList } from '../../src/cli/commands/workflows.js';
-import { planScopes } from '../../src/workflows/scope-planner.js';
+import { planScopes } from '../../src/features/scope-planner.js';
 import { createDiagnosticsWorld, type DiagnosticsWorld } from '../cli-diagnostics/diagnostics-world.js';
 
 let world: DiagnosticsWorld;

@@ -5,15 +5,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import { FEATURE_NAMES } from '../../src/config/feature-names.js';
-import { CONSOLE_READ_OPERATIONS, CONSOLE_WRITE_OPERATIONS } from '../../src/console/console-operations.js';
+import { buildCatalog, workflowScopes } from '../../src/features/catalog.js';
+import { CONSOLE_READ_OPERATIONS, CONSOLE_WRITE_OPERATIONS } from '../../src/features/console-operations.js';
+import { FEATURE_WORKFLOWS } from '../../src/features/enabled-workflows.js';
+import { CODE_PATHS, TRIGGER_SOURCES } from '../../src/features/feature-operations.js';
+import { featureWorkflows } from '../../src/features/scope-needs.js';
+import { compareGranted, featuresNeeding, planScopes } from '../../src/features/scope-planner.js';
+import { HIGHLEVEL_EVENT_JOB_OPERATIONS } from '../../src/features/webhook-event-operations.js';
 import { KNOWN_OPERATIONS } from '../../src/highlevel/operation-catalog.js';
-import { FEATURE_WORKFLOWS } from '../../src/pipeline/enabled-workflows.js';
-import { HIGHLEVEL_EVENT_JOB_OPERATIONS } from '../../src/pipeline/handlers/highlevel-event-operations.js';
+import { WEBHOOK_EVENT_SCOPES } from '../../src/highlevel/webhook-event-scopes.js';
 import { getAction } from '../../src/workflows/actions/action-registry.js';
-import { buildCatalog, workflowScopes } from '../../src/workflows/catalog.js';
-import { CODE_PATHS, TRIGGER_SOURCES, WEBHOOK_EVENT_SCOPES } from '../../src/workflows/features.js';
-import { featureWorkflows } from '../../src/workflows/scope-needs.js';
-import { compareGranted, featuresNeeding, planScopes } from '../../src/workflows/scope-planner.js';
 import { TRIGGERS } from '../../src/workflows/triggers.js';
 
 const scopeOf = (operationId: string) => KNOWN_OPERATIONS.find((op) => op.operationId === operationId)?.scopes ?? [];

@@ -7,17 +7,18 @@
  */
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { type ComposedPipeline, composePipeline } from '../../src/app/compose-pipeline.js';
 import type { FeatureName } from '../../src/config/config-types.js';
 import type { SponsorConfig } from '../../src/config/sponsor-settings.js';
 import { registerConsole } from '../../src/console/register-console.js';
+import { loadEnabledWorkflows } from '../../src/features/enabled-workflows.js';
 import type { HighLevelAuth } from '../../src/highlevel/client-types.js';
-import { storeHighLevelEvent } from '../../src/intake/highlevel-events.js';
-import { createLogger } from '../../src/logging/create-logger.js';
-import { type ComposedPipeline, composePipeline } from '../../src/pipeline/compose-pipeline.js';
-import { loadEnabledWorkflows } from '../../src/pipeline/enabled-workflows.js';
-import { createHighLevelAccess, type HighLevelAccess } from '../../src/pipeline/highlevel-access.js';
-import { createLocationResolver } from '../../src/pipeline/location-resolver.js';
-import { runTriggered } from '../../src/pipeline/run-triggered.js';
+import { storeHighLevelEvent } from '../../src/intake/highlevel/highlevel-events.js';
+import { createLocationResolver } from '../../src/jobs/location-resolver.js';
+import { runTriggered } from '../../src/jobs/run-triggered.js';
+import { createLogger } from '../../src/lib/create-logger.js';
+import { createTemplateEngine } from '../../src/lib/template-engine.js';
+import { createHighLevelAccess, type HighLevelAccess } from '../../src/ratelimit/highlevel-access.js';
 import type { ConversationRecord } from '../../src/sandbox/highlevel/state/records.js';
 import type { SandboxState } from '../../src/sandbox/highlevel/state/sandbox-state.js';
 import { upsertContact } from '../../src/sandbox/highlevel/state/write-contact.js';
@@ -26,7 +27,6 @@ import { getAction } from '../../src/workflows/actions/action-registry.js';
 import type { WorkflowDefinition } from '../../src/workflows/definition-schema.js';
 import { createRunJournal } from '../../src/workflows/run-journal.js';
 import type { WorkflowEvent } from '../../src/workflows/run-workflow.js';
-import { createTemplateEngine } from '../../src/workflows/template-engine.js';
 import type { TriggerName } from '../../src/workflows/triggers.js';
 import type { ConsoleApp } from '../helpers/console-app.js';
 

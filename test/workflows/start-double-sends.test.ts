@@ -8,8 +8,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { createLogger } from '../../src/logging/create-logger.js';
-import { runParley } from '../../src/server/run-parley.js';
+import { runParley } from '../../src/app/run-parley.js';
+import { createLogger } from '../../src/lib/create-logger.js';
 import { WELCOME_YAML } from './workflow-fixture.js';
 
 let dir: string;

@@ -4,7 +4,7 @@
  * syntax problems reported with their position inside the template.
  */
 import { describe, expect, it } from 'vitest';
-import { createTemplateEngine, type TemplateScope } from '../../src/workflows/template-engine.js';
+import { createTemplateEngine, type TemplateScope } from '../../src/lib/template-engine.js';
 
 const engine = createTemplateEngine();
 const scope: TemplateScope = {

@@ -5,10 +5,10 @@
  */
 import { createHighLevelClient, type HighLevelClient } from '../../src/highlevel/client.js';
 import type { BeforeAttemptInfo } from '../../src/highlevel/client-types.js';
-import { createLogger } from '../../src/logging/create-logger.js';
+import { createLogger } from '../../src/lib/create-logger.js';
+import { createTemplateEngine } from '../../src/lib/template-engine.js';
 import type { WorkflowDefinition } from '../../src/workflows/definition-schema.js';
 import { parseWorkflowSource } from '../../src/workflows/load-workflows.js';
-import { createTemplateEngine } from '../../src/workflows/template-engine.js';
 import type { SandboxHandle } from '../helpers/sandbox.js';
 
 export const silentLogger = createLogger({ level: 'silent' });

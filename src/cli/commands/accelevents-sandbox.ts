@@ -6,9 +6,8 @@
  */
 import type { Command } from 'commander';
 import { type AcceleventsAuthPreset, AUTH_PRESETS, isAuthPreset } from '../../accelevents/auth-presets.js';
-import { createLogger } from '../../logging/create-logger.js';
-import { type AcceleventsSandboxOptions, startAcceleventsSandbox } from '../../sandbox/accelevents/create-sandbox.js';
-import { sandboxPort } from '../../sandbox/accelevents/use-sandbox.js';
+import { type AcceleventsSandboxOptions, sandboxPort, startAcceleventsSandbox } from '../../app/sandboxes.js';
+import { createLogger } from '../../lib/create-logger.js';
 import { CliError } from '../cli-error.js';
 
 export interface AcceleventsSandboxCliOptions {

@@ -1,26 +1,21 @@
 /**
  * `parley backfill --event <eventUrl> [--dry-run]`: imports an event's existing attendees through the
- * reconciliation path (src/pipeline/pollers/reconciler.ts: inbox row + `accelevents.event` job), in the
+ * reconciliation path (src/jobs/pollers/reconciler.ts: inbox row + `accelevents.event` job), in the
  * `backfill` lane so live welcomes always go first. A running `parley start` (or worker) then sends
  * the welcomes; the ETA is from the rate budget (backfill-progress.ts). Progress goes to stderr as a
  * one-line bar; the summary goes to stdout.
  */
 import type { Command } from 'commander';
-import { acceleventsClientFromConnection } from '../../accelevents/client-from-connection.js';
-import {
-  estimateBackfill,
-  formatDuration,
-  pickBudget,
-  progressLine,
-} from '../../pipeline/pollers/backfill-progress.js';
-import { createReconciler, type Reconciler } from '../../pipeline/pollers/reconciler.js';
+import { type CommandIo, processIo } from '../../app/command-io.js';
+import { openRuntimeFor } from '../../app/open-existing-runtime.js';
+import { acceleventsClientFromConnection } from '../../credentials/accelevents-client.js';
+import { estimateBackfill, formatDuration, pickBudget, progressLine } from '../../jobs/pollers/backfill-progress.js';
+import { createReconciler, type Reconciler } from '../../jobs/pollers/reconciler.js';
 import { createQueue } from '../../queue/create-queue.js';
 import { createRateScheduler } from '../../ratelimit/create-rate-scheduler.js';
 import type { BudgetView } from '../../ratelimit/types.js';
-import { type CommandIo, processIo } from '../../runtime/command-io.js';
-import { openRuntimeFor } from '../../runtime/open-existing-runtime.js';
-import { withCliErrors } from '../../runtime/to-cli-error.js';
 import { CliError } from '../cli-error.js';
+import { withCliErrors } from '../to-cli-error.js';
 
 export interface BackfillOptions {
   event: string;

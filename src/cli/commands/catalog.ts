@@ -5,8 +5,8 @@
  * repeat it.
  */
 import type { Command } from 'commander';
-import { type CommandIo, processIo } from '../../runtime/command-io.js';
-import { buildCatalog, type Catalog } from '../../workflows/catalog.js';
+import { type CommandIo, processIo } from '../../app/command-io.js';
+import { buildCatalog, type Catalog } from '../../features/catalog.js';
 
 export interface CatalogOptions {
   json?: boolean;

@@ -15,15 +15,14 @@ import {
   apiKeyProblem,
   isAuthPreset,
 } from '../../accelevents/auth-presets.js';
-import { connectAcceleventsAccount, probeFailureMessage } from '../../accelevents/connect-account.js';
+import { type CommandIo, readPipedStdin } from '../../app/command-io.js';
+import { openRuntimeFor } from '../../app/open-existing-runtime.js';
+import { SAMPLE_EVENT_URL, sandboxPort, type UsedSandbox, useAcceleventsSandbox } from '../../app/sandboxes.js';
+import { connectAcceleventsAccount, probeFailureMessage } from '../../connect/accelevents/connect-account.js';
 import { ACCELEVENTS_WEBHOOK_PATH } from '../../intake/accelevents-webhook-route.js';
 import { createAcceleventsWebhookSecret } from '../../intake/webhook-secret.js';
-import { type CommandIo, readPipedStdin } from '../../runtime/command-io.js';
-import { openRuntimeFor } from '../../runtime/open-existing-runtime.js';
-import { withCliErrors } from '../../runtime/to-cli-error.js';
-import { SAMPLE_EVENT_URL } from '../../sandbox/accelevents/sample-events.js';
-import { sandboxPort, type UsedSandbox, useAcceleventsSandbox } from '../../sandbox/accelevents/use-sandbox.js';
 import { CliError } from '../cli-error.js';
+import { withCliErrors } from '../to-cli-error.js';
 
 export const API_KEY_VARIABLE = 'ACCELEVENTS_API_KEY';
 const USAGE = 2;
@@ -113,7 +112,7 @@ function sandboxPortOrUsage(env: NodeJS.ProcessEnv): number {
 
 /**
  * The only way the webhook secret changes: `parley start` keeps it across restarts and shows its URL
- * each time (src/server/accelevents-webhook-url.ts). Rotating retires a URL that leaked, and gives a
+ * each time (src/intake/accelevents-webhook-url.ts). Rotating retires a URL that leaked, and gives a
  * secret kept only as a hash by an earlier parley a URL that can be shown again.
  */
 async function rotateWebhook(options: ConnectAcceleventsOptions, io: ConnectAcceleventsIo): Promise<void> {

@@ -10,17 +10,17 @@
  */
 import { readFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
-import { HighLevelConnectError } from '../../connections/highlevel/connect-error.js';
-import type { HighLevelUserType } from '../../connections/highlevel/consent-url.js';
-import { runOAuthConnect } from '../../connections/highlevel/oauth-connect-flow.js';
-import { connectPrivateIntegrationToken } from '../../connections/highlevel/private-integration-token.js';
-import type { Connection } from '../../connections/types.js';
-import { configPlanner } from '../../pipeline/running-features.js';
-import { type CommandIo, readPipedStdin } from '../../runtime/command-io.js';
-import { toConnectionView } from '../../runtime/connection-view.js';
-import { openRuntimeFor } from '../../runtime/open-existing-runtime.js';
-import { withCliErrors } from '../../runtime/to-cli-error.js';
+import { type CommandIo, readPipedStdin } from '../../app/command-io.js';
+import { openRuntimeFor } from '../../app/open-existing-runtime.js';
+import { HighLevelConnectError } from '../../connect/highlevel/connect-error.js';
+import type { HighLevelUserType } from '../../connect/highlevel/consent-url.js';
+import { runOAuthConnect } from '../../connect/highlevel/oauth-connect-flow.js';
+import { connectPrivateIntegrationToken } from '../../connect/highlevel/private-integration-token.js';
+import { toConnectionView } from '../../credentials/connection-view.js';
+import type { Connection } from '../../credentials/types.js';
+import { configPlanner } from '../../features/running-features.js';
 import { CliError } from '../cli-error.js';
+import { withCliErrors } from '../to-cli-error.js';
 
 export const PIT_VARIABLE = 'HIGHLEVEL_PIT';
 const USAGE = 2;

@@ -5,11 +5,11 @@
  */
 
 import type { Command } from 'commander';
-import { type CommandIo, processIo } from '../../runtime/command-io.js';
-import { type ConnectionView, relativeTime, toConnectionView } from '../../runtime/connection-view.js';
-import { openRuntimeFor } from '../../runtime/open-existing-runtime.js';
-import { withCliErrors } from '../../runtime/to-cli-error.js';
+import { type CommandIo, processIo } from '../../app/command-io.js';
+import { openRuntimeFor } from '../../app/open-existing-runtime.js';
+import { type ConnectionView, relativeTime, toConnectionView } from '../../credentials/connection-view.js';
 import { textTable } from '../text-table.js';
+import { withCliErrors } from '../to-cli-error.js';
 
 export interface ConnectionsOptions {
   json?: boolean;

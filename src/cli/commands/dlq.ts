@@ -6,16 +6,16 @@
  * the queue needs no vault.
  */
 import type { Command } from 'commander';
+import type { CommandIo } from '../../app/command-io.js';
 import { loadConfig } from '../../config/load-config.js';
-import { createLogger } from '../../logging/create-logger.js';
+import { createLogger } from '../../lib/create-logger.js';
 import { createQueue } from '../../queue/create-queue.js';
 import { QueueError } from '../../queue/queue-error.js';
 import type { DeadJob } from '../../queue/types.js';
-import type { CommandIo } from '../../runtime/command-io.js';
-import { withCliErrors } from '../../runtime/to-cli-error.js';
 import { openDatabase, type Store } from '../../store/open-database.js';
 import { CliError } from '../cli-error.js';
 import { oneLine, textTable } from '../text-table.js';
+import { withCliErrors } from '../to-cli-error.js';
 
 export interface DlqListOptions {
   json?: boolean;

@@ -4,10 +4,10 @@
  * problem. Exits 1 when any check fails, so it can gate a deploy.
  */
 import type { Command } from 'commander';
-import { type CommandIo, processIo } from '../../runtime/command-io.js';
-import type { CheckResult } from '../../runtime/doctor/check-result.js';
-import { runDoctor } from '../../runtime/doctor/run-doctor.js';
+import { type CommandIo, processIo } from '../../app/command-io.js';
 import { CliError } from '../cli-error.js';
+import type { CheckResult } from '../doctor/check-result.js';
+import { runDoctor } from '../doctor/run-doctor.js';
 
 export interface DoctorOptions {
   json?: boolean;

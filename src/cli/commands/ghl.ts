@@ -12,7 +12,7 @@ import type { CallResult, UploadFile } from '../../highlevel/client-types.js';
 import { HighLevelError, HighLevelInvalidCallError, HighLevelUnknownOperationError } from '../../highlevel/errors.js';
 import { findOperation, type OperationDescriptor } from '../../highlevel/operation-catalog.js';
 import type { RateLimitInfo } from '../../highlevel/rate-limit-headers.js';
-import { createLogger, type Logger } from '../../logging/create-logger.js';
+import { createLogger, type Logger } from '../../lib/create-logger.js';
 import { CliError } from '../cli-error.js';
 
 interface GhlOptions {
@@ -199,7 +199,7 @@ function parseRetries(value: string): number {
 
 async function startSandbox(logger: Logger) {
   // Loaded only when needed: a call with --base-url never starts (or loads) the sandbox.
-  const { startHighLevelSandbox } = await import('../../sandbox/highlevel/create-sandbox.js');
+  const { startHighLevelSandbox } = await import('../../app/sandboxes.js');
   return startHighLevelSandbox({ port: 0, logger });
 }
 

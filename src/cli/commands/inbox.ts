@@ -4,6 +4,7 @@
  * again (src/intake/reprocess-deliveries.ts). Opens the database only, like `parley dlq`.
  */
 import type { Command } from 'commander';
+import type { CommandIo } from '../../app/command-io.js';
 import { loadConfig } from '../../config/load-config.js';
 import { loadFileConfig } from '../../config/load-file-config.js';
 import { IntakeError } from '../../intake/intake-error.js';
@@ -17,14 +18,13 @@ import {
 } from '../../intake/list-deliveries.js';
 import { parseSince, SINCE_FORMS } from '../../intake/parse-since.js';
 import { type ReprocessResult, reprocessDeliveries } from '../../intake/reprocess-deliveries.js';
-import { createLogger, type Logger } from '../../logging/create-logger.js';
+import { createLogger, type Logger } from '../../lib/create-logger.js';
 import { createQueue } from '../../queue/create-queue.js';
-import type { CommandIo } from '../../runtime/command-io.js';
-import { withCliErrors } from '../../runtime/to-cli-error.js';
 import { openDatabase, type Store } from '../../store/open-database.js';
 import { INBOX_STATUSES, type InboxStatus } from '../../store/schema.js';
 import { CliError } from '../cli-error.js';
 import { oneLine, textTable } from '../text-table.js';
+import { withCliErrors } from '../to-cli-error.js';
 
 export interface InboxListOptions {
   status?: string;

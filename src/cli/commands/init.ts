@@ -11,17 +11,17 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import type { CommandIo } from '../../app/command-io.js';
+import { keyFilePath } from '../../app/key-file-path.js';
 import { loadConfig } from '../../config/load-config.js';
-import { createLogger } from '../../logging/create-logger.js';
-import type { CommandIo } from '../../runtime/command-io.js';
-import { keyFilePath } from '../../runtime/key-file-path.js';
-import { withCliErrors } from '../../runtime/to-cli-error.js';
+import { createLogger } from '../../lib/create-logger.js';
 import { openDatabase, type Store } from '../../store/open-database.js';
 import { redactDatabaseUrl } from '../../store/redact-database-url.js';
 import { SQLITE_FILE_NAME } from '../../store/sqlite-dialect.js';
 import { createKeyFile, loadMasterKey, MASTER_KEY_ENV } from '../../vault/master-key.js';
 import { isVaultInitialised, openVault } from '../../vault/open-vault.js';
 import { CliError } from '../cli-error.js';
+import { withCliErrors } from '../to-cli-error.js';
 
 export function register(program: Command): void {
   program

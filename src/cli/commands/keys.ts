@@ -7,15 +7,15 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import type { CommandIo } from '../../app/command-io.js';
+import { keyFilePath } from '../../app/key-file-path.js';
 import { loadConfig } from '../../config/load-config.js';
-import { createLogger } from '../../logging/create-logger.js';
-import type { CommandIo } from '../../runtime/command-io.js';
-import { keyFilePath } from '../../runtime/key-file-path.js';
-import { withCliErrors } from '../../runtime/to-cli-error.js';
+import { createLogger } from '../../lib/create-logger.js';
 import { openDatabase } from '../../store/open-database.js';
 import { createKeyFile, loadMasterKey, MASTER_KEY_ENV } from '../../vault/master-key.js';
 import { openVault, type PassEvent, type RotationReport, type VaultHandle } from '../../vault/open-vault.js';
 import { CliError } from '../cli-error.js';
+import { withCliErrors } from '../to-cli-error.js';
 
 export interface KeysRotateOptions {
   masterKeyFile?: string;

@@ -6,14 +6,14 @@
  * `parley inbox`.
  */
 import type { Command } from 'commander';
+import type { CommandIo } from '../../app/command-io.js';
 import { loadConfig } from '../../config/load-config.js';
-import { createLogger } from '../../logging/create-logger.js';
+import { createLogger } from '../../lib/create-logger.js';
 import { type ExportRow, exportRows } from '../../preferences/attendee-answers.js';
 import { csvLine } from '../../preferences/csv.js';
-import type { CommandIo } from '../../runtime/command-io.js';
-import { withCliErrors } from '../../runtime/to-cli-error.js';
 import { openDatabase } from '../../store/open-database.js';
 import { CliError } from '../cli-error.js';
+import { withCliErrors } from '../to-cli-error.js';
 
 export interface PreferencesExportOptions {
   csv?: boolean;

@@ -5,11 +5,14 @@
  * SIGINT/SIGTERM, then closes cleanly.
  */
 import type { Command } from 'commander';
+import {
+  CONTACT_OPERATIONS,
+  DEFAULT_LOCATION_SCOPES,
+  type HighLevelSandboxOptions,
+  startHighLevelSandbox,
+} from '../../app/sandboxes.js';
 import { CONVERSATION_OPERATIONS, OAUTH_OPERATIONS } from '../../highlevel/generated/operations.js';
-import { createLogger } from '../../logging/create-logger.js';
-import { type HighLevelSandboxOptions, startHighLevelSandbox } from '../../sandbox/highlevel/create-sandbox.js';
-import { DEFAULT_LOCATION_SCOPES } from '../../sandbox/highlevel/default-scopes.js';
-import { CONTACT_OPERATIONS } from '../../sandbox/highlevel/types.js';
+import { createLogger } from '../../lib/create-logger.js';
 import { CliError } from '../cli-error.js';
 
 /** Raw option values as commander hands them over (strings). */

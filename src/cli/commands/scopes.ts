@@ -3,22 +3,22 @@
  * needed, and, when connections exist, what each connection is missing or holds beyond it.
  */
 import type { Command } from 'commander';
+import { type CommandIo, processIo } from '../../app/command-io.js';
+import { openExistingRuntime } from '../../app/open-existing-runtime.js';
 import type { FeatureName } from '../../config/config-types.js';
 import { FEATURE_NAMES, isFeatureName } from '../../config/feature-names.js';
 import { loadFileConfig } from '../../config/load-file-config.js';
-import { FEATURE_WORKFLOWS } from '../../pipeline/enabled-workflows.js';
-import { type ConfigPlanOptions, configPlanner, notConfiguredWorkflows } from '../../pipeline/running-features.js';
-import { type CommandIo, processIo } from '../../runtime/command-io.js';
-import { openExistingRuntime } from '../../runtime/open-existing-runtime.js';
-import { toCliError, withCliErrors } from '../../runtime/to-cli-error.js';
+import { FEATURE_WORKFLOWS } from '../../features/enabled-workflows.js';
+import { type ConfigPlanOptions, configPlanner, notConfiguredWorkflows } from '../../features/running-features.js';
 import {
   compareConnectionScopes,
   describeMissing,
   planScopes,
   type ScopeComparison,
   type ScopePlan,
-} from '../../workflows/scope-planner.js';
+} from '../../features/scope-planner.js';
 import { CliError } from '../cli-error.js';
+import { toCliError, withCliErrors } from '../to-cli-error.js';
 
 /** The feature a built-in workflow belongs to, for the "not configured" lines. */
 function featureOf(workflow: string): string {

@@ -10,10 +10,24 @@
  * process on a temporary data directory (simulate-target.ts).
  */
 import type { Command } from 'commander';
+import type { CommandIo } from '../../app/command-io.js';
+import { processIo } from '../../app/command-io.js';
+import {
+  callTranscript,
+  checkInAttendee,
+  registerAttendee,
+  replyAsContact,
+  sampleAttendee,
+} from '../../app/simulate-sandboxes.js';
+import {
+  inProcessTarget,
+  probeParley,
+  requiredServer,
+  type SimulationTarget,
+  serverTarget,
+} from '../../app/simulate-target.js';
 import { loadConfig } from '../../config/load-config.js';
-import { createLogger, type Logger } from '../../logging/create-logger.js';
-import type { CommandIo } from '../../runtime/command-io.js';
-import { processIo } from '../../runtime/command-io.js';
+import { createLogger, type Logger } from '../../lib/create-logger.js';
 import { CliError } from '../cli-error.js';
 import {
   type AttendeeLink,
@@ -23,22 +37,8 @@ import {
   processedInbound,
   sentCount,
 } from './simulate-progress.js';
-import {
-  callTranscript,
-  checkInAttendee,
-  registerAttendee,
-  replyAsContact,
-  sampleAttendee,
-} from './simulate-sandboxes.js';
-import {
-  inProcessTarget,
-  probeParley,
-  requiredServer,
-  type SimulationTarget,
-  serverTarget,
-} from './simulate-target.js';
 
-export type { SandboxInfo } from './simulate-target.js';
+export type { SandboxInfo } from '../../app/simulate-target.js';
 
 export interface SimulatedAttendee {
   attendeeId: string;

@@ -8,13 +8,13 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { keyFilePath } from '../../app/key-file-path.js';
+import { runParley } from '../../app/run-parley.js';
 import { loadConfig } from '../../config/load-config.js';
-import { createLogger } from '../../logging/create-logger.js';
-import { keyFilePath } from '../../runtime/key-file-path.js';
-import { withCliErrors } from '../../runtime/to-cli-error.js';
-import { runParley } from '../../server/run-parley.js';
+import { createLogger } from '../../lib/create-logger.js';
 import { listenForStopSignals } from '../../server/stop-signals.js';
 import { MASTER_KEY_ENV } from '../../vault/master-key.js';
+import { withCliErrors } from '../to-cli-error.js';
 import { runInit } from './init.js';
 
 type Mode = { http: boolean; worker: boolean; sandboxDefault: boolean };

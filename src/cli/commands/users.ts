@@ -9,6 +9,7 @@
  * their tokens at once.
  */
 import type { Command } from 'commander';
+import { type CommandIo, readPipedStdin } from '../../app/command-io.js';
 import { loadConfig } from '../../config/load-config.js';
 import { listApiTokens, parseTokenLifetime, revokeToken } from '../../console/auth/api-token-admin.js';
 import { AuthError } from '../../console/auth/auth-error.js';
@@ -23,12 +24,11 @@ import {
   setUserRole,
   unlockUser,
 } from '../../console/auth/user-admin.js';
-import { createLogger } from '../../logging/create-logger.js';
-import { type CommandIo, readPipedStdin } from '../../runtime/command-io.js';
-import { withCliErrors } from '../../runtime/to-cli-error.js';
+import { createLogger } from '../../lib/create-logger.js';
 import { openDatabase, type Store } from '../../store/open-database.js';
 import { CliError } from '../cli-error.js';
 import { textTable } from '../text-table.js';
+import { withCliErrors } from '../to-cli-error.js';
 
 // Mistakes in what was typed exit 2, like commander's own usage errors; facts about the database exit 1.
 const USAGE_CODES = new Set([

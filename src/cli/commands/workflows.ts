@@ -8,8 +8,10 @@
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { type CommandIo, processIo } from '../../app/command-io.js';
 import type { ParleyFileConfig } from '../../config/config-types.js';
 import { loadFileConfig } from '../../config/load-file-config.js';
+import { workflowScopes } from '../../features/catalog.js';
 import {
   BUILT_IN,
   BUILTIN_WORKFLOWS_DIR,
@@ -18,14 +20,13 @@ import {
   enabledWorkflowsOptions,
   listEnabledWorkflows,
   SPONSOR_RELAY,
-} from '../../pipeline/enabled-workflows.js';
-import { type CommandIo, processIo } from '../../runtime/command-io.js';
-import { withCliErrors } from '../../runtime/to-cli-error.js';
-import { workflowLane, workflowScopes } from '../../workflows/catalog.js';
+} from '../../features/enabled-workflows.js';
 import type { DoubleSend } from '../../workflows/double-sends.js';
 import { loadWorkflows } from '../../workflows/load-workflows.js';
+import { workflowLane } from '../../workflows/run-workflow.js';
 import { WorkflowError } from '../../workflows/workflow-error.js';
 import { CliError } from '../cli-error.js';
+import { withCliErrors } from '../to-cli-error.js';
 
 export interface ListOptions {
   json?: boolean;

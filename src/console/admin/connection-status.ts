@@ -1,13 +1,13 @@
 /**
  * The admin connections view: every connected account with its status, the
  * scopes it was granted against the scopes the enabled features need, and how to reconnect it.
- * Built from the repository's records, which hold no secrets (src/connections/types.ts), so no
+ * Built from the repository's records, which hold no secrets (src/credentials/types.ts), so no
  * token can reach the API or the page.
  */
 import type { FeatureName } from '../../config/config-types.js';
-import type { Connection, ConnectionRepository } from '../../connections/types.js';
-import { type ConnectionView, toConnectionView } from '../../runtime/connection-view.js';
-import { compareConnectionScopes, type PlanOptions, planScopes } from '../../workflows/scope-planner.js';
+import { type ConnectionView, toConnectionView } from '../../credentials/connection-view.js';
+import type { Connection, ConnectionRepository } from '../../credentials/types.js';
+import { compareConnectionScopes, type PlanOptions, planScopes } from '../../features/scope-planner.js';
 
 /** How to renew a connection: HighLevel OAuth through the browser, the rest from the CLI. */
 export type ReconnectHint = { url: string; command?: undefined } | { command: string; url?: undefined };
@@ -29,7 +29,7 @@ export interface ConnectionStatusOptions {
   now: number;
 }
 
-/** Where the browser starts HighLevel OAuth (src/connections/highlevel/oauth-routes.ts). */
+/** Where the browser starts HighLevel OAuth (src/connect/highlevel/oauth-routes.ts). */
 export const HIGHLEVEL_OAUTH_START = '/oauth/highlevel/start';
 
 export async function listConnectionStatus(options: ConnectionStatusOptions): Promise<ConnectionStatus[]> {

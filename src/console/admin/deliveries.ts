@@ -17,7 +17,7 @@ import {
 } from '../../intake/list-deliveries.js';
 import { parseSince, SINCE_FORMS } from '../../intake/parse-since.js';
 import { type ReprocessResult, reprocessDeliveries } from '../../intake/reprocess-deliveries.js';
-import type { Logger } from '../../logging/create-logger.js';
+import type { Logger } from '../../lib/create-logger.js';
 import type { Queue } from '../../queue/types.js';
 import type { Database, InboxStatus } from '../../store/schema.js';
 import { ConsoleError } from '../console-error.js';

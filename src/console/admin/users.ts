@@ -7,7 +7,7 @@
  * server log with the acting user's id, as other admin writes are (the audit table holds HighLevel calls).
  */
 import type { Kysely } from 'kysely';
-import type { Logger } from '../../logging/create-logger.js';
+import type { Logger } from '../../lib/create-logger.js';
 import type { Database } from '../../store/schema.js';
 import { listApiTokens, revokeToken, type TokenSummary } from '../auth/api-token-admin.js';
 import { AuthError } from '../auth/auth-error.js';

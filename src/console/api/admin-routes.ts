@@ -6,7 +6,7 @@
  */
 
 import type { FastifyInstance } from 'fastify';
-import { plannedFor } from '../../pipeline/running-features.js';
+import { plannedFor } from '../../features/running-features.js';
 import { listAudit } from '../admin/audit-log.js';
 import { listConnectionStatus } from '../admin/connection-status.js';
 import { listDeadLetters, replayDeadLetter } from '../admin/dead-letters.js';

@@ -7,7 +7,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { HighLevelError } from '../../highlevel/errors.js';
-import { IndexError } from '../../index/index-error.js';
+import { IndexError } from '../../search/index-error.js';
 import { clientErrorStatus, type ErrorAnswer, sendAnswer, serverErrorAnswer } from '../../server/public-errors.js';
 import { ConsoleError } from '../console-error.js';
 import { upstreamSentence } from '../conversations/upstream-sentences.js';

@@ -9,7 +9,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
-import type { Logger } from '../../logging/create-logger.js';
+import type { Logger } from '../../lib/create-logger.js';
 import type { Database } from '../../store/schema.js';
 import { forgetPassedWindows, reserveLoginAttempt, settleSuccessfulLogin } from './login-rate-limit.js';
 import { UNUSABLE_HASH, verifyPassword } from './password-hash.js';

@@ -4,7 +4,7 @@
  * token's first use at once, later ones at most once per interval (a minute); a failed write is kept.
  */
 import type { Kysely } from 'kysely';
-import type { Logger } from '../../logging/create-logger.js';
+import type { Logger } from '../../lib/create-logger.js';
 import type { Database } from '../../store/schema.js';
 
 export const TOKEN_USE_FLUSH_MS = 60_000;

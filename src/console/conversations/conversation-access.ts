@@ -1,13 +1,13 @@
 /**
  * Which conversations a caller may see: a sponsor only the sponsor-channel conversations of their own
- * sponsor (config `sponsor.sponsors[].staff` lists their email; src/index/sponsor-channel.ts holds
+ * sponsor (config `sponsor.sponsors[].staff` lists their email; src/search/sponsor-channel.ts holds
  * which sponsor each conversation belongs to); every other role all of them. A sponsor asking for any
  * other conversation or message gets one fixed 403, whether the id exists or not; other roles get
  * the one fixed 404 an id that does not exist gets. Either way the answer reveals neither which ids
  * exist nor which conversation a message belongs to.
  */
 import type { ParleyFileConfig } from '../../config/config-types.js';
-import { inSponsorChannel } from '../../index/sponsor-channel.js';
+import { inSponsorChannel } from '../../search/sponsor-channel.js';
 import type { Caller } from '../auth/resolve-caller.js';
 import { ROLE_PERMISSIONS } from '../auth/roles.js';
 import type { ConsoleDeps } from '../console-deps.js';

@@ -5,11 +5,11 @@
  * actions) may run in another process, so the index is polled: one query per round gives each watched
  * conversation's signature (message count and update times, the conversation row), and only a
  * conversation whose signature moved has its messages read and compared with what was seen. A change
- * announced in this process (src/index/index-changes.ts) starts a round at once.
+ * announced in this process (src/search/index-changes.ts) starts a round at once.
  */
 import type { Kysely } from 'kysely';
-import { onIndexChange } from '../../index/index-changes.js';
-import type { Logger } from '../../logging/create-logger.js';
+import type { Logger } from '../../lib/create-logger.js';
+import { onIndexChange } from '../../search/index-changes.js';
 import type { Database } from '../../store/schema.js';
 import { messageViewOf } from './read-rows.js';
 import type { MessageView } from './views.js';

@@ -7,9 +7,9 @@
  */
 
 import { HighLevelError } from '../../highlevel/errors.js';
-import { IndexError } from '../../index/index-error.js';
-import { linkEventKey } from '../../index/index-rows.js';
-import type { SearchResult } from '../../index/search-conversations.js';
+import { IndexError } from '../../search/index-error.js';
+import { linkEventKey } from '../../search/index-rows.js';
+import type { SearchResult } from '../../search/search-conversations.js';
 import type { Caller } from '../auth/resolve-caller.js';
 import { actorOf, type ConsoleDeps } from '../console-deps.js';
 import { ConsoleError } from '../console-error.js';

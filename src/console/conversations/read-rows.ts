@@ -1,9 +1,9 @@
 /**
  * Index rows to the read side's views, and the opaque keyset cursor of message pages (the same
- * base64url-JSON form as the search's cursor in src/index/search-conversations.ts).
+ * base64url-JSON form as the search's cursor in src/search/search-conversations.ts).
  */
 import type { Selectable } from 'kysely';
-import { attachmentsOf } from '../../index/index-rows.js';
+import { attachmentsOf } from '../../search/index-rows.js';
 import type { IndexConversationsTable, IndexMessagesTable } from '../../store/schema.js';
 import { ConsoleError } from '../console-error.js';
 import type { ConversationView, MessageView } from './views.js';

@@ -5,7 +5,7 @@
  * (workflow switch, replay, reprocess) are forms console.js sends to the API with the CSRF header.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { notConfiguredWorkflows, plannedFor } from '../../pipeline/running-features.js';
+import { notConfiguredWorkflows, plannedFor } from '../../features/running-features.js';
 import { INBOX_STATUSES, type InboxStatus } from '../../store/schema.js';
 import { type AuditQuery, listAudit } from '../admin/audit-log.js';
 import { listConnectionStatus } from '../admin/connection-status.js';

@@ -4,10 +4,10 @@
  * its sponsor rule); the event name and ticket type from the workflow runs parley made for the
  * attendee, whose inputs carry what Accelevents sent; checked in when the check-in welcome linked them.
  * Runs are found by their trigger key, which ends in the attendee's email or id
- * (src/pipeline/accelevents-event-data.ts), or names an inbound message of the conversation.
+ * (src/jobs/accelevents-event-data.ts), or names an inbound message of the conversation.
  */
 import { type Kysely, sql } from 'kysely';
-import { likeLiteral } from '../../index/search-filters.js';
+import { likeLiteral } from '../../search/search-filters.js';
 import type { Database } from '../../store/schema.js';
 import { getAttendeeForCaller } from '../attendees/read-attendee.js';
 import type { Caller } from '../auth/resolve-caller.js';

@@ -5,7 +5,7 @@
  * failure means (a retried refresh with a single-use refresh token could burn the grant; see
  * https://github.com/GoHighLevel/highlevel-api-docs/blob/main/docs/oauth/Authorization.md).
  */
-import { fetchWithTimeout } from '../../http/fetch-with-timeout.js';
+import { fetchWithTimeout } from '../../lib/fetch-with-timeout.js';
 import { OAuthError, type OAuthOperation } from './oauth-error.js';
 import { oauthErrorFromResponse } from './oauth-error-from-response.js';
 import { parseInstalledLocations, parseTokenGrant } from './parse-token-grant.js';

@@ -9,7 +9,7 @@ import { randomInt as cryptoRandomInt } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { AcceleventsAuthPreset } from '../../accelevents/auth-presets.js';
-import { createLogger } from '../../logging/create-logger.js';
+import { createLogger } from '../../lib/create-logger.js';
 import { SandboxError } from '../highlevel/sandbox-errors.js';
 import { ADMIN_PREFIX, registerAdminRoutes } from './admin-routes.js';
 import { registerApiRoutes } from './api-routes.js';

@@ -4,7 +4,7 @@
  */
 import type { AcceleventsAuthPreset } from '../../accelevents/auth-presets.js';
 import { AUTH_PRESETS, isAuthPreset } from '../../accelevents/auth-presets.js';
-import type { Logger } from '../../logging/create-logger.js';
+import type { Logger } from '../../lib/create-logger.js';
 import { SandboxError } from '../highlevel/sandbox-errors.js';
 import type { PayloadShape, PayloadShapeName } from './webhook-payloads.js';
 

@@ -4,7 +4,7 @@
  * points at the port a later `parley accelevents-sandbox` (or `parley start`) serves again, and the
  * sandbox's fixed key keeps working across restarts.
  */
-import type { Logger } from '../../logging/create-logger.js';
+import type { Logger } from '../../lib/create-logger.js';
 import { ADMIN_PREFIX } from './admin-routes.js';
 import { startAcceleventsSandbox } from './create-sandbox.js';
 import { DEFAULT_ACCELEVENTS_SANDBOX_PORT } from './sandbox-options.js';

@@ -4,7 +4,7 @@
  * `deliveries` (like the HighLevel sandbox's) and `flush()` waits for the ones in flight.
  */
 import { randomUUID } from 'node:crypto';
-import type { Logger } from '../../logging/create-logger.js';
+import type { Logger } from '../../lib/create-logger.js';
 import type { AcceleventsWebhookTopic } from './webhook-payloads.js';
 
 /** Nothing documented; 10 s keeps a stuck receiver from holding a delivery forever. */

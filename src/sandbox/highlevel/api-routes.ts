@@ -6,7 +6,7 @@
  * (https://marketplace.gohighlevel.com/docs/other/rate-limits).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Logger } from '../../logging/create-logger.js';
+import type { Logger } from '../../lib/create-logger.js';
 import { badRequest, type ErrorReply, internalError, tooManyRequests, unprocessable } from './api-error-bodies.js';
 import { type ApiOperation, toRoutePath } from './api-operations.js';
 import { checkVersionHeader } from './api-versions.js';

@@ -7,7 +7,8 @@
 import { randomBytes as cryptoRandomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { createLogger } from '../../logging/create-logger.js';
+import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '../../config/sandbox-credentials.js';
+import { createLogger } from '../../lib/create-logger.js';
 import { createAgencyHandlers } from './agency-handlers.js';
 import { API_OPERATIONS } from './api-operations.js';
 import { type ContactReply, type ContactReplyInput, checkContactReply, replyAsContact } from './contact-reply.js';
@@ -25,8 +26,6 @@ import {
   checkRateLimits,
   checkWebhookUrl,
   DEFAULT_ACCESS_TOKEN_TTL_SECONDS,
-  DEFAULT_CLIENT_ID,
-  DEFAULT_CLIENT_SECRET,
   DEFAULT_COMPANY_ID,
   DEFAULT_LOCATION_ID,
   DEFAULT_RATE_LIMITS,

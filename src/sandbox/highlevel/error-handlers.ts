@@ -4,7 +4,7 @@
  * (malformed JSON or an unsupported content type → 400 BadRequestDTO, specs/highlevel/common/common-schemas.json).
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
-import type { Logger } from '../../logging/create-logger.js';
+import type { Logger } from '../../lib/create-logger.js';
 import { badRequest, internalError, routeNotFound } from './api-error-bodies.js';
 import { sendError } from './api-routes.js';
 import { authenticate, rateLimitKey } from './authenticate.js';

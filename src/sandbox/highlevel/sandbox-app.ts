@@ -6,7 +6,7 @@
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
-import type { Logger } from '../../logging/create-logger.js';
+import type { Logger } from '../../lib/create-logger.js';
 import { type AdminControls, registerAdminRoutes } from './admin-routes.js';
 import { type ApiRouteDeps, registerApiRoutes } from './api-routes.js';
 import { type ConsentDeps, registerConsentRoutes } from './consent-routes.js';

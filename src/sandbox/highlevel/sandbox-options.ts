@@ -2,7 +2,7 @@
  * The sandbox's options, their defaults, and the checks that reject bad values with a message naming
  * the option. The same checks guard the runtime controls (setFaults, setRateLimits, /sandbox/* routes).
  */
-import type { Logger } from '../../logging/create-logger.js';
+import type { Logger } from '../../lib/create-logger.js';
 import { type Faults, NO_FAULTS } from './fault-injector.js';
 import type { RandomBytes } from './random-ids.js';
 import type { RateLimits } from './rate-limiter.js';
@@ -44,8 +44,6 @@ export const DEFAULT_RATE_LIMITS: RateLimits = { burstLimit: 100, burstIntervalM
 export const DEFAULT_ACCESS_TOKEN_TTL_SECONDS = 86_399;
 /** HighLevel retries a 429'd webhook about every 10 minutes (see webhook-dispatcher.ts). */
 export const DEFAULT_WEBHOOK_RETRY_INTERVAL_MS = 600_000;
-export const DEFAULT_CLIENT_ID = 'sandbox-client-id';
-export const DEFAULT_CLIENT_SECRET = 'sandbox-client-secret';
 /** HighLevel's RSA webhook key is 4096-bit (see webhook-signer.ts); 2048 keeps startup fast. */
 export const DEFAULT_RSA_MODULUS_LENGTH = 2048;
 /** Fixed so a developer's config survives sandbox restarts; 20 characters like HighLevel's ids. */

@@ -10,7 +10,7 @@
  * Any other answer, or no answer at all, is final.
  */
 import { randomUUID } from 'node:crypto';
-import type { Logger } from '../../logging/create-logger.js';
+import type { Logger } from '../../lib/create-logger.js';
 import type { SandboxWebhookEvent } from './types.js';
 import type { WebhookSigner } from './webhook-signer.js';
 

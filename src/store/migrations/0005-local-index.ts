@@ -2,7 +2,7 @@
  * The local conversation index: a mirror of HighLevel conversations and messages,
  * fed by webhooks and by the overlap rescan, with full-text search over message bodies and transcripts.
  * SQLite gets an FTS5 table kept in step by triggers; PostgreSQL a generated `tsvector` column with a
- * GIN index. Both answer the same search API (src/index/search-conversations.ts).
+ * GIN index. Both answer the same search API (src/search/search-conversations.ts).
  */
 import { type Kysely, SqliteAdapter, sql } from 'kysely';
 

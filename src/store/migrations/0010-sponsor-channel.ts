@@ -1,7 +1,7 @@
 /**
  * The sponsor channel's owners: which sponsor (config `sponsor.sponsors[].keyword`, as its key) each
  * sponsor-channel conversation belongs to, so a sponsor's console users see only their own
- * (src/index/sponsor-channel.ts). One row per conversation and sponsor: an attendee may write to two.
+ * (src/search/sponsor-channel.ts). One row per conversation and sponsor: an attendee may write to two.
  */
 import type { Kysely } from 'kysely';
 

@@ -3,7 +3,7 @@
  * - `index_messages.attachments`: the message's attachment URLs as a JSON array (null: none known);
  * - `index_contacts`: each contact's name, email and phone as parley last learnt them (the contact it
  *   upserted, or get-contact for a webhook about a contact the index did not know), so a conversation
- *   row can be named without asking HighLevel again (src/index/contact-details.ts);
+ *   row can be named without asking HighLevel again (src/search/contact-details.ts);
  * - an index on `attendee_links.attendee_id`, so search by Accelevents attendee id is a lookup.
  */
 import type { Kysely } from 'kysely';

@@ -1,5 +1,5 @@
 /** Every action a workflow step can name: all Conversations operations plus the composites (`parley catalog`). */
-import { closestNames } from '../../text/closest-names.js';
+import { closestNames } from '../../lib/closest-names.js';
 import type { ActionSpec } from './action-types.js';
 import { contactsAddTags } from './contacts-add-tags.js';
 import { contactsUpsert } from './contacts-upsert.js';

@@ -7,8 +7,8 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { CallInput, CallResult, HighLevelCaller } from '../../highlevel/client-types.js';
+import type { PriorityLane } from '../../lib/priority-lanes.js';
 import type { Question } from '../../preferences/question.js';
-import type { PriorityLane } from '../../queue/types.js';
 import type { Database } from '../../store/schema.js';
 
 export interface ActionContext {

@@ -30,7 +30,7 @@ export const contactsUpsert: ActionSpec = {
       if (value !== undefined && value !== null && value !== '') body[name] = value;
     }
     const result = await callHighLevel<UpsertContactResponse>(context, 'upsert-contact', { body });
-    // The index names this contact's conversations from it (src/index/contact-details.ts).
+    // The index names this contact's conversations from it (src/search/contact-details.ts).
     await indexWhatWeWrote(context, 'upsert-contact', { body }, result.data);
     return { id: result.data.contact.id, new: result.data.new };
   },

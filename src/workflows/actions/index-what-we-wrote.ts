@@ -1,11 +1,11 @@
 /**
  * The hook the actions that write to HighLevel call once a call succeeded: it records the effect in the
- * local index (src/index/parley-writes.ts), so an agent finds a conversation parley created, and the
+ * local index (src/search/parley-writes.ts), so an agent finds a conversation parley created, and the
  * welcome it sent, at once. HighLevel has done the work by then, so a failed index write is logged and
  * never fails the step (a retried send would reach the contact twice); the webhook or the next index
  * sync brings the rows in instead.
  */
-import { indexActionWrite, indexWrittenConversation } from '../../index/parley-writes.js';
+import { indexActionWrite, indexWrittenConversation } from '../../search/parley-writes.js';
 import type { ActionContext } from './action-types.js';
 
 async function recorded(context: ActionContext, what: string, write: () => Promise<unknown>): Promise<void> {

@@ -1,0 +1,247 @@
+/**
+ * What `parley start`, `serve` and `worker` run: the HTTP side (health, readiness, HighLevel OAuth
+ * install, `POST /hooks/highlevel`, `POST /hooks/accelevents/:secret`), the worker side (the pipeline's
+ * job worker and the token refresher), or both in one process (stateless serve and worker processes
+ * scale out on PostgreSQL). In sandbox mode the built-in HighLevel and Accelevents sandboxes run too,
+ * on loopback, and are connected, so a first run shows the whole flow with sample attendees.
+ *
+ * Startup reads the config file before anything else opens or listens, so a bad file ends it at once;
+ * every step gives way to `stop`, and whatever was opened is closed again, last first.
+ */
+import { loadFileConfig } from '../config/load-file-config.js';
+import { appIdOf, registerHighLevelOAuthRoutes } from '../connect/highlevel/oauth-routes.js';
+import { createOAuthStateStore } from '../connect/highlevel/oauth-state-store.js';
+import { registerConsole } from '../console/register-console.js';
+import { doubleSendsOf, loadEnabledWorkflows } from '../features/enabled-workflows.js';
+import { configPlanner } from '../features/running-features.js';
+import { registerAcceleventsWebhookRoute } from '../intake/accelevents-webhook-route.js';
+import {
+  localOrigin,
+  urlHost,
+  webhookSecretForStart,
+  webhookUrl,
+  webhookUrlLine,
+} from '../intake/accelevents-webhook-url.js';
+import { registerHighLevelWebhookRoute } from '../intake/highlevel/webhook-route.js';
+import type { Logger } from '../lib/create-logger.js';
+import { createQueue } from '../queue/create-queue.js';
+import { createHighLevelAccess, type HighLevelAccess } from '../ratelimit/highlevel-access.js';
+import { createLocalIndex } from '../search/local-index.js';
+import { createApp } from '../server/create-app.js';
+import { metricsAccessFrom } from '../server/metrics-access.js';
+import { registerMetricsRoute } from '../server/metrics-route.js';
+import { storeReadiness } from '../server/readiness.js';
+import { Closers, stopped, untilStopped } from '../server/until-stopped.js';
+import { createPipeline } from './create-pipeline.js';
+import { openRuntime, type Runtime } from './open-runtime.js';
+import type { ParleySandboxes } from './start-sandboxes.js';
+import {
+  closeSandboxes,
+  connectSandboxLocation,
+  highLevelWebhookKeys,
+  pointHighLevelSandboxAt,
+  startSandboxes,
+} from './start-sandboxes.js';
+
+export interface RunParleyOptions {
+  http: boolean;
+  worker: boolean;
+  /**
+   * true (`--sandbox`) or false (`--no-sandbox`); unset: the sandboxes run exactly when the HighLevel
+   * target (config `highlevel.target`) is the sandbox.
+   */
+  sandbox?: boolean;
+  logger: Logger;
+  env: { port: number; host: string; sandboxPort: number };
+  /** The raw environment the config, store and master key are read from. Default process.env. */
+  processEnv?: NodeJS.ProcessEnv;
+  /** Where the config file is looked up. Default process.cwd(). */
+  cwd?: string;
+  write(text: string): void;
+  /** Aborted when the process should stop (SIGINT/SIGTERM), at any point, startup included. */
+  stop: AbortSignal;
+  /** Called once parley is serving (after the banner). */
+  onRunning?: () => void;
+  /** First-run setup (`parley init`), run once the config file has been read and before anything opens. */
+  firstRun?: () => Promise<void>;
+}
+
+export async function runParley(options: RunParleyOptions): Promise<void> {
+  const { logger, env, stop } = options;
+  const processEnv = options.processEnv ?? process.env;
+  const closers = new Closers();
+  try {
+    // Read first and on its own: a bad config file ends startup before any port is open.
+    const fileConfig = await untilStopped(stop, loadFileConfig({ env: processEnv, cwd: options.cwd }));
+    if (options.firstRun) await untilStopped(stop, options.firstRun());
+    const sandboxMode = options.sandbox ?? fileConfig.highlevel.target === 'sandbox';
+    const sandboxes = sandboxMode
+      ? await untilStopped(stop, startSandboxes(env, processEnv, logger), closeSandboxes)
+      : null;
+    if (sandboxes) closers.add('sandboxes', () => closeSandboxes(sandboxes));
+    const runtime = await untilStopped(
+      stop,
+      openRuntime({ env: processEnv, cwd: options.cwd, logger, sandboxUrl: sandboxes?.highlevel.url }),
+      (opened) => opened.close(),
+    );
+    closers.add('store', () => runtime.close());
+    // Not raced: each part it opens registers its closer as it goes, and it checks `stop` itself.
+    await start(options, runtime, sandboxes, closers);
+    if (stop.aborted) return;
+    options.onRunning?.();
+    await stopped(stop);
+  } catch (error) {
+    // A stop during startup is a clean stop, not a failure.
+    if (!(stop.aborted && error === stop.reason)) throw error;
+  } finally {
+    await closers.closeAll((name, error) => logger.error({ err: error }, `could not close the ${name} cleanly`));
+  }
+}
+
+async function start(
+  options: RunParleyOptions,
+  runtime: Runtime,
+  sandboxes: ParleySandboxes | null,
+  closers: Closers,
+): Promise<void> {
+  const { logger, write } = options;
+  const lines: string[] = [];
+  if (sandboxes) await connectSandboxLocation(runtime, sandboxes.highlevel);
+  // One paced, audited client for the worker and the console: they share each location's rate bucket.
+  const access = createHighLevelAccess({
+    store: runtime.store,
+    auth: runtime.tokenManager.tokenSource(),
+    baseUrl: runtime.config.highlevel.baseUrl,
+    appId: appIdOf(runtime.config.highlevel.clientId),
+    logger,
+  });
+  const pipeline = options.worker ? await createPipeline({ runtime, logger, access }) : null;
+  if (pipeline) closers.add('worker', () => pipeline.stop({ graceMs: 10_000 }));
+  if (options.worker) {
+    closers.add(
+      'token refresher',
+      runtime.tokenManager.startRefresher(runtime.config.refresh.checkIntervalSeconds * 1000),
+    );
+  }
+  const workflowNames = pipeline
+    ? pipeline.workflows.map((w) => w.name)
+    : (
+        await loadEnabledWorkflows({
+          features: runtime.config.features,
+          userPath: runtime.config.workflows.path ?? undefined,
+          sponsors: runtime.config.sponsor.sponsors,
+          sponsorStaffContactIds: runtime.config.sponsor.staffContactIds,
+        })
+      ).map((w) => w.name);
+  for (const twice of await doubleSendsOf(runtime.config)) logger.warn({ workflows: twice.workflows }, twice.message);
+  if (options.http) {
+    await buildHttp(options, runtime, sandboxes, lines, closers, { access, workflowNames });
+  }
+  if (options.stop.aborted) return; // The closers undo what was opened; nothing starts working.
+  pipeline?.start();
+  if (options.worker) lines.push(`worker: running ${pipeline?.workflows.length ?? 0} workflow(s)`);
+  write(`${lines.join('\n')}\n`);
+}
+
+async function buildHttp(
+  options: RunParleyOptions,
+  runtime: Runtime,
+  sandboxes: ParleySandboxes | null,
+  lines: string[],
+  closers: Closers,
+  shared: { access: HighLevelAccess; workflowNames: readonly string[] },
+): Promise<void> {
+  const { logger, env } = options;
+  const { config, store, repository, tokenClient, tokenManager, vault } = runtime;
+  const queue = createQueue({ store });
+  const planner = await configPlanner(config);
+  const app = createApp({ logger, checkReady: storeReadiness(store, logger), server: config.server });
+  closers.add('HTTP server', () => app.close());
+  await registerHighLevelOAuthRoutes(app, {
+    config: config.highlevel,
+    repository,
+    tokenClient,
+    states: createOAuthStateStore({ db: store.db }),
+    plan: (userType) => planner.plan({ userType }),
+    logger,
+  });
+  await registerHighLevelWebhookRoute(app, {
+    keys: await highLevelWebhookKeys(config.highlevel, sandboxes),
+    repository,
+    tokenClient,
+    appId: appIdOf(config.highlevel.clientId),
+    logger,
+    agencyAccessToken: (agency) => tokenManager.getAccessToken(agency.id),
+    inbox: { db: store.db, queue },
+  });
+  await registerAcceleventsWebhookRoute(app, { db: store.db, queue, config: config.accelevents.webhook, logger });
+  registerMetricsRoute(app, {
+    db: store.db,
+    access: metricsAccessFrom(config.server.metrics, options.processEnv ?? process.env),
+  });
+  await registerConsole(app, {
+    db: store.db,
+    dialect: store.dialect,
+    index: createLocalIndex({ db: store.db, dialect: store.dialect }),
+    highlevel: shared.access,
+    queue,
+    repository,
+    config,
+    workflowNames: shared.workflowNames,
+    defaultLocationId: async () => {
+      const connected = await repository.list({ provider: 'highlevel', callable: true });
+      return connected.find((c) => c.locationId !== null && c.status === 'ok')?.locationId ?? null;
+    },
+    secureCookies: config.console.secureCookies,
+    logger: logger.child({ name: 'console' }),
+    now: Date.now,
+  });
+
+  // Only a sandbox-target run may replace a hash-only secret: under a live target its URL is in use.
+  const sandboxMode = sandboxes !== null && config.highlevel.target === 'sandbox';
+  const secret = await webhookSecretForStart({ db: store.db, vault, sandboxMode, logger });
+
+  // For `parley simulate`: where the sandboxes are. Sandbox mode only, and no secret in it: the
+  // Accelevents sandbox is pointed at parley's webhook URL here, so a caller never needs the URL.
+  if (sandboxes) {
+    app.get('/sandbox-info', async () => ({
+      highlevel: { url: sandboxes.highlevel.url, locationId: sandboxes.highlevel.defaultLocationId },
+      accelevents: { url: sandboxes.accelevents.url },
+    }));
+  }
+  if (options.stop.aborted) return;
+  await app.listen({ port: env.port, host: env.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : env.port;
+  const base = `http://${urlHost(env.host)}:${port}`;
+  if (sandboxes && secret !== null) {
+    sandboxes.accelevents.configure({ webhookUrl: webhookUrl(localOrigin(env.host, port), secret) });
+  }
+  const highlevelHooked = sandboxes
+    ? pointHighLevelSandboxAt(config.highlevel, sandboxes, localOrigin(env.host, port))
+    : false;
+
+  lines.push(
+    `parley is running on ${base}  (store: ${store.dialect}, HighLevel target: ${config.highlevel.target})`,
+    `  console:       ${base}/console   (add a user: npx parley users add you@example.com --role admin)`,
+    `  API:           ${base}/api/docs  (OpenAPI: ${base}/api/openapi.json)`,
+    `  health:        ${base}/healthz   readiness: ${base}/readyz   metrics: ${base}/metrics`,
+    `  connect HighLevel (OAuth): open ${base}/oauth/highlevel/start`,
+    `  HighLevel webhooks:        ${base}/hooks/highlevel`,
+    webhookUrlLine(base, secret),
+  );
+  if (sandboxes) {
+    // Sandbox tokens reach sample data only; printing one is what makes the first run try-able.
+    const { accessToken } = sandboxes.highlevel.issueToken();
+    lines.push(
+      `HighLevel sandbox on ${sandboxes.highlevel.url}  (sample location ${sandboxes.highlevel.defaultLocationId}${highlevelHooked ? '; its webhooks go to parley' : ''})`,
+      `  sandbox token: ${accessToken}`,
+      `  try: npx parley ghl search-conversation --base-url ${sandboxes.highlevel.url} --token ${accessToken} --param locationId=${sandboxes.highlevel.defaultLocationId}`,
+      secret === null
+        ? `Accelevents sandbox on ${sandboxes.accelevents.url}  (its webhooks go nowhere: the webhook URL cannot be shown)`
+        : `Accelevents sandbox on ${sandboxes.accelevents.url}  (its webhooks go to parley; try: npx parley simulate --attendees 20)`,
+    );
+  } else if (config.highlevel.target === 'live') {
+    lines.push('sandboxes: off (HighLevel target is live; `--sandbox` starts them anyway, on loopback)');
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * An Accelevents client for the stored connection (`parley connect accelevents`): its base URL and
+ * auth presets from the connection's settings, the API key from the vault, config as the fallback.
+ */
+
+import { isAuthPreset } from '../accelevents/auth-presets.js';
+import { type AcceleventsClient, createAcceleventsClient } from '../accelevents/client.js';
+import type { ParleyFileConfig } from '../config/config-types.js';
+import type { Logger } from '../lib/create-logger.js';
+import type { ConnectionRepository } from './types.js';
+
+export async function acceleventsClientFromConnection(options: {
+  repository: ConnectionRepository;
+  config: ParleyFileConfig;
+  logger: Logger;
+  fetch?: typeof fetch;
+}): Promise<AcceleventsClient | null> {
+  const { repository, config } = options;
+  const [connection] = await repository.list({ provider: 'accelevents' });
+  if (!connection) return null;
+  const { apiKey } = await repository.readSecrets(connection.id);
+  const settings = connection.settings;
+  return createAcceleventsClient({
+    baseUrl: typeof settings.baseUrl === 'string' ? settings.baseUrl : config.accelevents.baseUrl,
+    apiKey: apiKey ?? '',
+    readAuth: isAuthPreset(settings.readAuth) ? settings.readAuth : config.accelevents.readAuth,
+    writeAuth: isAuthPreset(settings.writeAuth) ? settings.writeAuth : config.accelevents.writeAuth,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    logger: options.logger,
+  });
+}
