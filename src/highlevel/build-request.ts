@@ -4,7 +4,7 @@
  */
 import type { CallInput } from './client-types.js';
 import { HighLevelInvalidCallError } from './errors.js';
-import type { OperationDescriptor } from './operation-catalog.js';
+import type { OperationDescriptor } from './operation-descriptor.js';
 
 /**
  * The conversations API version (specs/highlevel/apps/conversations.json;

@@ -2,7 +2,7 @@
 import type { Logger } from 'pino';
 import type { PriorityLane } from '../lib/priority-lanes.js';
 import type { HighLevelError } from './errors.js';
-import type { OperationDescriptor } from './operation-catalog.js';
+import type { OperationDescriptor } from './operation-descriptor.js';
 import type { RateLimitInfo } from './rate-limit-headers.js';
 
 export interface AccessTokenRequest {

@@ -8,7 +8,7 @@
 
 import type { HighLevelCaller } from './client-types.js';
 import type { CallOptions } from './conversations-api.js';
-import type { OperationDescriptor } from './operation-catalog.js';
+import type { OperationDescriptor } from './operation-descriptor.js';
 
 /** The Contacts API declares `Version: 2021-07-28` (not the conversations 2021-04-15). */
 export const CONTACTS_API_VERSION = '2021-07-28';

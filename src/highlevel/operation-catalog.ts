@@ -2,25 +2,12 @@
  * The operations the client can call: the 29 generated from HighLevel's conversations spec, plus
  * the two hand-described contact operations a conversation needs (contacts-api.ts).
  */
+
 import { closestNames } from '../lib/closest-names.js';
 import { CONTACT_OPERATIONS } from './contacts-api.js';
 import { HighLevelUnknownOperationError } from './errors.js';
 import { CONVERSATION_OPERATIONS } from './generated/operations.js';
-
-/** The read-only view of a `CatalogOperation` (src/highlevel/spec/build-catalog.ts) the request core needs. */
-export interface OperationDescriptor {
-  readonly operationId: string;
-  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
-  readonly path: string;
-  readonly scopes: readonly string[];
-  readonly pathParams: readonly string[];
-  readonly queryParams: readonly { readonly name: string; readonly required: boolean }[];
-  readonly bodyContentType: string | null;
-  readonly bodyRequired: boolean;
-  /** The `Version` header the spec declares; null on the two operations that declare none. */
-  readonly version: string | null;
-  readonly responseKind: 'json' | 'binary' | 'text' | 'unspecified';
-}
+import type { OperationDescriptor } from './operation-descriptor.js';
 
 export const KNOWN_OPERATIONS: readonly OperationDescriptor[] = [...CONVERSATION_OPERATIONS, ...CONTACT_OPERATIONS];
 

@@ -7,7 +7,7 @@ import type { DownloadInfo } from './client-types.js';
 import type { Normalized } from './normalize-get-messages.js';
 import { normalizeGetMessages } from './normalize-get-messages.js';
 import { normalizeTranscription } from './normalize-transcription.js';
-import type { OperationDescriptor } from './operation-catalog.js';
+import type { OperationDescriptor } from './operation-descriptor.js';
 
 const NORMALIZERS: Record<string, (body: unknown) => Normalized<unknown>> = {
   'get-messages': normalizeGetMessages,

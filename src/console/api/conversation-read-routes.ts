@@ -10,12 +10,8 @@ import type { ConsoleDeps } from '../console-deps.js';
 import { ConsoleError } from '../console-error.js';
 import { acceptsEventStream, DEFAULT_HEARTBEAT_MS, openEventStream } from '../conversations/event-stream.js';
 import { createLiveHub } from '../conversations/live-events.js';
-import {
-  getConversationForCaller,
-  getTranscriptForCaller,
-  listMessagesForCaller,
-  searchForCaller,
-} from '../conversations/read-conversations.js';
+import { getConversationForCaller, searchForCaller } from '../conversations/read-conversations.js';
+import { listMessagesForCaller } from '../conversations/read-messages.js';
 import {
   conversationParamsSchema,
   DEFAULT_PAGE_LIMIT,
@@ -32,7 +28,7 @@ import {
   searchResultSchema,
   transcriptSchema,
 } from '../conversations/read-response-schemas.js';
-import { transcriptDownloadText } from '../conversations/read-transcript.js';
+import { getTranscriptForCaller, transcriptDownloadText } from '../conversations/read-transcript.js';
 import { getRecordingForCaller, parseRange } from '../conversations/recording-range.js';
 import { apiRoute } from './api-route.js';
 

@@ -17,9 +17,6 @@ import { assertMaySee, notVisible, sponsorKeysOf, sponsorOnly } from './conversa
 import { conversationViewOf, epochMs } from './read-rows.js';
 import type { ConversationSearchQuery, ConversationView } from './views.js';
 
-export { listMessagesForCaller } from './read-messages.js';
-export { getTranscriptForCaller } from './read-transcript.js';
-
 export async function searchForCaller(
   deps: ConsoleDeps,
   caller: Caller,

@@ -13,7 +13,8 @@ import { ROLES } from '../auth/roles.js';
 import type { ConsoleDeps } from '../console-deps.js';
 // The statuses PUT /api/messages/:id/status accepts (UpdateMessageStatusDto's enum), from the write side.
 import { statusChangeable } from '../conversations/message-status-rules.js';
-import { getConversationForCaller, listMessagesForCaller } from '../conversations/read-conversations.js';
+import { getConversationForCaller } from '../conversations/read-conversations.js';
+import { listMessagesForCaller } from '../conversations/read-messages.js';
 import type { MessageView } from '../conversations/views.js';
 import { MESSAGE_STATUSES } from '../conversations/write-message-state.js';
 import { attachmentLinks, threadPageCsp } from './attachment-links.js';

@@ -5,8 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ROLES } from '../auth/roles.js';
 import type { ConsoleDeps } from '../console-deps.js';
-import { getTranscriptForCaller } from '../conversations/read-conversations.js';
-import { speakerLabel } from '../conversations/read-transcript.js';
+import { getTranscriptForCaller, speakerLabel } from '../conversations/read-transcript.js';
 import { pageCaller, sendErrorPage } from './error-page.js';
 import { requirePageRole } from './page-auth.js';
 import { sendPage } from './render-page.js';

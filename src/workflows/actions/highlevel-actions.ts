@@ -6,7 +6,8 @@
  * that create a message with a body also get the send guard.
  */
 import { CONVERSATION_OPERATIONS } from '../../highlevel/generated/operations.js';
-import { findOperation, type OperationDescriptor } from '../../highlevel/operation-catalog.js';
+import { findOperation } from '../../highlevel/operation-catalog.js';
+import type { OperationDescriptor } from '../../highlevel/operation-descriptor.js';
 import { UNSAFE_OPERATIONS } from '../../highlevel/retry-policy.js';
 import { type ActionContext, type ActionSpec, callHighLevel, isRecord } from './action-types.js';
 import { indexWhatWeWrote } from './index-what-we-wrote.js';

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { CallInput } from '../../highlevel/client-types.js';
-import type { OperationDescriptor } from '../../highlevel/operation-catalog.js';
+import type { OperationDescriptor } from '../../highlevel/operation-descriptor.js';
 import type { ActionInputSpec } from './action-types.js';
 
 interface SchemaObject {
