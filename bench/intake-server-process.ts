@@ -8,11 +8,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
+import { openStoreRuntime } from '../src/app/open-runtime.js';
 import { registerAcceleventsWebhookRoute } from '../src/intake/accelevents-webhook-route.js';
 import { createAcceleventsWebhookSecret } from '../src/intake/webhook-secret.js';
-import { createLogger } from '../src/lib/create-logger.js';
-import { createQueue } from '../src/queue/create-queue.js';
-import { openDatabase } from '../src/store/open-database.js';
+import { silentLogger } from '../src/lib/create-logger.js';
 import { reportToParent } from './child-process.js';
 
 /** Also in durable-intake.ts: importing this file would start a server, so the path is not shared. */
@@ -23,12 +22,12 @@ export interface IntakeServerReady {
   intakePath: string;
 }
 
-const logger = createLogger({ level: 'silent' });
 const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-intake-'));
-const store = await openDatabase({ dataDir, logger });
+// The composition root's store and queue, as `parley start` has them, on a SQLite file of its own.
+const { store, queue, logger } = await openStoreRuntime({ env: { PARLEY_DATA_DIR: dataDir }, logger: silentLogger() });
 const secret = await createAcceleventsWebhookSecret(store.db);
 const app = Fastify({ logger: false });
-await registerAcceleventsWebhookRoute(app, { db: store.db, queue: createQueue({ store }), logger });
+await registerAcceleventsWebhookRoute(app, { db: store.db, queue, logger });
 app.post(NOOP_PATH, async () => ({}));
 await app.listen({ port: 0, host: '127.0.0.1' });
 const address = app.server.address();

@@ -8,10 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createLogger } from '../src/lib/create-logger.js';
-import { createQueue } from '../src/queue/create-queue.js';
+import { openStoreRuntime } from '../src/app/open-runtime.js';
+import { silentLogger } from '../src/lib/create-logger.js';
 import { createWorker } from '../src/queue/create-worker.js';
-import { openDatabase } from '../src/store/open-database.js';
 import { rssMb } from './bench-env.js';
 import { benchInput } from './child-process.js';
 
@@ -22,11 +21,10 @@ interface Input {
 
 const BATCH = 1_000;
 const { jobs, workSeconds } = benchInput<Input>();
-const logger = createLogger({ level: 'silent' });
 const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-memory-'));
-const store = await openDatabase({ dataDir, logger });
+// The composition root's store and queue, on a SQLite file of its own.
+const { store, queue, logger } = await openStoreRuntime({ env: { PARLEY_DATA_DIR: dataDir }, logger: silentLogger() });
 try {
-  const queue = createQueue({ store });
   globalThis.gc?.();
   const emptyRssMb = rssMb();
   let peakRssMb = emptyRssMb;

@@ -4,7 +4,7 @@
  * a timeout, read the answer; then `decideRetry` alone says what happens next.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { createLogger, type Logger } from '../lib/create-logger.js';
+import { type Logger, silentLogger } from '../lib/create-logger.js';
 import { fetchWithTimeout } from '../lib/fetch-with-timeout.js';
 import { AcceleventsError } from './accelevents-error.js';
 import { type AcceleventsAuthPreset, apiKeyProblem, authHeader, isAuthPreset } from './auth-presets.js';
@@ -105,7 +105,7 @@ export function createAcceleventsRequester(options: AcceleventsClientOptions): A
   const sleep = options.sleep ?? ((ms: number, signal?: AbortSignal) => delay(ms, undefined, { signal }));
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
-  const logger = options.logger ?? createLogger({ name: 'accelevents' });
+  const logger = options.logger ?? silentLogger();
 
   type Outcome = { ok: true; data: unknown } | { ok: false; error: AcceleventsError; requestSent: boolean };
 

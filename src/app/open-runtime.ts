@@ -1,78 +1,213 @@
 /**
- * Everything a CLI command needs, composed once in one order: env config, file config, store,
- * master key and vault, connection repository, HighLevel token client, token manager. Each part's
- * own error (ConfigError, StoreError, VaultError, OAuthError) propagates unchanged so the command
- * layer can turn it into a CliError with the same code (see to-cli-error.ts). Whatever was opened
- * before a failure is closed again, so a failed start leaves no pool or file handle behind.
+ * The composition root: every service a process uses, built once, in one order, from the environment,
+ * the config file and the effects the caller injects (clock, fetch, randomness, logger). `start`,
+ * `serve`, `worker` and every CLI command open parley here; the job side is added by compose-jobs.ts.
+ *
+ * Each part's own error (ConfigError, StoreError, VaultError, OAuthError) propagates unchanged so the
+ * CLI can show it with the same code (src/cli/to-cli-error.ts). Whatever was opened before a failure is
+ * closed again, so a failed start leaves no pool or file handle behind.
  */
+import { access } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import type { ParleyFileConfig } from '../config/config-types.js';
 import { loadConfig, type ParleyConfig } from '../config/load-config.js';
 import { loadFileConfig } from '../config/load-file-config.js';
-import type { TokenManager } from '../credentials/token-manager.js';
+import { appIdOf } from '../connect/highlevel/oauth-routes.js';
+import { createConnectionRepository } from '../credentials/connection-repository.js';
+import { createTokenManager, type TokenManager } from '../credentials/token-manager.js';
 import type { ConnectionRepository } from '../credentials/types.js';
+import { createHighLevelTokenClient } from '../highlevel/oauth/token-client.js';
 import type { HighLevelTokenClient } from '../highlevel/oauth/token-client-types.js';
-import { createLogger, type Logger } from '../lib/create-logger.js';
+import type { Logger } from '../lib/create-logger.js';
+import { createQueue } from '../queue/create-queue.js';
+import type { Queue } from '../queue/types.js';
+import { createHighLevelAccess, type HighLevelAccess } from '../ratelimit/highlevel-access.js';
+import { createLocalIndex, type LocalIndex } from '../search/local-index.js';
 import { openDatabase, type Store } from '../store/open-database.js';
+import { SQLITE_FILE_NAME } from '../store/sqlite-dialect.js';
 import { loadMasterKey } from '../vault/master-key.js';
 import { openVault, type VaultHandle } from '../vault/open-vault.js';
-import { composeConnections } from './compose-connections.js';
+import type { Vault } from '../vault/types.js';
+import type { CommandIo } from './command-io.js';
 import { keyFilePath } from './key-file-path.js';
+import { processLogger } from './process-logger.js';
 
-export interface OpenRuntimeOptions {
+/** What the caller injects; everything else comes from the environment and the config file. */
+export interface Effects {
   /** Default process.env. */
   env?: NodeJS.ProcessEnv;
-  /** Overrides PARLEY_CONFIG. */
-  configPath?: string;
   /** Where a relative config path (and the default file) is looked up. Default process.cwd(). */
   cwd?: string;
+  /** Overrides PARLEY_CONFIG. */
+  configPath?: string;
   /** The built-in sandbox's URL when it is not on 127.0.0.1:PARLEY_SANDBOX_PORT. */
   sandboxUrl?: string;
-  /** Default: pino to stderr (stdout is the command's answer) at LOG_LEVEL or `warn`. */
+  /** Default: processLogger's, for a command (stderr, LOG_LEVEL or `warn`). */
   logger?: Logger;
-  /** Used by the token client; default global fetch. */
+  /** Every outbound HTTP call; default global fetch. */
   fetch?: typeof fetch;
-  /** Clock, epoch ms; passed to the vault, repository and token manager. */
+  /** Clock, epoch ms. Default Date.now. */
   now?: () => number;
+  /** [0, 1); the queue's backoff jitter. Default Math.random. */
+  random?: () => number;
 }
 
-export interface Runtime {
+/** The store alone, for commands that read or change rows and need no secrets (users, inbox, dlq). */
+export interface StoreRuntime {
   env: ParleyConfig;
-  config: ParleyFileConfig;
   store: Store;
-  vault: VaultHandle;
-  repository: ConnectionRepository;
-  tokenClient: HighLevelTokenClient;
-  tokenManager: TokenManager;
+  /** The process's one queue. */
+  queue: Queue;
   logger: Logger;
   /** Closes the store. Safe to call more than once. */
   close(): Promise<void>;
 }
 
-export async function openRuntime(options: OpenRuntimeOptions = {}): Promise<Runtime> {
-  const rawEnv = options.env ?? process.env;
-  const env = loadConfig(rawEnv);
-  const config = await loadFileConfig({
-    path: options.configPath,
-    env: rawEnv,
-    sandboxUrl: options.sandboxUrl,
-    cwd: options.cwd,
-  });
-  const logger =
-    options.logger ?? createLogger({ level: rawEnv.LOG_LEVEL ?? 'warn', destination: process.stderr, name: 'parley' });
+export interface Runtime extends StoreRuntime {
+  config: ParleyFileConfig;
+  vault: VaultHandle;
+  repository: ConnectionRepository;
+  tokenClient: HighLevelTokenClient;
+  tokenManager: TokenManager;
+  /** The process's one local conversation index. */
+  index: LocalIndex;
+  /** The process's one paced, audited HighLevel client: the worker and the console share its rate buckets. */
+  highlevel: HighLevelAccess;
+}
 
+export async function openStoreRuntime(effects: Effects = {}): Promise<StoreRuntime> {
+  const rawEnv = effects.env ?? process.env;
+  const env = loadConfig(rawEnv);
+  const logger = effects.logger ?? processLogger(rawEnv, 'command');
   const store = await openDatabase({ databaseUrl: env.databaseUrl, dataDir: env.dataDir, logger });
+  const queue = createQueue({
+    store,
+    ...(effects.now ? { now: effects.now } : {}),
+    ...(effects.random ? { random: effects.random } : {}),
+  });
+  return { env, store, queue, logger, close: () => store.close() };
+}
+
+export async function openRuntime(effects: Effects = {}): Promise<Runtime> {
+  const rawEnv = effects.env ?? process.env;
+  // The config file first: a bad file ends here, before a database or data directory is made.
+  loadConfig(rawEnv);
+  const config = await loadFileConfig({
+    path: effects.configPath,
+    env: rawEnv,
+    sandboxUrl: effects.sandboxUrl,
+    cwd: effects.cwd,
+  });
+  const base = await openStoreRuntime(effects);
   try {
+    const { env, store, logger } = base;
     const masterKey = await loadMasterKey({ env: rawEnv, keyFile: keyFilePath(env) });
     const vault = await openVault({
       db: store.db,
       masterKey,
-      now: options.now,
+      now: effects.now,
       logger: logger.child({ name: 'vault' }),
     });
-    const layer = composeConnections({ config, store, vault, logger, fetch: options.fetch, now: options.now });
-    return { env, config, store, vault, ...layer, logger, close: () => store.close() };
+    const layer = composeConnections({ config, store, vault, logger, fetch: effects.fetch, now: effects.now });
+    const index = createLocalIndex({
+      db: store.db,
+      dialect: store.dialect,
+      ...(effects.now ? { now: effects.now } : {}),
+    });
+    const highlevel = createHighLevelAccess({
+      store,
+      auth: layer.tokenManager.tokenSource(),
+      baseUrl: config.highlevel.baseUrl,
+      appId: appIdOf(config.highlevel.clientId),
+      logger,
+      ...(effects.now ? { now: effects.now } : {}),
+      ...(effects.fetch ? { fetch: effects.fetch } : {}),
+    });
+    return { ...base, config, vault, ...layer, index, highlevel };
   } catch (error) {
-    await store.close();
+    await base.close();
     throw error;
+  }
+}
+
+/** openRuntime with everything a command's io carries. */
+export function openRuntimeFor(io: CommandIo): Promise<Runtime> {
+  return openRuntime(effectsOf(io));
+}
+
+/** openStoreRuntime with everything a command's io carries. */
+export function openStoreRuntimeFor(io: CommandIo): Promise<StoreRuntime> {
+  return openStoreRuntime(effectsOf(io));
+}
+
+/**
+ * openRuntimeFor only if there can be connections to look at: a read-only command such as
+ * `parley scopes` must not create a data directory and a database on a fresh checkout. PostgreSQL
+ * is always opened (the database exists or the URL is wrong, which the caller should hear about).
+ */
+export async function openExistingRuntime(io: CommandIo): Promise<Runtime | null> {
+  const env = loadConfig(io.env);
+  if (env.databaseUrl === undefined) {
+    // Resolved as the store resolves it (src/store/sqlite-dialect.ts), against the process's directory.
+    const file = join(resolve(env.dataDir), SQLITE_FILE_NAME);
+    const exists = await access(file).then(
+      () => true,
+      () => false,
+    );
+    if (!exists) return null;
+  }
+  return openRuntimeFor(io);
+}
+
+function effectsOf(io: CommandIo): Effects {
+  return { env: io.env, cwd: io.cwd, sandboxUrl: io.sandboxUrl, fetch: io.fetch, now: io.now };
+}
+
+export interface ComposeConnectionsOptions {
+  config: ParleyFileConfig;
+  store: Store;
+  vault: Vault;
+  logger: Logger;
+  fetch?: typeof fetch;
+  now?: () => number;
+}
+
+export interface ConnectionLayer {
+  repository: ConnectionRepository;
+  tokenClient: HighLevelTokenClient;
+  tokenManager: TokenManager;
+}
+
+/**
+ * The connection layer on an open store and vault. Exported for `parley doctor`, which opens the parts
+ * one by one to report on each.
+ */
+export function composeConnections(options: ComposeConnectionsOptions): ConnectionLayer {
+  const { config, store, vault, logger, now } = options;
+  const repository = createConnectionRepository({ db: store.db, vault, now, target: config.highlevel.target });
+  const tokenClient = createHighLevelTokenClient({
+    baseUrl: config.highlevel.baseUrl,
+    clientId: config.highlevel.clientId,
+    clientSecret: config.highlevel.clientSecret,
+    fetch: options.fetch,
+  });
+  const tokenManager = createTokenManager({
+    store,
+    repository,
+    tokenClient,
+    now,
+    marginMs: config.refresh.marginSeconds * 1000,
+    logger: logger.child({ name: 'token-manager' }),
+  });
+  return { repository, tokenClient, tokenManager };
+}
+
+/** Runs `body` on a store runtime opened from the command's io, and closes it whatever happens. */
+export async function withStoreRuntime<T>(io: CommandIo, body: (runtime: StoreRuntime) => Promise<T>): Promise<T> {
+  const runtime = await openStoreRuntimeFor(io);
+  try {
+    return await body(runtime);
+  } finally {
+    await runtime.close();
   }
 }

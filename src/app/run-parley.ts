@@ -24,15 +24,12 @@ import {
 } from '../intake/accelevents-webhook-url.js';
 import { registerHighLevelWebhookRoute } from '../intake/highlevel/webhook-route.js';
 import type { Logger } from '../lib/create-logger.js';
-import { createQueue } from '../queue/create-queue.js';
-import { createHighLevelAccess, type HighLevelAccess } from '../ratelimit/highlevel-access.js';
-import { createLocalIndex } from '../search/local-index.js';
 import { createApp } from '../server/create-app.js';
 import { metricsAccessFrom } from '../server/metrics-access.js';
 import { registerMetricsRoute } from '../server/metrics-route.js';
 import { storeReadiness } from '../server/readiness.js';
 import { Closers, stopped, untilStopped } from '../server/until-stopped.js';
-import { createPipeline } from './create-pipeline.js';
+import { jobsFromRuntime } from './compose-jobs.js';
 import { openRuntime, type Runtime } from './open-runtime.js';
 import type { ParleySandboxes } from './start-sandboxes.js';
 import {
@@ -107,15 +104,7 @@ async function start(
   const { logger, write } = options;
   const lines: string[] = [];
   if (sandboxes) await connectSandboxLocation(runtime, sandboxes.highlevel);
-  // One paced, audited client for the worker and the console: they share each location's rate bucket.
-  const access = createHighLevelAccess({
-    store: runtime.store,
-    auth: runtime.tokenManager.tokenSource(),
-    baseUrl: runtime.config.highlevel.baseUrl,
-    appId: appIdOf(runtime.config.highlevel.clientId),
-    logger,
-  });
-  const pipeline = options.worker ? await createPipeline({ runtime, logger, access }) : null;
+  const pipeline = options.worker ? await jobsFromRuntime(runtime, { logger }) : null;
   if (pipeline) closers.add('worker', () => pipeline.stop({ graceMs: 10_000 }));
   if (options.worker) {
     closers.add(
@@ -135,7 +124,7 @@ async function start(
       ).map((w) => w.name);
   for (const twice of await doubleSendsOf(runtime.config)) logger.warn({ workflows: twice.workflows }, twice.message);
   if (options.http) {
-    await buildHttp(options, runtime, sandboxes, lines, closers, { access, workflowNames });
+    await buildHttp(options, runtime, sandboxes, lines, closers, workflowNames);
   }
   if (options.stop.aborted) return; // The closers undo what was opened; nothing starts working.
   pipeline?.start();
@@ -149,11 +138,12 @@ async function buildHttp(
   sandboxes: ParleySandboxes | null,
   lines: string[],
   closers: Closers,
-  shared: { access: HighLevelAccess; workflowNames: readonly string[] },
+  workflowNames: readonly string[],
 ): Promise<void> {
   const { logger, env } = options;
-  const { config, store, repository, tokenClient, tokenManager, vault } = runtime;
-  const queue = createQueue({ store });
+  // The console and the worker share the runtime's one queue, index and paced HighLevel client, so they
+  // share each location's rate bucket too.
+  const { config, store, repository, tokenClient, tokenManager, vault, queue, index } = runtime;
   const planner = await configPlanner(config);
   const app = createApp({ logger, checkReady: storeReadiness(store, logger), server: config.server });
   closers.add('HTTP server', () => app.close());
@@ -182,12 +172,12 @@ async function buildHttp(
   await registerConsole(app, {
     db: store.db,
     dialect: store.dialect,
-    index: createLocalIndex({ db: store.db, dialect: store.dialect }),
-    highlevel: shared.access,
+    index,
+    highlevel: runtime.highlevel,
     queue,
     repository,
     config,
-    workflowNames: shared.workflowNames,
+    workflowNames,
     defaultLocationId: async () => {
       const connected = await repository.list({ provider: 'highlevel', callable: true });
       return connected.find((c) => c.locationId !== null && c.status === 'ok')?.locationId ?? null;

@@ -10,7 +10,7 @@
  * retry loop. Logs carry ids, outcomes and durations; never a token.
  */
 import type { HighLevelTokenClient } from '../highlevel/oauth/token-client-types.js';
-import { createLogger, type Logger } from '../lib/create-logger.js';
+import { type Logger, silentLogger } from '../lib/create-logger.js';
 import type { Store } from '../store/open-database.js';
 import { ConnectionError } from './connection-error.js';
 import type { ConnectionRecords } from './connection-repository.js';
@@ -61,7 +61,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     throw new TypeError(`createTokenManager: marginMs must be a number of ms >= 0, got ${marginMs}`);
   }
   const now = options.now ?? Date.now;
-  const logger = options.logger ?? createLogger({ name: 'token-manager' });
+  const logger = options.logger ?? silentLogger();
   const { db, dialect } = store;
   const { secrets } = repository;
   const flights = new Map<string, Promise<string>>();

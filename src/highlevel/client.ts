@@ -5,7 +5,7 @@
  * then `decideRetry` alone says what happens next.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { createLogger } from '../lib/create-logger.js';
+import { silentLogger } from '../lib/create-logger.js';
 import { fetchWithTimeout } from '../lib/fetch-with-timeout.js';
 import { buildHeaders, prepareCall } from './build-request.js';
 import type { CallInput, CallResult, HighLevelCaller, HighLevelClientOptions, UploadFile } from './client-types.js';
@@ -49,7 +49,7 @@ export function createHighLevelClient(options: HighLevelClientOptions): HighLeve
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number, signal?: AbortSignal) => delay(ms, undefined, { signal }));
   const random = options.random ?? Math.random;
-  const logger = options.logger ?? createLogger({ name: 'highlevel' });
+  const logger = options.logger ?? silentLogger();
 
   async function attemptOnce(
     op: OperationDescriptor,

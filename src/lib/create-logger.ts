@@ -53,4 +53,12 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   );
 }
 
+/**
+ * What a module logs to when its caller passes no logger: nothing. Only the composition root
+ * (src/app/process-logger.ts) decides where a process's logs go and at what level.
+ */
+export function silentLogger(): Logger {
+  return pino({ level: 'silent' });
+}
+
 export type { Logger };

@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { createLogger, type Logger } from '../lib/create-logger.js';
+import { type Logger, silentLogger } from '../lib/create-logger.js';
 import { type ClassifyError, classifyError } from './classify-error.js';
 import { QueueError } from './queue-error.js';
 import { type Job, type JobHandler, NonRetryableError, type Queue } from './types.js';
@@ -66,7 +66,7 @@ export function createWorker(options: CreateWorkerOptions): Worker {
   const pollMs = positiveInteger('pollMs', options.pollMs ?? DEFAULTS.pollMs);
   const id = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const classify = options.classify ?? classifyError;
-  const logger = (options.logger ?? createLogger({ name: 'worker' })).child({ workerId: id });
+  const logger = (options.logger ?? silentLogger()).child({ workerId: id });
 
   const running = new Map<string, RunningJob>();
   let state: 'idle' | 'running' | 'stopping' | 'stopped' = 'idle';

@@ -10,7 +10,7 @@
 import type { Kysely } from 'kysely';
 import type { AfterAttemptInfo } from '../highlevel/client-types.js';
 import { KNOWN_OPERATIONS } from '../highlevel/operation-catalog.js';
-import { createLogger, type Logger } from '../lib/create-logger.js';
+import { type Logger, silentLogger } from '../lib/create-logger.js';
 import type { Database } from '../store/schema.js';
 import { newSortableId } from '../store/sortable-id.js';
 
@@ -41,7 +41,7 @@ export function auditHooks(options: AuditHooksOptions): { afterAttempt: (info: A
   const db = options.db;
   const now = options.now ?? Date.now;
   const newId = options.newId ?? newSortableId;
-  const logger = options.logger ?? createLogger({ name: 'audit' });
+  const logger = options.logger ?? silentLogger();
 
   return {
     async afterAttempt(info) {

@@ -8,7 +8,7 @@
  * because another process may change the row). A response seen by `observe` wakes the pump.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { createLogger, type Logger } from '../lib/create-logger.js';
+import { type Logger, silentLogger } from '../lib/create-logger.js';
 import { PRIORITY } from '../lib/priority-lanes.js';
 import type { Store } from '../store/open-database.js';
 import { available, HIGHLEVEL_DEFAULTS, nextDayStart, type RateDefaults } from './bucket-state.js';
@@ -103,7 +103,7 @@ export function createRateScheduler(options: RateSchedulerOptions): RateSchedule
   const pollMs = nonNegative('pollMs', options.pollMs, 50);
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number, signal?: AbortSignal) => delay(ms, undefined, { signal }));
-  const logger = options.logger ?? createLogger({ name: 'ratelimit' });
+  const logger = options.logger ?? silentLogger();
   const rejectWhenSpent = (options.whenDailyBudgetSpent ?? 'reject') === 'reject';
 
   const buckets: BucketStore =

@@ -3,7 +3,7 @@
  * PostgreSQL when a `postgres://` URL is given. Reads no environment: config decides the URL.
  */
 import { type Dialect, Kysely, sql } from 'kysely';
-import { createLogger, type Logger } from '../lib/create-logger.js';
+import { type Logger, silentLogger } from '../lib/create-logger.js';
 import { migrateToLatest } from './migrator.js';
 import { createPostgresDialect } from './postgres-dialect.js';
 import { redactDatabaseUrl } from './redact-database-url.js';
@@ -36,7 +36,7 @@ export const DEFAULT_DATA_DIR = './data';
 const POSTGRES_URL = /^postgres(ql)?:\/\//i;
 
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Store> {
-  const logger = options.logger ?? createLogger({ name: 'store' });
+  const logger = options.logger ?? silentLogger();
   const { databaseUrl } = options;
   const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
 

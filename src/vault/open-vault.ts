@@ -8,7 +8,7 @@
  */
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { createLogger, type Logger } from '../lib/create-logger.js';
+import { type Logger, silentLogger } from '../lib/create-logger.js';
 import type { Database } from '../store/schema.js';
 import { IV_BYTES, seal, unseal } from './aes-gcm.js';
 import { formatEnvelope, parseEnvelope } from './envelope.js';
@@ -74,7 +74,7 @@ export async function openVault(options: OpenVaultOptions): Promise<VaultHandle>
   const { db } = options;
   const now = options.now ?? Date.now;
   const randomBytes = options.randomBytes ?? nodeRandomBytes;
-  const logger = options.logger ?? createLogger({ name: 'vault', destination: process.stderr });
+  const logger = options.logger ?? silentLogger();
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const activeKeyCacheMs = options.activeKeyCacheMs ?? DEFAULT_ACTIVE_KEY_CACHE_MS;
   let masterKey = options.masterKey;

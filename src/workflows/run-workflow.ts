@@ -19,7 +19,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { HighLevelCaller } from '../highlevel/client-types.js';
-import { createLogger } from '../lib/create-logger.js';
+import { silentLogger } from '../lib/create-logger.js';
 import type { PriorityLane } from '../lib/priority-lanes.js';
 import { createTemplateEngine, type TemplateEngine, type TemplateScope } from '../lib/template-engine.js';
 import { questionScope } from '../preferences/question.js';
@@ -94,7 +94,7 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunOutcome> 
     throw new TypeError('runWorkflow: deps.db (Kysely) and deps.highlevel (a HighLevel client) are required');
   }
   const now = deps.now ?? Date.now;
-  const logger = deps.logger ?? createLogger({ name: 'workflows' });
+  const logger = deps.logger ?? silentLogger();
   const engine = deps.engine ?? defaultEngine();
   const journal = createRunJournal(deps.db);
   const triggerKey = `${definition.name}:${event.key}`;

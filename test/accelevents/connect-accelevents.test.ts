@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openRuntimeFor } from '../../src/app/open-existing-runtime.js';
+import { openRuntimeFor } from '../../src/app/open-runtime.js';
 import { type ConnectAcceleventsIo, runConnectAccelevents } from '../../src/cli/commands/connect-accelevents.js';
 import type { AcceleventsSandbox } from '../../src/sandbox/accelevents/create-sandbox.js';
 import { rejection, SUMMIT, startSandbox } from './sandbox-fixture.js';

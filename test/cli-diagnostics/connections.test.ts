@@ -3,7 +3,7 @@
  * as a table and as JSON, and never a secret.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openRuntimeFor } from '../../src/app/open-existing-runtime.js';
+import { openRuntimeFor } from '../../src/app/open-runtime.js';
 import { CliError } from '../../src/cli/cli-error.js';
 import { runConnections } from '../../src/cli/commands/connections.js';
 import { createDiagnosticsWorld, type DiagnosticsWorld, newMasterKey, thrownBy } from './diagnostics-world.js';

@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CommandIo } from '../../src/app/command-io.js';
-import { openRuntimeFor } from '../../src/app/open-existing-runtime.js';
+import { openRuntimeFor } from '../../src/app/open-runtime.js';
 import type { Connection } from '../../src/credentials/types.js';
 import type { IssuedToken, IssueTokenOptions } from '../../src/sandbox/highlevel/issue-token.js';
 import { type SandboxHandle, withSandbox } from '../helpers/sandbox.js';

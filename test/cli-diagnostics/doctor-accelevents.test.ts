@@ -3,7 +3,7 @@
  * Accelevents sandbox: a good key passes; a rejected key fails with the reconnect fix.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openRuntimeFor } from '../../src/app/open-existing-runtime.js';
+import { openRuntimeFor } from '../../src/app/open-runtime.js';
 import { runDoctorCommand } from '../../src/cli/commands/doctor.js';
 import { createLogger } from '../../src/lib/create-logger.js';
 import { type AcceleventsSandbox, startAcceleventsSandbox } from '../../src/sandbox/accelevents/create-sandbox.js';

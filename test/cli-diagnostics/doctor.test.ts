@@ -5,7 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openRuntimeFor } from '../../src/app/open-existing-runtime.js';
+import { openRuntimeFor } from '../../src/app/open-runtime.js';
 import { runDoctorCommand } from '../../src/cli/commands/doctor.js';
 import { DEFAULT_FEATURES } from '../../src/config/feature-names.js';
 import { planScopes } from '../../src/features/scope-planner.js';

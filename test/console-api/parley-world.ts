@@ -7,7 +7,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { type ComposedPipeline, composePipeline } from '../../src/app/compose-pipeline.js';
+import { type ComposedJobs, composeJobs } from '../../src/app/compose-jobs.js';
 import { applyFileDefaults } from '../../src/config/file-config-defaults.js';
 import type { Role } from '../../src/console/auth/roles.js';
 import { addUser, createApiToken } from '../../src/console/auth/user-accounts.js';
@@ -36,7 +36,7 @@ export interface ParleyWorld {
   deps: ConsoleDeps;
   database: TestDatabase;
   sandbox: SandboxHandle;
-  pipeline: ComposedPipeline;
+  pipeline: ComposedJobs;
   locationId: string;
   /** parley's base URL. */
   url: string;
@@ -73,7 +73,7 @@ export async function startParleyWorld(kind: DatabaseKind, options: ParleyWorldO
   const token = sandbox.sandbox.issueToken({ locationId, ttlSeconds: 86_400 }).accessToken;
   const auth = { getAccessToken: async () => token };
   const access = createHighLevelAccess({ store, auth, baseUrl: sandbox.url, appId: sandbox.sandbox.appId, logger });
-  const pipeline = composePipeline({
+  const pipeline = composeJobs({
     store,
     auth,
     baseUrl: sandbox.url,

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type ComposedPipeline, composePipeline } from '../../src/app/compose-pipeline.js';
+import { type ComposedJobs, composeJobs } from '../../src/app/compose-jobs.js';
 import { loadEnabledWorkflows } from '../../src/features/enabled-workflows.js';
 import type { GetMessagesResponse } from '../../src/highlevel/normalize-get-messages.js';
 import { registerAcceleventsWebhookRoute } from '../../src/intake/accelevents-webhook-route.js';
@@ -32,7 +32,7 @@ afterAll(async () => {
 });
 
 interface World {
-  pipeline: ComposedPipeline;
+  pipeline: ComposedJobs;
   app: FastifyInstance;
   hookUrl: string;
   locationId: string;
@@ -46,7 +46,7 @@ async function startWorld(store: Store, staffContactIds: string[] = [], location
     features: ['checkin-welcome', 'sponsor-channel', 'session-highlights'],
     sponsorStaffContactIds: staffContactIds,
   });
-  const pipeline = composePipeline({
+  const pipeline = composeJobs({
     store,
     auth: { getAccessToken: async () => token },
     baseUrl: handle.url,

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type ComposedPipeline, composePipeline } from '../../src/app/compose-pipeline.js';
+import { type ComposedJobs, composeJobs } from '../../src/app/compose-jobs.js';
 import { createConnectionRepository } from '../../src/credentials/connection-repository.js';
 import { BUILTIN_WORKFLOWS_DIR, loadEnabledWorkflows } from '../../src/features/enabled-workflows.js';
 import { createHighLevelTokenClient } from '../../src/highlevel/oauth/token-client.js';
@@ -52,7 +52,7 @@ afterAll(async () => {
 });
 
 interface World {
-  pipeline: ComposedPipeline;
+  pipeline: ComposedJobs;
   app: FastifyInstance;
   acceleventsHook: string;
   highlevelHook: string;
@@ -65,7 +65,7 @@ async function startWorld(store: Store, userPath: string | null = null): Promise
   const locationId = handle.sandbox.addLocation({ attendees: 1 }).location.id;
   const token = handle.sandbox.issueToken({ locationId }).accessToken;
   const workflows = await loadEnabledWorkflows({ features: ['checkin-welcome'], userPath });
-  const pipeline = composePipeline({
+  const pipeline = composeJobs({
     store,
     auth: { getAccessToken: async () => token },
     baseUrl: handle.url,

@@ -1,10 +1,10 @@
 /**
- * Index maintenance as `parley start` runs it: composePipeline with `indexMaintenance` schedules the
+ * Index maintenance as `parley start` runs it: composeJobs with `indexMaintenance` schedules the
  * sync chain on start, and the worker mirrors the location's sandbox conversations into the index,
  * marking the sponsor staff's conversation as sponsor-channel, with nobody calling syncLocation.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { composePipeline } from '../../src/app/compose-pipeline.js';
+import { composeJobs } from '../../src/app/compose-jobs.js';
 import { lastSyncStart } from '../../src/jobs/index-maintenance.js';
 import { createLocationResolver } from '../../src/jobs/location-resolver.js';
 import { describeEachDatabase } from '../helpers/databases.js';
@@ -27,7 +27,7 @@ describeEachDatabase('index maintenance wired into the pipeline', (getStore) => 
     const { accessToken } = highlevel.sandbox.issueToken({ locationId: location.id });
     const state = highlevel.sandbox.domain!.state;
     const staff = [...state.conversations.inLocation(location.id)][2]!;
-    const pipeline = composePipeline({
+    const pipeline = composeJobs({
       store,
       auth: { getAccessToken: async () => accessToken },
       baseUrl: highlevel.url,

@@ -4,7 +4,7 @@
  * worker) on a real store. Webhook bodies come from the Accelevents sandbox's own `flat` preset.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
-import { type ComposedPipeline, composePipeline } from '../../src/app/compose-pipeline.js';
+import { type ComposedJobs, composeJobs } from '../../src/app/compose-jobs.js';
 import { loadEnabledWorkflows } from '../../src/features/enabled-workflows.js';
 import { registerAcceleventsWebhookRoute } from '../../src/intake/accelevents-webhook-route.js';
 import { createAcceleventsWebhookSecret } from '../../src/intake/webhook-secret.js';
@@ -19,7 +19,7 @@ export const EVENT_URL = 'devconf-2026';
 export const EVENT_NAME = 'DevConf 2026';
 
 export interface PipelineWorld {
-  pipeline: ComposedPipeline;
+  pipeline: ComposedJobs;
   app: FastifyInstance;
   /** http://127.0.0.1:<port>/hooks/accelevents/<secret> */
   hookUrl: string;
@@ -35,7 +35,7 @@ export async function startPipelineWorld(
   const locationId = handle.sandbox.addLocation({ attendees: 1 }).location.id;
   const token = handle.sandbox.issueToken({ locationId }).accessToken;
   const workflows = await loadEnabledWorkflows({ features: options.features ?? ['registration-welcome'] });
-  const pipeline = composePipeline({
+  const pipeline = composeJobs({
     store,
     auth: { getAccessToken: async () => token },
     baseUrl: handle.url,
@@ -115,7 +115,7 @@ export async function postAll(url: string, bodies: string[], parallel = 32): Pro
 }
 
 /** Polls until the queue has nothing pending or running (a bound, not a timing assertion). */
-export async function drained(pipeline: ComposedPipeline, boundMs = 60_000): Promise<void> {
+export async function drained(pipeline: ComposedJobs, boundMs = 60_000): Promise<void> {
   const deadline = Date.now() + boundMs;
   for (;;) {
     const counts = await pipeline.queue.counts();

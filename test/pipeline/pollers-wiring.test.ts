@@ -1,12 +1,12 @@
 /**
- * The pollers as `parley start` runs them: composePipeline with an Accelevents client schedules the
+ * The pollers as `parley start` runs them: composeJobs with an Accelevents client schedules the
  * session and reconciliation polls on start; reconciliation welcomes the event's attendees no webhook
  * announced, and a session that ends after the start reaches the session-highlights workflow for each
  * of its attendees (the sample sessions that ended before the start are not followed up).
  */
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { createAcceleventsClient } from '../../src/accelevents/client.js';
-import { composePipeline } from '../../src/app/compose-pipeline.js';
+import { composeJobs } from '../../src/app/compose-jobs.js';
 import { loadEnabledWorkflows } from '../../src/features/enabled-workflows.js';
 import { createLocationResolver } from '../../src/jobs/location-resolver.js';
 import { readWatermark } from '../../src/jobs/pollers/session-watermark.js';
@@ -42,7 +42,7 @@ describeEachDatabase('pollers wired into the pipeline', (getStore) => {
     const { location } = highlevel.sandbox.addLocation({ attendees: 1 });
     const { accessToken } = highlevel.sandbox.issueToken({ locationId: location.id });
     const workflows = await loadEnabledWorkflows({ features: ['registration-welcome', 'session-highlights'] });
-    const pipeline = composePipeline({
+    const pipeline = composeJobs({
       store,
       auth: { getAccessToken: async () => accessToken },
       baseUrl: highlevel.url,

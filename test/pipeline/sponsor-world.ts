@@ -7,7 +7,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { type ComposedPipeline, composePipeline } from '../../src/app/compose-pipeline.js';
+import { type ComposedJobs, composeJobs } from '../../src/app/compose-jobs.js';
 import { addUser, createApiToken } from '../../src/console/auth/user-accounts.js';
 import { enabledWorkflowsOptions, loadEnabledWorkflows } from '../../src/features/enabled-workflows.js';
 import { routedSponsors } from '../../src/features/sponsor-channel-status.js';
@@ -22,7 +22,7 @@ import { drained, silent } from './pipeline-world.js';
 
 export interface SponsorWorld {
   parley: ConsoleApp;
-  pipeline: ComposedPipeline;
+  pipeline: ComposedJobs;
   /** `{ authorization: 'Bearer pk_…' }` for a console user made by `sponsorUsers` (role sponsor). */
   authOf(email: string): { authorization: string };
   /** The conversation's contact writes `message`; resolves once parley has processed every job it caused. */
@@ -50,7 +50,7 @@ export async function startSponsorWorld(kind: DatabaseKind, options: SponsorWorl
     await addUser(parley.deps.db, { email, password: CONSOLE_PASSWORD, role: 'sponsor' });
     tokens.set(email, (await createApiToken(parley.deps.db, { email, name: 'tests' })).token);
   }
-  const pipeline = composePipeline({
+  const pipeline = composeJobs({
     store: parley.database.store,
     auth: { getAccessToken: async () => handle.sandbox.issueToken({ locationId: parley.locationId }).accessToken },
     baseUrl: handle.url,

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { type ComposedPipeline, composePipeline } from '../../src/app/compose-pipeline.js';
+import { type ComposedJobs, composeJobs } from '../../src/app/compose-jobs.js';
 import type { FeatureName } from '../../src/config/config-types.js';
 import type { SponsorConfig } from '../../src/config/sponsor-settings.js';
 import { registerConsole } from '../../src/console/register-console.js';
@@ -267,7 +267,7 @@ async function dead(world: ScopeWorld, since: number): Promise<string[]> {
   return rows.filter((r) => r.status === 'dead').map((r) => r.last_error ?? 'dead job without an error');
 }
 
-async function drained(pipeline: ComposedPipeline, boundMs = 30_000): Promise<void> {
+async function drained(pipeline: ComposedJobs, boundMs = 30_000): Promise<void> {
   const deadline = Date.now() + boundMs;
   for (;;) {
     const counts = await pipeline.queue.counts();
@@ -299,7 +299,7 @@ export async function featureScenario(world: ScopeWorld, feature: FeatureName): 
   const relay = staff ? { sponsorStaffContactIds: [staff] } : {};
   const workflows = await loadEnabledWorkflows({ features: [feature], ...(sponsors ? { sponsors } : {}), ...relay });
   const triggers = new Set(workflows.map((w) => w.trigger));
-  const pipeline = composePipeline({
+  const pipeline = composeJobs({
     store,
     auth: world.auth,
     baseUrl: world.harness.sandbox.url,

@@ -6,8 +6,8 @@
  */
 import type { Command } from 'commander';
 import { type AcceleventsAuthPreset, AUTH_PRESETS, isAuthPreset } from '../../accelevents/auth-presets.js';
+import { processLogger } from '../../app/process-logger.js';
 import { type AcceleventsSandboxOptions, sandboxPort, startAcceleventsSandbox } from '../../app/sandboxes.js';
-import { createLogger } from '../../lib/create-logger.js';
 import { CliError } from '../cli-error.js';
 
 export interface AcceleventsSandboxCliOptions {
@@ -108,7 +108,7 @@ export async function runAcceleventsSandbox(
 ): Promise<void> {
   const options = parseAcceleventsSandboxOptions(raw, io.env);
   const sandbox = await startAcceleventsSandbox({
-    logger: createLogger({ name: 'parley-accelevents-sandbox' }),
+    logger: processLogger(process.env, 'service', 'parley-accelevents-sandbox'),
     ...options,
   });
   const events = sandbox.state.events();

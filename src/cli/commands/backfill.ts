@@ -7,11 +7,10 @@
  */
 import type { Command } from 'commander';
 import { type CommandIo, processIo } from '../../app/command-io.js';
-import { openRuntimeFor } from '../../app/open-existing-runtime.js';
+import { openRuntimeFor } from '../../app/open-runtime.js';
 import { acceleventsClientFromConnection } from '../../credentials/accelevents-client.js';
 import { estimateBackfill, formatDuration, pickBudget, progressLine } from '../../jobs/pollers/backfill-progress.js';
 import { createReconciler, type Reconciler } from '../../jobs/pollers/reconciler.js';
-import { createQueue } from '../../queue/create-queue.js';
 import { createRateScheduler } from '../../ratelimit/create-rate-scheduler.js';
 import type { BudgetView } from '../../ratelimit/types.js';
 import { CliError } from '../cli-error.js';
@@ -58,7 +57,7 @@ export async function runBackfillCommand(options: BackfillOptions, io: CommandIo
       const now = io.now ?? Date.now;
       const reconciler = createReconciler({
         db: runtime.store.db,
-        queue: createQueue({ store: runtime.store, now }),
+        queue: runtime.queue,
         accelevents,
         events: [options.event],
         logger: runtime.logger,

@@ -16,7 +16,7 @@ import {
   isAuthPreset,
 } from '../../accelevents/auth-presets.js';
 import { type CommandIo, readPipedStdin } from '../../app/command-io.js';
-import { openRuntimeFor } from '../../app/open-existing-runtime.js';
+import { openRuntimeFor } from '../../app/open-runtime.js';
 import { SAMPLE_EVENT_URL, sandboxPort, type UsedSandbox, useAcceleventsSandbox } from '../../app/sandboxes.js';
 import { connectAcceleventsAccount, probeFailureMessage } from '../../connect/accelevents/connect-account.js';
 import { ACCELEVENTS_WEBHOOK_PATH } from '../../intake/accelevents-webhook-route.js';

@@ -11,7 +11,7 @@
 import { readFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
 import { type CommandIo, readPipedStdin } from '../../app/command-io.js';
-import { openRuntimeFor } from '../../app/open-existing-runtime.js';
+import { openRuntimeFor } from '../../app/open-runtime.js';
 import { HighLevelConnectError } from '../../connect/highlevel/connect-error.js';
 import type { HighLevelUserType } from '../../connect/highlevel/consent-url.js';
 import { runOAuthConnect } from '../../connect/highlevel/oauth-connect-flow.js';

@@ -6,7 +6,7 @@
 
 import type { Command } from 'commander';
 import { type CommandIo, processIo } from '../../app/command-io.js';
-import { openRuntimeFor } from '../../app/open-existing-runtime.js';
+import { openRuntimeFor } from '../../app/open-runtime.js';
 import { type ConnectionView, relativeTime, toConnectionView } from '../../credentials/connection-view.js';
 import { textTable } from '../text-table.js';
 import { withCliErrors } from '../to-cli-error.js';

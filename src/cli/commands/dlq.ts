@@ -7,12 +7,10 @@
  */
 import type { Command } from 'commander';
 import type { CommandIo } from '../../app/command-io.js';
-import { loadConfig } from '../../config/load-config.js';
-import { createLogger } from '../../lib/create-logger.js';
-import { createQueue } from '../../queue/create-queue.js';
+import { withStoreRuntime } from '../../app/open-runtime.js';
 import { QueueError } from '../../queue/queue-error.js';
-import type { DeadJob } from '../../queue/types.js';
-import { openDatabase, type Store } from '../../store/open-database.js';
+import type { DeadJob, Queue } from '../../queue/types.js';
+import type { Store } from '../../store/open-database.js';
 import { CliError } from '../cli-error.js';
 import { oneLine, textTable } from '../text-table.js';
 import { withCliErrors } from '../to-cli-error.js';
@@ -50,8 +48,7 @@ export function register(program: Command): void {
 }
 
 export async function runDlqList(options: DlqListOptions, io: CommandIo): Promise<void> {
-  await withQueueStore(io, async (store) => {
-    const queue = createQueue({ store, now: io.now });
+  await withQueueStore(io, async ({ queue }) => {
     const dead = await queue.listDead({ limit: options.limit ?? 100 });
     if (options.json === true) {
       io.write(`${JSON.stringify(dead.map(toJsonView), null, 2)}\n`);
@@ -75,8 +72,7 @@ export async function runDlqReplay(jobId: string | undefined, options: DlqReplay
   if (jobId === undefined && options.all !== true) {
     throw new CliError('give the id of a dead job (see `parley dlq list`), or --all', 'invalid_argument', 2);
   }
-  await withQueueStore(io, async (store) => {
-    const queue = createQueue({ store, now: io.now });
+  await withQueueStore(io, async ({ store, queue }) => {
     if (jobId === undefined) {
       const replayed = await queue.replay();
       io.write(`Replayed ${replayed} dead job${replayed === 1 ? '' : 's'}.\n`);
@@ -94,19 +90,19 @@ async function explainNotReplayed(store: Store, jobId: string): Promise<never> {
   throw new CliError(`job ${jobId} is ${row.status}, not dead; only dead jobs can be replayed`, 'job_not_dead');
 }
 
-async function withQueueStore(io: CommandIo, body: (store: Store) => Promise<void>): Promise<void> {
+async function withQueueStore(
+  io: CommandIo,
+  body: (parts: { store: Store; queue: Queue }) => Promise<void>,
+): Promise<void> {
   await withCliErrors(async () => {
-    const config = loadConfig(io.env);
-    const logger = createLogger({ level: io.env.LOG_LEVEL ?? 'warn', destination: process.stderr, name: 'parley' });
-    const store = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
-    try {
-      await body(store);
-    } catch (error) {
-      if (error instanceof QueueError) throw new CliError(error.message, error.code);
-      throw error;
-    } finally {
-      await store.close();
-    }
+    await withStoreRuntime(io, async ({ store, queue }) => {
+      try {
+        await body({ store, queue });
+      } catch (error) {
+        if (error instanceof QueueError) throw new CliError(error.message, error.code);
+        throw error;
+      }
+    });
   });
 }
 

@@ -7,13 +7,14 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { type Command, Option } from 'commander';
+import { processLogger } from '../../app/process-logger.js';
 import { createHighLevelClient } from '../../highlevel/client.js';
 import type { CallResult, UploadFile } from '../../highlevel/client-types.js';
 import { HighLevelError, HighLevelInvalidCallError, HighLevelUnknownOperationError } from '../../highlevel/errors.js';
 import { findOperation } from '../../highlevel/operation-catalog.js';
 import type { OperationDescriptor } from '../../highlevel/operation-descriptor.js';
 import type { RateLimitInfo } from '../../highlevel/rate-limit-headers.js';
-import { createLogger, type Logger } from '../../lib/create-logger.js';
+import type { Logger } from '../../lib/create-logger.js';
 import { CliError } from '../cli-error.js';
 
 interface GhlOptions {
@@ -157,7 +158,7 @@ async function runGhl(operationId: string, options: GhlOptions, command: Command
   }
 
   // Logs go to stderr (silent unless LOG_LEVEL is set) so stdout stays the answer alone.
-  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'silent', destination: process.stderr });
+  const logger = processLogger(process.env, 'report');
   const sandbox = options.baseUrl ? null : await startSandbox(logger);
   try {
     const location = options.location ?? sandbox?.defaultLocationId;

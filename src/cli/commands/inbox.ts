@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import type { CommandIo } from '../../app/command-io.js';
-import { loadConfig } from '../../config/load-config.js';
+import { withStoreRuntime } from '../../app/open-runtime.js';
 import { loadFileConfig } from '../../config/load-file-config.js';
 import { IntakeError } from '../../intake/intake-error.js';
 import {
@@ -18,9 +18,9 @@ import {
 } from '../../intake/list-deliveries.js';
 import { parseSince, SINCE_FORMS } from '../../intake/parse-since.js';
 import { type ReprocessResult, reprocessDeliveries } from '../../intake/reprocess-deliveries.js';
-import { createLogger, type Logger } from '../../lib/create-logger.js';
-import { createQueue } from '../../queue/create-queue.js';
-import { openDatabase, type Store } from '../../store/open-database.js';
+import type { Logger } from '../../lib/create-logger.js';
+import type { Queue } from '../../queue/types.js';
+import type { Store } from '../../store/open-database.js';
 import { INBOX_STATUSES, type InboxStatus } from '../../store/schema.js';
 import { CliError } from '../cli-error.js';
 import { oneLine, textTable } from '../text-table.js';
@@ -138,12 +138,12 @@ export async function runInboxReprocess(
   const fileConfig = await withCliErrors(() =>
     loadFileConfig({ env: io.env, cwd: io.cwd, ...(io.sandboxUrl ? { sandboxUrl: io.sandboxUrl } : {}) }),
   );
-  await withInboxStore(io, async ({ store, logger }) => {
+  await withInboxStore(io, async ({ store, queue, logger }) => {
     const now = io.now ?? Date.now;
     const results = await reprocessDeliveries(
       {
         db: store.db,
-        queue: createQueue({ store, now }),
+        queue,
         config: fileConfig.accelevents.webhook,
         logger,
         now,
@@ -174,23 +174,21 @@ export async function runInboxReprocess(
 
 interface InboxContext {
   store: Store;
+  queue: Queue;
   logger: Logger;
 }
 
 /** The command's one piece of wiring: the store from the environment, a logger on stderr, errors for the terminal. */
 async function withInboxStore(io: CommandIo, body: (context: InboxContext) => Promise<void>): Promise<void> {
   await withCliErrors(async () => {
-    const config = loadConfig(io.env);
-    const logger = createLogger({ level: io.env.LOG_LEVEL ?? 'warn', destination: process.stderr, name: 'parley' });
-    const store = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
-    try {
-      await body({ store, logger });
-    } catch (error) {
-      if (error instanceof IntakeError) throw new CliError(error.message, error.code);
-      throw error;
-    } finally {
-      await store.close();
-    }
+    await withStoreRuntime(io, async ({ store, queue, logger }) => {
+      try {
+        await body({ store, queue, logger });
+      } catch (error) {
+        if (error instanceof IntakeError) throw new CliError(error.message, error.code);
+        throw error;
+      }
+    });
   });
 }
 

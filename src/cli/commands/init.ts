@@ -13,9 +13,9 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CommandIo } from '../../app/command-io.js';
 import { keyFilePath } from '../../app/key-file-path.js';
+import { withStoreRuntime } from '../../app/open-runtime.js';
 import { loadConfig } from '../../config/load-config.js';
-import { createLogger } from '../../lib/create-logger.js';
-import { openDatabase, type Store } from '../../store/open-database.js';
+import type { Store } from '../../store/open-database.js';
 import { redactDatabaseUrl } from '../../store/redact-database-url.js';
 import { SQLITE_FILE_NAME } from '../../store/sqlite-dialect.js';
 import { createKeyFile, loadMasterKey, MASTER_KEY_ENV } from '../../vault/master-key.js';
@@ -50,9 +50,7 @@ export async function runInit(io: CommandIo): Promise<void> {
     const dataDirExisted = existsSync(dataDir);
     // 0700 as the store makes it: the directory holds the key file and, on SQLite, the ciphertext.
     await mkdir(dataDir, { recursive: true, mode: 0o700 });
-    const logger = createLogger({ level: io.env.LOG_LEVEL ?? 'warn', destination: process.stderr, name: 'parley' });
-    const store = await openDatabase({ databaseUrl: config.databaseUrl, dataDir, logger });
-    try {
+    await withStoreRuntime(io, async ({ store, logger }) => {
       if (!keyFromEnv) {
         if (await isVaultInitialised(store.db)) {
           throw new CliError(
@@ -81,9 +79,7 @@ export async function runInit(io: CommandIo): Promise<void> {
           '',
         ].join('\n'),
       );
-    } finally {
-      await store.close();
-    }
+    });
   });
 }
 

@@ -9,9 +9,8 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CommandIo } from '../../app/command-io.js';
 import { keyFilePath } from '../../app/key-file-path.js';
+import { withStoreRuntime } from '../../app/open-runtime.js';
 import { loadConfig } from '../../config/load-config.js';
-import { createLogger } from '../../lib/create-logger.js';
-import { openDatabase } from '../../store/open-database.js';
 import { createKeyFile, loadMasterKey, MASTER_KEY_ENV } from '../../vault/master-key.js';
 import { openVault, type PassEvent, type RotationReport, type VaultHandle } from '../../vault/open-vault.js';
 import { CliError } from '../cli-error.js';
@@ -39,7 +38,6 @@ export async function runKeysRotate(options: KeysRotateOptions, io: CommandIo): 
     const config = loadConfig(io.env);
     const keyFile = resolve(keyFilePath(config));
     const keyFromEnv = (io.env[MASTER_KEY_ENV] ?? '').trim() !== '';
-    const logger = createLogger({ level: io.env.LOG_LEVEL ?? 'warn', destination: process.stderr, name: 'parley' });
     const current = keyFromEnv ? MASTER_KEY_ENV : keyFile;
     const newKeyFile = options.masterKeyFile === undefined ? undefined : resolve(options.masterKeyFile);
     if (newKeyFile === keyFile) {
@@ -50,14 +48,11 @@ export async function runKeysRotate(options: KeysRotateOptions, io: CommandIo): 
       );
     }
     const masterKey = await loadMasterKey({ env: io.env, keyFile });
-    const store = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
-    try {
+    await withStoreRuntime(io, async ({ store, logger }) => {
       const vault = await openVault({ db: store.db, masterKey, logger: logger.child({ name: 'vault' }) });
       if (newKeyFile === undefined) await rotateDataKey(vault, io);
       else await rotateMasterKey(vault, newKeyFile, current, io);
-    } finally {
-      await store.close();
-    }
+    });
   });
 }
 

@@ -7,11 +7,9 @@
  */
 import type { Command } from 'commander';
 import type { CommandIo } from '../../app/command-io.js';
-import { loadConfig } from '../../config/load-config.js';
-import { createLogger } from '../../lib/create-logger.js';
+import { withStoreRuntime } from '../../app/open-runtime.js';
 import { type ExportRow, exportRows } from '../../preferences/attendee-answers.js';
 import { csvLine } from '../../preferences/csv.js';
-import { openDatabase } from '../../store/open-database.js';
 import { CliError } from '../cli-error.js';
 import { withCliErrors } from '../to-cli-error.js';
 
@@ -46,14 +44,9 @@ export async function runPreferencesExport(options: PreferencesExportOptions, io
     throw new CliError('--event needs the event URL or id, e.g. --event devconf-2026', 'invalid_argument', 2);
   }
   const rows = await withCliErrors(async () => {
-    const config = loadConfig(io.env);
-    const logger = createLogger({ level: io.env.LOG_LEVEL ?? 'warn', destination: process.stderr, name: 'parley' });
-    const store = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
-    try {
-      return await exportRows(store.db, options.event === undefined ? {} : { eventKey: options.event.trim() });
-    } finally {
-      await store.close();
-    }
+    return withStoreRuntime(io, ({ store }) =>
+      exportRows(store.db, options.event === undefined ? {} : { eventKey: options.event.trim() }),
+    );
   });
   io.write(options.json === true ? toJson(rows) : toCsv(rows));
 }

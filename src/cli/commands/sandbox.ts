@@ -5,6 +5,7 @@
  * SIGINT/SIGTERM, then closes cleanly.
  */
 import type { Command } from 'commander';
+import { processLogger } from '../../app/process-logger.js';
 import {
   CONTACT_OPERATIONS,
   DEFAULT_LOCATION_SCOPES,
@@ -12,7 +13,6 @@ import {
   startHighLevelSandbox,
 } from '../../app/sandboxes.js';
 import { CONVERSATION_OPERATIONS, OAUTH_OPERATIONS } from '../../highlevel/generated/operations.js';
-import { createLogger } from '../../lib/create-logger.js';
 import { CliError } from '../cli-error.js';
 
 /** Raw option values as commander hands them over (strings). */
@@ -154,7 +154,7 @@ export async function runSandbox(
   overrides: HighLevelSandboxOptions = {},
 ): Promise<void> {
   const sandbox = await startHighLevelSandbox({
-    logger: createLogger({ name: 'parley-sandbox' }),
+    logger: processLogger(process.env, 'service', 'parley-sandbox'),
     ...settings.options,
     ...overrides,
     port: settings.port,

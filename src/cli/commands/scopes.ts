@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { type CommandIo, processIo } from '../../app/command-io.js';
-import { openExistingRuntime } from '../../app/open-existing-runtime.js';
+import { openExistingRuntime } from '../../app/open-runtime.js';
 import type { FeatureName } from '../../config/config-types.js';
 import { FEATURE_NAMES, isFeatureName } from '../../config/feature-names.js';
 import { loadFileConfig } from '../../config/load-file-config.js';

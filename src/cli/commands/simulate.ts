@@ -27,8 +27,9 @@ import {
   serverTarget,
 } from '../../app/simulate-target.js';
 import { loadConfig } from '../../config/load-config.js';
-import { createLogger, type Logger } from '../../lib/create-logger.js';
+import { type Logger, silentLogger } from '../../lib/create-logger.js';
 import { CliError } from '../cli-error.js';
+import { withCliErrors } from '../to-cli-error.js';
 import {
   type AttendeeLink,
   deadLetters,
@@ -117,8 +118,8 @@ async function waitUntil(deadline: number, done: () => Promise<boolean>): Promis
 
 export async function simulate(options: SimulateOptions): Promise<SimulationReport> {
   checkOptions(options);
-  const logger = options.logger ?? createLogger({ level: 'silent' });
-  const target = await targetFor(options, options.env ?? process.env, logger);
+  const logger = options.logger ?? silentLogger();
+  const target = await withCliErrors(() => targetFor(options, options.env ?? process.env, logger));
   const since = Date.now();
   const deadline = since + (options.timeoutMs ?? 120_000);
   const { store, info } = target;

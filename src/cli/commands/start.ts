@@ -9,9 +9,9 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { keyFilePath } from '../../app/key-file-path.js';
+import { processLogger } from '../../app/process-logger.js';
 import { runParley } from '../../app/run-parley.js';
 import { loadConfig } from '../../config/load-config.js';
-import { createLogger } from '../../lib/create-logger.js';
 import { listenForStopSignals } from '../../server/stop-signals.js';
 import { MASTER_KEY_ENV } from '../../vault/master-key.js';
 import { withCliErrors } from '../to-cli-error.js';
@@ -69,7 +69,7 @@ async function run(mode: Mode, sandbox: boolean | undefined): Promise<void> {
       http: mode.http,
       worker: mode.worker,
       ...(sandbox === undefined ? {} : { sandbox }),
-      logger: createLogger({ level: env.logLevel }),
+      logger: processLogger(process.env, 'service'),
       env,
       write,
       stop: stops.signal,

@@ -10,7 +10,7 @@
  */
 import type { Command } from 'commander';
 import { type CommandIo, readPipedStdin } from '../../app/command-io.js';
-import { loadConfig } from '../../config/load-config.js';
+import { withStoreRuntime } from '../../app/open-runtime.js';
 import { listApiTokens, parseTokenLifetime, revokeToken } from '../../console/auth/api-token-admin.js';
 import { AuthError } from '../../console/auth/auth-error.js';
 import { parseRole, ROLES } from '../../console/auth/roles.js';
@@ -24,8 +24,7 @@ import {
   setUserRole,
   unlockUser,
 } from '../../console/auth/user-admin.js';
-import { createLogger } from '../../lib/create-logger.js';
-import { openDatabase, type Store } from '../../store/open-database.js';
+import type { Store } from '../../store/open-database.js';
 import { CliError } from '../cli-error.js';
 import { textTable } from '../text-table.js';
 import { withCliErrors } from '../to-cli-error.js';
@@ -299,18 +298,15 @@ function parseRoleForCli(role: string) {
 
 async function withUsersStore(io: CommandIo, body: (store: Store) => Promise<void>): Promise<void> {
   await withCliErrors(async () => {
-    const config = loadConfig(io.env);
-    const logger = createLogger({ level: io.env.LOG_LEVEL ?? 'warn', destination: process.stderr, name: 'parley' });
-    const store = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
-    try {
-      await body(store);
-    } catch (error) {
-      if (error instanceof AuthError)
-        throw new CliError(error.message, error.code, USAGE_CODES.has(error.code) ? 2 : 1);
-      throw error;
-    } finally {
-      await store.close();
-    }
+    await withStoreRuntime(io, async ({ store }) => {
+      try {
+        await body(store);
+      } catch (error) {
+        if (error instanceof AuthError)
+          throw new CliError(error.message, error.code, USAGE_CODES.has(error.code) ? 2 : 1);
+        throw error;
+      }
+    });
   });
 }
 

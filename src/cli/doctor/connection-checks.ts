@@ -8,7 +8,7 @@
  */
 import { isAuthPreset } from '../../accelevents/auth-presets.js';
 import { createAcceleventsClient } from '../../accelevents/client.js';
-import type { ConnectionLayer } from '../../app/compose-connections.js';
+import type { ConnectionLayer } from '../../app/open-runtime.js';
 import type { ParleyFileConfig } from '../../config/config-types.js';
 import { displayStatus, relativeTime } from '../../credentials/connection-view.js';
 import { callableFor } from '../../credentials/sandbox-mark.js';

@@ -5,8 +5,8 @@
  */
 
 import type { CommandIo } from '../../app/command-io.js';
-import { composeConnections } from '../../app/compose-connections.js';
-import { createLogger } from '../../lib/create-logger.js';
+import { composeConnections } from '../../app/open-runtime.js';
+import { processLogger } from '../../app/process-logger.js';
 import { type CheckResult, describeError, fail, warn } from './check-result.js';
 import { clockSkewCheck, type DateSample, sampleDate } from './clock-skew.js';
 import { runConnectionChecks } from './connection-checks.js';
@@ -24,7 +24,7 @@ export async function runDoctor(io: CommandIo): Promise<DoctorReport> {
   };
   const now = io.now ?? Date.now;
   const fetchImpl = io.fetch ?? fetch;
-  const logger = createLogger({ level: io.env.LOG_LEVEL ?? 'silent', destination: process.stderr, name: 'doctor' });
+  const logger = processLogger(io.env, 'report', 'doctor');
 
   const parts = await runSetupChecks(io, logger, report);
   try {

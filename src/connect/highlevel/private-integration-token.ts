@@ -20,7 +20,7 @@ import {
   HighLevelNotFoundError,
   HighLevelUnauthorizedError,
 } from '../../highlevel/errors.js';
-import { createLogger, type Logger } from '../../lib/create-logger.js';
+import { type Logger, silentLogger } from '../../lib/create-logger.js';
 import { HighLevelConnectError } from './connect-error.js';
 
 export const PROBE_OPERATION = 'search-conversation';
@@ -105,7 +105,7 @@ export async function connectPrivateIntegrationToken(input: ConnectPitInput): Pr
     fetch: input.fetch,
     // One retry for a blip; a wrong token is not worth more.
     maxRetries: 1,
-    logger: input.logger ?? createLogger({ level: 'silent' }),
+    logger: input.logger ?? silentLogger(),
   });
   try {
     await client.call(PROBE_OPERATION, { query: { locationId, limit: 1 }, locationId });

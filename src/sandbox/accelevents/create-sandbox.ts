@@ -9,7 +9,7 @@ import { randomInt as cryptoRandomInt } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { AcceleventsAuthPreset } from '../../accelevents/auth-presets.js';
-import { createLogger } from '../../lib/create-logger.js';
+import { silentLogger } from '../../lib/create-logger.js';
 import { SandboxError } from '../highlevel/sandbox-errors.js';
 import { ADMIN_PREFIX, registerAdminRoutes } from './admin-routes.js';
 import { registerApiRoutes } from './api-routes.js';
@@ -102,7 +102,7 @@ function sessionView(s: SandboxSession): Record<string, unknown> {
 export async function startAcceleventsSandbox(options: AcceleventsSandboxOptions = {}): Promise<AcceleventsSandbox> {
   checkOptions(options);
   const now = options.now ?? Date.now;
-  const logger = options.logger ?? createLogger({ name: 'parley-accelevents-sandbox' });
+  const logger = options.logger ?? silentLogger();
   const apiKey = options.apiKey ?? DEFAULT_SANDBOX_API_KEY;
   let readAuth = checkPresets('readAuth', options.readAuth, DEFAULT_READ_AUTH);
   let writeAuth = checkPresets('writeAuth', options.writeAuth, DEFAULT_WRITE_AUTH);

@@ -8,7 +8,7 @@ import { randomBytes as cryptoRandomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '../../config/sandbox-credentials.js';
-import { createLogger } from '../../lib/create-logger.js';
+import { silentLogger } from '../../lib/create-logger.js';
 import { createAgencyHandlers } from './agency-handlers.js';
 import { API_OPERATIONS } from './api-operations.js';
 import { type ContactReply, type ContactReplyInput, checkContactReply, replyAsContact } from './contact-reply.js';
@@ -91,7 +91,7 @@ export function createHighLevelSandbox(options: HighLevelSandboxOptions = {}): H
   const now = options.now ?? Date.now;
   const randomBytes = options.randomBytes ?? cryptoRandomBytes;
   const newId = createIdGenerator(randomBytes);
-  const logger = options.logger ?? createLogger({ name: 'parley-sandbox' });
+  const logger = options.logger ?? silentLogger();
   const clientId = options.clientId ?? DEFAULT_CLIENT_ID;
   const clientSecret = options.clientSecret ?? DEFAULT_CLIENT_SECRET;
   const appId = clientId.split('-')[0] || clientId;

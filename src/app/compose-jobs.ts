@@ -1,20 +1,30 @@
 /**
- * The pipeline from explicit collaborators, so a sandbox or a test can stand in for any of them: queue
- * over the store, rate scheduler (`shared` on PostgreSQL so every process paces one bucket per location,
- * `local` on SQLite), a HighLevel client whose every attempt waits for its lane's slot and is audited,
- * the job handlers, and a worker.
- * create-pipeline.ts builds these collaborators from a runtime; tests and `simulate` may pass their own.
+ * The job side of parley: the worker, the job handlers, the Accelevents pollers and the index
+ * maintenance. `composeJobs` takes explicit collaborators, so a sandbox or a test can stand in for any
+ * of them; `jobsFromRuntime` takes them from the composition root (open-runtime.ts), which is what
+ * `parley start` and `parley worker` run. Absent collaborators are made here: a queue over the store, a
+ * rate scheduler (`shared` on PostgreSQL so every process paces one bucket per location, `local` on
+ * SQLite) and a HighLevel client whose every attempt waits for its lane's slot and is audited.
  */
+
 import type { AcceleventsClient } from '../accelevents/client.js';
 import type { AcceleventsWebhookSettings } from '../config/config-types.js';
 import type { SponsorConfig } from '../config/sponsor-settings.js';
+import { appIdOf } from '../connect/highlevel/oauth-routes.js';
+import { acceleventsClientFromConnection } from '../credentials/accelevents-client.js';
+import { loadEnabledWorkflows } from '../features/enabled-workflows.js';
+import { polledSessionEvents } from '../features/session-followups.js';
+import { routedSponsors } from '../features/sponsor-channel-status.js';
 import type { HighLevelClient } from '../highlevel/client.js';
 import type { HighLevelAuth } from '../highlevel/client-types.js';
+import type { MappedPayload } from '../intake/map-payload.js';
+import { refetchRecord } from '../intake/refetch-record.js';
 import type { AcceleventsEventHandlerDeps } from '../jobs/handlers/accelevents-event-handler.js';
 import { createIndexMaintenance, type IndexMaintenanceSettings } from '../jobs/index-maintenance.js';
 import { PipelineError } from '../jobs/job-error.js';
 import { createPipelineHandlers } from '../jobs/job-handlers.js';
 import type { LocationResolver } from '../jobs/location-resolver.js';
+import { createLocationResolver } from '../jobs/location-resolver.js';
 import { createReconciler } from '../jobs/pollers/reconciler.js';
 import { createPollerHandlers, type PollerSchedule, schedulePollers } from '../jobs/pollers/schedule-pollers.js';
 import { createSessionEndedHandler } from '../jobs/pollers/session-ended-handler.js';
@@ -29,11 +39,12 @@ import type { JobHandler, Queue } from '../queue/types.js';
 import type { RateSchedulerOptions } from '../ratelimit/create-rate-scheduler.js';
 import { createHighLevelAccess, type HighLevelAccess } from '../ratelimit/highlevel-access.js';
 import type { RateScheduler } from '../ratelimit/types.js';
-import { createLocalIndex } from '../search/local-index.js';
+import { createLocalIndex, type LocalIndex } from '../search/local-index.js';
 import type { Store } from '../store/open-database.js';
 import type { WorkflowDefinition } from '../workflows/definition-schema.js';
+import type { Runtime } from './open-runtime.js';
 
-export interface ComposePipelineOptions {
+export interface ComposeJobsOptions {
   store: Store;
   /** Tokens per location: the token manager's `tokenSource()`, or a sandbox-issued token. */
   auth: HighLevelAuth;
@@ -63,6 +74,10 @@ export interface ComposePipelineOptions {
   scheduler?: Partial<Omit<RateSchedulerOptions, 'mode' | 'store'>>;
   /** HighLevel client settings (e.g. `timeoutMs`, `maxRetries`). */
   client?: { timeoutMs?: number; maxRetries?: number };
+  /** The process's queue (the composition root's); made here when absent. */
+  queue?: Queue;
+  /** The process's local conversation index (the composition root's); made here when absent. */
+  index?: LocalIndex;
   /**
    * A paced, audited client already made for this process (run-parley shares one with the console);
    * when given, `auth`, `baseUrl`, `fetch`, `scheduler` and `client` are not used to make another.
@@ -86,7 +101,7 @@ export interface ComposePipelineOptions {
   sponsors?: readonly SponsorConfig[];
 }
 
-export interface ComposedPipeline {
+export interface ComposedJobs {
   queue: Queue;
   scheduler: RateScheduler;
   client: HighLevelClient;
@@ -98,13 +113,13 @@ export interface ComposedPipeline {
   stop(options?: { graceMs?: number }): Promise<void>;
 }
 
-export function composePipeline(options: ComposePipelineOptions): ComposedPipeline {
+export function composeJobs(options: ComposeJobsOptions): ComposedJobs {
   for (const name of ['store', 'auth', 'baseUrl', 'appId', 'workflows', 'locations', 'logger'] as const) {
-    if (!options?.[name]) throw new PipelineError('missing_dependency', `composePipeline: options.${name} is required`);
+    if (!options?.[name]) throw new PipelineError('missing_dependency', `composeJobs: options.${name} is required`);
   }
   const { store, logger } = options;
   const now = options.now ?? Date.now;
-  const queue = createQueue({ store, now, ...(options.backoff ? { backoff: options.backoff } : {}) });
+  const queue = options.queue ?? createQueue({ store, now, ...(options.backoff ? { backoff: options.backoff } : {}) });
   // Every HighLevel call is audited; its actor is the job whose handler made the call, else 'pipeline'.
   const access =
     options.access ??
@@ -125,7 +140,7 @@ export function composePipeline(options: ComposePipelineOptions): ComposedPipeli
         ...options.indexMaintenance,
         queue,
         db: store.db,
-        index: createLocalIndex({ db: store.db, dialect: store.dialect, now }),
+        index: options.index ?? createLocalIndex({ db: store.db, dialect: store.dialect, now }),
         client,
         logger: logger.child({ name: 'index' }),
         now,
@@ -158,7 +173,7 @@ export function composePipeline(options: ComposePipelineOptions): ComposedPipeli
     pollMs: options.pollMs ?? 250,
     logger: logger.child({ name: 'worker' }),
   });
-  function pollerHandlers(accelevents: NonNullable<ComposePipelineOptions['accelevents']>): Record<string, JobHandler> {
+  function pollerHandlers(accelevents: NonNullable<ComposeJobsOptions['accelevents']>): Record<string, JobHandler> {
     const pollLogger = logger.child({ name: 'pollers' });
     return {
       ...createPollerHandlers({
@@ -219,4 +234,84 @@ export function composePipeline(options: ComposePipelineOptions): ComposedPipeli
     },
     stop: (stopOptions) => worker.stop(stopOptions),
   };
+}
+
+export interface JobsFromRuntimeOptions {
+  logger?: Logger;
+  concurrency?: number;
+}
+
+/**
+ * The jobs from the composition root's services: tokens from the token manager, the workflows the
+ * enabled features switch on, and the location the runs act for (config `events[].locationId`, else the
+ * first connected location).
+ */
+export async function jobsFromRuntime(runtime: Runtime, options: JobsFromRuntimeOptions = {}): Promise<ComposedJobs> {
+  const { config, store, repository, tokenManager } = runtime;
+  const logger = options.logger ?? runtime.logger;
+  const workflows = await loadEnabledWorkflows({
+    features: config.features,
+    userPath: config.workflows.path ?? undefined,
+    sponsors: config.sponsor.sponsors,
+    sponsorStaffContactIds: config.sponsor.staffContactIds,
+    sessionEvents: polledSessionEvents(config),
+  });
+  const sponsors = routedSponsors(config);
+  const byEvent = Object.fromEntries(
+    config.events.flatMap((e) => (e.locationId ? [[e.eventUrl, e.locationId] as const] : [])),
+  );
+  const eventNames = Object.fromEntries(config.events.flatMap((e) => (e.name ? [[e.eventUrl, e.name] as const] : [])));
+  const connected = await repository.list({ provider: 'highlevel', callable: true });
+  const location = connected.find((c) => c.locationId !== null && c.status === 'ok');
+  // Polling needs an Accelevents connection and events to watch: reconciliation welcomes every attendee
+  // it finds without an inbox row, so it only ever runs for events the config names.
+  const refetch = config.accelevents.webhook?.refetch === true;
+  const accelevents =
+    config.events.length > 0 || refetch
+      ? await acceleventsClientFromConnection({ repository, config, logger: logger })
+      : null;
+  if (refetch && !accelevents) {
+    logger.warn(
+      'accelevents.webhook.refetch is on but no Accelevents connection exists: payloads are trusted as they come',
+    );
+  }
+  return composeJobs({
+    store,
+    auth: tokenManager.tokenSource(),
+    baseUrl: config.highlevel.baseUrl,
+    appId: appIdOf(config.highlevel.clientId),
+    workflows,
+    locations: createLocationResolver({ byEvent, defaultLocationId: location?.locationId ?? null }),
+    eventNames,
+    // Webhooks are unsigned (docs/accelevents-assumptions.md): with `refetch`, a delivery is a hint and the
+    // record is read back before acting.
+    ...(accelevents && refetch ? { refetch: (mapped: MappedPayload) => refetchRecord(mapped, accelevents) } : {}),
+    ...(accelevents && config.events.length > 0
+      ? {
+          accelevents: {
+            client: accelevents,
+            sessionEvents: config.events.filter((e) => e.sessionsPoll),
+            reconcileEvents: config.events.map((e) => e.eventUrl),
+            ...(config.accelevents.webhook ? { webhook: config.accelevents.webhook } : {}),
+          },
+        }
+      : {}),
+    logger: logger,
+    indexMaintenance: {
+      // Read at each schedule, so a location connected later is mirrored after the next restart.
+      locations: async () =>
+        (await repository.list({ provider: 'highlevel', callable: true })).flatMap((c) =>
+          c.locationId !== null && c.status === 'ok' ? [c.locationId] : [],
+        ),
+      syncMinutes: config.console.indexSyncMinutes,
+      retention: config.console.retention,
+      sponsorContactIds: config.sponsor.staffContactIds,
+      sponsors,
+    },
+    sponsors,
+    queue: runtime.queue,
+    index: runtime.index,
+    access: runtime.highlevel,
+    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+  });
 }
