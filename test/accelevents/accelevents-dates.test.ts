@@ -8,7 +8,7 @@ import {
 } from '../../src/accelevents/accelevents-dates.js';
 
 describe('Accelevents dates', () => {
-  it('parses each documented pattern and keeps the raw string', () => {
+  it('parses a date in each documented pattern', () => {
     expect(parseAcceleventsDate('2026/07/04 18:30', 'yyyy/MM/dd HH:mm')).toEqual({
       raw: '2026/07/04 18:30',
       local: { year: 2026, month: 7, day: 4, hour: 18, minute: 30, second: 0 },
@@ -48,8 +48,11 @@ describe('Accelevents dates', () => {
     );
   });
 
-  it('takes the first zone Intl knows and falls back to UTC', () => {
+  it('takes the first zone Intl knows', () => {
     expect(resolveTimeZone(['Eastern Time (US & Canada)', 'America/New_York'])).toBe('America/New_York');
+  });
+
+  it('falls back to UTC when Intl knows none of the zones', () => {
     expect(resolveTimeZone([null, 'not a zone'])).toBe('UTC');
   });
 });

@@ -12,7 +12,7 @@ afterEach(async () => {
 const NOW = Date.UTC(2026, 2, 10, 15, 7);
 
 describe('Accelevents client reads against the sandbox', () => {
-  it('pages through 250 attendees with size 100 in three requests and returns each exactly once', async () => {
+  it('reads 250 attendees, each exactly once, in three pages of 100', async () => {
     sandbox = await startSandbox({ attendees: 250 });
     const all = await clientFor(sandbox).listAllAttendees(SUMMIT, { size: 100 });
 
@@ -23,7 +23,7 @@ describe('Accelevents client reads against the sandbox', () => {
     expect(new Set(barcodes)).toEqual(new Set(sandbox.state.tickets(SUMMIT).map((t) => t.barcode)));
   });
 
-  it('stops at maxPages and says the list is truncated', async () => {
+  it('marks the list truncated when it stops at maxPages', async () => {
     sandbox = await startSandbox({ attendees: 250 });
     const all = await clientFor(sandbox).listAllAttendees(SUMMIT, { size: 100, maxPages: 2 });
     expect(all).toMatchObject({ pagesRead: 2, truncated: true, recordsFiltered: 250 });
@@ -31,7 +31,7 @@ describe('Accelevents client reads against the sandbox', () => {
   });
 
   for (const key of ['attendees', 'data', 'content'] as const) {
-    it(`reads the attendee array under "${key}" with recordsTotal and recordsFiltered`, async () => {
+    it(`reads a page whose attendee array is under "${key}"`, async () => {
       sandbox = await startSandbox({ attendees: 12, attendeesArrayKey: key });
       const page = await clientFor(sandbox).listAttendees(SUMMIT, { page: 1, size: 5 });
       expect(page).toMatchObject({ arrayKey: key, recordsTotal: 12, recordsFiltered: 12, page: 1, size: 5 });
@@ -45,7 +45,7 @@ describe('Accelevents client reads against the sandbox', () => {
     });
   }
 
-  it('parses session end times in the event zone and keeps the raw yyyy/MM/dd HH:mm string', async () => {
+  it("reads session times in the event's time zone", async () => {
     sandbox = await startSandbox({ now: () => NOW });
     const client = clientFor(sandbox);
     const event = await client.getEventDetails(SUMMIT);
@@ -76,7 +76,7 @@ describe('Accelevents client reads against the sandbox', () => {
     expect(items[0]!.endsAt).toBe(Date.UTC(2026, 2, 10, 13, 0));
   });
 
-  it('reads an order with its ticket holders and the holder data of one ticket', async () => {
+  it('reads an order with its ticket holders', async () => {
     sandbox = await startSandbox();
     const client = clientFor(sandbox);
     const ticket = sandbox.state.tickets(SUMMIT)[3]!;
@@ -92,6 +92,12 @@ describe('Accelevents client reads against the sandbox', () => {
       ticketStatus: 'BOOKED',
       checkedIn: false,
     });
+  });
+
+  it('reads the holder data of one ticket', async () => {
+    sandbox = await startSandbox();
+    const client = clientFor(sandbox);
+    const ticket = sandbox.state.tickets(SUMMIT)[3]!;
 
     const holder = await client.getHolderData(SUMMIT, ticket.eventTicketingId);
     expect(holder.eventTicketingId).toBe(String(ticket.eventTicketingId));
@@ -99,31 +105,50 @@ describe('Accelevents client reads against the sandbox', () => {
     expect(holder.questions.map((q) => q.name)).toContain('Which topics interest you?');
   });
 
-  it('answers not_found for an unknown order and for an unknown barcode (app code 4060405)', async () => {
+  it('answers not_found for an unknown order', async () => {
     sandbox = await startSandbox();
     const client = clientFor(sandbox);
     expect(await rejection(client.getOrder(SUMMIT, 1))).toMatchObject({ code: 'not_found', status: 404 });
+  });
+
+  it('answers not_found (app code 4060405) for a check-in of an unknown barcode', async () => {
+    sandbox = await startSandbox();
+    const client = clientFor(sandbox);
     expect(await rejection(client.checkIn(SUMMIT, 'NO-SUCH-BARCODE'))).toMatchObject({
       code: 'not_found',
       appCode: 4060405,
     });
   });
 
-  it('checks in once, refuses a second check-in as already used (4060406), and checks out', async () => {
+  it('checks in a ticket', async () => {
     sandbox = await startSandbox();
     const client = clientFor(sandbox);
     const barcode = sandbox.state.tickets(SUMMIT)[0]!.barcode;
     expect(await client.checkIn(SUMMIT, barcode)).toMatchObject({ status: 'CHECKED_IN' });
-    expect(await rejection(client.checkIn(SUMMIT, barcode))).toMatchObject({
-      code: 'invalid_request',
-      status: 406,
-      appCode: 4060406,
-    });
     const listed = await client.listAttendees(SUMMIT);
     expect(listed.items.find((a) => a.barcode === barcode)).toMatchObject({
       ticketStatus: 'CHECKED_IN',
       checkedIn: true,
     });
+  });
+
+  it('refuses a second check-in as already used (4060406)', async () => {
+    sandbox = await startSandbox();
+    const client = clientFor(sandbox);
+    const barcode = sandbox.state.tickets(SUMMIT)[0]!.barcode;
+    await client.checkIn(SUMMIT, barcode);
+    expect(await rejection(client.checkIn(SUMMIT, barcode))).toMatchObject({
+      code: 'invalid_request',
+      status: 406,
+      appCode: 4060406,
+    });
+  });
+
+  it('checks out a checked-in ticket', async () => {
+    sandbox = await startSandbox();
+    const client = clientFor(sandbox);
+    const barcode = sandbox.state.tickets(SUMMIT)[0]!.barcode;
+    await client.checkIn(SUMMIT, barcode);
     expect(await client.checkIn(SUMMIT, barcode, { checkIn: false })).toMatchObject({ status: 'BOOKED' });
   });
 

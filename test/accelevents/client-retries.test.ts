@@ -17,7 +17,7 @@ afterEach(async () => {
 const UPDATE = { attributes: [{ name: 'First Name', value: 'Ada' }] };
 
 describe('Accelevents client retries', () => {
-  it('retries a GET after a 503 and a reset with backoff, then returns the answer', async () => {
+  it('retries a GET with backoff through transient faults until it answers', async () => {
     sandbox = await startSandbox();
     sandbox.failNext({ kind: 503 });
     sandbox.failNext({ kind: 'reset' });
@@ -30,7 +30,7 @@ describe('Accelevents client retries', () => {
     expect(sleeps).toEqual([250, 500]);
   });
 
-  it('gives up after maxRetries and reports server_error', async () => {
+  it('reports server_error once maxRetries are spent', async () => {
     sandbox = await startSandbox();
     sandbox.failNext({ kind: 500, count: 3 });
     const error = await rejection(clientFor(sandbox, {}, { maxRetries: 2 }).getEventDetails(SUMMIT));
@@ -46,12 +46,19 @@ describe('Accelevents client retries', () => {
     expect(sleeps).toEqual([7000]);
   });
 
-  it('does not retry a PUT after a 503: one request, and the error says the outcome is ambiguous', async () => {
+  it('marks the error of a PUT that met a 503 as ambiguous', async () => {
     sandbox = await startSandbox();
     sandbox.failNext({ kind: 503, count: 5 });
     const barcode = sandbox.state.tickets(SUMMIT)[0]!.barcode;
     const error = await rejection(clientFor(sandbox).updateHolderData(SUMMIT, barcode, UPDATE));
     expect(error).toMatchObject({ code: 'server_error', ambiguous: true, request: { method: 'PUT' } });
+  });
+
+  it('does not retry a PUT after a 503', async () => {
+    sandbox = await startSandbox();
+    sandbox.failNext({ kind: 503, count: 5 });
+    const barcode = sandbox.state.tickets(SUMMIT)[0]!.barcode;
+    await rejection(clientFor(sandbox).updateHolderData(SUMMIT, barcode, UPDATE));
     // Four scripted faults are still queued: exactly one was used.
     const info: any = await (await fetch(`${sandbox.origin}/sandbox/accelevents/info`)).json();
     expect(info.faultsInjected).toBe(1);
@@ -66,26 +73,30 @@ describe('Accelevents client retries', () => {
     expect(sandbox.state.ticket(SUMMIT, barcode).ticketStatus).toBe('BOOKED');
   });
 
-  it('times out a request the server never answers and retries the read', async () => {
+  it('retries a read that timed out', async () => {
     sandbox = await startSandbox();
     sandbox.failNext({ kind: 'hang' });
     const sleeps: number[] = [];
     const client = clientFor(sandbox, {}, { timeoutMs: 200, sleep: async (ms) => void sleeps.push(ms) });
     expect((await client.getEventDetails(SUMMIT)).eventUrl).toBe(SUMMIT);
     expect(sleeps).toHaveLength(1);
+  });
 
+  it('times out a request the server never answers', async () => {
+    sandbox = await startSandbox();
     sandbox.failNext({ kind: 'hang' });
     const error = await rejection(clientFor(sandbox, {}, { timeoutMs: 200, maxRetries: 0 }).getEventDetails(SUMMIT));
     expect(error).toMatchObject({ code: 'timeout', status: null });
   });
 
-  it('reports a refused connection as network_error, and a write that never left as not ambiguous', async () => {
+  /** A client for a port that just closed, so every connection is refused. */
+  async function refusedClient() {
     other = createServer();
     await new Promise<void>((resolve) => other!.listen(0, '127.0.0.1', resolve));
     const { port } = other.address() as AddressInfo;
     await new Promise((resolve) => other!.close(resolve));
     other = undefined;
-    const client = createAcceleventsClient({
+    return createAcceleventsClient({
       baseUrl: `http://127.0.0.1:${port}/rest`,
       apiKey: 'refused-key-1234',
       readAuth: 'key',
@@ -94,7 +105,15 @@ describe('Accelevents client retries', () => {
       sleep: async () => {},
       logger: capturingLogger().logger,
     });
+  }
+
+  it('reports a refused connection as network_error', async () => {
+    const client = await refusedClient();
     expect(await rejection(client.getEventDetails(SUMMIT))).toMatchObject({ code: 'network_error' });
+  });
+
+  it('reports a write refused at connection as not ambiguous', async () => {
+    const client = await refusedClient();
     expect(await rejection(client.checkIn(SUMMIT, 'AE1'))).toMatchObject({ code: 'network_error', ambiguous: false });
   });
 
@@ -113,7 +132,7 @@ describe('Accelevents client retries', () => {
 });
 
 describe('Accelevents client secrecy', () => {
-  it('keeps the API key out of error messages, error JSON and debug logs, even when a server echoes it', async () => {
+  it('never lets the API key reach an error or a debug log, even when a server echoes it', async () => {
     const apiKey = 'ae-secret-key-9f8e7d6c5b4a';
     // A server that echoes the key back in its 401 message, and a sandbox for successful and failed calls.
     other = createServer((req, res) => {

@@ -17,7 +17,7 @@ afterEach(async () => {
 });
 
 describe('Accelevents client session reads', () => {
-  it("pages through a session's attendance and reads who attended", async () => {
+  it('reads who attended a session across pages', async () => {
     sandbox = await startSandbox({ now: () => NOW, attendees: 5 });
     const tickets = sandbox.state.tickets(SUMMIT);
     const sessionId = sandbox.state.event(SUMMIT).sessions[1]!.sessionId;
@@ -42,21 +42,34 @@ describe('Accelevents client session reads', () => {
     expect(error).toMatchObject({ code: 'not_found', status: 404, operation: 'list-session-attendees' });
   });
 
-  it("reads a session's recording address from its record, and none from a record without one", async () => {
+  /** Lists the sessions after giving only the first one a recording. */
+  async function sessionsWithOneRecording() {
     sandbox = await startSandbox({ now: () => NOW, attendees: 1 });
     const [first, second] = sandbox.state.event(SUMMIT).sessions;
     sandbox.state.setSessionRecording(SUMMIT, first!.sessionId, 'https://video.example.com/keynote');
     const { items } = await clientFor(sandbox).listSessions(SUMMIT, { timeZone: 'America/New_York' });
-    expect(items.find((s) => s.sessionId === String(first!.sessionId))?.recordingUrl).toBe(
+    return { items, first: first!, second: second! };
+  }
+
+  it("reads a session's recording address from its record", async () => {
+    const { items, first } = await sessionsWithOneRecording();
+    expect(items.find((s) => s.sessionId === String(first.sessionId))?.recordingUrl).toBe(
       'https://video.example.com/keynote',
     );
-    expect(items.find((s) => s.sessionId === String(second!.sessionId))?.recordingUrl).toBeNull();
   });
 
-  it('takes a replay address under another likely name, and never one that is not http(s)', () => {
+  it('reads no recording address from a session record without one', async () => {
+    const { items, second } = await sessionsWithOneRecording();
+    expect(items.find((s) => s.sessionId === String(second.sessionId))?.recordingUrl).toBeNull();
+  });
+
+  it('takes a replay address under another likely name', () => {
     expect(readSession({ sessionId: 1, replayUrl: 'https://replay.example.com/1' }, null).recordingUrl).toBe(
       'https://replay.example.com/1',
     );
+  });
+
+  it('never takes a recording address that is not http(s)', () => {
     expect(readSession({ sessionId: 2, recordingUrl: 'ftp://files.example.com/2' }, null).recordingUrl).toBeNull();
     expect(readSession({ sessionId: 3, recordingUrl: 'not a url' }, null).recordingUrl).toBeNull();
   });

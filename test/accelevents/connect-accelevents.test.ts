@@ -77,59 +77,98 @@ async function freePort(): Promise<number> {
 }
 
 describe('parley connect accelevents', () => {
-  it('probes the event, stores the key encrypted in the vault, and never prints or writes it in plaintext', async () => {
-    sandbox = await startSandbox({ apiKey: API_KEY });
+  /** Connects with the key from ACCELEVENTS_API_KEY and the Key header; answers the sandbox's base URL. */
+  async function connectWithKeyFromEnv(): Promise<string> {
+    const started = await startSandbox({ apiKey: API_KEY });
+    sandbox = started;
     await runConnectAccelevents(
-      { baseUrl: sandbox.url, event: SUMMIT, readAuth: 'key', writeAuth: 'key' },
+      { baseUrl: started.url, event: SUMMIT, readAuth: 'key', writeAuth: 'key' },
       io({ env: { ACCELEVENTS_API_KEY: API_KEY } }),
     );
+    return started.url;
+  }
 
-    expect(out).toContain(`Connected Accelevents at ${sandbox.url}`);
+  it('prints the event the probe read', async () => {
+    const url = await connectWithKeyFromEnv();
+    expect(out).toContain(`Connected Accelevents at ${url}`);
     expect(out).toContain(`probe: event ${SUMMIT} "Parley Spring Summit 2026" (id 101, zone America/New_York)`);
-    const { connection, secrets, rows } = await storedConnection(`accelevents:${sandbox.url}`);
+  });
+
+  it('stores the key encrypted in the vault', async () => {
+    const url = await connectWithKeyFromEnv();
+    const { connection, secrets, rows } = await storedConnection(`accelevents:${url}`);
     expect(connection).toMatchObject({
       provider: 'accelevents',
       kind: 'api_key',
       status: 'ok',
-      settings: { baseUrl: sandbox.url, readAuth: 'key', writeAuth: 'key', eventUrl: SUMMIT },
+      settings: { baseUrl: url, readAuth: 'key', writeAuth: 'key', eventUrl: SUMMIT },
     });
     expect(secrets?.apiKey).toBe(API_KEY);
     expect(rows).toHaveLength(1);
     expect(rows[0]!.api_key_enc).toMatch(/^v1\./);
     expect(rows[0]!.api_key_enc).not.toContain(API_KEY);
+  });
+
+  it('never prints or writes the key in plaintext', async () => {
+    const url = await connectWithKeyFromEnv();
     const atRest = await filesUnder(join(dir, 'data'));
-    expect(atRest.includes(Buffer.from(`accelevents:${sandbox.url}`))).toBe(true);
+    expect(atRest.includes(Buffer.from(`accelevents:${url}`))).toBe(true);
     expect(atRest.includes(API_KEY)).toBe(false);
     expect(out + info).not.toContain(API_KEY);
   });
 
-  it('reads the key from --key-file or piped stdin, and a reconnect keeps the connection id', async () => {
-    sandbox = await startSandbox({ apiKey: API_KEY });
+  /** Connects with the key in a --key-file and answers the JSON the command printed. */
+  async function connectWithKeyFile(url: string) {
     const keyFile = join(dir, 'accelevents.key');
     await writeFile(keyFile, `${API_KEY}\n`, { mode: 0o600 });
-    await runConnectAccelevents({ baseUrl: sandbox.url, event: SUMMIT, keyFile, json: true }, io());
-    const first = JSON.parse(out);
-    expect(first).toMatchObject({ kind: 'api_key', settings: { readAuth: 'authorization', writeAuth: 'key' } });
-
+    await runConnectAccelevents({ baseUrl: url, event: SUMMIT, keyFile, json: true }, io());
+    const printed = JSON.parse(out);
     out = '';
+    return printed;
+  }
+
+  /** Connects with the key piped on stdin and the Authentication header for reads. */
+  async function connectWithStdinKey(url: string) {
     await runConnectAccelevents(
-      { baseUrl: sandbox.url, event: SUMMIT, readAuth: 'authentication', json: true },
+      { baseUrl: url, event: SUMMIT, readAuth: 'authentication', json: true },
       io({ stdin: `${API_KEY}\n` }),
     );
-    const second = JSON.parse(out);
-    expect(second.id).toBe(first.id);
+    return JSON.parse(out);
+  }
+
+  it('reads the key from --key-file', async () => {
+    sandbox = await startSandbox({ apiKey: API_KEY });
+    const first = await connectWithKeyFile(sandbox.url);
+    expect(first).toMatchObject({ kind: 'api_key', settings: { readAuth: 'authorization', writeAuth: 'key' } });
+  });
+
+  it('reads the key from piped stdin', async () => {
+    sandbox = await startSandbox({ apiKey: API_KEY });
+    const second = await connectWithStdinKey(sandbox.url);
     expect(second.settings.readAuth).toBe('authentication');
     expect(out).not.toContain(API_KEY);
   });
 
-  it('on a refused header names the preset tried and suggests the others, storing nothing', async () => {
+  it('keeps the connection id on a reconnect', async () => {
+    sandbox = await startSandbox({ apiKey: API_KEY });
+    const first = await connectWithKeyFile(sandbox.url);
+    const second = await connectWithStdinKey(sandbox.url);
+    expect(second.id).toBe(first.id);
+  });
+
+  /** Connects with Bearer reads to a sandbox that accepts only the Key header; answers the error. */
+  async function connectWithRefusedHeader(): Promise<any> {
     sandbox = await startSandbox({ apiKey: API_KEY, readAuth: 'key' });
-    const error = await rejection(
+    return rejection(
       runConnectAccelevents(
         { baseUrl: sandbox.url, event: SUMMIT, readAuth: 'bearer' },
         io({ env: { ACCELEVENTS_API_KEY: API_KEY } }),
       ),
     );
+  }
+
+  it('on a refused header names the preset tried and suggests the others', async () => {
+    const error = await connectWithRefusedHeader();
     expect(error.code).toBe('accelevents_unauthorized');
     expect(error.message).toContain(
       'Accelevents refused the key sent as Authorization: Bearer <key> (HTTP 401, 4010101)',
@@ -138,10 +177,14 @@ describe('parley connect accelevents', () => {
       'try --read-auth with authorization (Authorization: <key>), key (Key: <key>), authentication',
     );
     expect(error.message).not.toContain(API_KEY);
-    expect((await storedConnection(`accelevents:${sandbox.url}`)).connection).toBeNull();
   });
 
-  it('explains a plan without API access and an unknown event', async () => {
+  it('stores nothing when the header is refused', async () => {
+    await connectWithRefusedHeader();
+    expect((await storedConnection(`accelevents:${sandbox!.url}`)).connection).toBeNull();
+  });
+
+  it('explains an unknown event', async () => {
     sandbox = await startSandbox({ apiKey: API_KEY });
     const env = { ACCELEVENTS_API_KEY: API_KEY };
     const missing = await rejection(
@@ -149,7 +192,11 @@ describe('parley connect accelevents', () => {
     );
     expect(missing.code).toBe('accelevents_not_found');
     expect(missing.message).toContain('Accelevents has no event "no-such-event"');
+  });
 
+  it('explains a plan without API access', async () => {
+    sandbox = await startSandbox({ apiKey: API_KEY });
+    const env = { ACCELEVENTS_API_KEY: API_KEY };
     sandbox.setAccess({ planEnabled: false });
     const plan = await rejection(runConnectAccelevents({ baseUrl: sandbox.url, event: SUMMIT }, io({ env })));
     expect(plan.code).toBe('accelevents_plan_not_enabled');
@@ -168,14 +215,24 @@ describe('parley connect accelevents', () => {
     expect(error.message).toContain(`could not reach Accelevents at http://127.0.0.1:${port}/rest`);
   });
 
-  it('refuses bad flags and a missing key with usage errors naming them, before opening the database', async () => {
+  it('refuses a bad --read-auth with a usage error naming it', async () => {
     const bad = await rejection(runConnectAccelevents({ event: SUMMIT, readAuth: 'Bearer' }, io()));
     expect(bad).toMatchObject({ code: 'invalid_option', exitCode: 2 });
     expect(bad.message).toBe('--read-auth must be one of authorization, bearer, key, authentication; got "Bearer"');
+  });
+
+  it('refuses a missing --event, naming it', async () => {
     const noEvent = await rejection(runConnectAccelevents({}, io()));
     expect(noEvent.message).toMatch(/^--event <eventUrl> is required/);
-    await expect(readdir(dir)).resolves.toEqual([]);
+  });
 
+  it('refuses bad flags before opening the database', async () => {
+    await rejection(runConnectAccelevents({ event: SUMMIT, readAuth: 'Bearer' }, io()));
+    await rejection(runConnectAccelevents({}, io()));
+    await expect(readdir(dir)).resolves.toEqual([]);
+  });
+
+  it('refuses a missing key, naming the ways to pass one', async () => {
     sandbox = await startSandbox();
     const noKey = await rejection(runConnectAccelevents({ baseUrl: sandbox.url, event: SUMMIT }, io()));
     expect(noKey.message).toMatch(/^no API key: pass --key-file <path>, set ACCELEVENTS_API_KEY, or pipe it on stdin/);
@@ -193,7 +250,7 @@ describe('parley connect accelevents', () => {
     await expect(fetch(`${url}/host/event/${SUMMIT}/eventDetails`)).rejects.toThrow();
   });
 
-  it('with --base-url sandbox uses a sandbox already running there, and its key', async () => {
+  it('with --base-url sandbox connects to a sandbox already running there', async () => {
     const port = await freePort();
     sandbox = await startSandbox({ port, apiKey: 'custom-sandbox-key-77' });
     await runConnectAccelevents({ baseUrl: 'sandbox' }, io({ env: { PARLEY_ACCELEVENTS_SANDBOX_PORT: String(port) } }));
@@ -206,20 +263,40 @@ describe('parley connect accelevents', () => {
 });
 
 describe('parley connect accelevents --rotate-webhook', () => {
-  it('prints a new receiver URL once, stores only its hash, and the previous secret stops verifying', async () => {
-    const { verifyWebhookSecret, WEBHOOK_SECRET_SETTING } = await import('../../src/intake/webhook-secret.js');
+  /** Rotates twice and answers the secret each rotation printed in its receiver URL. */
+  async function rotateTwice() {
     await runConnectAccelevents({ rotateWebhook: true, publicUrl: 'https://parley.example.com/' }, io());
     const first = /https:\/\/parley\.example\.com\/hooks\/accelevents\/(\S+)/.exec(out)?.[1];
-    expect(first).toBeDefined();
     out = '';
     await runConnectAccelevents({ rotateWebhook: true, json: true }, io({ env: { PORT: '3999' } }));
     const second = /http:\/\/127\.0\.0\.1:3999\/hooks\/accelevents\/([^"\s]+)/.exec(out)?.[1];
+    return { first, second };
+  }
+
+  it('prints a new receiver URL on each rotation', async () => {
+    const { first, second } = await rotateTwice();
+    expect(first).toBeDefined();
     expect(second).toBeDefined();
     expect(second).not.toBe(first);
+  });
+
+  it('verifies only the newest secret after a rotation', async () => {
+    const { verifyWebhookSecret } = await import('../../src/intake/webhook-secret.js');
+    const { first, second } = await rotateTwice();
     const runtime = await openRuntimeFor(io());
     try {
       expect(await verifyWebhookSecret(runtime.store.db, second)).toBe(true);
       expect(await verifyWebhookSecret(runtime.store.db, first)).toBe(false);
+    } finally {
+      await runtime.close();
+    }
+  });
+
+  it('stores only a hash of the receiver secret', async () => {
+    const { WEBHOOK_SECRET_SETTING } = await import('../../src/intake/webhook-secret.js');
+    const { second } = await rotateTwice();
+    const runtime = await openRuntimeFor(io());
+    try {
       const stored = await runtime.store.db
         .selectFrom('settings')
         .select('value')

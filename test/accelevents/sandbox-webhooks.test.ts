@@ -55,7 +55,7 @@ const ADA = {
 };
 
 describe('Accelevents sandbox webhooks', () => {
-  it('posts the flat payload on registration and on check-in through the admin routes', async () => {
+  it('posts the flat payload for each attendee event raised through the admin routes', async () => {
     const hook = await startReceiver();
     sandbox = await startSandbox({ webhookUrl: hook.url, now: () => NOW });
 
@@ -88,7 +88,7 @@ describe('Accelevents sandbox webhooks', () => {
     ]);
   });
 
-  it('posts the nested payload with registration, ticket purchase for a paid ticket, and check-in through the API', async () => {
+  it('posts the nested payload for each event of a paid registration checked in through the API', async () => {
     const hook = await startReceiver();
     sandbox = await startSandbox({ webhookUrl: hook.url, payloadShape: 'nested', now: () => NOW });
     const { ticket } = sandbox.state.register({ ...ADA, ticketType: 'VIP' });
@@ -123,7 +123,7 @@ describe('Accelevents sandbox webhooks', () => {
     expect(hook.bodies[2].data.attendee.ticketStatus).toBe('CHECKED_IN');
   });
 
-  it('shapes payloads with a caller function and fires one on demand for an existing attendee', async () => {
+  it('fires an on-demand webhook for an existing attendee in the shape a caller function gives', async () => {
     const hook = await startReceiver();
     sandbox = await startSandbox({
       webhookUrl: hook.url,
@@ -136,16 +136,30 @@ describe('Accelevents sandbox webhooks', () => {
     expect(hook.bodies).toEqual([{ kind: 'attendee.checked_in', who: seeded.email, event: 101 }]);
   });
 
-  it('records deliveries as skipped without a URL, as failed on a non-2xx answer, and switches URL at runtime', async () => {
+  it('records a delivery as skipped without a URL', async () => {
     sandbox = await startSandbox();
     sandbox.state.register(ADA);
     expect(sandbox.deliveries.at(-1)).toMatchObject({ outcome: 'skipped', url: null });
+  });
 
+  /** Points a sandbox started without a URL at a receiver answering 500, then registers an attendee. */
+  async function registerAfterSwitchToFailingReceiver() {
+    sandbox = await startSandbox();
     const hook = await startReceiver(500);
-    expect((await admin('settings', { webhookUrl: hook.url })).status).toBe(200);
+    const switched = await admin('settings', { webhookUrl: hook.url });
     sandbox.state.register({ ...ADA, email: 'ada2@example.com' });
     await sandbox.flush();
-    expect(sandbox.deliveries.at(-1)).toMatchObject({ outcome: 'failed', status: 500 });
+    return { hook, switched };
+  }
+
+  it('records a delivery as failed on a non-2xx answer', async () => {
+    await registerAfterSwitchToFailingReceiver();
+    expect(sandbox!.deliveries.at(-1)).toMatchObject({ outcome: 'failed', status: 500 });
+  });
+
+  it('switches the webhook URL at runtime', async () => {
+    const { hook, switched } = await registerAfterSwitchToFailingReceiver();
+    expect(switched.status).toBe(200);
     expect(hook.bodies).toHaveLength(1);
   });
 
@@ -182,15 +196,23 @@ describe('Accelevents sandbox admin routes', () => {
     });
   });
 
-  it('lists both sample events with their attendee counts and the auth it accepts', async () => {
+  async function readInfo(): Promise<any> {
     sandbox = await startSandbox({ attendees: 3 });
-    const info: any = await (await fetch(`${sandbox.origin}/sandbox/accelevents/info`)).json();
+    return (await fetch(`${sandbox.origin}/sandbox/accelevents/info`)).json();
+  }
+
+  it('lists both sample events with their attendee counts', async () => {
+    const info = await readInfo();
     expect(info.events).toEqual([
       { eventId: 101, eventUrl: SUMMIT, eventName: 'Parley Spring Summit 2026', attendees: 3 },
       { eventId: 102, eventUrl: 'parley-sponsor-day', eventName: 'Parley Sponsor Day', attendees: 3 },
     ]);
+  });
+
+  it('tells its URL and the auth it accepts', async () => {
+    const info = await readInfo();
     expect(info).toMatchObject({
-      url: sandbox.url,
+      url: sandbox!.url,
       readAuth: ['authorization', 'bearer', 'key', 'authentication'],
       writeAuth: ['authorization', 'key', 'authentication'],
     });
