@@ -12,7 +12,7 @@ describe('finding Chromium for the browser tests', () => {
     expect(resolveChromium({ PARLEY_CHROMIUM: process.execPath })).toEqual({ executablePath: process.execPath });
   });
 
-  it('skips with the install command when the browser is missing and CI is not set', () => {
+  it('skips with the install command when the browser is missing outside CI', () => {
     const found = resolveChromium({ PARLEY_CHROMIUM: MISSING });
     expect(found).toEqual({
       skip: `Chromium not found at ${MISSING}; install it with apt-get install -y chromium (or set PARLEY_CHROMIUM)`,

@@ -39,8 +39,8 @@ describeWithBrowser('console in Chromium: reply and cancel a scheduled send', (s
   const threadUrl = () => `${baseUrl}/console/conversations/${encodeURIComponent(conversationId)}`;
   const sandboxThread = () => parley.sandbox.sandbox.domain?.state.messages.thread(conversationId) ?? [];
 
-  it('sends an SMS reply typed in the thread: HighLevel has it and the thread shows it after a reload', async () => {
-    const text = `Your badge is at the north desk (${Date.now().toString(36)})`;
+  /** Types an SMS reply into the thread as an agent and clicks Send; answers the page and its own reload. */
+  async function sendReplyFromThread(text: string) {
     const page = await session.newPage();
     await signIn(page, baseUrl, roleEmail('agent'));
     await page.goto(threadUrl());
@@ -50,10 +50,22 @@ describeWithBrowser('console in Chromium: reply and cancel a scheduled send', (s
     // than racing it with a reload of our own.
     const reloaded = page.waitForEvent('load');
     await page.getByRole('button', { name: 'Send reply' }).click();
+    return { page, reloaded };
+  }
+
+  it('sends an SMS reply typed in the thread to HighLevel', async () => {
+    const text = `Your badge is at the north desk (${Date.now().toString(36)})`;
+    const { reloaded } = await sendReplyFromThread(text);
 
     await expect.poll(() => sandboxThread().some((message) => message.body === text)).toBe(true);
     const sent = sandboxThread().find((message) => message.body === text);
     expect(sent?.direction).toBe('outbound');
+    await reloaded;
+  });
+
+  it('shows an SMS reply typed in the thread after a reload', async () => {
+    const text = `Your seat is in row 4 (${Date.now().toString(36)})`;
+    const { page, reloaded } = await sendReplyFromThread(text);
     await reloaded;
     await page.goto(threadUrl());
     await expect.poll(() => page.locator('ol.messages').getByText(text).count()).toBe(1);

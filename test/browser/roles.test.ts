@@ -60,16 +60,26 @@ describeWithBrowser('console in Chromium: viewer and sponsor limits', (session) 
     })()`);
   }
 
-  it('shows a viewer the thread without a reply box, and the API answers 403 to a reply sent with their session', async () => {
+  /** A page signed in as `role`. */
+  async function pageSignedInAs(role: Parameters<typeof roleEmail>[0]): Promise<Page> {
     const page = await session.newPage();
-    await signIn(page, baseUrl, roleEmail('viewer'));
+    await signIn(page, baseUrl, roleEmail(role));
+    return page;
+  }
+
+  it('shows a viewer the thread without a reply box', async () => {
+    const page = await pageSignedInAs('viewer');
     await page.goto(threadUrl(otherConversation));
     expect(await page.locator('ol.messages > li').count()).toBeGreaterThan(0);
     expect(await page.getByRole('heading', { name: 'Reply' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Send reply' }).count()).toBe(0);
     expect(await page.getByLabel('Message', { exact: true }).count()).toBe(0);
     expect(await page.getByText(/read-only/).count()).toBe(1);
+  });
 
+  it("answers 403 to a reply sent from the thread page with a viewer's session", async () => {
+    const page = await pageSignedInAs('viewer');
+    await page.goto(threadUrl(otherConversation));
     const path = `/api/conversations/${encodeURIComponent(otherConversation)}/messages`;
     const answer = await postFromPage(page, path, { type: 'SMS', message: 'viewers cannot send this' });
     expect(answer).toEqual({ status: 403, error: 'forbidden' });
@@ -77,20 +87,24 @@ describeWithBrowser('console in Chromium: viewer and sponsor limits', (session) 
     expect(sandboxThread.some((message) => message.body === 'viewers cannot send this')).toBe(false);
   });
 
-  it('lets a sponsor open their sponsor-channel conversation and answers 403 for any other', async () => {
-    const page = await session.newPage();
-    await signIn(page, baseUrl, roleEmail('sponsor'));
-
+  it('answers a sponsor 403 for a conversation outside their sponsor channel', async () => {
+    const page = await pageSignedInAs('sponsor');
     const denied = await page.goto(threadUrl(otherConversation));
     expect(denied?.status()).toBe(403);
     expect(await page.getByRole('button', { name: 'Send reply' }).count()).toBe(0);
     expect(await page.locator('ol.messages').count()).toBe(0);
+  });
 
+  it('lets a sponsor open their sponsor-channel conversation', async () => {
+    const page = await pageSignedInAs('sponsor');
     const allowed = await page.goto(threadUrl(sponsorConversation.id));
     expect(allowed?.status()).toBe(200);
     expect((await page.getByRole('heading', { level: 1 }).textContent())?.trim()).toBe(sponsorConversation.name);
     expect(await page.getByRole('button', { name: 'Send reply' }).count()).toBe(1);
+  });
 
+  it('lists only their sponsor-channel conversation to a sponsor', async () => {
+    const page = await pageSignedInAs('sponsor');
     await page.goto(`${baseUrl}/console`);
     const results = page.locator('ol.results > li');
     expect(await results.count()).toBe(1);

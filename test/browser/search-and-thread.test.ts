@@ -36,32 +36,54 @@ describeWithBrowser('console in Chromium: sign-in, search, thread', (session) =>
     await parley?.close();
   });
 
-  it('sends a signed-out visitor from / to the login page and, once signed in, to the search page', async () => {
+  /** A signed-out page that opened / and was sent on to the login page. */
+  async function signedOutPageAtRoot() {
     const page = await session.newPage();
     await page.goto(`${baseUrl}/`);
     await expect.poll(() => new URL(page.url()).pathname).toBe('/console/login');
+    return page;
+  }
+
+  it('sends a signed-out visitor from / to the login page', async () => {
+    const page = await signedOutPageAtRoot();
     await saveScreenshot(page, 'login');
+  });
+
+  it('shows an alert for a wrong password', async () => {
+    const page = await signedOutPageAtRoot();
     await page.getByLabel('Email').fill(roleEmail('agent'));
     await page.getByLabel('Password').fill('wrong password, long enough');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/wrong/i);
+  });
+
+  it('takes a visitor who signs in to the search page', async () => {
+    const page = await signedOutPageAtRoot();
     await signIn(page, baseUrl, roleEmail('agent'));
     expect(new URL(page.url()).pathname).toBe('/console');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBeTruthy();
     expect(await page.getByText(`${roleEmail('agent')} (agent)`).count()).toBe(1);
   });
 
-  it('finds the conversation by attendee email and opens its thread with the messages', async () => {
+  /** Signs in as an agent and searches by the attendee's email through the search form. */
+  async function searchByAttendeeEmail() {
     const page = await session.newPage();
     await signIn(page, baseUrl, roleEmail('agent'));
     await page.getByLabel('Attendee email').fill(attendee.email);
     await page.getByRole('button', { name: 'Search' }).click();
     await page.waitForURL(/email=/);
-    const results = page.locator('ol.results > li');
+    return { page, results: page.locator('ol.results > li') };
+  }
+
+  it('finds the conversation by attendee email', async () => {
+    const { page, results } = await searchByAttendeeEmail();
     expect(await results.count()).toBe(1);
     expect(await results.first().textContent()).toContain(attendee.email);
     await saveScreenshot(page, 'search');
+  });
 
+  it('opens the thread of a search result with its messages', async () => {
+    const { page, results } = await searchByAttendeeEmail();
     await results.first().getByRole('link').first().click();
     await page.waitForURL(`**/console/conversations/${encodeURIComponent(attendee.conversationId)}`);
     expect((await page.getByRole('heading', { level: 1 }).textContent())?.trim()).toBe(attendee.name);
@@ -70,13 +92,18 @@ describeWithBrowser('console in Chromium: sign-in, search, thread', (session) =>
     await saveScreenshot(page, 'thread');
   });
 
-  it('lays out search results and the thread at phone width (390×844) without horizontal scrolling', async () => {
+  it('lays out search results at phone width (390×844) without horizontal scrolling', async () => {
     const page = await session.newPage({ viewport: PHONE_VIEWPORT });
     await signIn(page, baseUrl, roleEmail('agent'));
     await page.goto(`${baseUrl}/console?email=${encodeURIComponent(attendee.email)}`);
     expect(await page.locator('ol.results > li').count()).toBe(1);
     expect(await scrollWidth(page)).toBeLessThanOrEqual(PHONE_VIEWPORT.width);
     await saveScreenshot(page, 'search-phone');
+  });
+
+  it('lays out the thread at phone width (390×844) without horizontal scrolling', async () => {
+    const page = await session.newPage({ viewport: PHONE_VIEWPORT });
+    await signIn(page, baseUrl, roleEmail('agent'));
     await page.goto(`${baseUrl}/console/conversations/${encodeURIComponent(attendee.conversationId)}`);
     expect(await page.locator('ol.messages > li').count()).toBeGreaterThan(0);
     expect(await scrollWidth(page)).toBeLessThanOrEqual(PHONE_VIEWPORT.width);

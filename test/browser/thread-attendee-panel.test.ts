@@ -46,12 +46,18 @@ describeWithBrowser('console in Chromium: attendee panel', (session) => {
     await world?.close();
   });
 
-  it("shows an admin the attendee's Accelevents id, event, ticket, check-in, preferences and runs", async () => {
+  /** Opens the attendee's conversation as an admin; answers the page and its Attendee panel. */
+  async function openPanel() {
     const page = await session.newPage();
     await signIn(page, world.url, roleEmail('admin'));
     await page.goto(`${world.url}/console/conversations/${encodeURIComponent(link.conversation_id ?? '')}`);
     const panel = page.getByRole('region', { name: 'Attendee' });
     await panel.waitFor();
+    return { page, panel };
+  }
+
+  it('shows an admin who the attendee is in Accelevents', async () => {
+    const { page, panel } = await openPanel();
     const facts = async (term: string) =>
       (await panel.locator(`dt:text-is("${term}") + dd`).first().textContent())?.trim();
     expect(await facts('Accelevents attendee id')).toBe(link.attendee_id);
@@ -61,7 +67,10 @@ describeWithBrowser('console in Chromium: attendee panel', (session) => {
     expect(await facts('updates')).toContain('workshops');
     await panel.scrollIntoViewIfNeeded();
     await saveScreenshot(page, 'thread-attendee-panel');
+  });
 
+  it("links each of the attendee's workflow runs to its page", async () => {
+    const { page, panel } = await openPanel();
     await panel.getByRole('link', { name: 'registration-welcome' }).click();
     await page.waitForURL(/\/console\/admin\/runs\/[^/]+$/);
     expect(await page.locator('h1').textContent()).toBe('Run of registration-welcome');

@@ -40,7 +40,7 @@ describeWithBrowser('console in Chromium: call transcript and recording', (sessi
     return page;
   }
 
-  it('opens the transcript from the thread and shows every sentence HighLevel transcribed, in order', async () => {
+  it('shows every sentence HighLevel transcribed, in order, on the transcript opened from the thread', async () => {
     const page = await openTranscript();
     const shown = (await page.locator('ol.transcript .text').allTextContents()).map((text) => text.trim());
     expect(shown).toEqual(call.sentences);
@@ -63,7 +63,7 @@ describeWithBrowser('console in Chromium: call transcript and recording', (sessi
     }
   });
 
-  it('plays the call recording: the audio request answers 200/206 audio/* and the player gets data', async () => {
+  it("plays the call recording in the page's player", async () => {
     const page = await openTranscript();
     const responded = page.waitForResponse((response) => response.url().includes('/recording'));
     const played = await page.evaluate(

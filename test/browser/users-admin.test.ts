@@ -3,7 +3,7 @@
  * that user's open session ends at once (their next page load goes to the sign-in page, their next
  * API call is 401). Screenshots of the page before and after.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeWithBrowser, roleEmail, saveScreenshot, signIn } from '../helpers/browser.js';
 import { type ConsoleApp, startConsoleApp } from '../helpers/console-app.js';
 
@@ -11,16 +11,18 @@ describeWithBrowser('console in Chromium: Users page', (session) => {
   let parley: ConsoleApp;
   let baseUrl: string;
 
-  beforeAll(async () => {
+  // Each test disables the same agent, so each gets a console of its own.
+  beforeEach(async () => {
     parley = await startConsoleApp('sqlite', { attendees: 2 });
     baseUrl = await parley.listen();
   });
 
-  afterAll(async () => {
+  afterEach(async () => {
     await parley?.close();
   });
 
-  it('disables an agent whose session is open in another browser, and that session ends at once', async () => {
+  /** Signs the agent in in one browser page, then has an admin disable them on the Users page in another. */
+  async function disableSignedInAgent() {
     const agentPage = await session.newPage();
     await signIn(agentPage, baseUrl, roleEmail('agent'));
     expect((await agentPage.goto(`${baseUrl}/console`))?.status()).toBe(200);
@@ -37,9 +39,17 @@ describeWithBrowser('console in Chromium: Users page', (session) => {
 
     await adminPage.getByRole('button', { name: `Disable ${roleEmail('agent')}` }).click();
     await adminPage.getByRole('button', { name: `Enable ${roleEmail('agent')}` }).waitFor();
+    return { agentPage, adminPage, agentRow };
+  }
+
+  it('disables an agent from the Users page', async () => {
+    const { adminPage, agentRow } = await disableSignedInAgent();
     expect((await agentRow.locator('.admin-status').first().textContent())?.trim()).toBe('disabled');
     await saveScreenshot(adminPage, 'admin-users-disabled');
+  });
 
+  it("ends a disabled agent's open session in another browser at once", async () => {
+    const { agentPage } = await disableSignedInAgent();
     // The agent's browser still holds its cookie; the server no longer honours it.
     const status = await agentPage.evaluate(`fetch('/api/me', { credentials: 'same-origin' }).then((r) => r.status)`);
     expect(status).toBe(401);
