@@ -37,7 +37,7 @@ function completeInput(op: (typeof CONVERSATION_OPERATIONS)[number]) {
 }
 
 describe('HighLevel request core: what goes on the wire', () => {
-  it('sends Authorization, Version 2021-04-15 and Accept on all 29 operations, including the two whose spec declares no Version', async () => {
+  it('sends the standard request headers on all 29 operations, including the two whose spec declares no Version', async () => {
     const api = client();
     for (const op of CONVERSATION_OPERATIONS) {
       server.enqueue({ status: 200, json: op.operationId.startsWith('get-messages') ? { messages: [] } : [] });
@@ -53,7 +53,7 @@ describe('HighLevel request core: what goes on the wire', () => {
     expect(exempt.map((r) => r.method).sort()).toEqual(['DELETE', 'GET']);
   });
 
-  it('URL-encodes path parameters, repeats array query parameters and drops undefined ones', async () => {
+  it("encodes the call's path and query parameters into the request URL", async () => {
     server.enqueue({ json: { lastMessageId: 'm', nextPage: false, messages: [] } });
     await client().call('get-messages', {
       path: { conversationId: 'a/b c' },
@@ -63,7 +63,7 @@ describe('HighLevel request core: what goes on the wire', () => {
     expect(server.requests[0]?.url).toBe('/conversations/a%2Fb%20c/messages?type=TYPE_SMS&type=TYPE_EMAIL&limit=5');
   });
 
-  it('names a missing required path parameter and sends nothing', async () => {
+  it('refuses a call missing a required path parameter before sending it', async () => {
     const error = await client()
       .call('get-message-recording', { path: { locationId: 'loc-1' } })
       .catch((e: unknown) => e);
@@ -73,7 +73,7 @@ describe('HighLevel request core: what goes on the wire', () => {
     expect(server.requests).toHaveLength(0);
   });
 
-  it('names a missing required query parameter and sends nothing', async () => {
+  it('refuses a call missing a required query parameter before sending it', async () => {
     const error = await client()
       .call('search-conversation', { query: { contactId: 'c1' } })
       .catch((e: unknown) => e);
@@ -90,7 +90,7 @@ describe('HighLevel request core: what goes on the wire', () => {
     expect(String(error)).toContain('get-conversatoin');
   });
 
-  it('sends JSON bodies and passes the locationId from the body to the token provider', async () => {
+  async function createConversationSeeingTokenRequests() {
     const seen: unknown[] = [];
     server.enqueue({ status: 201, json: { success: true, conversation: { id: 'c1' } } });
     const result = await client({
@@ -101,13 +101,22 @@ describe('HighLevel request core: what goes on the wire', () => {
         },
       },
     }).conversations.createConversation({ locationId: 'loc-9', contactId: 'ct-1' });
-    expect(result).toEqual({ success: true, conversation: { id: 'c1' } });
+    return { seen, result };
+  }
+
+  it('passes the locationId from the body to the token provider', async () => {
+    const { seen } = await createConversationSeeingTokenRequests();
     expect(seen).toEqual([{ locationId: 'loc-9', operationId: 'create-conversation', forceRefresh: false }]);
+  });
+
+  it('sends a JSON body', async () => {
+    const { result } = await createConversationSeeingTokenRequests();
+    expect(result).toEqual({ success: true, conversation: { id: 'c1' } });
     expect(server.requests[0]?.headers['content-type']).toBe('application/json');
     expect(JSON.parse(server.requests[0]?.body.toString() ?? '')).toEqual({ locationId: 'loc-9', contactId: 'ct-1' });
   });
 
-  it('fills subType from type and status "pending" on the typed send', async () => {
+  it('fills the typed send\'s defaults: subType from type, status "pending"', async () => {
     server.enqueue({ json: { conversationId: 'c1', messageId: 'm1' } });
     await client().conversations.sendMessage({ type: 'SMS', contactId: 'ct-1', message: 'hi' });
     expect(JSON.parse(server.requests[0]?.body.toString() ?? '')).toEqual({
@@ -119,7 +128,7 @@ describe('HighLevel request core: what goes on the wire', () => {
     });
   });
 
-  it('sends upload files as multipart parts under fileAttachment and attachmentUrls as repeated fields', async () => {
+  it('sends an upload as multipart form data, each file under fileAttachment', async () => {
     server.enqueue({ json: { uploadedFiles: { 'a.txt': 'https://cdn/a.txt' } } });
     const result = await client().conversations.uploadFileAttachments(
       { conversationId: 'c1', contactId: 'ct1', locationId: 'loc1', attachmentUrls: ['https://x/1', 'https://x/2'] },
@@ -139,14 +148,22 @@ describe('HighLevel request core: what goes on the wire', () => {
     expect(form.getAll('attachmentUrls')).toEqual(['https://x/1', 'https://x/2']);
     expect(form.get('locationId')).toBe('loc1');
   });
-  it('upserts a contact with the Contacts API version 2021-07-28 and reads it back', async () => {
+  it('upserts a contact with the Contacts API version 2021-07-28', async () => {
     const contact = { id: 'ct-1', locationId: 'loc-1', email: 'a@b.co' };
-    server.enqueue({ json: { new: true, contact } }, { json: { contact } });
+    server.enqueue({ json: { new: true, contact } });
     const api = client();
     expect(await api.contacts.upsertContact({ locationId: 'loc-1', email: 'a@b.co' })).toEqual({ new: true, contact });
-    expect(await api.contacts.getContact('ct-1', { locationId: 'loc-1' })).toEqual({ contact });
     expect(server.requests.map((r) => [r.method, r.url, r.headers.version])).toEqual([
       ['POST', '/contacts/upsert', '2021-07-28'],
+    ]);
+  });
+
+  it('reads a contact with the Contacts API version 2021-07-28', async () => {
+    const contact = { id: 'ct-1', locationId: 'loc-1', email: 'a@b.co' };
+    server.enqueue({ json: { contact } });
+    const api = client();
+    expect(await api.contacts.getContact('ct-1', { locationId: 'loc-1' })).toEqual({ contact });
+    expect(server.requests.map((r) => [r.method, r.url, r.headers.version])).toEqual([
       ['GET', '/contacts/ct-1', '2021-07-28'],
     ]);
   });
@@ -166,7 +183,7 @@ describe('HighLevel request core: what goes on the wire', () => {
 });
 
 describe('HighLevel request core: reading answers', () => {
-  it('returns the recording as a Buffer with its content type and the filename from Content-Disposition', async () => {
+  it('returns the recording as a Buffer described by its response headers', async () => {
     const wav = Buffer.from([0x52, 0x49, 0x46, 0x46, 0x00, 0xff]);
     server.enqueue({
       body: wav,
@@ -204,16 +221,18 @@ describe('HighLevel request core: reading answers', () => {
     expect(await api.conversations.getMessageTranscription({ locationId: 'l', messageId: 'm' })).toHaveLength(2);
   });
 
-  it('throws cancel_failed when a cancel answers HTTP 200 with body status 404, and returns the body when it is 200', async () => {
-    server.enqueue(
-      { json: { status: 404, message: 'Failed cancel the scheduled message' } },
-      { json: { status: 200, message: 'Cancelled' } },
-    );
+  it('throws cancel_failed when a cancel answers HTTP 200 with body status 404', async () => {
+    server.enqueue({ json: { status: 404, message: 'Failed cancel the scheduled message' } });
     const api = client();
     const error = await api.conversations.cancelScheduledEmail('e1').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HighLevelCancelFailedError);
     expect(error).toMatchObject({ code: 'cancel_failed', status: 200, bodyStatus: 404 });
     expect((error as Error).message).toContain('Failed cancel the scheduled message');
+  });
+
+  it('returns the body of a cancel that answers body status 200', async () => {
+    server.enqueue({ json: { status: 200, message: 'Cancelled' } });
+    const api = client();
     expect(await api.conversations.cancelScheduledMessage('m1')).toEqual({ status: 200, message: 'Cancelled' });
   });
 

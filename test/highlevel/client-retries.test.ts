@@ -51,7 +51,7 @@ async function failure(promise: Promise<unknown>): Promise<HighLevelError> {
 }
 
 describe('HighLevel client retries', () => {
-  it('retries a 500 on a read and returns the following success', async () => {
+  it('retries a read that answered 500 until it succeeds', async () => {
     server.enqueue({ status: 500, json: { message: 'boom' } }, { json: { id: 'c1' } });
     const result = await client().call('get-conversation', getConversation);
     expect(result.data).toEqual({ id: 'c1' });
@@ -121,7 +121,7 @@ describe('HighLevel client retries', () => {
     expect(error).toMatchObject({ code: 'forbidden', missingScope: 'conversations/message.write' });
   });
 
-  it('refreshes the token once after a 401 and succeeds with the new token', async () => {
+  it('retries a 401 once with a refreshed token', async () => {
     server.enqueue({ status: 401, json: { message: 'Invalid JWT' } }, { json: { id: 'c1' } });
     await client().call('get-conversation', getConversation);
     expect(tokenRequests.map((t) => t.forceRefresh)).toEqual([false, true]);
@@ -147,19 +147,29 @@ describe('HighLevel client retries', () => {
     expect(server.requests).toHaveLength(2);
   });
 
-  it('does not resend send-a-new-message after a 500 and marks the error ambiguous', async () => {
+  it('does not resend send-a-new-message after a 500', async () => {
+    server.enqueue({ status: 500, json: { message: 'upstream' } }, { json: { messageId: 'm1' } });
+    await failure(client().call('send-a-new-message', sendInput));
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('marks the error of send-a-new-message after a 500 ambiguous', async () => {
     server.enqueue({ status: 500, json: { message: 'upstream' } }, { json: { messageId: 'm1' } });
     const error = await failure(client().call('send-a-new-message', sendInput));
     expect(error).toMatchObject({ code: 'server_error', ambiguous: true });
     expect(JSON.parse(JSON.stringify(error)).ambiguous).toBe(true);
+  });
+
+  it('does not resend send-a-new-message after a connection reset', async () => {
+    server.enqueue({ reset: true }, { json: { messageId: 'm1' } });
+    await failure(client().call('send-a-new-message', sendInput));
     expect(server.requests).toHaveLength(1);
   });
 
-  it('does not resend send-a-new-message after a connection reset and marks it ambiguous', async () => {
+  it('marks the error of send-a-new-message after a connection reset ambiguous', async () => {
     server.enqueue({ reset: true }, { json: { messageId: 'm1' } });
     const error = await failure(client().call('send-a-new-message', sendInput));
     expect(error).toMatchObject({ code: 'network_error', ambiguous: true });
-    expect(server.requests).toHaveLength(1);
   });
 
   it('resends send-a-new-message after a 429, which HighLevel refused without acting', async () => {
@@ -202,21 +212,27 @@ describe('HighLevel client retries', () => {
     expect(delays).toHaveLength(2);
   });
 
-  it('aborts an attempt that outlives timeoutMs and retries a safe read', async () => {
+  it('retries a safe read whose attempt outlived timeoutMs', async () => {
     server.enqueue({ hang: true }, { json: { id: 'c1' } });
     const result = await client({ timeoutMs: 100 }).call('get-conversation', getConversation);
     expect(result.data).toEqual({ id: 'c1' });
     expect(server.requests).toHaveLength(2);
   });
 
-  it('fails a timed-out send as timeout and ambiguous, without resending', async () => {
+  it('fails a timed-out send as an ambiguous timeout', async () => {
     server.enqueue({ hang: true }, { json: { messageId: 'm1' } });
     const error = await failure(client({ timeoutMs: 100 }).call('send-a-new-message', sendInput));
     expect(error).toMatchObject({ code: 'timeout', ambiguous: true, status: null });
+  });
+
+  it('does not resend a timed-out send', async () => {
+    server.enqueue({ hang: true }, { json: { messageId: 'm1' } });
+    await failure(client({ timeoutMs: 100 }).call('send-a-new-message', sendInput));
     expect(server.requests).toHaveLength(1);
   });
 
-  it('reports every attempt to beforeAttempt and afterAttempt with status and rate limit', async () => {
+  /** One read that fails with 502 and then succeeds, recording what the attempt hooks saw. */
+  async function readWithAttemptHooks() {
     const before: number[] = [];
     const after: AfterAttemptInfo[] = [];
     let clock = 1_000;
@@ -230,7 +246,16 @@ describe('HighLevel client retries', () => {
         after.push(info);
       },
     }).call('get-conversation', { ...getConversation, locationId: 'loc-7' });
+    return { before, after };
+  }
+
+  it('calls beforeAttempt before every attempt', async () => {
+    const { before } = await readWithAttemptHooks();
     expect(before).toEqual([1, 2]);
+  });
+
+  it('reports every attempt to afterAttempt with its status and rate limit', async () => {
+    const { after } = await readWithAttemptHooks();
     expect(after.map((a) => [a.attempt, a.status, a.error?.code, a.locationId, a.durationMs])).toEqual([
       [1, 502, 'server_error', 'loc-7', 7],
       [2, 200, undefined, 'loc-7', 7],

@@ -47,7 +47,7 @@ async function ghl(...args: string[]): Promise<{ exitCode: number; error?: CliEr
 const target = () => ['--base-url', server.url, '--token', TOKEN];
 
 describe('parley ghl against a scripted HighLevel', () => {
-  it('prints the JSON answer and exits 0', async () => {
+  it('prints the JSON answer of a successful call', async () => {
     server.enqueue({ json: { id: 'c1', unreadCount: 2 } });
     const run = await ghl('get-conversation', ...target(), '--param', 'conversationId=c1');
     expect(run.exitCode).toBe(0);
@@ -58,7 +58,7 @@ describe('parley ghl against a scripted HighLevel', () => {
     expect(stdout + stderr).not.toContain(TOKEN);
   });
 
-  it('exits 2 naming an unknown operation and the closest names, sending nothing', async () => {
+  it('exits 2 on an unknown operation, suggesting the closest names', async () => {
     const run = await ghl('serch-conversation', ...target());
     expect(run.exitCode).toBe(2);
     expect(run.error?.message).toContain('unknown operation "serch-conversation"');
@@ -66,7 +66,7 @@ describe('parley ghl against a scripted HighLevel', () => {
     expect(server.requests).toHaveLength(0);
   });
 
-  it('exits 2 naming a missing required parameter and its place', async () => {
+  it('exits 2 naming a missing required parameter with its place', async () => {
     const run = await ghl('get-message-recording', ...target(), '--param', 'locationId=l1');
     expect(run.exitCode).toBe(2);
     expect(run.error?.message).toContain('missing required path parameter "messageId"');
@@ -104,7 +104,7 @@ describe('parley ghl against a scripted HighLevel', () => {
     expect(run.error?.message).toBe('HTTP 404 not_found: Conversation not found');
   });
 
-  it('fills locationId from --location, repeats array params and prints rate-limit info with --include-headers', async () => {
+  async function exportWithLocationAndHeaders() {
     server.enqueue({
       json: { conversations: [], total: 0 },
       headers: {
@@ -125,7 +125,15 @@ describe('parley ghl against a scripted HighLevel', () => {
       '--include-headers',
     );
     expect(run.exitCode).toBe(0);
+  }
+
+  it('sends repeated --param values as an array query parameter, with locationId from --location', async () => {
+    await exportWithLocationAndHeaders();
     expect(server.requests[0]?.url).toBe('/conversations/messages/export?channel=SMS&channel=Email&locationId=loc-5');
+  });
+
+  it('prints rate-limit info with --include-headers', async () => {
+    await exportWithLocationAndHeaders();
     expect(stderr).toContain('HTTP 200');
     expect(stderr).toContain('rate limit: 99/100 per 10000 ms');
   });
@@ -166,7 +174,7 @@ describe('parley ghl against a scripted HighLevel', () => {
     expect(form.get('conversationId')).toBe('c1');
   });
 
-  it('without --base-url starts the built-in sandbox, with a sandbox token and its default location', async () => {
+  it("without --base-url, answers from the built-in sandbox's default location", async () => {
     const run = await ghl('search-conversation', '--param', 'limit=2');
     expect(run).toEqual({ exitCode: 0 });
     const answer = JSON.parse(stdout) as { conversations: { locationId: string }[] };

@@ -19,15 +19,18 @@ describe('parseRateLimitHeaders', () => {
     });
   });
 
-  it('gives null, never NaN, for missing and garbled values', () => {
+  it('gives null, never NaN, for a missing or garbled value', () => {
     const parsed = parseRateLimitHeaders(
       headersFrom({ 'x-ratelimit-max': 'lots', 'x-ratelimit-remaining': '-3', 'x-ratelimit-daily-remaining': '' }),
     );
     expect(parsed).toEqual({ max: null, remaining: null, intervalMs: null, dailyLimit: null, dailyRemaining: null });
   });
 
-  it('reads Retry-After seconds and ignores an HTTP date', () => {
+  it('reads Retry-After seconds', () => {
     expect(parseRetryAfterMs(headersFrom({ 'Retry-After': '3' }))).toBe(3000);
+  });
+
+  it('ignores a Retry-After HTTP date', () => {
     expect(parseRetryAfterMs(headersFrom({ 'Retry-After': 'Wed, 21 Oct 2015 07:28:00 GMT' }))).toBeNull();
   });
 });

@@ -27,12 +27,15 @@ const safe = { attempt: 1, maxRetries: 3, operationSafety: 'safe' as const, rand
 const unsafe = { ...safe, operationSafety: 'unsafe' as const };
 
 describe('decideRetry', () => {
-  it('grows the full-jitter ceiling exponentially and caps it at 30 s', () => {
+  it('grows the full-jitter ceiling exponentially up to the 30 s cap', () => {
     const ceilings = [1, 2, 3, 4, 8, 20].map((attempt) => {
       const d = decideRetry(answer(500), { ...safe, attempt, maxRetries: 50, random: () => 0.999999 });
       return d.action === 'retry' ? Math.round(d.delayMs / 100) * 100 : -1;
     });
     expect(ceilings).toEqual([500, 1000, 2000, 4000, 30_000, BACKOFF_CAP_MS]);
+  });
+
+  it('draws a full-jitter delay from zero', () => {
     const none = decideRetry(answer(500), { ...safe, random: () => 0 });
     expect(none).toEqual({ action: 'retry', delayMs: 0 });
   });
@@ -45,10 +48,16 @@ describe('decideRetry', () => {
     expect(decideRetry(answer(503), { ...safe, attempt: 4, refreshed: true }).action).toBe('retry');
   });
 
-  it('treats refused and DNS failures as not sent, resets as maybe sent', () => {
+  it('retries an unsafe call after a refused connection or a DNS failure, which sent nothing', () => {
     expect(decideRetry(networkFailure('ECONNREFUSED'), unsafe).action).toBe('retry');
     expect(decideRetry(networkFailure('ENOTFOUND'), unsafe).action).toBe('retry');
+  });
+
+  it('fails an unsafe call as ambiguous after a connection reset, which may have sent it', () => {
     expect(decideRetry(networkFailure('ECONNRESET'), unsafe)).toEqual({ action: 'fail', ambiguous: true });
+  });
+
+  it('retries a safe call after a connection reset', () => {
     expect(decideRetry(networkFailure('ECONNRESET'), safe).action).toBe('retry');
   });
 
@@ -67,11 +76,20 @@ describe('decideRetry', () => {
     expect(isRetryable(answer(404))).toBe(false);
   });
 
-  it('maps 422 messages arrays and other 4xx to invalid_request, 5xx to server_error', () => {
+  it('maps a 422 to invalid_request with its messages array', () => {
     const unprocessable = answer(422, {}, { statusCode: 422, message: ['a must be set', 'b too long'] });
     expect(unprocessable).toMatchObject({ code: 'invalid_request', messages: ['a must be set', 'b too long'] });
+  });
+
+  it('maps another 4xx to invalid_request', () => {
     expect(answer(413).code).toBe('invalid_request');
+  });
+
+  it('maps a 5xx to server_error', () => {
     expect(answer(504).code).toBe('server_error');
+  });
+
+  it('maps a 403 that names no scope to forbidden without a missing scope', () => {
     expect(answer(403, {}, { message: 'forbidden' })).toMatchObject({ code: 'forbidden', missingScope: null });
   });
 });

@@ -78,7 +78,7 @@ describe('HighLevel errors and logs never carry the token', () => {
     expect(JSON.stringify(error)).not.toContain('attendee');
   });
 
-  it('keeps the token out of network and timeout errors and of the log', async () => {
+  it('keeps the token out of a network error, as thrown or logged', async () => {
     const error = await failure(
       client(`http://127.0.0.1:${await unusedPort()}`).call('get-conversation', { path: { conversationId: 'c1' } }),
     );
@@ -88,12 +88,20 @@ describe('HighLevel errors and logs never carry the token', () => {
     expect(logged).toContain('"code":"network_error"');
   });
 
-  it('logs operationId, status, attempt, duration and locationId on success, and no body', async () => {
+  async function createConversationLogged() {
     server.enqueue({ json: { conversation: { id: 'c1', secretBody: 'attendee@example.com' } } });
     await client().call('create-conversation', { body: { locationId: 'loc-1', contactId: 'ct-1' } });
+  }
+
+  it("logs the call's operation, outcome, timing and location on success", async () => {
+    await createConversationLogged();
     const line = JSON.parse(logged.trim().split('\n').at(-1) ?? '{}');
     expect(line).toMatchObject({ operationId: 'create-conversation', status: 200, attempt: 1, locationId: 'loc-1' });
     expect(typeof line.durationMs).toBe('number');
+  });
+
+  it('logs neither the response body nor the token on success', async () => {
+    await createConversationLogged();
     expect(logged).not.toContain('attendee@example.com');
     expect(logged).not.toContain(TOKEN);
   });
