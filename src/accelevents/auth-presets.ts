@@ -5,9 +5,8 @@
  * works on GET but answers 401 on PUT, where `Key: <key>` works. So the preset is configurable, with a
  * separate one for writes.
  */
-import type { AcceleventsAuthPreset } from '../config/config-types.js';
 
-export type { AcceleventsAuthPreset };
+export type AcceleventsAuthPreset = 'authorization' | 'bearer' | 'key' | 'authentication';
 
 export const AUTH_PRESETS: readonly AcceleventsAuthPreset[] = ['authorization', 'bearer', 'key', 'authentication'];
 

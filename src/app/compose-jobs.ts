@@ -8,8 +8,6 @@
  */
 
 import type { AcceleventsClient } from '../accelevents/client.js';
-import type { AcceleventsWebhookSettings } from '../config/config-types.js';
-import type { SponsorConfig } from '../config/sponsor-settings.js';
 import { appIdOf } from '../connect/highlevel/oauth-routes.js';
 import { acceleventsClientFromConnection } from '../credentials/accelevents-client.js';
 import { loadEnabledWorkflows } from '../features/enabled-workflows.js';
@@ -19,6 +17,7 @@ import type { HighLevelClient } from '../highlevel/client.js';
 import type { HighLevelAuth } from '../highlevel/client-types.js';
 import type { MappedPayload } from '../intake/map-payload.js';
 import { refetchRecord } from '../intake/refetch-record.js';
+import type { AcceleventsWebhookSettings } from '../intake/webhook-settings.js';
 import type { AcceleventsEventHandlerDeps } from '../jobs/handlers/accelevents-event-handler.js';
 import { createIndexMaintenance, type IndexMaintenanceSettings } from '../jobs/index-maintenance.js';
 import { PipelineError } from '../jobs/job-error.js';
@@ -40,6 +39,7 @@ import type { RateSchedulerOptions } from '../ratelimit/create-rate-scheduler.js
 import { createHighLevelAccess, type HighLevelAccess } from '../ratelimit/highlevel-access.js';
 import type { RateScheduler } from '../ratelimit/types.js';
 import { createLocalIndex, type LocalIndex } from '../search/local-index.js';
+import type { SponsorConfig } from '../search/sponsor-settings.js';
 import type { Store } from '../store/open-database.js';
 import type { WorkflowDefinition } from '../workflows/definition-schema.js';
 import type { Runtime } from './open-runtime.js';

@@ -3,13 +3,13 @@
  * default; for live, the client id must be in the file and the secret in HIGHLEVEL_CLIENT_SECRET.
  */
 import { resolve } from 'node:path';
-
+import { ConfigError } from '../config/load-config.js';
+import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '../config/sandbox-credentials.js';
+import { DEFAULT_FEATURES } from '../features/feature-names.js';
+import { applySponsorDefaults } from '../search/sponsor-settings.js';
+import { DEFAULT_SERVER_TIMEOUTS } from '../server/server-settings.js';
 import type { ParleyFileConfig } from './config-types.js';
-import { DEFAULT_FEATURES } from './feature-names.js';
-import { DEFAULT_SERVER_TIMEOUTS, type RawFileConfig } from './file-config-schema.js';
-import { ConfigError } from './load-config.js';
-import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from './sandbox-credentials.js';
-import { applySponsorDefaults } from './sponsor-settings.js';
+import type { RawFileConfig } from './file-config-schema.js';
 
 /** API base and consent page, from https://github.com/GoHighLevel/highlevel-api-docs (docs/oauth/Authorization.md). */
 export const LIVE_BASE_URL = 'https://services.leadconnectorhq.com';

@@ -7,12 +7,12 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
-import { describeIssues, findSecretKeys, type Located } from './config-issues.js';
+import { describeIssues, findSecretKeys, type Located } from '../config/config-issues.js';
+import { ConfigError, loadConfig } from '../config/load-config.js';
+import { positionOf } from '../config/yaml-positions.js';
 import type { ParleyFileConfig } from './config-types.js';
 import { applyFileDefaults } from './file-config-defaults.js';
 import { FileConfigSchema, type RawFileConfig } from './file-config-schema.js';
-import { ConfigError, loadConfig } from './load-config.js';
-import { positionOf } from './yaml-positions.js';
 
 export const DEFAULT_CONFIG_FILE = 'parley.config.yaml';
 
@@ -62,7 +62,7 @@ function parseAndValidate(file: string, source: string): RawFileConfig {
     });
     throw new ConfigError(`invalid config file:\n${lines.join('\n')}`);
   }
-  const where: Located = { doc, lineCounter, file };
+  const where: Located = { doc, lineCounter, file, schema: FileConfigSchema };
   const secrets = findSecretKeys(where);
   if (secrets.length > 0) throw new ConfigError(`invalid config file:\n${secrets.join('\n')}`);
 

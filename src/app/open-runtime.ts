@@ -9,9 +9,7 @@
  */
 import { access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { ParleyFileConfig } from '../config/config-types.js';
 import { loadConfig, type ParleyConfig } from '../config/load-config.js';
-import { loadFileConfig } from '../config/load-file-config.js';
 import { appIdOf } from '../connect/highlevel/oauth-routes.js';
 import { createConnectionRepository } from '../credentials/connection-repository.js';
 import { createTokenManager, type TokenManager } from '../credentials/token-manager.js';
@@ -29,7 +27,9 @@ import { loadMasterKey } from '../vault/master-key.js';
 import { openVault, type VaultHandle } from '../vault/open-vault.js';
 import type { Vault } from '../vault/types.js';
 import type { CommandIo } from './command-io.js';
+import type { ParleyFileConfig } from './config-types.js';
 import { keyFilePath } from './key-file-path.js';
+import { loadFileConfig } from './load-file-config.js';
 import { processLogger } from './process-logger.js';
 
 /** What the caller injects; everything else comes from the environment and the config file. */

@@ -8,7 +8,7 @@
  * Startup reads the config file before anything else opens or listens, so a bad file ends it at once;
  * every step gives way to `stop`, and whatever was opened is closed again, last first.
  */
-import { loadFileConfig } from '../config/load-file-config.js';
+
 import { appIdOf, registerHighLevelOAuthRoutes } from '../connect/highlevel/oauth-routes.js';
 import { createOAuthStateStore } from '../connect/highlevel/oauth-state-store.js';
 import { registerConsole } from '../console/register-console.js';
@@ -30,6 +30,7 @@ import { registerMetricsRoute } from '../server/metrics-route.js';
 import { storeReadiness } from '../server/readiness.js';
 import { Closers, stopped, untilStopped } from '../server/until-stopped.js';
 import { jobsFromRuntime } from './compose-jobs.js';
+import { loadFileConfig } from './load-file-config.js';
 import { openRuntime, type Runtime } from './open-runtime.js';
 import type { ParleySandboxes } from './start-sandboxes.js';
 import {

@@ -4,9 +4,10 @@
  * are connected. They listen on loopback only, whatever HOST says: they hand out tokens to anyone who
  * asks and are meant for this machine.
  */
-import type { HighLevelAppConfig } from '../config/config-types.js';
+
 import { SANDBOX_SETTING } from '../credentials/sandbox-mark.js';
 import { configPlanner } from '../features/running-features.js';
+import type { HighLevelAppConfig } from '../highlevel/highlevel-settings.js';
 import {
   mergeWebhookKeys,
   parseWebhookKeys,

@@ -5,8 +5,7 @@
  */
 import type { Document, LineCounter } from 'yaml';
 import { isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
-import type { z } from 'zod';
-import { allowedKeysAt } from './file-config-schema.js';
+import { z } from 'zod';
 import { formatKeyPath, type KeyPath, positionOf, positionOfKey } from './yaml-positions.js';
 
 export interface Located {
@@ -14,6 +13,8 @@ export interface Located {
   lineCounter: LineCounter;
   /** The file name as shown in messages. */
   file: string;
+  /** The schema the file was checked against, for "expected one of" on unknown keys. */
+  schema: z.ZodType;
 }
 
 export function describeIssues(where: Located, issues: readonly z.core.$ZodIssue[]): string[] {
@@ -21,7 +22,7 @@ export function describeIssues(where: Located, issues: readonly z.core.$ZodIssue
   for (const issue of issues) {
     const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
     if (issue.code === 'unrecognized_keys') {
-      const allowed = allowedKeysAt(path);
+      const allowed = allowedKeysAt(where.schema, path);
       for (const key of issue.keys) {
         const pos = positionOfKey(where.doc, where.lineCounter, path, key);
         lines.push(
@@ -102,4 +103,27 @@ export function findSecretKeys(where: Located): string[] {
   };
   visit(where.doc.contents, []);
   return found;
+}
+
+/** The keys allowed at a path of `root`, for the hint on an unknown key. */
+export function allowedKeysAt(root: z.ZodType, path: readonly PropertyKey[]): string[] {
+  let schema: z.ZodType = root;
+  for (const segment of path) {
+    schema = unwrap(schema);
+    if (schema instanceof z.ZodObject && typeof segment === 'string') {
+      const next = (schema.shape as Record<string, z.ZodType>)[segment];
+      if (!next) return [];
+      schema = next;
+    } else if (schema instanceof z.ZodArray) {
+      schema = schema.element as z.ZodType;
+    } else {
+      return [];
+    }
+  }
+  schema = unwrap(schema);
+  return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+}
+
+function unwrap(schema: z.ZodType): z.ZodType {
+  return schema instanceof z.ZodOptional ? (schema.unwrap() as z.ZodType) : schema;
 }

@@ -3,7 +3,6 @@
  * process by run-parley.ts, and by test/helpers/console-app.ts against the sandbox in tests.
  */
 import type { Kysely } from 'kysely';
-import type { ParleyFileConfig } from '../config/config-types.js';
 import type { ConnectionRepository } from '../credentials/types.js';
 import type { Logger } from '../lib/create-logger.js';
 import type { Queue } from '../queue/types.js';
@@ -11,6 +10,7 @@ import type { HighLevelAccess } from '../ratelimit/highlevel-access.js';
 import type { LocalIndex } from '../search/local-index.js';
 import type { DialectName } from '../store/open-database.js';
 import type { Database } from '../store/schema.js';
+import type { ConsoleConfig } from './console-settings.js';
 
 export interface ConsoleDeps {
   db: Kysely<Database>;
@@ -24,7 +24,7 @@ export interface ConsoleDeps {
   highlevel: HighLevelAccess;
   queue: Queue;
   repository: ConnectionRepository;
-  config: ParleyFileConfig;
+  config: ConsoleConfig;
   /** Names of the workflows this deployment loaded (built-ins per feature plus the user's), for the workflows page. */
   workflowNames: readonly string[];
   /** The location a request acts for when it names none and the index does not know: the first connected one. */

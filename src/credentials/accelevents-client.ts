@@ -3,15 +3,15 @@
  * auth presets from the connection's settings, the API key from the vault, config as the fallback.
  */
 
+import type { AcceleventsSettings } from '../accelevents/accelevents-settings.js';
 import { isAuthPreset } from '../accelevents/auth-presets.js';
 import { type AcceleventsClient, createAcceleventsClient } from '../accelevents/client.js';
-import type { ParleyFileConfig } from '../config/config-types.js';
 import type { Logger } from '../lib/create-logger.js';
 import type { ConnectionRepository } from './types.js';
 
 export async function acceleventsClientFromConnection(options: {
   repository: ConnectionRepository;
-  config: ParleyFileConfig;
+  config: { accelevents: AcceleventsSettings };
   logger: Logger;
   fetch?: typeof fetch;
 }): Promise<AcceleventsClient | null> {

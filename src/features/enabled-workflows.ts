@@ -7,11 +7,12 @@
  */
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import type { FeatureName, ParleyFileConfig } from '../config/config-types.js';
 import type { TemplateEngine } from '../lib/template-engine.js';
 import type { WorkflowDefinition } from '../workflows/definition-schema.js';
 import { type DoubleSend, findDoubleSends } from '../workflows/double-sends.js';
 import { type LoadedWorkflow, loadWorkflows } from '../workflows/load-workflows.js';
+import type { FeatureConfig } from './feature-config.js';
+import type { FeatureName } from './feature-names.js';
 import { polledSessionEvents, SESSIONS_NOT_CONFIGURED } from './session-followups.js';
 
 /** workflows/builtin/ at the repository root (src/pipeline → ../../workflows/builtin). */
@@ -105,7 +106,7 @@ export async function loadEnabledWorkflows(options: EnabledWorkflowsOptions): Pr
 
 /** The options a config gives: its features, `workflows.path`, sponsor staff and polled events. */
 export function enabledWorkflowsOptions(
-  config: Pick<ParleyFileConfig, 'features' | 'workflows' | 'sponsor' | 'events'>,
+  config: Pick<FeatureConfig, 'features' | 'workflows' | 'sponsor' | 'events'>,
 ): EnabledWorkflowsOptions {
   return {
     features: config.features,
@@ -123,7 +124,7 @@ export function doubleSendsAmong(enabled: readonly EnabledWorkflow[]): DoubleSen
 
 /** The double sends of the workflows a config enables; `parley start` logs each at warn. */
 export async function doubleSendsOf(
-  config: Pick<ParleyFileConfig, 'features' | 'workflows' | 'sponsor' | 'events'>,
+  config: Pick<FeatureConfig, 'features' | 'workflows' | 'sponsor' | 'events'>,
 ): Promise<DoubleSend[]> {
   return doubleSendsAmong(await listEnabledWorkflows(enabledWorkflowsOptions(config)));
 }

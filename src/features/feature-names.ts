@@ -1,9 +1,16 @@
 /**
- * Every feature name the config accepts, in the order `parley scopes` lists them. Kept beside the
- * config because the file is validated against it; the planner (src/features/feature-operations.ts) describes
- * what each one needs.
+ * Every feature name the config's `features:` accepts, in the order `parley scopes` lists them;
+ * feature-operations.ts and the scope planner describe what each one needs.
  */
-import type { FeatureName } from './config-types.js';
+import { z } from 'zod';
+
+export type FeatureName =
+  | 'registration-welcome'
+  | 'checkin-welcome'
+  | 'session-highlights'
+  | 'sponsor-channel'
+  | 'agent-console'
+  | 'agent-console-readonly';
 
 export const FEATURE_NAMES = [
   'registration-welcome',
@@ -28,3 +35,6 @@ export const DEFAULT_FEATURES: FeatureName[] = FEATURE_NAMES.filter((name) => na
 export function isFeatureName(value: string): value is FeatureName {
   return (FEATURE_NAMES as readonly string[]).includes(value);
 }
+
+/** `features:` as written in the file. */
+export const FeaturesSchema = z.array(z.enum(FEATURE_NAMES));

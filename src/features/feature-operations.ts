@@ -4,11 +4,12 @@
  * workflows are the built-ins FEATURE_WORKFLOWS (src/features/enabled-workflows.ts) names; the scope
  * planner (scope-planner.ts) reads their steps, so scopes always follow what is actually called.
  */
-import type { FeatureName } from '../config/config-types.js';
+
 import type { WebhookEventName } from '../highlevel/webhook-event-scopes.js';
 import { INDEX_SYNC_OPERATIONS } from '../search/sync-operations.js';
 import type { TriggerName } from '../workflows/triggers.js';
 import { CONSOLE_READ_OPERATIONS, CONSOLE_WRITE_OPERATIONS } from './console-operations.js';
+import type { FeatureName } from './feature-names.js';
 import { HIGHLEVEL_EVENT_JOB_OPERATIONS } from './webhook-event-operations.js';
 
 /** Code outside workflows that calls HighLevel, by the operations it calls. */

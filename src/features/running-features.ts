@@ -4,16 +4,18 @@
  * plans no scopes and is reported "not configured" — by `parley scopes`, `connect`, `doctor`,
  * `workflows list`, the sandbox connection and the console's workflows page alike.
  */
-import type { FeatureName, ParleyFileConfig } from '../config/config-types.js';
+
 import type { WorkflowDefinition } from '../workflows/definition-schema.js';
 import { loadWorkflows } from '../workflows/load-workflows.js';
 import { SPONSOR_CHANNEL, SPONSOR_MISSING, SPONSOR_RELAY } from './enabled-workflows.js';
+import type { FeatureConfig } from './feature-config.js';
+import type { FeatureName } from './feature-names.js';
 import { type PlanOptions, planScopes, type ScopePlan } from './scope-planner.js';
 import { SESSIONS_NOT_CONFIGURED, sessionFollowUpState } from './session-followups.js';
 import { SPONSOR_FEATURE, sponsorChannelStatus } from './sponsor-channel-status.js';
 
-type FeatureConfigPart = Pick<ParleyFileConfig, 'features' | 'sponsor' | 'events'>;
-type PlanConfigPart = FeatureConfigPart & Pick<ParleyFileConfig, 'workflows'>;
+type FeatureConfigPart = Pick<FeatureConfig, 'features' | 'sponsor' | 'events'>;
+type PlanConfigPart = FeatureConfigPart & Pick<FeatureConfig, 'workflows'>;
 
 const SESSION_FEATURE: FeatureName = 'session-highlights';
 const SESSION_WORKFLOW = 'session-highlights';
@@ -41,9 +43,7 @@ export function notConfiguredWorkflows(config: FeatureConfigPart): { name: strin
 }
 
 /** The workflows of `workflows.path`, whose calls need scopes like the built-ins' do; none without it. */
-export async function userWorkflowDefinitions(
-  config: Pick<ParleyFileConfig, 'workflows'>,
-): Promise<WorkflowDefinition[]> {
+export async function userWorkflowDefinitions(config: Pick<FeatureConfig, 'workflows'>): Promise<WorkflowDefinition[]> {
   if (!config.workflows.path) return [];
   return (await loadWorkflows(config.workflows.path)).map((w) => w.definition);
 }
@@ -55,7 +55,7 @@ export interface ConfigPlanOptions {
 }
 
 /** The deprecated sponsor relay runs only with `sponsor.staffContactIds`, so without them it needs nothing. */
-function skippedBuiltins(config: Pick<ParleyFileConfig, 'sponsor'>): string[] {
+function skippedBuiltins(config: Pick<FeatureConfig, 'sponsor'>): string[] {
   return config.sponsor.staffContactIds.length === 0 ? [SPONSOR_RELAY] : [];
 }
 

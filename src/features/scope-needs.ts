@@ -7,7 +7,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FeatureName } from '../config/config-types.js';
+
 import { KNOWN_OPERATIONS } from '../highlevel/operation-catalog.js';
 import { WEBHOOK_EVENT_SCOPES } from '../highlevel/webhook-event-scopes.js';
 import { createTemplateEngine } from '../lib/template-engine.js';
@@ -17,6 +17,7 @@ import { parseWorkflowSource } from '../workflows/load-workflows.js';
 import type { TriggerName } from '../workflows/triggers.js';
 import { WorkflowError } from '../workflows/workflow-error.js';
 import { BUILTIN_WORKFLOWS_DIR, FEATURE_WORKFLOWS } from './enabled-workflows.js';
+import type { FeatureName } from './feature-names.js';
 import { CODE_PATHS, type CodePathName, FEATURES, TRIGGER_SOURCES } from './feature-operations.js';
 
 /** One reason for one scope: the operation that needs it, or the webhook event it delivers. */

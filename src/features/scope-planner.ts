@@ -5,10 +5,11 @@
  * plus the index sync every worker runs. `parley scopes`, `parley connect highlevel`, `parley doctor`,
  * the console and the sandbox connection all ask this one function.
  */
-import type { FeatureName } from '../config/config-types.js';
+
 import type { Connection } from '../credentials/types.js';
 import { OAUTH_OPERATIONS } from '../highlevel/generated/operations.js';
 import type { WorkflowDefinition } from '../workflows/definition-schema.js';
+import type { FeatureName } from './feature-names.js';
 import { AGENCY_OPERATIONS, ALWAYS_ON_CODE_PATHS } from './feature-operations.js';
 import { codePathNeeds, featureNeeds, type ScopeNeed, workflowNeeds } from './scope-needs.js';
 

@@ -4,7 +4,7 @@
  * runs, so `workflows list`, `doctor` and start-up say "not configured" instead of listing the workflow
  * as if it ran.
  */
-import type { ParleyFileConfig } from '../config/config-types.js';
+import type { FeatureConfig } from './feature-config.js';
 
 export const SESSIONS_NOT_CONFIGURED =
   'not configured: no event in events: has its sessions polled (README "Events and session follow-ups")';
@@ -12,11 +12,11 @@ export const SESSIONS_NOT_CONFIGURED =
 export type SessionFollowUpState = 'off' | 'not_configured' | 'configured';
 
 /** The event URLs whose sessions the poller watches (`events[]` with `sessionsPoll` on). */
-export function polledSessionEvents(config: Pick<ParleyFileConfig, 'events'>): string[] {
+export function polledSessionEvents(config: Pick<FeatureConfig, 'events'>): string[] {
   return config.events.filter((e) => e.sessionsPoll).map((e) => e.eventUrl);
 }
 
-export function sessionFollowUpState(config: Pick<ParleyFileConfig, 'features' | 'events'>): SessionFollowUpState {
+export function sessionFollowUpState(config: Pick<FeatureConfig, 'features' | 'events'>): SessionFollowUpState {
   if (!config.features.includes('session-highlights')) return 'off';
   return polledSessionEvents(config).length > 0 ? 'configured' : 'not_configured';
 }

@@ -3,7 +3,8 @@
  * checked-in attendees, or every active registrant. Absent means the first Accelevents can answer of the
  * first two, so nobody is messaged about a session they had no part in by default.
  */
-import type { SessionRecipients } from './config-types.js';
+
+export type SessionRecipients = 'session-attendees' | 'checked-in' | 'all-registrants';
 
 export const SESSION_RECIPIENTS = [
   'session-attendees',

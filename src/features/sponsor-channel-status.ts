@@ -3,8 +3,10 @@
  * the console's workflows page share: the feature switched on without sponsors in the config is "not
  * configured" rather than enabled, and its workflow is not loaded (enabled-workflows.ts).
  */
-import type { FeatureName, ParleyFileConfig } from '../config/config-types.js';
-import type { SponsorConfig } from '../config/sponsor-settings.js';
+
+import type { SponsorConfig } from '../search/sponsor-settings.js';
+import type { FeatureConfig } from './feature-config.js';
+import type { FeatureName } from './feature-names.js';
 
 export const SPONSOR_FEATURE: FeatureName = 'sponsor-channel';
 
@@ -15,7 +17,7 @@ export interface SponsorChannelStatus {
   relay: boolean;
 }
 
-type SponsorConfigPart = Pick<ParleyFileConfig, 'features' | 'sponsor'>;
+type SponsorConfigPart = Pick<FeatureConfig, 'features' | 'sponsor'>;
 
 export function sponsorChannelStatus(config: SponsorConfigPart): SponsorChannelStatus {
   const relay = config.sponsor.staffContactIds.length > 0;

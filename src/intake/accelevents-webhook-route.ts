@@ -15,7 +15,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
-import type { AcceleventsWebhookSettings } from '../config/config-types.js';
+
 import type { Logger } from '../lib/create-logger.js';
 import type { Queue } from '../queue/types.js';
 import type { Database } from '../store/schema.js';
@@ -28,6 +28,7 @@ import { storableHeaders } from './storable-headers.js';
 import type { StoredDelivery } from './store-delivery.js';
 import { compileMapping, resolveWebhookConfig } from './webhook-config.js';
 import { createWebhookSecretCheck } from './webhook-secret.js';
+import type { AcceleventsWebhookSettings } from './webhook-settings.js';
 
 export const ACCELEVENTS_WEBHOOK_PATH = '/hooks/accelevents/:secret';
 export { ACCELEVENTS_EVENT_JOB };

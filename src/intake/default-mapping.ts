@@ -5,7 +5,7 @@
  * that holds a usable value wins, so the most specific names come first. Each list is replaceable in
  * `accelevents.webhook.fields` once a real delivery has been captured.
  */
-import type { IntakeTopic, MappedFieldName } from '../config/webhook-vocabulary.js';
+import type { IntakeTopic, MappedFieldName } from './webhook-vocabulary.js';
 
 function join(prefix: string, name: string): string {
   return prefix ? `${prefix}.${name}` : name;

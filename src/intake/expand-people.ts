@@ -6,10 +6,10 @@
  * A record with no list is one person, mapped from the record as a whole. Pure: no I/O.
  */
 
-import type { MappedFieldName } from '../config/webhook-vocabulary.js';
 import { readPath } from '../lib/json-path.js';
 import { type HeaderBag, type MappedPayload, mapPayload } from './map-payload.js';
 import type { PayloadMapping } from './webhook-config.js';
+import type { MappedFieldName } from './webhook-vocabulary.js';
 
 /** Fields that belong to one person; never copied from the record onto a list element. */
 const PERSON_FIELDS: ReadonlySet<MappedFieldName> = new Set([

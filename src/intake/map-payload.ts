@@ -5,10 +5,10 @@
  * (and fix) what the mapping did. Pure: no I/O, no clock.
  */
 
-import type { IntakeTopic } from '../config/webhook-vocabulary.js';
-import { MAPPED_FIELDS, type MappedFieldName } from '../config/webhook-vocabulary.js';
 import { readPath } from '../lib/json-path.js';
 import type { CompiledCandidate, PayloadMapping } from './webhook-config.js';
+import type { IntakeTopic } from './webhook-vocabulary.js';
+import { MAPPED_FIELDS, type MappedFieldName } from './webhook-vocabulary.js';
 
 /** Longer than any id, email, name or date; a longer value is junk and does not count as a match. */
 export const MAX_FIELD_LENGTH = 1024;

@@ -9,7 +9,7 @@
  * Each row is rewritten in one transaction with its job and its new siblings.
  */
 import type { Kysely } from 'kysely';
-import type { AcceleventsWebhookSettings } from '../config/config-types.js';
+
 import type { Logger } from '../lib/create-logger.js';
 import type { Queue } from '../queue/types.js';
 import type { Database, InboxStatus } from '../store/schema.js';
@@ -18,6 +18,7 @@ import { IntakeError } from './intake-error.js';
 import { parseWebhookBody } from './parse-body.js';
 import { planDeliveries } from './plan-deliveries.js';
 import { compileMapping, resolveWebhookConfig } from './webhook-config.js';
+import type { AcceleventsWebhookSettings } from './webhook-settings.js';
 import { writeDeliveryBatch } from './write-delivery-batch.js';
 
 export interface ReprocessDeps {

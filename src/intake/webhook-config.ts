@@ -1,11 +1,10 @@
 /**
  * `accelevents.webhook` with every default filled in, and the mapping compiled once (paths parsed,
  * aliases lower-cased) so each delivery only walks objects. The file config is validated with line
- * numbers by the config loader (src/config/file-config-schema.ts); `compileMapping` checks again for
+ * numbers by the config loader (src/app/load-file-config.ts, schema in webhook-settings.ts); `compileMapping` checks again for
  * settings built in code, naming the key.
  */
-import type { AcceleventsWebhookSettings } from '../config/config-types.js';
-import { INTAKE_TOPICS, type IntakeTopic, MAPPED_FIELDS, type MappedFieldName } from '../config/webhook-vocabulary.js';
+
 import { type PathSegment, parsePath } from '../lib/json-path.js';
 import {
   DEFAULT_FIELD_CANDIDATES,
@@ -17,6 +16,8 @@ import {
 } from './default-mapping.js';
 import { IntakeError } from './intake-error.js';
 import { isIntakeTopic } from './topics.js';
+import type { AcceleventsWebhookSettings } from './webhook-settings.js';
+import { INTAKE_TOPICS, type IntakeTopic, MAPPED_FIELDS, type MappedFieldName } from './webhook-vocabulary.js';
 
 export interface HmacSettings {
   /** Lower-case header name. */

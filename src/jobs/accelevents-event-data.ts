@@ -5,9 +5,9 @@
  * from the API (`accelevents.webhook.refetch`), its values win over the unsigned payload's.
  */
 
-import type { IntakeTopic } from '../config/webhook-vocabulary.js';
 import type { MappedPayload } from '../intake/map-payload.js';
 import type { RefetchedRecord } from '../intake/refetch-record.js';
+import type { IntakeTopic } from '../intake/webhook-vocabulary.js';
 import type { TriggerName } from '../workflows/triggers.js';
 import { PipelineError } from './job-error.js';
 

@@ -9,12 +9,12 @@
  * a full one, later ones pass it as `since` (the one-hour overlap is inside syncLocation).
  */
 import type { Kysely } from 'kysely';
-import type { SponsorConfig } from '../config/sponsor-settings.js';
 import type { HighLevelClient } from '../highlevel/client.js';
 import type { Logger } from '../lib/create-logger.js';
 import { PRIORITY } from '../lib/priority-lanes.js';
 import type { EnqueueInput, JobHandler, Queue } from '../queue/types.js';
 import type { LocalIndex } from '../search/local-index.js';
+import type { SponsorConfig } from '../search/sponsor-settings.js';
 import type { Database } from '../store/schema.js';
 import { PipelineError } from './job-error.js';
 

@@ -11,7 +11,7 @@ import { IndexError } from './index-error.js';
 export interface JoinSponsorChannelInput {
   conversationId: string;
   locationId: string;
-  /** Sponsor keys (src/config/sponsor-settings.ts). */
+  /** Sponsor keys (src/search/sponsor-settings.ts). */
   sponsors: readonly string[];
   /** The inbound message that named them; null when a contact tag did. */
   messageId: string | null;

@@ -3,7 +3,7 @@
  * describes): a message that names a sponsor's keyword as whole words, case-insensitively ("ACME",
  * "acme's booth", not "acmeville"), or a contact tagged `sponsor:<key>` in HighLevel.
  */
-import type { SponsorConfig } from '../config/sponsor-settings.js';
+import type { SponsorConfig } from './sponsor-settings.js';
 
 /** `sponsor:<key>`: the contact tag that puts a contact's conversation in that sponsor's channel. */
 export const SPONSOR_TAG_PREFIX = 'sponsor:';

@@ -15,13 +15,13 @@
  * tolerantly and an item without `tags` is judged by the staff list alone.
  */
 import type { Kysely } from 'kysely';
-import type { SponsorConfig } from '../config/sponsor-settings.js';
 import type { HighLevelClient } from '../highlevel/client.js';
 import type { Database } from '../store/schema.js';
 import { announceIndexChange } from './index-changes.js';
 import { linkEventKey, upsertConversationRow, upsertMessageRow } from './index-rows.js';
 import { joinSponsorChannel, sponsorsOfConversation } from './sponsor-channel.js';
 import { sponsorsTaggedOn } from './sponsor-routing.js';
+import type { SponsorConfig } from './sponsor-settings.js';
 
 export const OVERLAP_MS = 60 * 60 * 1000;
 const PAGE_SIZE = 100;

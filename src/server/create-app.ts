@@ -5,11 +5,12 @@
  * handler that keeps internal details out of every answer.
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
-import type { ServerConfig } from '../config/config-types.js';
-import { DEFAULT_SERVER_TIMEOUTS } from '../config/file-config-schema.js';
+
 import type { Logger } from '../lib/create-logger.js';
 import { installPublicErrorHandler } from './public-errors.js';
 import { NotReadyError } from './readiness.js';
+import type { ServerConfig } from './server-settings.js';
+import { DEFAULT_SERVER_TIMEOUTS } from './server-settings.js';
 import { serverTimeoutOptions } from './server-timeouts.js';
 
 export interface AppOptions {

@@ -7,8 +7,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { isIPv4 } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ServerConfig } from '../config/config-types.js';
+
 import { ConfigError } from '../config/load-config.js';
+import type { ServerConfig } from './server-settings.js';
 
 export interface MetricsAccess {
   bind: 'loopback' | 'any';

@@ -7,7 +7,7 @@
 
 import type { Server } from 'node:http';
 import type { FastifyHttpOptions } from 'fastify';
-import type { ServerTimeouts } from '../config/config-types.js';
+import type { ServerTimeouts } from './server-settings.js';
 
 export function serverTimeoutOptions(
   timeouts: ServerTimeouts,

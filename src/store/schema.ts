@@ -236,7 +236,7 @@ export interface IndexConversationsTable {
 /** A sponsor-channel conversation's sponsor (src/search/sponsor-channel.ts): one row per conversation and sponsor. */
 export interface IndexSponsorConversationsTable {
   conversation_id: string;
-  /** The sponsor's key (src/config/sponsor-settings.ts sponsorKeyOf). */
+  /** The sponsor's key (src/search/sponsor-settings.ts sponsorKeyOf). */
   sponsor: string;
   location_id: string;
   /** The inbound message that routed the conversation to the sponsor; null when a contact tag did. */

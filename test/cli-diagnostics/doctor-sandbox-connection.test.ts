@@ -6,7 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { runDoctorCommand } from '../../src/cli/commands/doctor.js';
-import { DEFAULT_FEATURES } from '../../src/config/feature-names.js';
+import { DEFAULT_FEATURES } from '../../src/features/feature-names.js';
 import { planScopes } from '../../src/features/scope-planner.js';
 import { createDiagnosticsWorld, type DiagnosticsWorld } from './diagnostics-world.js';
 

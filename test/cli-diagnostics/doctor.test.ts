@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openRuntimeFor } from '../../src/app/open-runtime.js';
 import { runDoctorCommand } from '../../src/cli/commands/doctor.js';
-import { DEFAULT_FEATURES } from '../../src/config/feature-names.js';
+import { DEFAULT_FEATURES } from '../../src/features/feature-names.js';
 import { planScopes } from '../../src/features/scope-planner.js';
 import { createDiagnosticsWorld, type DiagnosticsWorld, newMasterKey, thrownBy } from './diagnostics-world.js';
 

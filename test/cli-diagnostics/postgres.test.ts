@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConnections } from '../../src/cli/commands/connections.js';
 import { runDoctorCommand } from '../../src/cli/commands/doctor.js';
-import { DEFAULT_FEATURES } from '../../src/config/feature-names.js';
+import { DEFAULT_FEATURES } from '../../src/features/feature-names.js';
 import { planScopes } from '../../src/features/scope-planner.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { createDiagnosticsWorld, type DiagnosticsWorld } from './diagnostics-world.js';

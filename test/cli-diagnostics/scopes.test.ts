@@ -6,7 +6,7 @@ import { access, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runScopes } from '../../src/cli/commands/scopes.js';
-import { DEFAULT_FEATURES } from '../../src/config/feature-names.js';
+import { DEFAULT_FEATURES } from '../../src/features/feature-names.js';
 import { planScopes } from '../../src/features/scope-planner.js';
 import { createDiagnosticsWorld, type DiagnosticsWorld, thrownBy } from './diagnostics-world.js';
 

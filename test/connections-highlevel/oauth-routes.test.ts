@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DEFAULT_FEATURES } from '../../src/config/feature-names.js';
+import { DEFAULT_FEATURES } from '../../src/features/feature-names.js';
 import { registerHighLevelOAuthRoutes } from '../../src/connect/highlevel/oauth-routes.js';
 import { createOAuthStateStore, STATE_TTL_MS } from '../../src/connect/highlevel/oauth-state-store.js';
 import { registerConsoleAuth } from '../../src/console/auth/register-console-auth.js';

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DEFAULT_FEATURES } from '../../src/config/feature-names.js';
+import { DEFAULT_FEATURES } from '../../src/features/feature-names.js';
 import { HighLevelConnectError } from '../../src/connect/highlevel/connect-error.js';
 import { connectPrivateIntegrationToken } from '../../src/connect/highlevel/private-integration-token.js';
 import { createConnectionRepository } from '../../src/credentials/connection-repository.js';

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_FEATURES } from '../../src/config/feature-names.js';
+import { DEFAULT_FEATURES } from '../../src/features/feature-names.js';
 import { registerHighLevelOAuthRoutes } from '../../src/connect/highlevel/oauth-routes.js';
 import { createOAuthStateStore, STATE_TTL_MS } from '../../src/connect/highlevel/oauth-state-store.js';
 import { sha256Hex } from '../../src/console/auth/secret-tokens.js';

@@ -8,7 +8,7 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { type ComposedJobs, composeJobs } from '../../src/app/compose-jobs.js';
-import { applyFileDefaults } from '../../src/config/file-config-defaults.js';
+import { applyFileDefaults } from '../../src/app/file-config-defaults.js';
 import type { Role } from '../../src/console/auth/roles.js';
 import { addUser, createApiToken } from '../../src/console/auth/user-accounts.js';
 import type { ConsoleDeps } from '../../src/console/console-deps.js';

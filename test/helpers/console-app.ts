@@ -9,7 +9,7 @@
  *   await console.close();
  */
 import type { FastifyInstance } from 'fastify';
-import { applyFileDefaults } from '../../src/config/file-config-defaults.js';
+import { applyFileDefaults } from '../../src/app/file-config-defaults.js';
 import type { Role } from '../../src/console/auth/roles.js';
 import { addUser, createApiToken } from '../../src/console/auth/user-accounts.js';
 import type { ConsoleDeps } from '../../src/console/console-deps.js';

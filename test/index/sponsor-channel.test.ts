@@ -4,7 +4,7 @@
  * limited to one sponsor's conversations, and a routed conversation keeping its flag and owners.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { SponsorConfig } from '../../src/config/sponsor-settings.js';
+import type { SponsorConfig } from '../../src/search/sponsor-settings.js';
 import { createHighLevelClient, type HighLevelClient } from '../../src/highlevel/client.js';
 import { createLocalIndex, type LocalIndex } from '../../src/search/local-index.js';
 import { sponsorsOfConversation } from '../../src/search/sponsor-channel.js';

@@ -3,7 +3,7 @@
  * multi-word keyword across any spacing, and a contact tag `sponsor:<key>` counts in any case.
  */
 import { expect, it } from 'vitest';
-import type { SponsorConfig } from '../../src/config/sponsor-settings.js';
+import type { SponsorConfig } from '../../src/search/sponsor-settings.js';
 import { sponsorsNamedIn, sponsorsTaggedOn } from '../../src/search/sponsor-routing.js';
 
 const acme: SponsorConfig = { name: 'Acme', keyword: 'ACME', key: 'acme', staff: [] };

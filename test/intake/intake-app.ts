@@ -5,7 +5,7 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Insertable, Kysely } from 'kysely';
-import type { AcceleventsWebhookSettings } from '../../src/config/config-types.js';
+
 import { registerAcceleventsWebhookRoute } from '../../src/intake/accelevents-webhook-route.js';
 import { createAcceleventsWebhookSecret } from '../../src/intake/webhook-secret.js';
 import { createLogger } from '../../src/lib/create-logger.js';
@@ -13,6 +13,7 @@ import type { Store } from '../../src/store/open-database.js';
 import type { Database, InboxTable } from '../../src/store/schema.js';
 import { newSortableId } from '../../src/store/sortable-id.js';
 import { createInboxTestQueue, type InboxTestQueue } from './inbox-test-queue.js';
+import type { AcceleventsWebhookSettings } from '../../src/intake/webhook-settings.js';
 
 export const silent = createLogger({ level: 'silent' });
 

@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { loadFileConfig } from '../../src/config/load-file-config.js';
+import { loadFileConfig } from '../../src/app/load-file-config.js';
 import {
   listEnabledWorkflows,
   loadEnabledWorkflows,

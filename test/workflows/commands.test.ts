@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CliError } from '../../src/cli/cli-error.js';
 import { register as registerCatalog, runCatalog } from '../../src/cli/commands/catalog.js';
 import { register as registerWorkflows, runList, runValidate } from '../../src/cli/commands/workflows.js';
-import { FEATURE_NAMES } from '../../src/config/feature-names.js';
+import { FEATURE_NAMES } from '../../src/features/feature-names.js';
 import type { Catalog } from '../../src/features/catalog.js';
 import { featureWorkflows } from '../../src/features/scope-needs.js';
 import { planScopes } from '../../src/features/scope-planner.js';

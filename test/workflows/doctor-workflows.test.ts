@@ -7,7 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runDoctorCommand } from '../../src/cli/commands/doctor.js';
-import { DEFAULT_FEATURES } from '../../src/config/feature-names.js';
+import { DEFAULT_FEATURES } from '../../src/features/feature-names.js';
 import { planScopes } from '../../src/features/scope-planner.js';
 import { createDiagnosticsWorld, type DiagnosticsWorld } from '../cli-diagnostics/diagnostics-world.js';
 import { WELCOME_YAML } from './workflow-fixture.js';

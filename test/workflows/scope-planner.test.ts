@@ -4,7 +4,7 @@
  * console), the index sync every worker runs, and the operation catalog's scope per operation.
  */
 import { describe, expect, it } from 'vitest';
-import { FEATURE_NAMES } from '../../src/config/feature-names.js';
+import { FEATURE_NAMES } from '../../src/features/feature-names.js';
 import { buildCatalog, workflowScopes } from '../../src/features/catalog.js';
 import { CONSOLE_READ_OPERATIONS, CONSOLE_WRITE_OPERATIONS } from '../../src/features/console-operations.js';
 import { FEATURE_WORKFLOWS } from '../../src/features/enabled-workflows.js';

@@ -8,8 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { type ComposedJobs, composeJobs } from '../../src/app/compose-jobs.js';
-import type { FeatureName } from '../../src/config/config-types.js';
-import type { SponsorConfig } from '../../src/config/sponsor-settings.js';
+
+import type { SponsorConfig } from '../../src/search/sponsor-settings.js';
 import { registerConsole } from '../../src/console/register-console.js';
 import { loadEnabledWorkflows } from '../../src/features/enabled-workflows.js';
 import type { HighLevelAuth } from '../../src/highlevel/client-types.js';
@@ -29,6 +29,7 @@ import { createRunJournal } from '../../src/workflows/run-journal.js';
 import type { WorkflowEvent } from '../../src/workflows/run-workflow.js';
 import type { TriggerName } from '../../src/workflows/triggers.js';
 import type { ConsoleApp } from '../helpers/console-app.js';
+import type { FeatureName } from '../../src/features/feature-names.js';
 
 const silent = createLogger({ level: 'silent' });
 const EVENT_URL = 'scope-summit';

@@ -5,8 +5,8 @@
  */
 import type { Command } from 'commander';
 import type { CommandIo } from '../../app/command-io.js';
+import { loadFileConfig } from '../../app/load-file-config.js';
 import { withStoreRuntime } from '../../app/open-runtime.js';
-import { loadFileConfig } from '../../config/load-file-config.js';
 import { IntakeError } from '../../intake/intake-error.js';
 import {
   type DeliveryDetail,

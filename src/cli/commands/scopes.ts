@@ -4,11 +4,11 @@
  */
 import type { Command } from 'commander';
 import { type CommandIo, processIo } from '../../app/command-io.js';
+import { loadFileConfig } from '../../app/load-file-config.js';
 import { openExistingRuntime } from '../../app/open-runtime.js';
-import type { FeatureName } from '../../config/config-types.js';
-import { FEATURE_NAMES, isFeatureName } from '../../config/feature-names.js';
-import { loadFileConfig } from '../../config/load-file-config.js';
 import { FEATURE_WORKFLOWS } from '../../features/enabled-workflows.js';
+import type { FeatureName } from '../../features/feature-names.js';
+import { FEATURE_NAMES, isFeatureName } from '../../features/feature-names.js';
 import { type ConfigPlanOptions, configPlanner, notConfiguredWorkflows } from '../../features/running-features.js';
 import {
   compareConnectionScopes,

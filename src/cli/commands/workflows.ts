@@ -9,8 +9,8 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { type CommandIo, processIo } from '../../app/command-io.js';
-import type { ParleyFileConfig } from '../../config/config-types.js';
-import { loadFileConfig } from '../../config/load-file-config.js';
+import type { ParleyFileConfig } from '../../app/config-types.js';
+import { loadFileConfig } from '../../app/load-file-config.js';
 import { workflowScopes } from '../../features/catalog.js';
 import {
   BUILT_IN,

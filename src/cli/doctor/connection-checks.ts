@@ -8,8 +8,8 @@
  */
 import { isAuthPreset } from '../../accelevents/auth-presets.js';
 import { createAcceleventsClient } from '../../accelevents/client.js';
+import type { ParleyFileConfig } from '../../app/config-types.js';
 import type { ConnectionLayer } from '../../app/open-runtime.js';
-import type { ParleyFileConfig } from '../../config/config-types.js';
 import { displayStatus, relativeTime } from '../../credentials/connection-view.js';
 import { callableFor } from '../../credentials/sandbox-mark.js';
 import type { Connection } from '../../credentials/types.js';

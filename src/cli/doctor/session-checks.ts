@@ -3,7 +3,8 @@
  * event whose sessions are polled (its workflow is then not loaded), or the events followed up with
  * who gets each follow-up and the zone their times are shown in.
  */
-import type { EventConfig, ParleyFileConfig } from '../../config/config-types.js';
+import type { ParleyFileConfig } from '../../app/config-types.js';
+import type { EventConfig } from '../../features/event-settings.js';
 import { SESSIONS_NOT_CONFIGURED, sessionFollowUpState } from '../../features/session-followups.js';
 import { type CheckResult, ok } from './check-result.js';
 

@@ -5,10 +5,10 @@
 import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { CommandIo } from '../../app/command-io.js';
+import type { ParleyFileConfig } from '../../app/config-types.js';
 import { keyFilePath } from '../../app/key-file-path.js';
-import type { ParleyFileConfig } from '../../config/config-types.js';
+import { DEFAULT_CONFIG_FILE, loadFileConfig } from '../../app/load-file-config.js';
 import { loadConfig, type ParleyConfig } from '../../config/load-config.js';
-import { DEFAULT_CONFIG_FILE, loadFileConfig } from '../../config/load-file-config.js';
 import type { Logger } from '../../lib/create-logger.js';
 import { fixFor } from '../../lib/error-fixes.js';
 import { openDatabase, type Store } from '../../store/open-database.js';

@@ -4,7 +4,7 @@
  * and a warning while the deprecated `sponsor.staffContactIds` relay is set or a sponsor has nobody
  * to answer for it.
  */
-import type { ParleyFileConfig } from '../../config/config-types.js';
+import type { ParleyFileConfig } from '../../app/config-types.js';
 import { SPONSOR_NOT_CONFIGURED } from '../../features/enabled-workflows.js';
 import { sponsorChannelStatus } from '../../features/sponsor-channel-status.js';
 import { type CheckResult, ok, warn } from './check-result.js';

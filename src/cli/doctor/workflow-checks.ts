@@ -3,7 +3,7 @@
  * `workflows.path`), with where each comes from, and a warning for each trigger on which two of them
  * would both send a message (src/workflows/double-sends.ts, the check `start` and `validate` use too).
  */
-import type { ParleyFileConfig } from '../../config/config-types.js';
+import type { ParleyFileConfig } from '../../app/config-types.js';
 import {
   BUILT_IN,
   doubleSendsAmong,

@@ -11,9 +11,10 @@
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
 import type { Kysely } from 'kysely';
-import type { HighLevelAppConfig } from '../../config/config-types.js';
+
 import type { ConnectionRepository } from '../../credentials/types.js';
 import type { ScopePlan } from '../../features/scope-planner.js';
+import type { HighLevelAppConfig } from '../../highlevel/highlevel-settings.js';
 import type { HighLevelTokenClient } from '../../highlevel/oauth/token-client-types.js';
 import type { Logger } from '../../lib/create-logger.js';
 import type { Database } from '../../store/schema.js';

@@ -9,9 +9,10 @@
  *   502 when HighLevel failed.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { HighLevelAppConfig } from '../../config/config-types.js';
+
 import type { ConnectionRepository } from '../../credentials/types.js';
 import type { ScopePlan } from '../../features/scope-planner.js';
+import type { HighLevelAppConfig } from '../../highlevel/highlevel-settings.js';
 import type { HighLevelTokenClient } from '../../highlevel/oauth/token-client-types.js';
 import type { Logger } from '../../lib/create-logger.js';
 import { type CallbackQuery, type CallbackResult, completeOAuthCallback } from './complete-callback.js';

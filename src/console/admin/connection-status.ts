@@ -4,9 +4,10 @@
  * Built from the repository's records, which hold no secrets (src/credentials/types.ts), so no
  * token can reach the API or the page.
  */
-import type { FeatureName } from '../../config/config-types.js';
+
 import { type ConnectionView, toConnectionView } from '../../credentials/connection-view.js';
 import type { Connection, ConnectionRepository } from '../../credentials/types.js';
+import type { FeatureName } from '../../features/feature-names.js';
 import { compareConnectionScopes, type PlanOptions, planScopes } from '../../features/scope-planner.js';
 
 /** How to renew a connection: HighLevel OAuth through the browser, the rest from the CLI. */

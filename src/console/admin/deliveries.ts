@@ -5,7 +5,7 @@
  * the pages escape them (render-page.ts) and the API sends them as JSON strings.
  */
 import type { Kysely } from 'kysely';
-import type { AcceleventsWebhookSettings } from '../../config/config-types.js';
+
 import { IntakeError } from '../../intake/intake-error.js';
 import {
   countDeliveries,
@@ -17,6 +17,7 @@ import {
 } from '../../intake/list-deliveries.js';
 import { parseSince, SINCE_FORMS } from '../../intake/parse-since.js';
 import { type ReprocessResult, reprocessDeliveries } from '../../intake/reprocess-deliveries.js';
+import type { AcceleventsWebhookSettings } from '../../intake/webhook-settings.js';
 import type { Logger } from '../../lib/create-logger.js';
 import type { Queue } from '../../queue/types.js';
 import type { Database, InboxStatus } from '../../store/schema.js';

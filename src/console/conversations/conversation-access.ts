@@ -6,8 +6,9 @@
  * the one fixed 404 an id that does not exist gets. Either way the answer reveals neither which ids
  * exist nor which conversation a message belongs to.
  */
-import type { ParleyFileConfig } from '../../config/config-types.js';
+
 import { inSponsorChannel } from '../../search/sponsor-channel.js';
+import type { SponsorSettings } from '../../search/sponsor-settings.js';
 import type { Caller } from '../auth/resolve-caller.js';
 import { ROLE_PERMISSIONS } from '../auth/roles.js';
 import type { ConsoleDeps } from '../console-deps.js';
@@ -18,7 +19,7 @@ export function sponsorOnly(caller: Pick<Caller, 'role'>): boolean {
 }
 
 /** The sponsors (keys) whose channel the caller answers for: those whose `staff` lists the caller's email. */
-export function sponsorKeysOf(config: Pick<ParleyFileConfig, 'sponsor'>, caller: Pick<Caller, 'email'>): string[] {
+export function sponsorKeysOf(config: { sponsor: SponsorSettings }, caller: Pick<Caller, 'email'>): string[] {
   const email = caller.email.toLowerCase();
   return config.sponsor.sponsors.filter((sponsor) => sponsor.staff.includes(email)).map((sponsor) => sponsor.key);
 }

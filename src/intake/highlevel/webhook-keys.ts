@@ -5,7 +5,7 @@
  * the sandbox can trust its signatures the same way it trusts HighLevel's.
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import type { HighLevelAppConfig } from '../../config/config-types.js';
+import type { HighLevelAppConfig } from '../../highlevel/highlevel-settings.js';
 import { PUBLISHED_WEBHOOK_KEYS } from './published-keys.js';
 
 export interface WebhookKeys {

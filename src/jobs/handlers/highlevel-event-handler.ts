@@ -11,10 +11,10 @@
  * registrant. Run key: `message:<messageId>` (else the webhookId), one run per inbound message.
  */
 import type { Kysely } from 'kysely';
-import type { SponsorConfig } from '../../config/sponsor-settings.js';
 import type { HighLevelCaller } from '../../highlevel/client-types.js';
 import type { JobHandler } from '../../queue/types.js';
 import { applyWebhookEventTo } from '../../search/apply-webhook-event.js';
+import type { SponsorConfig } from '../../search/sponsor-settings.js';
 import type { Database } from '../../store/schema.js';
 import type { RunTriggeredDeps } from '../run-triggered.js';
 import { runTriggered } from '../run-triggered.js';

@@ -5,9 +5,9 @@
  * sponsor's console users find it and answer it through the console's normal reply route.
  */
 import type { Kysely } from 'kysely';
-import type { SponsorConfig } from '../../config/sponsor-settings.js';
 import { joinSponsorChannel } from '../../search/sponsor-channel.js';
 import { sponsorsNamedIn, sponsorsTaggedOn, sponsorTagOf } from '../../search/sponsor-routing.js';
+import type { SponsorConfig } from '../../search/sponsor-settings.js';
 import type { Database } from '../../store/schema.js';
 
 /** What the inbound-message workflows see as `sponsorChannel` (workflows/builtin/sponsor-channel.yaml). */

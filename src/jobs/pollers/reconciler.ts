@@ -13,13 +13,14 @@
 import type { Kysely } from 'kysely';
 import type { AcceleventsClient } from '../../accelevents/client.js';
 import type { AcceleventsAttendee } from '../../accelevents/types.js';
-import type { AcceleventsWebhookSettings } from '../../config/config-types.js';
+
 import { ACCELEVENTS_EVENT_JOB } from '../../intake/accelevents-webhook-route.js';
 import { acceleventsDedupeKey } from '../../intake/dedupe-key.js';
 import { mapPayload } from '../../intake/map-payload.js';
 import { reprocessDeliveries } from '../../intake/reprocess-deliveries.js';
 import { storeDelivery } from '../../intake/store-delivery.js';
 import { compileMapping, resolveWebhookConfig } from '../../intake/webhook-config.js';
+import type { AcceleventsWebhookSettings } from '../../intake/webhook-settings.js';
 import type { Logger } from '../../lib/create-logger.js';
 import { PRIORITY, type PriorityLane } from '../../lib/priority-lanes.js';
 import type { Queue } from '../../queue/types.js';

@@ -12,7 +12,7 @@
 import { AcceleventsError } from '../../accelevents/accelevents-error.js';
 import type { AcceleventsClient } from '../../accelevents/client.js';
 import type { AcceleventsAttendee, AcceleventsSessionAttendee } from '../../accelevents/types.js';
-import type { SessionRecipients } from '../../config/config-types.js';
+import type { SessionRecipients } from '../../features/session-recipients.js';
 import type { Logger } from '../../lib/create-logger.js';
 import { PollerError } from './poller-error.js';
 import { attendeeKey } from './template-fields.js';

@@ -4,8 +4,8 @@
  * means all defaults. Checked once at construction, so a bad value fails start-up naming the field.
  */
 
-import type { SessionRecipients } from '../../config/config-types.js';
-import { SESSION_RECIPIENTS } from '../../config/session-recipients.js';
+import type { SessionRecipients } from '../../features/session-recipients.js';
+import { SESSION_RECIPIENTS } from '../../features/session-recipients.js';
 import { isKnownTimeZone } from '../../lib/time-zones.js';
 import { checkEventUrls, PollerError } from './poller-error.js';
 

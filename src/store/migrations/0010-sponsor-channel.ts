@@ -9,7 +9,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('index_sponsor_conversations')
     .addColumn('conversation_id', 'text', (col) => col.notNull())
-    .addColumn('sponsor', 'text', (col) => col.notNull()) // the sponsor's key (src/config/sponsor-settings.ts)
+    .addColumn('sponsor', 'text', (col) => col.notNull()) // the sponsor's key (src/search/sponsor-settings.ts)
     .addColumn('location_id', 'text', (col) => col.notNull())
     // The inbound message that routed the conversation here; null when a contact tag did.
     .addColumn('joined_by_message_id', 'text')
