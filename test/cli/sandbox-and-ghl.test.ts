@@ -4,7 +4,7 @@
  * the burst limit ends in a visible 429 with the rate-limit headers and a non-zero exit.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schemaValidator } from '../helpers/spec-validator.js';
 
 const BIN = new URL('../../bin/parley.js', import.meta.url).pathname;

@@ -2,11 +2,11 @@
  * `parley start` as a real process on a fresh data directory: it migrates the SQLite store, serves
  * health and readiness, starts the sandbox with a working token, and stops cleanly on SIGTERM.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const BIN = new URL('../../bin/parley.js', import.meta.url).pathname;
 
