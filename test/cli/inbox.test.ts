@@ -89,7 +89,7 @@ for (const kind of DATABASE_KINDS) {
       expect(JSON.parse(out)).toEqual([]);
     });
 
-    it('lists deliveries newest first as a table of id, received, topic, status and a truncated reason', async () => {
+    it('lists deliveries newest first as a table, long reasons truncated', async () => {
       const long = `workflow registration-welcome was switched off when this arrived; ${'x'.repeat(80)}`;
       const skipped = await insertDelivery({
         received_at: NOW - 2 * HOUR,
@@ -112,7 +112,7 @@ for (const kind of DATABASE_KINDS) {
       expect(out).toContain('2 deliveries. Show one with: parley inbox show <id>');
     });
 
-    it('prints --json as an array with id, receivedAt, topic, status, reasonCode, reason and error', async () => {
+    it('prints the list as a JSON array with --json', async () => {
       const failed = await insertDelivery({ received_at: NOW - HOUR, status: 'failed', error: 'HighLevel said 422' });
       await runInboxList({ json: true }, io());
       expect(JSON.parse(out)).toEqual([
@@ -128,7 +128,8 @@ for (const kind of DATABASE_KINDS) {
       ]);
     });
 
-    it('filters by --status, and by --since as a duration or an ISO date/time', async () => {
+    /** Stores an old and a recent ignored delivery and a processed one; answers the ignored ids. */
+    async function insertDeliveriesToFilter(): Promise<{ old: string; recent: string }> {
       const old = await insertDelivery({
         received_at: NOW - 3 * 24 * HOUR,
         status: 'ignored',
@@ -136,21 +137,43 @@ for (const kind of DATABASE_KINDS) {
       });
       const recent = await insertDelivery({ received_at: NOW - HOUR, status: 'ignored', reason_code: 'no_workflow' });
       await insertDelivery({ received_at: NOW - HOUR, status: 'processed' });
-      const ids = async (options: Parameters<typeof runInboxList>[0]) => {
-        await runInboxList({ ...options, json: true }, io());
-        return (JSON.parse(out) as { id: string }[]).map((d) => d.id);
-      };
-      expect(await ids({ status: 'ignored' })).toEqual([recent, old]);
-      expect(await ids({ status: 'ignored', since: '2h' })).toEqual([recent]);
-      expect(await ids({ status: 'ignored', since: '2025-05-06' })).toEqual([recent]);
-      expect(await ids({ status: 'ignored', since: '2025-05-03T00:00:00Z' })).toEqual([recent, old]);
-      expect(await ids({ status: 'ignored', limit: 1 })).toEqual([recent]);
+      return { old, recent };
+    }
+
+    const listedIds = async (options: Parameters<typeof runInboxList>[0]) => {
+      await runInboxList({ ...options, json: true }, io());
+      return (JSON.parse(out) as { id: string }[]).map((d) => d.id);
+    };
+
+    it('filters by --status', async () => {
+      const { old, recent } = await insertDeliveriesToFilter();
+      expect(await listedIds({ status: 'ignored' })).toEqual([recent, old]);
     });
 
-    it('shows one delivery with its status, reason, headers, mapped fields and raw body', async () => {
-      const body = JSON.stringify({ topic: BADGE_TOPIC, email: 'grace@example.com' });
-      const id = await deliver(body, { 'x-request-id': 'req-42' });
+    it('filters by --since given as a duration', async () => {
+      const { recent } = await insertDeliveriesToFilter();
+      expect(await listedIds({ status: 'ignored', since: '2h' })).toEqual([recent]);
+    });
 
+    it('filters by --since given as an ISO date or date/time', async () => {
+      const { old, recent } = await insertDeliveriesToFilter();
+      expect(await listedIds({ status: 'ignored', since: '2025-05-06' })).toEqual([recent]);
+      expect(await listedIds({ status: 'ignored', since: '2025-05-03T00:00:00Z' })).toEqual([recent, old]);
+    });
+
+    it('lists no more than --limit deliveries', async () => {
+      const { recent } = await insertDeliveriesToFilter();
+      expect(await listedIds({ status: 'ignored', limit: 1 })).toEqual([recent]);
+    });
+
+    /** Delivers a badge event with a request id header; answers its id and raw body. */
+    async function deliverBadgeEvent(): Promise<{ id: string; body: string }> {
+      const body = JSON.stringify({ topic: BADGE_TOPIC, email: 'grace@example.com' });
+      return { id: await deliver(body, { 'x-request-id': 'req-42' }), body };
+    }
+
+    it('shows one delivery as text with its details and raw body', async () => {
+      const { id, body } = await deliverBadgeEvent();
       await runInboxShow(id, {}, io());
       expect(out).toContain(`Delivery ${id}`);
       expect(out).toMatch(/status: +ignored/);
@@ -158,7 +181,10 @@ for (const kind of DATABASE_KINDS) {
       expect(out).toContain('x-request-id: req-42');
       expect(out).toContain('"email": "grace@example.com"');
       expect(out).toContain(`Body (raw):\n${body}\n`);
+    });
 
+    it('shows one delivery as JSON with --json', async () => {
+      const { id, body } = await deliverBadgeEvent();
       await runInboxShow(id, { json: true }, io());
       const shown = JSON.parse(out);
       expect(shown).toMatchObject({ id, status: 'ignored', reasonCode: 'topic_not_recognised', body });
@@ -176,27 +202,45 @@ for (const kind of DATABASE_KINDS) {
       expect(JSON.parse(out).body).toBe('before\u001b[2Jafter\u009b31m');
     });
 
-    it('refuses an unknown id for show and for reprocess with a clear message and a non-zero exit', async () => {
+    it('refuses to show an unknown id with a clear message and a non-zero exit', async () => {
       const show = await rejection(runInboxShow('no-such-delivery', {}, io()));
       expect(show).toMatchObject({ code: 'delivery_not_found', exitCode: 1 });
       expect(show.message).toBe('no delivery with id no-such-delivery (see `parley inbox list`)');
+    });
+
+    it('refuses to reprocess an unknown id, naming it, with a non-zero exit', async () => {
       const reprocess = await rejection(runInboxReprocess('no-such-delivery', {}, io()));
       expect(reprocess).toMatchObject({ code: 'delivery_not_found', exitCode: 1 });
       expect(reprocess.message).toContain('no-such-delivery');
     });
 
-    it('reprocesses one delivery with the config file’s current mapping and queues it', async () => {
+    /** Delivers a badge event (ignored under the default mapping) and reprocesses it by id. */
+    async function reprocessBadgeEvent(): Promise<string> {
       const id = await deliver({ topic: BADGE_TOPIC, barcode: 'bc-7', email: 'lin@example.com' });
       await runInboxReprocess(id, {}, io());
+      return id;
+    }
+
+    it('reports what reprocessing one delivery queued', async () => {
+      const id = await reprocessBadgeEvent();
       expect(out).toContain(`${id}: received; queued 1 job`);
       expect(out).toContain('Reprocessed 1 delivery: 1 queued, 0 started nothing.');
+    });
+
+    it('reprocesses one delivery with the config file’s current mapping', async () => {
+      const id = await reprocessBadgeEvent();
       const row = await database.store.db.selectFrom('inbox').selectAll().where('id', '=', id).executeTakeFirst();
       expect(row).toMatchObject({ status: 'received', topic: 'registration', reason_code: null });
+    });
+
+    it('queues a job for a reprocessed delivery', async () => {
+      const id = await reprocessBadgeEvent();
       const jobs = await database.store.db.selectFrom('jobs').select('payload').execute();
       expect(jobs.map((job) => JSON.parse(job.payload).inboxId)).toEqual([id]);
     });
 
-    it('reprocesses every skipped delivery with --status skipped and prints a --json array', async () => {
+    /** Stores two skipped deliveries and a failed one, then reprocesses --status skipped --json. */
+    async function reprocessSkipped() {
       const skipped = [
         await insertDelivery({
           received_at: NOW - 2 * HOUR,
@@ -215,17 +259,29 @@ for (const kind of DATABASE_KINDS) {
 
       await runInboxReprocess(undefined, { status: 'skipped', json: true }, io());
       const results = JSON.parse(out) as { id: string; status: string; queued: number; createdIds: string[] }[];
+      return { skipped, failed, results };
+    }
+
+    it('reprocesses every skipped delivery with --status skipped, printing a --json array', async () => {
+      const { skipped, results } = await reprocessSkipped();
       expect(results.map((r) => [r.id, r.status, r.queued])).toEqual([
         [skipped[0], 'received', 1],
         [skipped[1], 'received', 1],
       ]);
+    });
+
+    it('leaves deliveries of other statuses alone on --status skipped', async () => {
+      const { failed } = await reprocessSkipped();
       const left = await database.store.db
         .selectFrom('inbox')
         .select('status')
         .where('id', '=', failed)
         .executeTakeFirst();
       expect(left?.status).toBe('failed');
+    });
 
+    it('says so when no delivery with the --status is left to reprocess', async () => {
+      await reprocessSkipped();
       await runInboxReprocess(undefined, { status: 'skipped' }, io());
       expect(out).toBe('No skipped deliveries to reprocess.\n');
     });
@@ -235,7 +291,7 @@ for (const kind of DATABASE_KINDS) {
 describe('parley inbox arguments', () => {
   const quiet: CommandIo = { env: {}, write: () => {} };
 
-  it('refuses a --since that is neither an ISO date/time nor a duration, naming the option and both forms', async () => {
+  it('refuses a --since that is neither an ISO date/time nor a duration, naming the forms it takes', async () => {
     for (const value of ['yesterday', '2025-02-30', '3 days', '7y']) {
       const error = await rejection(runInboxList({ since: value }, quiet));
       expect(error).toMatchObject({ code: 'invalid_argument', exitCode: 2 });
@@ -245,31 +301,44 @@ describe('parley inbox arguments', () => {
     }
   });
 
-  it('refuses an unknown --status for list and a status that ran or waits for reprocess, with exit code 2', async () => {
+  it('refuses an unknown --status for list with exit code 2', async () => {
     const list = await rejection(runInboxList({ status: 'lost' }, quiet));
     expect(list).toMatchObject({ code: 'invalid_argument', exitCode: 2 });
     expect(list.message).toBe('--status must be one of received, processed, ignored, skipped, failed; got "lost"');
+  });
+
+  it('refuses to reprocess a --status that already ran or waits to run', async () => {
     const reprocess = await rejection(runInboxReprocess(undefined, { status: 'processed' }, quiet));
     expect(reprocess.message).toBe(
       '--status must be one of ignored, skipped, failed (deliveries that did not run); got "processed"',
     );
   });
 
-  it('asks reprocess for an id or --status and refuses both at once, with exit code 2', async () => {
-    const program = new Command().exitOverride();
-    register(program);
-    const missing = await rejection(program.parseAsync(['node', 'parley', 'inbox', 'reprocess']));
+  const program = (): Command => {
+    const parley = new Command().exitOverride();
+    register(parley);
+    return parley;
+  };
+
+  it('asks reprocess for an id or --status with exit code 2', async () => {
+    const missing = await rejection(program().parseAsync(['node', 'parley', 'inbox', 'reprocess']));
     expect(missing).toMatchObject({ code: 'invalid_argument', exitCode: 2 });
     expect(missing.message).toBe(
       'give the id of a delivery (see `parley inbox list`), or --status ignored|skipped|failed',
     );
+  });
+
+  it('refuses a reprocess given both an id and --status', async () => {
     const both = await rejection(runInboxReprocess('d-1', { status: 'ignored' }, quiet));
     expect(both.message).toBe('give either a delivery id or --status, not both');
-    const badLimit = await rejection(program.parseAsync(['node', 'parley', 'inbox', 'list', '--limit', '0']));
+  });
+
+  it('refuses a --limit that is not a positive integer', async () => {
+    const badLimit = await rejection(program().parseAsync(['node', 'parley', 'inbox', 'list', '--limit', '0']));
     expect(badLimit.message).toBe('--limit must be a positive integer; got "0"');
   });
 
-  it('answers --help for inbox and each subcommand with its options', async () => {
+  it('answers --help for every inbox command with its options', async () => {
     const help = async (args: string[]): Promise<string> => {
       let text = '';
       const program = new Command('parley').exitOverride();

@@ -18,7 +18,7 @@ const LOCATION = 'loc-export';
 const T1 = Date.UTC(2026, 2, 10, 9, 0);
 const T2 = Date.UTC(2026, 2, 10, 9, 5);
 
-it('is a parley command: preferences export with --csv, --json and --event', () => {
+it('registers preferences export as a parley command with the options --csv, --json, --event', () => {
   const program = new Command();
   for (const register of COMMANDS) register(program);
   const command = program.commands.find((c) => c.name() === 'preferences')?.commands.find((c) => c.name() === 'export');
@@ -86,7 +86,7 @@ for (const kind of DATABASE_KINDS) {
       await database?.dispose();
     });
 
-    it('prints one CSV row per attendee and key, quoted where needed and with formula cells defused', async () => {
+    it('prints one CSV row per stored answer, escaped for spreadsheets', async () => {
       await runPreferencesExport({ csv: true }, io());
       expect(out).toBe(
         [
@@ -115,7 +115,7 @@ for (const kind of DATABASE_KINDS) {
       expect(out).toBe('attendee_id,email,contact_id,key,value,raw,answered_at\r\n');
     });
 
-    it('prints the same rows as JSON with --json, values unescaped and times in ISO 8601', async () => {
+    it('prints the rows as JSON with --json', async () => {
       await runPreferencesExport({ json: true, event: 'otherconf' }, io());
       expect(JSON.parse(out)).toEqual([
         {
@@ -130,11 +130,14 @@ for (const kind of DATABASE_KINDS) {
       ]);
     });
 
-    it('refuses --csv with --json, and an empty --event, as usage errors', async () => {
+    it('refuses --csv with --json as a usage error', async () => {
       await expect(runPreferencesExport({ csv: true, json: true }, io())).rejects.toMatchObject({
         code: 'invalid_argument',
         exitCode: 2,
       });
+    });
+
+    it('refuses an empty --event, naming it', async () => {
       const empty = await runPreferencesExport({ event: ' ' }, io()).catch((error: unknown) => error);
       expect(empty).toBeInstanceOf(CliError);
       expect((empty as CliError).message).toContain('--event');

@@ -4,7 +4,7 @@
  * the burst limit ends in a visible 429 with the rate-limit headers and a non-zero exit.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { schemaValidator } from '../helpers/spec-validator.js';
 
 const BIN = new URL('../../bin/parley.js', import.meta.url).pathname;
@@ -24,7 +24,9 @@ describe('parley sandbox + parley ghl as separate processes', () => {
   let sandbox: ChildProcess;
   let banner = '';
 
-  beforeAll(async () => {
+  // A sandbox per test: the burst limit counts every call made to it.
+  beforeEach(async () => {
+    banner = '';
     sandbox = spawn(process.execPath, [BIN, 'sandbox', '--port', '0', '--burst-limit', '2', '--attendees', '3']);
     await new Promise<void>((resolve, reject) => {
       sandbox.stdout!.on('data', (d) => {
@@ -34,7 +36,7 @@ describe('parley sandbox + parley ghl as separate processes', () => {
       sandbox.on('exit', (code) => reject(new Error(`sandbox exited early with ${code}: ${banner}`)));
     });
   });
-  afterAll(() => {
+  afterEach(() => {
     sandbox?.kill('SIGTERM');
   });
 
@@ -44,28 +46,27 @@ describe('parley sandbox + parley ghl as separate processes', () => {
     return match[1];
   };
 
-  it('prints a base URL, a location id and a token that work with parley ghl, then 429s over the burst limit', async () => {
+  /** `parley ghl search-conversation` with the base URL, token and location id the sandbox printed. */
+  const searchArgs = () => {
     const url = field(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
     const location = field(/location id\s+(\S+)/);
     const token = field(/access token\s+(sbx_at_\S+)/);
-    const args = [
-      'ghl',
-      'search-conversation',
-      '--base-url',
-      url,
-      '--token',
-      token,
-      '--param',
-      `locationId=${location}`,
-    ];
+    return ['ghl', 'search-conversation', '--base-url', url, '--token', token, '--param', `locationId=${location}`];
+  };
 
+  it('prints sandbox credentials that work with parley ghl', async () => {
+    const args = searchArgs();
     const first = await run(args);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     const body = JSON.parse(first.stdout);
     expect(schemaValidator('SendConversationResponseDto')(body)).toBe(true);
     expect(body.total).toBe(3);
+  });
 
+  it('answers a visible 429 with a non-zero exit over the burst limit', async () => {
+    const args = searchArgs();
+    expect((await run(args)).code).toBe(0);
     expect((await run(args)).code).toBe(0);
     const limited = await run(args);
     expect(limited.code).toBe(1);
@@ -74,14 +75,14 @@ describe('parley sandbox + parley ghl as separate processes', () => {
     expect(limited.stdout).toBe('');
   });
 
-  it('names an unknown operation and exits with the usage code', async () => {
+  it('refuses an unknown operation with the usage code, naming it', async () => {
     const result = await run(['ghl', 'search-conversations']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('unknown operation "search-conversations"');
     expect(result.stderr).toContain('search-conversation');
   });
 
-  it('answers --help for the program and every command with exit 0', async () => {
+  it('answers --help with exit 0 for every command, the top level included', async () => {
     for (const args of [['--help'], ['start', '--help'], ['sandbox', '--help'], ['ghl', '--help']]) {
       const result = await run(args);
       expect(result.code, args.join(' ')).toBe(0);

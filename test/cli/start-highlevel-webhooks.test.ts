@@ -31,7 +31,7 @@ async function firstConversation(highlevel: { url: string; locationId: string })
 
 for (const kind of DATABASE_KINDS) {
   describe(`parley start, HighLevel sandbox webhooks [${kind}]`, () => {
-    it('receives a reply added in the sandbox at /hooks/highlevel and processes its job', async () => {
+    it('processes a reply added in the HighLevel sandbox through /hooks/highlevel', async () => {
       parley = await startInProcessParley(kind);
       expect(parley.banner).toMatch(/HighLevel sandbox on \S+ +\(sample location \w+; its webhooks go to parley\)/);
       const { highlevel } = parley.sandboxes;

@@ -52,7 +52,8 @@ afterAll(async () => {
 });
 
 describe('parley start with a live HighLevel target', () => {
-  it('starts no sandbox: neither sandbox port listens and /sandbox-info answers 404', async () => {
+  /** Starts parley against a live HighLevel target with both sandbox ports set; waits for its worker. */
+  async function startLive() {
     const cwd = await tempDir();
     await writeFile(join(cwd, 'parley.config.yaml'), 'highlevel:\n  target: live\n  clientId: live-app-1\n');
     const [highlevelPort, acceleventsPort] = [await freePort(), await freePort()];
@@ -70,13 +71,22 @@ describe('parley start with a live HighLevel target', () => {
     );
     await parley.waitFor(/worker: running/);
     const app = parley.output().match(/running on (http:\/\/\S+)/)![1]!;
+    return { parley, app, highlevelPort, acceleventsPort };
+  }
 
+  it('starts no sandbox', async () => {
+    const { parley, app, highlevelPort, acceleventsPort } = await startLive();
     expect(parley.output()).toContain('HighLevel target: live');
     expect(parley.output()).not.toMatch(/sandbox on http/);
     expect(await listening('127.0.0.1', highlevelPort)).toBe(false);
     expect(await listening('127.0.0.1', acceleventsPort)).toBe(false);
     expect((await fetch(`${app}/sandbox-info`)).status).toBe(404);
-    // The intake still works in live mode: the printed URL takes a delivery.
+    await stopCleanly(parley);
+  });
+
+  // Live mode drops the sandboxes, not the intake.
+  it('takes a delivery at the printed webhook URL', async () => {
+    const { parley } = await startLive();
     const url = parley.output().match(WEBHOOK_URL)![1]!;
     expect((await fetch(url, registration('LIVE-1'))).status).toBe(202);
     await stopCleanly(parley);
@@ -112,7 +122,7 @@ describe('parley start with the sandbox target and HOST=0.0.0.0', () => {
     await stopCleanly(parley);
   });
 
-  it('serves /sandbox-info with the sandbox URLs and no webhook secret', async () => {
+  it('serves /sandbox-info with the sandbox URLs only', async () => {
     const secret = parley.output().match(WEBHOOK_URL)![2]!;
     const res = await fetch(`${app}/sandbox-info`);
     expect(res.status).toBe(200);
@@ -193,7 +203,8 @@ function openSqlite(dataDir: string): Promise<Store> {
 
 describe('startup with a bad config file', () => {
   for (const command of ['start', 'serve', 'worker']) {
-    it(`ends \`parley ${command}\` at once with exit code 2, naming the file, line and key, and creating nothing`, async () => {
+    /** Runs `parley <command>` with a misspelt key on line 4 of the config file; waits for it to end. */
+    async function startWithBadConfig() {
       const cwd = await tempDir();
       await writeFile(
         join(cwd, 'parley.config.yaml'),
@@ -210,8 +221,17 @@ describe('startup with a bad config file', () => {
         cwd,
       );
       const { code } = await parley.exited(15_000);
+      return { cwd, parley, code, sandboxPort };
+    }
+
+    it(`ends \`parley ${command}\` at once with exit code 2, naming the bad key at file:line:col`, async () => {
+      const { parley, code } = await startWithBadConfig();
       expect(code).toBe(2);
       expect(parley.output()).toContain('parley.config.yaml:4:3 refresh.marginSecond: unknown key');
+    });
+
+    it(`creates nothing when \`parley ${command}\` ends on a bad config file`, async () => {
+      const { cwd, sandboxPort } = await startWithBadConfig();
       expect(await listening('127.0.0.1', sandboxPort)).toBe(false);
       // No first-run setup happened: no data directory, so no master key was made for a broken start.
       expect(await readdir(cwd)).toEqual(['parley.config.yaml']);

@@ -2,26 +2,37 @@
  * `parley start` as a real process on a fresh data directory: it migrates the SQLite store, serves
  * health and readiness, starts the sandbox with a working token, and stops cleanly on SIGTERM.
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 
 const BIN = new URL('../../bin/parley.js', import.meta.url).pathname;
 
 describe('parley start', () => {
   const dirs: string[] = [];
+  const running: ChildProcess[] = [];
+  afterEach(async () => {
+    for (const child of running.splice(0)) {
+      if (child.exitCode !== null || child.signalCode !== null) continue;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  });
   afterAll(async () => {
     for (const dir of dirs) await rm(dir, { recursive: true, force: true });
   });
 
-  it('serves /healthz and /readyz on SQLite, welcomes an attendee registered in the Accelevents sandbox, and exits 0 on SIGTERM', async () => {
+  /** Runs `parley start` on a fresh data directory until it prints its "try:" hint; answers what it printed. */
+  async function startParley() {
     const dataDir = await mkdtemp(join(tmpdir(), 'parley-start-'));
     dirs.push(dataDir);
     const child = spawn(process.execPath, [BIN, 'start'], {
       env: { ...process.env, PORT: '0', PARLEY_SANDBOX_PORT: '0', PARLEY_DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
     });
+    running.push(child);
     let out = '';
     child.stderr.on('data', (d) => (out += d));
     await new Promise<void>((resolve, reject) => {
@@ -35,18 +46,28 @@ describe('parley start', () => {
     const sandbox = out.match(/HighLevel sandbox on (http:\/\/\S+)/)![1];
     const token = out.match(/sandbox token: (\S+)/)![1];
     const location = out.match(/sample location (\w+)/)![1];
+    return { child, out, dataDir, app, sandbox, token, location };
+  }
 
+  it('passes /healthz and /readyz on a fresh SQLite data directory', async () => {
+    const { dataDir, app } = await startParley();
     expect(await (await fetch(`${app}/healthz`)).json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${app}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ status: 'ready', checks: { database: 'sqlite' } });
     expect(await readdir(dataDir)).toContain('parley.db');
+  });
 
+  it('starts the HighLevel sandbox with a working token', async () => {
+    const { sandbox, token, location } = await startParley();
     const search = await fetch(`${sandbox}/conversations/search?locationId=${location}`, {
       headers: { Authorization: `Bearer ${token}`, Version: '2021-04-15' },
     });
     expect(search.status).toBe(200);
+  });
 
+  it('welcomes an attendee registered in the Accelevents sandbox', async () => {
+    const { out, sandbox, token, location } = await startParley();
     // The whole flow on a first run: an attendee registered in the Accelevents sandbox reaches parley by
     // webhook, and the worker creates the HighLevel conversation with a welcome message.
     const accelevents = out.match(/Accelevents sandbox on (http:\/\/[\d.:]+)\/rest/)![1];
@@ -74,7 +95,10 @@ describe('parley start', () => {
       conversation = ((await found.json()) as { conversations: { lastMessageBody?: string }[] }).conversations[0];
     }
     expect(conversation?.lastMessageBody).toContain('Grace');
+  });
 
+  it('exits 0 on SIGTERM', async () => {
+    const { child } = await startParley();
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);

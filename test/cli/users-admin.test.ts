@@ -78,7 +78,7 @@ for (const kind of DATABASE_KINDS) {
       await database?.dispose();
     });
 
-    it('issues a token with --expires that works until then and is answered 401 after', async () => {
+    it('issues a token with --expires that stops working when it expires', async () => {
       await addUser('expiring@example.com', 'viewer');
       const before = Date.now();
       const out = await run('token', 'expiring@example.com', '--name', 'short job', '--expires', '12h');
@@ -91,17 +91,21 @@ for (const kind of DATABASE_KINDS) {
       expect((await me(bearer(token))).statusCode).toBe(401);
     });
 
-    it('refuses a malformed --expires and a missing --name as usage errors', async () => {
+    it('refuses a malformed --expires as a usage error', async () => {
       for (const value of ['30', 'soon', '0d', '-1h', '5y']) {
         const error = await failure('token', 'boss@example.com', '--name', 'x', '--expires', value);
         expect(error).toMatchObject({ code: 'invalid_duration', exitCode: 2 });
       }
+    });
+
+    it('refuses a token without --name as a usage error', async () => {
       expect(await failure('token', 'boss@example.com')).toMatchObject({ code: 'missing_name', exitCode: 2 });
     });
 
-    it('lists a user’s tokens with id, name, dates and state, never the token', async () => {
-      await addUser('lister@example.com', 'agent');
-      const token = await issueToken('lister@example.com');
+    /** Gives `email` a token used once and a newer one that expires in an hour; lists them. */
+    async function listUsedAndExpiringTokens(email: string): Promise<{ token: string; out: string }> {
+      await addUser(email, 'agent');
+      const token = await issueToken(email);
       await me(bearer(token));
       // The use is written off the request path (token-use-recorder.ts): wait for it, with a bound.
       for (let i = 0; i < 200; i += 1) {
@@ -113,22 +117,29 @@ for (const kind of DATABASE_KINDS) {
         if (row.last_used_at !== null) break;
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
-      await issueToken('lister@example.com', '--expires', '1h');
-      const out = await run('token', 'list', 'lister@example.com');
+      await issueToken(email, '--expires', '1h');
+      return { token, out: await run('token', 'list', email) };
+    }
+
+    it('lists a user’s tokens newest first as a table', async () => {
+      const { out } = await listUsedAndExpiringTokens('lister@example.com');
       const lines = out.trimEnd().split('\n');
       expect(lines[0]).toMatch(/^ID\s+NAME\s+CREATED\s+LAST USED\s+EXPIRES\s+STATE$/);
       expect(lines).toHaveLength(3);
       // Newest first: the expiring one has an expiry and no use yet; the used one has a last-used time.
       expect(lines[1]).toMatch(/^\S+\s+script\s+\S+Z\s+-\s+\S+Z\s+active$/);
       expect(lines[2]).toMatch(/^\S+\s+script\s+\S+Z\s+\S+Z\s+-\s+active$/);
+    });
+
+    it('never prints a token in the token list', async () => {
+      const { token, out } = await listUsedAndExpiringTokens('lister-secret@example.com');
       expect(out).not.toContain(token);
       expect(out).not.toContain(token.slice(3, 20));
     });
 
-    it('revokes a token by its id and by its value; the next request with it is 401', async () => {
+    it('revokes a token by its id; the next request with it is 401', async () => {
       await addUser('revoker@example.com', 'agent');
       const byId = await issueToken('revoker@example.com');
-      const byValue = await issueToken('revoker@example.com');
       const { id } = await database.store.db
         .selectFrom('api_tokens')
         .select('id')
@@ -139,58 +150,110 @@ for (const kind of DATABASE_KINDS) {
       expect((await me(bearer(byId))).statusCode).toBe(200);
       expect(await run('token', 'revoke', id)).toBe(`Revoked API token ${id} ("script") of revoker@example.com.\n`);
       expect((await me(bearer(byId))).statusCode).toBe(401);
+    });
 
+    it('revokes a token by its value without printing it; the next request with it is 401', async () => {
+      await addUser('revoker-value@example.com', 'agent');
+      const byValue = await issueToken('revoker-value@example.com');
       const out = await run('token', 'revoke', byValue);
       expect(out).toContain('Revoked API token');
       expect(out).not.toContain(byValue);
       expect((await me(bearer(byValue))).statusCode).toBe(401);
-      expect(await run('token', 'revoke', byValue)).toContain('was already revoked');
+    });
 
+    it('says a token was already revoked', async () => {
+      await addUser('revoker-again@example.com', 'agent');
+      const byValue = await issueToken('revoker-again@example.com');
+      await run('token', 'revoke', byValue);
+      expect(await run('token', 'revoke', byValue)).toContain('was already revoked');
+    });
+
+    it('refuses to revoke a token it did not issue, without echoing it', async () => {
       const unknown = await failure('token', 'revoke', 'pk_not-a-token-we-issued');
       expect(unknown).toMatchObject({ code: 'token_not_found', exitCode: 1 });
       expect(unknown.message).not.toContain('pk_not-a-token-we-issued');
     });
 
-    it('disables a user: their open session and their token get 401 on the next request; enable lets them sign in again with tokens still revoked', async () => {
-      await addUser('leaky@example.com', 'agent');
-      const cookie = await session('leaky@example.com');
-      const token = await issueToken('leaky@example.com');
+    /** Adds an agent with an open session and a working token, then disables them. */
+    async function disableSignedInUser(email: string) {
+      await addUser(email, 'agent');
+      const cookie = await session(email);
+      const token = await issueToken(email);
       expect((await me({ cookie })).statusCode).toBe(200);
       expect((await me(bearer(token))).statusCode).toBe(200);
+      const disabled = await run('disable', email);
+      return { cookie, token, disabled };
+    }
 
-      expect(await run('disable', 'leaky@example.com')).toBe(
-        'Disabled leaky@example.com: ended 1 session and revoked 1 API token.\n',
-      );
+    it('disables a user: their open session and their token get 401 on the next request', async () => {
+      const { cookie, token, disabled } = await disableSignedInUser('leaky@example.com');
+      expect(disabled).toBe('Disabled leaky@example.com: ended 1 session and revoked 1 API token.\n');
       expect((await me({ cookie })).statusCode).toBe(401);
       expect((await me(bearer(token))).statusCode).toBe(401);
-      expect((await login('leaky@example.com')).statusCode).toBe(401);
-      expect(await run('list')).toMatch(/leaky@example\.com\s+agent\s+\S+\s+disabled\s+0/);
+    });
 
-      expect(await run('enable', 'leaky@example.com')).toContain('Enabled leaky@example.com.');
-      expect((await login('leaky@example.com')).statusCode).toBe(200);
+    it('refuses a disabled user’s sign-in', async () => {
+      await disableSignedInUser('leaky-login@example.com');
+      expect((await login('leaky-login@example.com')).statusCode).toBe(401);
+    });
+
+    it('lists a disabled user as disabled with no live token', async () => {
+      await disableSignedInUser('leaky-list@example.com');
+      expect(await run('list')).toMatch(/leaky-list@example\.com\s+agent\s+\S+\s+disabled\s+0/);
+    });
+
+    it('lets a re-enabled user sign in again', async () => {
+      await disableSignedInUser('leaky-back@example.com');
+      expect(await run('enable', 'leaky-back@example.com')).toContain('Enabled leaky-back@example.com.');
+      expect((await login('leaky-back@example.com')).statusCode).toBe(200);
+    });
+
+    it('keeps the old session and token of a re-enabled user revoked', async () => {
+      const { cookie, token } = await disableSignedInUser('leaky-old@example.com');
+      await run('enable', 'leaky-old@example.com');
       expect((await me(bearer(token))).statusCode).toBe(401);
       expect((await me({ cookie })).statusCode).toBe(401);
     });
 
-    it('removes a user with their sessions and tokens', async () => {
-      await addUser('leaving@example.com', 'viewer');
-      const cookie = await session('leaving@example.com');
-      const token = await issueToken('leaving@example.com');
-      const { db } = database.store;
-      const user = await db
+    /** Adds a viewer with an open session and a token, then removes them. */
+    async function removeSignedInUser(email: string) {
+      await addUser(email, 'viewer');
+      const cookie = await session(email);
+      const token = await issueToken(email);
+      const user = await database.store.db
         .selectFrom('users')
         .select('id')
-        .where('email', '=', 'leaving@example.com')
+        .where('email', '=', email)
         .executeTakeFirstOrThrow();
-      expect(await run('remove', 'leaving@example.com')).toBe(
-        'Removed leaving@example.com: ended 1 session, revoked 1 API token.\n',
-      );
+      const removed = await run('remove', email);
+      return { cookie, token, userId: user.id, removed };
+    }
+
+    it('removes a user from the list', async () => {
+      const { removed } = await removeSignedInUser('leaving@example.com');
+      expect(removed).toBe('Removed leaving@example.com: ended 1 session, revoked 1 API token.\n');
+      expect(await run('list')).not.toContain('leaving@example.com');
+    });
+
+    it('answers 401 to every credential of a removed user', async () => {
+      const { cookie, token } = await removeSignedInUser('leaving-creds@example.com');
       expect((await me({ cookie })).statusCode).toBe(401);
       expect((await me(bearer(token))).statusCode).toBe(401);
-      expect(await run('list')).not.toContain('leaving@example.com');
-      expect(await db.selectFrom('sessions').select('user_id').where('user_id', '=', user.id).execute()).toEqual([]);
-      expect(await db.selectFrom('api_tokens').select('user_id').where('user_id', '=', user.id).execute()).toEqual([]);
-      expect(await failure('remove', 'leaving@example.com')).toMatchObject({ code: 'user_not_found', exitCode: 1 });
+    });
+
+    it('deletes the session and token rows of a removed user', async () => {
+      const { userId } = await removeSignedInUser('leaving-rows@example.com');
+      const { db } = database.store;
+      expect(await db.selectFrom('sessions').select('user_id').where('user_id', '=', userId).execute()).toEqual([]);
+      expect(await db.selectFrom('api_tokens').select('user_id').where('user_id', '=', userId).execute()).toEqual([]);
+    });
+
+    it('refuses to remove a user twice', async () => {
+      await removeSignedInUser('leaving-twice@example.com');
+      expect(await failure('remove', 'leaving-twice@example.com')).toMatchObject({
+        code: 'user_not_found',
+        exitCode: 1,
+      });
     });
 
     it('sets a role, which the next request already carries', async () => {
@@ -200,21 +263,28 @@ for (const kind of DATABASE_KINDS) {
         'promoted@example.com is now agent (was viewer).\n',
       );
       expect((await me(bearer(token))).json()).toMatchObject({ user: { role: 'agent' } });
-      expect(await failure('set-role', 'promoted@example.com', 'owner')).toMatchObject({
+    });
+
+    it('refuses a role that does not exist as a usage error', async () => {
+      await addUser('unpromoted@example.com', 'viewer');
+      expect(await failure('set-role', 'unpromoted@example.com', 'owner')).toMatchObject({
         code: 'invalid_role',
         exitCode: 2,
       });
     });
 
-    it('sets a password from PARLEY_USER_PASSWORD: the old one stops working and open sessions end', async () => {
-      await addUser('forgetful@example.com', 'agent');
-      const cookie = await session('forgetful@example.com');
+    /** Adds an agent with an open session, then sets NEW_PASSWORD for them. */
+    async function setNewPassword(email: string) {
+      await addUser(email, 'agent');
+      const cookie = await session(email);
       process.env.PARLEY_USER_PASSWORD = NEW_PASSWORD;
-      expect(await run('set-password', 'forgetful@example.com')).toBe(
-        'Set a new password for forgetful@example.com; ended 1 session.\n',
-      );
-      expect((await me({ cookie })).statusCode).toBe(401);
-      expect((await login('forgetful@example.com')).statusCode).toBe(401);
+      const out = await run('set-password', email);
+      return { cookie, out };
+    }
+
+    it('sets a password from PARLEY_USER_PASSWORD', async () => {
+      const { out } = await setNewPassword('forgetful@example.com');
+      expect(out).toBe('Set a new password for forgetful@example.com; ended 1 session.\n');
       expect((await login('forgetful@example.com', NEW_PASSWORD)).statusCode).toBe(200);
       const row = await database.store.db
         .selectFrom('users')
@@ -222,14 +292,31 @@ for (const kind of DATABASE_KINDS) {
         .where('email', '=', 'forgetful@example.com')
         .executeTakeFirstOrThrow();
       expect(row.password_hash).not.toContain(NEW_PASSWORD);
+    });
 
+    it('refuses the old password once a new one is set', async () => {
+      await setNewPassword('forgetful-old@example.com');
+      expect((await login('forgetful-old@example.com')).statusCode).toBe(401);
+    });
+
+    it('ends open sessions when a new password is set', async () => {
+      const { cookie } = await setNewPassword('forgetful-session@example.com');
+      expect((await me({ cookie })).statusCode).toBe(401);
+    });
+
+    it('refuses a PARLEY_USER_PASSWORD that is too short', async () => {
+      await addUser('forgetful-short@example.com', 'agent');
       process.env.PARLEY_USER_PASSWORD = 'short';
-      expect(await failure('set-password', 'forgetful@example.com')).toMatchObject({
+      expect(await failure('set-password', 'forgetful-short@example.com')).toMatchObject({
         code: 'weak_password',
         exitCode: 2,
       });
+    });
+
+    it('refuses an empty PARLEY_USER_PASSWORD', async () => {
+      await addUser('forgetful-empty@example.com', 'agent');
       process.env.PARLEY_USER_PASSWORD = '';
-      expect(await failure('set-password', 'forgetful@example.com')).toMatchObject({
+      expect(await failure('set-password', 'forgetful-empty@example.com')).toMatchObject({
         code: 'missing_password',
         exitCode: 2,
       });
