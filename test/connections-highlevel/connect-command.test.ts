@@ -20,9 +20,9 @@ import {
   registerConnectHighLevel,
   runConnectHighLevel,
 } from '../../src/cli/commands/connect-highlevel.js';
-import { DEFAULT_FEATURES } from '../../src/features/feature-names.js';
 import { registerHighLevelOAuthRoutes } from '../../src/connect/highlevel/oauth-routes.js';
 import { createOAuthStateStore } from '../../src/connect/highlevel/oauth-state-store.js';
+import { DEFAULT_FEATURES } from '../../src/features/feature-names.js';
 import { planScopes } from '../../src/features/scope-planner.js';
 import { type SandboxHandle, withSandbox } from '../helpers/sandbox.js';
 

@@ -7,13 +7,13 @@
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DEFAULT_FEATURES } from '../../src/features/feature-names.js';
 import { registerHighLevelOAuthRoutes } from '../../src/connect/highlevel/oauth-routes.js';
 import { createOAuthStateStore, STATE_TTL_MS } from '../../src/connect/highlevel/oauth-state-store.js';
 import { registerConsoleAuth } from '../../src/console/auth/register-console-auth.js';
 import { addUser } from '../../src/console/auth/user-accounts.js';
 import { createConnectionRepository } from '../../src/credentials/connection-repository.js';
 import type { ConnectionRepository } from '../../src/credentials/types.js';
+import { DEFAULT_FEATURES } from '../../src/features/feature-names.js';
 import { planScopes } from '../../src/features/scope-planner.js';
 import { createHighLevelTokenClient } from '../../src/highlevel/oauth/token-client.js';
 import { createLogger } from '../../src/lib/create-logger.js';

@@ -4,11 +4,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DEFAULT_FEATURES } from '../../src/features/feature-names.js';
 import { HighLevelConnectError } from '../../src/connect/highlevel/connect-error.js';
 import { connectPrivateIntegrationToken } from '../../src/connect/highlevel/private-integration-token.js';
 import { createConnectionRepository } from '../../src/credentials/connection-repository.js';
 import type { ConnectionRepository } from '../../src/credentials/types.js';
+import { DEFAULT_FEATURES } from '../../src/features/feature-names.js';
 import { planScopes } from '../../src/features/scope-planner.js';
 import { createLogger } from '../../src/lib/create-logger.js';
 import { openVault } from '../../src/vault/open-vault.js';

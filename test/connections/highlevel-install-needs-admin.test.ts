@@ -5,12 +5,12 @@
  */
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_FEATURES } from '../../src/features/feature-names.js';
 import { registerHighLevelOAuthRoutes } from '../../src/connect/highlevel/oauth-routes.js';
 import { createOAuthStateStore, STATE_TTL_MS } from '../../src/connect/highlevel/oauth-state-store.js';
 import { sha256Hex } from '../../src/console/auth/secret-tokens.js';
 import { addUser } from '../../src/console/auth/user-accounts.js';
 import { registerConsole } from '../../src/console/register-console.js';
+import { DEFAULT_FEATURES } from '../../src/features/feature-names.js';
 import { planScopes } from '../../src/features/scope-planner.js';
 import { createHighLevelTokenClient } from '../../src/highlevel/oauth/token-client.js';
 import { createLogger } from '../../src/lib/create-logger.js';

@@ -7,11 +7,11 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_FEATURES } from '../../src/features/feature-names.js';
 import { registerHighLevelOAuthRoutes } from '../../src/connect/highlevel/oauth-routes.js';
 import { createOAuthStateStore } from '../../src/connect/highlevel/oauth-state-store.js';
 import { apiRoute } from '../../src/console/api/api-route.js';
 import { registerConsole } from '../../src/console/register-console.js';
+import { DEFAULT_FEATURES } from '../../src/features/feature-names.js';
 import { planScopes } from '../../src/features/scope-planner.js';
 import { createHighLevelTokenClient } from '../../src/highlevel/oauth/token-client.js';
 import { registerAcceleventsWebhookRoute } from '../../src/intake/accelevents-webhook-route.js';

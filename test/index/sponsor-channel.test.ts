@@ -4,10 +4,10 @@
  * limited to one sponsor's conversations, and a routed conversation keeping its flag and owners.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { SponsorConfig } from '../../src/search/sponsor-settings.js';
 import { createHighLevelClient, type HighLevelClient } from '../../src/highlevel/client.js';
 import { createLocalIndex, type LocalIndex } from '../../src/search/local-index.js';
 import { sponsorsOfConversation } from '../../src/search/sponsor-channel.js';
+import type { SponsorConfig } from '../../src/search/sponsor-settings.js';
 import type { SyncLocationInput } from '../../src/search/sync-location.js';
 import type { Store } from '../../src/store/open-database.js';
 import { describeEachDatabase } from '../helpers/databases.js';

@@ -3,8 +3,8 @@
  * multi-word keyword across any spacing, and a contact tag `sponsor:<key>` counts in any case.
  */
 import { expect, it } from 'vitest';
-import type { SponsorConfig } from '../../src/search/sponsor-settings.js';
 import { sponsorsNamedIn, sponsorsTaggedOn } from '../../src/search/sponsor-routing.js';
+import type { SponsorConfig } from '../../src/search/sponsor-settings.js';
 
 const acme: SponsorConfig = { name: 'Acme', keyword: 'ACME', key: 'acme', staff: [] };
 const globex: SponsorConfig = { name: 'Globex', keyword: 'Globex Corp', key: 'globex-corp', staff: [] };

@@ -8,12 +8,12 @@ import type { Insertable, Kysely } from 'kysely';
 
 import { registerAcceleventsWebhookRoute } from '../../src/intake/accelevents-webhook-route.js';
 import { createAcceleventsWebhookSecret } from '../../src/intake/webhook-secret.js';
+import type { AcceleventsWebhookSettings } from '../../src/intake/webhook-settings.js';
 import { createLogger } from '../../src/lib/create-logger.js';
 import type { Store } from '../../src/store/open-database.js';
 import type { Database, InboxTable } from '../../src/store/schema.js';
 import { newSortableId } from '../../src/store/sortable-id.js';
 import { createInboxTestQueue, type InboxTestQueue } from './inbox-test-queue.js';
-import type { AcceleventsWebhookSettings } from '../../src/intake/webhook-settings.js';
 
 export const silent = createLogger({ level: 'silent' });
 

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runDoctorCommand } from '../../src/cli/commands/doctor.js';
 import { runList } from '../../src/cli/commands/workflows.js';
-import { DEFAULT_FEATURES } from '../../src/features/feature-names.js';
 import { loadEnabledWorkflows } from '../../src/features/enabled-workflows.js';
+import { DEFAULT_FEATURES } from '../../src/features/feature-names.js';
 import { planScopes } from '../../src/features/scope-planner.js';
 import { createDiagnosticsWorld, type DiagnosticsWorld } from '../cli-diagnostics/diagnostics-world.js';
 

@@ -5,7 +5,7 @@
  * (session 10103) has ended, and runs the one job that poll queued.
  */
 import { afterEach, beforeAll, beforeEach, expect, afterAll as finallyAll, it } from 'vitest';
-
+import type { SessionRecipients } from '../../src/features/session-recipients.js';
 import { createSessionEndedHandler } from '../../src/jobs/pollers/session-ended-handler.js';
 import { createSessionPoller } from '../../src/jobs/pollers/session-poller.js';
 import type { AcceleventsSandbox, AcceleventsSandboxOptions } from '../../src/sandbox/accelevents/create-sandbox.js';
@@ -14,7 +14,6 @@ import { describeEachDatabase } from '../helpers/databases.js';
 import { type SandboxHandle, withSandbox } from '../helpers/sandbox.js';
 import { definitionFrom, newLocation, recordingClient } from '../workflows/workflow-fixture.js';
 import { clearPipelineTables, fixedClock, MINUTE, queueOn, silentLogger, T0 } from './pollers-fixture.js';
-import type { SessionRecipients } from '../../src/features/session-recipients.js';
 
 const PANEL = 10103;
 

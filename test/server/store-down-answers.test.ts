@@ -10,12 +10,12 @@ import { createServer, connect as netConnect, type Server, type Socket } from 'n
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_FEATURES } from '../../src/features/feature-names.js';
 import { applyFileDefaults } from '../../src/app/file-config-defaults.js';
 import { registerHighLevelOAuthRoutes } from '../../src/connect/highlevel/oauth-routes.js';
 import { createOAuthStateStore } from '../../src/connect/highlevel/oauth-state-store.js';
 import { registerConsole } from '../../src/console/register-console.js';
 import { createConnectionRepository } from '../../src/credentials/connection-repository.js';
+import { DEFAULT_FEATURES } from '../../src/features/feature-names.js';
 import { planScopes } from '../../src/features/scope-planner.js';
 import { createHighLevelTokenClient } from '../../src/highlevel/oauth/token-client.js';
 import { registerAcceleventsWebhookRoute } from '../../src/intake/accelevents-webhook-route.js';

@@ -7,7 +7,7 @@
  * errors itself and keeps HighLevel's text out, so there the audit trail names it). On both databases.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
+import type { FeatureName } from '../../src/features/feature-names.js';
 import { planScopes, type ScopeConsumer } from '../../src/features/scope-planner.js';
 import { type ConsoleApp, startConsoleApp } from '../helpers/console-app.js';
 import { DATABASE_KINDS } from '../helpers/databases.js';
@@ -18,7 +18,6 @@ import {
   type ScopeWorld,
   startScopeWorld,
 } from './scope-scenarios.js';
-import type { FeatureName } from '../../src/features/feature-names.js';
 
 const CONSUMERS: readonly Exclude<ScopeConsumer, 'agency-location-tokens' | 'user-workflows'>[] = [
   'registration-welcome',

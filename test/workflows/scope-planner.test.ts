@@ -4,10 +4,10 @@
  * console), the index sync every worker runs, and the operation catalog's scope per operation.
  */
 import { describe, expect, it } from 'vitest';
-import { FEATURE_NAMES } from '../../src/features/feature-names.js';
 import { buildCatalog, workflowScopes } from '../../src/features/catalog.js';
 import { CONSOLE_READ_OPERATIONS, CONSOLE_WRITE_OPERATIONS } from '../../src/features/console-operations.js';
 import { FEATURE_WORKFLOWS } from '../../src/features/enabled-workflows.js';
+import { FEATURE_NAMES } from '../../src/features/feature-names.js';
 import { CODE_PATHS, TRIGGER_SOURCES } from '../../src/features/feature-operations.js';
 import { featureWorkflows } from '../../src/features/scope-needs.js';
 import { compareGranted, featuresNeeding, planScopes } from '../../src/features/scope-planner.js';

@@ -8,10 +8,9 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { type ComposedJobs, composeJobs } from '../../src/app/compose-jobs.js';
-
-import type { SponsorConfig } from '../../src/search/sponsor-settings.js';
 import { registerConsole } from '../../src/console/register-console.js';
 import { loadEnabledWorkflows } from '../../src/features/enabled-workflows.js';
+import type { FeatureName } from '../../src/features/feature-names.js';
 import type { HighLevelAuth } from '../../src/highlevel/client-types.js';
 import { storeHighLevelEvent } from '../../src/intake/highlevel/highlevel-events.js';
 import { createLocationResolver } from '../../src/jobs/location-resolver.js';
@@ -22,6 +21,7 @@ import { createHighLevelAccess, type HighLevelAccess } from '../../src/ratelimit
 import type { ConversationRecord } from '../../src/sandbox/highlevel/state/records.js';
 import type { SandboxState } from '../../src/sandbox/highlevel/state/sandbox-state.js';
 import { upsertContact } from '../../src/sandbox/highlevel/state/write-contact.js';
+import type { SponsorConfig } from '../../src/search/sponsor-settings.js';
 import { newSortableId } from '../../src/store/sortable-id.js';
 import { getAction } from '../../src/workflows/actions/action-registry.js';
 import type { WorkflowDefinition } from '../../src/workflows/definition-schema.js';
@@ -29,7 +29,6 @@ import { createRunJournal } from '../../src/workflows/run-journal.js';
 import type { WorkflowEvent } from '../../src/workflows/run-workflow.js';
 import type { TriggerName } from '../../src/workflows/triggers.js';
 import type { ConsoleApp } from '../helpers/console-app.js';
-import type { FeatureName } from '../../src/features/feature-names.js';
 
 const silent = createLogger({ level: 'silent' });
 const EVENT_URL = 'scope-summit';
