@@ -24,7 +24,7 @@ describeEachDatabase('local index', (getStore) => {
   }
 
   describe('webhooks', () => {
-    it('records an inbound message once and adds one to unread, even when the delivery repeats', async () => {
+    it('counts a repeated inbound delivery as one unread message', async () => {
       const event = {
         type: 'InboundMessage',
         locationId: LOC,
@@ -47,7 +47,7 @@ describeEachDatabase('local index', (getStore) => {
       expect(found.items.map((i) => i.conversationId)).toEqual(['conv-w1']);
     });
 
-    it('applies ConversationUnreadUpdate: unread count and starred as HighLevel reports them', async () => {
+    it('applies the unread state HighLevel reports in ConversationUnreadUpdate', async () => {
       clock += 1000;
       await index.applyWebhookEvent({
         type: 'ConversationUnreadUpdate',
@@ -90,7 +90,7 @@ describeEachDatabase('local index', (getStore) => {
       expect(msg.status).toBe('sent');
     });
 
-    it('removes a conversation and its messages when HighLevel reports it deleted', async () => {
+    it('removes a conversation, messages included, when HighLevel reports it deleted', async () => {
       clock += 1000;
       await index.applyWebhookEvent({
         type: 'InboundMessage',
@@ -237,21 +237,30 @@ describeEachDatabase('local index', (getStore) => {
       expect(ids.slice(1, 3)).toEqual(['conv-p21', 'conv-p20']);
     });
 
-    it('finds an attendee by email (any case), by part of the name and by contact id', async () => {
+    it('finds an attendee by email in any case', async () => {
       expect(await all({ attendee: { email: 'grace.hopper@example.COM' }, limit: 5 })).toEqual(['conv-p07']);
+    });
+
+    it('finds an attendee by part of the name', async () => {
       expect(await all({ attendee: { name: 'hopp' }, limit: 5 })).toEqual(['conv-p07']);
+    });
+
+    it('finds an attendee by contact id', async () => {
       expect(await all({ attendee: { id: 'contact-w1' }, limit: 5 })).toEqual(['conv-w1']);
     });
 
-    it('finds topic words in message bodies and in transcripts, with snippets', async () => {
+    it('finds topic words in message bodies', async () => {
       const parking = await all({ locationId: LOC2, topic: 'parking', limit: 5 });
       expect(parking.sort()).toEqual(['conv-p00', 'conv-p04', 'conv-p08', 'conv-p12', 'conv-p16', 'conv-p20']);
+    });
+
+    it('finds topic words in transcripts, with a snippet', async () => {
       const workshop = await index.search({ locationId: LOC2, topic: 'workshop afternoon', limit: 5 });
       expect(workshop.items.map((i) => i.conversationId)).toEqual(['conv-p09']);
       expect(workshop.items[0]?.matches[0]).toContain('[workshop]');
     });
 
-    it('filters by status unread, read and starred', async () => {
+    it('filters by status unread', async () => {
       const unread = await all({ locationId: LOC2, status: 'unread', limit: 50 });
       expect(unread.sort()).toEqual([
         'conv-p00',
@@ -263,7 +272,13 @@ describeEachDatabase('local index', (getStore) => {
         'conv-p18',
         'conv-p21',
       ]);
+    });
+
+    it('filters by status read', async () => {
       expect(await all({ locationId: LOC2, status: 'read', limit: 50 })).toHaveLength(15);
+    });
+
+    it('filters by status starred', async () => {
       expect((await all({ locationId: LOC2, status: 'starred', limit: 50 })).sort()).toEqual([
         'conv-p00',
         'conv-p05',
@@ -278,15 +293,18 @@ describeEachDatabase('local index', (getStore) => {
       expect(ids).toEqual(['conv-p05', 'conv-p04', 'conv-p03', 'conv-p02']);
     });
 
-    it('rejects a bad limit and a forged cursor with clear errors', async () => {
+    it('rejects a bad limit with a clear error', async () => {
       await expect(index.search({ limit: 0 })).rejects.toThrow(/limit must be a whole number/);
+    });
+
+    it('rejects a forged cursor with a clear error', async () => {
       const failure = await index.search({ limit: 5, cursor: 'not-a-cursor' }).catch((e: unknown) => e);
       expect((failure as IndexError).code).toBe('invalid_cursor');
     });
   });
 
   describe('retention', () => {
-    it('nulls bodies and transcripts past their limits and keeps the ids and newer text', async () => {
+    it('clears only the message text older than the retention limits', async () => {
       await index.upsertMessage({
         messageId: 'msg-old',
         conversationId: 'conv-r',

@@ -61,31 +61,47 @@ describeEachDatabase('topic search by conversation', (getStore) => {
     expect((await search('gate')).items).toEqual([]);
   });
 
-  it('moves a conversation to the top when a new message arrives, and finds the new words', async () => {
+  async function newMessageInSplit() {
     await message('c-split', 3, T0 + 3000, { body: 'Also: is there a cloakroom?' });
     await conversation('c-split', T0 + 3000);
+  }
+
+  it('moves a conversation to the top when a new message arrives', async () => {
+    await newMessageInSplit();
     expect(await ids('lanyard')).toEqual(['c-split', 'c-one']);
+  });
+
+  it('finds the words of a newly arrived message', async () => {
+    await newMessageInSplit();
     expect(await ids('cloakroom')).toEqual(['c-split']);
   });
 
-  it('keeps the text through a status update and replaces it when a body is edited', async () => {
-    const base = { conversationId: 'c-edit', locationId: LOC, createdAt: T0 + 4000 };
+  const editBase = { conversationId: 'c-edit', locationId: LOC, createdAt: T0 + 4000 };
+  async function veganMessage() {
     await conversation('c-edit', T0 + 4000);
-    await index.upsertMessage({ ...base, messageId: 'c-edit-m1', body: 'Vegan menu please', updatedAt: T0 + 4000 });
+    await index.upsertMessage({ ...editBase, messageId: 'c-edit-m1', body: 'Vegan menu please', updatedAt: T0 + 4000 });
+  }
+
+  it('keeps the text of a message through a status update', async () => {
+    await veganMessage();
     await index.upsertMessage({
-      ...base,
+      ...editBase,
       messageId: 'c-edit-m1',
       body: 'Vegan menu please',
       status: 'read',
       updatedAt: T0 + 4001,
     });
     expect(await ids('vegan')).toEqual(['c-edit']);
-    await index.upsertMessage({ ...base, messageId: 'c-edit-m1', body: 'Halal menu please', updatedAt: T0 + 4002 });
+  });
+
+  it('replaces the text of a message when its body is edited', async () => {
+    await veganMessage();
+    await index.upsertMessage({ ...editBase, messageId: 'c-edit-m1', body: 'Halal menu please', updatedAt: T0 + 4002 });
     expect(await ids('vegan')).toEqual([]);
     expect(await ids('halal')).toEqual(['c-edit']);
   });
 
-  it('forgets bodies and transcripts that retention cleared', async () => {
+  it('stops finding message text once retention clears it', async () => {
     await conversation('c-old', T0 - 50 * DAY);
     await message('c-old', 1, T0 - 50 * DAY, {
       body: 'My invoice number is wrong',

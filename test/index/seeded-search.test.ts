@@ -35,20 +35,45 @@ describeEachDatabase('search over 10,000 conversations and 100,000 messages', (g
     return ids.sort();
   }
 
-  it('returns exactly the right conversations by attendee, topic (body and transcript) and status', async () => {
+  it('returns exactly the conversation of an attendee email', async () => {
     expect(await all({ attendee: { email: SEEDED.email(4321) } })).toEqual([SEEDED.conversationId(4321)]);
+  });
+
+  it('returns exactly the conversation of an attendee name', async () => {
     expect(await all({ attendee: { name: SEEDED.name(9876) } })).toEqual([SEEDED.conversationId(9876)]);
+  });
+
+  it('returns exactly the conversations whose message bodies hold a topic', async () => {
     expect(await all({ topic: 'parking' })).toEqual(expected(anyMessage(SEEDED.mentionsParking)));
+  });
+
+  it('returns exactly the conversations whose transcripts hold a topic', async () => {
     expect(await all({ topic: 'wheelchair' })).toEqual(expected(anyMessage(SEEDED.hasWheelchairTranscript)));
+  });
+
+  it('returns exactly the unread conversations', async () => {
     expect(await all({ status: 'unread' })).toEqual(expected(SEEDED.unread));
+  });
+
+  it('returns exactly the starred conversations', async () => {
     expect(await all({ status: 'starred' })).toEqual(expected(SEEDED.starred));
+  });
+
+  it('returns exactly the read conversations', async () => {
     expect(await all({ status: 'read' })).toHaveLength(CONVERSATIONS - expected(SEEDED.unread).length);
   });
 
-  it('name substrings: rare ones (trigram index on SQLite) and common ones return exactly the matching names, after renames too', async () => {
-    const holds = (part: string) => (i: number) => SEEDED.name(i).toLowerCase().includes(part);
+  const holds = (part: string) => (i: number) => SEEDED.name(i).toLowerCase().includes(part);
+
+  it('returns exactly the names holding a rare substring (the trigram index on SQLite)', async () => {
     expect(await all({ attendee: { name: 'ATTENDEE 12' } })).toEqual(expected(holds('attendee 12')));
+  });
+
+  it('returns every name holding a common substring', async () => {
     expect(await all({ attendee: { name: 'seeded att' } })).toHaveLength(CONVERSATIONS);
+  });
+
+  it('finds a renamed attendee by the new name only', async () => {
     await index.upsertConversation({
       conversationId: SEEDED.conversationId(77),
       locationId: SEED_LOCATION,

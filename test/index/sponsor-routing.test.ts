@@ -24,7 +24,7 @@ it('does not find a keyword inside another word', () => {
   expect(named('')).toEqual([]);
 });
 
-it('finds a multi-word keyword across line breaks and extra spaces, and two sponsors in one message', () => {
+it('finds each sponsor a message names, a multi-word keyword across any spacing', () => {
   expect(named('Question for globex\n  corp and ACME')).toEqual(['Acme', 'Globex']);
   expect(named('Globex alone')).toEqual([]);
 });

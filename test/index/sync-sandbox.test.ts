@@ -31,7 +31,7 @@ describeEachDatabase('syncLocation against the sandbox', (getStore) => {
     await handle?.close();
   });
 
-  it('mirrors every conversation and its messages, with the call transcript', async () => {
+  it('mirrors the whole location, call transcript included', async () => {
     const result = await index.syncLocation({ client, locationId, since: null });
     expect(result.conversations).toBe(truth.conversations);
     expect(result.messages).toBe(truth.messages);
@@ -52,20 +52,30 @@ describeEachDatabase('syncLocation against the sandbox', (getStore) => {
     expect(call.has_recording).toBe(1);
   });
 
-  it('finds seeded data by email, name, body words, transcript words and status', async () => {
-    const db = getStore().db;
-    const someone = await db
-      .selectFrom('index_conversations')
+  /** The first mirrored conversation that has an email, in conversation id order. */
+  const someone = () =>
+    getStore()
+      .db.selectFrom('index_conversations')
       .selectAll()
       .where('location_id', '=', locationId)
       .where('contact_email', 'is not', null)
       .orderBy('conversation_id')
       .executeTakeFirstOrThrow();
-    const byEmail = await index.search({ locationId, attendee: { email: someone.contact_email! }, limit: 5 });
-    expect(byEmail.items.map((i) => i.conversationId)).toEqual([someone.conversation_id]);
-    const byName = await index.search({ locationId, attendee: { name: someone.contact_name! }, limit: 50 });
-    expect(byName.items.map((i) => i.conversationId)).toContain(someone.conversation_id);
 
+  it('finds a seeded attendee by email', async () => {
+    const attendee = await someone();
+    const byEmail = await index.search({ locationId, attendee: { email: attendee.contact_email! }, limit: 5 });
+    expect(byEmail.items.map((i) => i.conversationId)).toEqual([attendee.conversation_id]);
+  });
+
+  it('finds a seeded attendee by name', async () => {
+    const attendee = await someone();
+    const byName = await index.search({ locationId, attendee: { name: attendee.contact_name! }, limit: 50 });
+    expect(byName.items.map((i) => i.conversationId)).toContain(attendee.conversation_id);
+  });
+
+  it('finds a seeded conversation by a word of a message body', async () => {
+    const db = getStore().db;
     // A word from a stored body must find that body's conversation. The word is a content word on
     // purpose: Postgres's english configuration drops stop words ("where", "there"), so a query made of
     // one finds nothing there while SQLite's FTS5 (no stop list) would still match.
@@ -79,7 +89,10 @@ describeEachDatabase('syncLocation against the sandbox', (getStore) => {
       .executeTakeFirstOrThrow();
     const byBody = await index.search({ locationId, topic: 'vegetarian', limit: 100 });
     expect(byBody.items.map((i) => i.conversationId)).toContain(message.conversation_id);
+  });
 
+  it('finds the seeded call by words of its transcript', async () => {
+    const db = getStore().db;
     const call = await db
       .selectFrom('index_messages')
       .select(['conversation_id', 'transcript'])
@@ -88,9 +101,14 @@ describeEachDatabase('syncLocation against the sandbox', (getStore) => {
     const transcriptWords = (call.transcript ?? '').split(/\W+/).filter((w) => w.length > 6);
     const byTranscript = await index.search({ locationId, topic: transcriptWords.slice(0, 2).join(' '), limit: 100 });
     expect(byTranscript.items.map((i) => i.conversationId)).toContain(call.conversation_id);
+  });
 
+  it('finds the one seeded starred conversation', async () => {
     const starred = await index.search({ locationId, status: 'starred', limit: 100 });
     expect(starred.items).toHaveLength(1);
+  });
+
+  it('finds the unread conversations the sandbox reports', async () => {
     const unread = await index.search({ locationId, status: 'unread', limit: 100 });
     const unreadTruth = await client.conversations.searchConversations(
       { locationId, status: 'unread', limit: 100 },
