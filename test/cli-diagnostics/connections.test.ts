@@ -17,10 +17,12 @@ afterEach(async () => {
 });
 
 describe('parley connections', () => {
-  it('prints the connection as JSON with status, scopes and expiry, and none of the stored secrets', async () => {
+  const apiKey = 'ae-key-7f3a9c1e5b2d';
+
+  /** Seeds a HighLevel connection and an Accelevents key, then prints `parley connections --json`. */
+  async function printBothAsJson() {
     const { connection, issued } = await world.seedHighLevel();
     const runtime = await openRuntimeFor(world.io());
-    const apiKey = 'ae-key-7f3a9c1e5b2d';
     await runtime.repository.save({
       provider: 'accelevents',
       kind: 'api_key',
@@ -32,7 +34,11 @@ describe('parley connections', () => {
     await runtime.close();
 
     await runConnections({ json: true }, world.io());
-    const out = world.output();
+    return { connection, issued, out: world.output() };
+  }
+
+  it('prints each connection as JSON with its status, scopes and expiry', async () => {
+    const { connection, issued, out } = await printBothAsJson();
     const views = JSON.parse(out);
     expect(views).toHaveLength(2);
     const hl = views.find((v: { id: string }) => v.id === connection.id);
@@ -47,17 +53,24 @@ describe('parley connections', () => {
       lastRefreshAt: null,
       refreshFailuresToday: 0,
     });
+  });
+
+  it('prints none of the stored secrets', async () => {
+    const { issued, out } = await printBothAsJson();
     for (const secret of [issued.accessToken, issued.refreshToken ?? 'no-refresh-token', apiKey]) {
       expect(out).not.toContain(secret);
     }
   });
 
-  it('shows expiring when the token expires within the refresh margin, and needs_reconnect with its reason', async () => {
+  it('shows expiring when the token expires within the refresh margin', async () => {
     // 600 s left is inside the default 900 s margin.
-    const { connection } = await world.seedHighLevel({ ttlSeconds: 600 });
+    await world.seedHighLevel({ ttlSeconds: 600 });
     await runConnections({ json: true }, world.io());
     expect(JSON.parse(world.output())[0].status).toBe('expiring');
+  });
 
+  it('shows needs_reconnect with its reason in the table', async () => {
+    const { connection } = await world.seedHighLevel({ ttlSeconds: 600 });
     const runtime = await openRuntimeFor(world.io());
     await runtime.repository.setStatus(connection.id, 'needs_reconnect', 'refresh token revoked (invalid_grant)');
     await runtime.close();
@@ -73,7 +86,7 @@ describe('parley connections', () => {
     expect(row).toContain(connection.accountKey);
   });
 
-  it('stops with the vault code and the fix when the master key is not the database one', async () => {
+  it('stops on a master key that is not the database one, saying how to fix it', async () => {
     await world.seedHighLevel();
     const error = await thrownBy(() => runConnections({}, world.io({ env: { PARLEY_MASTER_KEY: newMasterKey() } })));
     expect(error).toBeInstanceOf(CliError);

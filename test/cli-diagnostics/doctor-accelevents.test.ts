@@ -50,14 +50,24 @@ describe('parley doctor with an Accelevents connection', () => {
     expect(probeLine(world.output())).toMatch(/^ok +accelevents:\S+ probe +event details answered for /);
   });
 
-  it('fails the probe when Accelevents rejects the key, with the reconnect fix and without the key', async () => {
-    const wrongKey = 'not-the-sandbox-key-42';
+  const wrongKey = 'not-the-sandbox-key-42';
+
+  /** Runs doctor on a stored key the sandbox rejects; answers the error and what doctor printed. */
+  async function doctorWithRejectedKey() {
     await seedAccelevents(wrongKey);
     const error = await thrownBy(() => runDoctorCommand({}, world.io()));
+    return { error, out: world.output() };
+  }
+
+  it('fails the probe with the reconnect fix when Accelevents rejects the key', async () => {
+    const { error, out } = await doctorWithRejectedKey();
     expect(error.code).toBe('doctor_failed');
-    const out = world.output();
     expect(probeLine(out)).toMatch(/^fail +accelevents:\S+ probe /);
     expect(out).toContain('fix: the token or key was rejected: reconnect with `parley connect accelevents`');
+  });
+
+  it('keeps a rejected key out of what it prints', async () => {
+    const { out } = await doctorWithRejectedKey();
     expect(out).not.toContain(wrongKey);
   });
 });

@@ -21,16 +21,28 @@ afterEach(async () => {
 const lineOf = (out: string, pattern: RegExp) => out.split('\n').find((line) => pattern.test(line)) ?? '';
 
 describe('parley doctor file permissions', () => {
-  it('warns about a data directory other users can read, with the chmod that fixes it, and is ok once fixed', async () => {
+  /** Runs doctor on a data directory other users can read (0755); answers what it printed. */
+  async function doctorOnReadableDataDir(): Promise<string> {
     await mkdir(world.dataDir, { recursive: true });
     await chmod(world.dataDir, 0o755);
     await runDoctorCommand({}, world.io()).catch(() => undefined);
-    const out = world.output();
+    return world.output();
+  }
+
+  it('warns about a data directory other users can read, with the chmod that fixes it', async () => {
+    const out = await doctorOnReadableDataDir();
     expect(lineOf(out, /^warn +file permissions /)).toContain(`${world.dataDir} is 0755`);
     expect(out).toContain(`chmod 700 ${world.dataDir}`);
+  });
+
+  it('leaves the database file readable by its owner only', async () => {
+    await doctorOnReadableDataDir();
     // Doctor opened the store, which made the database itself 0600.
     expect((await stat(join(world.dataDir, SQLITE_FILE_NAME))).mode & 0o777).toBe(0o600);
+  });
 
+  it('passes the file permissions check once the data directory is fixed', async () => {
+    await doctorOnReadableDataDir();
     await chmod(world.dataDir, 0o700);
     world.reset();
     await runDoctorCommand({}, world.io()).catch(() => undefined);

@@ -25,7 +25,8 @@ interface Check {
   fix?: string;
 }
 
-it('warns that a live target ignores a connection made against the sandbox, says to remove or reconnect it, and does not probe it', async () => {
+/** Saves a connection against the sandbox, then runs doctor --json under a live target; answers its checks. */
+async function doctorUnderLiveTarget() {
   // No config file yet: the target is the sandbox, so the connection is saved as a sandbox one.
   const { connection } = await world.seedHighLevel({ scopes: planScopes(DEFAULT_FEATURES).scopes });
   // The live target, still pointed at the sandbox's URL so the clock check makes no outside call.
@@ -35,13 +36,21 @@ it('warns that a live target ignores a connection made against the sandbox, says
   );
   await runDoctorCommand({ json: true }, world.io({ env: { HIGHLEVEL_CLIENT_SECRET: 'live-secret' } }));
   const { checks } = JSON.parse(world.output()) as { checks: Check[] };
-  const name = connection.accountKey;
+  return { checks, name: connection.accountKey };
+}
+
+it('warns that a live target ignores a connection made against the sandbox, saying to remove or reconnect it', async () => {
+  const { checks, name } = await doctorUnderLiveTarget();
   expect(checks.find((c) => c.name === `${name} target`)).toEqual({
     name: `${name} target`,
     level: 'warn',
     detail: `connection ${name} was made against the sandbox; the live target ignores it`,
     fix: 'remove or reconnect it: `parley connect highlevel` against the live target replaces it',
   });
+});
+
+it('does not probe a sandbox connection under a live target', async () => {
+  const { checks, name } = await doctorUnderLiveTarget();
   expect(checks.filter((c) => c.name.startsWith(name)).map((c) => c.name)).toEqual([`${name} target`]);
 });
 

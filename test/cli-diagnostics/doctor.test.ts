@@ -35,30 +35,52 @@ describe('parley doctor', () => {
     expect(out).toMatch(/^ok +location:\S+ scopes +every scope the enabled features need is granted$/m);
   });
 
-  it('fails with exit code 1 on a wrong master key, saying the key differs from the database and how to fix it', async () => {
+  /** Runs doctor with a master key other than the database's; answers the error and what it printed. */
+  async function doctorWithWrongMasterKey() {
     await world.seedHighLevel({ scopes: planned() });
     const error = await thrownBy(() => runDoctorCommand({}, world.io({ env: { PARLEY_MASTER_KEY: newMasterKey() } })));
+    return { error, out: world.output() };
+  }
+
+  it('fails with exit code 1 on a wrong master key, saying how to fix it', async () => {
+    const { error, out } = await doctorWithWrongMasterKey();
     expect(error.code).toBe('doctor_failed');
     expect(error.exitCode).toBe(1);
-    const out = world.output();
     expect(lineOf(out, /^fail +vault /)).toContain('differs from the one this database was initialised with');
     expect(out).toContain('fix: the key differs from the one this database was initialised with');
+  });
+
+  it('leaves the connections unchecked on a wrong master key', async () => {
+    const { out } = await doctorWithWrongMasterKey();
     expect(out).toMatch(/^warn +connections +not checked/m);
   });
 
-  it('fails the config check with file:line:col and the master key check with `parley init` when both are wrong', async () => {
+  /** Runs doctor with a misspelt config key and no master key; answers the error and what it printed. */
+  async function doctorWithBadConfigAndNoKey() {
     await writeFile(join(world.dir, 'parley.config.yaml'), 'refresh:\n  marginSecond: 600\n');
     const error = await thrownBy(() => runDoctorCommand({}, world.io({ env: { PARLEY_MASTER_KEY: '' } })));
+    return { error, out: world.output() };
+  }
+
+  it('fails the config check with file:line:col of a bad key', async () => {
+    const { error, out } = await doctorWithBadConfigAndNoKey();
     expect(error.code).toBe('doctor_failed');
-    const out = world.output();
     expect(out).toMatch(/^fail +config +invalid config file:$/m);
     expect(out).toContain('parley.config.yaml:2:3 refresh.marginSecond: unknown key; expected one of marginSeconds');
+  });
+
+  it('fails the master key check with `parley init` when there is no key, whatever the config says', async () => {
+    const { out } = await doctorWithBadConfigAndNoKey();
     expect(lineOf(out, /^fail +master key /)).toContain('master.key');
     expect(out).toContain('fix: run `parley init` to create the key file, or set PARLEY_MASTER_KEY');
+  });
+
+  it('still checks the store when the config file and master key fail', async () => {
+    const { out } = await doctorWithBadConfigAndNoKey();
     expect(out).toMatch(/^ok +store /m);
   });
 
-  it('fails on a connection missing a scope, naming the scope and the features that need it', async () => {
+  it('fails on a connection missing a scope, naming the features that need it', async () => {
     await world.seedHighLevel({ scopes: planned().filter((scope) => scope !== 'contacts.write') });
     const error = await thrownBy(() => runDoctorCommand({ json: true }, world.io()));
     expect(error.code).toBe('doctor_failed');
@@ -84,27 +106,45 @@ describe('parley doctor', () => {
     );
   });
 
-  it('fails a connection marked needs_reconnect, with the reconnect command, and does not probe it', async () => {
+  /** Runs doctor on a connection marked needs_reconnect; answers what it printed. */
+  async function doctorOnRevokedConnection(): Promise<string> {
     const { connection } = await world.seedHighLevel({ scopes: planned() });
     const runtime = await openRuntimeFor(world.io());
     await runtime.repository.setStatus(connection.id, 'needs_reconnect', 'the grant was revoked');
     await runtime.close();
 
     await thrownBy(() => runDoctorCommand({}, world.io()));
-    const out = world.output();
+    return world.output();
+  }
+
+  it('fails a connection marked needs_reconnect, with the reconnect command', async () => {
+    const out = await doctorOnRevokedConnection();
     expect(lineOf(out, /^fail +location:\S+ status /)).toContain('needs_reconnect: the grant was revoked');
     expect(out).toContain('fix: reconnect with `parley connect highlevel`');
+  });
+
+  it('does not probe a connection marked needs_reconnect', async () => {
+    const out = await doctorOnRevokedConnection();
     expect(out).not.toMatch(/ probe /);
   });
 
-  it('fails the probe with the network fix when HighLevel cannot be reached, and cannot measure the clock', async () => {
+  /** Runs doctor on a PIT connection after the sandbox has stopped; answers the error. */
+  async function doctorWithHighLevelUnreachable() {
     await world.seedHighLevel({ scopes: planned(), kind: 'pit' });
     await world.stopSandbox();
-    const error = await thrownBy(() => runDoctorCommand({}, world.io()));
+    return thrownBy(() => runDoctorCommand({}, world.io()));
+  }
+
+  it('fails the probe with the network fix when HighLevel cannot be reached', async () => {
+    const error = await doctorWithHighLevelUnreachable();
     expect(error.code).toBe('doctor_failed');
     const probe = lineOf(world.output(), /^fail +location:\S+ probe /);
     expect(probe).not.toBe('');
     expect(world.output()).toContain(`fix: check the network path to ${world.sandbox.url}`);
+  });
+
+  it('warns that the clock is not measured when HighLevel cannot be reached', async () => {
+    await doctorWithHighLevelUnreachable();
     expect(world.output()).toMatch(/^warn +clock skew +not measured/m);
   });
 

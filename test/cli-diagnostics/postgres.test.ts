@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 
 describe('diagnostics on PostgreSQL', () => {
-  it('doctor passes on a healthy sandbox connection and names postgres as the store', async () => {
+  it('doctor passes its store checks on PostgreSQL with a healthy sandbox connection', async () => {
     await world.seedHighLevel({ scopes: planScopes(DEFAULT_FEATURES).scopes });
     await runDoctorCommand({}, world.io());
     const out = world.output();

@@ -19,7 +19,7 @@ afterEach(async () => {
 });
 
 describe('parley scopes', () => {
-  it('prints each scope of the --features set with the feature, operations and events behind it', async () => {
+  it('prints each scope of the --features set with what needs it', async () => {
     await runScopes({ features: 'agent-console-readonly' }, world.io());
     const out = world.output();
     expect(out).toContain('HighLevel scopes for agent-console-readonly (3):');
@@ -29,7 +29,11 @@ describe('parley scopes', () => {
     expect(out).toMatch(/contacts\.readonly\n {2}agent-console-readonly +get-contact\n/);
     expect(out).toContain('Request: contacts.readonly conversations.readonly conversations/message.readonly');
     expect(out).not.toMatch(/\.write/);
-    expect(out).toContain('No HighLevel connections yet.');
+  });
+
+  it('says there are no HighLevel connections yet', async () => {
+    await runScopes({ features: 'agent-console-readonly' }, world.io());
+    expect(world.output()).toContain('No HighLevel connections yet.');
   });
 
   it('does not create a data directory or database when none exists', async () => {
@@ -107,14 +111,20 @@ describe('parley scopes', () => {
     expect(planScopes(['registration-welcome']).scopes).not.toContain('contacts.readonly');
   });
 
-  it('says the sponsor channel is not configured and plans none of its scopes when the config lists no sponsors', async () => {
-    await writeFile(join(world.dir, 'parley.config.yaml'), 'features: [registration-welcome, sponsor-channel]\n');
+  const writeConfigWithoutSponsors = () =>
+    writeFile(join(world.dir, 'parley.config.yaml'), 'features: [registration-welcome, sponsor-channel]\n');
+
+  it('says the sponsor channel is not configured when the config lists no sponsors', async () => {
+    await writeConfigWithoutSponsors();
     await runScopes({}, world.io());
     const out = world.output();
     expect(out).toContain('HighLevel scopes for registration-welcome (');
     expect(out).toContain('sponsor-channel: not configured: no sponsors in sponsor.sponsors');
     expect(out).not.toMatch(/^ {2}sponsor-channel /m);
-    world.reset();
+  });
+
+  it('plans none of the sponsor channel’s scopes in --json when the config lists no sponsors', async () => {
+    await writeConfigWithoutSponsors();
     await runScopes({ json: true }, world.io());
     const answer = JSON.parse(world.output());
     expect(answer.features).toEqual(['registration-welcome']);
@@ -124,17 +134,23 @@ describe('parley scopes', () => {
     ]);
   });
 
-  it('shows a connection missing a scope with the features that need it, and its extra scopes', async () => {
+  /** Seeds a connection missing conversations.write and granted an extra locations.readonly. */
+  async function seedMissingAndExtra() {
     const planned = planScopes(DEFAULT_FEATURES).scopes;
     const granted = [...planned.filter((s) => s !== 'conversations.write'), 'locations.readonly'];
-    const { connection } = await world.seedHighLevel({ scopes: granted });
+    return (await world.seedHighLevel({ scopes: granted })).connection;
+  }
 
+  it('compares a connection’s scopes with the plan in its table', async () => {
+    const connection = await seedMissingAndExtra();
     await runScopes({}, world.io());
     expect(world.output()).toContain(
       `${connection.accountKey} "Sandbox location" (oauth): missing conversations.write (needed by registration-welcome, checkin-welcome, agent-console); extra (not needed) locations.readonly`,
     );
+  });
 
-    world.reset();
+  it('compares a connection’s scopes with the plan in --json', async () => {
+    const connection = await seedMissingAndExtra();
     await runScopes({ json: true }, world.io());
     const [entry] = JSON.parse(world.output()).connections;
     expect(entry).toMatchObject({
@@ -156,7 +172,7 @@ describe('parley scopes', () => {
     expect(world.output()).toMatch(/location:\S+ "Sandbox location" \(oauth\): scopes match the plan/);
   });
 
-  it('refuses an unknown --features name, naming it and the allowed ones', async () => {
+  it('refuses an unknown --features name, saying which names are allowed', async () => {
     const error = await thrownBy(() => runScopes({ features: 'registration-welcome,agent-consol' }, world.io()));
     expect(error.code).toBe('invalid_option');
     expect(error.message).toContain('unknown feature "agent-consol"');
