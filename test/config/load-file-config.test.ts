@@ -62,7 +62,7 @@ describe('loadFileConfig', () => {
     });
   });
 
-  it('uses the sandboxUrl it is given for the sandbox base and consent URLs', async () => {
+  it('derives the sandbox URLs from the sandboxUrl it is given', async () => {
     const config = await loadFileConfig({ env: {}, cwd: dir, sandboxUrl: 'http://127.0.0.1:5999/' });
     expect(config.highlevel.baseUrl).toBe('http://127.0.0.1:5999');
     expect(config.highlevel.authorizeUrl).toBe('http://127.0.0.1:5999/v2/oauth/chooselocation');
@@ -74,7 +74,7 @@ describe('loadFileConfig', () => {
     expect(error.code).toBe('invalid_config');
   });
 
-  it('reads the file PARLEY_CONFIG names and keeps what it sets', async () => {
+  it('reads the settings of the file PARLEY_CONFIG names', async () => {
     const file = await writeConfig(
       'set.yaml',
       [
@@ -92,7 +92,7 @@ describe('loadFileConfig', () => {
     expect(config.accelevents.readAuth).toBe('authorization');
   });
 
-  it('reports a misspelt key with file:line:col, its key path and the keys allowed there', async () => {
+  it('reports a misspelt key at file:line:col with the keys allowed there', async () => {
     const file = await writeConfig('typo.yaml', ['highlevel:', '  target: sandbox', '  cliendId: my-app'].join('\n'));
     const error = await errorOf(loadFileConfig({ path: file, env: {}, cwd: dir }));
     expect(error.code).toBe('invalid_config');
@@ -101,7 +101,7 @@ describe('loadFileConfig', () => {
     );
   });
 
-  it('reports a wrong enum value with file:line:col, the indexed key path and the allowed values', async () => {
+  it('reports each wrong enum value at file:line:col with the allowed values', async () => {
     const file = await writeConfig(
       'enum.yaml',
       [
@@ -192,18 +192,26 @@ describe('loadFileConfig', () => {
       expect(error.message).toContain('server.trustProxy');
     });
 
-    it('reads timeouts and metrics access, keeping the defaults for what is not given', async () => {
+    async function loadServerSettings() {
       const file = await writeConfig(
         'server.yaml',
         'server:\n  timeouts: { headersSeconds: 5, keepAliveSeconds: 65 }\n  metrics: { bind: any, tokenEnv: PARLEY_METRICS_TOKEN }\n',
       );
-      const config = await loadFileConfig({ path: file, env: {}, cwd: dir });
+      return loadFileConfig({ path: file, env: {}, cwd: dir });
+    }
+
+    it('reads timeouts, keeping the defaults for what is not given', async () => {
+      const config = await loadServerSettings();
       expect(config.server.timeouts).toEqual({
         headersSeconds: 5,
         requestSeconds: 60,
         idleSeconds: 60,
         keepAliveSeconds: 65,
       });
+    });
+
+    it('reads metrics access', async () => {
+      const config = await loadServerSettings();
       expect(config.server.metrics).toEqual({ bind: 'any', tokenEnv: 'PARLEY_METRICS_TOKEN' });
     });
 

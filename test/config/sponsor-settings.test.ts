@@ -31,12 +31,12 @@ async function errorOf(name: string, lines: string[]): Promise<string> {
   return error.message;
 }
 
-it('has no sponsors and no staff ids when the config says nothing', async () => {
+it('has no sponsor settings when the config says nothing', async () => {
   const config = await load('empty.yaml', ['# nothing']);
   expect(config.sponsor).toEqual({ sponsors: [], staffContactIds: [] });
 });
 
-it('reads each sponsor with its keyword, a key from the keyword and its staff emails lower-cased once each', async () => {
+it('reads each sponsor with a key derived from its keyword, its staff emails lower-cased once each', async () => {
   const config = await load('sponsors.yaml', [
     'sponsor:',
     '  sponsors:',
@@ -64,8 +64,9 @@ it('still reads the deprecated staffContactIds beside sponsors', async () => {
   expect(config.sponsor.sponsors.map((s) => s.key)).toEqual(['acme']);
 });
 
-it('points at file:line:col of a keyword that is not a word, a staff entry that is not an email and a missing name', async () => {
-  const message = await errorOf('bad.yaml', [
+/** One file with three mistakes: a keyword that is not a word, a staff entry that is not an email, no name. */
+const badSponsorsMessage = () =>
+  errorOf('bad.yaml', [
     'sponsor:',
     '  sponsors:',
     '    - name: Acme',
@@ -73,10 +74,21 @@ it('points at file:line:col of a keyword that is not a word, a staff entry that 
     '      staff: [not-an-email]',
     '    - keyword: Globex',
   ]);
+
+it('points at file:line:col of a keyword that is not a word', async () => {
+  const message = await badSponsorsMessage();
   expect(message).toContain('bad.yaml:4:16 sponsor.sponsors[0].keyword: expected a word or short phrase such as ACME');
+});
+
+it('points at file:line:col of a staff entry that is not an email', async () => {
+  const message = await badSponsorsMessage();
   expect(message).toContain(
     'bad.yaml:5:15 sponsor.sponsors[0].staff[0]: expected the email of a console user with role sponsor',
   );
+});
+
+it('points at file:line:col of a sponsor without a name', async () => {
+  const message = await badSponsorsMessage();
   expect(message).toMatch(/bad\.yaml:6:7 sponsor\.sponsors\[1\]\.name: /);
 });
 
