@@ -47,7 +47,8 @@ describeEachDatabase('POST /hooks/accelevents/:secret options', (getStore) => {
     await byHeader.app.close();
   });
 
-  it('with an HMAC configured, accepts a good signature (hex or base64, with or without sha256=) and answers 401 otherwise', async () => {
+  /** Two apps checking X-Relay-Signature, one expecting hex and one base64, and a body to sign. */
+  async function hmacApps() {
     const env = { RELAY_HMAC: 'relay-shared-secret' };
     const hexApp = await buildIntakeApp(getStore(), {
       secret: intake.secret,
@@ -68,7 +69,15 @@ describeEachDatabase('POST /hooks/accelevents/:secret options', (getStore) => {
         headers: { ...json, ...(signature === undefined ? {} : { 'x-relay-signature': signature }) },
         payload,
       });
+    const close = async () => {
+      await hexApp.app.close();
+      await b64App.app.close();
+    };
+    return { hexApp, b64App, body, mac, send, close };
+  }
 
+  it('with an HMAC configured, answers 401 to a missing or wrong signature, storing nothing', async () => {
+    const { hexApp, body, mac, send, close } = await hmacApps();
     expect((await send(hexApp, undefined)).json()).toEqual({
       error: 'invalid_signature',
       message: 'the x-relay-signature header is missing',
@@ -79,15 +88,18 @@ describeEachDatabase('POST /hooks/accelevents/:secret options', (getStore) => {
     expect((await send(hexApp, mac.toString('hex').slice(0, 40))).statusCode).toBe(401);
     expect((await send(hexApp, mac.toString('base64'))).statusCode).toBe(401);
     expect(await inboxRows(getStore())).toEqual([]);
+    await close();
+  });
 
+  it('with an HMAC configured, accepts a good signature in hex or base64, with or without sha256=', async () => {
+    const { hexApp, b64App, mac, send, close } = await hmacApps();
     expect((await send(hexApp, `sha256=${mac.toString('hex')}`)).statusCode).toBe(202);
     expect((await send(b64App, mac.toString('base64'))).statusCode).toBe(200); // same delivery: duplicate
     expect((await send(b64App, mac.toString('base64url'))).statusCode).toBe(200);
-    await hexApp.app.close();
-    await b64App.app.close();
+    await close();
   });
 
-  it('refuses to start with an HMAC whose secret variable is unset, and without a queue', async () => {
+  it('refuses to start with an HMAC whose secret variable is unset', async () => {
     await expect(
       buildIntakeApp(getStore(), {
         secret: intake.secret,
@@ -98,12 +110,16 @@ describeEachDatabase('POST /hooks/accelevents/:secret options', (getStore) => {
       code: 'missing_hmac_secret',
       message: expect.stringContaining('MISSING_HMAC, which is not set'),
     });
+  });
+
+  it('refuses to start without a queue', async () => {
     await expect(
       registerAcceleventsWebhookRoute(Fastify(), { db: getStore().db, logger: silent } as never),
     ).rejects.toMatchObject({ code: 'missing_dependency', message: expect.stringContaining('deps.queue is required') });
   });
 
-  it('with the real queue, a registration’s job is claimable with its inboxId in the welcome lane, and a duplicate adds none', async () => {
+  /** The route on Q's real queue, and one registration to send to it. */
+  async function onRealQueue() {
     const store = getStore();
     const queue = createQueue({ store });
     const app = Fastify();
@@ -115,6 +131,20 @@ describeEachDatabase('POST /hooks/accelevents/:secret options', (getStore) => {
         headers: json,
         payload: JSON.stringify({ topic: 'attendee.registered', barcode: 'REAL-Q-1', eventUrl: SUMMIT }),
       });
+    return { queue, app, send };
+  }
+
+  it('with the real queue, a registration’s job is claimable with its inboxId in the welcome lane', async () => {
+    const { queue, app, send } = await onRealQueue();
+    const first = await send();
+    expect(first.statusCode).toBe(202);
+    const claimed = await queue.claim('intake-test', { limit: 10, leaseMs: 60_000, kinds: [ACCELEVENTS_EVENT_JOB] });
+    expect(claimed.map((j) => [j.payload, j.priority])).toEqual([[{ inboxId: first.json().id }, PRIORITY.welcome]]);
+    await app.close();
+  });
+
+  it('with the real queue, a duplicate registration adds no job', async () => {
+    const { queue, app, send } = await onRealQueue();
     const first = await send();
     expect(first.statusCode).toBe(202);
     expect((await send()).statusCode).toBe(200);

@@ -45,14 +45,19 @@ describeEachDatabase('POST /hooks/accelevents/:secret', (getStore) => {
   const post = (payload: string | Buffer, headers: Record<string, string> = json, path = intake.path) =>
     intake.app.inject({ method: 'POST', url: path, headers, payload });
 
-  it('stores the sandbox’s flat registration and purchase over a real socket, each with one job in the welcome lane', async () => {
+  /** A VIP registration in the sandbox, delivered flat over the socket: a registration and a purchase. */
+  async function registerVip() {
     const { ticket, order } = sandbox.state.register({ ...ADA, ticketType: 'VIP' });
     await sandbox.flush();
     expect(sandbox.deliveries.slice(-2).map((d) => [d.topic, d.status])).toEqual([
       ['attendee.registered', 202],
       ['ticket.purchased', 202],
     ]);
-    const rows = await inboxRows(getStore());
+    return { ticket, order, rows: await inboxRows(getStore()) };
+  }
+
+  it('stores both deliveries of a sandbox registration received over a real socket', async () => {
+    const { ticket, order, rows } = await registerVip();
     expect(rows.map((r) => [r.topic, r.status, r.content_type])).toEqual([
       ['registration', 'received', 'application/json'],
       ['ticket_purchase', 'received', 'application/json'],
@@ -75,6 +80,10 @@ describeEachDatabase('POST /hooks/accelevents/:secret', (getStore) => {
       matched: { topic: 'topic', attendeeId: 'barcode' },
     });
     expect(rows[0]!.dedupe_key).toBe(`fields:registration|event=${SUMMIT}|attendee=${ticket.barcode}|status=BOOKED`);
+  });
+
+  it('enqueues one welcome-lane job for each delivery of a sandbox registration', async () => {
+    const { rows } = await registerVip();
     const jobs = await jobRows(getStore(), ACCELEVENTS_EVENT_JOB);
     expect(jobs.map((j) => [j.payload.inboxId, j.priority, j.dedupe_key]).sort()).toEqual(
       [
@@ -105,7 +114,7 @@ describeEachDatabase('POST /hooks/accelevents/:secret', (getStore) => {
   }
 
   for (const shape of ['flat', 'nested'] as const) {
-    it(`maps the sandbox’s ${shape} refund and session check-in to their topics, with the session`, async () => {
+    it(`maps the sandbox’s ${shape} session check-in to its topic, with the session`, async () => {
       sandbox.configure({ payloadShape: shape });
       const { ticket } = sandbox.state.register(ADA);
       const { session } = sandbox.state.checkInSession(
@@ -113,7 +122,6 @@ describeEachDatabase('POST /hooks/accelevents/:secret', (getStore) => {
         ticket.barcode,
         sandbox.state.event(SUMMIT).sessions[0]!.sessionId,
       );
-      sandbox.state.changeTicketStatus(SUMMIT, ticket.barcode, 'REFUNDED');
       await sandbox.flush();
       const rows = await inboxRows(getStore());
       const sessionRow = rows.find((r) => r.topic === 'session_check_in');
@@ -122,6 +130,14 @@ describeEachDatabase('POST /hooks/accelevents/:secret', (getStore) => {
         sessionId: String(session.sessionId),
         sessionName: session.title,
       });
+    });
+
+    it(`maps the sandbox’s ${shape} refund to its topic`, async () => {
+      sandbox.configure({ payloadShape: shape });
+      const { ticket } = sandbox.state.register(ADA);
+      sandbox.state.changeTicketStatus(SUMMIT, ticket.barcode, 'REFUNDED');
+      await sandbox.flush();
+      const rows = await inboxRows(getStore());
       expect(rows.find((r) => r.topic === 'ticket_status_changed')?.mapped.fields).toMatchObject({
         attendeeId: ticket.barcode,
         status: 'REFUNDED',
@@ -151,7 +167,7 @@ describeEachDatabase('POST /hooks/accelevents/:secret', (getStore) => {
     ).toBe(PRIORITY.automation);
   });
 
-  it('stores a redelivered or concurrently repeated webhook once, enqueued once, and answers 200 duplicate', async () => {
+  it('dedupes a redelivered webhook, even reworded, to its first delivery', async () => {
     const body = JSON.stringify({ topic: 'attendee.registered', barcode: 'DUP-1', eventUrl: SUMMIT, email: 'd@x.y' });
     const first = await post(body);
     expect(first.statusCode).toBe(202);
@@ -164,13 +180,18 @@ describeEachDatabase('POST /hooks/accelevents/:secret', (getStore) => {
       JSON.stringify({ type: 'REGISTRATION', data: { attendee: { barcode: 'DUP-1' }, event: { eventUrl: SUMMIT } } }),
     );
     expect(reworded.json()).toMatchObject({ duplicate: true });
+    expect(await inboxRows(getStore())).toHaveLength(1);
+    expect(await jobRows(getStore(), ACCELEVENTS_EVENT_JOB)).toHaveLength(1);
+  });
+
+  it('dedupes a concurrently repeated webhook to one delivery', async () => {
     const burst = await Promise.all(
       Array.from({ length: 8 }, () => post(JSON.stringify({ topic: 'CHECK_IN', barcode: 'DUP-2' }))),
     );
     expect(burst.filter((r) => r.statusCode === 202)).toHaveLength(1);
     expect(burst.filter((r) => r.statusCode === 200)).toHaveLength(7);
-    expect(await inboxRows(getStore())).toHaveLength(2);
-    expect(await jobRows(getStore(), ACCELEVENTS_EVENT_JOB)).toHaveLength(2);
+    expect(await inboxRows(getStore())).toHaveLength(1);
+    expect(await jobRows(getStore(), ACCELEVENTS_EVENT_JOB)).toHaveLength(1);
   });
 
   it('answers a wrong, empty or longer secret with the app’s ordinary 404, before reading the body, storing nothing', async () => {
@@ -196,18 +217,23 @@ describeEachDatabase('POST /hooks/accelevents/:secret', (getStore) => {
     expect(await verifyWebhookSecret(getStore().db, undefined)).toBe(false);
   });
 
-  it('stores nothing when the enqueue fails inside the transaction, and answers 503 so the sender can retry', async () => {
+  it('stores nothing, answering 503, when the enqueue fails inside the transaction', async () => {
     intake.queue.failAfterInsert = true;
     const res = await post(JSON.stringify({ topic: 'attendee.registered', barcode: 'ROLLBACK-1' }));
     expect(res.statusCode).toBe(503);
     expect(res.json()).toMatchObject({ error: 'intake_unavailable' });
     expect(await inboxRows(getStore())).toEqual([]);
     expect(await jobRows(getStore(), ACCELEVENTS_EVENT_JOB)).toEqual([]);
+  });
+
+  it('accepts the sender’s retry of a delivery whose enqueue failed', async () => {
+    intake.queue.failAfterInsert = true;
+    await post(JSON.stringify({ topic: 'attendee.registered', barcode: 'ROLLBACK-1' }));
     intake.queue.failAfterInsert = false;
     expect((await post(JSON.stringify({ topic: 'attendee.registered', barcode: 'ROLLBACK-1' }))).statusCode).toBe(202);
   });
 
-  it('accepts a form-encoded body and maps its bracketed fields', async () => {
+  it('maps the bracketed fields of a form-encoded body', async () => {
     const res = await post(
       'topic=attendee.registered&attendee[barcode]=FORM-1&attendee[email]=f%40x.y&eventUrl=' + SUMMIT,
       {
@@ -254,7 +280,7 @@ describeEachDatabase('POST /hooks/accelevents/:secret', (getStore) => {
     expect(await jobRows(getStore(), ACCELEVENTS_EVENT_JOB)).toEqual([]);
   });
 
-  it('answers 415 for a body that is neither JSON nor a form and 400 naming the problem, storing nothing', async () => {
+  it('answers 415 to a body that is neither JSON nor a form, storing nothing', async () => {
     const plain = await post('topic=x', { 'content-type': 'text/plain' });
     expect(plain.statusCode).toBe(415);
     expect(plain.json()).toEqual({
@@ -262,13 +288,29 @@ describeEachDatabase('POST /hooks/accelevents/:secret', (getStore) => {
       message:
         'expected a JSON body (any content type) or application/x-www-form-urlencoded; got text/plain that is not JSON',
     });
+    expect(await inboxRows(getStore())).toEqual([]);
+  });
+
+  it('answers 400 invalid_json to a body that is not valid JSON, storing nothing', async () => {
     const broken = await post('{"topic":');
     expect(broken.statusCode).toBe(400);
     expect(broken.json()).toMatchObject({ error: 'invalid_json', message: expect.stringContaining('not valid JSON') });
+    expect(await inboxRows(getStore())).toEqual([]);
+  });
+
+  it('names the record of the body that is not a JSON object, storing nothing', async () => {
     expect((await post('[1,2]')).json()).toMatchObject({
       message: 'record [0] of the body must be a JSON object, got a number',
     });
+    expect(await inboxRows(getStore())).toEqual([]);
+  });
+
+  it('answers invalid_body to an empty body, storing nothing', async () => {
     expect((await post('')).json()).toMatchObject({ error: 'invalid_body' });
+    expect(await inboxRows(getStore())).toEqual([]);
+  });
+
+  it('answers 413 to a body over the size limit, storing nothing', async () => {
     const tooBig = await post(JSON.stringify({ topic: 'attendee.registered', junk: 'x'.repeat(1024 * 1024) }));
     expect(tooBig.statusCode).toBe(413);
     expect(await inboxRows(getStore())).toEqual([]);

@@ -103,13 +103,17 @@ describe.each(DATABASE_KINDS)('group commit of Accelevents deliveries (%s)', (ki
   };
   const batchSizes = () => logs.filter((l) => l.msg === 'Intake batch committed').map((l) => l.size ?? 0);
 
-  it('stores 200 concurrent deliveries holding 20 duplicates as 180 rows and 180 jobs, in shared transactions', async () => {
+  /** 200 concurrent deliveries: 180 registrations, 20 of them sent twice. */
+  async function sendWithDuplicates() {
     const bodies = Array.from({ length: 180 }, (_, n) => registration(n));
     // Each duplicate right after its original, so most pairs land in the same batch.
     const sent = bodies.flatMap((body, n) => (n % 9 === 0 ? [body, body] : [body]));
     expect(sent).toHaveLength(200);
-    const answers = await Promise.all(sent.map(post));
+    return Promise.all(sent.map(post));
+  }
 
+  it('stores 200 concurrent deliveries holding 20 duplicates as 180 deliveries with one job each', async () => {
+    const answers = await sendWithDuplicates();
     expect(answers.filter((a) => a.status === 202)).toHaveLength(180);
     const duplicates = answers.filter((a) => a.status === 200);
     expect(duplicates).toHaveLength(20);
@@ -122,20 +126,32 @@ describe.each(DATABASE_KINDS)('group commit of Accelevents deliveries (%s)', (ki
     // Every duplicate names the row its original created.
     const ids = new Set(rows.map((r) => r.id));
     expect(duplicates.every((a) => a.json.id !== undefined && ids.has(a.json.id))).toBe(true);
+  });
+
+  it('writes concurrent deliveries in shared transactions', async () => {
+    await sendWithDuplicates();
     expect(Math.max(...batchSizes())).toBeGreaterThan(1);
     // Some pair met inside one batch and was written once there (not only stopped by the unique key).
     expect(logs.some((l) => l.msg === 'Intake batch committed' && (l.written ?? 0) < (l.size ?? 0))).toBe(true);
   });
 
-  it('stores the rest of a batch when one delivery in it fails, and answers only that one 503', async () => {
+  /** 20 concurrent deliveries, the eighth of which the enqueue refuses. */
+  async function sendWithOnePoisoned() {
     before.hook = (body) => {
       if (body.includes('POISON')) throw new Error('enqueue refused this row (test)');
     };
     const sent = Array.from({ length: 20 }, (_, n) => registration(n, n === 7 ? 'POISON' : ''));
-    const answers = await Promise.all(sent.map(post));
+    return Promise.all(sent.map(post));
+  }
 
+  it('answers 503 to only the delivery that failed in its batch', async () => {
+    const answers = await sendWithOnePoisoned();
     expect(answers.map((a) => a.status).filter((s) => s === 503)).toEqual([503]);
     expect(answers.filter((a) => a.status === 202)).toHaveLength(19);
+  });
+
+  it('stores the rest of a batch when one delivery in it fails', async () => {
+    await sendWithOnePoisoned();
     const rows = await inboxRows(store);
     expect(rows).toHaveLength(19);
     expect(rows.some((r) => r.body.includes('POISON'))).toBe(false);
@@ -144,7 +160,7 @@ describe.each(DATABASE_KINDS)('group commit of Accelevents deliveries (%s)', (ki
     expect(failed?.size).toBeGreaterThan(1);
   });
 
-  it('sends no 2xx before its batch committed: each answer finds its row and job on another connection', async () => {
+  it('sends no 2xx before its batch committed, as another connection sees it', async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => {
       release = resolve;

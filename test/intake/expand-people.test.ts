@@ -21,7 +21,7 @@ const order = {
 };
 
 describe('expandPeople', () => {
-  it('makes one person per list element, each with the record’s event, order and topic', () => {
+  it('makes one person per list element, each carrying the record’s shared fields', () => {
     const people = expandPeople(order, defaults);
     expect(people.map((p) => [p.person.path, p.fields.attendeeId, p.fields.email])).toEqual([
       ['attendees[0]', 'A1', 'a@example.com'],

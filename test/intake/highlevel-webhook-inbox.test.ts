@@ -155,7 +155,7 @@ describeEachDatabase('POST /hooks/highlevel → inbox', (getStore) => {
     expect(new Set(jobs.map((j) => j.priority))).toEqual(new Set([PRIORITY.automation]));
   });
 
-  it('answers 200 duplicate to a replay of the same signed bytes and enqueues nothing more', async () => {
+  it('dedupes every replay of a signed event to its first delivery', async () => {
     const delivery = await sandboxEmits('InboundMessage');
     const received = await inboxRows(getStore(), 'highlevel');
     expect(received).toHaveLength(1);
@@ -176,26 +176,44 @@ describeEachDatabase('POST /hooks/highlevel → inbox', (getStore) => {
     expect(await jobRows(getStore(), HIGHLEVEL_EVENT_JOB)).toHaveLength(1);
   });
 
-  it('stores nothing for a bad signature, a stale timestamp or an event type parley does not act on, and only the id of an UNINSTALL', async () => {
-    const delivery = await sandboxEmits('UNINSTALL');
-    expect(delivery.attempts.at(-1)?.status).toBe(200);
-    const fresh = { webhookId: randomUUID(), timestamp: new Date().toISOString(), locationId: 'loc' };
+  const freshEvent = () => ({ webhookId: randomUUID(), timestamp: new Date().toISOString(), locationId: 'loc' });
+  const expectNothingStored = async () => {
+    expect(await inboxRows(getStore(), 'highlevel')).toEqual([]);
+    expect(await jobRows(getStore(), HIGHLEVEL_EVENT_JOB)).toEqual([]);
+  };
+
+  it('answers 401 to an unsigned or tampered delivery, storing nothing', async () => {
+    const fresh = freshEvent();
     const unsigned = await replay(JSON.stringify({ type: 'InboundMessage', ...fresh }), {});
     expect(unsigned.statusCode).toBe(401);
     const forged = signedByTest({ type: 'InboundMessage', ...fresh });
     const tampered = Buffer.from(forged.body.toString().replace('InboundMessage', 'OutboundMessage'));
     expect((await replay(tampered, forged.headers)).statusCode).toBe(401);
+    await expectNothingStored();
+  });
+
+  it('refuses a delivery with a stale timestamp, storing nothing', async () => {
     const stale = signedByTest({
       type: 'InboundMessage',
-      ...fresh,
+      ...freshEvent(),
       timestamp: new Date(Date.now() - 600_000).toISOString(),
     });
     expect((await replay(stale.body, stale.headers)).json()).toMatchObject({ error: 'stale_webhook' });
-    const contact = signedByTest({ type: 'ContactCreate', ...fresh });
+    await expectNothingStored();
+  });
+
+  it('stores nothing for an event type parley does not act on', async () => {
+    const contact = signedByTest({ type: 'ContactCreate', ...freshEvent() });
     expect((await replay(contact.body, contact.headers)).json()).toEqual({
       accepted: false,
       reason: 'not handled yet',
     });
+    await expectNothingStored();
+  });
+
+  it('stores only the id of an UNINSTALL, with no job', async () => {
+    const delivery = await sandboxEmits('UNINSTALL');
+    expect(delivery.attempts.at(-1)?.status).toBe(200);
     // The UNINSTALL's webhookId is claimed (so a replay is refused); it queues no job.
     expect((await inboxRows(getStore(), 'highlevel')).map((r) => [r.topic, r.status])).toEqual([
       ['UNINSTALL', 'processed'],
@@ -203,23 +221,32 @@ describeEachDatabase('POST /hooks/highlevel → inbox', (getStore) => {
     expect(await jobRows(getStore(), HIGHLEVEL_EVENT_JOB)).toEqual([]);
   });
 
-  it('answers 429 (the one status HighLevel retries) and keeps nothing when the enqueue fails', async () => {
-    queue.failAfterInsert = true;
-    const event = signedByTest({
+  const inboundEvent = () =>
+    signedByTest({
       type: 'InboundMessage',
       webhookId: randomUUID(),
       timestamp: new Date().toISOString(),
     });
+
+  it('answers 429 (the one status HighLevel retries), keeping nothing, when the enqueue fails', async () => {
+    queue.failAfterInsert = true;
+    const event = inboundEvent();
     const res = await replay(event.body, event.headers);
     expect(res.statusCode).toBe(429);
     expect(res.json()).toEqual({ error: 'retry_later' });
     expect(await inboxRows(getStore(), 'highlevel')).toEqual([]);
     expect(await jobRows(getStore(), HIGHLEVEL_EVENT_JOB)).toEqual([]);
+  });
+
+  it('accepts HighLevel’s retry of an event whose enqueue failed', async () => {
+    queue.failAfterInsert = true;
+    const event = inboundEvent();
+    await replay(event.body, event.headers);
     queue.failAfterInsert = false;
     expect((await replay(event.body, event.headers)).json()).toMatchObject({ accepted: true });
   });
 
-  it('pruneInbox deletes processed rows older than the window, never unprocessed ones, and refuses a window under 7 days', async () => {
+  it('pruneInbox deletes only the processed rows older than the window', async () => {
     const now = Date.UTC(2026, 5, 1);
     const day = 24 * 60 * 60 * 1000;
     const seed = [
@@ -252,6 +279,9 @@ describeEachDatabase('POST /hooks/highlevel → inbox', (getStore) => {
     expect((await inboxRows(getStore(), 'highlevel')).map((r) => r.id).sort()).toEqual(
       ['old-failed', 'old-ignored', 'old-received', 'recent-processed'].sort(),
     );
+  });
+
+  it('pruneInbox refuses a window under 7 days', async () => {
     await expect(pruneInbox(getStore().db, { olderThanMs: MIN_DEDUPE_WINDOW_MS - 1 })).rejects.toThrow(
       'olderThanMs must be at least 604800000 (7 days',
     );

@@ -35,7 +35,7 @@ const facts: WebhookFacts = {
 };
 
 describe('mapPayload with the default mapping', () => {
-  it('maps the flat preset to registration and every field, and says which path each came from', () => {
+  it('maps the flat preset’s registration, naming the path of each field', () => {
     const mapped = mapPayload(PAYLOAD_SHAPES.flat(facts), defaults);
     expect(mapped).toMatchObject({ topic: 'registration', rawTopic: 'attendee.registered', topicBy: 'alias' });
     expect(mapped.fields).toEqual({
@@ -83,33 +83,35 @@ describe('mapPayload with the default mapping', () => {
     );
   });
 
-  it('recognises topics by alias and by their words, and a cancellation or refund only as a status change', () => {
-    const topic = (raw: string) => recognizeTopic(raw, defaults)?.topic ?? null;
+  const topic = (raw: string) => recognizeTopic(raw, defaults)?.topic ?? null;
+
+  it('recognises a topic by its alias or its words', () => {
     expect(topic('ATTENDEE.REGISTERED')).toBe('registration');
     expect(topic('NewRegistration')).toBe('registration');
     expect(topic('ticket_purchased_v2')).toBe('ticket_purchase');
     expect(topic('attendee-checked-in')).toBe('check_in');
     expect(topic('CHECKIN')).toBe('check_in');
-    expect(topic('attendee.unregistered')).toBeNull();
+    expect(topic('SESSION_CHECK_IN')).toBe('session_check_in');
+    expect(topic('session.checkedIn')).toBe('session_check_in');
+  });
+
+  it('recognises a cancellation or refund only as a status change', () => {
     expect(topic('registration.cancelled')).toBe('ticket_status_changed');
     expect(topic('purchase.refunded')).toBe('ticket_status_changed');
     expect(topic('TICKET_STATUS_CHANGED')).toBe('ticket_status_changed');
-    expect(topic('SESSION_CHECK_IN')).toBe('session_check_in');
-    expect(topic('session.checkedIn')).toBe('session_check_in');
+  });
+
+  it('recognises no topic in an event name parley does not handle', () => {
+    expect(topic('attendee.unregistered')).toBeNull();
     expect(topic('session.ended')).toBeNull();
     expect(topic('attendee.deleted')).toBeNull();
     expect(topic('checkout')).toBeNull();
   });
 
-  it('takes the first topic candidate it recognises, and reports the first seen when none is recognised', () => {
+  it('takes the first topic candidate it recognises', () => {
     expect(mapPayload({ type: 'webhook', topic: 'attendee.registered' }, defaults)).toMatchObject({
       topic: 'registration',
       matched: { topic: 'topic' },
-    });
-    expect(mapPayload({ type: 'webhook', event: { eventUrl: 'x' } }, defaults)).toMatchObject({
-      topic: null,
-      rawTopic: 'webhook',
-      topicBy: null,
     });
     expect(mapPayload({ barcode: 'B' }, defaults, { 'x-accelevents-topic': 'CHECK_IN' })).toMatchObject({
       topic: 'check_in',
@@ -117,8 +119,17 @@ describe('mapPayload with the default mapping', () => {
     });
   });
 
-  it('skips candidates holding objects, booleans, empty, over-long or NUL-holding strings, and reads numbers as text', () => {
-    const mapped = mapPayload(
+  it('reports the first topic seen when none is recognised', () => {
+    expect(mapPayload({ type: 'webhook', event: { eventUrl: 'x' } }, defaults)).toMatchObject({
+      topic: null,
+      rawTopic: 'webhook',
+      topicBy: null,
+    });
+  });
+
+  /** Candidates of every unusable kind, with a number and a padded email as the usable ones. */
+  const oddCandidates = () =>
+    mapPayload(
       {
         topic: 'registration',
         barcode: { nested: true },
@@ -131,27 +142,43 @@ describe('mapPayload with the default mapping', () => {
       },
       defaults,
     );
-    expect(mapped.fields).toMatchObject({ attendeeId: '42', ticketId: '42', email: 'b@c.d', orderId: null });
+
+  it('skips candidates holding objects, booleans, blank, over-long or NUL-holding strings', () => {
+    const mapped = oddCandidates();
+    expect(mapped.fields).toMatchObject({ email: 'b@c.d', orderId: null });
     expect(mapped.matched).toMatchObject({ attendeeId: 'eventTicketingId', email: 'holderEmail' });
+  });
+
+  it('reads a number candidate as text', () => {
+    expect(oddCandidates().fields).toMatchObject({ attendeeId: '42', ticketId: '42' });
   });
 });
 
 describe('mapping configuration', () => {
-  it('uses a configured candidate list instead of the default, and merges configured aliases over the defaults', () => {
-    const mapping = compileMapping(
-      resolveWebhookConfig({
-        fields: { email: ['contact.mail', 'attendees[0].email'] },
-        topic: { paths: ['kind'], aliases: { 'Buyer Joined': 'registration' }, matchWords: false },
-      }),
-    );
-    const mapped = mapPayload(
+  const mapping = compileMapping(
+    resolveWebhookConfig({
+      fields: { email: ['contact.mail', 'attendees[0].email'] },
+      topic: { paths: ['kind'], aliases: { 'Buyer Joined': 'registration' }, matchWords: false },
+    }),
+  );
+  const mapConfigured = () =>
+    mapPayload(
       { kind: 'buyer joined', email: 'ignored@x.y', attendees: [{ email: 'first@x.y' }], barcode: 'B2' },
       mapping,
     );
-    expect(mapped).toMatchObject({ topic: 'registration', topicBy: 'alias' });
+
+  it('uses a configured candidate list instead of the default', () => {
+    const mapped = mapConfigured();
     expect(mapped.fields).toMatchObject({ email: 'first@x.y', attendeeId: 'B2' });
     expect(mapped.matched.email).toBe('attendees[0].email');
+  });
+
+  it('merges configured aliases over the defaults', () => {
+    expect(mapConfigured()).toMatchObject({ topic: 'registration', topicBy: 'alias' });
     expect(recognizeTopic('attendee.registered', mapping)?.topic).toBe('registration');
+  });
+
+  it('recognises no topic by its words when matchWords is off', () => {
     expect(recognizeTopic('NewRegistration', mapping)).toBeNull();
   });
 
@@ -161,10 +188,13 @@ describe('mapping configuration', () => {
     );
   });
 
-  it('parses dotted paths with indexes and reads own properties only', () => {
+  it('parses dotted paths with indexes', () => {
     expect(parsePath('a.b[2][0].c')).toEqual(['a', 'b', 2, 0, 'c']);
     expect(parsePath('items.0.email')).toEqual(['items', 0, 'email']);
     for (const bad of ['', 'a..b', '.a', 'a[x]', 'a b', 'a[1']) expect(parsePath(bad)).toBeNull();
+  });
+
+  it('reads own properties only along a path', () => {
     expect(readPath({ a: [{ b: 'x' }] }, ['a', 0, 'b'])).toBe('x');
     expect(readPath({ a: { 0: 'y' } }, ['a', 0])).toBe('y');
     expect(readPath({}, ['__proto__', 'constructor'])).toBeUndefined();
@@ -175,7 +205,7 @@ describe('mapping configuration', () => {
 describe('parseWebhookBody', () => {
   const body = (text: string) => Buffer.from(text);
 
-  it('reads form fields with brackets into objects and arrays, so the same paths work', () => {
+  it('reads bracketed form fields into the nested shape the mapping paths expect', () => {
     const parsed = parseWebhookBody(
       body('topic=attendee.registered&attendee[email]=a%40b.c&attendee[barcode]=B9&tags[]=x&tags[]=y&__proto__[p]=1'),
       'application/x-www-form-urlencoded; charset=utf-8',

@@ -64,7 +64,7 @@ describe('refetchRecord', () => {
     });
   });
 
-  it('reads a nested check-in from the order and the holder data by ticket id', async () => {
+  it('reads a nested check-in from its order, completed by the ticket’s holder data', async () => {
     sandbox.configure({ payloadShape: 'nested' });
     const { ticket } = sandbox.state.register(ADA);
     sandbox.state.checkIn(SUMMIT, ticket.barcode);
@@ -95,7 +95,7 @@ describe('refetchRecord', () => {
     });
   });
 
-  it('says which id is missing, when the attendee is not in the order, and for an unrecognised topic', async () => {
+  it('names the id a payload lacks for a re-fetch', async () => {
     const client = clientFor(sandbox);
     const noOrder = mapPayload({ topic: 'attendee.registered', eventUrl: SUMMIT, barcode: 'B' }, mapping);
     expect(await rejection(refetchRecord(noOrder, client))).toMatchObject({
@@ -103,15 +103,27 @@ describe('refetchRecord', () => {
       message:
         'cannot re-fetch a registration webhook: the payload has no orderId (map it in accelevents.webhook.fields)',
     });
+  });
+
+  it('answers refetch_not_found when the attendee is not in the order', async () => {
+    const client = clientFor(sandbox);
     const { order } = sandbox.state.register(ADA);
     const stranger = mapPayload(
       { topic: 'attendee.registered', eventUrl: SUMMIT, orderId: order.orderId, barcode: 'NOT-HERE' },
       mapping,
     );
     expect(await rejection(refetchRecord(stranger, client))).toMatchObject({ code: 'refetch_not_found' });
+  });
+
+  it('refuses to re-fetch a payload of an unrecognised topic', async () => {
+    const client = clientFor(sandbox);
     expect(await rejection(refetchRecord(mapPayload({ hello: 1 }, mapping), client))).toMatchObject({
       code: 'refetch_unsupported',
     });
+  });
+
+  it('fails with the Accelevents error for an unknown order', async () => {
+    const client = clientFor(sandbox);
     const unknownOrder = mapPayload(
       { topic: 'attendee.registered', eventUrl: SUMMIT, orderId: 999999, barcode: 'B' },
       mapping,

@@ -33,7 +33,7 @@ async function messageOf(promise: Promise<unknown>): Promise<string> {
 }
 
 describe('accelevents.webhook configuration', () => {
-  it('keeps what the file sets and fills every other setting from the intake defaults', async () => {
+  it('merges the file’s settings over the intake defaults', async () => {
     const config = await load(
       [
         'accelevents:',
@@ -65,13 +65,17 @@ describe('accelevents.webhook configuration', () => {
     expect(resolved.fields.phone).toEqual(DEFAULT_FIELD_CANDIDATES.phone);
   });
 
-  it('is absent from the loaded config when the file does not set it, and resolves to the defaults', async () => {
+  it('is absent from the loaded config when the file does not set it', async () => {
     const config = await load('features: [registration-welcome]\n');
     expect(config.accelevents.webhook).toBeUndefined();
+  });
+
+  it('resolves to the defaults when the file does not set it', async () => {
+    const config = await load('features: [registration-welcome]\n');
     expect(resolveWebhookConfig(config.accelevents.webhook)).toMatchObject({ hmac: null, refetch: false });
   });
 
-  it('names the key, line and column of a bad path, an unknown topic, an unknown field and a bad env name', async () => {
+  it('names the key, line and column of every mistake in the file', async () => {
     const message = await messageOf(
       load(
         [
