@@ -38,7 +38,7 @@ describeEachDatabase('connection repository', (getStore: () => Store) => {
     stack = await openConnectionStack(getStore(), { baseUrl: 'http://127.0.0.1:9' });
   });
 
-  it('saves an OAuth connection and returns a record with every field and no secret in it', async () => {
+  it('saves an OAuth connection and returns its record with every field', async () => {
     const saved = await stack.repository.save(
       oauthInput({ accountKey: 'location:RoundTrip', locationId: 'RoundTrip' }),
     );
@@ -60,9 +60,17 @@ describeEachDatabase('connection repository', (getStore: () => Store) => {
       settings: {},
       version: 1,
     });
+    expect(await stack.repository.get(saved.id)).toEqual(saved);
+  });
+
+  it('keeps the secrets out of a saved connection’s record', async () => {
+    const saved = await stack.repository.save(oauthInput({ accountKey: 'location:NoSecret', locationId: 'NoSecret' }));
     expect(JSON.stringify(saved)).not.toContain(ACCESS);
     expect(JSON.stringify(saved)).not.toContain(REFRESH);
-    expect(await stack.repository.get(saved.id)).toEqual(saved);
+  });
+
+  it('reads back the secrets of a saved connection', async () => {
+    const saved = await stack.repository.save(oauthInput({ accountKey: 'location:Secrets', locationId: 'Secrets' }));
     expect(await stack.repository.readSecrets(saved.id)).toEqual({ accessToken: ACCESS, refreshToken: REFRESH });
   });
 
@@ -80,8 +88,10 @@ describeEachDatabase('connection repository', (getStore: () => Store) => {
     expect(JSON.stringify(row)).not.toContain(REFRESH);
   });
 
-  it('reconnecting the same account keeps the id, bumps the version, resets status and failures, replaces secrets', async () => {
-    const first = await stack.repository.save(oauthInput({ accountKey: 'location:Again', locationId: 'Again' }));
+  /** Saves `accountKey`, marks it failing, then saves it again with new scopes and secrets. */
+  async function reconnect(locationId: string) {
+    const accountKey = `location:${locationId}`;
+    const first = await stack.repository.save(oauthInput({ accountKey, locationId }));
     await stack.repository.setStatus(first.id, 'needs_reconnect', 'HighLevel rejected the refresh token');
     await getStore()
       .db.updateTable('connections')
@@ -90,29 +100,47 @@ describeEachDatabase('connection repository', (getStore: () => Store) => {
       .execute();
     const again = await stack.repository.save(
       oauthInput({
-        accountKey: 'location:Again',
-        locationId: 'Again',
+        accountKey,
+        locationId,
         scopes: ['conversations.readonly'],
         secrets: { accessToken: 'at-new-0123456789', refreshToken: 'rt-new-0123456789' },
       }),
     );
+    return { first, again };
+  }
+
+  it('reconnecting the same account keeps its connection', async () => {
+    const { first, again } = await reconnect('Again');
     expect(again.id).toBe(first.id);
+    expect(again.createdAt).toBe(first.createdAt);
+    expect((await stack.repository.list()).filter((c) => c.accountKey === 'location:Again')).toHaveLength(1);
+  });
+
+  it('reconnecting the same account bumps the version', async () => {
+    const { first, again } = await reconnect('AgainVersion');
     expect(again.version).toBe(first.version + 1);
+  });
+
+  it('reconnecting the same account starts it afresh with the new scopes', async () => {
+    const { again } = await reconnect('AgainFresh');
     expect(again).toMatchObject({
       status: 'ok',
       statusReason: null,
       refreshFailuresToday: 0,
       scopes: ['conversations.readonly'],
     });
-    expect(again.createdAt).toBe(first.createdAt);
+  });
+
+  it('reconnecting the same account replaces its secrets', async () => {
+    const { first } = await reconnect('AgainSecrets');
     expect(await stack.repository.readSecrets(first.id)).toEqual({
       accessToken: 'at-new-0123456789',
       refreshToken: 'rt-new-0123456789',
     });
-    expect((await stack.repository.list()).filter((c) => c.accountKey === 'location:Again')).toHaveLength(1);
   });
 
-  it('finds connections by location, by account key, and lists them by provider', async () => {
+  /** Saves (again, when called twice) the HighLevel location Find and one Accelevents connection. */
+  async function saveLocationAndAccelevents() {
     const location = await stack.repository.save(oauthInput({ accountKey: 'location:Find', locationId: 'Find' }));
     const accelevents = await stack.repository.save({
       provider: 'accelevents',
@@ -123,12 +151,29 @@ describeEachDatabase('connection repository', (getStore: () => Store) => {
       settings: { baseUrl: 'https://api.example.test/rest', readAuth: 'key' },
       secrets: { apiKey: 'ae-key-0123456789' },
     });
+    return { location, accelevents };
+  }
+
+  it('finds the HighLevel connection of a location', async () => {
+    const { location } = await saveLocationAndAccelevents();
     expect((await stack.repository.findHighLevelForLocation('Find'))?.id).toBe(location.id);
     expect(await stack.repository.findHighLevelForLocation('Nowhere')).toBeNull();
+  });
+
+  it('finds a connection by account key', async () => {
+    const { location } = await saveLocationAndAccelevents();
     expect((await stack.repository.findByAccountKey('location:Find'))?.id).toBe(location.id);
-    expect(accelevents.settings).toEqual({ baseUrl: 'https://api.example.test/rest', readAuth: 'key' });
+  });
+
+  it('lists connections by provider', async () => {
+    const { accelevents } = await saveLocationAndAccelevents();
     const listed = await stack.repository.list({ provider: 'accelevents' });
     expect(listed.map((c) => c.id)).toEqual([accelevents.id]);
+  });
+
+  it('keeps what an Accelevents connection was saved with', async () => {
+    const { accelevents } = await saveLocationAndAccelevents();
+    expect(accelevents.settings).toEqual({ baseUrl: 'https://api.example.test/rest', readAuth: 'key' });
     expect(await stack.repository.readSecrets(accelevents.id)).toEqual({ apiKey: 'ae-key-0123456789' });
   });
 
@@ -158,15 +203,24 @@ describeEachDatabase('connection repository', (getStore: () => Store) => {
     expect(String((error as Error).message)).not.toContain(ACCESS);
   });
 
-  it('sets a status with its reason, and deletes', async () => {
+  it('sets a status with its reason', async () => {
     const saved = await stack.repository.save(oauthInput({ accountKey: 'location:Status', locationId: 'Status' }));
     await stack.repository.setStatus(saved.id, 'disabled', 'switched off by the organizer');
     expect(await stack.repository.get(saved.id)).toMatchObject({
       status: 'disabled',
       statusReason: 'switched off by the organizer',
     });
+  });
+
+  it('deletes a connection', async () => {
+    const saved = await stack.repository.save(oauthInput({ accountKey: 'location:Delete', locationId: 'Delete' }));
     await stack.repository.delete(saved.id);
     expect(await stack.repository.get(saved.id)).toBeNull();
+  });
+
+  it('answers not_found for the status of a deleted connection', async () => {
+    const saved = await stack.repository.save(oauthInput({ accountKey: 'location:Deleted', locationId: 'Deleted' }));
+    await stack.repository.delete(saved.id);
     const error = await caught(stack.repository.setStatus(saved.id, 'ok', null));
     expect((error as ConnectionError).code).toBe('not_found');
   });

@@ -96,31 +96,61 @@ describe.each(DATABASE_KINDS)('HighLevel install needs a signed-in admin [%s]', 
     return [session.cookie, ...set.map((c) => c.split(';')[0])].join('; ');
   }
 
-  it('sends a signed-out browser to the console login and stores no state', async () => {
-    const before = await stateRows();
-    const response = await app.inject({ url: '/oauth/highlevel/start', headers: HTML });
+  const startSignedOut = () => app.inject({ url: '/oauth/highlevel/start', headers: HTML });
+
+  it('sends a signed-out browser to the console login', async () => {
+    const response = await startSignedOut();
     expect(response.statusCode).toBe(302);
     expect(String(response.headers.location)).toMatch(/^\/console\/login\?next=/);
+  });
+
+  it('stores no state for a signed-out browser', async () => {
+    const before = await stateRows();
+    await startSignedOut();
     expect(await stateRows()).toBe(before);
   });
 
-  it('answers an API caller 401 without credentials and 403 with a bearer token or a non-admin session, storing no state', async () => {
-    const before = await stateRows();
-    const anonymous = await app.inject({ url: '/oauth/highlevel/start', headers: { accept: 'application/json' } });
+  const startAnonymously = () => app.inject({ url: '/oauth/highlevel/start', headers: { accept: 'application/json' } });
+  const startWithBearer = () => app.inject({ url: '/oauth/highlevel/start', headers: parley.auth('admin') });
+  const startAsAgent = async () => {
+    const agent = await signIn(parley.email('agent'));
+    return app.inject({ url: '/oauth/highlevel/start', headers: { cookie: agent.cookie } });
+  };
+
+  it('answers an API caller without credentials 401', async () => {
+    const anonymous = await startAnonymously();
     expect(anonymous.statusCode).toBe(401);
     expect(anonymous.json()).toMatchObject({ error: 'unauthenticated' });
-    const bearer = await app.inject({ url: '/oauth/highlevel/start', headers: parley.auth('admin') });
+  });
+
+  it('answers an API caller with a bearer token 403: installs need a session', async () => {
+    const bearer = await startWithBearer();
     expect(bearer.statusCode).toBe(403);
     expect(bearer.json()).toMatchObject({ error: 'session_required' });
-    const agent = await signIn(parley.email('agent'));
-    const forbidden = await app.inject({ url: '/oauth/highlevel/start', headers: { cookie: agent.cookie } });
+  });
+
+  it('answers a non-admin session 403', async () => {
+    const forbidden = await startAsAgent();
     expect(forbidden.statusCode).toBe(403);
+  });
+
+  it('stores no state for a refused API caller', async () => {
+    const before = await stateRows();
+    await startAnonymously();
+    await startWithBearer();
+    await startAsAgent();
     expect(await stateRows()).toBe(before);
   });
 
-  it("binds the state to the admin's session (its SHA-256 stored with it) and connects when that session comes back", async () => {
+  /** Starts an install from an admin's signed-in browser. */
+  async function startAsAdmin() {
     const admin = await signIn(parley.email('admin'));
     const start = await app.inject({ url: '/oauth/highlevel/start', headers: { ...HTML, cookie: admin.cookie } });
+    return { admin, start };
+  }
+
+  it("binds the state to the admin's session, storing its SHA-256 with it", async () => {
+    const { admin, start } = await startAsAdmin();
     const state = new URL(String(start.headers.location)).searchParams.get('state') ?? '';
     const row = await parley.deps.db
       .selectFrom('oauth_states')
@@ -128,7 +158,10 @@ describe.each(DATABASE_KINDS)('HighLevel install needs a signed-in admin [%s]', 
       .where('state_hash', '=', sha256Hex(state))
       .executeTakeFirstOrThrow();
     expect(row.session_sha256).toBe(sha256Hex(admin.sessionId));
+  });
 
+  it("connects when the admin's session comes back with the callback", async () => {
+    const { admin, start } = await startAsAdmin();
     const callback = await app.inject({ url: await approve(start), headers: { cookie: cookiesFrom(start, admin) } });
     expect(callback.statusCode).toBe(200);
     expect(callback.body).toContain('HighLevel connected');
@@ -147,24 +180,47 @@ describe.each(DATABASE_KINDS)('HighLevel install needs a signed-in admin [%s]', 
     expect(callback.statusCode).toBe(200);
   });
 
-  it("refuses a callback carrying another admin's session, or no session, with a clear page, exchanging and storing nothing", async () => {
+  /** With no connections stored, an admin starts an install and consents; a second admin signs in. */
+  async function approvedByOneAdmin() {
     for (const c of await parley.deps.repository.list()) await parley.deps.repository.delete(c.id);
     const starter = await signIn(parley.email('admin'));
     const other = await signIn('second-admin@parley.test');
     const path = await approve(
       await app.inject({ url: '/oauth/highlevel/start', headers: { cookie: starter.cookie } }),
     );
-    const before = { grants: grants(), connections: await connectionCount() };
+    return { starter, other, path };
+  }
 
-    const foreign = await app.inject({ url: path, headers: { cookie: other.cookie } });
+  const callbackWith = (path: string, cookie?: string) =>
+    app.inject({ url: path, headers: cookie === undefined ? {} : { cookie } });
+
+  it("refuses a callback carrying another admin's session with a clear page", async () => {
+    const { other, path } = await approvedByOneAdmin();
+    const foreign = await callbackWith(path, other.cookie);
     expect(foreign.statusCode).toBe(400);
     expect(foreign.headers['content-type']).toContain('text/html');
     expect(foreign.body).toContain('different console session');
-    const anonymous = await app.inject({ url: path });
+  });
+
+  it('refuses a callback carrying no session with a clear page', async () => {
+    const { path } = await approvedByOneAdmin();
+    const anonymous = await callbackWith(path);
     expect(anonymous.statusCode).toBe(400);
     expect(anonymous.body).toContain('not signed in');
-    expect({ grants: grants(), connections: await connectionCount() }).toEqual(before);
+  });
 
+  it('neither exchanges the code nor stores a connection on a refused callback', async () => {
+    const { other, path } = await approvedByOneAdmin();
+    const before = { grants: grants(), connections: await connectionCount() };
+    await callbackWith(path, other.cookie);
+    await callbackWith(path);
+    expect({ grants: grants(), connections: await connectionCount() }).toEqual(before);
+  });
+
+  it('keeps the state of a refused callback for the session that started it', async () => {
+    const { starter, other, path } = await approvedByOneAdmin();
+    await callbackWith(path, other.cookie);
+    await callbackWith(path);
     // The state was not spent by the refusals: its own session can still finish the install.
     expect((await app.inject({ url: path, headers: { cookie: starter.cookie } })).statusCode).toBe(200);
   });

@@ -54,7 +54,7 @@ describeEachDatabase('sandbox connections under each HighLevel target', (getStor
     vault = (await openConnectionStack(getStore(), { baseUrl: 'http://127.0.0.1:9' })).vault;
   });
 
-  it('marks the HighLevel connections a sandbox-target repository saves, and nothing else', async () => {
+  it('marks only the HighLevel connections a sandbox-target repository saves', async () => {
     const sandbox = layer('sandbox').repository;
     const highlevel = await sandbox.save(pit('MarkSbx', 'tok-mark-sbx'));
     const accelevents = await sandbox.save({

@@ -44,7 +44,7 @@ describe('token client against a scripted server', () => {
     return { server: scripted, client };
   }
 
-  it('posts the refresh grant form-encoded with client credentials and user_type', async () => {
+  it('posts the refresh grant form-encoded, client credentials included', async () => {
     const { server, client } = await scriptedClient();
     server.enqueue({
       json: { access_token: 'at-1', refresh_token: 'rt-2', expires_in: 86399, scope: '', userType: 'Location' },
@@ -64,7 +64,7 @@ describe('token client against a scripted server', () => {
     });
   });
 
-  it('sends the agency bearer token and Version 2021-07-28 to /oauth/locationToken', async () => {
+  it('calls /oauth/locationToken with the agency bearer token at Version 2021-07-28', async () => {
     const { server, client } = await scriptedClient();
     server.enqueue({
       json: { access_token: 'loc-at', expires_in: 86399, scope: 'conversations.readonly', userId: 'u1' },

@@ -78,33 +78,56 @@ describe('token client against the sandbox', () => {
     expect(grant.approvedLocations).toEqual([handle.sandbox.defaultLocationId]);
   });
 
-  it('refuses a used authorization code with invalid_grant and never shows the code or the secret', async () => {
+  /** Exchanges a code twice; answers the code and the second exchange's error. */
+  async function exchangeCodeTwice() {
     const { handle, client } = await sandboxClient();
     const code = await authorizationCode(handle, 'conversations.readonly');
     await client.exchangeCode({ code, redirectUri: REDIRECT });
-    const error = await caught(client.exchangeCode({ code, redirectUri: REDIRECT }));
+    return { code, error: await caught(client.exchangeCode({ code, redirectUri: REDIRECT })) };
+  }
+
+  it('refuses a used authorization code with invalid_grant', async () => {
+    const { error } = await exchangeCodeTwice();
     expect(error.code).toBe('invalid_grant');
     expect(error.status).toBe(400);
+  });
+
+  it('never shows the code or the client secret when it refuses a used code', async () => {
+    const { code, error } = await exchangeCodeTwice();
     expect(shownText(error)).not.toContain(code);
     expect(shownText(error)).not.toContain(SECRET);
   });
 
-  it('rotates the refresh token and refuses the spent one with invalid_grant, naming neither token', async () => {
+  /** Refreshes an issued token once; answers the sandbox, the client, the issued and the rotated tokens. */
+  async function refreshOnce() {
     const { handle, client } = await sandboxClient();
     const issued = handle.sandbox.issueToken();
     const first = await client.refresh({ refreshToken: issued.refreshToken!, userType: 'Location' });
+    return { handle, client, issued, first };
+  }
+
+  it('rotates the refresh token', async () => {
+    const { handle, issued, first } = await refreshOnce();
     expect(first.refreshToken).toMatch(/^sbx_rt_/);
     expect(first.refreshToken).not.toBe(issued.refreshToken);
     expect(first.accessToken).not.toBe(issued.accessToken);
+    expect(handle.sandbox.stats.tokenGrants).toMatchObject({ refresh_token: 1 });
+  });
 
+  it('refuses the spent refresh token with invalid_grant', async () => {
+    const { handle, client, issued } = await refreshOnce();
     const error = await caught(client.refresh({ refreshToken: issued.refreshToken!, userType: 'Location' }));
     expect(error.code).toBe('invalid_grant');
     expect(error.transient).toBe(false);
+    expect(handle.sandbox.stats.tokenGrantsRejected).toMatchObject({ refresh_token: 1 });
+  });
+
+  it('names no token when it refuses a spent refresh token', async () => {
+    const { client, issued, first } = await refreshOnce();
+    const error = await caught(client.refresh({ refreshToken: issued.refreshToken!, userType: 'Location' }));
     for (const secret of [issued.refreshToken!, first.refreshToken!, first.accessToken, SECRET]) {
       expect(shownText(error)).not.toContain(secret);
     }
-    expect(handle.sandbox.stats.tokenGrants).toMatchObject({ refresh_token: 1 });
-    expect(handle.sandbox.stats.tokenGrantsRejected).toMatchObject({ refresh_token: 1 });
   });
 
   it('answers invalid_client for a wrong client secret without showing it', async () => {

@@ -46,25 +46,45 @@ describeEachDatabase('token manager: background refresh and location tokens', (g
     await handle.close();
   });
 
-  it('refreshDue refreshes the connection inside the margin and leaves the fresh one alone', async () => {
+  /** Saves one connection inside the margin and one fresh, then runs refreshDue once. */
+  async function refreshDueWithOneDue() {
     const stack = await openConnectionStack(getStore(), { baseUrl: handle.url, marginMs: MARGIN_MS });
     const due = await saveLocationGrant(stack.repository, handle.sandbox, { expiresAt: Date.now() + 10_000 });
     const fresh = await saveLocationGrant(stack.repository, handle.sandbox);
-    expect(await stack.tokenManager.refreshDue()).toEqual({ refreshed: 1, failed: 0 });
+    const result = await stack.tokenManager.refreshDue();
+    return { stack, due, fresh, result };
+  }
+
+  it('refreshDue refreshes the connection inside the margin', async () => {
+    const { stack, due, result } = await refreshDueWithOneDue();
+    expect(result).toEqual({ refreshed: 1, failed: 0 });
     expect((await stack.repository.get(due.connection.id))?.version).toBe(due.connection.version + 1);
-    expect((await stack.repository.get(fresh.connection.id))?.version).toBe(fresh.connection.version);
     expect(handle.sandbox.stats.tokenGrants).toEqual({ refresh_token: 1 });
+  });
+
+  it('refreshDue leaves a fresh connection alone', async () => {
+    const { stack, fresh } = await refreshDueWithOneDue();
+    expect((await stack.repository.get(fresh.connection.id))?.version).toBe(fresh.connection.version);
     expect(await stack.tokenManager.refreshDue()).toEqual({ refreshed: 0, failed: 0 });
   });
 
-  it('refreshDue skips connections that need a reconnect and counts the ones that fail', async () => {
+  /** Saves two connections inside the margin, one marked needs_reconnect; every refresh call fails. */
+  async function refreshDueWithOneReconnectAndOneFailing() {
     const stack = await openConnectionStack(getStore(), { baseUrl: handle.url, marginMs: MARGIN_MS });
     const dead = await saveLocationGrant(stack.repository, handle.sandbox, { expiresAt: Date.now() + 10_000 });
     await stack.repository.setStatus(dead.connection.id, 'needs_reconnect', 'revoked');
     await saveLocationGrant(stack.repository, handle.sandbox, { expiresAt: Date.now() + 10_000 });
     handle.sandbox.setFaults({ errorRate: 1 });
-    expect(await stack.tokenManager.refreshDue()).toEqual({ refreshed: 0, failed: 1 });
+    return stack.tokenManager.refreshDue();
+  }
+
+  it('refreshDue skips connections that need a reconnect', async () => {
+    await refreshDueWithOneReconnectAndOneFailing();
     expect(handle.sandbox.stats.faultsInjected.error).toBe(1);
+  });
+
+  it('refreshDue counts the connections whose refresh fails', async () => {
+    expect(await refreshDueWithOneReconnectAndOneFailing()).toEqual({ refreshed: 0, failed: 1 });
   });
 
   it('the background refresher keeps an idle connection alive until stopped', async () => {

@@ -37,7 +37,8 @@ describeEachDatabase('token manager: failures', (getStore: () => Store) => {
   const stackWithClock = () =>
     openConnectionStack(getStore(), { baseUrl: handle.url, marginMs: MARGIN_MS, now: () => clock });
 
-  it('marks a revoked grant needs_reconnect with the reason, and never calls HighLevel for it again', async () => {
+  /** Saves a grant inside the margin whose refresh token someone else spends; asks for its access token. */
+  async function askForRevokedGrant() {
     const stack = await stackWithClock();
     const saved = await saveLocationGrant(stack.repository, handle.sandbox, { expiresAt: clock + 10_000 });
     // Revoke out of band: someone else spends the stored single-use refresh token.
@@ -49,6 +50,11 @@ describeEachDatabase('token manager: failures', (getStore: () => Store) => {
     await outside.refresh({ refreshToken: saved.refreshToken, userType: 'Location' });
 
     const error = await caught(stack.tokenManager.getAccessToken(saved.connection.id));
+    return { stack, saved, error };
+  }
+
+  it('marks a revoked grant needs_reconnect with the reason', async () => {
+    const { stack, saved, error } = await askForRevokedGrant();
     expect(error.code).toBe('needs_reconnect');
     expect(error.message).toContain(
       'HighLevel rejected the refresh token (invalid_grant): reconnect with `parley connect highlevel`',
@@ -62,7 +68,10 @@ describeEachDatabase('token manager: failures', (getStore: () => Store) => {
       version: saved.connection.version,
     });
     expect(handle.sandbox.stats.tokenGrantsRejected).toEqual({ refresh_token: 1 });
+  });
 
+  it('never calls HighLevel again for a grant marked needs_reconnect', async () => {
+    const { stack, saved } = await askForRevokedGrant();
     const again = await caught(stack.tokenManager.getAccessToken(saved.connection.id, { forceRefresh: true }));
     expect(again.code).toBe('needs_reconnect');
     expect(handle.sandbox.stats.tokenGrantsRejected).toEqual({ refresh_token: 1 });
@@ -70,11 +79,17 @@ describeEachDatabase('token manager: failures', (getStore: () => Store) => {
     expect((await stack.repository.get(saved.connection.id))?.refreshFailuresToday).toBe(1);
   });
 
-  it('leaves the connection ok with its old tokens when the token endpoint answers 5xx, and recovers after', async () => {
+  /** Saves a grant inside the margin and asks for its access token while the token endpoint answers 5xx. */
+  async function askWhileTokenEndpointFails() {
     const stack = await stackWithClock();
     const saved = await saveLocationGrant(stack.repository, handle.sandbox, { expiresAt: clock + 10_000 });
     handle.sandbox.setFaults({ errorRate: 1 });
     const error = await caught(stack.tokenManager.getAccessToken(saved.connection.id));
+    return { stack, saved, error };
+  }
+
+  it('leaves the connection ok with its old tokens when the token endpoint answers 5xx', async () => {
+    const { stack, saved, error } = await askWhileTokenEndpointFails();
     expect(error.code).toBe('refresh_failed');
     expect(error.message).toContain('server_error');
     expect(await stack.repository.readSecrets(saved.connection.id)).toEqual({
@@ -86,21 +101,33 @@ describeEachDatabase('token manager: failures', (getStore: () => Store) => {
       version: saved.connection.version,
       refreshFailuresToday: 1,
     });
+  });
 
+  it('recovers once the token endpoint answers again', async () => {
+    const { stack, saved } = await askWhileTokenEndpointFails();
     handle.sandbox.setFaults({ errorRate: 0 });
     const token = await stack.tokenManager.getAccessToken(saved.connection.id);
     expect(token).not.toBe(saved.accessToken);
     expect(await stack.repository.get(saved.connection.id)).toMatchObject({ status: 'ok', refreshFailuresToday: 0 });
   });
 
-  it('counts one failure per failing refresh, and starts again at one on a new UTC day', async () => {
+  /** Saves a grant inside the margin and fails its refresh twice. */
+  async function failRefreshTwice() {
     const stack = await stackWithClock();
     const saved = await saveLocationGrant(stack.repository, handle.sandbox, { expiresAt: clock + 10_000 });
     handle.sandbox.setFaults({ errorRate: 1 });
     await caught(stack.tokenManager.getAccessToken(saved.connection.id));
     await caught(stack.tokenManager.getAccessToken(saved.connection.id));
-    expect((await stack.repository.get(saved.connection.id))?.refreshFailuresToday).toBe(2);
+    return { stack, saved };
+  }
 
+  it('counts one failure per failing refresh', async () => {
+    const { stack, saved } = await failRefreshTwice();
+    expect((await stack.repository.get(saved.connection.id))?.refreshFailuresToday).toBe(2);
+  });
+
+  it('starts the failure count again at one on a new UTC day', async () => {
+    const { stack, saved } = await failRefreshTwice();
     clock += DAY_MS;
     // The count belongs to yesterday: today's view starts at zero before any new failure.
     expect((await stack.repository.get(saved.connection.id))?.refreshFailuresToday).toBe(0);

@@ -50,7 +50,7 @@ describe('token manager: invalid_grant during a reconnect [postgres]', () => {
     await database?.dispose();
   });
 
-  it('marks the spent grant needs_reconnect under the lock; the queued reconnect lands after it and the next call uses its tokens', async () => {
+  it('applies a reconnect queued behind the refresh lock after the needs_reconnect mark, so its tokens win', async () => {
     const stack = await openConnectionStack(database.store, { baseUrl: handle.url });
     const saved = await saveLocationGrant(stack.repository, handle.sandbox, { expiresAt: Date.now() + 10_000 });
     const real = createHighLevelTokenClient({

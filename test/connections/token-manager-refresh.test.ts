@@ -38,7 +38,7 @@ describeEachDatabase('token manager: refresh', (getStore: () => Store) => {
     expect((await stack.repository.get(saved.connection.id))?.version).toBe(saved.connection.version);
   });
 
-  it('refreshes a token inside the margin and stores the rotated pair before handing it out', async () => {
+  it('stores the rotated pair of a token refreshed inside the margin before handing it out', async () => {
     const stack = await openConnectionStack(getStore(), { baseUrl: handle.url, marginMs: MARGIN_MS });
     const saved = await saveLocationGrant(stack.repository, handle.sandbox, dueSoon());
     const before = Date.now();
@@ -131,7 +131,7 @@ describeEachDatabase('token manager: refresh', (getStore: () => Store) => {
     expect(await source.getAccessToken({ locationId: null, forceRefresh: false })).toBe(saved.accessToken);
   });
 
-  it('answers no_connection naming the location and the command that fixes it', async () => {
+  it('answers no_connection for a location without one, naming the command that fixes it', async () => {
     const stack = await openConnectionStack(getStore(), { baseUrl: handle.url, marginMs: MARGIN_MS });
     const error = await caught(
       stack.tokenManager.tokenSource().getAccessToken({ locationId: 'LocMissing', forceRefresh: false }),
@@ -141,9 +141,13 @@ describeEachDatabase('token manager: refresh', (getStore: () => Store) => {
     expect(error.message).toContain('parley connect highlevel');
   });
 
-  it('answers not_found for an unknown id and wrong_kind for an Accelevents key', async () => {
+  it('answers not_found for an unknown id', async () => {
     const stack = await openConnectionStack(getStore(), { baseUrl: handle.url, marginMs: MARGIN_MS });
     expect((await caught(stack.tokenManager.getAccessToken('conn_missing'))).code).toBe('not_found');
+  });
+
+  it('answers wrong_kind for an Accelevents key, without showing it', async () => {
+    const stack = await openConnectionStack(getStore(), { baseUrl: handle.url, marginMs: MARGIN_MS });
     const key = await stack.repository.save({
       provider: 'accelevents',
       kind: 'api_key',
@@ -157,7 +161,8 @@ describeEachDatabase('token manager: refresh', (getStore: () => Store) => {
     expect(error.message).not.toContain('ae-key-0123456789');
   });
 
-  it('logs refreshes and failures with the connection id, outcome and duration, and never a token', async () => {
+  /** Refreshes a due token, then fails a forced refresh, logging at debug; answers the lines and the tokens. */
+  async function refreshThenFailLogged() {
     const lines: string[] = [];
     const logger = createLogger({ level: 'debug', destination: { write: (line: string) => lines.push(line) } });
     const stack = await openConnectionStack(getStore(), { baseUrl: handle.url, marginMs: MARGIN_MS, logger });
@@ -166,8 +171,12 @@ describeEachDatabase('token manager: refresh', (getStore: () => Store) => {
     const { refreshToken } = await stack.repository.readSecrets(saved.connection.id);
     handle.sandbox.setFaults({ errorRate: 1 });
     await caught(stack.tokenManager.getAccessToken(saved.connection.id, { forceRefresh: true }));
-
     const logged = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    return { lines, logged, saved, token, refreshToken };
+  }
+
+  it('logs a refresh with the connection id, outcome and duration', async () => {
+    const { logged, saved } = await refreshThenFailLogged();
     expect(logged).toContainEqual(
       expect.objectContaining({
         connectionId: saved.connection.id,
@@ -175,9 +184,17 @@ describeEachDatabase('token manager: refresh', (getStore: () => Store) => {
         durationMs: expect.any(Number),
       }),
     );
+  });
+
+  it('logs a failed refresh with the connection id and its code', async () => {
+    const { logged, saved } = await refreshThenFailLogged();
     expect(logged).toContainEqual(
       expect.objectContaining({ connectionId: saved.connection.id, outcome: 'failed', code: 'refresh_failed' }),
     );
+  });
+
+  it('never logs a token', async () => {
+    const { lines, saved, token, refreshToken } = await refreshThenFailLogged();
     const text = lines.join('');
     for (const secret of [saved.accessToken, saved.refreshToken, token, refreshToken!, 'sandbox-client-secret']) {
       expect(text).not.toContain(secret);
