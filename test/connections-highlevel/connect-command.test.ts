@@ -94,9 +94,15 @@ describe('parley connect highlevel', () => {
       return tokens;
     });
 
-  it('runs the OAuth install unattended with --approve through a one-shot listener and prints no token', async () => {
+  /** Runs the unattended OAuth install (--approve) through the one-shot listener. */
+  async function approveInstall() {
     const run = io();
     await runConnectHighLevel(options({ approve: true }), run.io);
+    return run;
+  }
+
+  it('runs the OAuth install unattended with --approve through a one-shot listener', async () => {
+    const run = await approveInstall();
     const location = sandbox.sandbox.defaultLocationId;
     expect(run.info()).toContain('/v2/oauth/chooselocation?response_type=code');
     expect(run.out()).toContain('Connected HighLevel (Location install), 1 connection(s)');
@@ -105,13 +111,17 @@ describe('parley connect highlevel', () => {
     expect(run.out()).toMatch(/expires \d{4}-\d\d-\d\dT/);
     const connection = await withRuntime((r) => r.repository.findByAccountKey(`location:${location}`));
     expect(connection).toMatchObject({ kind: 'oauth', userType: 'Location' });
+  });
+
+  it('prints no token during an OAuth install', async () => {
+    const run = await approveInstall();
     for (const token of await allTokens()) {
       expect(run.out()).not.toContain(token);
       expect(run.info()).not.toContain(token);
     }
   });
 
-  it('connects an agency with --user-type Company: one agency and a location token per installed location', async () => {
+  it('connects an agency with --user-type Company, with a location token per installed location', async () => {
     const second = sandbox.sandbox.addLocation({ attendees: 1 }).location.id;
     const run = io();
     await runConnectHighLevel(options({ approve: true, userType: 'Company', json: true }), run.io);
@@ -127,7 +137,7 @@ describe('parley connect highlevel', () => {
     for (const token of await allTokens()) expect(run.out()).not.toContain(token);
   });
 
-  it("uses the running server's callback when --redirect-uri points at it, and reports what it stored", async () => {
+  it("completes the install through the running server's callback when --redirect-uri points at it", async () => {
     const server = Fastify();
     await withRuntime(async (runtime) => {
       await registerHighLevelOAuthRoutes(server, {
@@ -199,16 +209,23 @@ describe('parley connect highlevel', () => {
     expect(noLocation.message).toContain('--pit needs --location');
   });
 
-  it('refuses a bad --timeout, naming the option and the expected form', async () => {
+  it('refuses a bad --timeout, naming the form it expects', async () => {
     const error = await cliError(runConnectHighLevel(options({ timeout: 'soon' }), io().io));
     expect(error.message).toBe('--timeout must be a duration from 1s to 60m, e.g. 90s or 5m; got "soon"');
   });
 
-  it('says in --help that the token is never read from the command line, and has no --token flag', () => {
+  const connectHighLevelCommand = () => {
     const connect = new Command('connect');
     registerConnectHighLevel(connect);
-    const highlevel = connect.commands.find((c) => c.name() === 'highlevel')!;
-    expect(highlevel.options.map((o) => o.long)).not.toContain('--token');
+    return connect.commands.find((c) => c.name() === 'highlevel')!;
+  };
+
+  it('has no --token flag', () => {
+    expect(connectHighLevelCommand().options.map((o) => o.long)).not.toContain('--token');
+  });
+
+  it('says in --help that the token is never read from the command line', () => {
+    const highlevel = connectHighLevelCommand();
     let text = '';
     highlevel.configureOutput({ writeOut: (s) => (text += s) }).outputHelp();
     expect(text).toContain('never taken as a command-line argument');

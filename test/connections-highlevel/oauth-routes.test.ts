@@ -96,7 +96,7 @@ describeEachDatabase('HighLevel OAuth routes', (getStore) => {
   const count = async () => (await repository.list()).length;
   const grants = () => sandbox.sandbox.stats.tokenGrants['authorization_code'] ?? 0;
 
-  it('redirects to the /v2 consent page with the minimal scopes, space-separated, and a fresh state', async () => {
+  it('redirects to the /v2 consent page with the minimal scopes, space-separated', async () => {
     const consent = await start();
     expect(`${consent.origin}${consent.pathname}`).toBe(`${sandbox.url}/v2/oauth/chooselocation`);
     expect(consent.searchParams.get('response_type')).toBe('code');
@@ -104,6 +104,10 @@ describeEachDatabase('HighLevel OAuth routes', (getStore) => {
     expect(consent.searchParams.get('redirect_uri')).toBe(REDIRECT_URI);
     expect(consent.searchParams.get('scope')).toBe(LOCATION_PLAN.scopes.join(' '));
     expect(consent.search).toContain(`scope=${LOCATION_PLAN.scopes.map(encodeURIComponent).join('%20')}`);
+  });
+
+  it('puts a fresh state in each consent redirect', async () => {
+    const consent = await start();
     const other = await start();
     expect(other.searchParams.get('state')).not.toBe(consent.searchParams.get('state'));
   });
@@ -118,11 +122,18 @@ describeEachDatabase('HighLevel OAuth routes', (getStore) => {
     expect(res.body).toContain('user_type must be &#34;Location&#34; or &#34;Company&#34;');
   });
 
-  it('connects a location: exchanges the code, stores an oauth connection, shows ids and scopes but no token', async () => {
+  /** Runs a Location install through consent and callback; answers the page and what was stored. */
+  async function connectLocation() {
     const res = await callback(await approve(await start()));
-    expect(res.statusCode).toBe(200);
     const location = sandbox.sandbox.defaultLocationId;
     const connection = await repository.findByAccountKey(`location:${location}`);
+    const secrets = await repository.readSecrets(connection!.id);
+    return { res, location, connection, secrets };
+  }
+
+  it('connects a location: exchanges the code and stores an oauth connection', async () => {
+    const { res, location, connection } = await connectLocation();
+    expect(res.statusCode).toBe(200);
     expect(connection).toMatchObject({
       provider: 'highlevel',
       kind: 'oauth',
@@ -134,41 +145,75 @@ describeEachDatabase('HighLevel OAuth routes', (getStore) => {
     });
     // The sandbox's access tokens live 86,399 s, HighLevel's documented `expires_in`.
     expect(connection!.expiresAt! - Date.now()).toBeGreaterThan(86_000_000);
+  });
+
+  it('shows the connected location’s ids with its scopes on the page', async () => {
+    const { res, location, connection } = await connectLocation();
     expect(res.body).toContain(location);
     expect(res.body).toContain(connection!.id);
     expect(res.body).toContain('conversations/message.write');
+  });
 
-    const secrets = await repository.readSecrets(connection!.id);
-    expect(secrets.accessToken).toMatch(/^sbx_at_/);
-    expect(secrets.refreshToken).toMatch(/^sbx_rt_/);
+  it('shows no token on the page', async () => {
+    const { res, secrets } = await connectLocation();
     expect(res.body).not.toContain(secrets.accessToken);
     expect(res.body).not.toContain(secrets.refreshToken);
+  });
+
+  it('stores the exchanged tokens encrypted', async () => {
+    const { secrets } = await connectLocation();
+    expect(secrets.accessToken).toMatch(/^sbx_at_/);
+    expect(secrets.refreshToken).toMatch(/^sbx_rt_/);
     const rows = await getStore().db.selectFrom('connections').selectAll().execute();
     expect(JSON.stringify(rows)).not.toContain(secrets.accessToken);
+  });
+
+  it('stores an access token HighLevel accepts', async () => {
+    const { location, secrets } = await connectLocation();
     const search = await fetch(`${sandbox.url}/conversations/search?locationId=${location}&limit=1`, {
       headers: { authorization: `Bearer ${secrets.accessToken}`, version: '2021-04-15' },
     });
     expect(search.status).toBe(200);
   });
 
-  it('refuses a replayed callback (state already used) with 400 and exchanges and stores nothing', async () => {
+  /** Completes an install, then replays its callback; answers the counts before the replay and the replay. */
+  async function replayCallback() {
     const path = await approve(await start());
     expect((await callback(path)).statusCode).toBe(200);
     const before = { connections: await count(), grants: grants() };
-    const replay = await callback(path);
+    return { before, replay: await callback(path) };
+  }
+
+  it('refuses a replayed callback (state already used) with 400', async () => {
+    const { replay } = await replayCallback();
     expect(replay.statusCode).toBe(400);
     expect(replay.body).toContain('already used');
+  });
+
+  it('neither exchanges a code nor stores a connection for a replayed callback', async () => {
+    const { before } = await replayCallback();
     expect({ connections: await count(), grants: grants() }).toEqual(before);
   });
 
-  it('refuses an unknown state and a missing state with 400, storing nothing', async () => {
-    const before = { connections: await count(), grants: grants() };
-    const unknown = await callback('/oauth/highlevel/callback?code=sbx_code_x&state=not-one-of-ours');
+  const unknownStateCallback = () => callback('/oauth/highlevel/callback?code=sbx_code_x&state=not-one-of-ours');
+  const missingStateCallback = () => callback('/oauth/highlevel/callback?code=sbx_code_x');
+
+  it('refuses an unknown state with 400', async () => {
+    const unknown = await unknownStateCallback();
     expect(unknown.statusCode).toBe(400);
     expect(unknown.body).toContain('does not match any install parley started');
-    const missing = await callback('/oauth/highlevel/callback?code=sbx_code_x');
+  });
+
+  it('refuses a missing state with 400', async () => {
+    const missing = await missingStateCallback();
     expect(missing.statusCode).toBe(400);
     expect(missing.body).toContain('no state parameter');
+  });
+
+  it('stores nothing for a callback without a state parley issued', async () => {
+    const before = { connections: await count(), grants: grants() };
+    await unknownStateCallback();
+    await missingStateCallback();
     expect({ connections: await count(), grants: grants() }).toEqual(before);
   });
 
@@ -186,35 +231,60 @@ describeEachDatabase('HighLevel OAuth routes', (getStore) => {
     expect({ connections: await count(), grants: grants() }).toEqual(before);
   });
 
-  it('refuses a consent granting fewer scopes with 400 naming the scope and the features, storing nothing', async () => {
-    await repository.delete((await repository.findByAccountKey(`location:${sandbox.sandbox.defaultLocationId}`))!.id);
+  /** With the location's connection gone, consents to the plan without conversations.write. */
+  async function consentToFewerScopes() {
+    const existing = await repository.findByAccountKey(`location:${sandbox.sandbox.defaultLocationId}`);
+    if (existing) await repository.delete(existing.id);
     const consent = await start();
     consent.searchParams.set('scope', LOCATION_PLAN.scopes.filter((s) => s !== 'conversations.write').join(' '));
-    const res = await callback(await approve(consent));
+    return callback(await approve(consent));
+  }
+
+  it('refuses a consent granting fewer scopes with 400 naming the scope with the features that need it', async () => {
+    const res = await consentToFewerScopes();
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('conversations.write (needed by registration-welcome');
     expect(res.body).toContain('agent-console');
     expect(res.body).toContain('missing_scope');
+  });
+
+  it('stores nothing for a consent granting fewer scopes', async () => {
+    await consentToFewerScopes();
     expect(await count()).toBe(0);
   });
 
-  it('stores a consent granting extra scopes and warns about them on the page', async () => {
+  /** Consents to the plan plus locations.readonly. */
+  async function consentToExtraScopes() {
     const consent = await start();
     consent.searchParams.set('scope', [...LOCATION_PLAN.scopes, 'locations.readonly'].join(' '));
-    const res = await callback(await approve(consent));
+    return callback(await approve(consent));
+  }
+
+  it('warns on the page about extra scopes a consent granted', async () => {
+    const res = await consentToExtraScopes();
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('more than parley needs');
     expect(res.body).toContain('locations.readonly');
+  });
+
+  it('stores a consent granting extra scopes', async () => {
+    await consentToExtraScopes();
     const connection = await repository.findByAccountKey(`location:${sandbox.sandbox.defaultLocationId}`);
     expect(connection?.scopes).toContain('locations.readonly');
   });
 
-  it('turns an agency install into one agency connection and a location_token connection per installed location', async () => {
+  /** With no connections stored and a second location installed, runs an agency (Company) install. */
+  async function installAgency() {
     for (const c of await repository.list()) await repository.delete(c.id);
     const second = sandbox.sandbox.addLocation({ attendees: 1 }).location.id;
     const consent = await start('?user_type=Company');
-    expect(consent.searchParams.get('scope')).toBe(COMPANY_PLAN.scopes.join(' '));
     const res = await callback(await approve(consent));
+    return { consent, res, second };
+  }
+
+  it('turns an agency install into one agency connection with a location_token connection per installed location', async () => {
+    const { consent, res, second } = await installAgency();
+    expect(consent.searchParams.get('scope')).toBe(COMPANY_PLAN.scopes.join(' '));
     expect(res.statusCode).toBe(200);
 
     const all = await repository.list();
@@ -227,7 +297,11 @@ describeEachDatabase('HighLevel OAuth routes', (getStore) => {
       expect(res.body).toContain(c.locationId!);
     }
     expect(all).toHaveLength(3);
+  });
 
+  it('mints location tokens HighLevel accepts, with no refresh token', async () => {
+    const { second } = await installAgency();
+    const locations = (await repository.list()).filter((c) => c.kind === 'location_token');
     const minted = await repository.readSecrets(locations.find((c) => c.locationId === second)!.id);
     expect(minted.refreshToken).toBeUndefined();
     const search = await fetch(`${sandbox.url}/conversations/search?locationId=${second}&limit=1`, {

@@ -6,15 +6,25 @@ describeEachDatabase('HighLevel OAuth state store', (getStore) => {
   const clock = { t: Date.UTC(2026, 0, 5, 12) };
   const store = () => createOAuthStateStore({ db: getStore().db, now: () => clock.t });
 
-  it('stores only the SHA-256 of a 32-byte state, with its redirect URI, scopes and a 10-minute expiry', async () => {
+  /** Creates an operator's state; answers it with every stored row. */
+  async function createState() {
     const created = await store().create({
       redirectUri: 'http://127.0.0.1:1/oauth/highlevel/callback',
       scopes: ['conversations.readonly', 'contacts.write'],
       owner: 'operator',
     });
+    const rows = await getStore().db.selectFrom('oauth_states').selectAll().execute();
+    return { created, rows };
+  }
+
+  it('creates a 32-byte state that expires in 10 minutes', async () => {
+    const { created } = await createState();
     expect(Buffer.from(created.state, 'base64url')).toHaveLength(32);
     expect(created.expiresAt).toBe(clock.t + STATE_TTL_MS);
-    const rows = await getStore().db.selectFrom('oauth_states').selectAll().execute();
+  });
+
+  it('stores the redirect URI with the scopes under the SHA-256 of the state', async () => {
+    const { created, rows } = await createState();
     const row = rows.find((r) => r.state_hash === hashState(created.state));
     expect(row).toMatchObject({
       provider: 'highlevel',
@@ -22,6 +32,10 @@ describeEachDatabase('HighLevel OAuth state store', (getStore) => {
       scopes: 'conversations.readonly contacts.write',
       used_at: null,
     });
+  });
+
+  it('never stores the state itself', async () => {
+    const { created, rows } = await createState();
     expect(JSON.stringify(rows)).not.toContain(created.state);
   });
 
@@ -34,10 +48,20 @@ describeEachDatabase('HighLevel OAuth state store', (getStore) => {
     expect(await store().consume(undefined)).toEqual({ ok: false, reason: 'missing' });
   });
 
-  it('refuses a state at its 10-minute expiry and keeps it unused', async () => {
+  /** Creates a state, moves the clock to its expiry, and tries to consume it. */
+  async function consumeAtExpiry() {
     const { state } = await store().create({ redirectUri: 'http://x/cb', scopes: ['a'], owner: 'operator' });
     clock.t += STATE_TTL_MS;
-    expect(await store().consume(state)).toEqual({ ok: false, reason: 'expired' });
+    return { state, result: await store().consume(state) };
+  }
+
+  it('refuses a state at its 10-minute expiry', async () => {
+    const { result } = await consumeAtExpiry();
+    expect(result).toEqual({ ok: false, reason: 'expired' });
+  });
+
+  it('keeps an expired state unused', async () => {
+    const { state } = await consumeAtExpiry();
     expect(await store().wasUsed(state)).toBe(false);
   });
 

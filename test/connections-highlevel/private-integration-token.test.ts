@@ -56,9 +56,14 @@ describeEachDatabase('connectPrivateIntegrationToken', (getStore) => {
       ...(extra.declaredScopes ? { declaredScopes: extra.declaredScopes } : {}),
     });
 
-  it('probes the token, then saves a pit connection with no expiry and the declared scopes marked unverified', async () => {
+  /** Connects a PIT the sandbox issued for the location, with the whitespace a pasted token carries. */
+  async function connectIssuedPit() {
     const { accessToken } = sandbox.sandbox.issueToken({ kind: 'pit', locationId: location });
-    const { connection, extraScopes } = await connect(`  ${accessToken}\n`);
+    return { accessToken, ...(await connect(`  ${accessToken}\n`)) };
+  }
+
+  it('saves a probed token as a pit connection that never expires, its declared scopes marked unverified', async () => {
+    const { connection, extraScopes } = await connectIssuedPit();
     expect(connection).toMatchObject({
       kind: 'pit',
       accountKey: `location:${location}`,
@@ -70,17 +75,34 @@ describeEachDatabase('connectPrivateIntegrationToken', (getStore) => {
       settings: { scopesSource: 'declared' },
     });
     expect(extraScopes).toEqual([]);
+  });
+
+  it('stores the token encrypted', async () => {
+    const { accessToken, connection } = await connectIssuedPit();
     expect((await repository.readSecrets(connection.id)).accessToken).toBe(accessToken);
     const rows = await getStore().db.selectFrom('connections').selectAll().execute();
     expect(JSON.stringify(rows)).not.toContain(accessToken);
   });
 
-  it('refuses a token HighLevel does not accept with invalid_token, without echoing it, and saves nothing', async () => {
+  /** With no connections stored, connects a token HighLevel does not know. */
+  async function connectUnknownPit() {
     for (const c of await repository.list()) await repository.delete(c.id);
-    const error = await failure(connect('sbx_pit_not-a-real-token'));
+    return failure(connect('sbx_pit_not-a-real-token'));
+  }
+
+  it('refuses a token HighLevel does not accept with invalid_token', async () => {
+    const error = await connectUnknownPit();
     expect(error.code).toBe('invalid_token');
     expect(error.message).toContain('HTTP 401');
+  });
+
+  it('never echoes a token HighLevel refused', async () => {
+    const error = await connectUnknownPit();
     expect(error.message).not.toContain('sbx_pit_not-a-real-token');
+  });
+
+  it('saves nothing for a token HighLevel refused', async () => {
+    await connectUnknownPit();
     expect(await repository.list()).toEqual([]);
   });
 
@@ -93,7 +115,7 @@ describeEachDatabase('connectPrivateIntegrationToken', (getStore) => {
     expect(await repository.list()).toEqual([]);
   });
 
-  it('names the scope HighLevel says is missing and the features that need it', async () => {
+  it('names the missing scope HighLevel reports with the features that need it', async () => {
     const { accessToken } = sandbox.sandbox.issueToken({
       kind: 'pit',
       locationId: location,

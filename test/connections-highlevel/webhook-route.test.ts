@@ -172,22 +172,35 @@ describeEachDatabase('POST /hooks/highlevel', (getStore) => {
     expect((await post(delivered.body, {})).json()).toEqual({ error: 'invalid_signature' });
   });
 
-  it('answers 401 stale_webhook when the timestamp is more than 5 minutes off, and acts on nothing', async () => {
+  /** Has the sandbox emit an INSTALL for a new location while parley's clock runs 5 min 1 s ahead. */
+  async function installSeenAsStale() {
     await saveAgency();
     const second = sandbox.sandbox.addLocation({ attendees: 0 }).location.id;
     clock.skewMs = 5 * 60_000 + 1_000;
     try {
       const delivered = await sandboxEmits('INSTALL', second);
-      expect(delivered.status).toBe(401);
       const answer = await post(delivered.body, { 'x-ghl-signature': delivered.headers['x-ghl-signature'] as string });
-      expect(answer.json()).toMatchObject({
-        error: 'stale_webhook',
-        message: expect.stringMatching(/^timestamp is \d+ s old; the limit is 300 s$/),
-      });
+      return { second, delivered, answer };
     } finally {
       clock.skewMs = 0;
     }
+  }
+
+  it('answers 401 stale_webhook when the timestamp is more than 5 minutes old', async () => {
+    const { delivered, answer } = await installSeenAsStale();
+    expect(delivered.status).toBe(401);
+    expect(answer.json()).toMatchObject({
+      error: 'stale_webhook',
+      message: expect.stringMatching(/^timestamp is \d+ s old; the limit is 300 s$/),
+    });
+  });
+
+  it('acts on nothing for a stale webhook', async () => {
+    const { second } = await installSeenAsStale();
     expect(await repository.findByAccountKey(`location:${second}`)).toBeNull();
+  });
+
+  it('answers stale_webhook when the timestamp is more than 5 minutes ahead', async () => {
     const future = signed({ type: 'INSTALL', timestamp: new Date(Date.now() + 400_000).toISOString() });
     expect((await post(future.body, future.headers)).json()).toMatchObject({ error: 'stale_webhook' });
   });
@@ -201,7 +214,7 @@ describeEachDatabase('POST /hooks/highlevel', (getStore) => {
     expect((await post(array.body, array.headers)).statusCode).toBe(400);
   });
 
-  it('INSTALL mints a location token from the agency connection and saves it as a location_token connection', async () => {
+  it('INSTALL saves a location token minted from the agency connection', async () => {
     const agency = await saveAgency();
     const location = sandbox.sandbox.addLocation({ attendees: 0 }).location.id;
     const delivered = await sandboxEmits('INSTALL', location);
@@ -221,7 +234,7 @@ describeEachDatabase('POST /hooks/highlevel', (getStore) => {
     expect(search.status).toBe(403);
   });
 
-  it('UNINSTALL disables the location connection with the reason, and keeps the record', async () => {
+  it('UNINSTALL marks the location connection disabled with the reason', async () => {
     const location = sandbox.sandbox.addLocation({ attendees: 0 }).location.id;
     await saveAgency();
     expect((await sandboxEmits('INSTALL', location)).status).toBe(200);
@@ -230,7 +243,7 @@ describeEachDatabase('POST /hooks/highlevel', (getStore) => {
     expect(connection).toMatchObject({ status: 'disabled', statusReason: UNINSTALLED_REASON });
   });
 
-  it('an agency UNINSTALL disables the agency connection and every location token it minted', async () => {
+  it('an agency UNINSTALL disables the agency connection with every location token it minted', async () => {
     const agency = await saveAgency();
     const location = sandbox.sandbox.addLocation({ attendees: 0 }).location.id;
     expect((await sandboxEmits('INSTALL', location)).status).toBe(200);
@@ -257,7 +270,8 @@ describeEachDatabase('POST /hooks/highlevel', (getStore) => {
     expect(await repository.list()).toEqual([]);
   });
 
-  it('leaves a Private Integration Token connected when the app is uninstalled, and ignores other apps', async () => {
+  /** Connects a new location with a Private Integration Token. */
+  async function locationWithPit() {
     const location = sandbox.sandbox.addLocation({ attendees: 0 }).location.id;
     const pit = await repository.save({
       provider: 'highlevel',
@@ -269,8 +283,17 @@ describeEachDatabase('POST /hooks/highlevel', (getStore) => {
       scopes: ['conversations.readonly'],
       secrets: { accessToken: sandbox.sandbox.issueToken({ locationId: location, kind: 'pit' }).accessToken },
     });
+    return { location, pit };
+  }
+
+  it('leaves a Private Integration Token connected when the app is uninstalled', async () => {
+    const { location, pit } = await locationWithPit();
     expect((await sandboxEmits('UNINSTALL', location)).status).toBe(200);
     expect((await repository.get(pit.id))?.status).toBe('ok');
+  });
+
+  it('ignores an uninstall of another app', async () => {
+    const { location } = await locationWithPit();
     const other = signed({
       type: 'UNINSTALL',
       appId: 'another-app',
