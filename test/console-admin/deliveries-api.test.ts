@@ -63,7 +63,8 @@ describe.each(DATABASE_KINDS)('deliveries API [%s]', (kind) => {
     return insertInboxRow(harness.deps.db, row, (id) => registration(`${id}@example.com`));
   }
 
-  it('lists deliveries newest first with status, reason code, reason and error, and filters by status', async () => {
+  /** Stores a failed, a skipped and a processed delivery, an hour apart. */
+  async function insertThreeOutcomes() {
     const now = Date.now();
     const failed = await insertDelivery({ received_at: now - 3 * HOUR, status: 'failed', error: 'HighLevel said 422' });
     const skipped = await insertDelivery({
@@ -73,7 +74,11 @@ describe.each(DATABASE_KINDS)('deliveries API [%s]', (kind) => {
       reason: 'workflow registration-welcome was switched off when this arrived',
     });
     const processed = await insertDelivery({ received_at: now - HOUR, processed_at: now - HOUR + 500 });
+    return { now, failed, skipped, processed };
+  }
 
+  it('lists deliveries newest first with their outcome', async () => {
+    const { now, failed, skipped, processed } = await insertThreeOutcomes();
     const all = await get('/api/admin/deliveries');
     expect(all.statusCode).toBe(200);
     expect(all.json().items.map((d: { id: string }) => d.id)).toEqual([processed, skipped, failed]);
@@ -88,6 +93,10 @@ describe.each(DATABASE_KINDS)('deliveries API [%s]', (kind) => {
       error: null,
       processedAt: null,
     });
+  });
+
+  it('filters deliveries by status', async () => {
+    const { failed } = await insertThreeOutcomes();
     const onlyFailed = (await get('/api/admin/deliveries?status=failed')).json();
     expect(onlyFailed.items).toEqual([expect.objectContaining({ id: failed, error: 'HighLevel said 422' })]);
     expect(onlyFailed.nextCursor).toBeNull();
@@ -114,7 +123,7 @@ describe.each(DATABASE_KINDS)('deliveries API [%s]', (kind) => {
     }
   });
 
-  it('pages with nextCursor and loses no delivery between pages, even at one shared timestamp', async () => {
+  it('pages with nextCursor without losing a delivery, even at one shared timestamp', async () => {
     const at = Date.now() - HOUR;
     const ids: string[] = [];
     for (let i = 0; i < 5; i += 1) ids.push(await insertDelivery({ received_at: at + (i < 3 ? 0 : i) }));
@@ -129,7 +138,7 @@ describe.each(DATABASE_KINDS)('deliveries API [%s]', (kind) => {
     expect(seen).toEqual([ids[4], ids[3], ids[2], ids[1], ids[0]]);
   });
 
-  it('answers one delivery with its raw body, parsed headers and mapped fields, and 404 for an unknown id', async () => {
+  it('answers one delivery in full: raw body, parsed headers, mapped fields', async () => {
     const body = JSON.stringify({ topic: BADGE_TOPIC, email: 'grace@example.com', note: '<b>raw</b>' });
     const id = await deliver(body, { 'x-request-id': 'req-7' });
     const response = await get(`/api/admin/deliveries/${id}`);
@@ -139,7 +148,9 @@ describe.each(DATABASE_KINDS)('deliveries API [%s]', (kind) => {
     expect(delivery.body).toBe(body);
     expect(delivery.headers['x-request-id']).toBe('req-7');
     expect(delivery.mapped).toMatchObject({ rawTopic: BADGE_TOPIC, fields: { email: 'grace@example.com' } });
+  });
 
+  it('answers 404 for an unknown delivery id', async () => {
     const unknown = await get('/api/admin/deliveries/no-such-delivery');
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json()).toMatchObject({ error: 'not_found', field: 'id' });
@@ -157,12 +168,21 @@ describe.each(DATABASE_KINDS)('deliveries API [%s]', (kind) => {
     expect(received.json().field).toBe('status');
   });
 
-  it('answers 404 naming the unknown id of a reprocess and queues nothing', async () => {
+  /** Reprocesses a stored delivery together with an id that names none. */
+  async function reprocessWithUnknownId() {
     const known = await insertDelivery({ received_at: Date.now() });
-    const response = await reprocess({ ids: [known, 'no-such-delivery'] });
+    return reprocess({ ids: [known, 'no-such-delivery'] });
+  }
+
+  it('answers 404 naming the unknown id of a reprocess', async () => {
+    const response = await reprocessWithUnknownId();
     expect(response.statusCode).toBe(404);
     expect(response.json()).toMatchObject({ error: 'not_found', field: 'ids' });
     expect(response.json().message).toContain('no-such-delivery');
+  });
+
+  it('queues nothing for a reprocess naming an unknown id', async () => {
+    await reprocessWithUnknownId();
     expect(await harness.deps.db.selectFrom('jobs').selectAll().execute()).toEqual([]);
   });
 
@@ -179,7 +199,8 @@ describe.each(DATABASE_KINDS)('deliveries API [%s]', (kind) => {
     expect(jobs.map((job) => JSON.parse(job.payload).inboxId)).toContain(id);
   });
 
-  it('runs every skipped delivery on reprocess by status and leaves the other statuses alone', async () => {
+  /** Stores two skipped deliveries and a failed one, then reprocesses status skipped. */
+  async function reprocessSkipped() {
     const now = Date.now();
     const skipped = [
       await insertDelivery({
@@ -193,6 +214,11 @@ describe.each(DATABASE_KINDS)('deliveries API [%s]', (kind) => {
     const failed = await insertDelivery({ received_at: now - HOUR, status: 'failed', error: 'boom' });
 
     const response = await reprocess({ status: 'skipped' });
+    return { skipped, failed, response };
+  }
+
+  it('runs every skipped delivery on reprocess by status', async () => {
+    const { skipped, response } = await reprocessSkipped();
     expect(response.statusCode).toBe(200);
     const answer = response.json();
     expect(answer.deliveries.map((d: { id: string }) => d.id).sort()).toEqual([...skipped].sort());
@@ -200,6 +226,10 @@ describe.each(DATABASE_KINDS)('deliveries API [%s]', (kind) => {
       ['received', 1],
       ['received', 1],
     ]);
+  });
+
+  it('leaves the other statuses alone on reprocess by status', async () => {
+    const { failed } = await reprocessSkipped();
     const row = await harness.deps.db.selectFrom('inbox').select('status').where('id', '=', failed).executeTakeFirst();
     expect(row?.status).toBe('failed');
   });
@@ -218,7 +248,7 @@ describe.each(DATABASE_KINDS)('deliveries API [%s]', (kind) => {
     expect(response.json()).toEqual({ name: 'registration-welcome', enabled: true, skippedDeliveries: 2 });
   });
 
-  it('answers 403 forbidden to viewers, agents and sponsors on every deliveries route', async () => {
+  it('answers 403 forbidden to every role but admin on every deliveries route', async () => {
     const id = await insertDelivery({ received_at: Date.now(), status: 'ignored' });
     for (const role of ['viewer', 'agent', 'sponsor'] as const) {
       const answers = [

@@ -53,12 +53,21 @@ describe('deliveries pages [sqlite]', () => {
     await harness.deps.db.deleteFrom('inbox').execute();
   });
 
-  it('sends a signed-out visitor to the login page and answers 403 to agents, viewers and sponsors', async () => {
+  const deliveryPaths = async () => {
     const id = await insertDelivery({});
-    for (const path of ['/console/admin/deliveries', `/console/admin/deliveries/${id}`]) {
+    return ['/console/admin/deliveries', `/console/admin/deliveries/${id}`];
+  };
+
+  it('sends a signed-out visitor to the login page', async () => {
+    for (const path of await deliveryPaths()) {
       const anonymous = await harness.app.inject({ method: 'GET', url: path });
       expect(anonymous.statusCode).toBe(302);
       expect(anonymous.headers.location).toBe(`/console/login?next=${encodeURIComponent(path)}`);
+    }
+  });
+
+  it('answers 403 to every role but admin', async () => {
+    for (const path of await deliveryPaths()) {
       for (const role of ['agent', 'viewer', 'sponsor'] as const) {
         const response = await page(path, role);
         expect(response.statusCode).toBe(403);
@@ -67,7 +76,8 @@ describe('deliveries pages [sqlite]', () => {
     }
   });
 
-  it('lists deliveries with status and reason, filters by status, and offers the bulk reprocess buttons', async () => {
+  /** Stores an ignored delivery with its reason and a failed one with its error. */
+  async function insertIgnoredAndFailed(): Promise<string> {
     const ignored = await insertDelivery({
       status: 'ignored',
       topic: 'badge.printed',
@@ -75,24 +85,37 @@ describe('deliveries pages [sqlite]', () => {
       reason: 'the topic "badge.printed" is not one parley knows',
     });
     await insertDelivery({ status: 'failed', error: 'HighLevel said 422' });
+    return ignored;
+  }
 
+  it('lists deliveries with their outcome', async () => {
+    const ignored = await insertIgnoredAndFailed();
     const response = await page('/console/admin/deliveries');
     expect(response.statusCode).toBe(200);
     expect(response.body).toContain('<a href="/console/admin/deliveries" aria-current="page">Deliveries</a>');
     expect(response.body).toContain('<code>topic_not_recognised</code> the topic &#34;badge.printed&#34; is not');
     expect(response.body).toContain('HighLevel said 422');
     expect(response.body).toContain(`href="/console/admin/deliveries/${ignored}"`);
+  });
+
+  it('offers the bulk reprocess buttons', async () => {
+    await insertIgnoredAndFailed();
+    const response = await page('/console/admin/deliveries');
     expect(response.body).toContain(REPROCESS_FORM);
     expect(response.body).toContain('<input type="hidden" name="status" value="ignored">');
     expect(response.body).toContain('Reprocess all ignored');
+  });
 
+  it('filters deliveries by status', async () => {
+    await insertIgnoredAndFailed();
     const onlyIgnored = await page('/console/admin/deliveries?status=ignored');
     expect(onlyIgnored.body).toContain('<option value="ignored" selected>');
     expect(onlyIgnored.body).toContain('topic_not_recognised');
     expect(onlyIgnored.body).not.toContain('HighLevel said 422');
   });
 
-  it('shows a delivery’s raw body, headers, topic and mapped fields as text, never as markup', async () => {
+  /** Delivers a body and a header full of markup through the real intake route. */
+  async function deliverHostile(): Promise<{ id: string; body: string }> {
     const body = JSON.stringify({ topic: HOSTILE, email: '"><img src=x onerror=alert(1)>@example.com' });
     const stored = await intake.app.inject({
       method: 'POST',
@@ -101,8 +124,11 @@ describe('deliveries pages [sqlite]', () => {
       payload: body,
     });
     expect(stored.statusCode).toBe(202);
-    const id = stored.json().id as string;
+    return { id: stored.json().id as string, body };
+  }
 
+  it('shows a delivery’s content as text, never as markup', async () => {
+    const { id, body } = await deliverHostile();
     const list = await page('/console/admin/deliveries');
     expect(list.body).toContain('<td>&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;</td>');
     expect(list.body).not.toContain(HOSTILE);
@@ -116,6 +142,11 @@ describe('deliveries pages [sqlite]', () => {
     expect(detail.body).toContain(`<pre class="payload">${escapeHtml(body)}</pre>`);
     expect(detail.body).toContain('<td>&#34;&gt;&lt;svg onload=alert(2)&gt;</td>');
     expect(detail.body).toContain('&#34;rawTopic&#34;: &#34;&lt;script&gt;');
+  });
+
+  it('offers to reprocess a delivery from its page', async () => {
+    const { id } = await deliverHostile();
+    const detail = await page(`/console/admin/deliveries/${id}`);
     expect(detail.body).toContain(`<input type="hidden" name="ids[]" value="${id}">`);
     expect(detail.body).toContain(REPROCESS_FORM);
   });

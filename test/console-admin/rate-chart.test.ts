@@ -12,15 +12,24 @@ const limits = {
 };
 
 describe('rate chart layout', () => {
-  it('draws a minute at the ceiling exactly up to the ceiling line and an idle minute with no height', () => {
-    const perMinute = [
-      { minute: 0, calls: 600, rateLimited: 0, errors: 0 },
-      { minute: 60_000, calls: 0, rateLimited: 0, errors: 0 },
-    ];
-    const chart = layoutRateChart({ perMinute, limits });
+  /** A minute at the ceiling followed by an idle one. */
+  const ceilingThenIdle = () =>
+    layoutRateChart({
+      perMinute: [
+        { minute: 0, calls: 600, rateLimited: 0, errors: 0 },
+        { minute: 60_000, calls: 0, rateLimited: 0, errors: 0 },
+      ],
+      limits,
+    });
+
+  it('draws a minute at the ceiling exactly up to the ceiling line', () => {
+    const chart = ceilingThenIdle();
     expect(chart.bars[0]?.y).toBe(chart.ceiling.y);
-    expect(chart.bars[1]?.height).toBe(0);
     expect(chart.ceiling.y).toBeGreaterThan(chart.plot.top);
+  });
+
+  it('draws an idle minute with no height', () => {
+    expect(ceilingThenIdle().bars[1]?.height).toBe(0);
   });
 
   it('raises the axis above the ceiling when a minute went over it, keeping that bar inside the plot', () => {

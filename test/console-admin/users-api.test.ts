@@ -74,13 +74,9 @@ describe.each(DATABASE_KINDS)('Users admin API [%s]', (kind) => {
     return user;
   };
 
-  it('lists every user with role, state and tokens, never a token or its digest', async () => {
+  // The Users page test at the end reads this user.
+  it('lists every user with their account state and tokens', async () => {
     const user = await freshUser('listed@parley.test', 'viewer');
-    const response = await send('GET', '/api/admin/users', admin());
-    expect(response.statusCode).toBe(200);
-    expect(response.body).not.toContain(user.token);
-    expect(response.body).not.toContain(sha256Hex(user.token));
-    expect(response.body).not.toContain('scrypt$');
     expect(await listed('listed@parley.test')).toMatchObject({
       id: user.id,
       role: 'viewer',
@@ -90,39 +86,70 @@ describe.each(DATABASE_KINDS)('Users admin API [%s]', (kind) => {
     });
   });
 
-  it("disables a user: their open session and token get 401 on the next request, and the log names the admin's id", async () => {
-    const user = await freshUser('leaked@parley.test');
+  it('never lists a token, its digest or a password hash', async () => {
+    const user = await freshUser('listed-secrets@parley.test', 'viewer');
+    const response = await send('GET', '/api/admin/users', admin());
+    expect(response.statusCode).toBe(200);
+    expect(response.body).not.toContain(user.token);
+    expect(response.body).not.toContain(sha256Hex(user.token));
+    expect(response.body).not.toContain('scrypt$');
+  });
+
+  /** Adds a user with an open session and a working token, then has the admin disable them. */
+  async function disableSignedInUser(email: string) {
+    const user = await freshUser(email);
     const session = await signIn(user.email);
     expect((await me({ cookie: session.cookie })).statusCode).toBe(200);
     expect((await me(user.bearer)).statusCode).toBe(200);
-
     const response = await send('POST', `/api/admin/users/${user.id}/disable`, admin());
+    return { user, session, response };
+  }
+
+  it('disables a user: every credential they hold gets 401 on the next request', async () => {
+    const { user, session, response } = await disableSignedInUser('leaked@parley.test');
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({ user: { state: 'disabled' }, endedSessions: 1, revokedTokens: 1 });
     expect((await me({ cookie: session.cookie })).statusCode).toBe(401);
     expect((await me(user.bearer)).statusCode).toBe(401);
+  });
 
+  it("logs the admin's id for a disable, never the user's email", async () => {
+    const { user } = await disableSignedInUser('leaked-log@parley.test');
     const adminId = (await listed(parley.email('admin'))).id;
     const line = logLines.find((l) => l.action === 'disable' && l.userId === user.id);
     expect(line).toMatchObject({ actor: `user:${adminId}`, msg: 'console user changed by an admin' });
     expect(JSON.stringify(line)).not.toContain(user.email);
   });
 
-  it('enables a disabled user, who may sign in again while the revoked token stays revoked', async () => {
-    const user = await freshUser('returning@parley.test');
+  /** Adds a user, then has the admin disable and enable them. */
+  async function disableThenEnable(email: string) {
+    const user = await freshUser(email);
     await send('POST', `/api/admin/users/${user.id}/disable`, admin());
     const response = await send('POST', `/api/admin/users/${user.id}/enable`, admin());
+    return { user, response };
+  }
+
+  it('enables a disabled user, who may sign in again', async () => {
+    const { user, response } = await disableThenEnable('returning@parley.test');
     expect(response.json()).toMatchObject({ user: { state: 'active' } });
     await signIn(user.email);
+  });
+
+  it('keeps a re-enabled user’s revoked token revoked', async () => {
+    const { user } = await disableThenEnable('returning-token@parley.test');
     expect((await me(user.bearer)).statusCode).toBe(401);
   });
 
-  it('sets a role the next request carries, and names the field of a role that does not exist', async () => {
+  it('sets a role the next request carries', async () => {
     const user = await freshUser('promoted@parley.test', 'viewer');
     const response = await send('PUT', `/api/admin/users/${user.id}/role`, admin(), { role: 'agent' });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({ user: { role: 'agent' }, role: 'agent', previousRole: 'viewer' });
     expect((await me(user.bearer)).json()).toMatchObject({ user: { role: 'agent' } });
+  });
+
+  it('names the field of a role that does not exist', async () => {
+    const user = await freshUser('unpromoted@parley.test', 'viewer');
     const wrong = await send('PUT', `/api/admin/users/${user.id}/role`, admin(), { role: 'owner' });
     expect(wrong.statusCode).toBe(400);
     expect(wrong.json()).toMatchObject({ error: 'invalid_request', field: 'role' });
@@ -174,7 +201,14 @@ describe.each(DATABASE_KINDS)('Users admin API [%s]', (kind) => {
     expect((await me(admin())).json()).toMatchObject({ user: { role: 'admin' } });
   });
 
-  it('needs the CSRF header from a cookie session and the admin role', async () => {
+  it('needs the admin role', async () => {
+    const user = await freshUser('role-target@parley.test');
+    const agent = await send('POST', `/api/admin/users/${user.id}/disable`, parley.auth('agent'));
+    expect(agent.statusCode).toBe(403);
+    expect((await me(user.bearer)).statusCode).toBe(200);
+  });
+
+  it('needs the CSRF header from a cookie session', async () => {
     const user = await freshUser('csrf-target@parley.test');
     const session = await signIn(parley.email('admin'));
     const url = `/api/admin/users/${user.id}/disable`;
@@ -182,15 +216,12 @@ describe.each(DATABASE_KINDS)('Users admin API [%s]', (kind) => {
     expect(without.statusCode).toBe(403);
     expect(without.json()).toMatchObject({ error: 'csrf_failed' });
     expect((await me(user.bearer)).statusCode).toBe(200);
-    const agent = await send('POST', url, parley.auth('agent'));
-    expect(agent.statusCode).toBe(403);
-    expect((await me(user.bearer)).statusCode).toBe(200);
     const withCsrf = await send('POST', url, { cookie: session.cookie, 'x-csrf-token': session.csrf });
     expect(withCsrf.statusCode).toBe(200);
     expect((await me(user.bearer)).statusCode).toBe(401);
   });
 
-  it('serves the Users page to an admin with a form per action, and a 403 page to an agent', async () => {
+  it('serves the Users page to an admin with a form per action', async () => {
     const session = await signIn(parley.email('admin'));
     const page = await app.inject({ url: '/console/admin/users', headers: { cookie: session.cookie } });
     expect(page.statusCode).toBe(200);
@@ -202,7 +233,9 @@ describe.each(DATABASE_KINDS)('Users admin API [%s]', (kind) => {
     expect(page.body).toContain(`data-api="/api/admin/users/${user.id}/tokens/${user.tokens[0]?.id}/revoke"`);
     expect(page.body).toContain('aria-current="page">Users</a>');
     expect(page.body).not.toContain('scrypt$');
+  });
 
+  it('serves a 403 page to an agent who opens the Users page', async () => {
     const agent = await signIn(parley.email('agent'));
     const refused: LightMyRequestResponse = await app.inject({
       url: '/console/admin/users',
