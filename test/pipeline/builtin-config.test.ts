@@ -26,7 +26,7 @@ async function load(name: string, lines: string[]) {
   return loadFileConfig({ path: name, env: {}, cwd: dir });
 }
 
-it('keeps every feature on and no events, staff or user workflows when the config is empty', async () => {
+it('reads an empty config as every feature on, with nothing else set', async () => {
   const config = await load('empty.yaml', ['# nothing']);
   expect(config.features).toContain('sponsor-channel');
   expect(config.features).toContain('session-highlights');
@@ -35,8 +35,8 @@ it('keeps every feature on and no events, staff or user workflows when the confi
   expect(config.sponsor).toEqual({ sponsors: [], staffContactIds: [] });
 });
 
-it('reads events with their defaults, resolves workflows.path from cwd and drops repeated staff ids', async () => {
-  const config = await load('full.yaml', [
+const loadFull = () =>
+  load('full.yaml', [
     'workflows:',
     '  path: my-workflows',
     'events:',
@@ -48,7 +48,14 @@ it('reads events with their defaults, resolves workflows.path from cwd and drops
     'sponsor:',
     '  staffContactIds: [staff-a, staff-b, staff-a]',
   ]);
+
+it('resolves workflows.path from cwd', async () => {
+  const config = await loadFull();
   expect(config.workflows.path).toBe(join(dir, 'my-workflows'));
+});
+
+it('reads events with their defaults', async () => {
+  const config = await loadFull();
   expect(config.events).toEqual([
     {
       eventUrl: 'devconf-2026',
@@ -69,10 +76,14 @@ it('reads events with their defaults, resolves workflows.path from cwd and drops
       formatLabels: {},
     },
   ]);
+});
+
+it('drops repeated staff ids', async () => {
+  const config = await loadFull();
   expect(config.sponsor.staffContactIds).toEqual(['staff-a', 'staff-b']);
 });
 
-it("reads an event's session follow-up settings: time zone, recipients and format labels", async () => {
+it("reads an event's session follow-up settings", async () => {
   const config = await load('sessions.yaml', [
     'events:',
     '  - eventUrl: devconf-2026',
@@ -87,8 +98,8 @@ it("reads an event's session follow-up settings: time zone, recipients and forma
   });
 });
 
-it('names the line, column and what was expected for an unknown time zone or recipients value', async () => {
-  const error = await load('bad-sessions.yaml', [
+const badSessionsError = () =>
+  load('bad-sessions.yaml', [
     'events:',
     '  - eventUrl: devconf-2026',
     '    timezone: Eastern Time',
@@ -97,16 +108,23 @@ it('names the line, column and what was expected for an unknown time zone or rec
     () => null,
     (e: Error) => e,
   );
+
+it('names the line, column and what was expected for an unknown time zone', async () => {
+  const error = await badSessionsError();
   expect(error?.message).toMatch(
     /bad-sessions\.yaml:3:\d+ events\[0\]\.timezone: expected an IANA time zone such as America\/New_York/,
   );
+});
+
+it('names the line, column and what was expected for an unknown recipients value', async () => {
+  const error = await badSessionsError();
   expect(error?.message).toMatch(
     /bad-sessions\.yaml:4:\d+ events\[0\]\.recipients: expected one of session-attendees, checked-in, all-registrants, got "everyone"/,
   );
 });
 
-it('points at the line and column of a bad event entry and a misspelt sponsor key', async () => {
-  const error = await load('bad.yaml', [
+const badError = () =>
+  load('bad.yaml', [
     'events:',
     '  - eventUrl: "has spaces"',
     '    sessionPoll: true',
@@ -116,19 +134,36 @@ it('points at the line and column of a bad event entry and a misspelt sponsor ke
     () => null,
     (e: Error) => e,
   );
+
+it('points at the line and column of a bad event entry', async () => {
+  const error = await badError();
   expect(error?.message).toMatch(/bad\.yaml:2:\d+ .*events\[0\]\.eventUrl.*event URL slug/);
   expect(error?.message).toMatch(/bad\.yaml:3:\d+ .*sessionPoll/);
+});
+
+it('points at the line and column of a misspelt sponsor key', async () => {
+  const error = await badError();
   expect(error?.message).toMatch(/bad\.yaml:5:\d+ .*staffIds/);
 });
 
-it('loads the deprecated sponsor relay once per distinct staff contact, named by a hash of the id, and not without staff', async () => {
+it('loads no deprecated sponsor relay without staff', async () => {
   const none = await loadEnabledWorkflows({ features: ['sponsor-channel', 'session-highlights'] });
   expect(none.map((w) => w.name)).toEqual(['session-highlights']);
-  const two = await loadEnabledWorkflows({
+});
+
+const loadTwoRelays = () =>
+  loadEnabledWorkflows({
     features: ['sponsor-channel'],
     sponsorStaffContactIds: ['staff-a', 'staff-b', 'staff-a'],
   });
+
+it('loads the deprecated sponsor relay once per distinct staff contact', async () => {
+  const two = await loadTwoRelays();
   expect(two.map((w) => w.templates?.staffContactId)).toEqual(['staff-a', 'staff-b']);
+});
+
+it('names each deprecated sponsor relay by a hash of its staff contact id, whatever the order', async () => {
+  const two = await loadTwoRelays();
   expect(
     two.every((w) => /^sponsor-relay\.[0-9a-f]{12}$/.test(w.name) && w.trigger === 'highlevel.inbound_message'),
   ).toBe(true);
@@ -139,10 +174,13 @@ it('loads the deprecated sponsor relay once per distinct staff contact, named by
   expect(reordered.map((w) => w.name).sort()).toEqual(two.map((w) => w.name).sort());
 });
 
-it('loads the sponsor channel once when the config lists sponsors, and not without them', async () => {
+it('loads the sponsor channel once when the config lists sponsors', async () => {
   const sponsors = [{ name: 'Acme', keyword: 'ACME', key: 'acme', staff: [] }];
   const loaded = await loadEnabledWorkflows({ features: ['sponsor-channel'], sponsors });
   expect(loaded.map((w) => [w.name, w.trigger])).toEqual([['sponsor-channel', 'highlevel.inbound_message']]);
+});
+
+it('runs no sponsor channel without sponsors, listing it as not configured', async () => {
   const listed = await listEnabledWorkflows({ features: ['sponsor-channel'] });
   expect(listed.map((w) => [w.definition.name, w.runs.length, w.notConfigured])).toEqual([
     ['sponsor-channel', 0, SPONSOR_NOT_CONFIGURED],

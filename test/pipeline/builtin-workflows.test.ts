@@ -159,29 +159,45 @@ function checkInBody(tag: string): string {
 }
 
 describeEachDatabase('built-in workflows', (getStore) => {
-  it('sends the check-in preference question and stores the reply "2" as workshops, raw text beside it', async () => {
+  /** A check-in of the attendee `checkin-<tag>` through the webhook, with every job it queued done. */
+  async function checkIn(store: Store, world: World, tag: string) {
+    expect(await post(world.hookUrl, checkInBody(tag))).toBe(202);
+    await drained(world.pipeline);
+    const link = await store.db
+      .selectFrom('attendee_links')
+      .selectAll()
+      .where('attendee_id', '=', `checkin-${tag}`)
+      .executeTakeFirstOrThrow();
+    expect(link.event_key).toBe(`check-in:${EVENT_URL}`);
+    const contactId = link.contact_id;
+    if (contactId === null) throw new Error('the check-in link has no contact');
+    return { link, contactId };
+  }
+
+  it('sends the check-in preference question', async () => {
     const store = getStore();
     const world = await startWorld(store);
     try {
-      expect(await post(world.hookUrl, checkInBody(store.dialect))).toBe(202);
-      await drained(world.pipeline);
-      const link = await store.db
-        .selectFrom('attendee_links')
-        .selectAll()
-        .where('attendee_id', '=', `checkin-${store.dialect}`)
-        .executeTakeFirstOrThrow();
-      expect(link.event_key).toBe(`check-in:${EVENT_URL}`);
-      const contactId = link.contact_id;
-      if (contactId === null) throw new Error('the check-in link has no contact');
+      const { contactId } = await checkIn(store, world, store.dialect);
       const sent = await messagesOf(world, contactId);
       expect(sent.filter((m) => m.direction === 'outbound').map((m) => m.body)).toEqual([
         expect.stringContaining('Reply 1 for keynote updates, 2 for workshop reminders'),
       ]);
+    } finally {
+      await world.close();
+    }
+  });
 
+  it('stores the reply "2" to the check-in question as workshops, raw text beside it', async () => {
+    const store = getStore();
+    const world = await startWorld(store);
+    try {
+      const tag = `${store.dialect}-reply`;
+      const { link, contactId } = await checkIn(store, world, tag);
       await deliverInbound(world, store, {
         contactId,
         conversationId: link.conversation_id,
-        messageId: `reply-${store.dialect}`,
+        messageId: `reply-${tag}`,
         messageType: 'SMS',
         body: '2',
       });
@@ -245,7 +261,7 @@ describeEachDatabase('built-in workflows', (getStore) => {
     }
   });
 
-  it('sends a session thank-you with the times in the event zone and no link for a hand-made session.ended event without a recording', async () => {
+  it('sends one session thank-you, without a link, for a hand-made session.ended event without a recording', async () => {
     const store = getStore();
     const world = await startWorld(store);
     try {

@@ -229,24 +229,48 @@ async function redeliverAsNew(world: World, delivery: WebhookDelivery): Promise<
 }
 
 describeEachDatabase('check-in preference question', (getStore) => {
-  it('stores "2 please" as workshops and sends one confirmation, and nothing more for a replayed webhook', async () => {
+  /** Checks `barcode` in, sees the question asked, and replies "2 please". */
+  async function repliedTwoPlease(world: World, store: Store, barcode: string) {
+    const attendee = await checkIn(world, store, barcode);
+    expect(outbound(attendee.conversationId)).toEqual([
+      expect.stringContaining('Reply 1 for keynote updates, 2 for workshop reminders, 3 for networking news.'),
+    ]);
+    const delivery = await reply(world, attendee, '2 please');
+    return { attendee, delivery };
+  }
+
+  it('stores the reply "2 please" as workshops, raw text beside it', async () => {
     const store = getStore();
     const world = await startWorld(store);
     try {
-      const attendee = await checkIn(world, store, `pref-ok-${store.dialect}`);
-      expect(outbound(attendee.conversationId)).toEqual([
-        expect.stringContaining('Reply 1 for keynote updates, 2 for workshop reminders, 3 for networking news.'),
-      ]);
-
-      const delivery = await reply(world, attendee, '2 please');
+      const { attendee } = await repliedTwoPlease(world, store, `pref-ok-${store.dialect}`);
       expect(await preferencesOf(store, attendee.contactId)).toEqual([
         ['updates', 'workshops'],
         ['updates.raw', '2 please'],
       ]);
+    } finally {
+      await world.close();
+    }
+  });
+
+  it('sends one confirmation of the reply "2 please"', async () => {
+    const store = getStore();
+    const world = await startWorld(store);
+    try {
+      const { attendee } = await repliedTwoPlease(world, store, `pref-confirm-${store.dialect}`);
       const [, confirmation, ...more] = outbound(attendee.conversationId);
       expect(confirmation).toBe("Thanks! You'll get workshop reminders.");
       expect(more).toEqual([]);
+    } finally {
+      await world.close();
+    }
+  });
 
+  it('changes nothing for a replayed or redelivered answer', async () => {
+    const store = getStore();
+    const world = await startWorld(store);
+    try {
+      const { attendee, delivery } = await repliedTwoPlease(world, store, `pref-replay-${store.dialect}`);
       // HighLevel's retry of the same delivery is a duplicate; the same message under a new webhookId
       // finds its run finished. Neither stores or sends anything.
       expect(await replay(world, delivery)).toMatchObject({ duplicate: true });
@@ -256,7 +280,16 @@ describeEachDatabase('check-in preference question', (getStore) => {
         ['updates', 'workshops'],
         ['updates.raw', '2 please'],
       ]);
+    } finally {
+      await world.close();
+    }
+  });
 
+  it('takes the attendee’s next message after the answer as conversation, changing nothing', async () => {
+    const store = getStore();
+    const world = await startWorld(store);
+    try {
+      const { attendee } = await repliedTwoPlease(world, store, `pref-after-${store.dialect}`);
       // Once answered, the attendee's next message is conversation: nothing stored, nothing sent.
       await reply(world, attendee, 'see you at the keynote!');
       expect(outbound(attendee.conversationId)).toHaveLength(2);

@@ -101,7 +101,7 @@ for (const kind of DATABASE_KINDS) {
     });
 
     it(
-      'loses no registration and sends no second welcome when the worker is SIGKILLed at 10 random points',
+      'welcomes every registration exactly once when the worker is SIGKILLed at 10 random points',
       async () => {
         const started = Date.now();
         const rateLimitedBefore = handle.sandbox.stats.rateLimited;

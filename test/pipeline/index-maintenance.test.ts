@@ -94,7 +94,7 @@ describeEachDatabase('index maintenance jobs', (getStore) => {
     await handle?.close();
   });
 
-  it('schedules one sync chain per location and one retention chain, however many processes schedule', async () => {
+  it('schedules each maintenance chain once, however many processes schedule', async () => {
     const first = await maintenance().schedule();
     expect(first).toEqual({ locations: [locationId], retention: true });
     await maintenance().schedule(); // a second process starting
@@ -105,7 +105,7 @@ describeEachDatabase('index maintenance jobs', (getStore) => {
     expect(keys.filter((k) => k.startsWith(`${INDEX_RETENTION_JOB}:`))).toHaveLength(1);
   });
 
-  it('first sync is a full one: the index then holds every sandbox conversation and the next slot is queued', async () => {
+  it('first sync is a full one, mirroring every sandbox conversation', async () => {
     const m = maintenance();
     expect(await runDue(m)).toEqual([INDEX_RETENTION_JOB, INDEX_SYNC_JOB]);
     const count = await store.db
@@ -116,6 +116,9 @@ describeEachDatabase('index maintenance jobs', (getStore) => {
     expect(Number(count.n)).toBe(ATTENDEES);
     expect(calls.messages).toBe(ATTENDEES);
     expect(await lastSyncStart(store.db, locationId)).toBe(clock);
+  });
+
+  it('leaves one next slot per chain queued after the first run, even when scheduled again', async () => {
     // Each job queued its own next slot before working; running the chain again adds none.
     expect(await pendingKeys()).toHaveLength(2);
     await maintenance().schedule();
@@ -155,7 +158,7 @@ describeEachDatabase('index maintenance jobs', (getStore) => {
     expect(found.items.map((i) => i.conversationId).sort()).toEqual(changed.map((c) => c.id).sort());
   });
 
-  it('the daily retention job clears bodies and transcripts older than the configured days', async () => {
+  it('the daily retention job clears the text older than its configured days', async () => {
     const transcripts = async () =>
       Number(
         (

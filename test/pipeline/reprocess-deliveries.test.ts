@@ -37,7 +37,7 @@ function welcomesTo(world: PipelineWorld, email: string): number {
 }
 
 describeEachDatabase('reprocessing stored deliveries', (getStore) => {
-  it('records a registration that arrives while its workflow is off as skipped, and runs it once switched on', async () => {
+  it('runs a registration, skipped while its workflow was off, once the workflow is switched on', async () => {
     const store = getStore();
     const world = await startPipelineWorld(store, handle);
     const email = `off.${store.dialect}@example.com`;
@@ -66,24 +66,43 @@ describeEachDatabase('reprocessing stored deliveries', (getStore) => {
     }
   });
 
-  it('welcomes an ignored delivery once its topic is mapped, and reprocessing it again sends nothing more', async () => {
+  const signupConfig = { topic: { aliases: { 'attendee.signed_up': 'registration' as const } } };
+
+  /** A sign-up of `email`, ignored for its unknown topic, reprocessed once the topic is mapped. */
+  async function reprocessedSignup(world: PipelineWorld, email: string) {
+    const store = getStore();
+    await post(world, { topic: 'attendee.signed_up', eventUrl: EVENT_URL, email });
+    await drained(world.pipeline);
+    const [result] = await reprocessDeliveries(
+      { db: store.db, queue: world.pipeline.queue, logger: silent, config: signupConfig },
+      { status: 'ignored', reasonCode: 'topic_not_recognised' },
+    );
+    await drained(world.pipeline);
+    return result;
+  }
+
+  it('welcomes an ignored delivery once its topic is mapped', async () => {
     const store = getStore();
     const world = await startPipelineWorld(store, handle);
     const email = `signup.${store.dialect}@example.com`;
     try {
-      await post(world, { topic: 'attendee.signed_up', eventUrl: EVENT_URL, email });
-      await drained(world.pipeline);
-      const config = { topic: { aliases: { 'attendee.signed_up': 'registration' as const } } };
-      const [result] = await reprocessDeliveries(
-        { db: store.db, queue: world.pipeline.queue, logger: silent, config },
-        { status: 'ignored', reasonCode: 'topic_not_recognised' },
-      );
+      const result = await reprocessedSignup(world, email);
       expect(result).toMatchObject({ status: 'received', reasonCode: null, queued: 1 });
-      await drained(world.pipeline);
       expect(welcomesTo(world, email)).toBe(1);
+    } finally {
+      await world.close();
+    }
+  });
 
+  it('sends nothing more when a reprocessed delivery is reprocessed again', async () => {
+    const store = getStore();
+    const world = await startPipelineWorld(store, handle);
+    const email = `signup-again.${store.dialect}@example.com`;
+    try {
+      const result = await reprocessedSignup(world, email);
+      expect(welcomesTo(world, email)).toBe(1);
       await reprocessDeliveries(
-        { db: store.db, queue: world.pipeline.queue, logger: silent, config },
+        { db: store.db, queue: world.pipeline.queue, logger: silent, config: signupConfig },
         { ids: [result!.id] },
       );
       await drained(world.pipeline);

@@ -137,7 +137,7 @@ describeEachDatabase('session follow-ups end to end', (getStore) => {
     };
   }
 
-  it("sends an attendee without a phone one Email with the session's New York times and no link, as it has no recording", async () => {
+  it("sends an attendee without a phone one Email in the session's New York times, linkless as it has no recording", async () => {
     const [lin] = attend([NO_PHONE]);
     const world = await afterPanel();
     const sent = await sentTo(world.client, world.locationId, lin!);
@@ -173,7 +173,7 @@ describeEachDatabase('session follow-ups end to end', (getStore) => {
     expect(await sentTo(world.client, world.locationId, early.email)).toEqual([]);
   });
 
-  it('sends nothing more after a restart: a new poller finds the panel announced and a replayed job is done', async () => {
+  it('sends nothing more after a restart, the panel being already announced', async () => {
     attend([NO_PHONE, WITH_PHONE]);
     const world = await afterPanel();
     expect(world.sends()).toBe(2);

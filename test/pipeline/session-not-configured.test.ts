@@ -54,16 +54,21 @@ describe('session follow-ups without events', () => {
     expect(text).not.toContain(NOT_CONFIGURED);
   });
 
-  it('doctor says not configured, and does not count the workflow as enabled', async () => {
+  it('doctor says session follow-ups are not configured', async () => {
     await runDoctorCommand({}, world.io());
     const out = world.output();
     expect(doctorLine(out)).toMatch(
       new RegExp(`^ok +session follow-ups +${escapeRegExp(NOT_CONFIGURED)}; its workflow is not loaded$`),
     );
+  });
+
+  it('doctor does not count session-highlights as enabled when no event is polled', async () => {
+    await runDoctorCommand({}, world.io());
+    const out = world.output();
     expect(out).toMatch(/^ok +workflows +\d+ enabled: (?!.*session-highlights).*$/m);
   });
 
-  it('doctor names each polled event with who gets its follow-ups and the zone of their times', async () => {
+  it('doctor describes the follow-ups of each polled event: recipients, time zone', async () => {
     await config([
       'events:',
       '  - eventUrl: devconf-2026',

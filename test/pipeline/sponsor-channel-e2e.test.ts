@@ -53,27 +53,50 @@ describe.each(DATABASE_KINDS)('sponsor channel, two ways [%s]', (kind) => {
   const outbound = (conversationId: string) =>
     world.sandboxThread(conversationId).filter((m) => m.direction === 'outbound');
 
-  it('puts the attendee’s own conversation in the channel of the sponsor their message names, and tags their contact for it in HighLevel', async () => {
-    const before = outbound(attendee).length;
-    await world.attendeeWrites(attendee, 'Hi ACME, can I book a demo at your booth?');
+  /** The attendee's first message naming Acme, written once for every test; resolves to the outbound count before it. */
+  let routing: Promise<number> | undefined;
+  const routedToAcme = () => {
+    routing ??= (async () => {
+      const before = outbound(attendee).length;
+      await world.attendeeWrites(attendee, 'Hi ACME, can I book a demo at your booth?');
+      return before;
+    })();
+    return routing;
+  };
+
+  it('puts the attendee’s own conversation in the channel of the sponsor their message names', async () => {
+    await routedToAcme();
     expect(await sponsorsOfConversation(world.parley.deps.db, attendee)).toEqual(['acme']);
     const found = await api('/api/conversations?limit=100', acmeUser());
     expect(found.statusCode).toBe(200);
     expect(
       found.json().items.map((i: { conversationId: string; sponsor: boolean }) => [i.conversationId, i.sponsor]),
     ).toEqual([[attendee, true]]);
+  });
+
+  it('tags the attendee’s contact in HighLevel for the sponsor their message names', async () => {
+    await routedToAcme();
     expect(world.contactTags(attendee)).toContain('sponsor:acme');
     expect(world.contactTags(attendee)).not.toContain('sponsor:globex');
+  });
 
+  it('keeps the conversation in its one channel, sending nothing, when a later message names the sponsor again', async () => {
+    const before = await routedToAcme();
     await world.attendeeWrites(attendee, 'ACME, are you there?');
     expect(await sponsorsOfConversation(world.parley.deps.db, attendee)).toEqual(['acme']);
     // Routing sends nothing: the sponsor's reply is the answer.
     expect(outbound(attendee)).toHaveLength(before);
   });
 
-  it('answers another sponsor’s user 403 for that conversation, with the body an id that does not exist gets, and lists it nowhere', async () => {
+  it('lists the conversation nowhere for another sponsor’s user', async () => {
+    await routedToAcme();
     const globex = world.authOf(GLOBEX_USER);
     expect((await api('/api/conversations?limit=100', globex)).json().items).toEqual([]);
+  });
+
+  it('answers another sponsor’s user 403 for that conversation, with the body an id that does not exist gets', async () => {
+    await routedToAcme();
+    const globex = world.authOf(GLOBEX_USER);
     for (const [mine, missing] of [
       [`/api/conversations/${attendee}`, '/api/conversations/noSuchConversation1'],
       [`/api/conversations/${attendee}/messages`, '/api/conversations/noSuchConversation1/messages'],
@@ -84,6 +107,10 @@ describe.each(DATABASE_KINDS)('sponsor channel, two ways [%s]', (kind) => {
       expect({ status: absent.statusCode, body: absent.body }).toEqual({ status: 403, body: notTheirs.body });
       expect(notTheirs.body).not.toContain(attendee);
     }
+  });
+
+  it('answers a sponsor’s user 403 for a conversation outside its channel, as for one that does not exist', async () => {
+    await routedToAcme();
     // Acme's own user is refused a conversation outside Acme's channel the same way.
     const outside = await api(`/api/conversations/${bystander}`, acmeUser());
     expect({ status: outside.statusCode, body: outside.body }).toEqual({
@@ -128,9 +155,12 @@ describe.each(DATABASE_KINDS)('sponsor channel without sponsors in the config [%
     await world?.close();
   });
 
-  it('loads no sponsor workflow and routes or tags nothing for a message naming a sponsor word', async () => {
+  it('loads no sponsor workflow', async () => {
     expect(world.parley.deps.config.features).toContain('sponsor-channel');
     expect(world.pipeline.workflows.map((w) => w.name).filter((name) => name.startsWith('sponsor'))).toEqual([]);
+  });
+
+  it('routes nothing, not even a tag, for a message naming a sponsor word', async () => {
     const [conversationId = ''] = await attendeesWithPhone(world, 1);
     await world.attendeeWrites(conversationId, 'Hi ACME, can I book a demo?');
     const row = await world.parley.deps.db

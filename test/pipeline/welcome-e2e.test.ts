@@ -25,7 +25,7 @@ function welcomesIn(locationId: string) {
 }
 
 describeEachDatabase('welcome flow end to end', (getStore) => {
-  it('turns 500 registrations, with duplicate and replayed deliveries, into exactly 500 conversations and 500 welcomes', async () => {
+  it('turns 500 registrations, some delivered twice or replayed, into exactly one welcomed conversation each', async () => {
     const store = getStore();
     const world = await startPipelineWorld(store, handle);
     const state = handle.sandbox.domain!.state;
