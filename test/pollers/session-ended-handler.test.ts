@@ -96,15 +96,28 @@ describeEachDatabase('session.ended handler', (getStore) => {
     };
   }
 
-  it("follows up only the session's attendees, once each, and a replayed job sends nothing more", async () => {
+  /** Two attendees checked into the panel and one only registered for it; the job run `runs` times. */
+  async function panelFollowUp(runs: number) {
     const s = await sandbox();
     const [a, b, c] = s.state.tickets(SUMMIT);
     s.state.checkInSession(SUMMIT, a!.barcode, PANEL);
     s.state.checkInSession(SUMMIT, b!.barcode, PANEL);
     s.state.registerForSession(SUMMIT, c!.barcode, PANEL);
-    const result = await followUp(s, null, 2);
+    const result = await followUp(s, null, runs);
+    return { result, attended: [String(a!.eventTicketingId), String(b!.eventTicketingId)].sort() };
+  }
+
+  it("follows up only the session's attendees, once each", async () => {
+    const { result, attended } = await panelFollowUp(1);
     expect(result.sends).toBe(2);
-    expect(result.recipients).toEqual([String(a!.eventTicketingId), String(b!.eventTicketingId)].sort());
+    expect(result.recipients).toEqual(attended);
+    expect(result.statuses).toEqual(['completed', 'completed']);
+  });
+
+  it('sends nothing more when the job is replayed', async () => {
+    const { result, attended } = await panelFollowUp(2);
+    expect(result.sends).toBe(2);
+    expect(result.recipients).toEqual(attended);
     expect(result.statuses).toEqual(['completed', 'completed']);
   });
 
@@ -129,7 +142,7 @@ describeEachDatabase('session.ended handler', (getStore) => {
     expect(result.recipients).toEqual([a!.barcode]);
   });
 
-  it('fails the job for good, naming the setting, when recipients is session-attendees and there is no attendance', async () => {
+  it('fails the job for good, naming the setting, when recipients is session-attendees but there is no attendance', async () => {
     const s = await sandbox({ sessionAttendance: false });
     s.state.checkIn(SUMMIT, s.state.tickets(SUMMIT)[0]!.barcode);
     const strict = await rejection(followUp(s, 'session-attendees'));

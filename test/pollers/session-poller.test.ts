@@ -74,7 +74,7 @@ describeEachDatabase('session poller', (getStore) => {
     expect(await readWatermark(getStore().db, SUMMIT)).toEqual({ through: T0, active: true });
   });
 
-  it('announces a session that ends after the first poll, once across polls and two poller instances', async () => {
+  it('announces a session that ends after the first poll exactly once, even to concurrent pollers', async () => {
     const clock = fixedClock();
     await poller(clock).pollOnce();
     clock.set(T0 + 29 * MINUTE);
@@ -124,7 +124,7 @@ describeEachDatabase('session poller', (getStore) => {
     expect(await readWatermark(getStore().db, SUMMIT)).toBeNull();
   });
 
-  it('an event dropped from the config and added back starts afresh instead of catching up', async () => {
+  it('an event added back to the config after being dropped starts afresh instead of catching up', async () => {
     const clock = fixedClock();
     await poller(clock).pollOnce();
     clock.set(T0 + 10 * MINUTE);
@@ -144,7 +144,7 @@ describeEachDatabase('session poller', (getStore) => {
     expect(report.announced.map((a) => a.sessionId)).toEqual([MEETUP]);
   });
 
-  it("puts the session's times in the event's zone with the zone named, its format in words and no link it lacks", async () => {
+  it("announces the session's display details in the event's time zone", async () => {
     const clock = fixedClock();
     await poller(clock).pollOnce();
     clock.set(T0 + 30 * MINUTE);
@@ -171,7 +171,8 @@ describeEachDatabase('session poller', (getStore) => {
     expect(job?.priority).toBe(20);
   });
 
-  it("carries the session's recording address, the event's configured name and format labels", async () => {
+  /** The panel's announcement under a configured name and format label, with a recording in Accelevents. */
+  async function announcedWithSettings() {
     const clock = fixedClock();
     const settings = {
       eventUrl: SUMMIT,
@@ -187,14 +188,25 @@ describeEachDatabase('session poller', (getStore) => {
       sandbox.state.setSessionRecording(SUMMIT, Number(RUNNING), null);
     }
     const [job] = await jobsOfKind(getStore().db, 'session.ended');
-    expect(job?.payload.event.name).toBe('Spring Summit');
-    expect(job?.payload.session).toMatchObject({
-      format: 'Panel',
-      recordingUrl: 'https://video.example.com/panel',
-    });
+    return job;
+  }
+
+  it("carries the session's recording address", async () => {
+    const job = await announcedWithSettings();
+    expect(job?.payload.session).toMatchObject({ recordingUrl: 'https://video.example.com/panel' });
   });
 
-  it('reads and shows session times in the configured time zone over the one Accelevents names', async () => {
+  it("carries the event's configured name", async () => {
+    const job = await announcedWithSettings();
+    expect(job?.payload.event.name).toBe('Spring Summit');
+  });
+
+  it('carries the configured label of the session format', async () => {
+    const job = await announcedWithSettings();
+    expect(job?.payload.session).toMatchObject({ format: 'Panel' });
+  });
+
+  it('uses the configured time zone over the one Accelevents names', async () => {
     const clock = fixedClock();
     const settings = { eventUrl: SUMMIT, timeZone: 'America/Los_Angeles' };
     await poller(clock, { events: [settings] }).pollOnce();
