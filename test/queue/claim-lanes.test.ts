@@ -37,7 +37,7 @@ describeEachDatabase('queue claim lanes', (getStore) => {
     });
   }
 
-  it('claims across both lanes in one priority order and never more than the limit', async () => {
+  it('claims from both lanes in one priority order, up to the limit', async () => {
     let t = 1_700_000_000_000;
     const queue = createQueue({ store: getStore(), now: () => t });
     const kinds = ['lanes-test'];

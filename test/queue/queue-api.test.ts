@@ -29,21 +29,39 @@ async function thrown(promise: Promise<unknown>): Promise<unknown> {
 }
 
 describeEachDatabase('queue', (getStore) => {
-  it('enqueueMany writes a batch in input order, answers an existing dedupe key with the first job, and refuses a key twice in one batch', async () => {
+  /** One job of kind `many-<tag>`, then a batch of three whose middle one repeats its dedupe key. */
+  async function batchAfterOne(tag: string) {
     const clock = fakeClock();
     const queue = createQueue({ store: getStore(), now: clock.now });
-    const kinds = ['many-test'];
-    const first = await queue.enqueue({ kind: 'many-test', payload: { n: 0 }, dedupeKey: 'many:0' });
+    const kind = `many-${tag}`;
+    const first = await queue.enqueue({ kind, payload: { n: 0 }, dedupeKey: `many-${tag}:0` });
     const batch = await queue.enqueueMany([
-      { kind: 'many-test', payload: { n: 1 }, dedupeKey: 'many:1' },
-      { kind: 'many-test', payload: { n: 0 }, dedupeKey: 'many:0' },
-      { kind: 'many-test', payload: { n: 2 } },
+      { kind, payload: { n: 1 }, dedupeKey: `many-${tag}:1` },
+      { kind, payload: { n: 0 }, dedupeKey: `many-${tag}:0` },
+      { kind, payload: { n: 2 } },
     ]);
+    return { queue, kind, first, batch };
+  }
+
+  it('enqueueMany answers a batch in input order, an existing dedupe key with the first job', async () => {
+    const { first, batch } = await batchAfterOne('answers');
     expect(batch.map((r) => r.created)).toEqual([true, false, true]);
     expect(batch[1]?.id).toBe(first.id);
-    const claimed = await queue.claim('w', { limit: 10, leaseMs: LEASE, kinds });
+  });
+
+  it('enqueueMany writes each new job of a batch once', async () => {
+    const { queue, kind } = await batchAfterOne('writes');
+    const claimed = await queue.claim('w', { limit: 10, leaseMs: LEASE, kinds: [kind] });
     expect(claimed.map((job) => (job.payload as { n: number }).n).sort()).toEqual([0, 1, 2]);
+  });
+
+  it('enqueueMany answers an empty batch with an empty list', async () => {
+    const queue = createQueue({ store: getStore() });
     expect(await queue.enqueueMany([])).toEqual([]);
+  });
+
+  it('enqueueMany refuses a dedupe key twice in one batch', async () => {
+    const queue = createQueue({ store: getStore() });
     const error = await thrown(
       queue.enqueueMany([
         { kind: 'many-test', payload: {}, dedupeKey: 'many:dup' },
@@ -99,7 +117,7 @@ describeEachDatabase('queue', (getStore) => {
     expect(rows).toEqual([{ payload: '{"v":1}' }]);
   });
 
-  it('leaves no job behind when the transaction it was enqueued in rolls back, and keeps it when it commits', async () => {
+  it('leaves no job behind when the transaction it was enqueued in rolls back', async () => {
     const store = getStore();
     const queue = createQueue({ store });
     const rollback = new Error('inbox insert failed');
@@ -110,6 +128,13 @@ describeEachDatabase('queue', (getStore) => {
       }),
     );
     expect(error).toBe(rollback);
+    const rows = await store.db.selectFrom('jobs').select('id').where('dedupe_key', '=', 'trx-rolled-back').execute();
+    expect(rows).toEqual([]);
+  });
+
+  it('keeps a job enqueued in a transaction that commits', async () => {
+    const store = getStore();
+    const queue = createQueue({ store });
     const committed = await store.db
       .transaction()
       .execute((trx) => queue.enqueue({ kind: 'in-trx', payload: {}, dedupeKey: 'trx-committed' }, trx));
@@ -117,7 +142,8 @@ describeEachDatabase('queue', (getStore) => {
     expect(rows).toEqual([{ id: committed.id, dedupe_key: 'trx-committed' }]);
   });
 
-  it('backs off exponentially, capped, with the jitter draw scaling the delay, and dead-letters on the last attempt', async () => {
+  /** A job of `kind` with 7 attempts, failed retryably on each; the delays before each retry and every outcome. */
+  async function failSevenTimes(kind: string) {
     const clock = fakeClock();
     const queue = createQueue({
       store: getStore(),
@@ -125,11 +151,11 @@ describeEachDatabase('queue', (getStore) => {
       random: () => 0.5,
       backoff: { baseMs: 1_000, capMs: 10_000 },
     });
-    const { id } = await queue.enqueue({ kind: 'backoff', payload: {}, maxAttempts: 7 });
+    const { id } = await queue.enqueue({ kind, payload: {}, maxAttempts: 7 });
     const delays: number[] = [];
     const outcomes: string[] = [];
     for (let attempt = 1; attempt <= 7; attempt++) {
-      const [job] = await queue.claim('w', { limit: 1, leaseMs: LEASE, kinds: ['backoff'] });
+      const [job] = await queue.claim('w', { limit: 1, leaseMs: LEASE, kinds: [kind] });
       expect(job?.attempts).toBe(attempt);
       outcomes.push(await queue.fail(id, 'w', new Error(`attempt ${attempt} failed`), { retryable: true }));
       const row = await jobRow(getStore(), id);
@@ -138,24 +164,44 @@ describeEachDatabase('queue', (getStore) => {
         clock.advance(row.run_at - clock.at());
       }
     }
+    return { id, delays, outcomes };
+  }
+
+  it('backs off exponentially, capped, with the jitter draw scaling the delay', async () => {
+    const { delays } = await failSevenTimes('backoff');
     expect(delays).toEqual([500, 1_000, 2_000, 4_000, 5_000, 5_000]);
+  });
+
+  it('dead-letters a job on its last attempt', async () => {
+    const { id, outcomes } = await failSevenTimes('backoff-last');
     expect(outcomes).toEqual(['retry', 'retry', 'retry', 'retry', 'retry', 'retry', 'dead']);
     const row = await jobRow(getStore(), id);
     expect(row).toMatchObject({ status: 'dead', attempts: 7, last_error: 'attempt 7 failed', locked_until: null });
   });
 
-  it('dead-letters at once when the failure is not retryable, with the message stored and truncated', async () => {
+  /** A job of `kind` failed once, not retryably, with a 5,000-character message; what fail answered and the dead job. */
+  async function failForGood(kind: string) {
     const clock = fakeClock();
     const queue = createQueue({ store: getStore(), now: clock.now });
-    const { id } = await queue.enqueue({ kind: 'final', payload: {} });
-    await queue.claim('w', { limit: 1, leaseMs: LEASE, kinds: ['final'] });
-    expect(await queue.fail(id, 'w', new Error('x'.repeat(5_000)), { retryable: false })).toBe('dead');
+    const { id } = await queue.enqueue({ kind, payload: {} });
+    await queue.claim('w', { limit: 1, leaseMs: LEASE, kinds: [kind] });
+    const outcome = await queue.fail(id, 'w', new Error('x'.repeat(5_000)), { retryable: false });
     const [dead] = (await queue.listDead({ limit: 1_000 })).filter((job) => job.id === id);
+    return { id, clock, outcome, dead };
+  }
+
+  it('dead-letters at once when the failure is not retryable', async () => {
+    const { id, clock, outcome, dead } = await failForGood('final');
+    expect(outcome).toBe('dead');
     expect(dead).toMatchObject({ id, attempts: 1, finishedAt: clock.at() });
+  });
+
+  it('stores the message of a failure truncated to 1,000 characters', async () => {
+    const { dead } = await failForGood('final-message');
     expect(dead?.lastError).toHaveLength(1_000);
   });
 
-  it('refuses complete, fail and heartbeat from a worker whose lease another worker took over', async () => {
+  it('refuses every call from a worker whose lease another worker took over', async () => {
     const clock = fakeClock();
     const queue = createQueue({ store: getStore(), now: clock.now });
     const { id } = await queue.enqueue({ kind: 'takeover', payload: {} });
@@ -188,28 +234,43 @@ describeEachDatabase('queue', (getStore) => {
     });
   });
 
-  it('replays one dead job or all of them with attempts reset, and counts jobs by status', async () => {
+  /** Three jobs of `kind`, each dead after one failure, and the counts from before them. */
+  async function threeDeadJobs(kind: string) {
     const clock = fakeClock();
     const queue = createQueue({ store: getStore(), now: clock.now });
     const before = await queue.counts();
     const ids: string[] = [];
     for (let n = 0; n < 3; n++) {
-      const { id } = await queue.enqueue({ kind: 'replay', payload: { n } });
-      await queue.claim('w', { limit: 1, leaseMs: LEASE, kinds: ['replay'] });
+      const { id } = await queue.enqueue({ kind, payload: { n } });
+      await queue.claim('w', { limit: 1, leaseMs: LEASE, kinds: [kind] });
       await queue.fail(id, 'w', new Error('gone'), { retryable: false });
       ids.push(id);
     }
+    return { queue, before, ids };
+  }
+
+  it('counts jobs by status', async () => {
+    const { queue, before } = await threeDeadJobs('replay-count');
     expect((await queue.counts()).dead).toBe(before.dead + 3);
+  });
+
+  it('replays one dead job, once, with its attempts reset', async () => {
+    const { queue, ids } = await threeDeadJobs('replay-one');
     expect(await queue.replay(ids[0])).toBe(1);
     expect(await queue.replay(ids[0])).toBe(0);
     expect(await jobRow(getStore(), ids[0] ?? '')).toMatchObject({ status: 'pending', attempts: 0, locked_by: null });
+  });
+
+  it('replays every dead job at once', async () => {
+    const { queue, before, ids } = await threeDeadJobs('replay-all');
+    await queue.replay(ids[0]);
     expect(await queue.replay()).toBe(before.dead + 2);
     const after = await queue.counts();
     expect(after.dead).toBe(0);
     expect(after.pending).toBe(before.pending + before.dead + 3);
   });
 
-  it('rejects a bad enqueue naming the field and what was expected', async () => {
+  it('rejects a bad enqueue, naming the field with what was expected', async () => {
     const queue = createQueue({ store: getStore() });
     await expect(queue.enqueue({ kind: '', payload: {} })).rejects.toThrow(
       'enqueue: kind must be a non-empty string; got ""',

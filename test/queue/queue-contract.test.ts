@@ -74,7 +74,7 @@ for (const kind of DATABASE_KINDS) {
       expect(byChildren.length).toBeGreaterThan(0);
     });
 
-    it('retries the job of a worker SIGKILLed mid-job once its lease expires, and it completes once', async () => {
+    it('completes, exactly once, the job of a worker SIGKILLed mid-job once its lease expires', async () => {
       const { store } = database;
       await resetTables(store);
       const queue = createQueue({ store });
@@ -104,20 +104,20 @@ for (const kind of DATABASE_KINDS) {
       expect(await jobRow(store, id)).toMatchObject({ status: 'done', locked_by: 'rescuer', attempts: 2 });
     });
 
-    it('dead-letters a job whose retries are spent, and a replay runs it to completion', async () => {
+    /** A running worker whose handler fails while `state.failing`, and a 3-attempt job it has dead-lettered. */
+    async function deadLetteredJob() {
       const { store } = database;
       await resetTables(store);
       // Zero backoff: retries are due at once, so the test waits on outcomes only.
       const queue = createQueue({ store, backoff: { baseMs: 0, capMs: 0 } });
-      let failing = true;
-      let calls = 0;
+      const state = { failing: true, calls: 0 };
       const record = recordHandler(store);
       const worker = createWorker({
         queue,
         handlers: {
           record: async (job, context) => {
-            calls += 1;
-            if (failing) throw new Error(`HighLevel answered 503 (call ${calls})`);
+            state.calls += 1;
+            if (state.failing) throw new Error(`HighLevel answered 503 (call ${state.calls})`);
             await record(job, context);
           },
         },
@@ -127,9 +127,14 @@ for (const kind of DATABASE_KINDS) {
       });
       worker.start();
       const { id } = await queue.enqueue({ kind: 'record', payload: {}, maxAttempts: 3 });
-
       await waitFor('the job dead-lettered', async () => (await jobRow(store, id)).status === 'dead');
-      expect(calls).toBe(3);
+      return { store, queue, worker, id, state };
+    }
+
+    it('dead-letters a job whose retries are spent', async () => {
+      const { store, queue, worker, id, state } = await deadLetteredJob();
+      await worker.stop();
+      expect(state.calls).toBe(3);
       const [dead] = await queue.listDead();
       expect(dead).toMatchObject({
         id,
@@ -139,13 +144,16 @@ for (const kind of DATABASE_KINDS) {
         lastError: 'HighLevel answered 503 (call 3)',
       });
       expect(await effects(store)).toEqual([]);
+    });
 
-      failing = false;
+    it('runs a replayed dead job to completion', async () => {
+      const { store, queue, worker, id, state } = await deadLetteredJob();
+      state.failing = false;
       expect(await queue.replay(id)).toBe(1);
       await waitFor('the replayed job done', async () => (await jobRow(store, id)).status === 'done');
       await worker.stop();
 
-      expect(calls).toBe(4);
+      expect(state.calls).toBe(4);
       expect(await effects(store)).toEqual([{ job_id: id, worker_id: 'flaky' }]);
       expect(await jobRow(store, id)).toMatchObject({ status: 'done', attempts: 1 });
       expect(await queue.listDead()).toEqual([]);

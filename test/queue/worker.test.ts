@@ -57,7 +57,7 @@ describeEachDatabase('worker', (getStore) => {
     expect(await jobRow(store, id)).toMatchObject({ status: 'done', locked_by: 'holder', attempts: 1 });
   });
 
-  it('aborts a job whose heartbeat finds it under another worker, and leaves the outcome to that worker', async () => {
+  it('aborts, leaving its row to the new owner, a job whose heartbeat finds it under another worker', async () => {
     const store = getStore();
     const queue = createQueue({ store });
     let aborted: unknown;
@@ -91,15 +91,16 @@ describeEachDatabase('worker', (getStore) => {
     await queue.complete(id, 'new-owner');
   });
 
-  it('dead-letters at once a job whose handler throws NonRetryableError, and one of a kind nobody handles', async () => {
+  /** Runs one job of `kind` on a worker for kinds invalid and mystery, whose invalid handler throws NonRetryableError. */
+  async function runOnStrictWorker(kind: 'invalid' | 'mystery') {
     const store = getStore();
     const queue = createQueue({ store });
-    let calls = 0;
+    const state = { calls: 0 };
     const worker = createWorker({
       queue,
       handlers: {
         invalid: async () => {
-          calls += 1;
+          state.calls += 1;
           throw new NonRetryableError('attendee a-9 has neither phone nor email');
         },
       },
@@ -108,25 +109,32 @@ describeEachDatabase('worker', (getStore) => {
       kinds: ['invalid', 'mystery'],
       logger: silentLogger,
     });
-    const invalid = await queue.enqueue({ kind: 'invalid', payload: {} });
-    const mystery = await queue.enqueue({ kind: 'mystery', payload: {} });
+    const { id } = await queue.enqueue({ kind, payload: {} });
     worker.start();
-    await waitFor('both dead', async () =>
-      (await Promise.all([jobRow(store, invalid.id), jobRow(store, mystery.id)])).every((row) => row.status === 'dead'),
-    );
+    await waitFor('the job dead', async () => (await jobRow(store, id)).status === 'dead');
     await worker.stop();
+    return { row: await jobRow(store, id), calls: state.calls };
+  }
+
+  it('dead-letters at once a job whose handler throws NonRetryableError', async () => {
+    const { row, calls } = await runOnStrictWorker('invalid');
     expect(calls).toBe(1);
-    expect(await jobRow(store, invalid.id)).toMatchObject({
+    expect(row).toMatchObject({
       attempts: 1,
       last_error: 'attendee a-9 has neither phone nor email',
     });
-    expect(await jobRow(store, mystery.id)).toMatchObject({
+  });
+
+  it('dead-letters at once a job of a kind nobody handles', async () => {
+    const { row } = await runOnStrictWorker('mystery');
+    expect(row).toMatchObject({
       attempts: 1,
       last_error: 'no handler for job kind "mystery"',
     });
   });
 
-  it('retries an error that carries retryable: true and dead-letters one that carries retryable: false', async () => {
+  /** Runs one job of `kind` on a worker whose soft handler fails retryably once and whose hard one always fails for good. */
+  async function runClassified(kind: 'soft' | 'hard') {
     const store = getStore();
     const queue = createQueue({ store, backoff: { baseMs: 0, capMs: 0 } });
     const calls = { soft: 0, hard: 0 };
@@ -147,15 +155,20 @@ describeEachDatabase('worker', (getStore) => {
       kinds: ['soft', 'hard'],
       logger: silentLogger,
     });
-    const soft = await queue.enqueue({ kind: 'soft', payload: {} });
-    const hard = await queue.enqueue({ kind: 'hard', payload: {} });
+    const { id } = await queue.enqueue({ kind, payload: {} });
     worker.start();
-    await waitFor('both finished', async () => {
-      const rows = await Promise.all([jobRow(store, soft.id), jobRow(store, hard.id)]);
-      return rows[0]?.status === 'done' && rows[1]?.status === 'dead';
-    });
+    const finished = kind === 'soft' ? 'done' : 'dead';
+    await waitFor(`the job ${finished}`, async () => (await jobRow(store, id)).status === finished);
     await worker.stop();
-    expect(calls).toEqual({ soft: 2, hard: 1 });
+    return calls;
+  }
+
+  it('retries an error that carries retryable: true', async () => {
+    expect((await runClassified('soft')).soft).toBe(2);
+  });
+
+  it('dead-letters an error that carries retryable: false', async () => {
+    expect((await runClassified('hard')).hard).toBe(1);
   });
 
   it('lets a running job finish when it ends within the grace period of stop', async () => {
@@ -185,7 +198,8 @@ describeEachDatabase('worker', (getStore) => {
     expect(await jobRow(store, id)).toMatchObject({ status: 'done', attempts: 1 });
   });
 
-  it('aborts a job still running when the grace period ends and leaves it pending for another attempt', async () => {
+  /** A job of `kind` that never ends on its own, still running when its worker stops with no grace period. */
+  async function stoppedMidJob(kind: string) {
     const store = getStore();
     const queue = createQueue({ store, backoff: { baseMs: 0, capMs: 0 } });
     const started = gate();
@@ -193,7 +207,7 @@ describeEachDatabase('worker', (getStore) => {
     const worker = createWorker({
       queue,
       handlers: {
-        stuck: (_job, { signal }) => {
+        [kind]: (_job, { signal }) => {
           started.open();
           return new Promise(() => {
             signal.addEventListener('abort', () => {
@@ -204,21 +218,30 @@ describeEachDatabase('worker', (getStore) => {
       },
       pollMs: 10,
       workerId: 'impatient',
-      kinds: ['stuck'],
+      kinds: [kind],
       logger: silentLogger,
     });
-    const { id } = await queue.enqueue({ kind: 'stuck', payload: {} });
+    const { id } = await queue.enqueue({ kind, payload: {} });
     worker.start();
     await started.opened;
     await worker.stop({ graceMs: 0 });
+    return { store, queue, id, sawAbort };
+  }
+
+  it('aborts a job still running when the grace period ends', async () => {
+    const { sawAbort } = await stoppedMidJob('stuck');
     expect(sawAbort).toBe(true);
+  });
+
+  it('leaves a job aborted at the end of the grace period pending for another attempt', async () => {
+    const { store, queue, id } = await stoppedMidJob('stuck-again');
     expect(await jobRow(store, id)).toMatchObject({
       status: 'pending',
       attempts: 1,
       locked_by: null,
       last_error: 'worker impatient stopped before the job finished',
     });
-    const [again] = await queue.claim('next', { limit: 1, leaseMs: 1_000, kinds: ['stuck'] });
+    const [again] = await queue.claim('next', { limit: 1, leaseMs: 1_000, kinds: ['stuck-again'] });
     expect(again).toMatchObject({ id, attempts: 2 });
     await queue.complete(id, 'next');
   });
