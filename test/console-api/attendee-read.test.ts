@@ -103,7 +103,7 @@ describe.each(DATABASE_KINDS)('GET /api/attendees/{id} [%s]', (kind) => {
   const get = (id: string, role: Role | null) =>
     harness.app.inject({ url: `/api/attendees/${encodeURIComponent(id)}`, headers: role ? harness.auth(role) : {} });
 
-  it('answers an attendee by attendee id with links, email and each answer’s value, raw text and time', async () => {
+  it('answers everything known of an attendee by attendee id', async () => {
     const response = await get(answered.attendeeId, 'viewer');
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({
@@ -144,18 +144,24 @@ describe.each(DATABASE_KINDS)('GET /api/attendees/{id} [%s]', (kind) => {
     });
   });
 
-  it('shows an answer that matched nothing with a null value and its raw text', async () => {
+  it('shows an answer that matched nothing as a null value beside its raw text', async () => {
     const response = await get(sponsored.attendeeId, 'admin');
     expect(response.json().preferences).toEqual([
       expect.objectContaining({ key: 'updates', value: null, raw: 'hmm?', answeredAt: ANSWERED_AT }),
     ]);
   });
 
-  it('lets every reading role in, and a sponsor only to an attendee of their sponsor channel', async () => {
+  it('lets every reading role in', async () => {
     for (const role of ['viewer', 'agent', 'admin'] as const) {
       expect((await get(answered.attendeeId, role)).statusCode, role).toBe(200);
     }
+  });
+
+  it('lets a sponsor read an attendee of their sponsor channel', async () => {
     expect((await get(sponsored.attendeeId, 'sponsor')).statusCode).toBe(200);
+  });
+
+  it('answers a sponsor as for an unknown id about an attendee outside their sponsor channel', async () => {
     const hidden = await get(answered.attendeeId, 'sponsor');
     const missing = await get('no-such-attendee', 'sponsor');
     expect(hidden.statusCode).toBe(404);
@@ -164,14 +170,17 @@ describe.each(DATABASE_KINDS)('GET /api/attendees/{id} [%s]', (kind) => {
     expect(hidden.body).not.toContain(answered.attendeeId);
   });
 
-  it('answers 404 for an unknown id and 401 without credentials', async () => {
+  it('answers 404 for an unknown id', async () => {
     const missing = await get('no-such-attendee', 'viewer');
     expect(missing.statusCode).toBe(404);
     expect(missing.json()).toEqual({ error: 'not_found', message: 'no attendee with that id is visible to you' });
+  });
+
+  it('answers 401 without credentials', async () => {
     expect((await get(answered.attendeeId, null)).statusCode).toBe(401);
   });
 
-  it('is documented in the OpenAPI document with its roles, parameter and answer', async () => {
+  it('is documented in the OpenAPI document', async () => {
     const document = (await harness.app.inject({ url: '/api/openapi.json', headers: harness.auth('viewer') })).json();
     const operation = document.paths['/api/attendees/{id}']?.get;
     expect([...(operation?.['x-parley-roles'] ?? [])].sort()).toEqual(['admin', 'agent', 'sponsor', 'viewer']);

@@ -192,7 +192,8 @@ describe.each(DATABASE_KINDS)('live events [%s]', (kind) => {
     });
   });
 
-  it("streams a contact's reply sent in HighLevel, through the signed webhook and the worker", async () => {
+  /** Opens the stream of a sandbox conversation, then has its contact reply in HighLevel. */
+  async function contactRepliesWhileStreaming() {
     const state = world.sandbox.sandbox.domain!.state;
     const conversation = [...state.conversations.inLocation(world.locationId)][0];
     if (!conversation) throw new Error('the sandbox location has no conversation');
@@ -202,12 +203,21 @@ describe.each(DATABASE_KINDS)('live events [%s]', (kind) => {
       conversationId: conversation.id,
       message: 'Running ten minutes late',
     });
+    return { events, messageId };
+  }
+
+  it("streams a contact's reply sent in HighLevel once the worker has processed its signed webhook", async () => {
+    const { events, messageId } = await contactRepliesWhileStreaming();
     const message = await events.next('the reply', (f) => f.event === 'message');
     expect(dataOf(message).message).toMatchObject({
       messageId,
       direction: 'inbound',
       body: 'Running ten minutes late',
     });
+  });
+
+  it("streams the unread count a contact's reply raises", async () => {
+    const { events } = await contactRepliesWhileStreaming();
     const update = await events.next('the unread count', (f) => f.event === 'conversation');
     expect(dataOf(update).unreadCount).toBeGreaterThan(0);
   });

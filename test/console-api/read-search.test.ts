@@ -54,19 +54,33 @@ describe.each(DATABASE_KINDS)('console conversation search [%s]', (kind) => {
   });
   afterAll(async () => harness?.close());
 
-  it('finds an attendee by email in any case, by part of the name and by contact id', async () => {
-    const target = rows[3];
-    if (!target?.contact_email || !target.contact_name || !target.contact_id) throw new Error('seed lacks contacts');
-    const byEmail = await search(`email=${encodeURIComponent(target.contact_email.toUpperCase())}`);
+  /** A seeded conversation whose contact has an email, a name and an id. */
+  const target = () => {
+    const row = rows[3];
+    if (!row?.contact_email || !row.contact_name || !row.contact_id) throw new Error('seed lacks contacts');
+    return { ...row, contact_email: row.contact_email, contact_name: row.contact_name, contact_id: row.contact_id };
+  };
+
+  it('finds an attendee by email in any case', async () => {
+    const { contact_email, conversation_id } = target();
+    const byEmail = await search(`email=${encodeURIComponent(contact_email.toUpperCase())}`);
     expect(byEmail.status).toBe(200);
-    expect(ids(byEmail.body.items)).toEqual([target.conversation_id]);
-    const surname = target.contact_name.split(' ').at(-1) ?? '';
+    expect(ids(byEmail.body.items)).toEqual([conversation_id]);
+  });
+
+  it('finds an attendee by part of the name', async () => {
+    const { contact_name, conversation_id } = target();
+    const surname = contact_name.split(' ').at(-1) ?? '';
     const byName = await search(`name=${encodeURIComponent(surname.toLowerCase())}`);
-    expect(ids(byName.body.items)).toContain(target.conversation_id);
+    expect(ids(byName.body.items)).toContain(conversation_id);
     for (const item of byName.body.items as Item[])
       expect(item.contactName.toLowerCase()).toContain(surname.toLowerCase());
-    const byId = await search(`attendeeId=${target.contact_id}`);
-    expect(ids(byId.body.items)).toEqual([target.conversation_id]);
+  });
+
+  it('finds an attendee by contact id', async () => {
+    const { contact_id, conversation_id } = target();
+    const byId = await search(`attendeeId=${contact_id}`);
+    expect(ids(byId.body.items)).toEqual([conversation_id]);
   });
 
   it('finds the call by a word that only its transcript contains, with a snippet', async () => {
@@ -86,7 +100,7 @@ describe.each(DATABASE_KINDS)('console conversation search [%s]', (kind) => {
     expect(found.body.items[0].matches.join(' ').toLowerCase()).toContain(word);
   });
 
-  it('filters by unread, read and starred exactly as the index holds them', async () => {
+  it('filters by each conversation status exactly as the index holds it', async () => {
     const expected = {
       unread: rows.filter((r) => Number(r.unread_count) > 0),
       read: rows.filter((r) => Number(r.unread_count) === 0),
@@ -103,7 +117,7 @@ describe.each(DATABASE_KINDS)('console conversation search [%s]', (kind) => {
     }
   });
 
-  it('bounds the last-message date with ISO dates and epoch milliseconds alike', async () => {
+  it('bounds the last-message date, taking ISO dates or epoch milliseconds alike', async () => {
     const times = rows.map((r) => Number(r.last_message_at)).sort((a, b) => a - b);
     const middle = times[Math.floor(times.length / 2)] as number;
     const fromMs = await search(`from=${middle}&limit=100`);

@@ -14,12 +14,17 @@ function counted(value: string) {
 }
 
 describe('upstream read cache', () => {
-  it('answers the same key and version from memory and reloads when the version changes', async () => {
+  it('answers the same key at the same version from memory', async () => {
     const cache = createUpstreamCache({ now: () => 0 });
     const first = counted('a');
     expect(await cache.read('k', 'v1', first.load)).toBe('a');
     expect(await cache.read('k', 'v1', first.load)).toBe('a');
     expect(first.loads).toEqual(['a']);
+  });
+
+  it('reloads a key when its version changes', async () => {
+    const cache = createUpstreamCache({ now: () => 0 });
+    await cache.read('k', 'v1', counted('a').load);
     const second = counted('b');
     expect(await cache.read('k', 'v2', second.load)).toBe('b');
     expect(second.loads).toEqual(['b']);
@@ -61,8 +66,11 @@ describe('upstream read cache', () => {
     expect(await cache.read('k', 'v', async () => 'ok')).toBe('ok');
   });
 
-  it('refuses a size below one and a TTL that is not positive', () => {
+  it('refuses a size below one', () => {
     expect(() => createUpstreamCache({ maxEntries: 0 })).toThrow(/maxEntries/);
+  });
+
+  it('refuses a TTL that is not positive', () => {
     expect(() => createUpstreamCache({ ttlMs: 0 })).toThrow(/ttlMs/);
   });
 });

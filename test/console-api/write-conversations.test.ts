@@ -37,30 +37,65 @@ describe.each(DATABASE_KINDS)('console conversation writes [%s]', (kind) => {
     return (response.json().items as { conversationId: string }[]).map((c) => c.conversationId);
   };
 
-  it('stars a conversation and marks it unread, in HighLevel and at once in /api/conversations', async () => {
-    const id = conversations.find((c) => state.conversations.get(c)?.starred === false) as string;
+  /**
+   * The k-th conversation not starred yet, from those no other test here writes to (0-6), so each star
+   * test has a conversation of its own.
+   */
+  const unstarred = (k: number) =>
+    conversations.slice(7).filter((c) => state.conversations.get(c)?.starred === false)[k] as string;
+
+  /** Stars the k-th unstarred conversation and marks it unread in one PATCH. */
+  async function starAndMarkUnread(k: number) {
+    const id = unstarred(k);
     expect(await search('starred')).not.toContain(id);
     const response = await send('agent', 'PATCH', `/api/conversations/${id}`, { starred: true, unread: true });
+    return { id, response };
+  }
+
+  /** Stars the k-th unstarred conversation and marks it unread, then takes both back in one PATCH. */
+  async function starThenTakeBack(k: number) {
+    const { id } = await starAndMarkUnread(k);
+    const read = await send('agent', 'PATCH', `/api/conversations/${id}`, { unread: false, starred: false });
+    return { id, read };
+  }
+
+  it('stars a conversation in HighLevel, at once visible in /api/conversations', async () => {
+    const { id, response } = await starAndMarkUnread(0);
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({ conversationId: id, starred: true });
-    expect(response.json().unreadCount).toBeGreaterThan(0);
     expect(state.conversations.get(id)).toMatchObject({ starred: true });
     expect(await search('starred')).toContain(id);
-    expect(await search('unread')).toContain(id);
+  });
 
-    const read = await send('agent', 'PATCH', `/api/conversations/${id}`, { unread: false, starred: false });
-    expect(read.json()).toMatchObject({ unreadCount: 0, starred: false });
-    expect(state.conversations.get(id)).toMatchObject({ unreadCount: 0, starred: false });
+  it('marks a conversation unread, at once visible in /api/conversations', async () => {
+    const { id, response } = await starAndMarkUnread(1);
+    expect(response.json().unreadCount).toBeGreaterThan(0);
+    expect(await search('unread')).toContain(id);
+  });
+
+  it('marks a conversation read again in HighLevel, at once visible in /api/conversations', async () => {
+    const { id, read } = await starThenTakeBack(2);
+    expect(read.json()).toMatchObject({ unreadCount: 0 });
+    expect(state.conversations.get(id)).toMatchObject({ unreadCount: 0 });
     expect(await search('read')).toContain(id);
+  });
+
+  it('unstars a conversation in HighLevel, at once visible in /api/conversations', async () => {
+    const { id, read } = await starThenTakeBack(3);
+    expect(read.json()).toMatchObject({ starred: false });
+    expect(state.conversations.get(id)).toMatchObject({ starred: false });
     expect(await search('starred')).not.toContain(id);
   });
 
-  it('deletes a conversation from HighLevel and the index for an admin, and refuses an agent with 403', async () => {
-    const id = conversation(1);
+  it('refuses an agent’s delete with 403', async () => {
+    const id = conversation(6);
     const refused = await send('agent', 'DELETE', `/api/conversations/${id}`);
     expect(refused.statusCode).toBe(403);
     expect(state.conversations.get(id)).toBeDefined();
+  });
 
+  it('deletes a conversation for an admin, from HighLevel as from the index', async () => {
+    const id = conversation(1);
     const deleted = await send('admin', 'DELETE', `/api/conversations/${id}`);
     expect(deleted.statusCode).toBe(204);
     expect(state.conversations.get(id)).toBeUndefined();
@@ -74,7 +109,7 @@ describe.each(DATABASE_KINDS)('console conversation writes [%s]', (kind) => {
     expect(await search('unread')).not.toContain(id);
   });
 
-  it('answers a sponsor 403 for every write outside their sponsor’s channel, and lets them reply inside it', async () => {
+  it('answers a sponsor 403 for every write outside their sponsor’s channel', async () => {
     const other = conversation(2);
     const message = state.messages.thread(other)[0]?.id ?? 'none';
     const scheduled = await send('agent', 'POST', `/api/conversations/${other}/messages`, {
@@ -109,8 +144,9 @@ describe.each(DATABASE_KINDS)('console conversation writes [%s]', (kind) => {
     expect(state.conversations.get(other)?.starred).toBe(starredBefore);
     expect(state.messages.thread(other).length).toBe(threadBefore);
     expect(state.messages.getByEmailId(email)?.status).toBe('scheduled');
+  });
 
-    // In the sponsor channel but another sponsor's: still refused.
+  it('refuses a sponsor’s reply in the channel of another sponsor', async () => {
     const someoneElses = conversation(5);
     await harness.deps.index.joinSponsorChannel({
       conversationId: someoneElses,
@@ -123,7 +159,9 @@ describe.each(DATABASE_KINDS)('console conversation writes [%s]', (kind) => {
       message: 'Sponsor here',
     });
     expect([refused.statusCode, refused.json().error]).toEqual([403, 'forbidden']);
+  });
 
+  it('lets a sponsor reply inside their sponsor’s channel', async () => {
     const channel = conversation(3);
     await harness.deps.index.joinSponsorChannel({
       conversationId: channel,

@@ -52,43 +52,66 @@ describe.each(DATABASE_KINDS)('console message writes [%s]', (kind) => {
   const post = (role: Role, url: string, payload: Record<string, unknown>) =>
     harness.app.inject({ method: 'POST', url, headers: harness.auth(role), payload });
 
-  it('sends a reply that lands in HighLevel and in the index as the last message, audited as the user', async () => {
-    const id = conversation(0);
-    const response = await post('agent', `/api/conversations/${id}/messages`, {
-      type: 'SMS',
-      message: 'See you at booth 12',
+  // One reply, sent once: the audit test counts every send this console made.
+  describe('a reply sent now', () => {
+    let id: string;
+    let response: Awaited<ReturnType<typeof post>>;
+    beforeAll(async () => {
+      id = conversation(0);
+      response = await post('agent', `/api/conversations/${id}/messages`, {
+        type: 'SMS',
+        message: 'See you at booth 12',
+      });
     });
-    expect(response.statusCode).toBe(201);
-    const body = response.json();
-    expect(body).toMatchObject({ conversationId: id, status: 'delivered', scheduledAt: null });
 
-    const sent = state.messages.get(body.messageId);
-    expect(sent).toMatchObject({ conversationId: id, direction: 'outbound', body: 'See you at booth 12' });
-    expect(await indexedMessage(harness, body.messageId)).toMatchObject({
-      conversation_id: id,
-      direction: 'outbound',
-      type: 'TYPE_SMS',
-      status: 'delivered',
-      body: 'See you at booth 12',
+    it('sends a reply that lands in HighLevel', async () => {
+      expect(response.statusCode).toBe(201);
+      const body = response.json();
+      expect(body).toMatchObject({ conversationId: id, status: 'delivered', scheduledAt: null });
+      const sent = state.messages.get(body.messageId);
+      expect(sent).toMatchObject({ conversationId: id, direction: 'outbound', body: 'See you at booth 12' });
     });
-    expect((await indexedConversation(harness, id)).last_message_body).toBe('See you at booth 12');
 
-    const audit = await harness.deps.db
-      .selectFrom('highlevel_calls')
-      .select('actor')
-      .where('operation_id', '=', 'send-a-new-message')
-      .execute();
-    expect(audit.map((r) => r.actor)).toEqual([`user:${await userId(harness, 'agent')}`]);
+    it('stores a sent reply in the index as the last message', async () => {
+      const body = response.json();
+      expect(await indexedMessage(harness, body.messageId)).toMatchObject({
+        conversation_id: id,
+        direction: 'outbound',
+        type: 'TYPE_SMS',
+        status: 'delivered',
+        body: 'See you at booth 12',
+      });
+      expect((await indexedConversation(harness, id)).last_message_body).toBe('See you at booth 12');
+    });
+
+    it('audits a sent reply as the user', async () => {
+      const audit = await harness.deps.db
+        .selectFrom('highlevel_calls')
+        .select('actor')
+        .where('operation_id', '=', 'send-a-new-message')
+        .execute();
+      expect(audit.map((r) => r.actor)).toEqual([`user:${await userId(harness, 'agent')}`]);
+    });
   });
 
-  it('schedules a reply, cancels it (HighLevel and index show it cancelled), and a second cancel fails clearly', async () => {
-    const id = conversation(1);
-    const before = (await indexedConversation(harness, id)).last_message_at;
-    const sent = await post('agent', `/api/conversations/${id}/messages`, {
+  /** Schedules an SMS reply in conversation 1 an hour from now. */
+  const scheduleReply = () =>
+    post('agent', `/api/conversations/${conversation(1)}/messages`, {
       type: 'SMS',
       message: 'Doors open at 9',
       scheduledTimestamp: inAnHour(),
     });
+  const cancelSchedule = (messageId: string) =>
+    harness.app.inject({
+      method: 'DELETE',
+      url: `/api/messages/${messageId}/schedule`,
+      headers: harness.auth('agent'),
+    });
+
+  it('schedules a reply, leaving it out of the last message until it is sent', async () => {
+    const id = conversation(1);
+    const before = (await indexedConversation(harness, id)).last_message_at;
+    const sent = await scheduleReply();
     expect([sent.statusCode, sent.body]).toEqual([201, expect.any(String)]);
     const { messageId, scheduledAt } = sent.json();
     expect(scheduledAt).toBeGreaterThan(Date.now());
@@ -96,15 +119,21 @@ describe.each(DATABASE_KINDS)('console message writes [%s]', (kind) => {
     expect((await indexedMessage(harness, messageId))?.status).toBe('scheduled');
     // Not sent yet, so it is not the conversation's last message.
     expect((await indexedConversation(harness, id)).last_message_at).toBe(before);
+  });
 
-    const url = `/api/messages/${messageId}/schedule`;
-    const cancelled = await harness.app.inject({ method: 'DELETE', url, headers: harness.auth('agent') });
+  it('cancels a scheduled reply, in HighLevel as in the index', async () => {
+    const { messageId } = (await scheduleReply()).json();
+    const cancelled = await cancelSchedule(messageId);
     expect(cancelled.statusCode).toBe(200);
-    expect(cancelled.json()).toEqual({ messageId, conversationId: id, status: 'cancelled' });
+    expect(cancelled.json()).toEqual({ messageId, conversationId: conversation(1), status: 'cancelled' });
     expect(state.messages.get(messageId)?.status).toBe('cancelled');
     expect((await indexedMessage(harness, messageId))?.status).toBe('cancelled');
+  });
 
-    const again = await harness.app.inject({ method: 'DELETE', url, headers: harness.auth('agent') });
+  it('refuses a second cancel with a sentence the agent can act on', async () => {
+    const { messageId } = (await scheduleReply()).json();
+    await cancelSchedule(messageId);
+    const again = await cancelSchedule(messageId);
     expect(again.statusCode).toBe(400);
     expect(again.json()).toMatchObject({ error: 'invalid_request' });
     // Said as a sentence the agent can act on, not HighLevel's "Failed cancel the scheduled message".
@@ -164,7 +193,8 @@ describe.each(DATABASE_KINDS)('console message writes [%s]', (kind) => {
     expect(calls.map((c) => c.operation_id).sort()).toEqual(['cancel-scheduled-email-message', 'get-message']);
   });
 
-  it('adds an inbound provider message to HighLevel and the index, counting it unread', async () => {
+  /** Adds an inbound provider message to conversation 3; answers the response and the unread count before. */
+  async function addInbound() {
     const id = conversation(3);
     const unreadBefore = (await indexedConversation(harness, id)).unread_count;
     const response = await post('agent', `/api/conversations/${id}/inbound`, {
@@ -172,6 +202,11 @@ describe.each(DATABASE_KINDS)('console message writes [%s]', (kind) => {
       conversationProviderId: 'provider-1',
       message: 'Is parking free?',
     });
+    return { id, unreadBefore, response };
+  }
+
+  it('adds an inbound provider message to HighLevel', async () => {
+    const { response } = await addInbound();
     expect(response.statusCode).toBe(201);
     const { messageId } = response.json();
     expect(state.messages.get(messageId)).toMatchObject({
@@ -179,13 +214,22 @@ describe.each(DATABASE_KINDS)('console message writes [%s]', (kind) => {
       conversationProviderId: 'provider-1',
       body: 'Is parking free?',
     });
+  });
+
+  it('stores an inbound provider message in the index as the last message', async () => {
+    const { id, response } = await addInbound();
+    const { messageId } = response.json();
     expect(await indexedMessage(harness, messageId)).toMatchObject({ direction: 'inbound', body: 'Is parking free?' });
+    expect((await indexedConversation(harness, id)).last_message_body).toBe('Is parking free?');
+  });
+
+  it('counts an inbound provider message unread', async () => {
+    const { id, unreadBefore } = await addInbound();
     const row = await indexedConversation(harness, id);
-    expect(row.last_message_body).toBe('Is parking free?');
     expect(Number(row.unread_count)).toBe(Number(unreadBefore) + 1);
   });
 
-  it("updates an outbound message's status in HighLevel and the index", async () => {
+  it("updates an outbound message's status in HighLevel, mirrored in the index", async () => {
     const id = conversation(4);
     const sent = await post('agent', `/api/conversations/${id}/messages`, { type: 'SMS', message: 'Ticket attached' });
     const { messageId } = sent.json();
@@ -201,7 +245,7 @@ describe.each(DATABASE_KINDS)('console message writes [%s]', (kind) => {
     expect((await indexedMessage(harness, messageId))?.status).toBe('failed');
   });
 
-  it('uploads a multipart file to HighLevel and answers the URLs to attach', async () => {
+  it('answers the URLs of a multipart file uploaded to HighLevel', async () => {
     const base = await harness.listen();
     const form = new FormData();
     form.append('file', new Blob(['agenda text'], { type: 'text/plain' }), 'agenda.txt');
@@ -245,24 +289,36 @@ describe.each(DATABASE_KINDS)('console message writes [%s]', (kind) => {
     expect(state.files.size).toBe(filesBefore);
   });
 
-  it('answers a send that failed after leaving with 502 marked ambiguous, and does not resend it', async () => {
-    const id = conversation(6);
-    const before = state.messages.thread(id).length;
-    harness.sandbox.sandbox.setFaults({ errorRate: 1 });
-    try {
-      const response = await post('agent', `/api/conversations/${id}/messages`, { type: 'SMS', message: 'Hi' });
+  // One failing send: the resend test counts every failed send this console made.
+  describe('a send that failed after leaving', () => {
+    let id: string;
+    let before: number;
+    let response: Awaited<ReturnType<typeof post>>;
+    beforeAll(async () => {
+      id = conversation(6);
+      before = state.messages.thread(id).length;
+      harness.sandbox.sandbox.setFaults({ errorRate: 1 });
+      try {
+        response = await post('agent', `/api/conversations/${id}/messages`, { type: 'SMS', message: 'Hi' });
+      } finally {
+        harness.sandbox.sandbox.setFaults({ errorRate: 0 });
+      }
+    });
+
+    it('answers a send that failed after leaving with 502 marked ambiguous', async () => {
       expect(response.statusCode).toBe(502);
       expect(response.json()).toMatchObject({ error: 'upstream_failed', upstream: { ambiguous: true } });
-    } finally {
-      harness.sandbox.sandbox.setFaults({ errorRate: 0 });
-    }
-    const attempts = await harness.deps.db
-      .selectFrom('highlevel_calls')
-      .select('status')
-      .where('operation_id', '=', 'send-a-new-message')
-      .where('status', '>=', 500)
-      .execute();
-    expect(attempts).toHaveLength(1);
-    expect(state.messages.thread(id).length).toBe(before);
+    });
+
+    it('does not resend a send that failed after leaving', async () => {
+      const attempts = await harness.deps.db
+        .selectFrom('highlevel_calls')
+        .select('status')
+        .where('operation_id', '=', 'send-a-new-message')
+        .where('status', '>=', 500)
+        .execute();
+      expect(attempts).toHaveLength(1);
+      expect(state.messages.thread(id).length).toBe(before);
+    });
   });
 });
