@@ -3,10 +3,16 @@
  * A bad value stops startup with an error naming the variable and what was expected.
  */
 import { z } from 'zod';
+import { ParleyError, type ParleyErrorOptions } from '../lib/parley-error.js';
 
-export class ConfigError extends Error {
+/** The configuration's one code: every bad setting is `invalid_config`, and the message names the setting. */
+export type ConfigErrorCode = 'invalid_config';
+
+export class ConfigError extends ParleyError<ConfigErrorCode> {
   override readonly name = 'ConfigError';
-  readonly code = 'invalid_config';
+  constructor(message: string, options: ParleyErrorOptions = {}) {
+    super('invalid_config', message, options);
+  }
 }
 
 const port = z.coerce.number().int().min(0).max(65_535);

@@ -13,6 +13,8 @@
  * - `disabled`: the connection was switched off.
  * - `wrong_kind`: asked for an access token of an Accelevents API-key connection.
  */
+import { ParleyError, type ParleyErrorOptions } from '../lib/parley-error.js';
+
 export type ConnectionErrorCode =
   | 'invalid_input'
   | 'not_found'
@@ -22,18 +24,18 @@ export type ConnectionErrorCode =
   | 'disabled'
   | 'wrong_kind';
 
-export class ConnectionError extends Error {
+export class ConnectionError extends ParleyError<ConnectionErrorCode> {
   override readonly name = 'ConnectionError';
-  constructor(
-    readonly code: ConnectionErrorCode,
-    message: string,
-    options?: { cause?: unknown; connectionId?: string | null },
-  ) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.connectionId = options?.connectionId ?? null;
-  }
-
   readonly connectionId: string | null;
+
+  constructor(
+    code: ConnectionErrorCode,
+    message: string,
+    options: ParleyErrorOptions & { connectionId?: string | null } = {},
+  ) {
+    super(code, message, options);
+    this.connectionId = options.connectionId ?? null;
+  }
 
   toJSON(): Record<string, unknown> {
     return { name: this.name, code: this.code, message: this.message, connectionId: this.connectionId };

@@ -2,6 +2,8 @@
  * The intake boundary's one error base. `code` is stable; messages name the field or setting and what
  * was expected, and never carry a webhook secret, an HMAC key or a payload value beyond ids.
  */
+import { ParleyError } from '../lib/parley-error.js';
+
 export type IntakeErrorCode =
   /** A mapping setting is unusable (a bad path, an unknown topic). */
   | 'invalid_mapping'
@@ -24,12 +26,6 @@ export type IntakeErrorCode =
   /** A stored body names no record (written by hand, or by an old version). */
   | 'invalid_body';
 
-export class IntakeError extends Error {
+export class IntakeError extends ParleyError<IntakeErrorCode> {
   override readonly name = 'IntakeError';
-  readonly code: IntakeErrorCode;
-
-  constructor(code: IntakeErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }

@@ -3,6 +3,8 @@
  * composition refuses, with a stable `code`. `retryable: false` makes the queue dead-letter the job at
  * once (src/queue/classify-error.ts reads the property).
  */
+import { ParleyError, type ParleyErrorOptions } from '../lib/parley-error.js';
+
 export type PipelineErrorCode =
   | 'missing_dependency'
   | 'invalid_job'
@@ -11,16 +13,12 @@ export type PipelineErrorCode =
   | 'no_location'
   | 'workflow_files';
 
-export class PipelineError extends Error {
+export class PipelineError extends ParleyError<PipelineErrorCode> {
   override readonly name = 'PipelineError';
   readonly retryable: boolean;
 
-  constructor(
-    readonly code: PipelineErrorCode,
-    message: string,
-    options: { retryable?: boolean; cause?: unknown } = {},
-  ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+  constructor(code: PipelineErrorCode, message: string, options: ParleyErrorOptions & { retryable?: boolean } = {}) {
+    super(code, message, options);
     this.retryable = options.retryable ?? false;
   }
 }

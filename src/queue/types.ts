@@ -62,10 +62,8 @@ export interface Queue {
   counts(): Promise<Record<'pending' | 'running' | 'done' | 'dead', number>>;
 }
 
-/** Thrown by a handler to fail its job at once, without retries (BullMQ's UnrecoverableError). */
-export class NonRetryableError extends Error {
-  override readonly name = 'NonRetryableError';
-}
+// Handlers import it from here; it lives with the queue's other error.
+export { NonRetryableError } from './queue-error.js';
 
 export interface JobContext {
   /** Aborted when the worker stops or the lease is lost. */

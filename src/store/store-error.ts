@@ -3,6 +3,8 @@
  * branch on it, never on the message. Messages name what was expected and never carry a
  * password: every URL in them has gone through `redactDatabaseUrl` first.
  */
+import { ParleyError } from '../lib/parley-error.js';
+
 export type StoreErrorCode =
   | 'invalid_database_url'
   | 'database_unreachable'
@@ -11,13 +13,6 @@ export type StoreErrorCode =
   | 'migration_failed'
   | 'invalid_argument';
 
-export class StoreError extends Error {
+export class StoreError extends ParleyError<StoreErrorCode> {
   override readonly name = 'StoreError';
-  constructor(
-    readonly code: StoreErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }

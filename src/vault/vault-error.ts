@@ -5,6 +5,7 @@
  * material, ciphertext or plaintext; decrypt failures carry no `cause` so nothing from the
  * cipher can leak through it either.
  */
+import { ParleyError } from '../lib/parley-error.js';
 import type { VaultErrorCode } from './types.js';
 
 /**
@@ -13,13 +14,6 @@ import type { VaultErrorCode } from './types.js';
  */
 export type VaultErrorCodeWithKeyFile = VaultErrorCode | 'key_file_exists';
 
-export class VaultError extends Error {
+export class VaultError extends ParleyError<VaultErrorCodeWithKeyFile> {
   override readonly name = 'VaultError';
-  constructor(
-    readonly code: VaultErrorCodeWithKeyFile,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }

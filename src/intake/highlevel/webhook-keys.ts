@@ -6,6 +6,7 @@
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { HighLevelAppConfig } from '../../highlevel/highlevel-settings.js';
+import { ParleyError } from '../../lib/parley-error.js';
 import { PUBLISHED_WEBHOOK_KEYS } from './published-keys.js';
 
 export interface WebhookKeys {
@@ -20,15 +21,8 @@ export interface WebhookKeyPems {
 
 export type WebhookKeyErrorCode = 'invalid_webhook_key' | 'sandbox_keys_unavailable';
 
-export class WebhookKeyError extends Error {
+export class WebhookKeyError extends ParleyError<WebhookKeyErrorCode> {
   override readonly name = 'WebhookKeyError';
-  constructor(
-    readonly code: WebhookKeyErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
 function parseKey(pem: string, expected: 'ed25519' | 'rsa', where: string): KeyObject {

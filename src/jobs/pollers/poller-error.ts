@@ -2,6 +2,8 @@
  * The one error base of the pollers, with a stable `code`. `retryable: false` makes
  * the queue dead-letter the job at once (src/queue/classify-error.ts reads the property).
  */
+import { ParleyError, type ParleyErrorOptions } from '../../lib/parley-error.js';
+
 export type PollerErrorCode =
   | 'missing_dependency'
   | 'invalid_argument'
@@ -9,16 +11,12 @@ export type PollerErrorCode =
   | 'attendee_runs_failed'
   | 'session_attendance_unavailable';
 
-export class PollerError extends Error {
+export class PollerError extends ParleyError<PollerErrorCode> {
   override readonly name = 'PollerError';
   readonly retryable: boolean;
 
-  constructor(
-    readonly code: PollerErrorCode,
-    message: string,
-    options: { retryable?: boolean; cause?: unknown } = {},
-  ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+  constructor(code: PollerErrorCode, message: string, options: ParleyErrorOptions & { retryable?: boolean } = {}) {
+    super(code, message, options);
     this.retryable = options.retryable ?? false;
   }
 }
