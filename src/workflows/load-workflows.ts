@@ -13,7 +13,7 @@ import { formatKeyPath, positionOf, positionOfKey } from '../config/yaml-positio
 import { createTemplateEngine, type TemplateEngine } from '../lib/template-engine.js';
 import { allowedWorkflowKeys, type WorkflowDefinition, WorkflowSchema } from './definition-schema.js';
 import { type DefinitionIssue, validateWorkflow } from './validate-workflow.js';
-import { WorkflowError, type WorkflowIssue, WorkflowValidationError } from './workflow-error.js';
+import { describeIssues, WorkflowError, type WorkflowIssue, WorkflowValidationError } from './workflow-error.js';
 
 export interface LoadedWorkflow {
   definition: WorkflowDefinition;
@@ -51,7 +51,10 @@ export async function loadWorkflows(path: string, options: LoadWorkflowsOptions 
       loaded.push(workflow);
     }
   }
-  if (issues.length > 0) throw new WorkflowValidationError(sortIssues(issues));
+  if (issues.length > 0) {
+    const sorted = sortIssues(issues);
+    throw new WorkflowValidationError(describeIssues(sorted), { issues: sorted });
+  }
   return loaded;
 }
 

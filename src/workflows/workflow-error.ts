@@ -4,6 +4,7 @@
  * NonRetryableError so the job is dead-lettered at once instead of burning its attempts.
  */
 import { HighLevelError } from '../highlevel/errors.js';
+import { ParleyError, type ParleyErrorOptions } from '../lib/parley-error.js';
 
 export type WorkflowErrorCode =
   | 'invalid_workflow'
@@ -15,25 +16,20 @@ export type WorkflowErrorCode =
   | 'step_in_progress'
   | 'conversation_not_found';
 
-export interface WorkflowErrorInit {
+export interface WorkflowErrorOptions extends ParleyErrorOptions {
   retryable?: boolean;
   stepId?: string;
-  cause?: unknown;
 }
 
-export class WorkflowError extends Error {
+export class WorkflowError extends ParleyError<WorkflowErrorCode> {
   override readonly name = 'WorkflowError';
   readonly retryable: boolean;
   readonly stepId: string | null;
 
-  constructor(
-    readonly code: WorkflowErrorCode,
-    message: string,
-    init: WorkflowErrorInit = {},
-  ) {
-    super(message, init.cause === undefined ? undefined : { cause: init.cause });
-    this.retryable = init.retryable ?? false;
-    this.stepId = init.stepId ?? null;
+  constructor(code: WorkflowErrorCode, message: string, options: WorkflowErrorOptions = {}) {
+    super(code, message, options);
+    this.retryable = options.retryable ?? false;
+    this.stepId = options.stepId ?? null;
   }
 
   toJSON(): Record<string, unknown> {
@@ -57,9 +53,17 @@ export function formatIssue(issue: WorkflowIssue): string {
 
 /** Every problem of a file (or directory) at once, so a user fixes them in one pass. */
 export class WorkflowValidationError extends WorkflowError {
-  constructor(readonly issues: readonly WorkflowIssue[]) {
-    super('invalid_workflow', `invalid workflow definition:\n${issues.map(formatIssue).join('\n')}`);
+  readonly issues: readonly WorkflowIssue[];
+
+  constructor(message: string, options: ParleyErrorOptions & { issues: readonly WorkflowIssue[] }) {
+    super('invalid_workflow', message, { cause: options.cause });
+    this.issues = options.issues;
   }
+}
+
+/** The message of a WorkflowValidationError: one `file:line:col path: problem` line per issue. */
+export function describeIssues(issues: readonly WorkflowIssue[]): string {
+  return `invalid workflow definition:\n${issues.map(formatIssue).join('\n')}`;
 }
 
 /**
