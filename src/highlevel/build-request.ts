@@ -37,11 +37,11 @@ function isMissing(value: unknown): boolean {
 
 function missing(op: OperationDescriptor, parameter: string, place: 'path' | 'query' | 'body'): never {
   const what = place === 'body' ? 'a request body' : `the required ${place} parameter "${parameter}"`;
-  throw new HighLevelInvalidCallError(
-    { message: `HighLevel ${op.operationId} needs ${what}; nothing was sent`, operationId: op.operationId },
+  throw new HighLevelInvalidCallError(`HighLevel ${op.operationId} needs ${what}; nothing was sent`, {
+    operationId: op.operationId,
     parameter,
     place,
-  );
+  });
 }
 
 function scalar(value: unknown): string {
@@ -97,22 +97,19 @@ export function prepareCall(op: OperationDescriptor, input: CallInput, baseUrl: 
   const hasFiles = (input.files?.length ?? 0) > 0;
   if (op.bodyRequired && input.body === undefined && !hasFiles) missing(op, 'body', 'body');
   if (op.bodyContentType === null && (input.body !== undefined || hasFiles)) {
-    throw new HighLevelInvalidCallError(
-      { message: `HighLevel ${op.operationId} takes no request body`, operationId: op.operationId },
-      'body',
-      'body',
-    );
+    throw new HighLevelInvalidCallError(`HighLevel ${op.operationId} takes no request body`, {
+      operationId: op.operationId,
+      parameter: 'body',
+      place: 'body',
+    });
   }
   const multipart = op.bodyContentType === 'multipart/form-data';
   if (multipart && input.body !== undefined && !isRecord(input.body)) {
-    throw new HighLevelInvalidCallError(
-      {
-        message: `HighLevel ${op.operationId} expects the body as an object of form fields`,
-        operationId: op.operationId,
-      },
-      'body',
-      'body',
-    );
+    throw new HighLevelInvalidCallError(`HighLevel ${op.operationId} expects the body as an object of form fields`, {
+      operationId: op.operationId,
+      parameter: 'body',
+      place: 'body',
+    });
   }
   return {
     method: op.method,

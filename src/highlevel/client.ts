@@ -94,8 +94,7 @@ export function createHighLevelClient(options: HighLevelClientOptions): HighLeve
     const read = readSuccessBody(op, bytes, response.headers);
     if (!read.ok) {
       const message = `HighLevel ${op.operationId} answered HTTP ${status} with an unreadable body: ${read.problem}`;
-      const error = new HighLevelInvalidResponseError({
-        message,
+      const error = new HighLevelInvalidResponseError(message, {
         operationId: op.operationId,
         status,
         rateLimit,

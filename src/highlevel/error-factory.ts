@@ -79,33 +79,30 @@ export function errorFromResponse(facts: ResponseFacts): HighLevelError | null {
   const traceId = isRecord(body) && typeof body.traceId === 'string' ? body.traceId : null;
   const rateLimit = parseRateLimitHeaders(facts.headers);
   const text = messages.length > 0 ? messages.join('; ') : (DEFAULT_TEXT[status] ?? 'no message');
-  const init = {
-    message: `HighLevel ${operationId} answered HTTP ${status}: ${text}`,
-    operationId,
-    status,
-    traceId,
-    rateLimit,
-    messages,
-    request: facts.request,
-  };
+  const message = `HighLevel ${operationId} answered HTTP ${status}: ${text}`;
+  const options = { operationId, status, traceId, rateLimit, messages, request: facts.request };
 
   if (status >= 200 && status < 300) {
     const bodyStatus = isRecord(body) ? body.status : undefined;
     if (CANCEL_SCHEDULE_OPERATIONS.has(operationId) && typeof bodyStatus === 'number' && bodyStatus >= 400) {
-      const message = `HighLevel ${operationId} answered HTTP ${status} with failure status ${bodyStatus}: ${text}`;
-      return new HighLevelCancelFailedError({ ...init, message }, bodyStatus);
+      const failed = `HighLevel ${operationId} answered HTTP ${status} with failure status ${bodyStatus}: ${text}`;
+      return new HighLevelCancelFailedError(failed, { ...options, bodyStatus });
     }
     return null;
   }
-  if (status === 401) return new HighLevelUnauthorizedError(init);
-  if (status === 403) return new HighLevelForbiddenError(init, SCOPE_PATTERN.exec(text)?.[1] ?? null);
-  if (status === 404) return new HighLevelNotFoundError(init);
-  if (status === 429) return new HighLevelRateLimitedError(init, parseRetryAfterMs(facts.headers));
-  if (status >= 500) return new HighLevelServerError(init);
+  if (status === 401) return new HighLevelUnauthorizedError(message, options);
+  if (status === 403) {
+    return new HighLevelForbiddenError(message, { ...options, missingScope: SCOPE_PATTERN.exec(text)?.[1] ?? null });
+  }
+  if (status === 404) return new HighLevelNotFoundError(message, options);
+  if (status === 429) {
+    return new HighLevelRateLimitedError(message, { ...options, retryAfterMs: parseRetryAfterMs(facts.headers) });
+  }
+  if (status >= 500) return new HighLevelServerError(message, options);
   // 400 and 422 carry field messages (specs/highlevel/common/common-schemas.json); 413/415 (upload)
   // and other 4xx are also "fix the request".
-  if (status >= 400) return new HighLevelInvalidRequestError(init);
-  return new HighLevelInvalidResponseError(init);
+  if (status >= 400) return new HighLevelInvalidRequestError(message, options);
+  return new HighLevelInvalidResponseError(message, options);
 }
 
 /**
@@ -146,13 +143,15 @@ export function errorFromFetchFailure(facts: FetchFailureFacts): HighLevelError 
   const { operationId, request } = facts;
   if (facts.timedOut) {
     const message = `HighLevel ${operationId} gave no answer within ${facts.timeoutMs} ms`;
-    return new HighLevelTimeoutError({ message, operationId, request });
+    return new HighLevelTimeoutError(message, { operationId, request });
   }
   const code = findErrorCode(facts.cause);
   const message = `HighLevel ${operationId} could not be reached (${code ?? 'network error'})`;
-  return new HighLevelNetworkError(
-    { message, operationId, request, cause: facts.cause },
-    !(code && NOT_SENT_CODES.has(code)),
-    code,
-  );
+  return new HighLevelNetworkError(message, {
+    operationId,
+    request,
+    cause: facts.cause,
+    requestSent: !(code && NOT_SENT_CODES.has(code)),
+    causeCode: code,
+  });
 }

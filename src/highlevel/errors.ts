@@ -5,6 +5,7 @@
  * replaced, messages never include headers, and `toJSON()` lists only safe fields (after Octokit's
  * RequestError, https://github.com/octokit/request-error.js).
  */
+import { ParleyError, type ParleyErrorOptions } from '../lib/parley-error.js';
 import type { RateLimitInfo } from './rate-limit-headers.js';
 
 export type HighLevelErrorCode =
@@ -28,15 +29,13 @@ export interface RequestCopy {
   headers: Record<string, string>;
 }
 
-export interface HighLevelErrorInit {
-  message: string;
+export interface HighLevelErrorOptions extends ParleyErrorOptions {
   operationId: string;
   status?: number | null;
   traceId?: string | null;
   rateLimit?: RateLimitInfo | null;
   messages?: string[];
   request?: RequestCopy | null;
-  cause?: unknown;
 }
 
 const SECRET_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
@@ -54,8 +53,11 @@ export function redactRequest(request: RequestCopy): RequestCopy {
   return { method: request.method, url: queryAt === -1 ? request.url : request.url.slice(0, queryAt), headers };
 }
 
-export abstract class HighLevelError extends Error {
-  abstract readonly code: HighLevelErrorCode;
+/**
+ * Each subclass stands for one code and passes it up; `declare` narrows `code` to that literal so a
+ * caller holding a subclass knows its code without a check.
+ */
+export abstract class HighLevelError extends ParleyError<HighLevelErrorCode> {
   readonly operationId: string;
   /** HTTP status, or null when no response arrived. */
   readonly status: number | null;
@@ -72,14 +74,14 @@ export abstract class HighLevelError extends Error {
    */
   ambiguous = false;
 
-  constructor(init: HighLevelErrorInit) {
-    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
-    this.operationId = init.operationId;
-    this.status = init.status ?? null;
-    this.traceId = init.traceId ?? null;
-    this.rateLimit = init.rateLimit ?? null;
-    this.messages = init.messages ?? [];
-    this.request = init.request ? redactRequest(init.request) : null;
+  constructor(code: HighLevelErrorCode, message: string, options: HighLevelErrorOptions) {
+    super(code, message, options);
+    this.operationId = options.operationId;
+    this.status = options.status ?? null;
+    this.traceId = options.traceId ?? null;
+    this.rateLimit = options.rateLimit ?? null;
+    this.messages = options.messages ?? [];
+    this.request = options.request ? redactRequest(options.request) : null;
   }
 
   toJSON(): Record<string, unknown> {
@@ -101,47 +103,57 @@ export abstract class HighLevelError extends Error {
 /** No response: DNS, refused, reset. `requestSent` is false only when the request certainly never left. */
 export class HighLevelNetworkError extends HighLevelError {
   override readonly name = 'HighLevelNetworkError';
-  readonly code = 'network_error' as const;
-  constructor(
-    init: HighLevelErrorInit,
-    readonly requestSent: boolean,
-    readonly causeCode: string | null,
-  ) {
-    super(init);
+  declare readonly code: 'network_error';
+  readonly requestSent: boolean;
+  readonly causeCode: string | null;
+
+  constructor(message: string, options: HighLevelErrorOptions & { requestSent: boolean; causeCode: string | null }) {
+    super('network_error', message, options);
+    this.requestSent = options.requestSent;
+    this.causeCode = options.causeCode;
   }
 }
 
 export class HighLevelTimeoutError extends HighLevelError {
   override readonly name = 'HighLevelTimeoutError';
-  readonly code = 'timeout' as const;
+  declare readonly code: 'timeout';
+
+  constructor(message: string, options: HighLevelErrorOptions) {
+    super('timeout', message, options);
+  }
 }
 
 export class HighLevelRateLimitedError extends HighLevelError {
   override readonly name = 'HighLevelRateLimitedError';
-  readonly code = 'rate_limited' as const;
-  constructor(
-    init: HighLevelErrorInit,
-    readonly retryAfterMs: number | null,
-  ) {
-    super(init);
+  declare readonly code: 'rate_limited';
+  readonly retryAfterMs: number | null;
+
+  constructor(message: string, options: HighLevelErrorOptions & { retryAfterMs: number | null }) {
+    super('rate_limited', message, options);
+    this.retryAfterMs = options.retryAfterMs;
   }
 }
 
 export class HighLevelUnauthorizedError extends HighLevelError {
   override readonly name = 'HighLevelUnauthorizedError';
-  readonly code = 'unauthorized' as const;
+  declare readonly code: 'unauthorized';
+
+  constructor(message: string, options: HighLevelErrorOptions) {
+    super('unauthorized', message, options);
+  }
 }
 
 export class HighLevelForbiddenError extends HighLevelError {
   override readonly name = 'HighLevelForbiddenError';
-  readonly code = 'forbidden' as const;
-  constructor(
-    init: HighLevelErrorInit,
-    /** The scope named in the 403 message, when HighLevel names one, so the operator is told which scope to add. */
-    readonly missingScope: string | null,
-  ) {
-    super(init);
+  declare readonly code: 'forbidden';
+  /** The scope named in the 403 message, when HighLevel names one, so the operator is told which scope to add. */
+  readonly missingScope: string | null;
+
+  constructor(message: string, options: HighLevelErrorOptions & { missingScope: string | null }) {
+    super('forbidden', message, options);
+    this.missingScope = options.missingScope;
   }
+
   override toJSON(): Record<string, unknown> {
     return { ...super.toJSON(), missingScope: this.missingScope };
   }
@@ -149,29 +161,42 @@ export class HighLevelForbiddenError extends HighLevelError {
 
 export class HighLevelNotFoundError extends HighLevelError {
   override readonly name = 'HighLevelNotFoundError';
-  readonly code = 'not_found' as const;
+  declare readonly code: 'not_found';
+
+  constructor(message: string, options: HighLevelErrorOptions) {
+    super('not_found', message, options);
+  }
 }
 
 export class HighLevelInvalidRequestError extends HighLevelError {
   override readonly name = 'HighLevelInvalidRequestError';
-  readonly code = 'invalid_request' as const;
+  declare readonly code: 'invalid_request';
+
+  constructor(message: string, options: HighLevelErrorOptions) {
+    super('invalid_request', message, options);
+  }
 }
 
 export class HighLevelServerError extends HighLevelError {
   override readonly name = 'HighLevelServerError';
-  readonly code = 'server_error' as const;
+  declare readonly code: 'server_error';
+
+  constructor(message: string, options: HighLevelErrorOptions) {
+    super('server_error', message, options);
+  }
 }
 
 /** HTTP 200 whose body `status` is an error code (spec defect `cancel-schedule-200-error`). */
 export class HighLevelCancelFailedError extends HighLevelError {
   override readonly name = 'HighLevelCancelFailedError';
-  readonly code = 'cancel_failed' as const;
-  constructor(
-    init: HighLevelErrorInit,
-    readonly bodyStatus: number,
-  ) {
-    super(init);
+  declare readonly code: 'cancel_failed';
+  readonly bodyStatus: number;
+
+  constructor(message: string, options: HighLevelErrorOptions & { bodyStatus: number }) {
+    super('cancel_failed', message, options);
+    this.bodyStatus = options.bodyStatus;
   }
+
   override toJSON(): Record<string, unknown> {
     return { ...super.toJSON(), bodyStatus: this.bodyStatus };
   }
@@ -180,29 +205,37 @@ export class HighLevelCancelFailedError extends HighLevelError {
 /** A success status with a body we cannot read as the operation promises. */
 export class HighLevelInvalidResponseError extends HighLevelError {
   override readonly name = 'HighLevelInvalidResponseError';
-  readonly code = 'invalid_response' as const;
+  declare readonly code: 'invalid_response';
+
+  constructor(message: string, options: HighLevelErrorOptions) {
+    super('invalid_response', message, options);
+  }
 }
 
 /** The caller's input is incomplete (a required path/query parameter or body); nothing was sent. */
 export class HighLevelInvalidCallError extends HighLevelError {
   override readonly name = 'HighLevelInvalidCallError';
-  readonly code = 'invalid_call' as const;
+  declare readonly code: 'invalid_call';
+  readonly parameter: string;
+  readonly place: 'path' | 'query' | 'body';
+
   constructor(
-    init: HighLevelErrorInit,
-    readonly parameter: string,
-    readonly place: 'path' | 'query' | 'body',
+    message: string,
+    options: HighLevelErrorOptions & { parameter: string; place: 'path' | 'query' | 'body' },
   ) {
-    super(init);
+    super('invalid_call', message, options);
+    this.parameter = options.parameter;
+    this.place = options.place;
   }
 }
 
 export class HighLevelUnknownOperationError extends HighLevelError {
   override readonly name = 'HighLevelUnknownOperationError';
-  readonly code = 'unknown_operation' as const;
-  constructor(
-    init: HighLevelErrorInit,
-    readonly suggestions: string[],
-  ) {
-    super(init);
+  declare readonly code: 'unknown_operation';
+  readonly suggestions: string[];
+
+  constructor(message: string, options: HighLevelErrorOptions & { suggestions: string[] }) {
+    super('unknown_operation', message, options);
+    this.suggestions = options.suggestions;
   }
 }

@@ -27,5 +27,5 @@ export function findOperation(operationId: string): OperationDescriptor {
   if (op) return op;
   const suggestions = closestOperationIds(operationId);
   const message = `Unknown HighLevel operation "${operationId}"; did you mean ${suggestions.map((s) => `"${s}"`).join(', ')}?`;
-  throw new HighLevelUnknownOperationError({ message, operationId }, suggestions);
+  throw new HighLevelUnknownOperationError(message, { operationId, suggestions });
 }

@@ -5,11 +5,12 @@
  * from the operation, the status and HighLevel's own message with every secret of the request
  * scrubbed out.
  */
+import { ParleyError, type ParleyErrorOptions } from '../../lib/parley-error.js';
 import type { OAuthErrorCode } from './token-client-types.js';
 
 export type OAuthOperation = 'get-access-token' | 'get-location-access-token' | 'get-installed-location';
 
-export interface OAuthErrorInit {
+export interface OAuthErrorOptions extends ParleyErrorOptions {
   operationId: OAuthOperation;
   /** HTTP status, or null when no answer arrived. */
   status?: number | null;
@@ -20,26 +21,21 @@ export interface OAuthErrorInit {
   traceId?: string | null;
   /** `Retry-After` in ms on a 429, when sent. */
   retryAfterMs?: number | null;
-  cause?: unknown;
 }
 
-export class OAuthError extends Error {
+export class OAuthError extends ParleyError<OAuthErrorCode> {
   override readonly name = 'OAuthError';
   readonly operationId: OAuthOperation;
   readonly status: number | null;
   readonly traceId: string | null;
   readonly retryAfterMs: number | null;
 
-  constructor(
-    readonly code: OAuthErrorCode,
-    message: string,
-    init: OAuthErrorInit,
-  ) {
-    super(message, init.cause === undefined ? undefined : { cause: init.cause });
-    this.operationId = init.operationId;
-    this.status = init.status ?? null;
-    this.traceId = init.traceId ?? null;
-    this.retryAfterMs = init.retryAfterMs ?? null;
+  constructor(code: OAuthErrorCode, message: string, options: OAuthErrorOptions) {
+    super(code, message, options);
+    this.operationId = options.operationId;
+    this.status = options.status ?? null;
+    this.traceId = options.traceId ?? null;
+    this.retryAfterMs = options.retryAfterMs ?? null;
   }
 
   /** True for failures worth trying again later (the token manager decides when); false for "fix something". */
