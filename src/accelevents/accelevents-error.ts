@@ -3,6 +3,8 @@
  * carries the API key: the request copy keeps only method and path (no headers, no query string, which
  * can hold attendee search text), and server text is scrubbed of the key before it becomes a message.
  */
+import { ParleyError, type ParleyErrorOptions } from '../lib/parley-error.js';
+
 export type AcceleventsErrorCode =
   | 'unauthorized' // 401, or app code 4010101: the key or the auth header preset is wrong
   | 'forbidden' // 403, incl. 4030201 Not Event Host and 4030101 Not Staff User (a role problem on the event)
@@ -16,9 +18,7 @@ export type AcceleventsErrorCode =
   | 'invalid_response' // a success whose body is not what the endpoint returns
   | 'invalid_call'; // our caller's input was unusable; nothing was sent
 
-export interface AcceleventsErrorInit {
-  code: AcceleventsErrorCode;
-  message: string;
+export interface AcceleventsErrorOptions extends ParleyErrorOptions {
   /** Our name for the call, e.g. 'get-event-details'. */
   operation: string;
   method: string;
@@ -28,12 +28,10 @@ export interface AcceleventsErrorInit {
   /** Accelevents' 7-digit application code (`errorCode` or `code` in the body), when present. */
   appCode?: number | null;
   retryAfterMs?: number | null;
-  cause?: unknown;
 }
 
-export class AcceleventsError extends Error {
+export class AcceleventsError extends ParleyError<AcceleventsErrorCode> {
   override readonly name = 'AcceleventsError';
-  readonly code: AcceleventsErrorCode;
   readonly operation: string;
   readonly request: { method: string; path: string };
   /** HTTP status, or null when no answer arrived. */
@@ -46,14 +44,13 @@ export class AcceleventsError extends Error {
    */
   ambiguous = false;
 
-  constructor(init: AcceleventsErrorInit) {
-    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
-    this.code = init.code;
-    this.operation = init.operation;
-    this.request = { method: init.method, path: init.path };
-    this.status = init.status ?? null;
-    this.appCode = init.appCode ?? null;
-    this.retryAfterMs = init.retryAfterMs ?? null;
+  constructor(code: AcceleventsErrorCode, message: string, options: AcceleventsErrorOptions) {
+    super(code, message, options);
+    this.operation = options.operation;
+    this.request = { method: options.method, path: options.path };
+    this.status = options.status ?? null;
+    this.appCode = options.appCode ?? null;
+    this.retryAfterMs = options.retryAfterMs ?? null;
   }
 
   toJSON(): Record<string, unknown> {

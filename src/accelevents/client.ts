@@ -86,13 +86,7 @@ export interface AcceleventsClient {
 }
 
 function invalidCall(operation: string, message: string): AcceleventsError {
-  return new AcceleventsError({
-    code: 'invalid_call',
-    message: `${operation}: ${message}`,
-    operation,
-    method: '',
-    path: '',
-  });
+  return new AcceleventsError('invalid_call', `${operation}: ${message}`, { operation, method: '', path: '' });
 }
 
 function segment(operation: string, name: string, value: unknown): string {
@@ -119,13 +113,11 @@ export function createAcceleventsClient(options: AcceleventsClientOptions): Acce
       return read(body);
     } catch (error) {
       if (!(error instanceof ResponseShapeError)) throw error;
-      throw new AcceleventsError({
-        code: 'invalid_response',
-        message: `Accelevents ${spec.operation} answered with an unexpected shape: ${error.message}`,
-        operation: spec.operation,
-        method: spec.method,
-        path: spec.path,
-      });
+      throw new AcceleventsError(
+        'invalid_response',
+        `Accelevents ${spec.operation} answered with an unexpected shape: ${error.message}`,
+        { operation: spec.operation, method: spec.method, path: spec.path },
+      );
     }
   }
 

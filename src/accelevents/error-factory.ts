@@ -95,9 +95,7 @@ export function errorFromResponse(
   let code: AcceleventsErrorCode = known?.code ?? (failedWrite ? 'invalid_request' : codeForStatus(status));
   if ((status === 401 || status === 403) && PLAN_TEXT.test(text)) code = 'plan_not_enabled';
   const detail = appCode === null ? text : `${appCode} ${text}`;
-  return new AcceleventsError({
-    code,
-    message: `Accelevents ${facts.operation} answered HTTP ${status} ${code}: ${detail}`,
+  return new AcceleventsError(code, `Accelevents ${facts.operation} answered HTTP ${status} ${code}: ${detail}`, {
     operation: facts.operation,
     method: facts.method,
     path: facts.path,
@@ -125,11 +123,11 @@ export function errorFromFetchFailure(facts: CallFacts & { cause: unknown; timed
   const base = { operation: facts.operation, method: facts.method, path: facts.path };
   if (facts.timedOut) {
     const message = `Accelevents ${facts.operation} gave no answer within ${facts.timeoutMs} ms`;
-    return { error: new AcceleventsError({ ...base, code: 'timeout', message }), requestSent: true };
+    return { error: new AcceleventsError('timeout', message, base), requestSent: true };
   }
   const causeCode = causeCodeOf(facts.cause);
   // The cause is not attached: undici messages can quote header values, and the key is one of them.
   const message = `Accelevents ${facts.operation} could not be reached (${causeCode ?? 'network error'})`;
-  const error = new AcceleventsError({ ...base, code: 'network_error', message });
+  const error = new AcceleventsError('network_error', message, base);
   return { error, requestSent: !(causeCode && NOT_SENT_CODES.has(causeCode)) };
 }

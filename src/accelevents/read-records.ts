@@ -3,7 +3,9 @@
  * between endpoints and are partly unconfirmed (docs/accelevents-assumptions.md), so each reader
  * accepts the known variants and throws `ResponseShapeError` only when nothing usable is there.
  */
+import { ParleyError, type ParleyErrorOptions } from '../lib/parley-error.js';
 import { parseAcceleventsDate, resolveTimeZone, toEpochMs } from './accelevents-dates.js';
+import type { AcceleventsErrorCode } from './accelevents-error.js';
 import type {
   AcceleventsAttendee,
   AcceleventsCheckInResult,
@@ -19,8 +21,12 @@ import type {
   Raw,
 } from './types.js';
 
-export class ResponseShapeError extends Error {
+/** The client turns it into an AcceleventsError with the same code, adding the operation and path. */
+export class ResponseShapeError extends ParleyError<Extract<AcceleventsErrorCode, 'invalid_response'>> {
   override readonly name = 'ResponseShapeError';
+  constructor(message: string, options: ParleyErrorOptions = {}) {
+    super('invalid_response', message, options);
+  }
 }
 
 function isRecord(value: unknown): value is Raw {

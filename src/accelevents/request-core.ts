@@ -133,7 +133,12 @@ export function createAcceleventsRequester(options: AcceleventsClientOptions): A
     if (error) return { ok: false, error, requestSent: true };
     if (!parsed.ok) {
       const message = `Accelevents ${spec.operation} answered HTTP ${response.status} with a body that is not JSON`;
-      const invalid = new AcceleventsError({ ...facts, code: 'invalid_response', message, status: response.status });
+      const invalid = new AcceleventsError('invalid_response', message, {
+        operation: spec.operation,
+        method: spec.method,
+        path: spec.path,
+        status: response.status,
+      });
       return { ok: false, error: invalid, requestSent: true };
     }
     return { ok: true, data: parsed.value };
