@@ -157,8 +157,13 @@ export function createRateScheduler(options: RateSchedulerOptions): RateSchedule
           continue;
         }
         if (outcome.reason === 'daily' && rejectWhenSpent) {
+          const retryAt = nextDayStart(t);
           location.waiters.rejectAll(
-            new RateLimitError('daily_budget_exhausted', { ...location.key, retryAt: nextDayStart(t) }),
+            new RateLimitError(
+              'daily_budget_exhausted',
+              `HighLevel daily request budget for location ${location.key.locationId} is spent; it is expected back at ${new Date(retryAt).toISOString()}`,
+              { ...location.key, retryAt },
+            ),
           );
           break;
         }

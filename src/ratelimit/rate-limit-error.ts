@@ -4,23 +4,28 @@
  * (https://marketplace.gohighlevel.com/docs/other/rate-limits), and once they are spent, waiting
  * inside a job for hours would hold its lease; the caller gets `retryAt` and reschedules the work.
  */
+import { ParleyError, type ParleyErrorOptions } from '../lib/parley-error.js';
+
 export type RateLimitErrorCode = 'daily_budget_exhausted';
 
-export class RateLimitError extends Error {
+export interface RateLimitErrorOptions extends ParleyErrorOptions {
+  appId: string;
+  locationId: string;
+  /** Epoch ms from which the budget is expected back (the next UTC day). */
+  retryAt: number;
+}
+
+export class RateLimitError extends ParleyError<RateLimitErrorCode> {
   override readonly name = 'RateLimitError';
-  readonly code: RateLimitErrorCode;
   readonly appId: string;
   readonly locationId: string;
   /** Epoch ms from which the budget is expected back (the next UTC day). */
   readonly retryAt: number;
 
-  constructor(code: RateLimitErrorCode, facts: { appId: string; locationId: string; retryAt: number }) {
-    super(
-      `HighLevel daily request budget for location ${facts.locationId} is spent; it is expected back at ${new Date(facts.retryAt).toISOString()}`,
-    );
-    this.code = code;
-    this.appId = facts.appId;
-    this.locationId = facts.locationId;
-    this.retryAt = facts.retryAt;
+  constructor(code: RateLimitErrorCode, message: string, options: RateLimitErrorOptions) {
+    super(code, message, options);
+    this.appId = options.appId;
+    this.locationId = options.locationId;
+    this.retryAt = options.retryAt;
   }
 }

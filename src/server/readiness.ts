@@ -7,19 +7,23 @@
  */
 import { sql } from 'kysely';
 import type { Logger } from '../lib/create-logger.js';
+import { ParleyError, type ParleyErrorOptions } from '../lib/parley-error.js';
 import type { Store } from '../store/open-database.js';
 import { isStoreBusy } from '../store/store-availability.js';
 
 export const READY_PROBE_MS = 1_000;
 
-/** Not ready, with a reason fit for any caller. */
-export class NotReadyError extends Error {
+/** The server's readiness code; /readyz answers it as `status: 'not_ready'`. */
+export type NotReadyErrorCode = 'not_ready';
+
+/** Not ready, with a reason fit for any caller and each check's state. */
+export class NotReadyError extends ParleyError<NotReadyErrorCode> {
   override readonly name = 'NotReadyError';
-  constructor(
-    message: string,
-    readonly checks: Record<string, string>,
-  ) {
-    super(message);
+  readonly checks: Record<string, string>;
+
+  constructor(message: string, options: ParleyErrorOptions & { checks: Record<string, string> }) {
+    super('not_ready', message, options);
+    this.checks = options.checks;
   }
 }
 
@@ -63,6 +67,6 @@ export function storeReadiness(
       state === 'busy'
         ? `database busy: no read/write access within ${timeoutMs} ms (another connection holds the write lock)`
         : 'database unavailable';
-    throw new NotReadyError(reason, { database: state });
+    throw new NotReadyError(reason, { checks: { database: state } });
   };
 }
