@@ -79,7 +79,6 @@ export async function completeOAuthCallback(
     throw new HighLevelConnectError(
       'exchange_failed',
       `HighLevel did not exchange the authorization code (${error.code}): ${error.message}`,
-      {},
       { cause: error },
     );
   }

@@ -3,6 +3,8 @@
  * `code` is stable: the callback page, the CLI and tests branch on it. Messages name the problem and
  * what to do, and never carry a token, code, state or client secret.
  */
+import { ParleyError, type ParleyErrorOptions } from '../../lib/parley-error.js';
+
 export type HighLevelConnectErrorCode =
   | 'invalid_state' // missing, unknown, already used or expired OAuth state (CSRF check)
   | 'missing_code'
@@ -17,15 +19,26 @@ export type HighLevelConnectErrorCode =
   | 'location_token_failed'
   | 'callback_timeout';
 
-export class HighLevelConnectError extends Error {
+/** Extra facts for pages and CLI output (scope names, feature names); never secrets. */
+export interface HighLevelConnectErrorDetails {
+  missingScopes?: string[];
+  features?: Record<string, string[]>;
+}
+
+export class HighLevelConnectError extends ParleyError<HighLevelConnectErrorCode> {
   override readonly name = 'HighLevelConnectError';
+  readonly details: HighLevelConnectErrorDetails;
+
   constructor(
-    readonly code: HighLevelConnectErrorCode,
+    code: HighLevelConnectErrorCode,
     message: string,
-    /** Extra facts for pages and CLI output (scope names, feature names); never secrets. */
-    readonly details: { missingScopes?: string[]; features?: Record<string, string[]> } = {},
-    options?: { cause?: unknown },
+    options: ParleyErrorOptions & HighLevelConnectErrorDetails = {},
   ) {
-    super(message, options);
+    super(code, message, options);
+    const { missingScopes, features } = options;
+    this.details = {
+      ...(missingScopes === undefined ? {} : { missingScopes }),
+      ...(features === undefined ? {} : { features }),
+    };
   }
 }
