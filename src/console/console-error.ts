@@ -2,6 +2,8 @@
  * The one error base of the console boundary (REST API and pages). Each code has one HTTP status, so
  * a client can branch on `error` in the JSON body: `{ error, message, field? }`.
  */
+import { ParleyError, type ParleyErrorOptions } from '../lib/parley-error.js';
+
 export type ConsoleErrorCode =
   | 'invalid_request' // 400: a parameter or body field is wrong; `field` names it
   | 'not_found' // 404: no such conversation/message, or the caller may not see it
@@ -17,14 +19,24 @@ export const CONSOLE_ERROR_STATUS: Readonly<Record<ConsoleErrorCode, number>> = 
   upstream_failed: 502,
 };
 
-export class ConsoleError extends Error {
+/** What the JSON body carries beside `error` and `message`. */
+export interface ConsoleErrorDetails {
+  field?: string;
+  upstream?: Record<string, unknown>;
+}
+
+export class ConsoleError extends ParleyError<ConsoleErrorCode> {
   override readonly name = 'ConsoleError';
-  constructor(
-    readonly code: ConsoleErrorCode,
-    message: string,
-    readonly details: { field?: string; upstream?: Record<string, unknown> } = {},
-  ) {
-    super(message);
+  readonly details: ConsoleErrorDetails;
+
+  constructor(code: ConsoleErrorCode, message: string, options: ParleyErrorOptions & ConsoleErrorDetails = {}) {
+    super(code, message, options);
+    // Only the body's fields: `cause` stays out of the answer.
+    const { field, upstream } = options;
+    this.details = {
+      ...(field === undefined ? {} : { field }),
+      ...(upstream === undefined ? {} : { upstream }),
+    };
   }
 
   get status(): number {

@@ -72,7 +72,7 @@ export async function revokeToken(
     .$if(options.userId !== undefined, (qb) => qb.where('api_tokens.user_id', '=', options.userId as string))
     .executeTakeFirst();
   // Never echo what was given: it may be the secret token itself.
-  if (row === undefined) throw new AuthError('no API token with that id or value', 'token_not_found');
+  if (row === undefined) throw new AuthError('token_not_found', 'no API token with that id or value');
   const result = await db
     .updateTable('api_tokens')
     .set({ revoked_at: now })
@@ -90,8 +90,8 @@ export function parseTokenLifetime(text: string): number {
   const amount = Number(match?.[1]);
   if (match === null || amount <= 0) {
     throw new AuthError(
-      `expires must be a whole number and a unit (m minutes, h hours, d days, w weeks), e.g. 30d or 12h; got "${text}"`,
       'invalid_duration',
+      `expires must be a whole number and a unit (m minutes, h hours, d days, w weeks), e.g. 30d or 12h; got "${text}"`,
     );
   }
   return amount * UNIT_MS[match[2] as keyof typeof UNIT_MS];

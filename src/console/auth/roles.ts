@@ -36,5 +36,5 @@ export function isRole(value: unknown): value is Role {
 
 export function parseRole(value: string): Role {
   if (isRole(value)) return value;
-  throw new AuthError(`role must be one of ${ROLES.join(', ')}; got "${value}"`, 'invalid_role');
+  throw new AuthError('invalid_role', `role must be one of ${ROLES.join(', ')}; got "${value}"`);
 }

@@ -28,7 +28,7 @@ const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export function normalizeEmail(email: string): string {
   const normalized = email.trim().toLowerCase();
   if (!EMAIL_PATTERN.test(normalized)) {
-    throw new AuthError(`email must look like name@example.com; got "${email}"`, 'invalid_email');
+    throw new AuthError('invalid_email', `email must look like name@example.com; got "${email}"`);
   }
   return normalized;
 }
@@ -41,8 +41,8 @@ export async function addUser(
   const email = normalizeEmail(input.email);
   if (input.password.length < MIN_PASSWORD_LENGTH) {
     throw new AuthError(
-      `password must be at least ${MIN_PASSWORD_LENGTH} characters; got ${input.password.length}`,
       'weak_password',
+      `password must be at least ${MIN_PASSWORD_LENGTH} characters; got ${input.password.length}`,
     );
   }
   const id = randomUUID();
@@ -53,7 +53,7 @@ export async function addUser(
       .values({ id, email, password_hash: passwordHash, role: input.role, created_at: now() })
       .execute();
   } catch (error) {
-    if (isUniqueViolation(error)) throw new AuthError(`a user with email ${email} already exists`, 'user_exists');
+    if (isUniqueViolation(error)) throw new AuthError('user_exists', `a user with email ${email} already exists`);
     throw error;
   }
   return { id, email, role: input.role };
@@ -90,10 +90,10 @@ export async function createApiToken(
   now: () => number = Date.now,
 ): Promise<{ id: string; token: string; expiresAt: number | null }> {
   const name = input.name.trim();
-  if (name === '') throw new AuthError('token name must not be empty', 'invalid_token_name');
+  if (name === '') throw new AuthError('invalid_token_name', 'token name must not be empty');
   const email = normalizeEmail(input.email);
   const user = await db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
-  if (user === undefined) throw new AuthError(`no user with email ${email}`, 'user_not_found');
+  if (user === undefined) throw new AuthError('user_not_found', `no user with email ${email}`);
   const id = randomUUID();
   const token = newApiToken();
   const createdAt = now();

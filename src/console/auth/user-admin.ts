@@ -35,7 +35,7 @@ export async function findUser(db: Kysely<Database>, by: { email: string } | { i
       : await query.where('id', '=', by.id).executeTakeFirst();
   if (row === undefined) {
     const what = 'email' in by ? `email ${normalizeEmail(by.email)}` : `id ${by.id}`;
-    throw new AuthError(`no user with ${what}`, 'user_not_found');
+    throw new AuthError('user_not_found', `no user with ${what}`);
   }
   return {
     id: row.id,
@@ -89,8 +89,8 @@ export async function setUserPassword(
 ): Promise<{ endedSessions: number }> {
   if (password.length < MIN_PASSWORD_LENGTH) {
     throw new AuthError(
-      `password must be at least ${MIN_PASSWORD_LENGTH} characters; got ${password.length}`,
       'weak_password',
+      `password must be at least ${MIN_PASSWORD_LENGTH} characters; got ${password.length}`,
     );
   }
   const passwordHash = await hashPassword(password);
@@ -144,7 +144,7 @@ async function keepingAnAdmin<T>(
       .select(['email', 'role', 'disabled_at'])
       .where('id', '=', userId)
       .executeTakeFirst();
-    if (target === undefined) throw new AuthError(`no user with id ${userId}`, 'user_not_found');
+    if (target === undefined) throw new AuthError('user_not_found', `no user with id ${userId}`);
     if (target.role === 'admin' && target.disabled_at === null) {
       const others = await trx
         .selectFrom('users')
@@ -156,8 +156,8 @@ async function keepingAnAdmin<T>(
         .executeTakeFirst();
       if (others === undefined) {
         throw new AuthError(
-          `cannot ${CHANGE_WORDS[change]} ${target.email}: it is the only enabled admin; add or enable another admin first`,
           'last_admin',
+          `cannot ${CHANGE_WORDS[change]} ${target.email}: it is the only enabled admin; add or enable another admin first`,
         );
       }
     }

@@ -8,10 +8,11 @@
  * events (console.js), so one with new activity is marked.
  */
 import type { FastifyInstance } from 'fastify';
+import type { ParleyErrorOptions } from '../../lib/parley-error.js';
 import { toConsoleError } from '../api/api-error-handler.js';
 import { ROLES } from '../auth/roles.js';
 import type { ConsoleDeps } from '../console-deps.js';
-import type { ConsoleError } from '../console-error.js';
+import { ConsoleError } from '../console-error.js';
 import { searchForCaller } from '../conversations/read-conversations.js';
 import type { ConversationSearchQuery } from '../conversations/views.js';
 import { pageCaller, sendErrorPage } from './error-page.js';
@@ -52,7 +53,12 @@ function parseDay(value: string, field: 'from' | 'to'): number {
   return field === 'from' ? start : start + DAY_MS - 1;
 }
 
-class PageInputError extends Error {}
+/** A filter the page itself refuses before searching; said on the page with a 400. */
+class PageInputError extends ConsoleError {
+  constructor(message: string, options: ParleyErrorOptions = {}) {
+    super('invalid_request', message, options);
+  }
+}
 
 function parseLimit(value: string | undefined): number {
   if (value === undefined) return PAGE_SIZE;
