@@ -4,14 +4,37 @@
  * three digits of every documented code equal the HTTP status (4010101 → 401, 4060405 → 406), so the
  * sandbox answers with that status. Failures with no documented code carry only a message.
  */
-export class ApiFailure extends Error {
+import { ParleyError, type ParleyErrorOptions } from '../../lib/parley-error.js';
+
+/** One code per failure below; the HTTP status and Accelevents' 7-digit `errorCode` travel in the options. */
+export type ApiFailureCode =
+  | 'not_authorized'
+  | 'not_event_host'
+  | 'not_staff_user'
+  | 'event_not_found'
+  | 'barcode_not_exist'
+  | 'ticket_already_used'
+  | 'already_booked'
+  | 'plan_not_enabled'
+  | 'ticket_not_active'
+  | 'not_found'
+  | 'bad_request';
+
+export interface ApiFailureOptions extends ParleyErrorOptions {
+  status: number;
+  /** The documented 7-digit code, or null when the reference documents none. */
+  errorCode?: number | null;
+}
+
+export class ApiFailure extends ParleyError<ApiFailureCode> {
   override readonly name = 'ApiFailure';
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly errorCode: number | null = null,
-  ) {
-    super(message);
+  readonly status: number;
+  readonly errorCode: number | null;
+
+  constructor(code: ApiFailureCode, message: string, options: ApiFailureOptions) {
+    super(code, message, options);
+    this.status = options.status;
+    this.errorCode = options.errorCode ?? null;
   }
 
   body(): Record<string, unknown> {
@@ -21,18 +44,26 @@ export class ApiFailure extends Error {
 
 /** From the reference pages, e.g. https://developer.accelevents.com/reference/event-ticket-chekin. */
 export const failures = {
-  notAuthorized: () => new ApiFailure(401, 'Not authorized', 4010101),
-  notEventHost: () => new ApiFailure(403, 'Not Event Host', 4030201),
-  notStaffUser: () => new ApiFailure(403, 'Not Staff User', 4030101),
-  eventNotFound: () => new ApiFailure(404, 'Event not found', 4040200),
-  barcodeNotExist: () => new ApiFailure(406, 'Barcode does not exist', 4060405),
-  ticketAlreadyUsed: () => new ApiFailure(406, 'Ticket already used', 4060406),
-  alreadyBooked: () => new ApiFailure(406, 'Ticket already in book status', 4060407),
+  notAuthorized: () => new ApiFailure('not_authorized', 'Not authorized', { status: 401, errorCode: 4010101 }),
+  notEventHost: () => new ApiFailure('not_event_host', 'Not Event Host', { status: 403, errorCode: 4030201 }),
+  notStaffUser: () => new ApiFailure('not_staff_user', 'Not Staff User', { status: 403, errorCode: 4030101 }),
+  eventNotFound: () => new ApiFailure('event_not_found', 'Event not found', { status: 404, errorCode: 4040200 }),
+  barcodeNotExist: () =>
+    new ApiFailure('barcode_not_exist', 'Barcode does not exist', { status: 406, errorCode: 4060405 }),
+  ticketAlreadyUsed: () =>
+    new ApiFailure('ticket_already_used', 'Ticket already used', { status: 406, errorCode: 4060406 }),
+  alreadyBooked: () =>
+    new ApiFailure('already_booked', 'Ticket already in book status', { status: 406, errorCode: 4060407 }),
   /** No plan error is documented; the wording is the sandbox's. */
   planNotEnabled: () =>
-    new ApiFailure(403, 'API access is not enabled for your plan. Upgrade to an Enterprise or White Label plan.'),
+    new ApiFailure(
+      'plan_not_enabled',
+      'API access is not enabled for your plan. Upgrade to an Enterprise or White Label plan.',
+      { status: 403 },
+    ),
   /** A refunded or cancelled ticket takes no more check-ins; no code is documented, the wording is the sandbox's. */
-  ticketNotActive: (status: string) => new ApiFailure(406, `Ticket is ${status.toLowerCase()}`),
-  notFound: (what: string) => new ApiFailure(404, `${what} not found`),
-  badRequest: (message: string) => new ApiFailure(400, message),
+  ticketNotActive: (status: string) =>
+    new ApiFailure('ticket_not_active', `Ticket is ${status.toLowerCase()}`, { status: 406 }),
+  notFound: (what: string) => new ApiFailure('not_found', `${what} not found`, { status: 404 }),
+  badRequest: (message: string) => new ApiFailure('bad_request', message, { status: 400 }),
 };

@@ -84,13 +84,13 @@ function shapeOf(value: unknown): PayloadShape {
   if (typeof value === 'function') return value as PayloadShape;
   if (value === 'flat' || value === 'nested') return PAYLOAD_SHAPES[value];
   throw new SandboxError(
-    `payloadShape must be "flat", "nested" or a function; got ${JSON.stringify(value)}`,
     'invalid_option',
+    `payloadShape must be "flat", "nested" or a function; got ${JSON.stringify(value)}`,
   );
 }
 
 function wholeSessionId(value: unknown): number {
-  if (!Number.isInteger(value)) throw new SandboxError('sessionId must be a whole number', 'invalid_option');
+  if (!Number.isInteger(value)) throw new SandboxError('invalid_option', 'sessionId must be a whole number');
   return value as number;
 }
 
@@ -145,15 +145,15 @@ export async function startAcceleventsSandbox(options: AcceleventsSandboxOptions
     emit(topic, subject) {
       if (!isTopic(topic))
         throw new SandboxError(
-          `topic must be one of ${WEBHOOK_TOPICS.join(', ')}; got ${JSON.stringify(topic)}`,
           'invalid_option',
+          `topic must be one of ${WEBHOOK_TOPICS.join(', ')}; got ${JSON.stringify(topic)}`,
         );
       const eventUrl = String(subject?.eventUrl);
       const ticket = state.ticket(eventUrl, String(subject?.barcode));
       if (topic !== 'session.checked_in') return emitFor(topic, ticket);
       const session = state.event(eventUrl).sessions.find((s) => s.sessionId === subject?.sessionId);
       if (!session) {
-        throw new SandboxError(`sessionId must be the id of a session of ${eventUrl}`, 'invalid_option');
+        throw new SandboxError('invalid_option', `sessionId must be the id of a session of ${eventUrl}`);
       }
       return emitFor(topic, ticket, { session });
     },
@@ -174,12 +174,12 @@ export async function startAcceleventsSandbox(options: AcceleventsSandboxOptions
     setAccess(access) {
       if (access.planEnabled !== undefined) {
         if (typeof access.planEnabled !== 'boolean')
-          throw new SandboxError('planEnabled must be true or false', 'invalid_option');
+          throw new SandboxError('invalid_option', 'planEnabled must be true or false');
         state.access.planEnabled = access.planEnabled;
       }
       if (access.role !== undefined) {
         if (!['host', 'staff', 'none'].includes(access.role))
-          throw new SandboxError('role must be host, staff or none', 'invalid_option');
+          throw new SandboxError('invalid_option', 'role must be host, staff or none');
         state.access.roles.set(state.event(String(access.eventUrl)).eventUrl, access.role);
       }
     },
@@ -234,7 +234,7 @@ export async function startAcceleventsSandbox(options: AcceleventsSandboxOptions
     changeTicketStatus: (body) => state.changeTicketStatus(String(body.eventUrl), String(body.barcode), body.status),
     checkInSession: (body) => {
       if (!Number.isInteger(body.sessionId))
-        throw new SandboxError('sessionId must be a whole number', 'invalid_option');
+        throw new SandboxError('invalid_option', 'sessionId must be a whole number');
       const { ticket, session } = state.checkInSession(String(body.eventUrl), String(body.barcode), body.sessionId);
       return { ticket, session: { sessionId: session.sessionId, title: session.title } };
     },
@@ -253,7 +253,7 @@ export async function startAcceleventsSandbox(options: AcceleventsSandboxOptions
       ),
     checkIn: (body) => {
       if (body.checkIn !== undefined && typeof body.checkIn !== 'boolean') {
-        throw new SandboxError('checkIn must be true or false', 'invalid_option');
+        throw new SandboxError('invalid_option', 'checkIn must be true or false');
       }
       return state.checkIn(String(body.eventUrl), String(body.barcode), body.checkIn ?? true);
     },

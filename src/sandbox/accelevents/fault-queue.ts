@@ -32,14 +32,14 @@ export function checkFault(fault: unknown): Required<Omit<ScriptedFault, 'retryA
     (Number.isInteger(f.kind) && Number(f.kind) >= 400 && Number(f.kind) <= 599);
   if (!okKind)
     throw new SandboxError(
-      `kind must be an HTTP status 400-599, "reset" or "hang"; got ${JSON.stringify(f.kind)}`,
       'invalid_option',
+      `kind must be an HTTP status 400-599, "reset" or "hang"; got ${JSON.stringify(f.kind)}`,
     );
   const count = f.count ?? 1;
   if (!Number.isInteger(count) || count < 1 || count > 1000) {
     throw new SandboxError(
-      `count must be a whole number from 1 to 1000, got ${JSON.stringify(f.count)}`,
       'invalid_option',
+      `count must be a whole number from 1 to 1000, got ${JSON.stringify(f.count)}`,
     );
   }
   return { ...f, count };

@@ -49,7 +49,7 @@ export const DEFAULT_READ_AUTH: AcceleventsAuthPreset[] = [...AUTH_PRESETS];
 export const DEFAULT_WRITE_AUTH: AcceleventsAuthPreset[] = AUTH_PRESETS.filter((p) => p !== 'bearer');
 
 function fail(message: string): never {
-  throw new SandboxError(message, 'invalid_option');
+  throw new SandboxError('invalid_option', message);
 }
 
 export function checkPresets(name: string, value: unknown, fallback: AcceleventsAuthPreset[]): AcceleventsAuthPreset[] {

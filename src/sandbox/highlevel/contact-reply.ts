@@ -33,7 +33,7 @@ export interface ContactReply {
 const TYPES = ['SMS', 'Email'] as const;
 
 function invalid(message: string): never {
-  throw new SandboxError(message, 'invalid_option');
+  throw new SandboxError('invalid_option', message);
 }
 
 export function checkContactReply(input: unknown): ContactReplyInput {
@@ -66,8 +66,8 @@ export function replyAsContact(state: SandboxState, ctx: SandboxContext, input: 
   const conversation = state.conversations.get(input.conversationId);
   if (!conversation || conversation.deleted) {
     throw new SandboxError(
-      `conversationId ${input.conversationId} is not a sandbox conversation`,
       'unknown_conversation',
+      `conversationId ${input.conversationId} is not a sandbox conversation`,
     );
   }
   const contact = state.contacts.get(conversation.contactId);

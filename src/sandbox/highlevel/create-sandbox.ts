@@ -145,7 +145,7 @@ export function createHighLevelSandbox(options: HighLevelSandboxOptions = {}): H
   const sandbox: HighLevelSandbox = {
     app: undefined as unknown as FastifyInstance,
     get url() {
-      if (baseUrl === null) throw new SandboxError('The sandbox has no URL until listen() resolves', 'not_listening');
+      if (baseUrl === null) throw new SandboxError('not_listening', 'The sandbox has no URL until listen() resolves');
       return baseUrl;
     },
     async listen(port = 0, host = '127.0.0.1') {
@@ -187,7 +187,7 @@ export function createHighLevelSandbox(options: HighLevelSandboxOptions = {}): H
       }),
     replyAsContact(input) {
       if (!domain)
-        throw new SandboxError('replyAsContact needs the default domain (no custom handlers)', 'invalid_option');
+        throw new SandboxError('invalid_option', 'replyAsContact needs the default domain (no custom handlers)');
       return replyAsContact(domain.state, context, checkContactReply(input));
     },
     faults: () => ({ ...faults }),

@@ -38,7 +38,7 @@ export interface IssueTokenDeps {
 const KNOWN_KEYS = ['locationId', 'companyId', 'scopes', 'userType', 'ttlSeconds', 'kind'];
 
 function invalid(message: string): never {
-  throw new SandboxError(message, 'invalid_option');
+  throw new SandboxError('invalid_option', message);
 }
 
 export function issueSandboxToken(options: IssueTokenOptions, deps: IssueTokenDeps): IssuedToken {
@@ -63,7 +63,7 @@ export function issueSandboxToken(options: IssueTokenOptions, deps: IssueTokenDe
   if (userType === 'Location') {
     locationId = options.locationId ?? deps.defaultLocationId;
     if (!deps.locations.has(locationId)) {
-      throw new SandboxError(`locationId ${locationId} is not a sandbox location`, 'unknown_location');
+      throw new SandboxError('unknown_location', `locationId ${locationId} is not a sandbox location`);
     }
   }
   const grant: TokenGrant = {

@@ -52,7 +52,7 @@ export const DEFAULT_LOCATION_ID = 'SbxLocation000000001';
 export const SANDBOX_USER_ID = 'SbxUser0000000000001';
 
 function fail(message: string): never {
-  throw new SandboxError(message, 'invalid_option');
+  throw new SandboxError('invalid_option', message);
 }
 
 export function checkNumber(
