@@ -14,7 +14,8 @@ import { CliError } from './cli-error.js';
 
 export function toCliError(error: unknown): CliError {
   if (error instanceof CliError) return error;
-  if (error instanceof ConfigError) return new CliError(withFix(error.message, error.code), error.code, 2);
+  if (error instanceof ConfigError)
+    return new CliError(error.code, withFix(error.message, error.code), { exitCode: 2 });
   if (
     error instanceof StoreError ||
     error instanceof VaultError ||
@@ -22,7 +23,7 @@ export function toCliError(error: unknown): CliError {
     error instanceof ConnectionError ||
     error instanceof AppError
   ) {
-    return new CliError(withFix(error.message, error.code), error.code);
+    return new CliError(error.code, withFix(error.message, error.code));
   }
   throw error;
 }

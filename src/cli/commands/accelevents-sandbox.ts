@@ -31,7 +31,7 @@ export interface AcceleventsSandboxIo {
 const USAGE = 2;
 
 function usage(message: string): never {
-  throw new CliError(message, 'invalid_option', USAGE);
+  throw new CliError('invalid_option', message, { exitCode: USAGE });
 }
 
 function presets(flag: string, raw: string | undefined): AcceleventsAuthPreset[] | undefined {

@@ -52,7 +52,7 @@ export async function runBackfillCommand(options: BackfillOptions, io: CommandIo
         ...(io.fetch ? { fetch: io.fetch } : {}),
       });
       if (!accelevents) {
-        throw new CliError('no Accelevents connection: run `parley connect accelevents` first', 'not_connected');
+        throw new CliError('not_connected', 'no Accelevents connection: run `parley connect accelevents` first');
       }
       const now = io.now ?? Date.now;
       const reconciler = createReconciler({
@@ -80,7 +80,9 @@ export async function runBackfillCommand(options: BackfillOptions, io: CommandIo
 
 export async function runBackfill(options: BackfillOptions, deps: BackfillDeps): Promise<void> {
   if (typeof options.event !== 'string' || options.event.trim() === '') {
-    throw new CliError('--event needs the event URL (slug), e.g. parley-spring-summit', 'invalid_argument', 2);
+    throw new CliError('invalid_argument', '--event needs the event URL (slug), e.g. parley-spring-summit', {
+      exitCode: 2,
+    });
   }
   const budget = pickBudget(await deps.budgets());
   const verb = options.dryRun ? 'to import' : 'imported';

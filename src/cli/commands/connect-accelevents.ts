@@ -85,7 +85,7 @@ function processConnectIo(): ConnectAcceleventsIo {
 }
 
 function usage(message: string): never {
-  throw new CliError(message, 'invalid_option', USAGE);
+  throw new CliError('invalid_option', message, { exitCode: USAGE });
 }
 
 function preset(flag: string, value: string | undefined, fallback: AcceleventsAuthPreset): AcceleventsAuthPreset {
@@ -225,7 +225,7 @@ async function connect(options: ConnectAcceleventsOptions, io: ConnectAccelevent
       ...(io.fetch ? { fetch: io.fetch } : {}),
     }).catch((error: unknown) => {
       if (error instanceof AcceleventsError) {
-        throw new CliError(probeFailureMessage(error, { baseUrl, eventUrl, readAuth }), `accelevents_${error.code}`);
+        throw new CliError(`accelevents_${error.code}`, probeFailureMessage(error, { baseUrl, eventUrl, readAuth }));
       }
       throw error;
     });

@@ -91,11 +91,9 @@ export function parseDuration(text: string): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
   const value = match ? Number(match[1]) * ({ ms: 1, s: 1000, m: 60_000 }[match[2] ?? 's'] ?? 1000) : Number.NaN;
   if (!(value >= 1000 && value <= 3_600_000)) {
-    throw new CliError(
-      `--timeout must be a duration from 1s to 60m, e.g. 90s or 5m; got "${text}"`,
-      'invalid_option',
-      USAGE,
-    );
+    throw new CliError('invalid_option', `--timeout must be a duration from 1s to 60m, e.g. 90s or 5m; got "${text}"`, {
+      exitCode: USAGE,
+    });
   }
   return value;
 }
@@ -104,7 +102,7 @@ async function readPit(options: ConnectHighLevelOptions, io: ConnectHighLevelIo)
   let token: string | null | undefined;
   if (options.tokenFile) {
     token = await readFile(options.tokenFile, 'utf8').catch(() => {
-      throw new CliError(`--token-file: cannot read ${options.tokenFile}`, 'invalid_option', USAGE);
+      throw new CliError('invalid_option', `--token-file: cannot read ${options.tokenFile}`, { exitCode: USAGE });
     });
   } else if (io.env[PIT_VARIABLE]) {
     token = io.env[PIT_VARIABLE];
@@ -113,9 +111,9 @@ async function readPit(options: ConnectHighLevelOptions, io: ConnectHighLevelIo)
   }
   if (!token || token.trim() === '') {
     throw new CliError(
-      `no Private Integration Token: pass --token-file <path>, set ${PIT_VARIABLE}, or pipe it on stdin (it is never read from the command line)`,
       'missing_token',
-      USAGE,
+      `no Private Integration Token: pass --token-file <path>, set ${PIT_VARIABLE}, or pipe it on stdin (it is never read from the command line)`,
+      { exitCode: USAGE },
     );
   }
   return token.trim();
@@ -130,16 +128,18 @@ function describeConnection(c: Connection): string {
 }
 
 function toCliErrorOf(error: unknown): unknown {
-  if (error instanceof HighLevelConnectError) return new CliError(error.message, error.code);
+  if (error instanceof HighLevelConnectError) return new CliError(error.code, error.message);
   return error;
 }
 
 export async function runConnectHighLevel(options: ConnectHighLevelOptions, io: ConnectHighLevelIo): Promise<void> {
   if (options.pit && !options.location) {
-    throw new CliError('--pit needs --location <id>: the sub-account the token belongs to', 'invalid_option', USAGE);
+    throw new CliError('invalid_option', '--pit needs --location <id>: the sub-account the token belongs to', {
+      exitCode: USAGE,
+    });
   }
   if (options.pit && options.approve !== undefined) {
-    throw new CliError('--approve applies to the OAuth flow, not to --pit', 'invalid_option', USAGE);
+    throw new CliError('invalid_option', '--approve applies to the OAuth flow, not to --pit', { exitCode: USAGE });
   }
   const timeoutMs = parseDuration(options.timeout);
   const runtime = await withCliErrors(() => openRuntimeFor(io));
@@ -182,11 +182,9 @@ export async function runConnectHighLevel(options: ConnectHighLevelOptions, io: 
     let approveLocation: string | undefined;
     if (options.approve !== undefined) {
       if (config.highlevel.target !== 'sandbox') {
-        throw new CliError(
-          '--approve works only against the sandbox (highlevel.target: sandbox)',
-          'invalid_option',
-          USAGE,
-        );
+        throw new CliError('invalid_option', '--approve works only against the sandbox (highlevel.target: sandbox)', {
+          exitCode: USAGE,
+        });
       }
       approveLocation =
         typeof options.approve === 'string' ? options.approve : await sandboxLocation(config.highlevel.baseUrl, io);
@@ -236,8 +234,8 @@ async function sandboxLocation(baseUrl: string, io: CommandIo): Promise<string> 
   const info = res?.ok ? ((await res.json()) as { defaultLocationId?: unknown }) : null;
   if (typeof info?.defaultLocationId !== 'string') {
     throw new CliError(
-      `could not read the sandbox's default location at ${baseUrl}/sandbox/info; pass --approve <locationId>`,
       'sandbox_unavailable',
+      `could not read the sandbox's default location at ${baseUrl}/sandbox/info; pass --approve <locationId>`,
     );
   }
   return info.defaultLocationId;

@@ -67,10 +67,12 @@ export async function runDlqList(options: DlqListOptions, io: CommandIo): Promis
 
 export async function runDlqReplay(jobId: string | undefined, options: DlqReplayOptions, io: CommandIo): Promise<void> {
   if (jobId !== undefined && options.all === true) {
-    throw new CliError('give either a job id or --all, not both', 'invalid_argument', 2);
+    throw new CliError('invalid_argument', 'give either a job id or --all, not both', { exitCode: 2 });
   }
   if (jobId === undefined && options.all !== true) {
-    throw new CliError('give the id of a dead job (see `parley dlq list`), or --all', 'invalid_argument', 2);
+    throw new CliError('invalid_argument', 'give the id of a dead job (see `parley dlq list`), or --all', {
+      exitCode: 2,
+    });
   }
   await withQueueStore(io, async ({ store, queue }) => {
     if (jobId === undefined) {
@@ -86,8 +88,8 @@ export async function runDlqReplay(jobId: string | undefined, options: DlqReplay
 
 async function explainNotReplayed(store: Store, jobId: string): Promise<never> {
   const row = await store.db.selectFrom('jobs').select('status').where('id', '=', jobId).executeTakeFirst();
-  if (row === undefined) throw new CliError(`no job with id ${jobId} (see \`parley dlq list\`)`, 'job_not_found');
-  throw new CliError(`job ${jobId} is ${row.status}, not dead; only dead jobs can be replayed`, 'job_not_dead');
+  if (row === undefined) throw new CliError('job_not_found', `no job with id ${jobId} (see \`parley dlq list\`)`);
+  throw new CliError('job_not_dead', `job ${jobId} is ${row.status}, not dead; only dead jobs can be replayed`);
 }
 
 async function withQueueStore(
@@ -99,7 +101,7 @@ async function withQueueStore(
       try {
         await body({ store, queue });
       } catch (error) {
-        if (error instanceof QueueError) throw new CliError(error.message, error.code);
+        if (error instanceof QueueError) throw new CliError(error.code, error.message);
         throw error;
       }
     });
@@ -128,7 +130,7 @@ function formatTable(jobs: DeadJob[]): string {
 function parseLimit(value: string): number {
   const limit = Number(value);
   if (!Number.isInteger(limit) || limit < 1) {
-    throw new CliError(`--limit must be a positive integer; got "${value}"`, 'invalid_argument', 2);
+    throw new CliError('invalid_argument', `--limit must be a positive integer; got "${value}"`, { exitCode: 2 });
   }
   return limit;
 }

@@ -30,7 +30,7 @@ export async function runDoctorCommand(options: DoctorOptions, io: CommandIo): P
   io.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report.checks));
   const failures = report.checks.filter((check) => check.level === 'fail').length;
   if (failures > 0) {
-    throw new CliError(`doctor: ${failures} check${failures === 1 ? '' : 's'} failed`, 'doctor_failed');
+    throw new CliError('doctor_failed', `doctor: ${failures} check${failures === 1 ? '' : 's'} failed`);
   }
 }
 

@@ -58,7 +58,9 @@ function operationOrUsageError(operationId: string): OperationDescriptor {
   } catch (error) {
     if (!(error instanceof HighLevelUnknownOperationError)) throw error;
     const closest = error.suggestions.join(', ');
-    throw new CliError(`unknown operation "${operationId}"; closest: ${closest}`, 'unknown_operation', USAGE);
+    throw new CliError('unknown_operation', `unknown operation "${operationId}"; closest: ${closest}`, {
+      exitCode: USAGE,
+    });
   }
 }
 
@@ -70,7 +72,7 @@ function parseParams(op: OperationDescriptor, pairs: string[]) {
   const query: Record<string, string | string[]> = {};
   for (const pair of pairs) {
     const at = pair.indexOf('=');
-    if (at <= 0) throw new CliError(`--param expects name=value, got "${pair}"`, 'invalid_param', USAGE);
+    if (at <= 0) throw new CliError('invalid_param', `--param expects name=value, got "${pair}"`, { exitCode: USAGE });
     const name = pair.slice(0, at);
     const value = pair.slice(at + 1);
     if (pathNames.has(name)) path[name] = value;
@@ -79,11 +81,9 @@ function parseParams(op: OperationDescriptor, pairs: string[]) {
       query[name] = previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), value];
     } else {
       const accepted = [...pathNames, ...queryNames].join(', ') || 'none';
-      throw new CliError(
-        `${op.operationId} has no parameter "${name}"; it accepts: ${accepted}`,
-        'invalid_param',
-        USAGE,
-      );
+      throw new CliError('invalid_param', `${op.operationId} has no parameter "${name}"; it accepts: ${accepted}`, {
+        exitCode: USAGE,
+      });
     }
   }
   return { path, query };
@@ -94,13 +94,13 @@ async function parseBody(raw: string | undefined): Promise<unknown> {
   let text = raw;
   if (raw.startsWith('@')) {
     text = await readFile(raw.slice(1), 'utf8').catch(() => {
-      throw new CliError(`--body: cannot read file ${raw.slice(1)}`, 'invalid_body', USAGE);
+      throw new CliError('invalid_body', `--body: cannot read file ${raw.slice(1)}`, { exitCode: USAGE });
     });
   }
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new CliError(`--body is not valid JSON: ${(error as Error).message}`, 'invalid_body', USAGE);
+    throw new CliError('invalid_body', `--body is not valid JSON: ${(error as Error).message}`, { exitCode: USAGE });
   }
 }
 
@@ -120,7 +120,7 @@ async function readFiles(paths: string[]): Promise<UploadFile[]> {
   return Promise.all(
     paths.map(async (path) => {
       const data = await readFile(path).catch(() => {
-        throw new CliError(`--file: cannot read ${path}`, 'invalid_file', USAGE);
+        throw new CliError('invalid_file', `--file: cannot read ${path}`, { exitCode: USAGE });
       });
       return {
         name: basename(path),
@@ -136,14 +136,14 @@ function toCliError(error: unknown): unknown {
     const hint = error.place === 'body' ? 'pass --body' : `pass --param ${error.parameter}=<value>`;
     const what =
       error.place === 'body' ? error.message : `missing required ${error.place} parameter "${error.parameter}"`;
-    return new CliError(`${error.operationId}: ${what} (${hint})`, 'missing_parameter', USAGE);
+    return new CliError('missing_parameter', `${error.operationId}: ${what} (${hint})`, { exitCode: USAGE });
   }
   if (error instanceof HighLevelError) {
     const text = error.messages.length > 0 ? error.messages.join('; ') : error.message;
     const line = error.status === null ? `${error.code}: ${text}` : `HTTP ${error.status} ${error.code}: ${text}`;
     // Second line only when HighLevel sent rate-limit headers, e.g. on a 429.
     const limits = error.rateLimit?.max != null ? `\n${describeRateLimit(error.rateLimit)}` : '';
-    return new CliError(line + limits, error.code, 1);
+    return new CliError(error.code, line + limits, { exitCode: 1 });
   }
   return error;
 }
@@ -154,7 +154,9 @@ async function runGhl(operationId: string, options: GhlOptions, command: Command
   const body = await parseBody(options.body);
   const files = await readFiles(options.file);
   if (options.baseUrl && !options.token) {
-    throw new CliError('--token (or HIGHLEVEL_TOKEN) is required with --base-url', 'missing_token', USAGE);
+    throw new CliError('missing_token', '--token (or HIGHLEVEL_TOKEN) is required with --base-url', {
+      exitCode: USAGE,
+    });
   }
 
   // Logs go to stderr (silent unless LOG_LEVEL is set) so stdout stays the answer alone.
@@ -194,7 +196,9 @@ function describeRateLimit(r: RateLimitInfo): string {
 function parseRetries(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 5) {
-    throw new CliError(`--retries must be a whole number from 0 to 5, got "${value}"`, 'invalid_option', USAGE);
+    throw new CliError('invalid_option', `--retries must be a whole number from 0 to 5, got "${value}"`, {
+      exitCode: USAGE,
+    });
   }
   return n;
 }
@@ -219,7 +223,9 @@ async function printResult(result: CallResult, options: GhlOptions, command: Com
     writeErr(`wrote ${Buffer.byteLength(content)} bytes to ${options.output}\n`);
   } else if (Buffer.isBuffer(content)) {
     if (process.stdout.isTTY) {
-      throw new CliError('the response is binary; pass --output <path> (or pipe stdout)', 'binary_to_tty', USAGE);
+      throw new CliError('binary_to_tty', 'the response is binary; pass --output <path> (or pipe stdout)', {
+        exitCode: USAGE,
+      });
     }
     process.stdout.write(content);
   } else {

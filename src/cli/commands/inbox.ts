@@ -111,7 +111,7 @@ export async function runInboxShow(id: string, options: InboxShowOptions, io: Co
   await withInboxStore(io, async ({ store }) => {
     const delivery = await getDelivery(store.db, id);
     if (delivery === null) {
-      throw new CliError(`no delivery with id ${printable(id)} (see \`parley inbox list\`)`, 'delivery_not_found');
+      throw new CliError('delivery_not_found', `no delivery with id ${printable(id)} (see \`parley inbox list\`)`);
     }
     io.write(options.json === true ? toJson(delivery) : formatDetail(delivery));
   });
@@ -123,13 +123,13 @@ export async function runInboxReprocess(
   io: CommandIo,
 ): Promise<void> {
   if (id !== undefined && options.status !== undefined) {
-    throw new CliError('give either a delivery id or --status, not both', 'invalid_argument', 2);
+    throw new CliError('invalid_argument', 'give either a delivery id or --status, not both', { exitCode: 2 });
   }
   if (id === undefined && options.status === undefined) {
     throw new CliError(
-      `give the id of a delivery (see \`parley inbox list\`), or --status ${REPROCESSABLE_STATUSES.join('|')}`,
       'invalid_argument',
-      2,
+      `give the id of a delivery (see \`parley inbox list\`), or --status ${REPROCESSABLE_STATUSES.join('|')}`,
+      { exitCode: 2 },
     );
   }
   const status = options.status === undefined ? undefined : reprocessStatus(options.status);
@@ -185,7 +185,7 @@ async function withInboxStore(io: CommandIo, body: (context: InboxContext) => Pr
       try {
         await body({ store, queue, logger });
       } catch (error) {
-        if (error instanceof IntakeError) throw new CliError(error.message, error.code);
+        if (error instanceof IntakeError) throw new CliError(error.code, error.message);
         throw error;
       }
     });
@@ -196,9 +196,9 @@ function listStatus(value: string): InboxStatus {
   const status = INBOX_STATUSES.find((known) => known === value);
   if (status === undefined) {
     throw new CliError(
-      `--status must be one of ${INBOX_STATUSES.join(', ')}; got "${printable(value)}"`,
       'invalid_argument',
-      2,
+      `--status must be one of ${INBOX_STATUSES.join(', ')}; got "${printable(value)}"`,
+      { exitCode: 2 },
     );
   }
   return status;
@@ -208,9 +208,9 @@ function reprocessStatus(value: string): ReprocessableStatus {
   const status = REPROCESSABLE_STATUSES.find((known) => known === value);
   if (status === undefined) {
     throw new CliError(
-      `--status must be one of ${REPROCESSABLE_STATUSES.join(', ')} (deliveries that did not run); got "${printable(value)}"`,
       'invalid_argument',
-      2,
+      `--status must be one of ${REPROCESSABLE_STATUSES.join(', ')} (deliveries that did not run); got "${printable(value)}"`,
+      { exitCode: 2 },
     );
   }
   return status;
@@ -219,7 +219,9 @@ function reprocessStatus(value: string): ReprocessableStatus {
 function sinceOption(value: string, now: number): number {
   const since = parseSince(value, now);
   if (since === null) {
-    throw new CliError(`--since must be ${SINCE_FORMS}; got "${printable(value)}"`, 'invalid_argument', 2);
+    throw new CliError('invalid_argument', `--since must be ${SINCE_FORMS}; got "${printable(value)}"`, {
+      exitCode: 2,
+    });
   }
   return since;
 }
@@ -227,7 +229,9 @@ function sinceOption(value: string, now: number): number {
 function parseLimit(value: string): number {
   const limit = Number(value);
   if (!Number.isInteger(limit) || limit < 1) {
-    throw new CliError(`--limit must be a positive integer; got "${printable(value)}"`, 'invalid_argument', 2);
+    throw new CliError('invalid_argument', `--limit must be a positive integer; got "${printable(value)}"`, {
+      exitCode: 2,
+    });
   }
   return limit;
 }

@@ -42,9 +42,9 @@ export async function runInit(io: CommandIo): Promise<void> {
     const keyFromEnv = (io.env[MASTER_KEY_ENV] ?? '').trim() !== '';
     if (!keyFromEnv && existsSync(keyFile)) {
       throw new CliError(
+        'already_initialised',
         `parley is already initialised here: the master key file ${keyFile} exists, and \`parley init\` ` +
           'never replaces it. Start parley with `parley start`; rotate keys with `parley keys rotate`',
-        'already_initialised',
       );
     }
     const dataDirExisted = existsSync(dataDir);
@@ -54,10 +54,10 @@ export async function runInit(io: CommandIo): Promise<void> {
       if (!keyFromEnv) {
         if (await isVaultInitialised(store.db)) {
           throw new CliError(
+            'missing_master_key',
             `this database was initialised with a master key that is not here: there is no key file at ${keyFile} ` +
               `and ${MASTER_KEY_ENV} is not set. Restore the original key file to ${keyFile} (mode 0600) or set ` +
               `${MASTER_KEY_ENV}; a new key could not read the secrets already stored`,
-            'missing_master_key',
           );
         }
         await createKeyFile(keyFile);

@@ -42,9 +42,9 @@ export async function runKeysRotate(options: KeysRotateOptions, io: CommandIo): 
     const newKeyFile = options.masterKeyFile === undefined ? undefined : resolve(options.masterKeyFile);
     if (newKeyFile === keyFile) {
       throw new CliError(
-        `--master-key-file must name a new key file, not the one in use (${keyFile})`,
         'invalid_argument',
-        2,
+        `--master-key-file must name a new key file, not the one in use (${keyFile})`,
+        { exitCode: 2 },
       );
     }
     const masterKey = await loadMasterKey({ env: io.env, keyFile });
@@ -62,8 +62,8 @@ async function rotateDataKey(vault: VaultHandle, io: CommandIo): Promise<void> {
   io.write(describeReport(report));
   if (report.failures.length > 0 || report.remaining > 0 || report.supersededBy !== undefined) {
     throw new CliError(
-      'the rotation did not finish cleanly (see above); old keys stay readable, run `parley keys rotate` again',
       'rotation_incomplete',
+      'the rotation did not finish cleanly (see above); old keys stay readable, run `parley keys rotate` again',
     );
   }
 }

@@ -38,10 +38,12 @@ export function register(program: Command): void {
 
 export async function runPreferencesExport(options: PreferencesExportOptions, io: CommandIo): Promise<void> {
   if (options.csv === true && options.json === true) {
-    throw new CliError('give --csv or --json, not both', 'invalid_argument', 2);
+    throw new CliError('invalid_argument', 'give --csv or --json, not both', { exitCode: 2 });
   }
   if (options.event !== undefined && options.event.trim() === '') {
-    throw new CliError('--event needs the event URL or id, e.g. --event devconf-2026', 'invalid_argument', 2);
+    throw new CliError('invalid_argument', '--event needs the event URL or id, e.g. --event devconf-2026', {
+      exitCode: 2,
+    });
   }
   const rows = await withCliErrors(async () => {
     return withStoreRuntime(io, ({ store }) =>

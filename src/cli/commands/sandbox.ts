@@ -57,7 +57,7 @@ const KNOWN_SCOPES = new Set<string>([
 ]);
 
 function usage(message: string): never {
-  throw new CliError(message, 'invalid_option', USAGE);
+  throw new CliError('invalid_option', message, { exitCode: USAGE });
 }
 
 function integer(

@@ -99,9 +99,9 @@ function parseFeatures(text: string): FeatureName[] {
   if (unknown.length > 0 || names.length === 0) {
     const what = unknown.length > 0 ? `unknown feature ${unknown.map((n) => `"${n}"`).join(', ')}` : 'no feature given';
     throw new CliError(
-      `--features: ${what}; expected a comma-separated list of ${FEATURE_NAMES.join(', ')}`,
       'invalid_option',
-      2,
+      `--features: ${what}; expected a comma-separated list of ${FEATURE_NAMES.join(', ')}`,
+      { exitCode: 2 },
     );
   }
   return names.filter(isFeatureName);

@@ -100,10 +100,14 @@ async function targetFor(options: SimulateOptions, env: NodeJS.ProcessEnv, logge
 
 function checkOptions(options: SimulateOptions): void {
   if (!Number.isInteger(options.attendees) || options.attendees < 1) {
-    throw new CliError(`--attendees must be a whole number >= 1, got ${options.attendees}`, 'invalid_argument', 2);
+    throw new CliError('invalid_argument', `--attendees must be a whole number >= 1, got ${options.attendees}`, {
+      exitCode: 2,
+    });
   }
   if (options.reply !== undefined && options.reply.trim() === '') {
-    throw new CliError('--reply must be the text each attendee answers with, got an empty one', 'invalid_argument', 2);
+    throw new CliError('invalid_argument', '--reply must be the text each attendee answers with, got an empty one', {
+      exitCode: 2,
+    });
   }
 }
 

@@ -136,9 +136,9 @@ async function passwordFrom(io: CommandIo): Promise<string | undefined> {
 function requirePassword(password: string | undefined): string {
   if (password === undefined || password === '') {
     throw new CliError(
-      'no password: set PARLEY_USER_PASSWORD or pipe it on stdin (never pass it as an argument)',
       'missing_password',
-      2,
+      'no password: set PARLEY_USER_PASSWORD or pipe it on stdin (never pass it as an argument)',
+      { exitCode: 2 },
     );
   }
   return password;
@@ -162,7 +162,9 @@ export async function runUsersToken(
   io: CommandIo,
 ): Promise<void> {
   if (options.name === undefined) {
-    throw new CliError('--name is required: what the token is for, e.g. --name "nightly export"', 'missing_name', 2);
+    throw new CliError('missing_name', '--name is required: what the token is for, e.g. --name "nightly export"', {
+      exitCode: 2,
+    });
   }
   const name = options.name;
   await withUsersStore(io, async (store) => {
@@ -291,7 +293,7 @@ function parseRoleForCli(role: string) {
   try {
     return parseRole(role);
   } catch (error) {
-    if (error instanceof AuthError) throw new CliError(error.message, error.code, 2);
+    if (error instanceof AuthError) throw new CliError(error.code, error.message, { exitCode: 2 });
     throw error;
   }
 }
@@ -303,7 +305,7 @@ async function withUsersStore(io: CommandIo, body: (store: Store) => Promise<voi
         await body(store);
       } catch (error) {
         if (error instanceof AuthError)
-          throw new CliError(error.message, error.code, USAGE_CODES.has(error.code) ? 2 : 1);
+          throw new CliError(error.code, error.message, { exitCode: USAGE_CODES.has(error.code) ? 2 : 1 });
         throw error;
       }
     });

@@ -78,7 +78,7 @@ async function loading<T>(load: () => Promise<T>): Promise<T> {
   try {
     return await load();
   } catch (error) {
-    if (error instanceof WorkflowError) throw new CliError(error.message, error.code, 1);
+    if (error instanceof WorkflowError) throw new CliError(error.code, error.message, { exitCode: 1 });
     throw error;
   }
 }
