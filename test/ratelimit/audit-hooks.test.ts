@@ -33,7 +33,7 @@ describeEachDatabase('HighLevel call audit', (getStore) => {
     return getStore().db.selectFrom('highlevel_calls').selectAll().orderBy('at').orderBy('id').execute();
   }
 
-  it('writes one row per attempt with actor, location, operation, scope, status and attempt', async () => {
+  it('writes one row per attempt, with the details of the call', async () => {
     const scheduler = createRateScheduler({ mode: 'local', logger: silent });
     const audit = auditHooks({ db: getStore().db, actor: 'workflow-run-7', newId, logger: silent });
     const paced = pacedClient(handle, scheduler, audit);
@@ -58,7 +58,8 @@ describeEachDatabase('HighLevel call audit', (getStore) => {
     for (const row of written) expect(row.duration_ms).toBeGreaterThanOrEqual(0);
   });
 
-  it('records each retry of a failing call as its own row, with the error code and the actor the function names', async () => {
+  /** A search that fails every attempt, audited with an actor function of the call's lane; the rows it left. */
+  async function auditedFailingSearch() {
     handle.sandbox.setFaults({ errorRate: 1 });
     const audit = auditHooks({ db: getStore().db, actor: (info) => `agent:${info.lane}`, newId, logger: silent });
     const paced = pacedClient(handle, null, audit, { maxRetries: 2, sleep: async () => {} });
@@ -69,16 +70,26 @@ describeEachDatabase('HighLevel call audit', (getStore) => {
       .catch((e: unknown) => e);
 
     expect(error).toMatchObject({ code: 'server_error' });
-    const written = await rows();
-    expect(written.map((r) => [r.actor, r.attempt, r.error_code])).toEqual([
-      ['agent:agent', 1, 'server_error'],
-      ['agent:agent', 2, 'server_error'],
-      ['agent:agent', 3, 'server_error'],
+    return rows();
+  }
+
+  it('records each retry of a failing call as its own row, with the error code', async () => {
+    const written = await auditedFailingSearch();
+    expect(written.map((r) => [r.attempt, r.error_code])).toEqual([
+      [1, 'server_error'],
+      [2, 'server_error'],
+      [3, 'server_error'],
     ]);
     expect(written.every((r) => r.status !== null && r.status >= 500)).toBe(true);
   });
 
-  it('still writes the audit row when an earlier composed afterAttempt hook throws, and the call reports that error', async () => {
+  it('records the actor an actor function names', async () => {
+    const written = await auditedFailingSearch();
+    expect(written.map((r) => r.actor)).toEqual(['agent:agent', 'agent:agent', 'agent:agent']);
+  });
+
+  /** A search whose composed hooks are a failing metrics exporter, then the audit. */
+  function searchBehindFailingExporter() {
     const audit = auditHooks({ db: getStore().db, actor: 'cli', newId, logger: silent });
     const failingExporter = {
       afterAttempt: async () => {
@@ -86,8 +97,16 @@ describeEachDatabase('HighLevel call audit', (getStore) => {
       },
     };
     const paced = pacedClient(handle, null, composeAttemptHooks(failingExporter, audit));
+    return search(paced, handle.sandbox.defaultLocationId);
+  }
 
-    await expect(search(paced, handle.sandbox.defaultLocationId)).rejects.toThrow('metrics exporter down');
+  it('makes the call report the error of an afterAttempt hook that throws', async () => {
+    await expect(searchBehindFailingExporter()).rejects.toThrow('metrics exporter down');
+  });
+
+  it('still writes the audit row when an earlier composed afterAttempt hook throws', async () => {
+    // The call's own failure is the test above's concern.
+    await searchBehindFailingExporter().catch(() => undefined);
     expect((await rows()).map((r) => [r.actor, r.operation_id, r.status])).toEqual([
       ['cli', 'search-conversation', 200],
     ]);

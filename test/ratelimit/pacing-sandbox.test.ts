@@ -61,7 +61,8 @@ describe('rate scheduler against the sandbox', () => {
     }
   });
 
-  it('pauses a location after a 429 caused by another client, and every call resumes after the interval without a second 429', async () => {
+  /** Another client spends a 3-call window; then six paced calls, one of which meets the 429. */
+  async function callsAfterAnotherClientsBurst() {
     handle = await withSandbox({ burstLimit: 3, burstIntervalMs: 1_000 });
     const location = handle.sandbox.defaultLocationId;
     const scheduler = localScheduler();
@@ -78,15 +79,24 @@ describe('rate scheduler against the sandbox', () => {
     await vi.waitFor(() => expect(pausesSeen).toHaveLength(1));
     const later = Array.from({ length: 5 }, () => search(paced, location));
     await Promise.all([first, ...later]);
+    return { sandbox: handle.sandbox, paced, pausesSeen };
+  }
 
+  it('pauses a location after a 429 caused by another client', async () => {
+    const { paced, pausesSeen } = await callsAfterAnotherClientsBurst();
     const rateLimitedAt = paced.attempts.find((a) => a.status === 429);
     expect(pausesSeen[0]).not.toBeNull();
-    expect(handle.sandbox.stats.rateLimited).toBe(1);
-    expect(paced.attempts.filter((a) => a.status === 200)).toHaveLength(6);
     expect(rateLimitedAt?.rateLimit?.max).toBe(3);
   });
 
-  it('warns once at 80 % of the daily budget the headers report, and refuses the call after the last one before it reaches HighLevel', async () => {
+  it('resumes every paused call after the interval without a second 429', async () => {
+    const { sandbox, paced } = await callsAfterAnotherClientsBurst();
+    expect(sandbox.stats.rateLimited).toBe(1);
+    expect(paced.attempts.filter((a) => a.status === 200)).toHaveLength(6);
+  });
+
+  /** Ten calls against a daily limit of 10, then an eleventh; the warnings seen along the way and its refusal. */
+  async function spendDailyBudget() {
     handle = await withSandbox({ dailyLimit: 10 });
     const warnings: BudgetView[] = [];
     const scheduler = createRateScheduler({
@@ -98,17 +108,31 @@ describe('rate scheduler against the sandbox', () => {
     const location = handle.sandbox.defaultLocationId;
 
     for (let call = 1; call <= 7; call++) await search(paced, location);
-    expect(warnings).toHaveLength(0);
+    const afterSeven = [...warnings];
     await search(paced, location);
-    expect(warnings).toEqual([expect.objectContaining({ locationId: location, dailyLimit: 10, dailyRemaining: 2 })]);
+    const afterEight = [...warnings];
     await search(paced, location);
     await search(paced, location);
     const requestsSoFar = handle.sandbox.stats.requests;
+    const refused = await search(paced, location).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    return { sandbox: handle.sandbox, location, warnings, afterSeven, afterEight, requestsSoFar, refused };
+  }
 
-    await expect(search(paced, location)).rejects.toMatchObject({ code: 'daily_budget_exhausted' });
-    expect(handle.sandbox.stats.requests).toBe(requestsSoFar);
-    expect(handle.sandbox.stats.rateLimited).toBe(0);
+  it('warns once at 80 % of the daily budget the headers report', async () => {
+    const { location, warnings, afterSeven, afterEight } = await spendDailyBudget();
+    expect(afterSeven).toHaveLength(0);
+    expect(afterEight).toEqual([expect.objectContaining({ locationId: location, dailyLimit: 10, dailyRemaining: 2 })]);
     expect(warnings).toHaveLength(1);
+  });
+
+  it('refuses the call after the last one of the daily budget before it reaches HighLevel', async () => {
+    const { sandbox, requestsSoFar, refused } = await spendDailyBudget();
+    expect(refused).toMatchObject({ code: 'daily_budget_exhausted' });
+    expect(sandbox.stats.requests).toBe(requestsSoFar);
+    expect(sandbox.stats.rateLimited).toBe(0);
   });
 
   it('passes the call lane to the scheduler hooks: welcome when given, automation by default', async () => {

@@ -74,7 +74,7 @@ describe('rate scheduler on a fake clock', () => {
     expect(s.granted).toEqual(['probe', 'second', 'third', 'fourth']);
   });
 
-  it('serves a later welcome and agent request before backfill and automation requests that queued first; FIFO within a lane', async () => {
+  it('serves requests in lane order, then in arrival order within a lane', async () => {
     const s = setup({ safety: 0 });
     await exhaust(s, 2);
     const all = [
@@ -129,7 +129,7 @@ describe('rate scheduler on a fake clock', () => {
     expect(s.granted).toEqual(['a', 'b']);
   });
 
-  it('lets one request open a new window and holds the rest until its answer, or a quarter interval without one', async () => {
+  it("holds the requests after a new window's first until its answer, or a quarter interval without one", async () => {
     const s = setup({ safety: 0 });
     await exhaust(s, 4);
     for (const name of ['a', 'b', 'c', 'd', 'e', 'f', 'g']) void s.request(name);
@@ -198,19 +198,32 @@ describe('rate scheduler on a fake clock', () => {
     expect((await s.scheduler.budgets())[0]?.remaining).toBe(3);
   });
 
-  it('warns once per day at 80 % of the daily budget, then refuses with daily_budget_exhausted and the next UTC day', async () => {
+  /** Spends a daily budget of 10, recording the warnings after the 7th, 8th and 10th call; then an 11th. */
+  async function spendDailyBudget() {
     const warnings: BudgetView[] = [];
     const s = setup({ safety: 0, onBudgetWarning: (budget) => warnings.push(budget) });
     await s.scheduler.acquire({ ...KEY, lane: 'automation' });
     await s.answer(200, { max: 100, remaining: 99, daily: [10, 9] });
     for (let used = 2; used <= 7; used++) await s.scheduler.acquire({ ...KEY, lane: 'automation' });
-    expect(warnings).toHaveLength(0);
+    const afterSeven = [...warnings];
     await s.scheduler.acquire({ ...KEY, lane: 'automation' });
-    expect(warnings).toEqual([expect.objectContaining({ ...KEY, dailyLimit: 10, dailyRemaining: 2 })]);
+    const afterEight = [...warnings];
     await s.scheduler.acquire({ ...KEY, lane: 'automation' });
     await s.scheduler.acquire({ ...KEY, lane: 'automation' });
-    expect(warnings).toHaveLength(1);
+    const afterTen = [...warnings];
     const error = await s.scheduler.acquire({ ...KEY, lane: 'welcome' }).catch((e: unknown) => e);
+    return { afterSeven, afterEight, afterTen, error };
+  }
+
+  it('warns once per day at 80 % of the daily budget', async () => {
+    const { afterSeven, afterEight, afterTen } = await spendDailyBudget();
+    expect(afterSeven).toHaveLength(0);
+    expect(afterEight).toEqual([expect.objectContaining({ ...KEY, dailyLimit: 10, dailyRemaining: 2 })]);
+    expect(afterTen).toHaveLength(1);
+  });
+
+  it('refuses a spent daily budget with daily_budget_exhausted, naming the next UTC day', async () => {
+    const { error } = await spendDailyBudget();
     expect(error).toBeInstanceOf(RateLimitError);
     expect(error).toMatchObject({
       code: 'daily_budget_exhausted',
@@ -219,7 +232,7 @@ describe('rate scheduler on a fake clock', () => {
     });
   });
 
-  it("waits for the next UTC day when the daily budget is spent and whenDailyBudgetSpent is 'wait'", async () => {
+  it("with whenDailyBudgetSpent 'wait', waits for the next UTC day once the daily budget is spent", async () => {
     const s = setup({ safety: 0, whenDailyBudgetSpent: 'wait' });
     await s.scheduler.acquire({ ...KEY, lane: 'automation' });
     await s.answer(200, { max: 100, remaining: 99, daily: [2, 1] });
@@ -231,21 +244,37 @@ describe('rate scheduler on a fake clock', () => {
     expect(s.granted).toEqual(['tomorrow']);
   });
 
-  it('gives up waiting when the request signal aborts, and serves the next waiter', async () => {
+  /** An agent request waiting on a spent window, with a backfill one behind it, whose signal then aborts. */
+  async function abortedWaiter() {
     const s = setup({ safety: 0 });
     await exhaust(s, 1);
     const controller = new AbortController();
     const aborted = s.scheduler.acquire({ ...KEY, lane: 'agent', signal: controller.signal }).catch((e: unknown) => e);
     void s.request('next', 'backfill');
     controller.abort(new Error('job stopped'));
-    expect(await aborted).toMatchObject({ message: 'job stopped' });
+    return { s, aborted: await aborted };
+  }
+
+  it('gives up waiting when the request signal aborts', async () => {
+    const { aborted } = await abortedWaiter();
+    expect(aborted).toMatchObject({ message: 'job stopped' });
+  });
+
+  it('serves the next waiter after one gave up', async () => {
+    const { s } = await abortedWaiter();
     await s.clock.advance(1_000);
     expect(s.granted).toEqual(['next']);
   });
 
-  it('refuses to construct shared mode without a store, and names a bad lane', async () => {
+  it('refuses to construct shared mode without a store', () => {
     expect(() => createRateScheduler({ mode: 'shared' })).toThrow(/mode 'shared' needs options\.store/);
+  });
+
+  it('refuses to construct an unknown mode', () => {
     expect(() => createRateScheduler({ mode: 'x' as 'local' })).toThrow(/mode must be 'local' or 'shared'/);
+  });
+
+  it('refuses an acquire with a bad lane or appId, naming the field', async () => {
     const s = setup();
     await expect(s.scheduler.acquire({ ...KEY, lane: 'urgent' as PriorityLane })).rejects.toThrow(
       /lane must be one of agent, welcome, automation, backfill, got "urgent"/,
