@@ -77,7 +77,7 @@ for (const kind of DATABASE_KINDS) {
       expect(rows).not.toContain(body.csrfToken);
     });
 
-    it('refuses a wrong password and an unknown email alike with 401 invalid_credentials and no cookie', async () => {
+    it('refuses a wrong password exactly as an unknown email: 401 invalid_credentials, no cookie', async () => {
       for (const response of [
         await login('viewer@example.com', 'not the password'),
         await login('ghost@example.com'),
@@ -86,6 +86,9 @@ for (const kind of DATABASE_KINDS) {
         expect(response.json()).toMatchObject({ error: 'invalid_credentials' });
         expect(response.headers['set-cookie']).toBeUndefined();
       }
+    });
+
+    it('answers 400 naming password when the login has none', async () => {
       const missing = await app.inject({ method: 'POST', url: '/api/login', payload: { email: 'a@example.com' } });
       expect(missing.statusCode).toBe(400);
       expect(missing.json()).toEqual({ error: 'invalid_body', message: 'password must be a non-empty string' });
@@ -98,7 +101,7 @@ for (const kind of DATABASE_KINDS) {
       for (const user of users) expect(user.password_hash.startsWith('scrypt$')).toBe(true);
     });
 
-    it('answers 401 unauthenticated without credentials, with a bad bearer token and with an unknown cookie', async () => {
+    it('answers 401 unauthenticated to every request without valid credentials', async () => {
       for (const headers of [
         {},
         { authorization: 'Bearer pk_nope' },
@@ -156,7 +159,7 @@ for (const kind of DATABASE_KINDS) {
       expect(bearer.statusCode).toBe(200);
     });
 
-    it('refuses a revoked API token and records last use of a live one', async () => {
+    it('records the last use of a live API token', async () => {
       const db = database.store.db;
       const { id, token } = await createApiToken(db, { email: 'viewer@example.com', name: 'report' });
       const headers = { authorization: `Bearer ${token}` };
@@ -172,13 +175,18 @@ for (const kind of DATABASE_KINDS) {
           .executeTakeFirstOrThrow();
         expect(Number(row.last_used_at)).toBe(clock);
       });
+    });
 
+    it('refuses a revoked API token', async () => {
+      const db = database.store.db;
+      const { id, token } = await createApiToken(db, { email: 'viewer@example.com', name: 'revoked' });
+      const headers = { authorization: `Bearer ${token}` };
       expect(await revokeApiToken(db, id)).toBe(true);
       const after = await app.inject({ method: 'GET', url: '/api/probe', headers });
       expect(after.statusCode).toBe(401);
     });
 
-    it('serves /api/me with permissions and the CSRF token, and logout ends the session', async () => {
+    it('serves /api/me with the permissions of the session, its CSRF token included', async () => {
       const agent = await session('agent@example.com');
       const me = await app.inject({ method: 'GET', url: '/api/me', headers: { cookie: agent.cookie } });
       expect(me.json()).toMatchObject({
@@ -186,6 +194,10 @@ for (const kind of DATABASE_KINDS) {
         permissions: { read: true, reply: true, changeStatus: true, admin: false },
         csrfToken: agent.csrfToken,
       });
+    });
+
+    it('ends the session on logout', async () => {
+      const agent = await session('agent@example.com');
       const logout = await app.inject({
         method: 'POST',
         url: '/api/logout',

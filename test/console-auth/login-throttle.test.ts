@@ -44,7 +44,7 @@ for (const kind of DATABASE_KINDS) {
         body: JSON.stringify({ email, password }),
       });
 
-    it(`judges at most ${MAX_FAILURES_PER_EMAIL} of ${GUESSES} parallel wrong passwords for one account and answers the rest 429`, async () => {
+    it(`locks an account after at most ${MAX_FAILURES_PER_EMAIL} of ${GUESSES} parallel wrong passwords, answering 429 with Retry-After`, async () => {
       const responses = await Promise.all(Array.from({ length: GUESSES }, (_, i) => login(`wrong guess ${i}`)));
       const statuses = responses.map((response) => response.status);
       const judged = statuses.filter((status) => status === 401).length;

@@ -36,45 +36,79 @@ for (const kind of DATABASE_KINDS) {
       await database?.dispose();
     });
 
-    it('adds a user with the password from PARLEY_USER_PASSWORD, lowercasing the email and storing only a scrypt hash', async () => {
-      process.env.PARLEY_USER_PASSWORD = PASSWORD;
-      expect(await run('add', 'Agent@Example.com', '--role', 'agent')).toBe('Added agent@example.com as agent.\n');
+    // The one user added here is the agent every later test of this file works with.
+    describe('add', () => {
+      let added: string;
+      beforeAll(async () => {
+        process.env.PARLEY_USER_PASSWORD = PASSWORD;
+        added = await run('add', 'Agent@Example.com', '--role', 'agent');
+      });
+      const users = () => database.store.db.selectFrom('users').selectAll().execute();
 
-      const rows = await database.store.db.selectFrom('users').selectAll().execute();
-      expect(rows).toHaveLength(1);
-      expect(rows[0]).toMatchObject({ email: 'agent@example.com', role: 'agent', disabled_at: null });
-      expect(rows[0]?.password_hash).toMatch(/^scrypt\$32768\$8\$1\$[\w-]{22}\$[\w-]{86}$/);
-      expect(JSON.stringify(rows)).not.toContain(PASSWORD);
+      it('adds a user with the password from PARLEY_USER_PASSWORD, lowercasing the email', async () => {
+        expect(added).toBe('Added agent@example.com as agent.\n');
+        const rows = await users();
+        expect(rows).toHaveLength(1);
+        expect(rows[0]).toMatchObject({ email: 'agent@example.com', role: 'agent', disabled_at: null });
+      });
+
+      it('stores only a scrypt hash of the password', async () => {
+        const rows = await users();
+        expect(rows[0]?.password_hash).toMatch(/^scrypt\$32768\$8\$1\$[\w-]{22}\$[\w-]{86}$/);
+        expect(JSON.stringify(rows)).not.toContain(PASSWORD);
+      });
     });
 
-    it('refuses a password shorter than 12 characters, a missing password, an unknown role and a duplicate email', async () => {
+    it('refuses a password shorter than 12 characters', async () => {
       process.env.PARLEY_USER_PASSWORD = 'short';
       expect(await failure('add', 'new@example.com', '--role', 'viewer')).toMatchObject({ code: 'weak_password' });
+    });
+
+    it('refuses a missing password', async () => {
       // An empty variable counts as no password (stdin is never read when the variable is set).
       process.env.PARLEY_USER_PASSWORD = '';
       expect(await failure('add', 'new@example.com', '--role', 'viewer')).toMatchObject({ code: 'missing_password' });
+    });
+
+    it('refuses an unknown role, naming the roles there are', async () => {
       process.env.PARLEY_USER_PASSWORD = PASSWORD;
       const role = await failure('add', 'new@example.com', '--role', 'owner');
       expect(role).toMatchObject({ code: 'invalid_role' });
       expect(role.message).toContain('viewer, agent, admin, sponsor');
+    });
+
+    it('refuses an email that is taken, whatever its case', async () => {
+      process.env.PARLEY_USER_PASSWORD = PASSWORD;
       expect(await failure('add', 'AGENT@example.com', '--role', 'viewer')).toMatchObject({ code: 'user_exists' });
     });
 
-    it('prints a new pk_ API token once and stores only its SHA-256 digest', async () => {
-      const out = await run('token', 'agent@example.com', '--name', 'nightly export');
-      const token = out.split('\n')[0] ?? '';
-      expect(token).toMatch(/^pk_[\w-]{43}$/);
-      expect(out).toContain('Shown once');
+    // The one token issued here is the one the list below counts.
+    describe('token', () => {
+      let out: string;
+      let token: string;
+      beforeAll(async () => {
+        out = await run('token', 'agent@example.com', '--name', 'nightly export');
+        token = out.split('\n')[0] ?? '';
+      });
 
-      const rows = await database.store.db.selectFrom('api_tokens').selectAll().execute();
-      expect(rows).toHaveLength(1);
-      expect(rows[0]).toMatchObject({ name: 'nightly export', token_sha256: sha256Hex(token), revoked_at: null });
-      expect(JSON.stringify(rows)).not.toContain(token.slice(3));
+      it('prints a new pk_ API token once', async () => {
+        expect(token).toMatch(/^pk_[\w-]{43}$/);
+        expect(out).toContain('Shown once');
+      });
 
+      it('stores only the SHA-256 digest of a new token', async () => {
+        const rows = await database.store.db.selectFrom('api_tokens').selectAll().execute();
+        expect(rows).toHaveLength(1);
+        expect(rows[0]).toMatchObject({ name: 'nightly export', token_sha256: sha256Hex(token), revoked_at: null });
+        expect(JSON.stringify(rows)).not.toContain(token.slice(3));
+      });
+    });
+
+    it('refuses a token for an unknown user', async () => {
       expect(await failure('token', 'nobody@example.com', '--name', 'x')).toMatchObject({ code: 'user_not_found' });
     });
 
-    it('lists users with role, status and active token count', async () => {
+    it('lists users as a table with their active token count', async () => {
       process.env.PARLEY_USER_PASSWORD = PASSWORD;
       await run('add', 'boss@example.com', '--role', 'admin');
       const lines = (await run('list')).trimEnd().split('\n');
