@@ -96,29 +96,44 @@ describe.each(DATABASE_KINDS)('thread page attendee panel [%s]', (kind) => {
   });
   afterAll(async () => harness?.close());
 
-  it("shows the attendee's Accelevents id, event, ticket type, check-in, preferences and runs", async () => {
-    const response = await page('agent', `/console/conversations/${linked.conversation_id}`);
+  /** The attendee panel of the linked conversation's thread page, as `role` sees it. */
+  async function panelFor(role: 'agent') {
+    const response = await page(role, `/console/conversations/${linked.conversation_id}`);
     expect(response.statusCode).toBe(200);
-    const panel = /<section class="attendee-panel"[\s\S]*?<\/section>/.exec(response.body)?.[0] ?? '';
+    return /<section class="attendee-panel"[\s\S]*?<\/section>/.exec(response.body)?.[0] ?? '';
+  }
+
+  it("shows the attendee's Accelevents record with their answers", async () => {
+    const panel = await panelFor('agent');
     expect(panel).toContain('<dt>Accelevents attendee id</dt><dd>ae-7001</dd>');
     expect(panel).toContain('<dt>Event</dt><dd>DevConf 2026</dd>');
     expect(panel).toContain('<dt>Ticket type</dt><dd>VIP Pass</dd>');
     expect(panel).toContain('<dt>Check-in</dt><dd>checked in 2026-03-10 10:30 UTC</dd>');
     expect(panel).toMatch(/<dt>updates<\/dt><dd>workshops <span class="hint">\(“2 please”\)<\/span>/);
+  });
+
+  it("lists the attendee's workflow runs newest first", async () => {
+    const panel = await panelFor('agent');
     const runs = [...panel.matchAll(/<li>(.*?) <span class="status status-completed">/g)].map((m) => m[1]);
     // Newest first; an agent sees the runs but has no admin run page to open.
     expect(runs).toEqual(['checkin-welcome', 'registration-welcome']);
   });
 
-  it("links each run to its admin page for an admin, and that page shows the run's trigger and input", async () => {
+  it('links each run to its admin page for an admin', async () => {
     const response = await page('admin', `/console/conversations/${linked.conversation_id}`);
     expect(response.body).toContain('<a href="/console/admin/runs/run-checkin">checkin-welcome</a>');
     expect(response.body).toContain('<a href="/console/admin/runs/run-welcome">registration-welcome</a>');
     expect(response.body).not.toContain('run-other');
+  });
+
+  it('shows what started a run on its admin page', async () => {
     const runPage = await page('admin', '/console/admin/runs/run-welcome');
     expect(runPage.statusCode).toBe(200);
     expect(runPage.body).toContain(`<code>registration-welcome:registration:${EVENT}:${linked.contact_email}</code>`);
     expect(runPage.body).toContain('VIP Pass');
+  });
+
+  it('answers an agent 403 on a run’s admin page', async () => {
     expect((await page('agent', '/console/admin/runs/run-welcome')).statusCode).toBe(403);
   });
 

@@ -129,7 +129,7 @@ describe('console conversation pages [sqlite]', () => {
     expect(marked).toContain(word.toLowerCase());
   });
 
-  it('answers a bad date filter with 400 and a message naming the field', async () => {
+  it('answers a bad date filter with 400 naming the field', async () => {
     const response = await page('viewer', '/console?from=yesterday');
     expect(response.statusCode).toBe(400);
     expect(response.body).toContain(
@@ -137,20 +137,36 @@ describe('console conversation pages [sqlite]', () => {
     );
   });
 
-  it('shows the thread with message statuses, the call recording player and a transcript link', async () => {
+  /** The call conversation's thread page, as an agent sees it. */
+  async function callThread(): Promise<string> {
     const response = await page('agent', `/console/conversations/${callConversationId}`);
     expect(response.statusCode).toBe(200);
-    const html = response.body;
-    expect(html).toMatch(/<span class="status status-delivered">delivered<\/span>/);
-    expect(html).toContain(`<audio controls preload="none" src="/api/messages/${callMessageId}/recording">`);
-    expect(html).toContain(`href="/console/messages/${callMessageId}/transcript"`);
+    return response.body;
+  }
+
+  it('shows the status of each message in the thread', async () => {
+    expect(await callThread()).toMatch(/<span class="status status-delivered">delivered<\/span>/);
+  });
+
+  it('plays the call recording in the thread', async () => {
+    expect(await callThread()).toContain(
+      `<audio controls preload="none" src="/api/messages/${callMessageId}/recording">`,
+    );
+  });
+
+  it('links the call transcript from the thread', async () => {
+    expect(await callThread()).toContain(`href="/console/messages/${callMessageId}/transcript"`);
+  });
+
+  it('lists the thread oldest first', async () => {
+    const html = await callThread();
     // Oldest first: the call (an hour ago) is the newest seeded message, so it comes last.
     const audioAt = html.indexOf('<audio');
     expect(html.indexOf('class="message ')).toBeLessThan(audioAt);
     expect(html.lastIndexOf('class="message ')).toBeLessThan(audioAt);
   });
 
-  it('gives an agent the reply box, upload, toggles and status forms', async () => {
+  it('gives an agent every change form in the thread', async () => {
     const response = await page('agent', `/console/conversations/${XSS_CONVERSATION}`);
     expect(response.statusCode).toBe(200);
     const html = response.body;
@@ -165,17 +181,22 @@ describe('console conversation pages [sqlite]', () => {
     expect(html).not.toContain('is read-only');
   });
 
-  it('gives a viewer the thread with no reply box or change forms, and says the role is read-only', async () => {
-    const response = await page('viewer', `/console/conversations/${XSS_CONVERSATION}`);
+  const viewerThread = () => page('viewer', `/console/conversations/${XSS_CONVERSATION}`);
+
+  it('gives a viewer the thread without a reply box or change forms', async () => {
+    const response = await viewerThread();
     expect(response.statusCode).toBe(200);
     const html = response.body;
     expect(html).toContain('Doors open at nine');
     expect(html).not.toContain('data-api="/api/conversations/');
     expect(html).not.toContain('data-api="/api/messages/');
-    expect(html).toContain('Your role (viewer) is read-only');
   });
 
-  it('escapes attendee text on the search and thread pages', async () => {
+  it('tells a viewer their role is read-only', async () => {
+    expect((await viewerThread()).body).toContain('Your role (viewer) is read-only');
+  });
+
+  it('escapes attendee text on the pages that show it', async () => {
     const search = await page('agent', '/console?email=xss%40parley.test');
     const thread = await page('agent', `/console/conversations/${XSS_CONVERSATION}`);
     for (const html of [search.body, thread.body]) {
@@ -188,13 +209,29 @@ describe('console conversation pages [sqlite]', () => {
     expect(thread.body).not.toContain('<mark>');
   });
 
-  it('lists the transcript sentences with mm:ss times, the player and the download link', async () => {
+  /** The call's transcript page, as a viewer sees it. */
+  async function transcriptPage(): Promise<string> {
     const response = await page('viewer', `/console/messages/${callMessageId}/transcript`);
     expect(response.statusCode).toBe(200);
-    const html = response.body;
-    expect(html).toContain(`href="/api/messages/${callMessageId}/transcript/download"`);
-    expect(html).toContain(`<audio controls preload="none" src="/api/messages/${callMessageId}/recording">`);
-    expect(html).toContain(`href="/console/conversations/${callConversationId}"`);
+    return response.body;
+  }
+
+  it('offers the transcript as a download', async () => {
+    expect(await transcriptPage()).toContain(`href="/api/messages/${callMessageId}/transcript/download"`);
+  });
+
+  it('plays the recording beside the transcript', async () => {
+    expect(await transcriptPage()).toContain(
+      `<audio controls preload="none" src="/api/messages/${callMessageId}/recording">`,
+    );
+  });
+
+  it('links the transcript back to its conversation', async () => {
+    expect(await transcriptPage()).toContain(`href="/console/conversations/${callConversationId}"`);
+  });
+
+  it('lists the transcript sentences with mm:ss times', async () => {
+    const html = await transcriptPage();
     const sentences = [...html.matchAll(/<li><span class="at">(\d{2}:\d{2})<\/span>/g)];
     expect(sentences.length).toBeGreaterThan(1);
     expect(sentences[0]?.[1]).toBe('00:00');
@@ -249,7 +286,7 @@ describe('console conversation pages [sqlite]', () => {
     expect(thread.body).toMatch(/class="message (inbound|outbound)"/);
   });
 
-  it('pages search results with a Next page link that carries the filters and the cursor', async () => {
+  it('pages search results with a Next page link that keeps the filters', async () => {
     const first = await page('viewer', '/console?status=read&limit=2');
     expect(first.statusCode).toBe(200);
     const firstIds = [...first.body.matchAll(/class="result-link" href="([^"]+)"/g)].map((m) => m[1]);
@@ -270,13 +307,22 @@ describe('console conversation pages [sqlite]', () => {
     expect(response.body).toContain('The page size (limit) must be a whole number from 1 to 100, not &#34;500&#34;');
   });
 
-  it('links older messages of a thread with the cursor, and the older page shows the earlier message', async () => {
+  /** The thread at one message a page; answers that page and its Older messages link. */
+  async function newestPage() {
     const newest = await page('viewer', `/console/conversations/${XSS_CONVERSATION}?limit=1`);
+    const older = /<a href="([^"]+)">Older messages<\/a>/.exec(newest.body)?.[1]?.replaceAll('&amp;', '&') ?? '';
+    return { newest, older };
+  }
+
+  it('links older messages of a thread with the cursor', async () => {
+    const { newest, older } = await newestPage();
     expect(newest.body).toContain('Doors open at nine');
     expect(newest.body).not.toContain('steal(document.cookie)');
-    const older = /<a href="([^"]+)">Older messages<\/a>/.exec(newest.body)?.[1]?.replaceAll('&amp;', '&') ?? '';
     expect(older).toMatch(new RegExp(`^/console/conversations/${XSS_CONVERSATION}\\?cursor=.+&limit=1$`));
+  });
 
+  it('shows the earlier message on the older page', async () => {
+    const { older } = await newestPage();
     const earlier = await page('viewer', older);
     expect(earlier.statusCode).toBe(200);
     expect(earlier.body).toContain('steal(document.cookie)');

@@ -21,17 +21,19 @@ describe('console sign-in pages and assets [sqlite]', () => {
   });
   afterAll(async () => harness?.close());
 
-  it('redirects / to /console and a signed-out /console to the login page with next', async () => {
+  it('redirects / to /console', async () => {
     const root = await harness.app.inject({ url: '/' });
     expect(root.statusCode).toBe(302);
     expect(root.headers.location).toBe('/console');
+  });
 
+  it('redirects a signed-out /console to the login page with next', async () => {
     const search = await harness.app.inject({ url: '/console?topic=refund' });
     expect(search.statusCode).toBe(302);
     expect(search.headers.location).toBe(`/console/login?next=${encodeURIComponent('/console?topic=refund')}`);
   });
 
-  it('serves a login form with labelled email and password inputs that posts to /api/login', async () => {
+  it('serves a labelled login form that posts to /api/login', async () => {
     const response = await harness.app.inject({ url: '/console/login' });
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toContain('text/html');
@@ -54,7 +56,7 @@ describe('console sign-in pages and assets [sqlite]', () => {
     expect(response.headers.location).toBe('/console');
   });
 
-  it('serves the stylesheet, script and icon with their content types and cache-control no-cache', async () => {
+  it('serves the stylesheets as CSS with cache-control no-cache', async () => {
     const css = await harness.app.inject({ url: '/console/assets/console.css' });
     expect(css.statusCode).toBe(200);
     expect(css.headers['content-type']).toBe('text/css; charset=utf-8');
@@ -64,28 +66,39 @@ describe('console sign-in pages and assets [sqlite]', () => {
     const conversations = await harness.app.inject({ url: '/console/assets/conversations.css' });
     expect(conversations.headers['content-type']).toBe('text/css; charset=utf-8');
     expect(conversations.body).toContain('.message.outbound');
+  });
 
+  it('serves the script as JavaScript', async () => {
     const js = await harness.app.inject({ url: '/console/assets/console.js' });
     expect(js.statusCode).toBe(200);
     expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8');
     expect(js.body).toContain('x-csrf-token');
+  });
 
+  it('serves the icon as SVG', async () => {
     const icon = await harness.app.inject({ url: '/console/assets/favicon.svg' });
     expect(icon.statusCode).toBe(200);
     expect(icon.headers['content-type']).toBe('image/svg+xml');
   });
 
-  it('refuses asset paths outside the assets folder and names that are not there', async () => {
+  async function expectNotServed(url: string) {
+    const response = await harness.app.inject({ url });
+    expect(response.statusCode, url).toBe(404);
+    expect(response.body, url).not.toContain('"name": "parley"');
+  }
+
+  it('refuses asset paths outside the assets folder', async () => {
     for (const url of [
       '/console/assets/..%2f..%2fpackage.json',
       '/console/assets/..%2fregister-pages.ts',
       '/console/assets/%2e%2e%2f%2e%2e%2f%2e%2e%2f%2e%2e%2fpackage.json',
       '/console/assets/../../package.json',
-      '/console/assets/missing.css',
     ]) {
-      const response = await harness.app.inject({ url });
-      expect(response.statusCode, url).toBe(404);
-      expect(response.body, url).not.toContain('"name": "parley"');
+      await expectNotServed(url);
     }
+  });
+
+  it('answers 404 for an asset that is not there', async () => {
+    await expectNotServed('/console/assets/missing.css');
   });
 });

@@ -77,18 +77,28 @@ describe.each(DATABASE_KINDS)('thread and search page fixes [%s]', (kind) => {
   });
   afterAll(async () => harness?.close());
 
-  it('shows attachments as links, an image with a thumbnail, and lets the page load images from HTTPS', async () => {
-    const response = await page('viewer', `/console/conversations/${THREAD}`);
+  const thread = () => page('viewer', `/console/conversations/${THREAD}`);
+
+  it('shows attachments as links', async () => {
+    const response = await thread();
     expect(response.statusCode).toBe(200);
     const html = response.body;
     expect(html).toContain(
       '<a href="https://files.example.test/badge%20photo.png" target="_blank" rel="noopener noreferrer">badge photo.png</a>',
     );
-    expect(html).toContain('<img src="https://files.example.test/badge%20photo.png" alt="Attachment badge photo.png"');
-    // A path HighLevel gives relative to its API is resolved against it; it is no image, so no thumbnail.
+    // A path HighLevel gives relative to its API is resolved against it.
     expect(html).toContain(`<a href="${harness.sandbox.url}/sandbox/files/f1/agenda.pdf"`);
-    expect(html).not.toContain(`<img src="${harness.sandbox.url}/sandbox/files/f1/agenda.pdf"`);
     expect(html).not.toContain('javascript:');
+  });
+
+  it('shows a thumbnail for an image attachment only', async () => {
+    const html = (await thread()).body;
+    expect(html).toContain('<img src="https://files.example.test/badge%20photo.png" alt="Attachment badge photo.png"');
+    expect(html).not.toContain(`<img src="${harness.sandbox.url}/sandbox/files/f1/agenda.pdf"`);
+  });
+
+  it('lets the thread page load images from HTTPS', async () => {
+    const response = await thread();
     expect(response.headers['content-security-policy']).toBe(
       `default-src 'self'; img-src 'self' https: ${new URL(harness.sandbox.url).origin}`,
     );
@@ -135,7 +145,7 @@ describe.each(DATABASE_KINDS)('thread and search page fixes [%s]', (kind) => {
     expect(response.body).toContain('This page of results is out of date. Search again from the first page.');
   });
 
-  it('answers an unknown console URL with the console 404 page, for a signed-in and a signed-out browser', async () => {
+  it('answers an unknown console URL with the console 404 page, signed in or not', async () => {
     for (const role of ['viewer', null] as const) {
       const response = await page(role, '/console/no/such/page');
       expect(response.statusCode).toBe(404);
@@ -144,7 +154,10 @@ describe.each(DATABASE_KINDS)('thread and search page fixes [%s]', (kind) => {
       expect(response.body).toContain('There is no console page at this address.');
     }
     expect((await page('viewer', '/console/no/such/page')).body).toContain('aria-label="Main"');
-    // Outside the console, API callers keep their JSON.
+  });
+
+  // Outside the console, API callers keep their JSON.
+  it('answers an unknown API route with JSON', async () => {
     const api = await harness.app.inject({ url: '/api/no/such/route', headers: harness.auth('viewer') });
     expect(api.headers['content-type']).toContain('application/json');
   });
