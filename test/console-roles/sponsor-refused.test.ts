@@ -83,7 +83,7 @@ describe.each(DATABASE_KINDS)('sponsor answers for ids outside their sponsor cha
     ];
   };
 
-  it('answers the API with the same 403 and the same body for "not yours" and "does not exist", naming no conversation', async () => {
+  it('answers a sponsor’s API call on a conversation not theirs exactly as on one that does not exist', async () => {
     const differences: string[] = [];
     for (const [method, hidden, missing, payload] of routes()) {
       const send = (url: string) =>
@@ -101,7 +101,7 @@ describe.each(DATABASE_KINDS)('sponsor answers for ids outside their sponsor cha
     expect(differences).toEqual([]);
   });
 
-  it('answers the attachment upload the same way for "not yours" and "does not exist"', async () => {
+  it('answers an attachment upload to a conversation not theirs exactly as to one that does not exist', async () => {
     const base = await parley.listen();
     const upload = async (conversationId: string) => {
       const form = new FormData();
@@ -118,7 +118,7 @@ describe.each(DATABASE_KINDS)('sponsor answers for ids outside their sponsor cha
     expect(notYours).toEqual(await upload('noSuchConversation1'));
   });
 
-  it('shows the same 403 page for a thread or transcript that is not theirs and one that does not exist', async () => {
+  it('shows the same 403 page for a thread or transcript not theirs as for one that does not exist', async () => {
     const login = await parley.app.inject({
       method: 'POST',
       url: '/api/login',
