@@ -69,7 +69,7 @@ describe('Accelevents sandbox sessions', () => {
     expect(sandbox.state.event(SUMMIT).sessions[0]!.recordingUrl).toBeNull();
   });
 
-  it('GET /host/session/{id}/attendee lists registrants and session check-ins, attended only for the check-ins', async () => {
+  it("GET /host/session/{id}/attendee lists the session's registrants, marking only its check-ins attended", async () => {
     sandbox = await startSandbox({ now: () => NOW, attendees: 3 });
     const [a, b, c] = sandbox.state.tickets(SUMMIT);
     const sessionId = sandbox.state.event(SUMMIT).sessions[0]!.sessionId;
@@ -91,20 +91,35 @@ describe('Accelevents sandbox sessions', () => {
     expect(json.data.map((r: any) => r.email)).not.toContain(c!.email);
   });
 
-  it('checks the key and the host role on the session attendance, and 404s an unknown session', async () => {
+  it('answers 401 for the session attendance without the key', async () => {
     sandbox = await startSandbox({ now: () => NOW, attendees: 1 });
     const sessionId = sandbox.state.event(SUMMIT).sessions[0]!.sessionId;
     const noKey = await fetch(`${sandbox.url}/host/session/${sessionId}/attendee`);
     expect(noKey.status).toBe(401);
+  });
+
+  it('refuses the session attendance to a key without the host role', async () => {
+    sandbox = await startSandbox({ now: () => NOW, attendees: 1 });
+    const sessionId = sandbox.state.event(SUMMIT).sessions[0]!.sessionId;
     sandbox.setAccess({ eventUrl: SUMMIT, role: 'staff' });
     expect((await get(sandbox, `/host/session/${sessionId}/attendee`)).json).toMatchObject({ errorCode: 4030201 });
+  });
+
+  it('answers 404 for the attendance of an unknown session', async () => {
+    sandbox = await startSandbox({ now: () => NOW, attendees: 1 });
+    sandbox.setAccess({ eventUrl: SUMMIT, role: 'staff' });
     expect((await get(sandbox, '/host/session/999999/attendee')).status).toBe(404);
   });
 
-  it('answers 404 on the session attendance while sessionAttendance is off, and lists it again once on', async () => {
+  it('answers 404 on the session attendance while sessionAttendance is off', async () => {
     sandbox = await startSandbox({ now: () => NOW, attendees: 1, sessionAttendance: false });
     const sessionId = sandbox.state.event(SUMMIT).sessions[0]!.sessionId;
     expect((await get(sandbox, `/host/session/${sessionId}/attendee`)).status).toBe(404);
+  });
+
+  it('lists the session attendance again once sessionAttendance is switched on', async () => {
+    sandbox = await startSandbox({ now: () => NOW, attendees: 1, sessionAttendance: false });
+    const sessionId = sandbox.state.event(SUMMIT).sessions[0]!.sessionId;
     expect((await admin(sandbox.origin, 'settings', { sessionAttendance: true })).status).toBe(200);
     expect(await get(sandbox, `/host/session/${sessionId}/attendee`)).toMatchObject({
       status: 200,

@@ -58,17 +58,22 @@ async function reply(conversationId: string, body: unknown): Promise<Response> {
 }
 
 describe('a contact replies in the sandbox', () => {
-  it('adds an inbound SMS from the contact and delivers the InboundMessage webhook signed with the sandbox keys', async () => {
+  /** The contact of a seeded SMS thread replies "2 please"; the sandbox delivers webhooks to a receiver. */
+  async function smsReply() {
     const hook = await startReceiver();
     handle = await withSandbox({ attendees: 6, webhookUrl: hook.url });
     const state = handle.sandbox.domain!.state;
     const locationId = handle.sandbox.defaultLocationId;
     const { conversation } = conversationWhoseLatestIs(state, locationId, 'TYPE_SMS');
     const unreadBefore = conversation.unreadCount;
-
     const res = await reply(conversation.id, { message: '2 please' });
     expect(res.status).toBe(200);
     const answer = await readJson(res);
+    return { sandbox: handle.sandbox, url: handle.url, hook, state, locationId, conversation, unreadBefore, answer };
+  }
+
+  it('adds an inbound SMS from the contact', async () => {
+    const { state, locationId, conversation, unreadBefore, answer } = await smsReply();
     expect(answer).toEqual({
       messageId: expect.any(String),
       conversationId: conversation.id,
@@ -80,9 +85,12 @@ describe('a contact replies in the sandbox', () => {
     expect(stored).toMatchObject({ direction: 'inbound', messageType: 'TYPE_SMS', body: '2 please' });
     expect(stored?.fromNumber).toBe(state.contacts.get(conversation.contactId)?.phone);
     expect(conversation.unreadCount).toBe(unreadBefore + 1);
+  });
 
-    await handle.sandbox.webhooks.flush();
-    const keys = await fetchSandboxWebhookKeys(handle.url);
+  it('delivers the reply’s webhooks, the InboundMessage signed with the sandbox keys', async () => {
+    const { sandbox, url, hook, locationId, conversation, answer } = await smsReply();
+    await sandbox.webhooks.flush();
+    const keys = await fetchSandboxWebhookKeys(url);
     const events = hook.received.map((r) => ({ ...r, event: JSON.parse(r.body.toString('utf8')) }));
     const inbound = events.find((e) => e.event.type === 'InboundMessage');
     expect(inbound?.event).toMatchObject({
@@ -93,7 +101,7 @@ describe('a contact replies in the sandbox', () => {
       body: '2 please',
       direction: 'inbound',
       messageType: 'SMS',
-      appId: handle.sandbox.appId,
+      appId: sandbox.appId,
     });
     expect(verifyHighLevelSignature({ rawBody: inbound!.body, headers: inbound!.headers, keys }).ok).toBe(true);
     expect(events.map((e) => e.event.type)).toContain('ConversationUnreadUpdate');
@@ -114,20 +122,33 @@ describe('a contact replies in the sandbox', () => {
     expect(latest.email?.subject).toMatch(/Your Spring Summit registration$/);
   });
 
-  it('answers 404 naming an unknown conversation and 400 naming an empty message, adding nothing', async () => {
+  /** A sandbox of two attendees: its state, its first conversation and how many messages it holds. */
+  async function twoAttendees() {
     handle = await withSandbox({ attendees: 2 });
     const state = handle.sandbox.domain!.state;
-    const before = state.messages.size;
+    const [conversation] = state.conversations.inLocation(handle.sandbox.defaultLocationId);
+    return { state, conversation: conversation!, before: state.messages.size };
+  }
 
+  it('answers 404 naming an unknown conversation, adding nothing', async () => {
+    const { state, before } = await twoAttendees();
     const missing = await reply('nope123', { message: 'hi' });
     expect(missing.status).toBe(404);
     expect((await readJson(missing)).message).toContain('conversationId nope123');
+    expect(state.messages.size).toBe(before);
+  });
 
-    const [conversation] = state.conversations.inLocation(handle.sandbox.defaultLocationId);
-    const empty = await reply(conversation!.id, { message: ' ' });
+  it('answers 400 naming an empty message, adding nothing', async () => {
+    const { state, conversation, before } = await twoAttendees();
+    const empty = await reply(conversation.id, { message: ' ' });
     expect(empty.status).toBe(400);
     expect((await readJson(empty)).message).toContain('message must be');
-    const badType = await reply(conversation!.id, { message: 'hi', type: 'Fax' });
+    expect(state.messages.size).toBe(before);
+  });
+
+  it('names a reply type other than SMS or Email, adding nothing', async () => {
+    const { state, conversation, before } = await twoAttendees();
+    const badType = await reply(conversation.id, { message: 'hi', type: 'Fax' });
     expect((await readJson(badType)).message).toContain('type must be SMS or Email, got Fax');
     expect(state.messages.size).toBe(before);
   });

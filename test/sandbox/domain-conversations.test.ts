@@ -10,7 +10,7 @@ import {
 } from './domain-fixtures.js';
 
 describe('sandbox domain: handlers', () => {
-  it('registers a handler for all 29 conversations operations and the three contact operations, nothing else', () => {
+  it('registers exactly one handler per supported operation: 29 for conversations, 3 for contacts', () => {
     const h = createHarness();
     const contactOperations = ['upsert-contact', 'get-contact', 'add-tags'];
     const expected = [...CONVERSATION_OPERATIONS.map((o) => o.operationId), ...contactOperations].sort();
@@ -45,7 +45,7 @@ describe('sandbox domain: contacts', () => {
     expect(h.domain.state.counts(LOCATION).contacts).toBe(1);
   });
 
-  it('answers 422 naming email and phone when the upsert has neither', async () => {
+  it('answers 422 asking for an email or phone when the upsert has neither', async () => {
     const h = createHarness();
     const res = await h.call('upsert-contact', { body: { locationId: LOCATION, firstName: 'Nobody' } });
     expect(res.status).toBe(422);
@@ -53,27 +53,37 @@ describe('sandbox domain: contacts', () => {
     expect(res.body.message.join(' ')).toMatch(/email or phone/);
   });
 
-  it('answers 404 for an unknown contact and 403 for another location’s contact', async () => {
+  it('answers 404 for an unknown contact', async () => {
     const h = createHarness();
-    const id = await h.contact({ email: 'a@example.com' });
+    await h.contact({ email: 'a@example.com' });
     expect((await h.call('get-contact', { params: { contactId: 'missing' } })).body).toEqual({
       statusCode: 404,
       message: 'Contact not found',
     });
+  });
+
+  it('answers 403 for another location’s contact', async () => {
+    const h = createHarness();
+    const id = await h.contact({ email: 'a@example.com' });
     const foreign = await h.call('get-contact', { params: { contactId: id }, locationId: OTHER_LOCATION });
     expect(foreign.status).toBe(403);
   });
 });
 
 describe('sandbox domain: conversations', () => {
-  it('creates one conversation per contact and answers a second create with the live 400 and no id', async () => {
+  it('creates a conversation for a contact', async () => {
     const h = createHarness();
     const contactId = await h.contact({ email: 'grace@example.com', phone: '+12125550101' });
     const created = await h.call('create-conversation', { body: { locationId: LOCATION, contactId } });
     expect(created.status).toBe(201);
     expectValid(responseValidator('/conversations/', 'post', 201), created.body);
     expect(created.body.conversation).toMatchObject({ contactId, locationId: LOCATION, deleted: false });
+  });
 
+  it('answers a second create for the same contact with the live 400, without an id', async () => {
+    const h = createHarness();
+    const contactId = await h.contact({ email: 'grace@example.com', phone: '+12125550101' });
+    await h.call('create-conversation', { body: { locationId: LOCATION, contactId } });
     const second = await h.call('create-conversation', { body: { locationId: LOCATION, contactId } });
     expect(second.status).toBe(400);
     expect(second.body).toEqual({
@@ -82,49 +92,69 @@ describe('sandbox domain: conversations', () => {
     });
   });
 
-  it('deletes a conversation so get answers 404 and a new create for the contact succeeds', async () => {
+  /** A conversation of a new contact, created then deleted. */
+  async function deletedConversation() {
     const h = createHarness();
     const contactId = await h.contact({ email: 'grace@example.com' });
     const { body } = await h.call('create-conversation', { body: { locationId: LOCATION, contactId } });
     const conversationId = body.conversation.id;
-
     const deleted = await h.call('delete-conversation', { params: { conversationId } });
+    return { h, contactId, conversationId, deleted };
+  }
+
+  it('deletes a conversation, so get answers 404', async () => {
+    const { h, conversationId, deleted } = await deletedConversation();
     expect(deleted).toEqual({ status: 200, body: { success: true } });
     const gone = await h.call('get-conversation', { params: { conversationId } });
     expect(gone).toEqual({ status: 404, body: { statusCode: 404, message: 'Conversation not found' } });
+  });
 
+  it('creates a new conversation for the contact of a deleted one', async () => {
+    const { h, contactId, conversationId } = await deletedConversation();
     const again = await h.call('create-conversation', { body: { locationId: LOCATION, contactId } });
     expect(again.status).toBe(201);
     expect(again.body.conversation.id).not.toBe(conversationId);
   });
 
-  it('gets a conversation with numeric type 1 for phone contacts and 2 for email-only ones', async () => {
+  it('gets the conversation of a phone contact with numeric type 1', async () => {
     const h = createHarness();
     const phoneContact = await h.contact({ email: 'p@example.com', phone: '+13125550102' });
-    const emailContact = await h.contact({ email: 'e@example.com' });
     const a = await h.call('create-conversation', { body: { locationId: LOCATION, contactId: phoneContact } });
-    const b = await h.call('create-conversation', { body: { locationId: LOCATION, contactId: emailContact } });
-
     const gotA = await h.call('get-conversation', { params: { conversationId: a.body.conversation.id } });
     expectValid(schemaValidator('GetConversationByIdResponse'), gotA.body);
     expect(gotA.body).toMatchObject({ type: 1, unreadCount: 0, inbox: true, deleted: false });
+  });
+
+  it('gets the conversation of an email-only contact with numeric type 2', async () => {
+    const h = createHarness();
+    const emailContact = await h.contact({ email: 'e@example.com' });
+    const b = await h.call('create-conversation', { body: { locationId: LOCATION, contactId: emailContact } });
     const gotB = await h.call('get-conversation', { params: { conversationId: b.body.conversation.id } });
     expect(gotB.body.type).toBe(2);
   });
 
-  it('updates unreadCount and starred and emits one ConversationUnreadUpdate per change', async () => {
+  /** A new conversation, then an update marking it starred with 3 unread. */
+  async function starredWithThreeUnread() {
     const h = createHarness();
     const contactId = await h.contact({ email: 'u@example.com' });
     const { body } = await h.call('create-conversation', { body: { locationId: LOCATION, contactId } });
     const conversationId = body.conversation.id;
-
     const updated = await h.call('update-conversation', {
       params: { conversationId },
       body: { locationId: LOCATION, unreadCount: 3, starred: true },
     });
+    return { h, contactId, conversationId, updated };
+  }
+
+  it('updates a conversation’s unread state (unreadCount, starred)', async () => {
+    const { updated } = await starredWithThreeUnread();
     expect(updated.status).toBe(200);
     expectValid(schemaValidator('GetConversationSuccessfulResponse'), updated.body);
     expect(updated.body.conversation).toMatchObject({ unreadCount: 3, starred: true });
+  });
+
+  it('emits one ConversationUnreadUpdate per change of the unread state', async () => {
+    const { h, contactId, conversationId } = await starredWithThreeUnread();
     expect(h.events).toEqual([
       {
         type: 'ConversationUnreadUpdate',

@@ -52,9 +52,9 @@ describe('sandbox domain: call recordings and transcriptions', () => {
     expect(wav.subarray(44).some((b) => b !== 0)).toBe(true);
   });
 
-  it('answers 404 Recording not found for a non-call message and an unknown one, 403 across locations', async () => {
+  it('answers 404 Recording not found for a non-call message or an unknown one', async () => {
     const h = createHarness();
-    const { smsId, callId } = await withCall(h);
+    const { smsId } = await withCall(h);
     const notFound = { status: 404, body: { statusCode: 404, message: 'Recording not found' } };
     expect(await h.call('get-message-recording', { params: { locationId: LOCATION, messageId: smsId } })).toEqual(
       notFound,
@@ -62,6 +62,11 @@ describe('sandbox domain: call recordings and transcriptions', () => {
     expect(await h.call('get-message-recording', { params: { locationId: LOCATION, messageId: 'nope' } })).toEqual(
       notFound,
     );
+  });
+
+  it('answers 403 for the recording of a call in another location', async () => {
+    const h = createHarness();
+    const { callId } = await withCall(h);
     const foreign = await h.call('get-message-recording', {
       params: { locationId: OTHER_LOCATION, messageId: callId },
       locationId: OTHER_LOCATION,
@@ -69,11 +74,17 @@ describe('sandbox domain: call recordings and transcriptions', () => {
     expect(foreign.status).toBe(403);
   });
 
-  it('answers the transcription as an array of alternating sentences and the download as text/plain lines', async () => {
+  /** A call and its transcription as get-message-transcription answers it. */
+  async function transcribedCall() {
     const h = createHarness();
     const { callId, smsId } = await withCall(h);
     const params = { locationId: LOCATION, messageId: callId };
     const res = await h.call('get-message-transcription', { params });
+    return { h, smsId, params, res };
+  }
+
+  it('answers the transcription as an array of alternating sentences', async () => {
+    const { res } = await transcribedCall();
     expect(res.status).toBe(200);
     expect(Array.isArray(res.body)).toBe(true);
     expectValid(
@@ -83,7 +94,10 @@ describe('sandbox domain: call recordings and transcriptions', () => {
     expect(res.body.length).toBeGreaterThanOrEqual(3);
     expect(res.body.length).toBeLessThanOrEqual(6);
     expect(res.body.map((s: any) => s.mediaChannel)).toEqual(res.body.map((_: unknown, i: number) => (i % 2) + 1));
+  });
 
+  it('downloads the transcription as text/plain lines, one per sentence', async () => {
+    const { h, params, res } = await transcribedCall();
     const download = await h.call('download-message-transcription', { params });
     expect(download.headers).toEqual({
       'Content-Type': 'text/plain',
@@ -93,19 +107,27 @@ describe('sandbox domain: call recordings and transcriptions', () => {
     expect(lines).toHaveLength(res.body.length);
     expect(lines[0]).toBe(`[00:00:00] Channel 1: ${res.body[0].transcript}`);
     expect(lines.every((l) => /^\[\d\d:\d\d:\d\d\] Channel [12]: .+/.test(l))).toBe(true);
+  });
 
+  it('answers 404 for the transcription of a message that is not a call', async () => {
+    const { h, smsId } = await transcribedCall();
     const none = await h.call('get-message-transcription', { params: { locationId: LOCATION, messageId: smsId } });
     expect(none.status).toBe(404);
   });
 
-  it('records an outbound call with call data and its own recording, emitting OutboundMessage', async () => {
+  /** An outbound voicemail call added to a conversation that has a call; only its events are kept. */
+  async function outboundCall() {
     const h = createHarness();
     const { conversationId } = await withCall(h);
     h.events.length = 0;
     const res = await h.call('add-an-outbound-message', {
       body: { type: 'Call', conversationId, conversationProviderId: 'voice-provider', call: { status: 'voicemail' } },
     });
-    expectValid(responseValidator('/conversations/messages/outbound', 'post', 200), res.body);
+    return { h, res };
+  }
+
+  it('emits OutboundMessage for an outbound call', async () => {
+    const { h } = await outboundCall();
     expect(h.events).toHaveLength(1);
     expect(h.events[0]).toMatchObject({
       type: 'OutboundMessage',
@@ -113,6 +135,11 @@ describe('sandbox domain: call recordings and transcriptions', () => {
       callStatus: 'voicemail',
       status: 'completed',
     });
+  });
+
+  it('records an outbound call with its call data', async () => {
+    const { h, res } = await outboundCall();
+    expectValid(responseValidator('/conversations/messages/outbound', 'post', 200), res.body);
     const message = await h.call('get-message', { params: { id: res.body.messageId } });
     expect(message.body).toMatchObject({
       type: 1,
@@ -120,6 +147,10 @@ describe('sandbox domain: call recordings and transcriptions', () => {
       direction: 'outbound',
       meta: { callStatus: 'voicemail' },
     });
+  });
+
+  it('gives an outbound call its own recording', async () => {
+    const { h, res } = await outboundCall();
     const recording = await h.call('get-message-recording', {
       params: { locationId: LOCATION, messageId: res.body.messageId },
     });

@@ -82,29 +82,51 @@ describe('sandbox domain: sending', () => {
 });
 
 describe('sandbox domain: scheduled messages', () => {
-  it('schedules, cancels with body status 200, and a second cancel answers HTTP 200 with body status 400', async () => {
+  /** An SMS scheduled an hour ahead, and a cancel of it. */
+  async function scheduledSms() {
     const h = createHarness();
     const contactId = await h.contact({ email: 'sam@example.com', phone: '+12065550104' });
     const inOneHour = Math.floor(h.now() / 1000) + 3600;
     const sent = await h.call('send-a-new-message', {
       body: { ...SMS, contactId, message: 'Doors open in an hour', scheduledTimestamp: inOneHour },
     });
+    const cancel = () => h.call('cancel-scheduled-message', { params: { messageId: sent.body.messageId } });
+    return { h, sent, cancel };
+  }
+
+  it('schedules a message without sending it', async () => {
+    const { h, sent } = await scheduledSms();
     expect(sent.body.status).toBe('pending');
     expect(h.events).toHaveLength(0);
     const got = await h.call('get-message', { params: { id: sent.body.messageId } });
     expect(got.body.status).toBe('scheduled');
+  });
 
-    const cancel = () => h.call('cancel-scheduled-message', { params: { messageId: sent.body.messageId } });
+  it('cancels a scheduled message with body status 200', async () => {
+    const { cancel } = await scheduledSms();
     const first = await cancel();
     expect(first).toEqual({ status: 200, body: { status: 200, message: 'Scheduled message cancelled successfully' } });
     expectValid(schemaValidator('CancelScheduledResponseDto'), first.body);
+  });
+
+  it('answers a second cancel HTTP 200 with body status 400', async () => {
+    const { cancel } = await scheduledSms();
+    await cancel();
     expect(await cancel()).toEqual({
       status: 200,
       body: { status: 400, message: 'Failed cancel the scheduled message' },
     });
+  });
+
+  it('answers the cancel of an unknown message HTTP 200 with body status 404', async () => {
+    const { h } = await scheduledSms();
     const unknown = await h.call('cancel-scheduled-message', { params: { messageId: 'missing' } });
     expect(unknown).toEqual({ status: 200, body: { status: 404, message: 'Failed cancel the scheduled message' } });
+  });
 
+  it('never delivers a cancelled message', async () => {
+    const { h, sent, cancel } = await scheduledSms();
+    await cancel();
     h.advance(2 * 3600 * 1000);
     await h.call('get-messages', { params: { conversationId: sent.body.conversationId } });
     expect(h.events).toHaveLength(0);
@@ -155,15 +177,25 @@ describe('sandbox domain: scheduled messages', () => {
 });
 
 describe('sandbox domain: inbound messages and status', () => {
-  it('adds an inbound message, increments unreadCount and emits InboundMessage then ConversationUnreadUpdate', async () => {
+  /** An inbound SMS added to a contact's conversation; only the events since are kept. */
+  async function inboundSms() {
     const h = createHarness();
     const { contactId, conversationId } = await smsContact(h);
     h.events.length = 0;
     const res = await h.call('add-an-inbound-message', {
       body: { type: 'SMS', conversationId, contactId, conversationProviderId: 'prov-1', message: 'Is parking free?' },
     });
+    return { h, conversationId, res };
+  }
+
+  it('adds an inbound message', async () => {
+    const { res } = await inboundSms();
     expect(res.status).toBe(200);
     expectValid(responseValidator('/conversations/messages/inbound', 'post', 200), res.body);
+  });
+
+  it('emits InboundMessage then ConversationUnreadUpdate for an inbound message', async () => {
+    const { h, conversationId, res } = await inboundSms();
     expect(h.events.map((e) => e.type)).toEqual(['InboundMessage', 'ConversationUnreadUpdate']);
     expect(h.events[0]).toMatchObject({
       direction: 'inbound',
@@ -171,28 +203,42 @@ describe('sandbox domain: inbound messages and status', () => {
       messageId: res.body.messageId,
     });
     expect(h.events[1]).toMatchObject({ id: conversationId, unreadCount: 1 });
+  });
+
+  it('increments unreadCount for an inbound message', async () => {
+    const { h, conversationId } = await inboundSms();
     const conversation = await h.call('get-conversation', { params: { conversationId } });
     expect(conversation.body.unreadCount).toBe(1);
   });
 
-  it('answers 400 when the conversation belongs to another contact, and 404 for an unknown conversation', async () => {
+  /** A contact's SMS conversation and another contact. */
+  async function twoContacts() {
     const h = createHarness();
     const { conversationId } = await smsContact(h);
     const other = await h.contact({ email: 'other@example.com', phone: '+15125550105' });
+    return { h, conversationId, other };
+  }
+
+  it('answers 400 when the conversation belongs to another contact', async () => {
+    const { h, conversationId, other } = await twoContacts();
     const wrong = await h.call('add-an-inbound-message', {
       body: { type: 'SMS', conversationId, contactId: other, conversationProviderId: 'p', message: 'x' },
     });
     expect(wrong.status).toBe(400);
     expect(wrong.body.message).toMatch(/conversationId .* contactId/);
+  });
+
+  it('answers 404 for an inbound message to an unknown conversation', async () => {
+    const { h, other } = await twoContacts();
     const unknown = await h.call('add-an-inbound-message', {
       body: { type: 'SMS', conversationId: 'nope', contactId: other, conversationProviderId: 'p', message: 'x' },
     });
     expect(unknown.body).toEqual({ statusCode: 404, message: 'Conversation not found' });
   });
 
-  it('updates an outbound message’s status, and refuses an inbound one with a 400 saying why', async () => {
+  it('updates an outbound message’s status', async () => {
     const h = createHarness();
-    const { contactId, conversationId, messageId } = await smsContact(h);
+    const { messageId } = await smsContact(h);
     const res = await h.call('update-message-status', {
       params: { messageId },
       body: { status: 'failed', error: { code: '30007', type: 'carrier', message: 'Filtered by carrier' } },
@@ -201,7 +247,11 @@ describe('sandbox domain: inbound messages and status', () => {
     expectValid(responseValidator('/conversations/messages/{messageId}/status', 'put', 200), res.body);
     expect(res.body).toMatchObject({ messageId, status: 'failed' });
     expect((await h.call('get-message', { params: { id: messageId } })).body.status).toBe('failed');
+  });
 
+  it('refuses to update an inbound message’s status with a 400 saying why', async () => {
+    const h = createHarness();
+    const { contactId, conversationId } = await smsContact(h);
     const inbound = await h.call('add-an-inbound-message', {
       body: { type: 'SMS', conversationId, contactId, conversationProviderId: 'p', message: 'hi' },
     });
@@ -253,13 +303,18 @@ describe('sandbox domain: listing messages', () => {
     expect(seen).toEqual([...ids].reverse());
   });
 
-  it('answers get-messages flat when configured, and filters by type', async () => {
+  it('answers get-messages flat when configured', async () => {
     const h = createHarness({ messagesShape: 'flat' });
     const { conversationId, ids } = await thread(h, 3);
     const res = await h.call('get-messages', { params: { conversationId } });
     expectValid(responseValidator('/conversations/{conversationId}/messages', 'get', 200), res.body);
     expect(res.body.messages.map((m: any) => m.id)).toEqual([ids[2], ids[1], ids[0]]);
     expect(res.body.nextPage).toBe(false);
+  });
+
+  it('filters get-messages by type', async () => {
+    const h = createHarness({ messagesShape: 'flat' });
+    const { conversationId } = await thread(h, 3);
     const calls = await h.call('get-messages', {
       params: { conversationId },
       query: { type: 'TYPE_CALL,TYPE_INTERNAL_COMMENTS' },

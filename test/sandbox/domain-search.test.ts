@@ -39,51 +39,84 @@ async function populate(h: DomainHarness) {
 }
 
 describe('sandbox domain: search-conversation', () => {
-  it('filters by contactId, free text over name and last message body, and read/unread/starred status', async () => {
+  /** The populated location, and a search of it with `query`. */
+  async function populated() {
     const h = createHarness();
     const ids = await populate(h);
     const search = async (query: Record<string, unknown>) =>
       (await h.call('search-conversation', { query: { locationId: LOCATION, ...query } })).body;
+    return { ids, search };
+  }
 
+  it('filters by contactId', async () => {
+    const { ids, search } = await populated();
     const byContact = await search({ contactId: ids[7]!.contactId });
     expect(byContact.conversations.map((c: any) => c.id)).toEqual([ids[7]!.conversationId]);
     expect(byContact.total).toBe(1);
+  });
 
+  it('filters by free text over the last message body', async () => {
+    const { ids, search } = await populated();
     const byBody = await search({ query: 'PARKING pass' });
     expect(byBody.conversations.map((c: any) => c.id)).toEqual([ids[11]!.conversationId]);
+  });
+
+  it('filters by free text over the contact name', async () => {
+    const { ids, search } = await populated();
     const byName = await search({ query: 'quinn' });
     expect(byName.conversations.map((c: any) => c.contactId)).toEqual([ids[4]!.contactId]);
+  });
 
+  it('filters by status unread', async () => {
+    const { ids, search } = await populated();
     const unread = await search({ status: 'unread' });
     expect(new Set(unread.conversations.map((c: any) => c.id))).toEqual(
       new Set([2, 5, 9].map((i) => ids[i]!.conversationId)),
     );
     expect(unread.conversations.every((c: any) => c.unreadCount === 1)).toBe(true);
+  });
+
+  it('filters by status starred', async () => {
+    const { ids, search } = await populated();
     const starred = await search({ status: 'starred' });
     expect(new Set(starred.conversations.map((c: any) => c.id))).toEqual(
       new Set([3, 5].map((i) => ids[i]!.conversationId)),
     );
+  });
+
+  it('filters by status read', async () => {
+    const { search } = await populated();
     expect((await search({ status: 'read', limit: 100 })).total).toBe(22);
+  });
+
+  it('filters by the direction of the last message', async () => {
+    const { search } = await populated();
     expect((await search({ lastMessageDirection: 'inbound' })).total).toBe(3);
   });
 
-  it('returns spec-shaped items plus lastMessageDate and sort, newest first by default', async () => {
+  /** The first page of five of the populated location, newest first by default. */
+  async function firstPage() {
     const h = createHarness();
     const ids = await populate(h);
     const res = await h.call('search-conversation', { query: { locationId: LOCATION, limit: 5 } });
+    return { ids, res, first: res.body.conversations[0] };
+  }
+
+  it('returns spec-shaped items, each sorted by its lastMessageDate', async () => {
+    const { res, first } = await firstPage();
     expect(res.status).toBe(200);
     expectValid(responseValidator('/conversations/search', 'get', 200), res.body);
-    const [first] = res.body.conversations;
-    // The three replies came last, newest (9) first.
-    expect(first.id).toBe(ids[9]!.conversationId);
-    expect(first).toMatchObject({
-      lastMessageBody: 'Question from 9',
-      lastMessageType: 'TYPE_SMS',
-      type: 'TYPE_PHONE',
-    });
+    expect(first).toMatchObject({ lastMessageType: 'TYPE_SMS', type: 'TYPE_PHONE' });
     expect(first.sort).toEqual([first.lastMessageDate]);
     expect(typeof first.lastMessageDate).toBe('number');
     expect(res.body.total).toBe(25);
+  });
+
+  it('returns the newest conversation first by default', async () => {
+    const { ids, first } = await firstPage();
+    // The three replies came last, newest (9) first.
+    expect(first.id).toBe(ids[9]!.conversationId);
+    expect(first).toMatchObject({ lastMessageBody: 'Question from 9' });
   });
 
   it('pages with startAfterDate through every conversation exactly once, in both directions', async () => {
@@ -114,11 +147,16 @@ describe('sandbox domain: search-conversation', () => {
     }
   });
 
-  it('caps limit at 100 and rejects a limit below 1 naming the field', async () => {
+  it('caps limit at 100', async () => {
     const h = createHarness();
     await populate(h);
     const big = await h.call('search-conversation', { query: { locationId: LOCATION, limit: 500 } });
     expect(big.body.conversations).toHaveLength(25);
+  });
+
+  it('rejects a limit below 1, naming the field', async () => {
+    const h = createHarness();
+    await populate(h);
     const bad = await h.call('search-conversation', { query: { locationId: LOCATION, limit: 0 } });
     expect(bad.status).toBe(400);
     expect(bad.body.message).toMatch(/^limit/);

@@ -15,7 +15,8 @@ async function conversation(h: DomainHarness) {
 }
 
 describe('sandbox domain: attachments', () => {
-  it('stores uploaded files and answers their URLs under /sandbox/files, passing attachmentUrls through', async () => {
+  /** An upload of one PDF with one attachment URL beside it. */
+  async function uploadWithUrl() {
     const h = createHarness();
     const { contactId, conversationId } = await conversation(h);
     const pdf = Buffer.from('%PDF-1.4 agenda');
@@ -25,20 +26,38 @@ describe('sandbox domain: attachments', () => {
     });
     expect(res.status).toBe(200);
     expectValid(responseValidator('/conversations/messages/upload', 'post', 200), res.body);
+    return { h, pdf, res };
+  }
+
+  it('passes attachmentUrls through in the upload answer', async () => {
+    const { res } = await uploadWithUrl();
+    expect(res.body.uploadedFiles['map.png']).toBe('https://cdn.example.com/map.png');
+  });
+
+  it('stores an uploaded file, answering its URL under /sandbox/files', async () => {
+    const { h, pdf, res } = await uploadWithUrl();
     const url = res.body.uploadedFiles['agenda.pdf'];
     expect(url).toMatch(/^\/sandbox\/files\/id\d{18}\/agenda\.pdf$/);
-    expect(res.body.uploadedFiles['map.png']).toBe('https://cdn.example.com/map.png');
     const fileId = url.split('/')[3];
     expect(h.domain.state.files.getFile(fileId)?.data.equals(pdf)).toBe(true);
   });
 
-  it('refuses an upload without files or URLs (400), a disallowed type (415) and another location (403)', async () => {
+  /** The body fields of an upload to a new conversation. */
+  async function uploadBase() {
     const h = createHarness();
     const { contactId, conversationId } = await conversation(h);
-    const base = { conversationId, contactId, locationId: LOCATION };
+    return { h, base: { conversationId, contactId, locationId: LOCATION } };
+  }
+
+  it('refuses an upload without files or URLs (400)', async () => {
+    const { h, base } = await uploadBase();
     const empty = await h.call('upload-file-attachments', { body: base });
     expect(empty.status).toBe(400);
     expect(empty.body.message).toMatch(/fileAttachment or attachmentUrls/);
+  });
+
+  it('refuses an upload of a disallowed type (415)', async () => {
+    const { h, base } = await uploadBase();
     const exe = await h.call('upload-file-attachments', {
       body: base,
       files: [
@@ -52,11 +71,16 @@ describe('sandbox domain: attachments', () => {
     });
     expect(exe.status).toBe(415);
     expect(exe.body.status).toBe(415);
+  });
+
+  it('refuses an upload from another location (403)', async () => {
+    const { h, base } = await uploadBase();
     const foreign = await h.call('upload-file-attachments', { body: base, locationId: OTHER_LOCATION });
     expect(foreign.status).toBe(403);
   });
 
-  it('initiates a signed upload valid 15 minutes and completes it, 404 for an unknown upload id', async () => {
+  /** A signed upload of talk.mp4, initiated for a new conversation. */
+  async function initiatedUpload() {
     const h = createHarness();
     const { conversationId } = await conversation(h);
     const init = await h.call('initiate-file-upload', {
@@ -68,10 +92,19 @@ describe('sandbox domain: attachments', () => {
         channel: 'WHATSAPP',
       },
     });
+    return { h, conversationId, init };
+  }
+
+  it('initiates a signed upload valid 15 minutes', async () => {
+    const { h, init } = await initiatedUpload();
     expectValid(responseValidator('/conversations/messages/upload/initiate', 'post', 200), init.body);
     expect(init.body.uploadUrl).toMatch(new RegExp(`^/sandbox/uploads/${init.body.uploadId}`));
     expect(init.body.expiresAt).toBe(h.now() + 15 * 60 * 1000);
     expect(init.body.maxFileSize).toBe(100 * 1024 * 1024);
+  });
+
+  it('completes a signed upload once its bytes arrived', async () => {
+    const { h, conversationId, init } = await initiatedUpload();
     expect(h.domain.state.files.receiveUpload(init.body.uploadId, Buffer.from('video'), h.now())).toBe('stored');
 
     const complete = await h.call('complete-file-upload', {
@@ -88,25 +121,35 @@ describe('sandbox domain: attachments', () => {
       uploadedFiles: { 'talk.mp4': `/sandbox/files/${init.body.uploadId}/talk.mp4` },
       metadata: { size: 5, contentType: 'video/mp4' },
     });
+  });
+
+  it('answers 404 completing an unknown upload id', async () => {
+    const { h, conversationId } = await initiatedUpload();
     const unknown = await h.call('complete-file-upload', {
       body: { uploadId: 'nope', filePath: 'x', locationId: LOCATION, conversationId, filename: 'talk.mp4' },
     });
     expect(unknown.status).toBe(404);
   });
 
-  it('sets attachment URLs on a call message and refuses other message types with 403', async () => {
+  const urls = ['https://cdn.example.com/notes.pdf'];
+
+  it('sets attachment URLs on a call message', async () => {
     const h = createHarness();
     const { contactId, conversationId } = await conversation(h);
     const call = await h.call('add-an-inbound-message', {
       body: { type: 'Call', conversationId, contactId, conversationProviderId: 'voice' },
     });
-    const urls = ['https://cdn.example.com/notes.pdf'];
     const res = await h.call('add-message-attachments', {
       params: { messageId: call.body.messageId },
       body: { attachments: urls },
     });
     expect(res.status).toBe(200);
     expect((await h.call('get-message', { params: { id: call.body.messageId } })).body.attachments).toEqual(urls);
+  });
+
+  it('refuses attachment URLs on a message that is not a call with 403', async () => {
+    const h = createHarness();
+    const { contactId, conversationId } = await conversation(h);
     const sms = await h.call('add-an-inbound-message', {
       body: { type: 'SMS', conversationId, contactId, conversationProviderId: 'p', message: 'hi' },
     });
@@ -115,6 +158,10 @@ describe('sandbox domain: attachments', () => {
       body: { attachments: urls },
     });
     expect(refused.status).toBe(403);
+  });
+
+  it('answers 404 for attachment URLs on an unknown message', async () => {
+    const h = createHarness();
     const missing = await h.call('add-message-attachments', {
       params: { messageId: 'nope' },
       body: { attachments: urls },
@@ -124,27 +171,51 @@ describe('sandbox domain: attachments', () => {
 });
 
 describe('sandbox domain: seed and preferences', () => {
-  it('seeds attendees with one conversation each, unread and starred ones, and a call with a recording', async () => {
+  /** A location seeded with 12 attendees, and a search of it by status. */
+  function seededTwelve() {
     const h = createHarness();
     const seeded = h.domain.seedLocation(LOCATION, { attendees: 12 });
+    const search = (status: string) =>
+      h.call('search-conversation', { query: { locationId: LOCATION, status, limit: 100 } });
+    return { h, seeded, search };
+  }
+
+  it('seeds attendees with one conversation each, emitting nothing', () => {
+    const { h, seeded } = seededTwelve();
     expect(seeded).toMatchObject({ locationId: LOCATION, contacts: 12, conversations: 12 });
     expect(h.domain.state.counts(LOCATION)).toEqual({ contacts: 12, conversations: 12, messages: seeded.messages });
     expect(seeded.messages).toBeGreaterThanOrEqual(12 * 2 + 1);
     expect(seeded.messages).toBeLessThanOrEqual(12 * 4 + 1);
     expect(h.events).toEqual([]);
+  });
 
-    const search = (status: string) =>
-      h.call('search-conversation', { query: { locationId: LOCATION, status, limit: 100 } });
+  it('seeds unread conversations', async () => {
+    const { search } = seededTwelve();
     expect((await search('unread')).body.total).toBeGreaterThan(0);
+  });
+
+  it('seeds one starred conversation', async () => {
+    const { search } = seededTwelve();
     expect((await search('starred')).body.total).toBe(1);
+  });
+
+  it('seeds spec-shaped conversations whose last message is in the past', async () => {
+    const { h, search } = seededTwelve();
     const all = await search('all');
     expectValid(responseValidator('/conversations/search', 'get', 200), all.body);
     expect(all.body.conversations.every((c: any) => c.lastMessageDate <= h.now())).toBe(true);
+  });
 
+  it('seeds a call with a recording', async () => {
+    const { h, seeded } = seededTwelve();
     const recording = await h.call('get-message-recording', {
       params: { locationId: LOCATION, messageId: seeded.callMessageId },
     });
     expect(recording.status).toBe(200);
+  });
+
+  it('adds to a location seeded again, with a new call', () => {
+    const { h, seeded } = seededTwelve();
     const again = h.domain.seedLocation(LOCATION, { attendees: 3 });
     expect(h.domain.state.counts(LOCATION).contacts).toBe(15);
     expect(again.callMessageId).not.toBe(seeded.callMessageId);
@@ -157,7 +228,8 @@ describe('sandbox domain: seed and preferences', () => {
     expect(h.domain.state.counts(OTHER_LOCATION)).toMatchObject({ contacts: 1100, conversations: 1100 });
   });
 
-  it('creates custom subtypes, refuses a duplicate name with 400, and applies subscription changes', async () => {
+  /** A contact, and a custom subtype "Session highlights" created for the location. */
+  async function withSubtype() {
     const h = createHarness();
     const contactId = await h.contact({ email: 'ana@example.com' });
     const create = (name: string) =>
@@ -166,12 +238,23 @@ describe('sandbox domain: seed and preferences', () => {
         body: { name, channel: 'email', language: 'en' },
       });
     const created = await create('Session highlights');
+    return { h, contactId, create, created, subtypeId: created.body.customSubtype.id };
+  }
+
+  it('creates a custom subtype', async () => {
+    const { created } = await withSubtype();
     expect(created.status).toBe(200);
-    const subtypeId = created.body.customSubtype.id;
+  });
+
+  it('refuses a custom subtype whose name is taken, in any case, with 400', async () => {
+    const { create } = await withSubtype();
     const dup = await create('session HIGHLIGHTS');
     expect(dup.status).toBe(400);
     expect(dup.body.message).toMatch(/name "session HIGHLIGHTS" is already used/);
+  });
 
+  it('applies a subscription change to a custom subtype', async () => {
+    const { h, contactId, subtypeId } = await withSubtype();
     const change = await h.call('user-subscription-change', {
       body: {
         locationId: LOCATION,
@@ -191,6 +274,10 @@ describe('sandbox domain: seed and preferences', () => {
         ],
       },
     ]);
+  });
+
+  it('refuses resub_all without a legal_reason', async () => {
+    const { h, contactId } = await withSubtype();
     const resub = await h.call('user-subscription-change', {
       body: {
         locationId: LOCATION,
@@ -203,13 +290,18 @@ describe('sandbox domain: seed and preferences', () => {
     expect(resub.body.message).toMatch(/^legal_reason is required/);
   });
 
-  it('answers live-chat typing with 201 success and review replies as outbound messages', async () => {
+  it('answers live-chat typing with 201 success', async () => {
     const h = createHarness();
     const { conversationId } = await conversation(h);
     const typing = await h.call('live-chat-agent-typing', {
       body: { locationId: LOCATION, isTyping: 'true', visitorId: 'v1', conversationId },
     });
     expect(typing).toEqual({ status: 201, body: { success: true } });
+  });
+
+  it('sends a review reply as an outbound message', async () => {
+    const h = createHarness();
+    const { conversationId } = await conversation(h);
     const reply = await h.call('send-review-reply', {
       body: { conversationId, locationId: LOCATION, message: 'Thank you!' },
     });
