@@ -34,7 +34,7 @@ describe('sandbox control routes', () => {
     expect(JSON.stringify(info)).not.toContain('sandbox-client-secret');
   });
 
-  it('issues a working token at POST /sandbox/tokens and names a bad field with 400', async () => {
+  it('issues a working token at POST /sandbox/tokens', async () => {
     handle = await withSandbox({ handlers: echoHandlers() });
     const res = await post('/sandbox/tokens', { scopes: ['conversations.readonly'], ttlSeconds: 30 });
     expect(res.status).toBe(200);
@@ -44,7 +44,10 @@ describe('sandbox control routes', () => {
       headers: { authorization: `Bearer ${issued.accessToken}`, version: '2021-04-15' },
     });
     expect(search.status).toBe(200);
+  });
 
+  it('answers 400 naming a bad field of POST /sandbox/tokens', async () => {
+    handle = await withSandbox({ handlers: echoHandlers() });
     const bad = await post('/sandbox/tokens', { userType: 'Robot' });
     expect(bad.status).toBe(400);
     expect((await readJson(bad)).message).toBe('userType must be "Location" or "Company"');
@@ -63,11 +66,15 @@ describe('sandbox control routes', () => {
     expect(handle.sandbox.issueToken({ locationId: location.id }).accessToken).toMatch(/^sbx_at_/);
   });
 
-  it('rejects unknown rate-limit options and non-integer limits', async () => {
+  it('rejects an unknown rate-limit option', async () => {
     handle = await withSandbox({ handlers: echoHandlers() });
     const unknown = await post('/sandbox/rate-limits', { burst: 5 });
     expect(unknown.status).toBe(400);
     expect((await readJson(unknown)).message).toMatch(/^rate limits has no option burst/);
+  });
+
+  it('rejects a rate limit that is not an integer', async () => {
+    handle = await withSandbox({ handlers: echoHandlers() });
     const fractional = await post('/sandbox/rate-limits', { dailyLimit: 2.5 });
     expect((await readJson(fractional)).message).toBe('dailyLimit must be an integer >= 1, got 2.5');
   });

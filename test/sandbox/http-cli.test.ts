@@ -70,8 +70,8 @@ describe('parley sandbox', () => {
     await expect(command.parseAsync(['--burst-limit', 'lots'], { from: 'user' })).rejects.toThrow(/--burst-limit/);
   });
 
-  it('parses comma or space separated scopes and the limits into sandbox options', () => {
-    const settings = parseSandboxOptions({
+  const parsed = () =>
+    parseSandboxOptions({
       port: '0',
       scopes: 'conversations.readonly, contacts.write',
       burstLimit: '7',
@@ -79,8 +79,14 @@ describe('parley sandbox', () => {
       latencyMs: '15',
       messagesShape: 'flat',
     });
+
+  it('parses comma or space separated scopes', () => {
+    expect(parsed().scopes).toEqual(['conversations.readonly', 'contacts.write']);
+  });
+
+  it('parses the port and limits into sandbox options', () => {
+    const settings = parsed();
     expect(settings.port).toBe(0);
-    expect(settings.scopes).toEqual(['conversations.readonly', 'contacts.write']);
     expect(settings.options).toMatchObject({
       burstLimit: 7,
       accessTokenTtlSeconds: 120,
@@ -89,7 +95,8 @@ describe('parley sandbox', () => {
     });
   });
 
-  it('prints the base URL, ids, a working token, the OAuth client, the key URL and a curl that works, then closes', async () => {
+  /** Runs `parley sandbox` until it has printed its instructions; close() shuts it down. */
+  async function runPrinting() {
     let output = '';
     let stop!: () => void;
     const stopped = new Promise<void>((resolve) => {
@@ -107,22 +114,40 @@ describe('parley sandbox', () => {
       { handlers: echoHandlers(), logger: createLogger({ level: 'silent' }), rsaModulusLength: 1024 },
     );
     await expect.poll(() => output).toContain('Press Ctrl+C to stop.');
+    const curl = /curl -H 'Authorization: Bearer (\S+)' -H 'Version: (\S+)' '(\S+)'/.exec(output);
+    const close = async () => {
+      stop();
+      await running;
+    };
+    return { output, curl, close };
+  }
 
+  it("prints the sandbox's connection details", async () => {
+    const { output, close } = await runPrinting();
     const baseUrl = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
     expect(baseUrl).toBeDefined();
     expect(output).toContain('SbxLocation000000001');
     expect(output).toContain('SbxCompany0000000001');
     expect(output).toContain('id sandbox-client-id, secret sandbox-client-secret');
     expect(output).toContain(`${baseUrl}/sandbox/webhook-keys`);
-    const curl = /curl -H 'Authorization: Bearer (\S+)' -H 'Version: (\S+)' '(\S+)'/.exec(output);
+    await close();
+  });
+
+  it('prints a curl that works with a token of the requested scopes', async () => {
+    const { curl, close } = await runPrinting();
     expect(curl).not.toBeNull();
     const [, token, version, url] = curl!;
     const res = await fetch(url!, { headers: { authorization: `Bearer ${token}`, version: version! } });
     expect(res.status).toBe(200);
     expect((await readJson(res)).principal.scopes).toEqual(['conversations.readonly']);
+    await close();
+  });
 
-    stop();
-    await running;
+  it('closes once told to shut down', async () => {
+    const { curl, close } = await runPrinting();
+    const url = curl?.[3];
+    expect(url).toBeDefined();
+    await close();
     await expect(fetch(url!)).rejects.toThrow();
   });
 });

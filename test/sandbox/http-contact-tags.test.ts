@@ -32,7 +32,7 @@ async function contactWithTags(tags: string[]): Promise<{ id: string; token: str
   return { id: (await readJson(res)).contact.id, token: accessToken };
 }
 
-it('adds tags to the contact once each, keeps the ones it had, and answers 201 with all of them', async () => {
+it('merges new tags into the contact’s own, answering 201 with all of them', async () => {
   const { id, token } = await contactWithTags(['attendee']);
   const first = await post(`/contacts/${id}/tags`, token, { tags: ['workshops', 'attendee'] });
   expect(first.status).toBe(201);
@@ -42,7 +42,7 @@ it('adds tags to the contact once each, keeps the ones it had, and answers 201 w
   expect(handle.sandbox.domain?.state.contacts.get(id)?.tags).toEqual(['attendee', 'workshops']);
 });
 
-it('refuses a token without contacts.write with 403 naming the scope, and changes nothing', async () => {
+it('refuses a token without contacts.write with 403 naming the scope, changing nothing', async () => {
   const { id } = await contactWithTags([]);
   const readOnly = handle.sandbox.issueToken({
     locationId: handle.sandbox.defaultLocationId,
@@ -54,8 +54,12 @@ it('refuses a token without contacts.write with 403 naming the scope, and change
   expect(handle.sandbox.domain?.state.contacts.get(id)?.tags).toEqual([]);
 });
 
-it('answers 422 for a body without tags and 404 for an unknown contact', async () => {
+it('answers 422 for a body without tags', async () => {
   const { id, token } = await contactWithTags([]);
   expect((await post(`/contacts/${id}/tags`, token, {})).status).toBe(422);
+});
+
+it('answers 404 for the tags of an unknown contact', async () => {
+  const { token } = await contactWithTags([]);
   expect((await post('/contacts/no-such-contact/tags', token, { tags: ['x'] })).status).toBe(404);
 });

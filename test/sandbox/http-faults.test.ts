@@ -115,8 +115,8 @@ describe('sandbox faults', () => {
     expect(handle.sandbox.stats.requests).toBe(0);
   });
 
-  it('switches faults off again through POST /sandbox/faults and rejects a rate above 1', async () => {
-    const { token } = await start({ errorRate: 1 });
+  it('rejects a fault rate above 1', async () => {
+    await start({ errorRate: 1 });
     const bad = await fetch(`${handle.url}/sandbox/faults`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -124,6 +124,10 @@ describe('sandbox faults', () => {
     });
     expect(bad.status).toBe(400);
     expect((await readJson(bad)).message).toBe('errorRate must be a number between 0 and 1, got 2');
+  });
+
+  it('switches faults off again through POST /sandbox/faults', async () => {
+    const { token } = await start({ errorRate: 1 });
     const off = await fetch(`${handle.url}/sandbox/faults`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -67,7 +67,7 @@ function search(accessToken: string) {
 }
 
 describe('sandbox OAuth: consent and authorization code', () => {
-  it('renders an accessible consent page listing the requested scopes and the sample location', async () => {
+  it('renders an accessible consent page for the requested scopes at the sample location', async () => {
     await start();
     const res = await fetch(`${handle.url}/v2/oauth/chooselocation?${consentQuery()}`);
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
@@ -134,12 +134,16 @@ describe('sandbox OAuth: consent and authorization code', () => {
     expect(body.message).toBe(body.error_description);
   });
 
-  it('refuses a code after its 10 minutes, and a code presented with another redirect_uri', async () => {
+  it('refuses a code after its 10 minutes', async () => {
     await start();
     const late = await authorize();
     clock += 10 * 60_000;
     const expired = await token({ ...CLIENT, grant_type: 'authorization_code', code: late, redirect_uri: REDIRECT });
     expect((await readJson(expired)).error_description).toBe('The authorization code has expired');
+  });
+
+  it('refuses a code presented with another redirect_uri', async () => {
+    await start();
     const code = await authorize();
     const wrong = await token({
       ...CLIENT,
@@ -209,7 +213,7 @@ describe('sandbox OAuth: refresh rotation', () => {
     expect(handle.sandbox.stats.tokenGrantsRejected).toEqual({ refresh_token: 1 });
   });
 
-  it('keeps the scopes and location of the original grant across refreshes', async () => {
+  it('keeps what the original grant covered across refreshes', async () => {
     await start();
     const first = handle.sandbox.issueToken({ scopes: ['conversations.readonly'] });
     const res = await token({ ...CLIENT, grant_type: 'refresh_token', refresh_token: first.refreshToken! });
@@ -269,21 +273,27 @@ describe('sandbox OAuth: agency tokens', () => {
     expect(handle.sandbox.stats.tokenGrants).toEqual({ location_token: 1 });
   });
 
-  it('refuses /oauth/locationToken for a Location token and names the missing oauth.write scope', async () => {
+  const locationTokenWith = (accessToken: string) =>
+    fetch(`${handle.url}/oauth/locationToken`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${accessToken}`,
+        version: '2021-07-28',
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: `companyId=${handle.sandbox.companyId}&locationId=${handle.sandbox.defaultLocationId}`,
+    });
+
+  it('refuses /oauth/locationToken for a Location token', async () => {
     await start();
     const location = handle.sandbox.issueToken();
+    expect((await locationTokenWith(location.accessToken)).status).toBe(403);
+  });
+
+  it('names the missing oauth.write scope of an agency token at /oauth/locationToken', async () => {
+    await start();
     const agencyWithoutWrite = handle.sandbox.issueToken({ userType: 'Company', scopes: ['oauth.readonly'] });
-    const call = (accessToken: string) =>
-      fetch(`${handle.url}/oauth/locationToken`, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${accessToken}`,
-          version: '2021-07-28',
-          'content-type': 'application/x-www-form-urlencoded',
-        },
-        body: `companyId=${handle.sandbox.companyId}&locationId=${handle.sandbox.defaultLocationId}`,
-      });
-    expect((await call(location.accessToken)).status).toBe(403);
+    const call = locationTokenWith;
     const missing = await call(agencyWithoutWrite.accessToken);
     expect(missing.status).toBe(403);
     expect((await readJson(missing)).message).toBe(

@@ -47,13 +47,19 @@ describe('sandbox rate limits', () => {
     expect(rateHeaders(second)).toMatchObject({ dailyRemaining: '48', remaining: '1' });
   });
 
-  it('answers 429 with all five headers and Retry-After once the burst is spent, and recovers when the window passes', async () => {
+  /** Two calls 2.5 s apart spend a burst of 2 per 10 s; the third is limited. */
+  async function spentBurst() {
     await start({ burstLimit: 2, burstIntervalMs: 10_000 });
     const { accessToken } = handle.sandbox.issueToken();
     expect((await search(accessToken)).status).toBe(200);
     clock += 2_500;
     expect((await search(accessToken)).status).toBe(200);
     const limited = await search(accessToken);
+    return { accessToken, limited };
+  }
+
+  it('answers 429 once the burst is spent, with every rate-limit header, Retry-After included', async () => {
+    const { limited } = await spentBurst();
     expect(limited.status).toBe(429);
     expect(await readJson(limited)).toEqual({
       statusCode: 429,
@@ -70,7 +76,10 @@ describe('sandbox rate limits', () => {
     // The window opened at the first request; 7.5 s of it remain → 8 s rounded up.
     expect(limited.headers.get('retry-after')).toBe('8');
     expect(handle.sandbox.stats.rateLimited).toBe(1);
+  });
 
+  it('recovers from a spent burst when the window passes', async () => {
+    const { accessToken } = await spentBurst();
     clock += 7_500;
     const recovered = await search(accessToken);
     expect(recovered.status).toBe(200);

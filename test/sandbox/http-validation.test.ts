@@ -27,7 +27,7 @@ function call(
 const json = { 'content-type': 'application/json' };
 
 describe('sandbox request validation', () => {
-  it('answers 422 naming a missing required body field and a wrongly typed field', async () => {
+  it('answers 422 naming every invalid body field, missing or wrongly typed', async () => {
     const res = await call('/conversations/', {
       method: 'POST',
       headers: json,
@@ -41,18 +41,25 @@ describe('sandbox request validation', () => {
     });
   });
 
-  it('names enum values and array items in 422 messages', async () => {
+  /** A send with a type outside its enum and a number among its attachments; the 422 messages. */
+  async function badSendMessages(): Promise<string[]> {
     const res = await call('/conversations/messages', {
       method: 'POST',
       headers: json,
       body: JSON.stringify({ type: 'Pigeon', contactId: 'c1', subType: 'SMS', status: 'pending', attachments: [1] }),
     });
     expect(res.status).toBe(422);
-    const { message } = await readJson(res);
-    expect(message).toContain(
+    return (await readJson(res)).message;
+  }
+
+  it('names the allowed enum values in a 422 message', async () => {
+    expect(await badSendMessages()).toContain(
       'type must be one of the following values: SMS, RCS, Email, WhatsApp, IG, FB, Custom, Live_Chat, TIKTOK',
     );
-    expect(message).toContain('attachments[0] must be a string');
+  });
+
+  it('names the failing array item in a 422 message', async () => {
+    expect(await badSendMessages()).toContain('attachments[0] must be a string');
   });
 
   it('passes unknown body properties through to the handler', async () => {
@@ -62,7 +69,7 @@ describe('sandbox request validation', () => {
     expect((await readJson(res)).body).toEqual(body);
   });
 
-  it('accepts POST /conversations with and without the trailing slash the spec publishes', async () => {
+  it('accepts POST /conversations with or without the trailing slash the spec publishes', async () => {
     const body = JSON.stringify({ locationId: 'L1', contactId: 'c1' });
     for (const path of ['/conversations/', '/conversations']) {
       const res = await call(path, { method: 'POST', headers: json, body });
@@ -111,7 +118,7 @@ describe('sandbox request validation', () => {
     expect(await readJson(res)).toEqual({ statusCode: 400, message: 'Content-Type must be application/json' });
   });
 
-  it('coerces query values to the spec types and keeps comma lists as strings', async () => {
+  it('coerces query values to the spec types, leaving comma lists as strings', async () => {
     const res = await call('/conversations/search?locationId=L1&limit=5&startAfterDate=1700000000000&assignedTo=u1,u2');
     expect(res.status).toBe(200);
     expect((await readJson(res)).query).toEqual({
@@ -122,7 +129,7 @@ describe('sandbox request validation', () => {
     });
   });
 
-  it('answers 422 naming a missing required query parameter and a non-numeric one', async () => {
+  it('answers 422 naming every invalid query parameter, missing or not numeric', async () => {
     const res = await call('/conversations/search?limit=many');
     expect(res.status).toBe(422);
     expect((await readJson(res)).message).toEqual([
@@ -169,7 +176,7 @@ describe('sandbox file upload (multipart)', () => {
   }
   const ids = { conversationId: 'conv1', contactId: 'c1', locationId: 'L1' };
 
-  it('gives the handler text fields as body and fileAttachment parts as files', async () => {
+  it('parses a multipart upload for the handler: text fields as body, fileAttachment parts as files', async () => {
     const res = await call('/conversations/messages/upload', {
       method: 'POST',
       body: form(ids, [
@@ -186,7 +193,7 @@ describe('sandbox file upload (multipart)', () => {
     ]);
   });
 
-  it('accepts attachmentUrls without files and turns one URL into a list', async () => {
+  it('accepts attachmentUrls without files, one URL as a list of one', async () => {
     const res = await call('/conversations/messages/upload', {
       method: 'POST',
       body: form({ ...ids, attachmentUrls: 'https://example.com/a.pdf' }),
@@ -195,10 +202,13 @@ describe('sandbox file upload (multipart)', () => {
     expect((await readJson(res)).body.attachmentUrls).toEqual(['https://example.com/a.pdf']);
   });
 
-  it('answers 422 when neither fileAttachment nor attachmentUrls is sent, and names missing ids', async () => {
+  it('answers 422 when neither fileAttachment nor attachmentUrls is sent', async () => {
     const none = await call('/conversations/messages/upload', { method: 'POST', body: form(ids) });
     expect(none.status).toBe(422);
     expect((await readJson(none)).message[0]).toMatch(/^fileAttachment or attachmentUrls is required/);
+  });
+
+  it('answers 422 naming the missing ids of an upload', async () => {
     const noIds = await call('/conversations/messages/upload', {
       method: 'POST',
       body: form({ conversationId: 'conv1' }, [{ name: 'a.png', size: 1 }]),
