@@ -167,7 +167,7 @@ describe('parley connect accelevents', () => {
     );
   }
 
-  it('on a refused header names the preset tried and suggests the others', async () => {
+  it('explains a refused header with the presets to try instead', async () => {
     const error = await connectWithRefusedHeader();
     expect(error.code).toBe('accelevents_unauthorized');
     expect(error.message).toContain(

@@ -209,7 +209,7 @@ describe('Accelevents sandbox admin routes', () => {
     ]);
   });
 
-  it('tells its URL and the auth it accepts', async () => {
+  it('reports its URL with the auth it accepts', async () => {
     const info = await readInfo();
     expect(info).toMatchObject({
       url: sandbox!.url,

@@ -75,7 +75,7 @@ describe('parley doctor', () => {
     expect(out).toContain('fix: run `parley init` to create the key file, or set PARLEY_MASTER_KEY');
   });
 
-  it('still checks the store when the config file and master key fail', async () => {
+  it('still checks the store when the earlier checks fail', async () => {
     const { out } = await doctorWithBadConfigAndNoKey();
     expect(out).toMatch(/^ok +store /m);
   });

@@ -172,7 +172,7 @@ for (const kind of DATABASE_KINDS) {
       return { id: await deliver(body, { 'x-request-id': 'req-42' }), body };
     }
 
-    it('shows one delivery as text with its details and raw body', async () => {
+    it('shows one delivery in full as text', async () => {
       const { id, body } = await deliverBadgeEvent();
       await runInboxShow(id, {}, io());
       expect(out).toContain(`Delivery ${id}`);
@@ -202,7 +202,7 @@ for (const kind of DATABASE_KINDS) {
       expect(JSON.parse(out).body).toBe('before\u001b[2Jafter\u009b31m');
     });
 
-    it('refuses to show an unknown id with a clear message and a non-zero exit', async () => {
+    it('refuses to show an unknown id, exiting non-zero with a clear message', async () => {
       const show = await rejection(runInboxShow('no-such-delivery', {}, io()));
       expect(show).toMatchObject({ code: 'delivery_not_found', exitCode: 1 });
       expect(show.message).toBe('no delivery with id no-such-delivery (see `parley inbox list`)');

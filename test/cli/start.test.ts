@@ -49,7 +49,7 @@ describe('parley start', () => {
     return { child, out, dataDir, app, sandbox, token, location };
   }
 
-  it('passes /healthz and /readyz on a fresh SQLite data directory', async () => {
+  it('passes both health checks on a fresh SQLite data directory', async () => {
     const { dataDir, app } = await startParley();
     expect(await (await fetch(`${app}/healthz`)).json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${app}/readyz`);

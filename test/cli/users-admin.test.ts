@@ -185,7 +185,7 @@ for (const kind of DATABASE_KINDS) {
       return { cookie, token, disabled };
     }
 
-    it('disables a user: their open session and their token get 401 on the next request', async () => {
+    it('disables a user: every credential they hold gets 401 on the next request', async () => {
       const { cookie, token, disabled } = await disableSignedInUser('leaky@example.com');
       expect(disabled).toBe('Disabled leaky@example.com: ended 1 session and revoked 1 API token.\n');
       expect((await me({ cookie })).statusCode).toBe(401);
@@ -208,7 +208,7 @@ for (const kind of DATABASE_KINDS) {
       expect((await login('leaky-back@example.com')).statusCode).toBe(200);
     });
 
-    it('keeps the old session and token of a re-enabled user revoked', async () => {
+    it('keeps every old credential of a re-enabled user revoked', async () => {
       const { cookie, token } = await disableSignedInUser('leaky-old@example.com');
       await run('enable', 'leaky-old@example.com');
       expect((await me(bearer(token))).statusCode).toBe(401);
@@ -241,7 +241,7 @@ for (const kind of DATABASE_KINDS) {
       expect((await me(bearer(token))).statusCode).toBe(401);
     });
 
-    it('deletes the session and token rows of a removed user', async () => {
+    it('deletes every credential row of a removed user', async () => {
       const { userId } = await removeSignedInUser('leaving-rows@example.com');
       const { db } = database.store;
       expect(await db.selectFrom('sessions').select('user_id').where('user_id', '=', userId).execute()).toEqual([]);

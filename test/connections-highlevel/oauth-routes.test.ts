@@ -131,7 +131,7 @@ describeEachDatabase('HighLevel OAuth routes', (getStore) => {
     return { res, location, connection, secrets };
   }
 
-  it('connects a location: exchanges the code and stores an oauth connection', async () => {
+  it('stores an oauth connection for the location the consent names', async () => {
     const { res, location, connection } = await connectLocation();
     expect(res.statusCode).toBe(200);
     expect(connection).toMatchObject({

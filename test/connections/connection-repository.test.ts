@@ -38,7 +38,7 @@ describeEachDatabase('connection repository', (getStore: () => Store) => {
     stack = await openConnectionStack(getStore(), { baseUrl: 'http://127.0.0.1:9' });
   });
 
-  it('saves an OAuth connection and returns its record with every field', async () => {
+  it('answers the full record of a saved OAuth connection', async () => {
     const saved = await stack.repository.save(
       oauthInput({ accountKey: 'location:RoundTrip', locationId: 'RoundTrip' }),
     );

@@ -175,7 +175,7 @@ describeEachDatabase('token manager: refresh', (getStore: () => Store) => {
     return { lines, logged, saved, token, refreshToken };
   }
 
-  it('logs a refresh with the connection id, outcome and duration', async () => {
+  it('logs each refresh, timed, under its connection id', async () => {
     const { logged, saved } = await refreshThenFailLogged();
     expect(logged).toContainEqual(
       expect.objectContaining({
@@ -186,7 +186,7 @@ describeEachDatabase('token manager: refresh', (getStore: () => Store) => {
     );
   });
 
-  it('logs a failed refresh with the connection id and its code', async () => {
+  it('logs a failed refresh with its error code under the connection id', async () => {
     const { logged, saved } = await refreshThenFailLogged();
     expect(logged).toContainEqual(
       expect.objectContaining({ connectionId: saved.connection.id, outcome: 'failed', code: 'refresh_failed' }),

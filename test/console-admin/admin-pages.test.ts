@@ -180,7 +180,7 @@ describe('admin pages [sqlite]', () => {
       section = response.body.slice(response.body.indexOf('Location loc-chart'));
     });
 
-    it('draws a per-location SVG chart with a title and a description', async () => {
+    it('draws each location’s SVG chart labelled for screen readers', async () => {
       expect(section).toContain('<title id=');
       expect(section).toContain('Calls per minute for location loc-chart');
       expect(section).toContain('<desc id=');

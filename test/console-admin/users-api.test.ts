@@ -75,7 +75,7 @@ describe.each(DATABASE_KINDS)('Users admin API [%s]', (kind) => {
   };
 
   // The Users page test at the end reads this user.
-  it('lists every user with their account state and tokens', async () => {
+  it('lists every user with their account details', async () => {
     const user = await freshUser('listed@parley.test', 'viewer');
     expect(await listed('listed@parley.test')).toMatchObject({
       id: user.id,
