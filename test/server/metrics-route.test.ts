@@ -63,20 +63,35 @@ for (const kind of DATABASE_KINDS) {
       await database?.dispose();
     });
 
-    it('reports pending jobs, rate budget per location and recent call outcomes by status class', async () => {
+    async function metricsText(): Promise<string> {
       const response = await app.inject({ url: '/metrics' });
       expect(response.statusCode).toBe(200);
       expect(response.headers['content-type']).toMatch(/^text\/plain/);
-      const text = response.body;
+      return response.body;
+    }
+
+    it('reports the jobs by status', async () => {
+      const text = await metricsText();
       expect(text).toMatch(/^parley_jobs\{status="pending"\} 2$/m);
       expect(text).toMatch(/^parley_jobs\{status="dead"\} 0$/m);
+    });
+
+    it('reports the rate budget per location', async () => {
+      const text = await metricsText();
       expect(text).toMatch(/^parley_highlevel_burst_remaining\{location_id="loc-metrics"\} 37$/m);
       expect(text).toMatch(/^parley_highlevel_daily_remaining\{location_id="loc-metrics"\} 199000$/m);
+    });
+
+    it('reports recent call outcomes by status class', async () => {
+      const text = await metricsText();
       // The call ten minutes ago is outside the five-minute window.
       expect(text).toMatch(/^parley_highlevel_calls_recent\{status_class="2xx"\} 2$/m);
       expect(text).toMatch(/^parley_highlevel_calls_recent\{status_class="4xx"\} 1$/m);
       expect(text).toMatch(/^parley_highlevel_calls_recent\{status_class="none"\} 1$/m);
-      expect(text).toMatch(/^parley_process_resident_memory_bytes \d+/m);
+    });
+
+    it('reports the resident memory of the process', async () => {
+      expect(await metricsText()).toMatch(/^parley_process_resident_memory_bytes \d+/m);
     });
   });
 }

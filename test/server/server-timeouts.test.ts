@@ -58,14 +58,14 @@ describe('server timeouts', () => {
     return socket;
   }
 
-  it('closes a connection that sends part of its headers and stalls', async () => {
+  it('closes a connection that stalls partway through its headers', async () => {
     const socket = await open(await listening());
     socket.write('GET /healthz HTTP/1.1\r\nHost: parley.test\r\nX-Slow: ');
     const answer = await closedByServer(socket);
     expect(answer === '' || answer.startsWith('HTTP/1.1 408')).toBe(true);
   });
 
-  it('closes a connection that sends its headers and part of its body and stalls', async () => {
+  it('closes a connection that stalls partway through its body', async () => {
     const socket = await open(await listening());
     socket.write(
       'POST /hooks/echo HTTP/1.1\r\nHost: parley.test\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\nten bytes.',

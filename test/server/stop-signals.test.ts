@@ -59,11 +59,21 @@ it('forces a stop that is still running after the grace period: the short one du
   }
 });
 
-it('once the command has returned, stops listening and ends what is left with the exit code it set', () => {
-  const { proc, emitter, exits, timers, setTimer } = fakeProcess();
-  const stops = listenForStopSignals(proc, { setTimer, lingerMs: 250 });
+/** Stop signals listened for with a 250 ms linger, and the command already returned. */
+function afterTheCommand() {
+  const fake = fakeProcess();
+  const stops = listenForStopSignals(fake.proc, { setTimer: fake.setTimer, lingerMs: 250 });
   stops.finished();
+  return fake;
+}
+
+it('stops listening for signals once the command has returned', () => {
+  const { emitter } = afterTheCommand();
   expect(emitter.listenerCount('SIGTERM') + emitter.listenerCount('SIGINT')).toBe(0);
+});
+
+it('ends what is left after the command returned with the exit code it set', () => {
+  const { proc, exits, timers } = afterTheCommand();
   proc.exitCode = 2;
   expect(timers.map((t) => ({ ms: t.ms, unref: t.unref }))).toEqual([{ ms: 250, unref: true }]);
   timers[0]!.run();

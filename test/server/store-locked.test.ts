@@ -29,31 +29,58 @@ describe('parley serve while another process holds the SQLite write lock [sqlite
     await parley?.stop();
   });
 
-  it('keeps /healthz answering, serves a read-only bearer call, and says busy on /readyz until the lock is released', async () => {
-    parley = await startServe('sqlite');
-    const { url } = parley;
-    const token = await parley.token();
-    holder = holdSqliteWriteLock(join(parley.dataDir ?? '', SQLITE_FILE_NAME));
-    await holder.locked;
+  /** parley serve and a bearer token of it, then another process takes the SQLite write lock. */
+  async function servedWhileLocked() {
+    const running = await startServe('sqlite');
+    parley = running;
+    const token = await running.token();
+    const lock = holdSqliteWriteLock(join(running.dataDir ?? '', SQLITE_FILE_NAME));
+    holder = lock;
+    await lock.locked;
+    return { parley: running, url: running.url, token, holder: lock };
+  }
 
-    const read = answered(fetch(`${url}/api/conversations`, { headers: token.headers }), 'the bearer read');
+  it('keeps /healthz answering while the lock is held', async () => {
+    const { url, holder } = await servedWhileLocked();
     const health = await answered(fetch(`${url}/healthz`), '/healthz');
     expect(health.status).toBe(200);
     expect(holder.isReleased()).toBe(false);
-    const readResponse = await read;
+  });
+
+  it('serves a read-only bearer call while the lock is held', async () => {
+    const { url, token, holder } = await servedWhileLocked();
+    const readResponse = await answered(
+      fetch(`${url}/api/conversations`, { headers: token.headers }),
+      'the bearer read',
+    );
     expect(readResponse.status).toBe(200);
     expect(await readResponse.json()).toMatchObject({ items: [] });
+    expect(holder.isReleased()).toBe(false);
+  });
 
+  it('says busy on /readyz while the lock is held', async () => {
+    const { url, holder } = await servedWhileLocked();
     const busy = await answered(fetch(`${url}/readyz`), '/readyz');
     expect(busy.status).toBe(503);
     expect(await busy.json()).toMatchObject({ status: 'not_ready', checks: { database: 'busy' } });
     expect(holder.isReleased()).toBe(false);
+  });
 
+  it('is ready once the lock is released', async () => {
+    const { url, holder } = await servedWhileLocked();
     holder.release();
     await holder.released;
     const ready = await fetch(`${url}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ status: 'ready', checks: { database: 'sqlite' } });
+  });
+
+  it('records the use of a token read while the lock was held, once it is released', async () => {
+    const { parley, url, token, holder } = await servedWhileLocked();
+    const read = await answered(fetch(`${url}/api/conversations`, { headers: token.headers }), 'the bearer read');
+    expect(read.status).toBe(200);
+    holder.release();
+    await holder.released;
     const again = await fetch(`${url}/api/conversations`, { headers: token.headers });
     expect(again.status).toBe(200);
     // The token's use was noted, and written once the lock was gone.
@@ -81,19 +108,26 @@ describe('parley serve while another session locks api_tokens against writes [po
     await parley?.stop();
   });
 
-  it('answers a read-only bearer call while the lock is held, and records the use once it is released', async () => {
-    parley = await startServe('postgres');
-    const token = await parley.token();
-    locker = new pg.Client({ connectionString: parley.databaseUrl ?? '' });
-    await locker.connect();
-    await locker.query('begin');
+  /** parley serve, then a bearer read while another session holds api_tokens locked against writes. */
+  async function readWhileLocked() {
+    const running = await startServe('postgres');
+    parley = running;
+    const token = await running.token();
+    const session = new pg.Client({ connectionString: running.databaseUrl ?? '' });
+    locker = session;
+    await session.connect();
+    await session.query('begin');
     // EXCLUSIVE lets reads through and holds every insert, update and delete.
-    await locker.query('lock table api_tokens in exclusive mode');
-
+    await session.query('lock table api_tokens in exclusive mode');
     const read = await answered(
-      fetch(`${parley.url}/api/conversations`, { headers: token.headers }),
+      fetch(`${running.url}/api/conversations`, { headers: token.headers }),
       'the bearer read',
     );
+    return { parley: running, token, locker: session, read };
+  }
+
+  it('answers a read-only bearer call while the lock is held, its use not yet written', async () => {
+    const { parley, token, read } = await readWhileLocked();
     expect(read.status).toBe(200);
     const beforeRelease = await parley.store.db
       .selectFrom('api_tokens')
@@ -101,7 +135,10 @@ describe('parley serve while another session locks api_tokens against writes [po
       .where('id', '=', token.id)
       .executeTakeFirstOrThrow();
     expect(beforeRelease.last_used_at).toBeNull();
+  });
 
+  it('records the use of a bearer call once the lock is released', async () => {
+    const { parley, token, locker } = await readWhileLocked();
     await locker.query('commit');
     const store = parley.store;
     await vi.waitFor(

@@ -48,15 +48,19 @@ describeEachDatabase('the kept Accelevents webhook secret', (getStore: () => Sto
     });
   });
 
-  it('makes a secret on the first start and returns the same one on every later start', async () => {
+  it('makes a secret on the first start', async () => {
+    const first = await keepAcceleventsWebhookSecret(db(), vault);
+    expect(first.state).toBe('made');
+  });
+
+  it('returns the same secret on every later start', async () => {
     const first = await keepAcceleventsWebhookSecret(db(), vault);
     const second = await keepAcceleventsWebhookSecret(db(), vault);
-    expect(first.state).toBe('made');
     expect(second).toEqual({ state: 'kept', secret: secretOf(first) });
     expect(await verifyWebhookSecret(db(), secretOf(second))).toBe(true);
   });
 
-  it('stores the secret only as a hash and a vault envelope, never in plaintext', async () => {
+  it('never stores the secret in plaintext, only hashed or sealed in a vault envelope', async () => {
     const secret = secretOf(await keepAcceleventsWebhookSecret(db(), vault));
     const rows = await db().selectFrom('settings').selectAll().execute();
     expect(JSON.stringify(rows)).not.toContain(secret);
@@ -71,17 +75,29 @@ describeEachDatabase('the kept Accelevents webhook secret', (getStore: () => Sto
     expect(await verifyWebhookSecret(db(), [...secrets][0])).toBe(true);
   });
 
-  it('keeps the secret a rotation made, and the previous one stops verifying', async () => {
-    const before = await keepAcceleventsWebhookSecret(db(), vault);
+  it('keeps the secret a rotation made', async () => {
+    await keepAcceleventsWebhookSecret(db(), vault);
     const rotated = await createAcceleventsWebhookSecret(db(), { vault });
     expect(await keepAcceleventsWebhookSecret(db(), vault)).toEqual({ state: 'kept', secret: rotated });
+  });
+
+  it('stops verifying the secret a rotation replaced', async () => {
+    const before = await keepAcceleventsWebhookSecret(db(), vault);
+    await createAcceleventsWebhookSecret(db(), { vault });
+    await keepAcceleventsWebhookSecret(db(), vault);
     expect(await verifyWebhookSecret(db(), secretOf(before))).toBe(false);
   });
 
-  it('keeps a secret stored only as a hash in live mode: it still verifies and no URL is shown', async () => {
-    const legacy = await createAcceleventsWebhookSecret(db());
+  it('keeps a secret stored only as a hash in live mode, showing no URL for it', async () => {
+    await createAcceleventsWebhookSecret(db());
     expect(await keepAcceleventsWebhookSecret(db(), vault)).toEqual({ state: 'hash_only' });
     expect(await webhookSecretForStart({ db: db(), vault, sandboxMode: false, logger: silent })).toBeNull();
+  });
+
+  it('still verifies a secret stored only as a hash after a live-mode start', async () => {
+    const legacy = await createAcceleventsWebhookSecret(db());
+    await keepAcceleventsWebhookSecret(db(), vault);
+    await webhookSecretForStart({ db: db(), vault, sandboxMode: false, logger: silent });
     expect(await verifyWebhookSecret(db(), legacy)).toBe(true);
   });
 
