@@ -108,7 +108,7 @@ describe('concurrent writers [sqlite]', () => {
     }
   });
 
-  it('reopens an existing, migrated file and sees what the first handle wrote', async () => {
+  it('lets a second handle on an existing, migrated file see what the first one wrote', async () => {
     await test.store.db.insertInto('settings').values({ key: 'reopen', value: 'seen', updated_at: 1 }).execute();
     const again = await openDatabase({ dataDir: test.location.dataDir!, logger: createLogger({ level: 'silent' }) });
     try {

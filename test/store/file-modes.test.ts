@@ -28,7 +28,7 @@ describe('database file modes [sqlite]', () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  it('creates the data directory 0700 and parley.db, its WAL and shm files 0600', async () => {
+  it('creates every file of the store private to its owner: the directory 0700, the files 0600', async () => {
     const dataDir = join(root, 'data');
     const store = await openDatabase({ dataDir, logger });
     try {
@@ -42,7 +42,8 @@ describe('database file modes [sqlite]', () => {
     }
   });
 
-  it('narrows a database and WAL file left 0644 to 0600 on open, and leaves a directory it did not create as it is', async () => {
+  /** A store opened again in a 0755 directory it did not create, after its files were left 0644. */
+  async function reopenedAfterChmod() {
     const dataDir = join(root, 'data');
     await mkdir(dataDir, { mode: 0o755 });
     const db = join(dataDir, SQLITE_FILE_NAME);
@@ -50,13 +51,29 @@ describe('database file modes [sqlite]', () => {
     await chmod(db, 0o644);
     await chmod(`${db}-wal`, 0o644);
     const second = await openDatabase({ dataDir, logger, migrate: false });
+    const close = async () => {
+      await second.close();
+      await first.close();
+    };
+    return { dataDir, db, close };
+  }
+
+  it('narrows database files left 0644 to 0600 on open', async () => {
+    const { db, close } = await reopenedAfterChmod();
     try {
       expect(await modeOf(db)).toBe(0o600);
       expect(await modeOf(`${db}-wal`)).toBe(0o600);
+    } finally {
+      await close();
+    }
+  });
+
+  it('leaves a data directory it did not create as it is', async () => {
+    const { dataDir, close } = await reopenedAfterChmod();
+    try {
       expect(await modeOf(dataDir)).toBe(0o755);
     } finally {
-      await second.close();
-      await first.close();
+      await close();
     }
   });
 });

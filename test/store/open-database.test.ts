@@ -47,17 +47,19 @@ describe('openDatabase [sqlite]', () => {
     await test.dispose();
   });
 
-  it('creates the data dir with mode 0700 and parley.db inside it, in WAL mode', async () => {
+  it('creates the data dir with mode 0700, parley.db inside it', async () => {
     const dataDir = test.location.dataDir!;
     expect((await stat(dataDir)).mode & 0o777).toBe(0o700);
     expect((await stat(join(dataDir, 'parley.db'))).isFile()).toBe(true);
+  });
 
+  it('opens the database in WAL mode', async () => {
     const { rows } = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(test.store.db);
     expect(rows[0]?.journal_mode).toBe('wal');
     expect(test.store.dialect).toBe('sqlite');
   });
 
-  it('sets synchronous NORMAL, foreign keys on and a short busy timeout (lock waits are asynchronous) on the connection', async () => {
+  it('sets the connection pragmas: synchronous NORMAL, foreign keys on, a short busy timeout (lock waits are asynchronous)', async () => {
     const pragma = async (name: string) => {
       const { rows } = await sql<Record<string, unknown>>`pragma ${sql.raw(name)}`.execute(test.store.db);
       return Object.values(rows[0] ?? {})[0];

@@ -32,7 +32,8 @@ describe('a write while another process holds the SQLite write lock [sqlite]', (
     return other;
   }
 
-  it('lets the event loop turn and this process read while it waits, and lands once the lock is released', async () => {
+  /** A write waiting on the lock, then a timer turn and a read of this process while it waits. */
+  async function writeWaitingOnTheLock() {
     const store = await lockedDatabase();
     const settled: string[] = [];
     const write = store.db
@@ -44,9 +45,20 @@ describe('a write while another process holds the SQLite write lock [sqlite]', (
     settled.push('timer');
     const read = await store.db.selectFrom('settings').select('key').where('key', '=', 'waited').execute();
     settled.push('read');
-    expect(read).toEqual([]);
-    expect(settled).toEqual(['timer', 'read']);
+    const settledWhileLocked = [...settled];
+    return { store, settled, settledWhileLocked, read, write };
+  }
 
+  it('keeps this process responsive while a write waits for the lock: timers run, reads answer', async () => {
+    const { read, settledWhileLocked, write } = await writeWaitingOnTheLock();
+    expect(read).toEqual([]);
+    expect(settledWhileLocked).toEqual(['timer', 'read']);
+    holder?.release();
+    await write;
+  });
+
+  it('lands a waiting write once the lock is released', async () => {
+    const { store, settled, write } = await writeWaitingOnTheLock();
     holder?.release();
     await write;
     expect(settled).toEqual(['timer', 'read', 'write']);

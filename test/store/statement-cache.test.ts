@@ -4,11 +4,18 @@ import { describe, expect, it } from 'vitest';
 import { withStatementCache } from '../../src/store/statement-cache.js';
 
 describe('withStatementCache', () => {
-  it('hands back the same statement for the same SQL, and still runs it with new parameters', () => {
+  it('hands back the same statement for the same SQL', () => {
     const database = withStatementCache(new SqliteDatabase(':memory:'));
     database.exec('create table t (n integer)');
     const insert = database.prepare('insert into t (n) values (?)');
     expect(database.prepare('insert into t (n) values (?)')).toBe(insert);
+    database.close();
+  });
+
+  it('still runs a cached statement with new parameters', () => {
+    const database = withStatementCache(new SqliteDatabase(':memory:'));
+    database.exec('create table t (n integer)');
+    const insert = database.prepare('insert into t (n) values (?)');
     insert.run(1);
     database.prepare('insert into t (n) values (?)').run(2);
     expect(database.prepare('select n from t order by n').all()).toEqual([{ n: 1 }, { n: 2 }]);

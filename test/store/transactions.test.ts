@@ -29,19 +29,27 @@ describeEachDatabase('store writes', (getStore) => {
     expect(await settingKeys(store, 'tx.')).toEqual([]);
   });
 
-  it('raises a unique violation on a duplicate key and keeps the first row', async () => {
+  /** A settings row under `key`, then a second insert of the same key; what that insert threw. */
+  async function insertedTwice(key: string) {
     const store = getStore();
-    await store.db.insertInto('settings').values({ key: 'dup.key', value: 'first', updated_at: 1 }).execute();
-
+    await store.db.insertInto('settings').values({ key, value: 'first', updated_at: 1 }).execute();
     const failure = await store.db
       .insertInto('settings')
-      .values({ key: 'dup.key', value: 'second', updated_at: 2 })
+      .values({ key, value: 'second', updated_at: 2 })
       .execute()
       .catch((error: unknown) => error);
+    return { store, failure };
+  }
 
+  it('raises a unique violation on a duplicate key', async () => {
+    const { failure } = await insertedTwice('dup.key');
     expect(isUniqueViolation(failure)).toBe(true);
-    const rows = await store.db.selectFrom('settings').selectAll().where('key', '=', 'dup.key').execute();
-    expect(rows).toEqual([{ key: 'dup.key', value: 'first', updated_at: 1 }]);
+  });
+
+  it('keeps the first row when a duplicate key is refused', async () => {
+    const { store } = await insertedTwice('dup.kept');
+    const rows = await store.db.selectFrom('settings').selectAll().where('key', '=', 'dup.kept').execute();
+    expect(rows).toEqual([{ key: 'dup.kept', value: 'first', updated_at: 1 }]);
   });
 
   it('raises a unique violation on the composite (app_id, location_id) key of rate_limit_state', async () => {
@@ -93,7 +101,7 @@ describeEachDatabase('store writes', (getStore) => {
     expect(isUniqueViolation(failure)).toBe(false);
   });
 
-  it('round-trips bigint columns above 2^32 as JS numbers, and counts as numbers', async () => {
+  it('reads bigint values above 2^32 back as JS numbers, whether a column or a count', async () => {
     const store = getStore();
     const at = 2 ** 40 + 12_345; // past 2^32, like every epoch-ms timestamp since 1970-02-19
     await store.db
