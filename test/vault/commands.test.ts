@@ -91,20 +91,27 @@ async function withVault<T>(
 }
 
 describe('parley init [sqlite]', () => {
-  it('creates the data directory, a 0600 key file and the vault, printing where the key is and no key', async () => {
+  it('creates the data directory 0700 with a 0600 key file', async () => {
     const run = await parley(['init']);
     expect(run.error).toBeUndefined();
     expect((await stat(keyFile)).mode & 0o777).toBe(0o600);
     expect((await stat(dataDir)).mode & 0o777).toBe(0o700);
-    expect(run.stdout).toContain(`data directory  ${dataDir} (created, mode 0700)`);
+  });
+
+  it('initialises the vault in the SQLite file under the new key, printing its data key', async () => {
+    const run = await parley(['init']);
     expect(run.stdout).toContain(`sqlite at ${join(dataDir, 'parley.db')}`);
-    expect(run.stdout).toContain(`${keyFile} (new, mode 0600)`);
     expect(run.stdout).toMatch(/initialised: data key k_[a-z2-7]{10} active, key check stored/);
-    expect(run.stdout).toContain(`Back up ${keyFile} now`);
-    const key = await keyFrom(keyFile);
-    expectNoKeyMaterial(run.stdout, key);
-    const kid = await withVault(key, (vault) => vault.currentKeyId());
+    const kid = await withVault(await keyFrom(keyFile), (vault) => vault.currentKeyId());
     expect(run.stdout).toContain(kid);
+  });
+
+  it('prints where the key file is, never the key', async () => {
+    const run = await parley(['init']);
+    expect(run.stdout).toContain(`data directory  ${dataDir} (created, mode 0700)`);
+    expect(run.stdout).toContain(`${keyFile} (new, mode 0600)`);
+    expect(run.stdout).toContain(`Back up ${keyFile} now`);
+    expectNoKeyMaterial(run.stdout, await keyFrom(keyFile));
   });
 
   it('refuses a second init, leaving the key file untouched', async () => {
@@ -125,17 +132,29 @@ describe('parley init [sqlite]', () => {
     expect(existsSync(keyFile)).toBe(false);
   });
 
-  it('with PARLEY_MASTER_KEY writes no key file, and verifies the key on a second run', async () => {
+  /** `parley init` with a PARLEY_MASTER_KEY of 32 random bytes. */
+  async function initWithEnvKey() {
     const key = randomBytes(32);
     const env = { PARLEY_MASTER_KEY: key.toString('base64') };
-    const first = await parley(['init'], env);
+    return { key, env, first: await parley(['init'], env) };
+  }
+
+  it('with PARLEY_MASTER_KEY writes no key file', async () => {
+    const { first } = await initWithEnvKey();
     expect(first.error).toBeUndefined();
     expect(first.stdout).toContain('from PARLEY_MASTER_KEY; no key file written');
     expect(existsSync(keyFile)).toBe(false);
+  });
+
+  it('with PARLEY_MASTER_KEY, verifies the key on a second run', async () => {
+    const { key, env, first } = await initWithEnvKey();
     const second = await parley(['init'], env);
     expect(second.stdout).toContain('already initialised; the master key matches');
     expectNoKeyMaterial(first.stdout + second.stdout, key);
+  });
 
+  it('with PARLEY_MASTER_KEY, refuses another key on a later run', async () => {
+    const { key } = await initWithEnvKey();
     const other = randomBytes(32);
     const wrong = await parley(['init'], { PARLEY_MASTER_KEY: other.toString('base64') });
     expect(wrong.error?.code).toBe('wrong_master_key');
@@ -143,7 +162,7 @@ describe('parley init [sqlite]', () => {
     expectNoKeyMaterial(wrong.error?.message ?? '', key, other);
   });
 
-  it('answers a PARLEY_MASTER_KEY of the wrong length with invalid_master_key and no key file', async () => {
+  it('refuses a PARLEY_MASTER_KEY of the wrong length with invalid_master_key, writing no key file', async () => {
     const run = await parley(['init'], { PARLEY_MASTER_KEY: randomBytes(24).toString('base64') });
     expect(run.error?.code).toBe('invalid_master_key');
     expect(run.error?.message).toContain('PARLEY_MASTER_KEY decodes to 24 bytes');
@@ -154,7 +173,8 @@ describe('parley init [sqlite]', () => {
 describe('parley keys rotate [sqlite]', () => {
   const TOKEN = 'refresh-token-cli-rotation-5d1e';
 
-  it('re-encrypts every stored secret under a new data key and prints the passes, not the secrets', async () => {
+  /** An initialised vault holding one refresh token, then `parley keys rotate`. */
+  async function rotatedDataKey() {
     await parley(['init']);
     const key = await keyFrom(keyFile);
     const oldKid = await withVault(key, async (vault, store) => {
@@ -163,10 +183,13 @@ describe('parley keys rotate [sqlite]', () => {
       });
       return vault.currentKeyId();
     });
-
     // Real time: the rotation waits out other processes' active-key caches (2 × 2 s).
     const run = await parley(['keys', 'rotate']);
-    expect(run.error).toBeUndefined();
+    return { key, oldKid, run };
+  }
+
+  it('prints the passes of a data key rotation, not the secrets', async () => {
+    const { key, oldKid, run } = await rotatedDataKey();
     expect(run.stdout).toContain(`Rotating the vault data key (was ${oldKid})`);
     expect(run.stdout).toMatch(/pass 1: re-encrypted 1 of 1 values under k_/);
     expect(run.stdout).toMatch(/pass 2: nothing left under old keys; waiting \d\.\d s for running parley processes/);
@@ -174,11 +197,16 @@ describe('parley keys rotate [sqlite]', () => {
     expect(run.stdout).toContain('Re-encrypted 1 values in 3 passes; 0 remain under old keys.');
     expectNoKeyMaterial(run.stdout, key);
     expect(run.stdout).not.toContain(TOKEN);
+    const newKid = await withVault(key, (vault) => vault.currentKeyId());
+    expect(run.stdout).toContain(`New data key ${newKid} is active`);
+  });
 
+  it('re-encrypts every stored secret under a new data key', async () => {
+    const { key, oldKid, run } = await rotatedDataKey();
+    expect(run.error).toBeUndefined();
     await withVault(key, async (vault, store) => {
       const newKid = await vault.currentKeyId();
       expect(newKid).not.toBe(oldKid);
-      expect(run.stdout).toContain(`New data key ${newKid} is active`);
       expect((await allEnvelopes(store.db)).every((e) => e.startsWith(`v1.${newKid}.`))).toBe(true);
       expect(
         await vault.decrypt(await readEnc(store.db, 'c1', 'refresh_token_enc'), aadFor('c1', 'refresh_token_enc')),
@@ -231,7 +259,7 @@ describe('parley init [postgres]', () => {
     await database.dispose();
   });
 
-  it('migrates the database, initialises the vault there and prints the URL without its password', async () => {
+  it('prints the URL of the database it migrated without its password', async () => {
     const databaseUrl = database.location.databaseUrl!;
     const password = new URL(inject('postgresAdminUrl')).password;
     const run = await parley(['init'], { DATABASE_URL: databaseUrl });
@@ -239,6 +267,11 @@ describe('parley init [postgres]', () => {
     expect(run.stdout).toMatch(/database {8}postgres at postgres(ql)?:\/\/\S+ \(migrated\)/);
     if (password) expect(run.stdout).not.toContain(`:${password}@`);
     expectNoKeyMaterial(run.stdout, await keyFrom(keyFile));
+  });
+
+  it('initialises the vault in the PostgreSQL database, not in a SQLite file', async () => {
+    const run = await parley(['init'], { DATABASE_URL: database.location.databaseUrl! });
+    expect(run.error).toBeUndefined();
     const checks = await database.store.db
       .selectFrom('settings')
       .select('key')

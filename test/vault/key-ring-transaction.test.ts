@@ -32,7 +32,7 @@ describeEachDatabase('vault key reads inside a transaction', (getStore) => {
     expect(await outside).toEqual(inside);
   });
 
-  it('encrypts inside a transaction with a cold key cache, and the envelope opens outside it', async () => {
+  it('encrypts inside a transaction with a cold key cache into an envelope that opens outside it', async () => {
     const { db } = getStore();
     await openVault({ db, masterKey, logger: silent });
     const cold = await openVault({ db, masterKey, logger: silent, activeKeyCacheMs: 0 });

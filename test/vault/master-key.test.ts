@@ -39,7 +39,7 @@ describe('createKeyFile', () => {
     expect(await loadMasterKey({ env: {}, keyFile: path })).toEqual(Buffer.from(text.trim(), 'base64'));
   });
 
-  it('refuses to overwrite an existing key file and leaves it unchanged', async () => {
+  it('refuses to overwrite an existing key file, leaving it unchanged', async () => {
     const path = join(dir, 'master.key');
     await createKeyFile(path);
     const before = await readFile(path, 'utf8');
@@ -59,7 +59,7 @@ describe('loadMasterKey', () => {
     expect(key).toEqual(fromEnv);
   });
 
-  it('refuses a key file with mode 0644, naming the path and the chmod fix, without the key', async () => {
+  it('refuses a key file with mode 0644 with an error giving the chmod fix, not the key', async () => {
     const path = join(dir, 'master.key');
     await createKeyFile(path);
     await chmod(path, 0o644);
@@ -78,7 +78,7 @@ describe('loadMasterKey', () => {
     expect((await vaultError(loadMasterKey({ env: {}, keyFile: path }))).code).toBe('invalid_master_key');
   });
 
-  it('answers missing_master_key with the `parley init` and PARLEY_MASTER_KEY hint when neither source exists', async () => {
+  it('answers missing_master_key, naming both ways to provide one, when neither source exists', async () => {
     const path = join(dir, 'nowhere', 'master.key');
     const error = await vaultError(loadMasterKey({ env: { PARLEY_MASTER_KEY: '' }, keyFile: path }));
     expect(error.code).toBe('missing_master_key');

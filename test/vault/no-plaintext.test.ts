@@ -67,7 +67,7 @@ function suiteFor(kind: DatabaseKind, dump: (test: TestDatabase) => Promise<Buff
       await test.dispose();
     });
 
-    it('keeps the tokens, the API key, the master key and the data key out of the stored bytes', async () => {
+    it('keeps every secret out of the stored bytes, keys included', async () => {
       const keys = await storeSecrets(test.store);
       expectNoSecrets(await dump(test), keys);
     });
