@@ -134,7 +134,7 @@ steps:
     expect(outcome.outputs.export).toMatchObject({ messages: expect.any(Array) });
   });
 
-  it('guards an inbound message logged before a crash, and sends nothing twice', async () => {
+  it('recovers an inbound message logged before a crash without sending it twice', async () => {
     const { recording, deps, event } = setup();
     const definition = definitionFrom(`
 name: relay
@@ -173,7 +173,8 @@ steps:
     expect(thread.filter((m) => m.body === 'Sponsor booth 12 says hi to Ada')).toHaveLength(1);
   });
 
-  it('keeps attendee ↔ contact ↔ conversation ↔ message ids and a preference, updating rather than duplicating', async () => {
+  /** A workflow saving the attendee's links and a preference, run for two events of one attendee. */
+  async function linksSavedTwice() {
     const { locationId, deps, event, person } = setup();
     const definition = definitionFrom(`
 name: links
@@ -191,6 +192,11 @@ steps:
 `);
     await runWorkflow({ definition, event, deps });
     await runWorkflow({ definition, event: { ...event, key: `${event.key}:again` }, deps });
+    return { locationId, person };
+  }
+
+  it('keeps attendee ↔ contact ↔ conversation ↔ message ids in one link, updating rather than duplicating', async () => {
+    const { locationId, person } = await linksSavedTwice();
     const links = await getStore()
       .db.selectFrom('attendee_links')
       .selectAll()
@@ -205,6 +211,10 @@ steps:
         welcome_message_id: 'm-1',
       }),
     ]);
+  });
+
+  it('keeps one trimmed value of a preference, updating rather than duplicating', async () => {
+    const { locationId } = await linksSavedTwice();
     const prefs = await getStore()
       .db.selectFrom('preferences')
       .selectAll()

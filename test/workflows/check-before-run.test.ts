@@ -20,7 +20,8 @@ afterAll(async () => {
 });
 
 describeEachDatabase('a run that cannot complete', (getStore) => {
-  it('fails before any call when the event has no key, naming links and eventKey, and is journaled failed', async () => {
+  /** The built-in welcome run for an event without a key; what it threw and its trigger key. */
+  async function runWithoutEventKey() {
     const [welcome] = await loadEnabledWorkflows({ features: ['registration-welcome'] });
     if (!welcome) throw new Error('the built-in registration-welcome did not load');
     const locationId = newLocation(handle);
@@ -38,7 +39,11 @@ describeEachDatabase('a run that cannot complete', (getStore) => {
       event,
       deps: { db: getStore().db, highlevel: recording.client, logger: silentLogger },
     }).catch((e: unknown) => e);
+    return { error, recording, requestsBefore, triggerKey: `registration-welcome:${event.key}` };
+  }
 
+  it('fails before any call when the event has no key, naming the step and its input', async () => {
+    const { error, recording, requestsBefore } = await runWithoutEventKey();
     expect(error).toBeInstanceOf(WorkflowError);
     expect(error).toMatchObject({ code: 'invalid_step_input', stepId: 'links', retryable: false });
     expect((error as Error).message).toBe(
@@ -46,10 +51,14 @@ describeEachDatabase('a run that cannot complete', (getStore) => {
     );
     expect(recording.calls).toEqual([]);
     expect(handle.sandbox.stats.requests).toBe(requestsBefore);
+  });
+
+  it('journals a run whose event has no key as failed, with no step', async () => {
+    const { triggerKey } = await runWithoutEventKey();
     const run = await getStore()
       .db.selectFrom('workflow_runs')
       .select(['id', 'status', 'error'])
-      .where('trigger_key', '=', `registration-welcome:${event.key}`)
+      .where('trigger_key', '=', triggerKey)
       .executeTakeFirstOrThrow();
     expect(run.status).toBe('failed');
     expect(run.error).toContain('step links: input eventKey rendered empty');

@@ -53,28 +53,40 @@ describe('parley catalog', () => {
     }
   });
 
-  it('marks sends unsafe and guarded, reads safe, and gives the send the guard’s read scope', () => {
-    const byName = new Map(catalogJson().actions.map((a) => [a.name, a]));
+  const actionsByName = () => new Map(catalogJson().actions.map((a) => [a.name, a]));
+
+  it('marks sends unsafe, guarding only send-a-new-message', () => {
+    const byName = actionsByName();
+    expect(byName.get('highlevel.send-a-new-message')).toMatchObject({ unsafe: true, guarded: true });
+    expect(byName.get('highlevel.upload-file-attachments')).toMatchObject({ unsafe: true, guarded: false });
+  });
+
+  it('marks the actions that are safe to repeat safe', () => {
+    const byName = actionsByName();
+    expect(byName.get('highlevel.get-conversation')).toMatchObject({ unsafe: false });
+    expect(byName.get('contacts.upsert')).toMatchObject({ unsafe: false });
+    expect(byName.get('links.save')).toMatchObject({ unsafe: false });
+  });
+
+  it('gives each action the scopes its calls need, the send its guard’s read scope too', () => {
+    const byName = actionsByName();
     expect(byName.get('highlevel.send-a-new-message')).toMatchObject({
-      unsafe: true,
-      guarded: true,
       scopes: ['conversations.readonly', 'conversations/message.readonly', 'conversations/message.write'],
     });
-    expect(byName.get('highlevel.upload-file-attachments')).toMatchObject({ unsafe: true, guarded: false });
-    expect(byName.get('highlevel.get-conversation')).toMatchObject({
-      unsafe: false,
-      scopes: ['conversations.readonly'],
-    });
-    expect(byName.get('contacts.upsert')).toMatchObject({ unsafe: false, scopes: ['contacts.write'] });
+    expect(byName.get('highlevel.get-conversation')).toMatchObject({ scopes: ['conversations.readonly'] });
+    expect(byName.get('contacts.upsert')).toMatchObject({ scopes: ['contacts.write'] });
     expect(byName.get('conversations.find-or-create')).toMatchObject({
       scopes: ['conversations.readonly', 'conversations.write'],
     });
-    expect(byName.get('links.save')).toMatchObject({ scopes: [], unsafe: false });
+    expect(byName.get('links.save')).toMatchObject({ scopes: [] });
   });
 
-  it('lists every trigger, with the webhook scope of the HighLevel one and its job’s get-contact scope', () => {
+  it('lists every trigger', () => {
+    expect(catalogJson().triggers.map((t) => t.name)).toEqual([...TRIGGER_NAMES]);
+  });
+
+  it('gives the HighLevel trigger its webhook scope plus its job’s get-contact scope', () => {
     const catalog = catalogJson();
-    expect(catalog.triggers.map((t) => t.name)).toEqual([...TRIGGER_NAMES]);
     expect(catalog.triggers.find((t) => t.name === 'highlevel.inbound_message')?.scopes).toEqual([
       'contacts.readonly',
       'conversations/message.readonly',
@@ -136,7 +148,7 @@ describe('parley workflows', () => {
     return { ...out.io, cwd: dir, env: {} };
   }
 
-  it('validate confirms a valid file, names its workflows and says which built-in it replaces', async () => {
+  it('validate reports on a valid file: its workflows, the built-in each replaces', async () => {
     await writeFile(join(dir, 'welcome.yaml'), WELCOME_YAML);
     const out = capture();
     await runValidate('welcome.yaml', ioIn(out));
@@ -146,7 +158,7 @@ describe('parley workflows', () => {
     );
   });
 
-  it('validate with no path and no config validates the built-ins instead of failing', async () => {
+  it('validate without a path or a config validates the built-ins instead of failing', async () => {
     const validate = program()
       .commands.find((c) => c.name() === 'workflows')
       ?.commands.find((c) => c.name() === 'validate');
@@ -215,7 +227,7 @@ describe('parley workflows', () => {
     );
   });
 
-  it('list with no path and no config shows the built-ins the default features enable', async () => {
+  it('list without a path or a config shows the built-ins the default features enable', async () => {
     const out = capture();
     await runList(undefined, {}, ioIn(out));
     const text = out.output();

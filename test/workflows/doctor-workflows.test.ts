@@ -31,7 +31,7 @@ async function userWorkflow(file: string, text: string): Promise<string> {
 }
 
 describe('parley doctor, workflows', () => {
-  it('names the enabled workflows and the file that replaces a built-in, with no warning', async () => {
+  it('lists the enabled workflows on one ok line, naming the file that replaces a built-in', async () => {
     const file = await userWorkflow('welcome.yaml', WELCOME_YAML);
     await runDoctorCommand({}, world.io());
     const lines = workflowLines(world.output());

@@ -18,7 +18,7 @@ const templates = {
 const known = knownBeforeRun(engine, templates);
 
 describe('knownBeforeRun', () => {
-  it('knows templates that read trigger data, location and run', () => {
+  it('knows templates that read trigger data, the location or the run', () => {
     expect(known.template('{{ event.key }}')).toBe(true);
     expect(known.template('check-in:{% if event.key != blank %}{{ event.key }}{% endif %}')).toBe(true);
     expect(known.template('{{ location.id }}/{{ run.id }}')).toBe(true);
@@ -40,9 +40,12 @@ describe('knownBeforeRun', () => {
     expect(known.template('{{ templates.loop }}')).toBe(false);
   });
 
-  it('looks inside objects and arrays, and into conditions', () => {
+  it('looks inside nested template values', () => {
     expect(known.template({ a: ['{{ event.key }}', { b: '{{ steps.x.y }}' }] })).toBe(false);
     expect(known.template({ a: ['{{ event.key }}', 3] })).toBe(true);
+  });
+
+  it('knows a condition only when it reads what exists before the run', () => {
     expect(known.condition('attendee.phone != blank')).toBe(true);
     expect(known.condition('steps.details.type == 1')).toBe(false);
   });

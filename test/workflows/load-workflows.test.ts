@@ -119,7 +119,7 @@ describe('loadWorkflows', () => {
     ]);
   });
 
-  it('names inputs an action does not take and inputs it needs', async () => {
+  it('names each input an action does not take or needs but lacks', async () => {
     const text = `${HEAD}  - id: look\n    action: highlevel.get-conversation\n    with:\n      conversationld: abc\n`;
     const issues = await issuesOf(text);
     expect(issues.map((i) => [i.line, i.path, i.message])).toEqual([
@@ -132,7 +132,7 @@ describe('loadWorkflows', () => {
     ]);
   });
 
-  it('reports unknown keys and a missing required key with what was expected', async () => {
+  it('reports each unknown or missing key with what was expected', async () => {
     const issues = await issuesOf(
       'name: w\ntriger: accelevents.registration\nsteps:\n  - id: a\n    action: links.save\n    width: {}\n',
     );
@@ -154,7 +154,7 @@ describe('loadWorkflows', () => {
     expect(issues[0]!.message).toMatch(/Flow sequence/);
   });
 
-  it('loads every *.yaml of a directory and refuses two workflows with one name', async () => {
+  it('refuses two workflows with one name across the *.yaml files of a directory', async () => {
     await writeFile(join(dir, 'a.yaml'), WELCOME_YAML);
     await writeFile(join(dir, 'b.yaml'), WELCOME_YAML);
     await writeFile(join(dir, 'notes.txt'), 'not a workflow');

@@ -102,7 +102,8 @@ describeEachDatabase('check-in reply workflow', (getStore) => {
     expect(sent()).toEqual(["Thanks! You'll get workshop reminders."]);
   });
 
-  it('keeps only the raw text and sends nothing when no question was asked under the key', async () => {
+  /** The reply workflow with its key changed to one no question was asked under, run for the reply "2". */
+  async function replyWithoutAQuestion() {
     const store = getStore();
     const noQuestion = definitionFrom(
       (await readFile(join(BUILTIN_WORKFLOWS_DIR, 'checkin-preference-reply.yaml'), 'utf8')).replace(
@@ -112,20 +113,39 @@ describeEachDatabase('check-in reply workflow', (getStore) => {
     );
     const { event, deps, sent, preferences } = await setup(store, '2');
     const outcome = await runWorkflow({ definition: noQuestion, event, deps });
+    return { outcome, sent, preferences };
+  }
+
+  it('keeps only the raw text of a reply when no question was asked under the key', async () => {
+    const { outcome, preferences } = await replyWithoutAQuestion();
     expect(outcome.outputs.answer).toMatchObject({ status: 'no_question', reply: '' });
     expect(await preferences()).toEqual([['never-asked.raw', '2']]);
+  });
+
+  it('sends nothing for a reply when no question was asked under the key', async () => {
+    const { sent } = await replyWithoutAQuestion();
     expect(sent()).toEqual([]);
   });
 
-  it('sends no re-ask to an opt-out reply, and keeps its raw text', async () => {
+  /** The asked question, then the reply workflow run for the reply "STOP". */
+  async function optOutReply() {
     const store = getStore();
     if (!welcome.question) throw new Error('the built-in welcome has no question');
     await recordAskedQuestion(store.db, welcome.question, Date.now());
     const { event, deps, sent, preferences } = await setup(store, 'STOP');
     const outcome = await runWorkflow({ definition: reply, event, deps });
+    return { outcome, sent, preferences };
+  }
+
+  it('sends no re-ask to an opt-out reply', async () => {
+    const { outcome, sent } = await optOutReply();
     expect(outcome.outputs.answer).toMatchObject({ status: 'opt_out', matched: false, reply: '' });
     expect(outcome.steps.find((s) => s.id === 'reply')?.outcome).toBe('skipped');
-    expect(await preferences()).toEqual([['updates.raw', 'STOP']]);
     expect(sent()).toEqual([]);
+  });
+
+  it('keeps the raw text of an opt-out reply', async () => {
+    const { preferences } = await optOutReply();
+    expect(await preferences()).toEqual([['updates.raw', 'STOP']]);
   });
 });

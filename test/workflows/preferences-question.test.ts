@@ -51,7 +51,7 @@ steps:
 `;
 
 describe('question block', () => {
-  it('loads a valid question and leaves its texts for the answer to render', async () => {
+  it('loads a valid question, leaving its texts for the answer to render', async () => {
     const file = join(dir, 'flow.yaml');
     await writeFile(file, QUESTION);
     const [loaded] = await loadWorkflows(file);
@@ -62,7 +62,7 @@ describe('question block', () => {
     });
   });
 
-  it('names the line, the field and what was expected for a wrong type and a missing field', async () => {
+  it('reports each wrong or missing question field at its line, with what was expected', async () => {
     const issues = await issuesOf(
       QUESTION.replace('    - number: 2\n', '    - number: two\n').replace(
         '  reask: "Reply {{ question.numbers }}."\n',
@@ -75,7 +75,7 @@ describe('question block', () => {
     ]);
   });
 
-  it('points at an unknown key inside an option and lists the keys an option takes', async () => {
+  it('points at an unknown key inside an option, listing the keys an option takes', async () => {
     const issues = await issuesOf(QUESTION.replace('      keywords: [talks]', '      keyword: [talks]'));
     expect(issues).toEqual([
       expect.objectContaining({
@@ -87,7 +87,7 @@ describe('question block', () => {
     ]);
   });
 
-  it('refuses an option number used twice and a word that names two options, at the second use', async () => {
+  it('refuses a number or a word that names two options, at its second use', async () => {
     const issues = await issuesOf(
       QUESTION.replace('    - number: 2\n', '    - number: 1\n').replace('[hands-on]', '[hands-on, Talks]'),
     );
@@ -107,11 +107,14 @@ describe('question block', () => {
     ]);
   });
 
-  it('refuses a keyword that is a number, and a key with a dot', async () => {
+  it('refuses a question key with a dot', async () => {
     const issues = await issuesOf(QUESTION.replace('[talks]', '[talks, "3"]').replace('key: updates', 'key: up.dates'));
     expect(issues.map((i) => [i.line, i.path, i.message])).toEqual([
       [4, 'question.key', 'expected a key of lowercase letters, digits, "_" and "-" (no dots), e.g. updates'],
     ]);
+  });
+
+  it('refuses a keyword that is a number', async () => {
     const numbers = await issuesOf(QUESTION.replace('[talks]', '[talks, "3"]'));
     expect(numbers).toEqual([
       expect.objectContaining({
@@ -122,7 +125,7 @@ describe('question block', () => {
     ]);
   });
 
-  it('lets the confirmation read only choice and question, pointing inside the text', async () => {
+  it('reports each template mistake in the question’s texts at its line', async () => {
     const issues = await issuesOf(
       QUESTION.replace("Thanks! You'll get {{ choice.label }}.", 'Thanks {{ attendee.firstName }}!').replace(
         'Reply {{ question.numbers }}.',
@@ -135,7 +138,7 @@ describe('question block', () => {
     ]);
   });
 
-  it('needs a question block for preferences.ask and for templates that read question.*', async () => {
+  it('needs a question block for whatever uses the question: preferences.ask, question.* templates', async () => {
     const text = `name: welcome
 trigger: accelevents.check_in
 steps:
@@ -179,12 +182,14 @@ steps:
     return loaded.definition;
   }
 
-  it('leaves a step whose option is off out of the workflow, with the operation and scope it would need', async () => {
+  it('leaves a step whose option is off out of the workflow, needing neither its operation nor its scope', async () => {
     const off = await load(TAGGING(false));
     expect(off.steps.map((s) => s.id)).toEqual(['answer']);
     expect(workflowNeeds(off).map((need) => need.operation)).not.toContain('add-tags');
     expect(workflowScopes(off)).not.toContain('contacts.write');
+  });
 
+  it('keeps a step whose option is on in the workflow, with the scope of its operation', async () => {
     const on = await load(TAGGING(true));
     expect(on.steps.map((s) => s.id)).toEqual(['answer', 'tag']);
     expect(workflowNeeds(on)).toContainEqual({ scope: 'contacts.write', operation: 'add-tags' });
@@ -197,7 +202,7 @@ steps:
     expect(builtin.steps.map((s) => s.action)).not.toContain('contacts.add-tags');
   });
 
-  it('reports an option a step names but the workflow does not declare, and a non-boolean option', async () => {
+  it('reports an option a step names but the workflow does not declare', async () => {
     const issues = await issuesOf(TAGGING(false).replace('option: tagContact', 'option: tagContacts'));
     expect(issues).toEqual([
       expect.objectContaining({
@@ -207,6 +212,9 @@ steps:
         message: 'option "tagContacts" is not declared; expected one of tagContact',
       }),
     ]);
+  });
+
+  it('reports an option that is not a boolean', async () => {
     const wrongType = await issuesOf(TAGGING(false).replace('tagContact: false', 'tagContact: maybe'));
     expect(wrongType).toEqual([
       expect.objectContaining({ line: 4, col: 15, path: 'options.tagContact', message: 'expected a boolean' }),

@@ -52,10 +52,16 @@ describeEachDatabase('runWorkflow', (getStore) => {
     return { locationId, recording, person, event, deps };
   }
 
-  it('runs the welcome flow end to end and journals each step with its output', async () => {
+  /** The built-in welcome run once for a new attendee. */
+  async function welcomeRun() {
     const { recording, person, event, deps } = setup();
     const outcome = await runWorkflow({ definition: welcome, event, deps });
+    const conversationId = (outcome.outputs.conversation as { id: string }).id;
+    return { recording, person, event, outcome, sent: messagesIn(conversationId), conversationId };
+  }
 
+  it('runs the welcome flow end to end', async () => {
+    const { recording, person, event, outcome, sent } = await welcomeRun();
     expect(outcome.status).toBe('completed');
     expect(outcome.steps.map((s) => [s.id, s.outcome])).toEqual([
       ['contact', 'executed'],
@@ -68,18 +74,9 @@ describeEachDatabase('runWorkflow', (getStore) => {
       'create-conversation',
       'send-a-new-message',
     ]);
-    const journal = await steps(outcome.runId);
-    expect(journal.map((s) => [s.step, s.status])).toEqual([
-      ['contact', 'completed'],
-      ['conversation', 'completed'],
-      ['welcome', 'completed'],
-    ]);
-    const conversationId = (outcome.outputs.conversation as { id: string }).id;
-    const sent = messagesIn(conversationId);
     expect(sent).toHaveLength(1);
     expect(sent[0]!.body).toBe(`Hi Ada, welcome to DevConf 2026! Your ticket id is ${person.id}.`);
     expect(sent[0]!.messageType).toBe('TYPE_SMS');
-    expect(JSON.parse(journal[2]!.output!)).toMatchObject({ messageId: sent[0]!.id, conversationId });
     const run = await getStore()
       .db.selectFrom('workflow_runs')
       .selectAll()
@@ -88,7 +85,18 @@ describeEachDatabase('runWorkflow', (getStore) => {
     expect(run).toMatchObject({ status: 'completed', trigger_key: `registration-welcome:${event.key}`, error: null });
   });
 
-  it('has the send journaled started, and every step before it completed, in the database before the send goes out', async () => {
+  it('journals each step of a run with its output', async () => {
+    const { outcome, sent, conversationId } = await welcomeRun();
+    const journal = await steps(outcome.runId);
+    expect(journal.map((s) => [s.step, s.status])).toEqual([
+      ['contact', 'completed'],
+      ['conversation', 'completed'],
+      ['welcome', 'completed'],
+    ]);
+    expect(JSON.parse(journal[2]!.output!)).toMatchObject({ messageId: sent[0]!.id, conversationId });
+  });
+
+  it('journals the steps before the send goes out: every earlier one completed, the send started', async () => {
     const { recording, event, deps } = setup();
     let seenAtSend: { step: string; status: string }[] | null = null;
     recording.before.hook = async ({ operationId }) => {
@@ -111,7 +119,8 @@ describeEachDatabase('runWorkflow', (getStore) => {
     ]);
   });
 
-  it('replays after a failed send without repeating the contact and conversation steps', async () => {
+  /** A welcome run whose send the sandbox answers with a 500, an ambiguous failure the client does not retry. */
+  async function failedSend() {
     const { recording, event, deps } = setup();
     let failNext = true;
     // The sandbox answers 500 to the first send: an ambiguous failure the client does not retry.
@@ -122,6 +131,11 @@ describeEachDatabase('runWorkflow', (getStore) => {
     };
     const failed = await runWorkflow({ definition: welcome, event, deps }).catch((error: unknown) => error);
     handle.sandbox.setFaults({ errorRate: 0 });
+    return { recording, event, deps, failed };
+  }
+
+  it('records a failed send as a retryable failure of its run', async () => {
+    const { event, failed } = await failedSend();
     expect(failed).toBeInstanceOf(WorkflowError);
     expect(failed).toMatchObject({ code: 'step_failed', stepId: 'welcome', retryable: true });
     const run = await getStore()
@@ -131,7 +145,10 @@ describeEachDatabase('runWorkflow', (getStore) => {
       .executeTakeFirstOrThrow();
     expect(run.status).toBe('failed');
     expect((await steps(run.id)).map((s) => s.status)).toEqual(['completed', 'completed', 'failed']);
+  });
 
+  it('replays after a failed send without repeating the steps before it', async () => {
+    const { recording, event, deps } = await failedSend();
     recording.calls.length = 0;
     const outcome = await runWorkflow({ definition: welcome, event, deps });
     expect(outcome.steps.map((s) => s.outcome)).toEqual(['replayed', 'replayed', 'executed']);
@@ -190,15 +207,25 @@ describeEachDatabase('runWorkflow', (getStore) => {
     expect(messagesIn(conversationId)).toHaveLength(1);
   });
 
-  it('answers a duplicate event with the finished run and sends nothing', async () => {
+  /** A welcome run, then the same event again; the calls recorded are the second run's. */
+  async function duplicateEvent() {
     const { recording, event, deps } = setup();
     const first = await runWorkflow({ definition: welcome, event, deps });
     recording.calls.length = 0;
     const again = await runWorkflow({ definition: welcome, event, deps });
-    expect(again).toMatchObject({ runId: first.runId, status: 'completed', alreadyFinished: true });
-    expect(again.outputs).toEqual(first.outputs);
+    return { recording, first, again };
+  }
+
+  it('sends nothing for a duplicate event', async () => {
+    const { recording, first } = await duplicateEvent();
     expect(recording.calls).toEqual([]);
     expect(messagesIn((first.outputs.conversation as { id: string }).id)).toHaveLength(1);
+  });
+
+  it('answers a duplicate event with the finished run', async () => {
+    const { first, again } = await duplicateEvent();
+    expect(again).toMatchObject({ runId: first.runId, status: 'completed', alreadyFinished: true });
+    expect(again.outputs).toEqual(first.outputs);
     const runs = await getStore()
       .db.selectFrom('workflow_runs')
       .select('id')
@@ -207,14 +234,23 @@ describeEachDatabase('runWorkflow', (getStore) => {
     expect(runs).toHaveLength(1);
   });
 
-  it('records the run as skipped when a condition is false, and calls nothing', async () => {
+  /** The welcome with a condition the event does not meet, run once. */
+  async function runWithFalseCondition() {
     const { recording, event, deps } = setup();
     const definition = definitionFrom(
       `${WELCOME_YAML}\nconditions:\n  - attendee.email != blank\n  - event.name contains "2027"\n`,
     );
-    const outcome = await runWorkflow({ definition, event, deps });
-    expect(outcome).toMatchObject({ status: 'skipped', steps: [], alreadyFinished: false });
+    return { recording, outcome: await runWorkflow({ definition, event, deps }) };
+  }
+
+  it('calls nothing when a condition is false', async () => {
+    const { recording } = await runWithFalseCondition();
     expect(recording.calls).toEqual([]);
+  });
+
+  it('records the run as skipped when a condition is false', async () => {
+    const { outcome } = await runWithFalseCondition();
+    expect(outcome).toMatchObject({ status: 'skipped', steps: [], alreadyFinished: false });
     const run = await getStore()
       .db.selectFrom('workflow_runs')
       .selectAll()
@@ -224,18 +260,27 @@ describeEachDatabase('runWorkflow', (getStore) => {
     expect(run.finished_at).not.toBeNull();
   });
 
-  it('skips a step whose if is false and journals it with no output', async () => {
+  /** The welcome with an `if` its send step's attendee does not meet, run once. */
+  async function runWithFalseIf() {
     const { recording, event, deps } = setup();
     const definition = definitionFrom(
       WELCOME_YAML.replace('  - id: welcome\n', '  - id: welcome\n    if: attendee.vip\n'),
     );
-    const outcome = await runWorkflow({ definition, event, deps });
+    return { recording, outcome: await runWorkflow({ definition, event, deps }) };
+  }
+
+  it('skips a step whose if is false', async () => {
+    const { recording, outcome } = await runWithFalseIf();
     expect(outcome.steps.map((s) => [s.id, s.outcome])).toEqual([
       ['contact', 'executed'],
       ['conversation', 'executed'],
       ['welcome', 'skipped'],
     ]);
     expect(recording.calls).not.toContain('send-a-new-message');
+  });
+
+  it('journals a skipped step as completed with no output', async () => {
+    const { outcome } = await runWithFalseIf();
     expect((await steps(outcome.runId))[2]).toMatchObject({ step: 'welcome', status: 'completed', output: null });
   });
 

@@ -20,7 +20,7 @@ import { TRIGGERS } from '../../src/workflows/triggers.js';
 const scopeOf = (operationId: string) => KNOWN_OPERATIONS.find((op) => op.operationId === operationId)?.scopes ?? [];
 
 describe('planScopes', () => {
-  it('gives registration-welcome what its steps call: upsert, search and create, get-conversation, send and its guard', () => {
+  it('gives registration-welcome the scopes of what its steps call, the send guard’s read included', () => {
     const plan = planScopes(['registration-welcome']);
     expect(plan.scopes).toEqual([
       'contacts.write',
@@ -62,7 +62,7 @@ describe('planScopes', () => {
     for (const workflow of workflows) expect(plan.scopes).toEqual(expect.arrayContaining(workflowScopes(workflow)));
   });
 
-  it('plans for each feature exactly the union of its workflows’ scopes, its code paths’ and its events’', () => {
+  it('plans for each feature exactly the union of the scopes its workflows, code paths or events need', () => {
     for (const feature of FEATURE_NAMES) {
       const plan = planScopes([feature]);
       const expected = new Set<string>();
@@ -80,16 +80,19 @@ describe('planScopes', () => {
     }
   });
 
-  it('names the built-in workflows of every feature that has some, and they exist', () => {
+  it('finds every built-in workflow each feature names', () => {
     for (const feature of FEATURE_NAMES) {
       expect(featureWorkflows(feature).map((w) => w.name)).toEqual([...(FEATURE_WORKFLOWS[feature] ?? [])]);
     }
   });
 
-  it('gives the console what its code calls: get-contact for a conversation the index lacks, and the writes', () => {
+  it('gives the read-only console read scopes only, get-contact’s for a conversation the index lacks included', () => {
     const readonly = planScopes(['agent-console-readonly']);
     expect(readonly.scopes).toEqual(['contacts.readonly', 'conversations.readonly', 'conversations/message.readonly']);
     expect(readonly.scopes.filter((scope) => scope.endsWith('.write'))).toEqual([]);
+  });
+
+  it('gives the full console the scope of every operation its code calls, the writes included', () => {
     const full = planScopes(['agent-console']);
     for (const op of [...CONSOLE_READ_OPERATIONS, ...CONSOLE_WRITE_OPERATIONS]) {
       for (const scope of scopeOf(op)) {
@@ -113,7 +116,7 @@ describe('planScopes', () => {
     });
   });
 
-  it('adds oauth.write and oauth.readonly for an agency (Company) grant only', () => {
+  it('adds the oauth scopes for an agency (Company) grant only', () => {
     expect(planScopes(['sponsor-channel']).scopes).not.toContain('oauth.write');
     const agency = planScopes(['sponsor-channel'], { userType: 'Company' });
     expect(agency.reasons['oauth.write']).toEqual([
@@ -137,7 +140,7 @@ describe('planScopes', () => {
 });
 
 describe('the operations catalog and the planner agree', () => {
-  it('gives the inbound-message trigger its webhook scope and the delivering job’s contacts.readonly', () => {
+  it('gives the inbound-message trigger its webhook scope plus the delivering job’s contacts.readonly', () => {
     const trigger = buildCatalog().triggers.find((t) => t.name === 'highlevel.inbound_message');
     expect(trigger?.scopes).toEqual(['contacts.readonly', 'conversations/message.readonly']);
   });
@@ -163,20 +166,25 @@ describe('the operations catalog and the planner agree', () => {
 });
 
 describe('compareGranted', () => {
-  it('names each missing scope with the features that need it and lists the extras', () => {
-    const plan = planScopes(['session-highlights', 'agent-console-readonly']);
-    const result = compareGranted(plan, [
+  const comparedWithAGrant = () =>
+    compareGranted(planScopes(['session-highlights', 'agent-console-readonly']), [
       'conversations.readonly',
       'conversations/message.readonly',
       'conversations/message.write',
       'contacts.readonly',
       'locations.readonly',
     ]);
+
+  it('names each missing scope with the features that need it', () => {
+    const result = comparedWithAGrant();
     expect(result.missing).toEqual([
       { scope: 'contacts.write', features: ['session-highlights'] },
       { scope: 'conversations.write', features: ['session-highlights'] },
     ]);
-    expect(result.extra).toEqual(['locations.readonly']);
+  });
+
+  it('lists the granted scopes the plan does not need', () => {
+    expect(comparedWithAGrant().extra).toEqual(['locations.readonly']);
   });
 
   it('reports nothing when exactly the planned scopes are granted', () => {

@@ -16,7 +16,7 @@ const scope: TemplateScope = {
 };
 
 describe('template engine', () => {
-  it('renders every string of nested objects and lists, and leaves other values alone', () => {
+  it('renders every string nested in objects or lists, leaving other values alone', () => {
     const rendered = engine.render(
       { greeting: 'Hi {{ attendee.firstName }}!', list: ['{{ event.name | upcase }}', 7], nested: { flag: true } },
       scope,
@@ -37,9 +37,12 @@ describe('template engine', () => {
     expect(engine.render('{{ attendee.nickname }}', scope)).toBeUndefined();
   });
 
-  it('picks SMS or Email with the channel filter and joins names with full_name', () => {
+  it('picks SMS or Email with the channel filter', () => {
     expect(engine.render('{{ attendee | channel }}', scope)).toBe('Email');
     expect(engine.render('{{ attendee | channel }}', { ...scope, attendee: { phone: '+15550100' } })).toBe('SMS');
+  });
+
+  it('joins names with the full_name filter', () => {
     expect(engine.render('{{ attendee | full_name }}', scope)).toBe('Ada Lovelace');
   });
 
@@ -50,25 +53,37 @@ describe('template engine', () => {
     });
   });
 
-  it('treats an empty string as false in conditions and accepts a condition wrapped in {{ }}', () => {
+  it('treats an empty string as false in conditions', () => {
     expect(engine.test('attendee.phone', scope)).toBe(false);
     expect(engine.test('attendee.email', scope)).toBe(true);
+  });
+
+  it('accepts a condition wrapped in {{ }}', () => {
     expect(engine.test('{{ attendee.seats > 1 }}', scope)).toBe(true);
+  });
+
+  it('evaluates a condition that combines comparisons', () => {
     expect(engine.test('attendee.seats > 1 and event.name contains "Conf"', scope)).toBe(true);
   });
 
-  it('reports an unknown filter and an unclosed tag with their position in the template', () => {
+  it('reports an unknown filter with its position in the template', () => {
     expect(engine.checkTemplate('line one\nHi {{ attendee | shout }}')).toEqual({
       message: 'undefined filter: shout',
       line: 2,
       col: 4,
     });
+    expect(engine.checkCondition('attendee.seats | nope')).toMatchObject({ message: 'undefined filter: nope' });
+  });
+
+  it('reports an unclosed tag with its position in the template', () => {
     expect(engine.checkTemplate('{% if attendee.vip %}VIP')).toMatchObject({
       message: 'tag {% if attendee.vip %} not closed',
       line: 1,
       col: 1,
     });
-    expect(engine.checkCondition('attendee.seats | nope')).toMatchObject({ message: 'undefined filter: nope' });
+  });
+
+  it('finds nothing to report in plain text', () => {
     expect(engine.checkTemplate('plain text')).toBeNull();
   });
 });
