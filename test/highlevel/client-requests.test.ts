@@ -53,7 +53,7 @@ describe('HighLevel request core: what goes on the wire', () => {
     expect(exempt.map((r) => r.method).sort()).toEqual(['DELETE', 'GET']);
   });
 
-  it("encodes the call's path and query parameters into the request URL", async () => {
+  it("encodes the call's parameters into the request URL", async () => {
     server.enqueue({ json: { lastMessageId: 'm', nextPage: false, messages: [] } });
     await client().call('get-messages', {
       path: { conversationId: 'a/b c' },

@@ -254,7 +254,7 @@ describe('HighLevel client retries', () => {
     expect(before).toEqual([1, 2]);
   });
 
-  it('reports every attempt to afterAttempt with its status and rate limit', async () => {
+  it('reports the outcome of every attempt to afterAttempt', async () => {
     const { after } = await readWithAttemptHooks();
     expect(after.map((a) => [a.attempt, a.status, a.error?.code, a.locationId, a.durationMs])).toEqual([
       [1, 502, 'server_error', 'loc-7', 7],

@@ -75,7 +75,7 @@ describe('accelevents.webhook configuration', () => {
     expect(resolveWebhookConfig(config.accelevents.webhook)).toMatchObject({ hmac: null, refetch: false });
   });
 
-  it('names the key, line and column of every mistake in the file', async () => {
+  it('reports every mistake in the file at its line:column, with its key path', async () => {
     const message = await messageOf(
       load(
         [

@@ -109,14 +109,14 @@ const badSessionsError = () =>
     (e: Error) => e,
   );
 
-it('names the line, column and what was expected for an unknown time zone', async () => {
+it('reports an unknown time zone at its line:column, with what was expected', async () => {
   const error = await badSessionsError();
   expect(error?.message).toMatch(
     /bad-sessions\.yaml:3:\d+ events\[0\]\.timezone: expected an IANA time zone such as America\/New_York/,
   );
 });
 
-it('names the line, column and what was expected for an unknown recipients value', async () => {
+it('reports an unknown recipients value at its line:column, with what was expected', async () => {
   const error = await badSessionsError();
   expect(error?.message).toMatch(
     /bad-sessions\.yaml:4:\d+ events\[0\]\.recipients: expected one of session-attendees, checked-in, all-registrants, got "everyone"/,
@@ -135,13 +135,13 @@ const badError = () =>
     (e: Error) => e,
   );
 
-it('points at the line and column of a bad event entry', async () => {
+it('points at the line:column of a bad event entry', async () => {
   const error = await badError();
   expect(error?.message).toMatch(/bad\.yaml:2:\d+ .*events\[0\]\.eventUrl.*event URL slug/);
   expect(error?.message).toMatch(/bad\.yaml:3:\d+ .*sessionPoll/);
 });
 
-it('points at the line and column of a misspelt sponsor key', async () => {
+it('points at the line:column of a misspelt sponsor key', async () => {
   const error = await badError();
   expect(error?.message).toMatch(/bad\.yaml:5:\d+ .*staffIds/);
 });

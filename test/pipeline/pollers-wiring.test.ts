@@ -130,7 +130,7 @@ describeEachDatabase('pollers wired into the pipeline', (getStore) => {
     return running;
   };
 
-  it('schedules the session and reconciliation polls on start', async () => {
+  it('schedules both polls on start', async () => {
     const { kinds, dead } = await ran();
     expect(kinds.map((k) => k.kind)).toEqual(
       expect.arrayContaining(['poll.sessions', 'poll.reconcile', 'session.ended', 'accelevents.event']),

@@ -84,7 +84,7 @@ describe('parley sandbox', () => {
     expect(parsed().scopes).toEqual(['conversations.readonly', 'contacts.write']);
   });
 
-  it('parses the port and limits into sandbox options', () => {
+  it('parses the numeric settings into sandbox options', () => {
     const settings = parsed();
     expect(settings.port).toBe(0);
     expect(settings.options).toMatchObject({

@@ -42,7 +42,7 @@ describeEachDatabase('a run that cannot complete', (getStore) => {
     return { error, recording, requestsBefore, triggerKey: `registration-welcome:${event.key}` };
   }
 
-  it('fails before any call when the event has no key, naming the step and its input', async () => {
+  it("fails before any call when the event has no key, naming the step's input", async () => {
     const { error, recording, requestsBefore } = await runWithoutEventKey();
     expect(error).toBeInstanceOf(WorkflowError);
     expect(error).toMatchObject({ code: 'invalid_step_input', stepId: 'links', retryable: false });
