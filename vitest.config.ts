@@ -3,11 +3,7 @@ import { defineConfig } from 'vitest/config';
 // Load tests (the refresh storm, end-to-end pipeline runs) measure behaviour under concurrency; sharing
 // this 2-core machine with other test files would only make them slower and noisier. They run alone,
 // after everything else.
-const LOAD_TESTS = [
-  'test/connections/refresh-storm.test.ts',
-  'test/pipeline/*-e2e.test.ts',
-  'test/index/*-e2e.test.ts',
-];
+const LOAD_TESTS = ['test/credentials/refresh-storm.test.ts', 'test/jobs/*-e2e.test.ts', 'test/search/*-e2e.test.ts'];
 // Browser tests drive real Chromium against a listening console: one at a time (each starts a browser),
 // last, with room for page loads on a busy machine.
 const BROWSER_TESTS = ['test/browser/**/*.test.ts'];

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithBrowser, roleEmail, saveScreenshot, signIn } from '../helpers/browser.js';
-import { type SponsorWorld, startSponsorWorld } from '../pipeline/sponsor-world.js';
+import { type SponsorWorld, startSponsorWorld } from '../jobs/sponsor-world.js';
 
 describeWithBrowser('console in Chromium: a sponsor answers an attendee in the sponsor channel', (session) => {
   let world: SponsorWorld;

@@ -8,9 +8,9 @@ import type { Selectable } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { saveAnswer } from '../../src/preferences/preference-rows.js';
 import type { AttendeeLinksTable } from '../../src/store/schema.js';
-import { eventually, type ParleyWorld, startParleyWorld } from '../console-api/parley-world.js';
+import { eventually, type ParleyWorld, startParleyWorld } from '../console/api/parley-world.js';
 import { describeWithBrowser, roleEmail, saveScreenshot, signIn } from '../helpers/browser.js';
-import { post, registrationBody } from '../pipeline/pipeline-world.js';
+import { post, registrationBody } from '../jobs/pipeline-world.js';
 
 describeWithBrowser('console in Chromium: attendee panel', (session) => {
   let world: ParleyWorld;

@@ -6,7 +6,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type ParleyWorld, startParleyWorld } from '../console-api/parley-world.js';
+import { type ParleyWorld, startParleyWorld } from '../console/api/parley-world.js';
 import { describeWithBrowser, roleEmail, saveScreenshot, signIn } from '../helpers/browser.js';
 
 describeWithBrowser('console in Chromium: live updates', (session) => {

@@ -19,7 +19,7 @@ import { createQueue } from '../../src/queue/create-queue.js';
 import { createHighLevelAccess } from '../../src/ratelimit/highlevel-access.js';
 import { createLocalIndex } from '../../src/search/local-index.js';
 import { createApp } from '../../src/server/create-app.js';
-import { openConnectionStack } from '../connections/fixtures/open-connections.js';
+import { openConnectionStack } from '../credentials/fixtures/open-connections.js';
 import { type DatabaseKind, openTestDatabase, type TestDatabase } from './databases.js';
 import { type SandboxHandle, withSandbox } from './sandbox.js';
 

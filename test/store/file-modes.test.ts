@@ -2,7 +2,7 @@
  * The SQLite database holds vault ciphertext, sessions and the audit trail: parley.db and its WAL and
  * shm files are 0600 whatever the umask, a data directory parley creates is 0700, and a file an earlier
  * parley left 0644 is narrowed on the next open. A directory parley did not create is left as it is
- * (doctor reports it; test/cli-diagnostics/doctor-file-modes.test.ts).
+ * (doctor reports it; test/cli/doctor/doctor-file-modes.test.ts).
  */
 import { chmod, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
