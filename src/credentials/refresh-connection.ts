@@ -17,7 +17,7 @@
  * The new tokens are encrypted inside the transaction, and the vault reads its key table through
  * it: on SQLite the store has one connection, which the transaction holds. Giving up the lock for
  * that read would let a waiting process read the spent refresh token, get invalid_grant and mark a
- * live connection needs_reconnect (test/connections/refresh-storm.test.ts).
+ * live connection needs_reconnect (test/credentials/refresh-storm.test.ts).
  */
 import type { Kysely } from 'kysely';
 import { OAuthError } from '../highlevel/oauth/oauth-error.js';

@@ -1,6 +1,6 @@
 /**
  * The HighLevel operations the console calls (src/console/**), which the scope planner requests for
- * the console features (src/features/feature-operations.ts). test/workflows/code-path-operations.test.ts reads
+ * the console features (src/features/feature-operations.ts). test/features/code-path-operations.test.ts reads
  * the console's source and fails when a call is added here without being listed, or the other way.
  */
 
