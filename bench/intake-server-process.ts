@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
-import { openStoreRuntime } from '../src/app/open-runtime.js';
+import { openStoreRuntime } from '../src/app/open-store-runtime.js';
 import { registerAcceleventsWebhookRoute } from '../src/intake/accelevents-webhook-route.js';
 import { createAcceleventsWebhookSecret } from '../src/intake/webhook-secret.js';
 import { silentLogger } from '../src/lib/create-logger.js';

@@ -8,9 +8,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { openStoreRuntime } from '../src/app/open-runtime.js';
 import { silentLogger } from '../src/lib/create-logger.js';
+import { createQueue } from '../src/queue/create-queue.js';
 import { createWorker } from '../src/queue/create-worker.js';
+import { openDatabase } from '../src/store/open-database.js';
 import { rssMb } from './bench-env.js';
 import { benchInput } from './child-process.js';
 
@@ -21,10 +22,13 @@ interface Input {
 
 const BATCH = 1_000;
 const { jobs, workSeconds } = benchInput<Input>();
+// The store and queue alone, not the composition root (src/app/open-store-runtime.ts): the figure is
+// what a backlog costs the queue, and the root's config parsing (zod) adds about 13 MB at load.
+const logger = silentLogger();
 const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-memory-'));
-// The composition root's store and queue, on a SQLite file of its own.
-const { store, queue, logger } = await openStoreRuntime({ env: { PARLEY_DATA_DIR: dataDir }, logger: silentLogger() });
+const store = await openDatabase({ dataDir, logger });
 try {
+  const queue = createQueue({ store });
   globalThis.gc?.();
   const emptyRssMb = rssMb();
   let peakRssMb = emptyRssMb;

@@ -9,7 +9,7 @@
  */
 import { access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { loadConfig, type ParleyConfig } from '../config/load-config.js';
+import { loadConfig } from '../config/load-config.js';
 import { appIdOf } from '../connect/highlevel/oauth-routes.js';
 import { createConnectionRepository } from '../credentials/connection-repository.js';
 import { createTokenManager, type TokenManager } from '../credentials/token-manager.js';
@@ -17,11 +17,9 @@ import type { ConnectionRepository } from '../credentials/types.js';
 import { createHighLevelTokenClient } from '../highlevel/oauth/token-client.js';
 import type { HighLevelTokenClient } from '../highlevel/oauth/token-client-types.js';
 import type { Logger } from '../lib/create-logger.js';
-import { createQueue } from '../queue/create-queue.js';
-import type { Queue } from '../queue/types.js';
 import { createHighLevelAccess, type HighLevelAccess } from '../ratelimit/highlevel-access.js';
 import { createLocalIndex, type LocalIndex } from '../search/local-index.js';
-import { openDatabase, type Store } from '../store/open-database.js';
+import type { Store } from '../store/open-database.js';
 import { SQLITE_FILE_NAME } from '../store/sqlite-dialect.js';
 import { loadMasterKey } from '../vault/master-key.js';
 import { openVault, type VaultHandle } from '../vault/open-vault.js';
@@ -30,38 +28,7 @@ import type { CommandIo } from './command-io.js';
 import type { ParleyFileConfig } from './config-types.js';
 import { keyFilePath } from './key-file-path.js';
 import { loadFileConfig } from './load-file-config.js';
-import { processLogger } from './process-logger.js';
-
-/** What the caller injects; everything else comes from the environment and the config file. */
-export interface Effects {
-  /** Default process.env. */
-  env?: NodeJS.ProcessEnv;
-  /** Where a relative config path (and the default file) is looked up. Default process.cwd(). */
-  cwd?: string;
-  /** Overrides PARLEY_CONFIG. */
-  configPath?: string;
-  /** The built-in sandbox's URL when it is not on 127.0.0.1:PARLEY_SANDBOX_PORT. */
-  sandboxUrl?: string;
-  /** Default: processLogger's, for a command (stderr, LOG_LEVEL or `warn`). */
-  logger?: Logger;
-  /** Every outbound HTTP call; default global fetch. */
-  fetch?: typeof fetch;
-  /** Clock, epoch ms. Default Date.now. */
-  now?: () => number;
-  /** [0, 1); the queue's backoff jitter. Default Math.random. */
-  random?: () => number;
-}
-
-/** The store alone, for commands that read or change rows and need no secrets (users, inbox, dlq). */
-export interface StoreRuntime {
-  env: ParleyConfig;
-  store: Store;
-  /** The process's one queue. */
-  queue: Queue;
-  logger: Logger;
-  /** Closes the store. Safe to call more than once. */
-  close(): Promise<void>;
-}
+import { type Effects, effectsOf, openStoreRuntime, type StoreRuntime } from './open-store-runtime.js';
 
 export interface Runtime extends StoreRuntime {
   config: ParleyFileConfig;
@@ -73,19 +40,6 @@ export interface Runtime extends StoreRuntime {
   index: LocalIndex;
   /** The process's one paced, audited HighLevel client: the worker and the console share its rate buckets. */
   highlevel: HighLevelAccess;
-}
-
-export async function openStoreRuntime(effects: Effects = {}): Promise<StoreRuntime> {
-  const rawEnv = effects.env ?? process.env;
-  const env = loadConfig(rawEnv);
-  const logger = effects.logger ?? processLogger(rawEnv, 'command');
-  const store = await openDatabase({ databaseUrl: env.databaseUrl, dataDir: env.dataDir, logger });
-  const queue = createQueue({
-    store,
-    ...(effects.now ? { now: effects.now } : {}),
-    ...(effects.random ? { random: effects.random } : {}),
-  });
-  return { env, store, queue, logger, close: () => store.close() };
 }
 
 export async function openRuntime(effects: Effects = {}): Promise<Runtime> {
@@ -135,11 +89,6 @@ export function openRuntimeFor(io: CommandIo): Promise<Runtime> {
   return openRuntime(effectsOf(io));
 }
 
-/** openStoreRuntime with everything a command's io carries. */
-export function openStoreRuntimeFor(io: CommandIo): Promise<StoreRuntime> {
-  return openStoreRuntime(effectsOf(io));
-}
-
 /**
  * openRuntimeFor only if there can be connections to look at: a read-only command such as
  * `parley scopes` must not create a data directory and a database on a fresh checkout. PostgreSQL
@@ -157,10 +106,6 @@ export async function openExistingRuntime(io: CommandIo): Promise<Runtime | null
     if (!exists) return null;
   }
   return openRuntimeFor(io);
-}
-
-function effectsOf(io: CommandIo): Effects {
-  return { env: io.env, cwd: io.cwd, sandboxUrl: io.sandboxUrl, fetch: io.fetch, now: io.now };
 }
 
 export interface ComposeConnectionsOptions {
@@ -200,14 +145,4 @@ export function composeConnections(options: ComposeConnectionsOptions): Connecti
     logger: logger.child({ name: 'token-manager' }),
   });
   return { repository, tokenClient, tokenManager };
-}
-
-/** Runs `body` on a store runtime opened from the command's io, and closes it whatever happens. */
-export async function withStoreRuntime<T>(io: CommandIo, body: (runtime: StoreRuntime) => Promise<T>): Promise<T> {
-  const runtime = await openStoreRuntimeFor(io);
-  try {
-    return await body(runtime);
-  } finally {
-    await runtime.close();
-  }
 }

@@ -7,7 +7,7 @@
  */
 import type { Command } from 'commander';
 import type { CommandIo } from '../../app/command-io.js';
-import { withStoreRuntime } from '../../app/open-runtime.js';
+import { withStoreRuntime } from '../../app/open-store-runtime.js';
 import { QueueError } from '../../queue/queue-error.js';
 import type { DeadJob, Queue } from '../../queue/types.js';
 import type { Store } from '../../store/open-database.js';

@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import type { CommandIo } from '../../app/command-io.js';
 import { loadFileConfig } from '../../app/load-file-config.js';
-import { withStoreRuntime } from '../../app/open-runtime.js';
+import { withStoreRuntime } from '../../app/open-store-runtime.js';
 import { IntakeError } from '../../intake/intake-error.js';
 import {
   type DeliveryDetail,

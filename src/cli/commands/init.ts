@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CommandIo } from '../../app/command-io.js';
 import { keyFilePath } from '../../app/key-file-path.js';
-import { withStoreRuntime } from '../../app/open-runtime.js';
+import { withStoreRuntime } from '../../app/open-store-runtime.js';
 import { loadConfig } from '../../config/load-config.js';
 import type { Store } from '../../store/open-database.js';
 import { redactDatabaseUrl } from '../../store/redact-database-url.js';

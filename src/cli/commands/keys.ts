@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CommandIo } from '../../app/command-io.js';
 import { keyFilePath } from '../../app/key-file-path.js';
-import { withStoreRuntime } from '../../app/open-runtime.js';
+import { withStoreRuntime } from '../../app/open-store-runtime.js';
 import { loadConfig } from '../../config/load-config.js';
 import { createKeyFile, loadMasterKey, MASTER_KEY_ENV } from '../../vault/master-key.js';
 import { openVault, type PassEvent, type RotationReport, type VaultHandle } from '../../vault/open-vault.js';

@@ -7,7 +7,7 @@
  */
 import type { Command } from 'commander';
 import type { CommandIo } from '../../app/command-io.js';
-import { withStoreRuntime } from '../../app/open-runtime.js';
+import { withStoreRuntime } from '../../app/open-store-runtime.js';
 import { type ExportRow, exportRows } from '../../preferences/attendee-answers.js';
 import { csvLine } from '../../preferences/csv.js';
 import { CliError } from '../cli-error.js';

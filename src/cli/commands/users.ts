@@ -10,7 +10,7 @@
  */
 import type { Command } from 'commander';
 import { type CommandIo, readPipedStdin } from '../../app/command-io.js';
-import { withStoreRuntime } from '../../app/open-runtime.js';
+import { withStoreRuntime } from '../../app/open-store-runtime.js';
 import { listApiTokens, parseTokenLifetime, revokeToken } from '../../console/auth/api-token-admin.js';
 import { AuthError } from '../../console/auth/auth-error.js';
 import { parseRole, ROLES } from '../../console/auth/roles.js';
