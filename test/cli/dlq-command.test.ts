@@ -5,11 +5,11 @@
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandIo } from '../../src/app/command-io.js';
-import { CliError } from '../../src/cli/cli-error.js';
 import { register, runDlqList, runDlqReplay } from '../../src/cli/commands/dlq.js';
 import { createQueue } from '../../src/queue/create-queue.js';
 import type { Queue } from '../../src/queue/types.js';
 import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
+import { cliRejection } from '../helpers/run-command.js';
 import { jobRow } from '../queue/queue-world.js';
 
 const DIED_AT = Date.UTC(2025, 4, 6, 9, 30, 0);
@@ -19,16 +19,6 @@ async function killJob(queue: Queue, kind: string, message: string): Promise<str
   await queue.claim('w', { limit: 1, leaseMs: 1_000, kinds: [kind] });
   await queue.fail(id, 'w', new Error(message), { retryable: false });
   return id;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<CliError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof CliError) return error;
-    throw error;
-  }
-  throw new Error('expected a CliError');
 }
 
 for (const kind of DATABASE_KINDS) {
@@ -100,7 +90,7 @@ for (const kind of DATABASE_KINDS) {
     it('refuses to replay a job that is not dead', async () => {
       const { welcome } = await twoDeadJobs();
       await runDlqReplay(welcome, {}, io());
-      const replayAgain = await rejection(runDlqReplay(welcome, {}, io()));
+      const replayAgain = await cliRejection(runDlqReplay(welcome, {}, io()));
       expect(replayAgain).toMatchObject({
         code: 'job_not_dead',
         message: `job ${welcome} is pending, not dead; only dead jobs can be replayed`,
@@ -108,7 +98,7 @@ for (const kind of DATABASE_KINDS) {
     });
 
     it('refuses to replay a job that does not exist', async () => {
-      expect(await rejection(runDlqReplay('no-such-job', {}, io()))).toMatchObject({ code: 'job_not_found' });
+      expect(await cliRejection(runDlqReplay('no-such-job', {}, io()))).toMatchObject({ code: 'job_not_found' });
     });
 
     it('replays every job still dead with --all', async () => {
@@ -126,13 +116,13 @@ describe('parley dlq replay arguments', () => {
   it('asks for a job id or --all with exit code 2', async () => {
     const program = new Command().exitOverride();
     register(program);
-    const missing = await rejection(program.parseAsync(['node', 'parley', 'dlq', 'replay']));
+    const missing = await cliRejection(program.parseAsync(['node', 'parley', 'dlq', 'replay']));
     expect(missing).toMatchObject({ code: 'invalid_argument', exitCode: 2 });
     expect(missing.message).toBe('give the id of a dead job (see `parley dlq list`), or --all');
   });
 
   it('refuses a job id together with --all', async () => {
-    const both = await rejection(runDlqReplay('job-1', { all: true }, { env: {}, write: () => {} }));
+    const both = await cliRejection(runDlqReplay('job-1', { all: true }, { env: {}, write: () => {} }));
     expect(both.message).toBe('give either a job id or --all, not both');
   });
 });

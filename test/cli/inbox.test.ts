@@ -10,26 +10,16 @@ import { Command, CommanderError } from 'commander';
 import type { Insertable } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CommandIo } from '../../src/app/command-io.js';
-import { CliError } from '../../src/cli/cli-error.js';
 import { register, runInboxList, runInboxReprocess, runInboxShow } from '../../src/cli/commands/inbox.js';
 import type { InboxTable } from '../../src/store/schema.js';
 import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
+import { cliRejection } from '../helpers/run-command.js';
 import { buildIntakeApp, type IntakeApp, insertInboxRow } from '../intake/intake-app.js';
 
 const NOW = Date.UTC(2025, 4, 6, 12, 0, 0);
 const HOUR = 3_600_000;
 /** Not a topic the default mapping knows; the config file written below aliases it to a registration. */
 const BADGE_TOPIC = 'badge.printed';
-
-async function rejection(promise: Promise<unknown>): Promise<CliError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof CliError) return error;
-    throw error;
-  }
-  throw new Error('expected a CliError');
-}
 
 for (const kind of DATABASE_KINDS) {
   describe(`parley inbox [${kind}]`, () => {
@@ -203,13 +193,13 @@ for (const kind of DATABASE_KINDS) {
     });
 
     it('refuses to show an unknown id, exiting non-zero with a clear message', async () => {
-      const show = await rejection(runInboxShow('no-such-delivery', {}, io()));
+      const show = await cliRejection(runInboxShow('no-such-delivery', {}, io()));
       expect(show).toMatchObject({ code: 'delivery_not_found', exitCode: 1 });
       expect(show.message).toBe('no delivery with id no-such-delivery (see `parley inbox list`)');
     });
 
     it('refuses to reprocess an unknown id, naming it, with a non-zero exit', async () => {
-      const reprocess = await rejection(runInboxReprocess('no-such-delivery', {}, io()));
+      const reprocess = await cliRejection(runInboxReprocess('no-such-delivery', {}, io()));
       expect(reprocess).toMatchObject({ code: 'delivery_not_found', exitCode: 1 });
       expect(reprocess.message).toContain('no-such-delivery');
     });
@@ -293,7 +283,7 @@ describe('parley inbox arguments', () => {
 
   it('refuses a --since that is neither an ISO date/time nor a duration, naming the forms it takes', async () => {
     for (const value of ['yesterday', '2025-02-30', '3 days', '7y']) {
-      const error = await rejection(runInboxList({ since: value }, quiet));
+      const error = await cliRejection(runInboxList({ since: value }, quiet));
       expect(error).toMatchObject({ code: 'invalid_argument', exitCode: 2 });
       expect(error.message).toBe(
         `--since must be an ISO date/time (2025-05-06, 2025-05-06T09:30:00Z) or a duration (30m, 2h, 7d, 2w); got "${value}"`,
@@ -302,13 +292,13 @@ describe('parley inbox arguments', () => {
   });
 
   it('refuses an unknown --status for list with exit code 2', async () => {
-    const list = await rejection(runInboxList({ status: 'lost' }, quiet));
+    const list = await cliRejection(runInboxList({ status: 'lost' }, quiet));
     expect(list).toMatchObject({ code: 'invalid_argument', exitCode: 2 });
     expect(list.message).toBe('--status must be one of received, processed, ignored, skipped, failed; got "lost"');
   });
 
   it('refuses to reprocess a --status that already ran or waits to run', async () => {
-    const reprocess = await rejection(runInboxReprocess(undefined, { status: 'processed' }, quiet));
+    const reprocess = await cliRejection(runInboxReprocess(undefined, { status: 'processed' }, quiet));
     expect(reprocess.message).toBe(
       '--status must be one of ignored, skipped, failed (deliveries that did not run); got "processed"',
     );
@@ -321,7 +311,7 @@ describe('parley inbox arguments', () => {
   };
 
   it('asks reprocess for an id or --status with exit code 2', async () => {
-    const missing = await rejection(program().parseAsync(['node', 'parley', 'inbox', 'reprocess']));
+    const missing = await cliRejection(program().parseAsync(['node', 'parley', 'inbox', 'reprocess']));
     expect(missing).toMatchObject({ code: 'invalid_argument', exitCode: 2 });
     expect(missing.message).toBe(
       'give the id of a delivery (see `parley inbox list`), or --status ignored|skipped|failed',
@@ -329,12 +319,12 @@ describe('parley inbox arguments', () => {
   });
 
   it('refuses a reprocess given both an id and --status', async () => {
-    const both = await rejection(runInboxReprocess('d-1', { status: 'ignored' }, quiet));
+    const both = await cliRejection(runInboxReprocess('d-1', { status: 'ignored' }, quiet));
     expect(both.message).toBe('give either a delivery id or --status, not both');
   });
 
   it('refuses a --limit that is not a positive integer', async () => {
-    const badLimit = await rejection(program().parseAsync(['node', 'parley', 'inbox', 'list', '--limit', '0']));
+    const badLimit = await cliRejection(program().parseAsync(['node', 'parley', 'inbox', 'list', '--limit', '0']));
     expect(badLimit.message).toBe('--limit must be a positive integer; got "0"');
   });
 
