@@ -14,6 +14,8 @@ import { appIdOf } from '../connect/highlevel/oauth-routes.js';
 import { createConnectionRepository } from '../credentials/connection-repository.js';
 import { createTokenManager, type TokenManager } from '../credentials/token-manager.js';
 import type { ConnectionRepository } from '../credentials/types.js';
+import type { HighLevelAuth } from '../highlevel/client-types.js';
+import type { HighLevelAppConfig } from '../highlevel/highlevel-settings.js';
 import { createHighLevelTokenClient } from '../highlevel/oauth/token-client.js';
 import type { HighLevelTokenClient } from '../highlevel/oauth/token-client-types.js';
 import type { Logger } from '../lib/create-logger.js';
@@ -63,16 +65,10 @@ export async function openRuntime(effects: Effects = {}): Promise<Runtime> {
       logger: logger.child({ name: 'vault' }),
     });
     const layer = composeConnections({ config, store, vault, logger, fetch: effects.fetch, now: effects.now });
-    const index = createLocalIndex({
-      db: store.db,
-      dialect: store.dialect,
-      ...(effects.now ? { now: effects.now } : {}),
-    });
-    const highlevel = createHighLevelAccess({
+    const { index, highlevel } = composeServices({
       store,
+      config,
       auth: layer.tokenManager.tokenSource(),
-      baseUrl: config.highlevel.baseUrl,
-      appId: appIdOf(config.highlevel.clientId),
       logger,
       ...(effects.now ? { now: effects.now } : {}),
       ...(effects.fetch ? { fetch: effects.fetch } : {}),
@@ -82,6 +78,41 @@ export async function openRuntime(effects: Effects = {}): Promise<Runtime> {
     await base.close();
     throw error;
   }
+}
+
+export interface ComposeServicesOptions {
+  store: Store;
+  config: { highlevel: Pick<HighLevelAppConfig, 'baseUrl' | 'clientId'> };
+  /** Tokens per location: the token manager's in a process, a sandbox-issued source in a test world. */
+  auth: HighLevelAuth;
+  logger: Logger;
+  now?: () => number;
+  fetch?: typeof fetch;
+}
+
+export interface Services {
+  index: LocalIndex;
+  highlevel: HighLevelAccess;
+}
+
+/**
+ * The services every face shares, on an open store: the local index and the paced, audited HighLevel
+ * client. openRuntime builds them with the token manager's tokens; test worlds build them here with
+ * tokens the sandbox issues, so a console or job test runs on the same wiring as `parley start`.
+ */
+export function composeServices(options: ComposeServicesOptions): Services {
+  const { store, config, logger, now } = options;
+  const index = createLocalIndex({ db: store.db, dialect: store.dialect, ...(now ? { now } : {}) });
+  const highlevel = createHighLevelAccess({
+    store,
+    auth: options.auth,
+    baseUrl: config.highlevel.baseUrl,
+    appId: appIdOf(config.highlevel.clientId),
+    logger,
+    ...(now ? { now } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+  return { index, highlevel };
 }
 
 /** openRuntime with everything a command's io carries. */

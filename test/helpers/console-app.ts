@@ -10,14 +10,13 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { applyFileDefaults } from '../../src/app/file-config-defaults.js';
+import { composeServices } from '../../src/app/open-runtime.js';
 import type { Role } from '../../src/console/auth/roles.js';
 import { addUser, createApiToken } from '../../src/console/auth/user-accounts.js';
 import type { ConsoleDeps } from '../../src/console/console-deps.js';
 import { registerConsole } from '../../src/console/register-console.js';
 import { createLogger } from '../../src/lib/create-logger.js';
 import { createQueue } from '../../src/queue/create-queue.js';
-import { createHighLevelAccess } from '../../src/ratelimit/highlevel-access.js';
-import { createLocalIndex } from '../../src/search/local-index.js';
 import { createApp } from '../../src/server/create-app.js';
 import { openConnectionStack } from '../credentials/fixtures/open-connections.js';
 import { type DatabaseKind, openTestDatabase, type TestDatabase } from './databases.js';
@@ -62,8 +61,10 @@ export async function startConsoleApp(kind: DatabaseKind, options: ConsoleAppOpt
   const { repository } = await openConnectionStack(store, { baseUrl: sandbox.url, logger });
   const locationId = sandbox.sandbox.defaultLocationId;
   const tokens = new Map<string, string>();
-  const access = createHighLevelAccess({
+  // The same shared services `parley start` builds (src/app/open-runtime.ts), with tokens the sandbox issues.
+  const { index, highlevel: access } = composeServices({
     store,
+    config,
     auth: {
       getAccessToken: async ({ locationId: wanted, forceRefresh }) => {
         const key = wanted ?? locationId;
@@ -73,12 +74,9 @@ export async function startConsoleApp(kind: DatabaseKind, options: ConsoleAppOpt
         return tokens.get(key) as string;
       },
     },
-    baseUrl: sandbox.url,
-    appId: sandbox.sandbox.appId,
     logger,
     now,
   });
-  const index = createLocalIndex({ db: store.db, dialect: store.dialect, now });
   if (options.sync ?? true) await index.syncLocation({ client: access.client, locationId, since: null });
 
   const deps: ConsoleDeps = {

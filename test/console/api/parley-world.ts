@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { type ComposedJobs, composeJobs } from '../../../src/app/compose-jobs.js';
 import { applyFileDefaults } from '../../../src/app/file-config-defaults.js';
+import { composeServices } from '../../../src/app/open-runtime.js';
 import type { Role } from '../../../src/console/auth/roles.js';
 import { addUser, createApiToken } from '../../../src/console/auth/user-accounts.js';
 import type { ConsoleDeps } from '../../../src/console/console-deps.js';
@@ -21,8 +22,6 @@ import { registerHighLevelWebhookRoute } from '../../../src/intake/highlevel/web
 import { createAcceleventsWebhookSecret } from '../../../src/intake/webhook-secret.js';
 import { createLocationResolver } from '../../../src/jobs/location-resolver.js';
 import { createLogger } from '../../../src/lib/create-logger.js';
-import { createHighLevelAccess } from '../../../src/ratelimit/highlevel-access.js';
-import { createLocalIndex } from '../../../src/search/local-index.js';
 import { createApp } from '../../../src/server/create-app.js';
 import { openConnectionStack } from '../../credentials/fixtures/open-connections.js';
 import { CONSOLE_PASSWORD, CONSOLE_ROLES } from '../../helpers/console-app.js';
@@ -72,7 +71,9 @@ export async function startParleyWorld(kind: DatabaseKind, options: ParleyWorldO
   const locationId = sandbox.sandbox.defaultLocationId;
   const token = sandbox.sandbox.issueToken({ locationId, ttlSeconds: 86_400 }).accessToken;
   const auth = { getAccessToken: async () => token };
-  const access = createHighLevelAccess({ store, auth, baseUrl: sandbox.url, appId: sandbox.sandbox.appId, logger });
+  const config = applyFileDefaults({}, { env: {}, port: 0, sandboxUrl: sandbox.url });
+  // The same shared services `parley start` builds (src/app/open-runtime.ts), with a sandbox-issued token.
+  const { index, highlevel: access } = composeServices({ store, config, auth, logger });
   const pipeline = composeJobs({
     store,
     auth,
@@ -83,6 +84,7 @@ export async function startParleyWorld(kind: DatabaseKind, options: ParleyWorldO
     eventNames: { [EVENT_URL]: EVENT_NAME },
     logger,
     access,
+    index,
     concurrency: 4,
     pollMs: 20,
     backoff: { baseMs: 50, capMs: 500 },
@@ -91,11 +93,11 @@ export async function startParleyWorld(kind: DatabaseKind, options: ParleyWorldO
   const deps: ConsoleDeps = {
     db: store.db,
     dialect: store.dialect,
-    index: createLocalIndex({ db: store.db, dialect: store.dialect }),
+    index,
     highlevel: access,
     queue: pipeline.queue,
     repository,
-    config: applyFileDefaults({}, { env: {}, port: 0, sandboxUrl: sandbox.url }),
+    config,
     workflowNames: pipeline.workflows.map((w) => w.name),
     defaultLocationId: async () => locationId,
     secureCookies: false,
