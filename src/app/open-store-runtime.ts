@@ -56,14 +56,9 @@ export async function openStoreRuntime(effects: Effects = {}): Promise<StoreRunt
   return { env, store, queue, logger, close: () => store.close() };
 }
 
-/** openStoreRuntime with everything a command's io carries. */
-export function openStoreRuntimeFor(io: CommandIo): Promise<StoreRuntime> {
-  return openStoreRuntime(effectsOf(io));
-}
-
 /** Runs `body` on a store runtime opened from the command's io, and closes it whatever happens. */
 export async function withStoreRuntime<T>(io: CommandIo, body: (runtime: StoreRuntime) => Promise<T>): Promise<T> {
-  const runtime = await openStoreRuntimeFor(io);
+  const runtime = await openStoreRuntime(effectsOf(io));
   try {
     return await body(runtime);
   } finally {

@@ -18,7 +18,3 @@ export class ParleyError<Code extends string = string> extends Error {
     this.code = code;
   }
 }
-
-export function isParleyError(error: unknown): error is ParleyError {
-  return error instanceof ParleyError;
-}
