@@ -144,6 +144,8 @@ export interface WorkflowRunsTable {
   error: string | null;
   started_at: number;
   finished_at: number | null;
+  /** The stored workflow version the run ran (migration 0013); null for a built-in or a file. */
+  version: number | null;
 }
 
 export interface RunStepsTable {
@@ -153,6 +155,29 @@ export interface RunStepsTable {
   output: string | null;
   started_at: number;
   finished_at: number | null;
+  /** The step's rendered input (JSON), for the run page; null when it was skipped or written before 0013. */
+  input: string | null;
+}
+
+/** A workflow edited in the console: its current version, or its deletion. */
+export interface WorkflowsTable {
+  name: string;
+  version: number;
+  based_on: string | null;
+  created_at: number;
+  updated_at: number;
+  deleted_at: number | null;
+}
+
+/** Every saved definition of a stored workflow. */
+export interface WorkflowVersionsTable {
+  name: string;
+  version: number;
+  /** JSON of the definition, as its YAML would hold it. */
+  definition: string;
+  author: string;
+  note: string;
+  created_at: number;
 }
 
 export interface AttendeeLinksTable {
@@ -282,6 +307,8 @@ export interface Database {
   jobs: JobsTable;
   workflow_runs: WorkflowRunsTable;
   run_steps: RunStepsTable;
+  workflows: WorkflowsTable;
+  workflow_versions: WorkflowVersionsTable;
   attendee_links: AttendeeLinksTable;
   preferences: PreferencesTable;
   users: UsersTable;

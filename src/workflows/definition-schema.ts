@@ -62,6 +62,11 @@ export const WorkflowSchema = z.strictObject({
 
 export type StepDefinition = z.infer<typeof StepSchema>;
 export type WorkflowDefinition = z.infer<typeof WorkflowSchema>;
+/**
+ * A definition as a run takes it: one saved in the console carries its version, which the run
+ * records; a built-in or a file's has none. Not part of the schema: a YAML file never sets it.
+ */
+export type VersionedWorkflow = WorkflowDefinition & { readonly version?: number };
 
 /** The keys allowed at a path, for "unknown key" errors. */
 export function allowedWorkflowKeys(path: readonly PropertyKey[]): string[] {

@@ -32,6 +32,8 @@ export interface NewRun {
   input: unknown;
   status: 'running' | 'skipped';
   now: number;
+  /** The stored workflow version it runs; null for a built-in or a file. */
+  version: number | null;
 }
 
 type Target = Kysely<Database> | Transaction<Database>;
@@ -43,25 +45,27 @@ type StepValues = [
   output: string | null,
   startedAt: number,
   finishedAt: number | null,
+  input: string | null,
 ];
 
-const STEP_COLUMNS = sql`insert into run_steps (run_id, step, status, output, started_at, finished_at) values `;
+const STEP_COLUMNS = sql`insert into run_steps (run_id, step, status, output, started_at, finished_at, input) values `;
 /** Overwrites what an earlier attempt left, keeping its started_at (the send guard's window starts there). */
-const STEP_UPSERT = sql` on conflict (run_id, step) do update set status = excluded.status, output = excluded.output, finished_at = excluded.finished_at`;
-const row6 = (v: readonly unknown[]) => sql`(${v[0]}, ${v[1]}, ${v[2]}, ${v[3]}, ${v[4]}, ${v[5]})`;
+const STEP_UPSERT = sql` on conflict (run_id, step) do update set status = excluded.status, output = excluded.output, finished_at = excluded.finished_at, input = excluded.input`;
+const row7 = (v: readonly unknown[]) => sql`(${v[0]}, ${v[1]}, ${v[2]}, ${v[3]}, ${v[4]}, ${v[5]}, ${v[6]})`;
 const STATEMENTS = {
   insertRun: (v: readonly unknown[]) =>
-    sql`insert into workflow_runs (id, workflow, trigger_key, status, input, error, started_at, finished_at) values (${v[0]}, ${v[1]}, ${v[2]}, ${v[3]}, ${v[4]}, ${v[5]}, ${v[6]}, ${v[7]}) on conflict (trigger_key) do nothing`,
-  insertStep: (v: readonly unknown[]) => sql`${STEP_COLUMNS}${row6(v)}`,
+    sql`insert into workflow_runs (id, workflow, trigger_key, status, input, error, started_at, finished_at, version) values (${v[0]}, ${v[1]}, ${v[2]}, ${v[3]}, ${v[4]}, ${v[5]}, ${v[6]}, ${v[7]}, ${v[8]}) on conflict (trigger_key) do nothing`,
+  insertStep: (v: readonly unknown[]) => sql`${STEP_COLUMNS}${row7(v)}`,
   restartStep: (v: readonly unknown[]) =>
-    sql`update run_steps set status = 'started', output = null, finished_at = null where run_id = ${v[0]} and step = ${v[1]}`,
+    sql`update run_steps set status = 'started', output = null, finished_at = null, input = ${v[2]} where run_id = ${v[0]} and step = ${v[1]}`,
+  setRunVersion: (v: readonly unknown[]) => sql`update workflow_runs set version = ${v[0]} where id = ${v[1]}`,
   setRunStatus: (v: readonly unknown[]) =>
     sql`update workflow_runs set status = ${v[0]}, error = ${v[1]}, finished_at = ${v[2]} where id = ${v[3]}`,
 } satisfies Record<string, (v: readonly unknown[]) => RawBuilder<unknown>>;
 
-/** Step rows (six values each, in STEP_COLUMNS order) as one upsert. */
+/** Step rows (seven values each, in STEP_COLUMNS order) as one upsert. */
 function upsertSteps(v: readonly unknown[]): RawBuilder<unknown> {
-  const rows = Array.from({ length: v.length / 6 }, (_, i) => row6(v.slice(i * 6, i * 6 + 6)));
+  const rows = Array.from({ length: v.length / 7 }, (_, i) => row7(v.slice(i * 7, i * 7 + 7)));
   return sql`${STEP_COLUMNS}${sql.join(rows)}${STEP_UPSERT}`;
 }
 
@@ -97,7 +101,7 @@ export function createRunJournal(db: Kysely<Database>) {
   }
 
   function upsert(rows: StepValues[]): Write {
-    const text = statement(db, `upsertSteps:${rows.length}`, upsertSteps, rows.length * 6);
+    const text = statement(db, `upsertSteps:${rows.length}`, upsertSteps, rows.length * 7);
     const parameters = rows.flat();
     return (target) => target.executeQuery(CompiledQuery.raw(text, parameters));
   }
@@ -151,6 +155,7 @@ export function createRunJournal(db: Kysely<Database>) {
         error: null,
         started_at: run.now,
         finished_at: run.status === 'skipped' ? run.now : null,
+        version: run.version,
       };
       const values = [
         row.id,
@@ -161,6 +166,7 @@ export function createRunJournal(db: Kysely<Database>) {
         null,
         row.started_at,
         row.finished_at,
+        row.version,
       ];
       const inserted = await writeOf('insertRun', values)(db);
       if (Number((inserted as { numAffectedRows?: bigint }).numAffectedRows ?? 0) > 0) {
@@ -180,19 +186,30 @@ export function createRunJournal(db: Kysely<Database>) {
       await commit(writeOf('setRunStatus', [status, fields.error ?? null, fields.finishedAt ?? null, runId]));
     },
 
+    /** Durable at once, with every held write. */
+    async setRunVersion(runId: string, version: number | null): Promise<void> {
+      await commit(writeOf('setRunVersion', [version, runId]));
+    },
+
     /**
      * Marks an unsafe step started, durably, together with every held write: the send guard's
      * evidence must exist before the effect. A first attempt inserts; a later one keeps the first
      * `started_at`, so the guard's window covers every earlier attempt. An insert that collides means
      * another executor is on this step right now: retry later rather than run it twice.
      */
-    async startStep(runId: string, step: string, now: number, previous: StepRow | undefined): Promise<number> {
+    async startStep(
+      runId: string,
+      step: string,
+      now: number,
+      previous: StepRow | undefined,
+      input: string | null = null,
+    ): Promise<number> {
       if (previous) {
-        await commit(writeOf('restartStep', [runId, step]));
+        await commit(writeOf('restartStep', [runId, step, input]));
         return previous.started_at;
       }
       try {
-        await commit(writeOf('insertStep', [runId, step, 'started', null, now, null]));
+        await commit(writeOf('insertStep', [runId, step, 'started', null, now, null, input]));
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
         throw new WorkflowError('step_in_progress', `step ${step} of run ${runId} was started by another worker`, {
@@ -213,15 +230,22 @@ export function createRunJournal(db: Kysely<Database>) {
       output: unknown,
       times: { startedAt: number; now: number },
       durable: boolean,
+      input: string | null = null,
     ): Promise<void> {
       const text = output === null ? null : JSON.stringify(output);
-      hold([runId, step, 'completed', text, times.startedAt, times.now]);
+      hold([runId, step, 'completed', text, times.startedAt, times.now, input]);
       if (durable) await commit();
     },
 
     /** Durable at once, with every held write (so the steps before it stay finished). */
-    async failStep(runId: string, step: string, failure: StepFailure, times: { startedAt: number; now: number }) {
-      hold([runId, step, 'failed', JSON.stringify({ error: failure }), times.startedAt, times.now]);
+    async failStep(
+      runId: string,
+      step: string,
+      failure: StepFailure,
+      times: { startedAt: number; now: number },
+      input: string | null = null,
+    ) {
+      hold([runId, step, 'failed', JSON.stringify({ error: failure }), times.startedAt, times.now, input]);
       await commit();
     },
   };

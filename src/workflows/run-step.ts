@@ -54,6 +54,8 @@ export async function runStep(
     unknown
   >;
   checkRequiredInputs(action, step, input, engine);
+  // Kept with the step's row for the run page: what was sent is as useful as what came back.
+  const inputText = JSON.stringify(input);
 
   // An earlier attempt may have taken effect: started and never journaled, or failed ambiguously.
   const uncertain =
@@ -64,7 +66,7 @@ export async function runStep(
         const prior = await action.findPriorEffect(input, context, row.started_at);
         if (prior !== null) {
           const output = { ...(prior as Record<string, unknown>), recoveredByGuard: true };
-          await journal.completeStep(runId, step.id, output, { startedAt, now: now() }, true);
+          await journal.completeStep(runId, step.id, output, { startedAt, now: now() }, true, inputText);
           deps.logger.info({ runId, step: step.id }, 'send guard found the earlier attempt’s effect; not repeating it');
           return { outcome: 'recovered', output };
         }
@@ -73,16 +75,16 @@ export async function runStep(
         deps.logger.warn({ runId, step: step.id, action: action.name }, 'repeating an unsafe step that may have run');
       }
     }
-    if (action.unsafe) startedAt = await journal.startStep(runId, step.id, now(), row);
+    if (action.unsafe) startedAt = await journal.startStep(runId, step.id, now(), row, inputText);
     const output = (await action.execute(input, context)) ?? {};
-    await journal.completeStep(runId, step.id, output, { startedAt, now: now() }, action.unsafe);
+    await journal.completeStep(runId, step.id, output, { startedAt, now: now() }, action.unsafe, inputText);
     return { outcome: 'executed', output };
   } catch (error) {
     const failure = describeFailure(error);
     // Failing while still unsure (the guard's own call failed) must keep the next attempt guarded.
     if (uncertain) failure.ambiguous = true;
     if (row !== undefined || !(error instanceof WorkflowError && error.code === 'step_in_progress')) {
-      await journal.failStep(runId, step.id, failure, { startedAt, now: now() });
+      await journal.failStep(runId, step.id, failure, { startedAt, now: now() }, inputText);
     }
     throw error;
   }

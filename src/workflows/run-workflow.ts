@@ -27,7 +27,7 @@ import type { Database } from '../store/schema.js';
 import { newSortableId } from '../store/sortable-id.js';
 import type { ActionContext } from './actions/action-types.js';
 import { checkBeforeRun } from './check-before-run.js';
-import type { WorkflowDefinition } from './definition-schema.js';
+import type { VersionedWorkflow, WorkflowDefinition } from './definition-schema.js';
 import { createRunJournal, type StepRow } from './run-journal.js';
 import { parseOutput, rendering, runStep, type StepOutcomeKind } from './run-step.js';
 import { TRIGGERS } from './triggers.js';
@@ -58,7 +58,7 @@ export interface RunWorkflowDeps {
 }
 
 export interface RunWorkflowInput {
-  definition: WorkflowDefinition;
+  definition: VersionedWorkflow;
   event: WorkflowEvent;
   deps: RunWorkflowDeps;
 }
@@ -117,6 +117,7 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunOutcome> 
     input: { key: event.key, locationId: event.locationId, data: event.data },
     status: conditionsHold ? 'running' : 'skipped',
     now: now(),
+    version: definition.version ?? null,
   });
   if (run.status === 'completed' || run.status === 'skipped') {
     return finishedOutcome(run.id, definition, triggerKey, run.status, rows, run.id !== runId);
@@ -133,6 +134,8 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunOutcome> 
     throw error;
   }
   if (run.status === 'failed') await journal.setRunStatus(run.id, 'running');
+  // A failed run retried after an edit runs the current version's steps: record that version.
+  if ((definition.version ?? null) !== run.version) await journal.setRunVersion(run.id, definition.version ?? null);
 
   const context: ActionContext = {
     highlevel: deps.highlevel,

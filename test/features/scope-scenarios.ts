@@ -242,6 +242,7 @@ async function interrupted(world: ScopeWorld, workflows: readonly WorkflowDefini
       input: { key: event.key, locationId: event.locationId, data: event.data },
       status: 'running',
       now: at,
+      version: null,
     });
     await journal.startStep(row.id, step, at, undefined);
   }

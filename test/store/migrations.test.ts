@@ -26,6 +26,8 @@ const OUR_TABLES = [
   'users',
   'vault_keys',
   'workflow_runs',
+  'workflow_versions',
+  'workflows',
 ];
 const ALL = Object.keys(MIGRATIONS);
 

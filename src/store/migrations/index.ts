@@ -19,6 +19,7 @@ import * as consoleSecurity from './0009-console-security.js';
 import * as sponsorChannel from './0010-sponsor-channel.js';
 import * as indexWrites from './0011-index-writes.js';
 import * as rateWindowConfirmed from './0012-rate-window-confirmed.js';
+import * as workflowStudio from './0013-workflow-studio.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-foundation': foundation,
@@ -33,4 +34,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0010-sponsor-channel': sponsorChannel,
   '0011-index-writes': indexWrites,
   '0012-rate-window-confirmed': rateWindowConfirmed,
+  '0013-workflow-studio': workflowStudio,
 };
