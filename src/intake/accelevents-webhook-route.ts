@@ -6,8 +6,9 @@
  * 2. the optional HMAC over the raw bytes (`accelevents.webhook.hmac`): 401 `invalid_signature`;
  * 3. the body, at most 1 MB: JSON whatever its content type, a top-level array as a batch of records,
  *    or form-encoded; else 415, or 400 naming what was wrong (parse-body.ts);
- * 4. one inbox row per record and person (plan-deliveries.ts): an order naming three ticket holders is
- *    three rows, three jobs, three welcomes. A row that can start no run (topic not recognised, no
+ * 4. one inbox row per record and person (plan-deliveries.ts), mapped with the effective mapping (the
+ *    file's plus the console's, re-read at most once a second: effective-mapping.ts): an order naming
+ *    three ticket holders is three rows, three jobs, three welcomes. A row that can start no run (topic not recognised, no
  *    attendee) is stored as `ignored` with its reason, logged at warn, and can be reprocessed;
  * 5. one transaction per batch: the rows and their `accelevents.event` jobs. Concurrent deliveries
  *    share it (group commit, delivery-batcher.ts); each is answered only after its batch committed.
@@ -20,13 +21,13 @@ import type { Logger } from '../lib/create-logger.js';
 import type { Queue } from '../queue/types.js';
 import type { Database } from '../store/schema.js';
 import { createDeliveryBatcher } from './delivery-batcher.js';
+import { createMappingSource, type EffectiveMapping } from './effective-mapping.js';
 import { createHmacCheck } from './hmac-check.js';
 import { IntakeError } from './intake-error.js';
 import { parseWebhookBody } from './parse-body.js';
 import { ACCELEVENTS_EVENT_JOB, planDeliveries } from './plan-deliveries.js';
 import { storableHeaders } from './storable-headers.js';
 import type { StoredDelivery } from './store-delivery.js';
-import { compileMapping, resolveWebhookConfig } from './webhook-config.js';
 import { createWebhookSecretCheck } from './webhook-secret.js';
 import type { AcceleventsWebhookSettings } from './webhook-settings.js';
 
@@ -50,6 +51,8 @@ export interface AcceleventsWebhookRouteDeps {
   secretCacheMs?: number;
   /** Most deliveries committed in one transaction; default 100 (delivery-batcher.ts). */
   maxBatch?: number;
+  /** How long the mapping saved in the console is reused before it is read again; default 1 s. */
+  mappingCacheMs?: number;
 }
 
 export async function registerAcceleventsWebhookRoute(
@@ -63,8 +66,15 @@ export async function registerAcceleventsWebhookRoute(
   }
   const { db, queue, logger } = deps;
   const now = deps.now ?? Date.now;
-  const config = resolveWebhookConfig(deps.config);
-  const mapping = compileMapping(config);
+  const mappings = createMappingSource({
+    db,
+    settings: deps.config,
+    logger,
+    now,
+    ...(deps.mappingCacheMs === undefined ? {} : { refreshMs: deps.mappingCacheMs }),
+  });
+  // What the mapping does not cover (HMAC, delivery-id header) comes from the file alone.
+  const config = mappings.base;
   const hmac = createHmacCheck(config.hmac, deps.env);
   const secretMatches = createWebhookSecretCheck(db, { now, cacheMs: deps.secretCacheMs });
   const batcher = createDeliveryBatcher({ db, queue, logger, now, newId: deps.newId, maxBatch: deps.maxBatch });
@@ -101,6 +111,13 @@ export async function registerAcceleventsWebhookRoute(
       const contentType = request.headers['content-type'];
       const parsed = parseWebhookBody(raw, contentType);
       if (!parsed.ok) return reply.code(parsed.status).send({ error: parsed.error, message: parsed.message });
+      let effective: EffectiveMapping;
+      try {
+        effective = await mappings.current();
+      } catch (error) {
+        logger.error({ err: error }, 'the Accelevents payload mapping could not be read');
+        return reply.code(503).send(UNAVAILABLE);
+      }
 
       const planned = planDeliveries({
         records: parsed.records,
@@ -109,7 +126,7 @@ export async function registerAcceleventsWebhookRoute(
         contentType: contentType ?? null,
         headers: request.headers,
         storedHeaders: storableHeaders(request.headers),
-        mapping,
+        mapping: effective.mapping,
         deliveryIdHeader: config.deliveryIdHeader,
       });
       let stored: StoredDelivery[];

@@ -22,6 +22,8 @@ export interface DeliveryPosition {
 
 export interface DeliveryListQuery {
   status?: InboxStatus;
+  /** Only deliveries from these sources (the console's Mapping page lists Accelevents ones). */
+  sources?: readonly InboxTable['source'][];
   reasonCode?: string;
   /** Epoch ms: only deliveries received at or after it. */
   since?: number;
@@ -82,6 +84,7 @@ export async function listDeliveries(db: Kysely<Database>, query: DeliveryListQu
     .selectFrom('inbox')
     .select(SUMMARY_COLUMNS)
     .$if(query.status !== undefined, (qb) => qb.where('status', '=', query.status as InboxStatus))
+    .$if(query.sources !== undefined, (qb) => qb.where('source', 'in', [...(query.sources ?? [])]))
     .$if(query.reasonCode !== undefined, (qb) => qb.where('reason_code', '=', query.reasonCode as string))
     .$if(query.since !== undefined, (qb) => qb.where('received_at', '>=', query.since as number))
     .$if(after !== null, (qb) => {

@@ -1,6 +1,8 @@
 /**
  * Runs stored Accelevents deliveries again through the current mapping and workflows, so once a
- * mapping is fixed (or a workflow switched back on) nothing needs resending. Each selected row's raw
+ * mapping is fixed (or a workflow switched back on) nothing needs resending. The mapping is the
+ * effective one, read fresh: the config file's plus what an admin saved in the console
+ * (effective-mapping.ts). Each selected row's raw
  * body is planned again exactly as a new delivery would be (plan-deliveries.ts):
  * - the row becomes the person it held (by their place in the record), with its new mapping, status
  *   and reason, and a fresh job when it can now run;
@@ -13,17 +15,18 @@ import type { Kysely } from 'kysely';
 import type { Logger } from '../lib/create-logger.js';
 import type { Queue } from '../queue/types.js';
 import type { Database, InboxStatus } from '../store/schema.js';
+import { loadEffectiveMapping } from './effective-mapping.js';
 import type { InboxReasonCode } from './inbox-reasons.js';
 import { IntakeError } from './intake-error.js';
-import { parseWebhookBody } from './parse-body.js';
-import { planDeliveries } from './plan-deliveries.js';
-import { compileMapping, resolveWebhookConfig } from './webhook-config.js';
+import { replanDelivery, STORED_DELIVERY_COLUMNS, type StoredDeliveryRow } from './replan-delivery.js';
+import type { PayloadMapping } from './webhook-config.js';
 import type { AcceleventsWebhookSettings } from './webhook-settings.js';
 import { writeDeliveryBatch } from './write-delivery-batch.js';
 
 export interface ReprocessDeps {
   db: Kysely<Database>;
   queue: Queue;
+  /** `accelevents.webhook` from the file config: the base the saved mapping is applied to. */
   config?: AcceleventsWebhookSettings;
   logger: Logger;
   now?: () => number;
@@ -49,16 +52,6 @@ export interface ReprocessResult {
 
 const DEFAULT_LIMIT = 1000;
 
-interface StoredRow {
-  id: string;
-  source: string;
-  status: InboxStatus;
-  body: string;
-  content_type: string | null;
-  headers: string;
-  mapped: string | null;
-}
-
 export async function reprocessDeliveries(
   deps: ReprocessDeps,
   selector: ReprocessSelector,
@@ -66,12 +59,11 @@ export async function reprocessDeliveries(
   if (!selector.ids?.length && !selector.status && !selector.reasonCode) {
     throw new IntakeError('invalid_selector', 'reprocessDeliveries: give ids, a status or a reason code');
   }
-  const config = resolveWebhookConfig(deps.config);
-  const mapping = compileMapping(config);
+  const { config, mapping } = await loadEffectiveMapping(deps.db, deps.config);
   const now = deps.now ?? Date.now;
   let query = deps.db
     .selectFrom('inbox')
-    .select(['id', 'source', 'status', 'body', 'content_type', 'headers', 'mapped'])
+    .select(STORED_DELIVERY_COLUMNS)
     .where('source', 'in', ['accelevents', 'reconciliation'])
     .orderBy('received_at')
     .orderBy('id')
@@ -79,7 +71,7 @@ export async function reprocessDeliveries(
   if (selector.ids?.length) query = query.where('id', 'in', [...selector.ids]);
   if (selector.status) query = query.where('status', '=', selector.status);
   if (selector.reasonCode) query = query.where('reason_code', '=', selector.reasonCode);
-  const rows = (await query.execute()) as StoredRow[];
+  const rows: StoredDeliveryRow[] = await query.execute();
   if (selector.ids?.length) {
     const missing = selector.ids.filter((id) => !rows.some((row) => row.id === id));
     if (missing.length > 0) {
@@ -87,7 +79,9 @@ export async function reprocessDeliveries(
     }
   }
   const results: ReprocessResult[] = [];
-  for (const row of rows) results.push(await reprocessRow(deps, row, { mapping, config, now }));
+  for (const row of rows) {
+    results.push(await reprocessRow(deps, row, { mapping, deliveryIdHeader: config.deliveryIdHeader, now }));
+  }
   const queued = results.reduce((sum, r) => sum + r.queued, 0);
   deps.logger.info({ rows: results.length, queued }, 'Accelevents deliveries reprocessed');
   return results;
@@ -95,35 +89,17 @@ export async function reprocessDeliveries(
 
 async function reprocessRow(
   deps: ReprocessDeps,
-  row: StoredRow,
-  ctx: {
-    mapping: ReturnType<typeof compileMapping>;
-    config: ReturnType<typeof resolveWebhookConfig>;
-    now: () => number;
-  },
+  row: StoredDeliveryRow,
+  ctx: { mapping: PayloadMapping; deliveryIdHeader: string | null; now: () => number },
 ): Promise<ReprocessResult> {
-  const parsed = parseWebhookBody(Buffer.from(row.body, 'utf8'), row.content_type ?? undefined);
-  if (!parsed.ok) {
-    // Intake stored only bodies it could parse, so this is a row written by hand or by an old version.
-    return { id: row.id, status: row.status, reasonCode: null, reason: parsed.message, queued: 0, createdIds: [] };
+  const replanned = replanDelivery(row, ctx.mapping, ctx.deliveryIdHeader);
+  if (!replanned.ok) {
+    if (replanned.problem === 'empty') throw new IntakeError('invalid_body', replanned.message);
+    return { id: row.id, status: row.status, reasonCode: null, reason: replanned.message, queued: 0, createdIds: [] };
   }
-  const headers = JSON.parse(row.headers) as Record<string, string>;
-  const planned = planDeliveries({
-    records: parsed.records,
-    format: parsed.format,
-    rawText: row.body,
-    contentType: row.content_type,
-    headers,
-    storedHeaders: headers,
-    mapping: ctx.mapping,
-    deliveryIdHeader: ctx.config.deliveryIdHeader,
-  });
-  const old = row.mapped === null ? null : (JSON.parse(row.mapped) as { person?: { path?: string }; lane?: string });
-  const mine = planned.find((p) => p.mapped.person.path === (old?.person?.path ?? '$')) ?? planned[0];
-  if (!mine) throw new IntakeError('invalid_body', `delivery ${row.id}: its body names no record`);
-  const siblings = planned.filter((p) => p !== mine);
+  const { mine, siblings, lane } = replanned;
   const { delivery } = mine;
-  const mapped = old?.lane ? { ...(delivery.mapped as object), lane: old.lane } : delivery.mapped;
+  const mapped = lane ? { ...(delivery.mapped as object), lane } : delivery.mapped;
   return deps.db.transaction().execute(async (trx) => {
     await trx
       .updateTable('inbox')

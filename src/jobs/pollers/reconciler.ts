@@ -5,7 +5,7 @@
  * (src/intake/store-delivery.ts), so the pipeline handles it like a delivery.
  *
  * "Without an inbox row" uses intake's own rules: the attendee row is mapped with intake's payload
- * mapping (src/intake/map-payload.ts) as a `registration` and keyed with `acceleventsDedupeKey`, then
+ * mapping (the effective one, read at each pass: src/intake/effective-mapping.ts) as a `registration` and keyed with `acceleventsDedupeKey`, then
  * looked up under any source. A row stored while its workflow was switched off (`skipped`) is not
  * done: it is run now rather than counted as known. A webhook keyed by a delivery-id header or by its
  * body hash cannot be matched this way; the workflow run's trigger key still keeps its welcome single.
@@ -16,10 +16,11 @@ import type { AcceleventsAttendee } from '../../accelevents/types.js';
 
 import { ACCELEVENTS_EVENT_JOB } from '../../intake/accelevents-webhook-route.js';
 import { acceleventsDedupeKey } from '../../intake/dedupe-key.js';
+import { loadEffectiveMapping } from '../../intake/effective-mapping.js';
 import { mapPayload } from '../../intake/map-payload.js';
 import { reprocessDeliveries } from '../../intake/reprocess-deliveries.js';
 import { storeDelivery } from '../../intake/store-delivery.js';
-import { compileMapping, resolveWebhookConfig } from '../../intake/webhook-config.js';
+import { compileMapping, type PayloadMapping, resolveWebhookConfig } from '../../intake/webhook-config.js';
 import type { AcceleventsWebhookSettings } from '../../intake/webhook-settings.js';
 import type { Logger } from '../../lib/create-logger.js';
 import { PRIORITY, type PriorityLane } from '../../lib/priority-lanes.js';
@@ -92,11 +93,12 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
   requireDeps('createReconciler', deps, ['db', 'queue', 'accelevents', 'logger', 'events']);
   const configured = checkEventUrls('createReconciler', deps.events);
   const now = deps.now ?? Date.now;
-  const mapping = compileMapping(resolveWebhookConfig(deps.webhook));
+  // A bad file mapping fails here, at construction; the console's saved mapping is read at each pass.
+  compileMapping(resolveWebhookConfig(deps.webhook));
   const { db, queue, accelevents, logger } = deps;
 
   /** The body stored for the row: the attendee as the REST API gave it, with its event and our topic. */
-  function deliveryOf(eventUrl: string, attendee: AcceleventsAttendee) {
+  function deliveryOf(eventUrl: string, attendee: AcceleventsAttendee, mapping: PayloadMapping) {
     const body = JSON.stringify({ ...attendee.raw, eventUrl, topic: RECONCILED_TOPIC });
     const found = mapPayload(JSON.parse(body), mapping);
     // The topic is ours, whatever the admin's topic paths say: reconciliation only finds registrations.
@@ -110,6 +112,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       const events = options.events ? checkEventUrls('reconcileOnce', options.events) : configured;
       const lane = options.lane ?? 'automation';
       const report: ReconcileReport = { checked: 0, alreadyKnown: 0, imported: [], skipped: 0, truncated: [] };
+      const { mapping } = await loadEffectiveMapping(db, deps.webhook);
       for (const eventUrl of events) {
         const { items, truncated } = await accelevents.listAllAttendees(eventUrl, { signal: options.signal });
         if (truncated) report.truncated.push(eventUrl);
@@ -119,7 +122,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
           const id = attendeeKey(attendee);
           if (id === null) report.skipped += 1;
           else {
-            const { body, mapped, dedupe } = deliveryOf(eventUrl, attendee);
+            const { body, mapped, dedupe } = deliveryOf(eventUrl, attendee, mapping);
             const known = await db
               .selectFrom('inbox')
               .select(['id', 'status'])
