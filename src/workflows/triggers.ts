@@ -73,7 +73,9 @@ export const TRIGGERS: Record<TriggerName, TriggerSpec> = {
   'highlevel.inbound_message': {
     name: 'highlevel.inbound_message',
     description: 'a contact wrote to the location (HighLevel InboundMessage webhook)',
-    fields: ['message'],
+    // contact: read with get-contact; links: the contact's attendee links; sponsorChannel: the routing
+    // (src/jobs/handlers/highlevel-event-handler.ts).
+    fields: ['message', 'contact', 'links', 'sponsorChannel'],
     scopes: [WEBHOOK_EVENT_SCOPES.InboundMessage],
     lane: 'automation',
     source: 'highlevel webhook',

@@ -14,7 +14,8 @@ export type WorkflowErrorCode =
   | 'template_failed'
   | 'step_failed'
   | 'step_in_progress'
-  | 'conversation_not_found';
+  | 'conversation_not_found'
+  | 'unknown_trigger_sample';
 
 export interface WorkflowErrorOptions extends ParleyErrorOptions {
   retryable?: boolean;
