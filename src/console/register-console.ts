@@ -8,6 +8,7 @@ import { registerAdminRoutes } from './api/admin-routes.js';
 import { registerApiErrorHandler } from './api/api-error-handler.js';
 import { registerAttendeeRoutes } from './api/attendee-routes.js';
 import { registerConversationReadRoutes } from './api/conversation-read-routes.js';
+import { registerMappingRoutes } from './api/mapping-routes.js';
 import { registerMessageWriteRoutes } from './api/message-write-routes.js';
 import { registerOpenApi } from './api/openapi.js';
 import { registerOpenApiRoutes } from './api/openapi-routes.js';
@@ -26,5 +27,6 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps): 
   registerMessageWriteRoutes(app, deps);
   registerAttendeeRoutes(app, deps);
   registerAdminRoutes(app, deps);
+  registerMappingRoutes(app, deps);
   registerConsolePages(app, deps);
 }

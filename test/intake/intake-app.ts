@@ -34,6 +34,7 @@ export async function buildIntakeApp(
     env?: NodeJS.ProcessEnv;
     now?: () => number;
     secretCacheMs?: number;
+    mappingCacheMs?: number;
   } = {},
 ): Promise<IntakeApp> {
   const app = Fastify({ logger: false });
@@ -46,6 +47,7 @@ export async function buildIntakeApp(
     env: options.env,
     now: options.now,
     secretCacheMs: options.secretCacheMs,
+    mappingCacheMs: options.mappingCacheMs,
     logger: silent,
   });
   return { app, secret, queue, path: `/hooks/accelevents/${secret}` };
