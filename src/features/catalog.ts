@@ -2,11 +2,18 @@
  * The operations catalog: every trigger and every action with the HighLevel scopes it needs and
  * whether it is unsafe (an effect HighLevel cannot deduplicate, guarded before a retry). Scopes come
  * from scope-needs.ts, the same derivation the scope planner (scope-planner.ts) uses, so `parley
- * catalog`, `parley workflows list` and `parley scopes` cannot disagree.
+ * catalog`, `parley workflows list` and `parley scopes` cannot disagree. The workflow studio reads it
+ * through `GET /api/catalog`: each trigger with sample events (trigger-samples.ts), each action with a
+ * short title and the JSON Schema of its inputs (action-input-schemas.ts).
  */
+import { CONVERSATION_OPERATIONS } from '../highlevel/generated/operations.js';
 import { ACTIONS } from '../workflows/actions/action-registry.js';
+import type { ActionSpec } from '../workflows/actions/action-types.js';
+import { HIGHLEVEL_ACTION_PREFIX } from '../workflows/actions/highlevel-actions.js';
 import type { WorkflowDefinition } from '../workflows/definition-schema.js';
+import { TRIGGER_SAMPLES, type TriggerSample } from '../workflows/trigger-samples.js';
 import { TRIGGER_NAMES, TRIGGERS } from '../workflows/triggers.js';
+import { actionInputSchema, type JsonSchema } from './action-input-schemas.js';
 import { actionNeeds, scopesOf, triggerNeeds, workflowNeeds } from './scope-needs.js';
 
 export interface CatalogTrigger {
@@ -16,10 +23,14 @@ export interface CatalogTrigger {
   fields: string[];
   scopes: string[];
   lane: string;
+  /** Sample events, `data` as a run's template scope gets it; the first is the one the built-ins render with. */
+  samples: TriggerSample[];
 }
 
 export interface CatalogAction {
   name: string;
+  /** A few words for a list or a step card: "Send a new message". */
+  title: string;
   description: string;
   scopes: string[];
   unsafe: boolean;
@@ -28,11 +39,36 @@ export interface CatalogAction {
   operations: string[];
   /** Null when the action takes any keys. */
   inputs: { name: string; required: boolean; place: string; defaulted: boolean }[] | null;
+  /** JSON Schema (draft-07) of the step's `with`. */
+  inputSchema: JsonSchema;
 }
 
 export interface Catalog {
   triggers: CatalogTrigger[];
   actions: CatalogAction[];
+}
+
+/** Titles of parley's own actions; a HighLevel action's is its operation's summary in the spec. */
+const OWN_TITLES: Readonly<Record<string, string>> = {
+  'contacts.upsert': 'Create or update contact',
+  'contacts.add-tags': 'Add tags to contact',
+  'conversations.find-or-create': "Find or create the contact's conversation",
+  'links.save': 'Save attendee links',
+  'preferences.save': 'Save a preference',
+  'preferences.ask': 'Record the preference question',
+  'preferences.answer': 'Read a preference answer',
+};
+
+const SUMMARIES = new Map<string, string>(CONVERSATION_OPERATIONS.map((op) => [op.operationId, op.summary]));
+
+function titleOf(action: ActionSpec): string {
+  const own = OWN_TITLES[action.name];
+  if (own !== undefined) return own;
+  const summary = action.name.startsWith(HIGHLEVEL_ACTION_PREFIX)
+    ? SUMMARIES.get(action.name.slice(HIGHLEVEL_ACTION_PREFIX.length))
+    : undefined;
+  // Some summaries end with a full stop ("Cancel a scheduled message."); a title does not.
+  return summary?.replace(/\.$/, '') ?? action.name;
 }
 
 export function buildCatalog(): Catalog {
@@ -47,10 +83,12 @@ export function buildCatalog(): Catalog {
         // The webhook's scope and what the job delivering it calls (get-contact for inbound messages).
         scopes: scopesOf(triggerNeeds(name)),
         lane: spec.lane,
+        samples: structuredClone([...TRIGGER_SAMPLES[name]]),
       };
     }),
     actions: ACTIONS.map((action) => ({
       name: action.name,
+      title: titleOf(action),
       description: action.description,
       scopes: scopesOf(actionNeeds(action.name)),
       unsafe: action.unsafe,
@@ -63,6 +101,7 @@ export function buildCatalog(): Catalog {
           place: input.place,
           defaulted: input.defaulted ?? false,
         })) ?? null,
+      inputSchema: actionInputSchema(action),
     })),
   };
 }

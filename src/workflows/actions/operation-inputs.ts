@@ -23,7 +23,8 @@ interface PropertySchema {
 let spec: { paths: Record<string, Record<string, any>>; components: { schemas: Record<string, SchemaObject> } } | null =
   null;
 
-function readSpec() {
+/** The bundled conversations spec (also read by src/features/action-input-schemas.ts for full input schemas). */
+export function readSpec() {
   spec ??= JSON.parse(
     readFileSync(new URL('../../highlevel/generated/conversations.openapi.json', import.meta.url), 'utf8'),
   );
