@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { registerAdminRoutes } from './api/admin-routes.js';
 import { registerApiErrorHandler } from './api/api-error-handler.js';
 import { registerAttendeeRoutes } from './api/attendee-routes.js';
+import { registerCatalogRoutes } from './api/catalog-routes.js';
 import { registerConversationReadRoutes } from './api/conversation-read-routes.js';
 import { registerMappingRoutes } from './api/mapping-routes.js';
 import { registerMessageWriteRoutes } from './api/message-write-routes.js';
@@ -28,5 +29,6 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps): 
   registerAttendeeRoutes(app, deps);
   registerAdminRoutes(app, deps);
   registerMappingRoutes(app, deps);
+  registerCatalogRoutes(app);
   registerConsolePages(app, deps);
 }

@@ -52,6 +52,7 @@ const EXPECTED: readonly [string, readonly string[]][] = [
   ['PUT /api/admin/users/{userId}/role', ADMIN],
   ['POST /api/admin/users/{userId}/unlock', ADMIN],
   ['POST /api/admin/users/{userId}/tokens/{tokenId}/revoke', ADMIN],
+  ['GET /api/catalog', ADMIN],
   ['GET /api/openapi.json', ALL],
   ['GET /api/docs', ALL],
 ];
