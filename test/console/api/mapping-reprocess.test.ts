@@ -54,7 +54,7 @@ describe.each(DATABASE_KINDS)('reprocessing after a mapping is saved [%s]', (kin
       body: JSON.stringify(body),
     });
     expect(response.status).toBe(202);
-    deliveryId = (await response.json()).id;
+    deliveryId = ((await response.json()) as { id: string }).id;
     await drained(world.pipeline);
     expect(await inboxRow(deliveryId)).toEqual({ status: 'ignored', reason_code: 'no_attendee' });
     expect(welcomesTo(EMAIL)).toHaveLength(0);
