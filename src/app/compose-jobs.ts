@@ -10,7 +10,6 @@
 import type { AcceleventsClient } from '../accelevents/client.js';
 import { appIdOf } from '../connect/highlevel/oauth-routes.js';
 import { acceleventsClientFromConnection } from '../credentials/accelevents-client.js';
-import { loadEnabledWorkflows } from '../features/enabled-workflows.js';
 import { polledSessionEvents } from '../features/session-followups.js';
 import { routedSponsors } from '../features/sponsor-channel-status.js';
 import type { HighLevelClient } from '../highlevel/client.js';
@@ -41,7 +40,7 @@ import type { RateScheduler } from '../ratelimit/types.js';
 import { createLocalIndex, type LocalIndex } from '../search/local-index.js';
 import type { SponsorConfig } from '../search/sponsor-settings.js';
 import type { Store } from '../store/open-database.js';
-import type { WorkflowDefinition } from '../workflows/definition-schema.js';
+import type { Workflows } from '../workflows/workflow-source.js';
 import type { Runtime } from './open-runtime.js';
 
 export interface ComposeJobsOptions {
@@ -55,7 +54,8 @@ export interface ComposeJobsOptions {
    * (https://marketplace.gohighlevel.com/docs/other/rate-limits).
    */
   appId: string;
-  workflows: readonly WorkflowDefinition[];
+  /** A fixed list, or the runtime's live one (edits in the console apply to the next event). */
+  workflows: Workflows;
   locations: LocationResolver;
   logger: Logger;
   /** Jobs run at once. Default 8. */
@@ -107,7 +107,7 @@ export interface ComposedJobs {
   client: HighLevelClient;
   worker: Worker;
   handlers: Record<string, JobHandler>;
-  workflows: readonly WorkflowDefinition[];
+  workflows: Workflows;
   start(): void;
   /** Stops the worker (running jobs get `graceMs` to finish, then are failed as retryable). */
   stop(options?: { graceMs?: number }): Promise<void>;
@@ -249,13 +249,9 @@ export interface JobsFromRuntimeOptions {
 export async function jobsFromRuntime(runtime: Runtime, options: JobsFromRuntimeOptions = {}): Promise<ComposedJobs> {
   const { config, store, repository, tokenManager } = runtime;
   const logger = options.logger ?? runtime.logger;
-  const workflows = await loadEnabledWorkflows({
-    features: config.features,
-    userPath: config.workflows.path ?? undefined,
-    sponsors: config.sponsor.sponsors,
-    sponsorStaffContactIds: config.sponsor.staffContactIds,
-    sessionEvents: polledSessionEvents(config),
-  });
+  const { workflows } = runtime;
+  // A broken saved workflow or file fails start-up here, not the first job.
+  await workflows.current();
   const sponsors = routedSponsors(config);
   const byEvent = Object.fromEntries(
     config.events.flatMap((e) => (e.locationId ? [[e.eventUrl, e.locationId] as const] : [])),

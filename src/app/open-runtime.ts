@@ -7,6 +7,7 @@
  * CLI can show it with the same code (src/cli/to-cli-error.ts). Whatever was opened before a failure is
  * closed again, so a failed start leaves no pool or file handle behind.
  */
+
 import { access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../config/load-config.js';
@@ -14,6 +15,9 @@ import { appIdOf } from '../connect/highlevel/oauth-routes.js';
 import { createConnectionRepository } from '../credentials/connection-repository.js';
 import { createTokenManager, type TokenManager } from '../credentials/token-manager.js';
 import type { ConnectionRepository } from '../credentials/types.js';
+import { enabledWorkflowsOptions } from '../features/enabled-workflows.js';
+import type { FeatureConfig } from '../features/feature-config.js';
+import { createLiveWorkflows, type LiveWorkflows } from '../features/live-workflows.js';
 import type { HighLevelAuth } from '../highlevel/client-types.js';
 import type { HighLevelAppConfig } from '../highlevel/highlevel-settings.js';
 import { createHighLevelTokenClient } from '../highlevel/oauth/token-client.js';
@@ -26,6 +30,7 @@ import { SQLITE_FILE_NAME } from '../store/sqlite-dialect.js';
 import { loadMasterKey } from '../vault/master-key.js';
 import { openVault, type VaultHandle } from '../vault/open-vault.js';
 import type { Vault } from '../vault/types.js';
+import { createWorkflowStore, type WorkflowStore } from '../workflows/workflow-store.js';
 import type { CommandIo } from './command-io.js';
 import type { ParleyFileConfig } from './config-types.js';
 import { keyFilePath } from './key-file-path.js';
@@ -42,6 +47,10 @@ export interface Runtime extends StoreRuntime {
   index: LocalIndex;
   /** The process's one paced, audited HighLevel client: the worker and the console share its rate buckets. */
   highlevel: HighLevelAccess;
+  /** The workflows this config runs, with the console's saved ones kept current (live-workflows.ts). */
+  workflows: LiveWorkflows;
+  /** Where the console saves workflows. */
+  workflowStore: WorkflowStore;
 }
 
 export async function openRuntime(effects: Effects = {}): Promise<Runtime> {
@@ -73,7 +82,8 @@ export async function openRuntime(effects: Effects = {}): Promise<Runtime> {
       ...(effects.now ? { now: effects.now } : {}),
       ...(effects.fetch ? { fetch: effects.fetch } : {}),
     });
-    return { ...base, config, vault, ...layer, index, highlevel };
+    const studio = composeWorkflows({ store, config, ...(effects.now ? { now: effects.now } : {}) });
+    return { ...base, config, vault, ...layer, index, highlevel, ...studio };
   } catch (error) {
     await base.close();
     throw error;
@@ -113,6 +123,23 @@ export function composeServices(options: ComposeServicesOptions): Services {
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
   return { index, highlevel };
+}
+
+/** The live workflow list over the store's saved workflows and what the config enables. */
+export function composeWorkflows(options: {
+  store: Store;
+  config: Pick<FeatureConfig, 'features' | 'workflows' | 'sponsor' | 'events'>;
+  now?: () => number;
+  checkMs?: number;
+}): { workflows: LiveWorkflows; workflowStore: WorkflowStore } {
+  const workflowStore = createWorkflowStore(options.store.db, options.now);
+  const workflows = createLiveWorkflows({
+    store: workflowStore,
+    enabled: enabledWorkflowsOptions(options.config),
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.checkMs !== undefined ? { checkMs: options.checkMs } : {}),
+  });
+  return { workflows, workflowStore };
 }
 
 /** openRuntime with everything a command's io carries. */

@@ -113,23 +113,14 @@ async function start(
       runtime.tokenManager.startRefresher(runtime.config.refresh.checkIntervalSeconds * 1000),
     );
   }
-  const workflowNames = pipeline
-    ? pipeline.workflows.map((w) => w.name)
-    : (
-        await loadEnabledWorkflows({
-          features: runtime.config.features,
-          userPath: runtime.config.workflows.path ?? undefined,
-          sponsors: runtime.config.sponsor.sponsors,
-          sponsorStaffContactIds: runtime.config.sponsor.staffContactIds,
-        })
-      ).map((w) => w.name);
+  const running = await runtime.workflows.current();
   for (const twice of await doubleSendsOf(runtime.config)) logger.warn({ workflows: twice.workflows }, twice.message);
   if (options.http) {
-    await buildHttp(options, runtime, sandboxes, lines, closers, workflowNames);
+    await buildHttp(options, runtime, sandboxes, lines, closers);
   }
   if (options.stop.aborted) return; // The closers undo what was opened; nothing starts working.
   pipeline?.start();
-  if (options.worker) lines.push(`worker: running ${pipeline?.workflows.length ?? 0} workflow(s)`);
+  if (options.worker) lines.push(`worker: running ${running.length} workflow(s)`);
   write(`${lines.join('\n')}\n`);
 }
 
@@ -139,7 +130,6 @@ async function buildHttp(
   sandboxes: ParleySandboxes | null,
   lines: string[],
   closers: Closers,
-  workflowNames: readonly string[],
 ): Promise<void> {
   const { logger, env } = options;
   // The console and the worker share the runtime's one queue, index and paced HighLevel client, so they
@@ -178,7 +168,8 @@ async function buildHttp(
     queue,
     repository,
     config,
-    workflowNames,
+    workflows: runtime.workflows,
+    workflowStore: runtime.workflowStore,
     defaultLocationId: async () => {
       const connected = await repository.list({ provider: 'highlevel', callable: true });
       return connected.find((c) => c.locationId !== null && c.status === 'ok')?.locationId ?? null;

@@ -4,12 +4,14 @@
  */
 import type { Kysely } from 'kysely';
 import type { ConnectionRepository } from '../credentials/types.js';
+import type { LiveWorkflows } from '../features/live-workflows.js';
 import type { Logger } from '../lib/create-logger.js';
 import type { Queue } from '../queue/types.js';
 import type { HighLevelAccess } from '../ratelimit/highlevel-access.js';
 import type { LocalIndex } from '../search/local-index.js';
 import type { DialectName } from '../store/open-database.js';
 import type { Database } from '../store/schema.js';
+import type { WorkflowStore } from '../workflows/workflow-store.js';
 import type { ConsoleConfig } from './console-settings.js';
 
 export interface ConsoleDeps {
@@ -25,8 +27,13 @@ export interface ConsoleDeps {
   queue: Queue;
   repository: ConnectionRepository;
   config: ConsoleConfig;
-  /** Names of the workflows this deployment loaded (built-ins per feature plus the user's), for the workflows page. */
-  workflowNames: readonly string[];
+  /**
+   * The workflows this deployment runs (built-ins per feature, files, and those saved in the console),
+   * kept current across processes (src/features/live-workflows.ts).
+   */
+  workflows: LiveWorkflows;
+  /** Where the studio saves workflows and their versions. */
+  workflowStore: WorkflowStore;
   /** The location a request acts for when it names none and the index does not know: the first connected one. */
   defaultLocationId(): Promise<string | null>;
   /** Cookies get `Secure` (true behind HTTPS). */

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { TemplateEngine } from '../lib/template-engine.js';
-import type { WorkflowDefinition } from '../workflows/definition-schema.js';
+import type { VersionedWorkflow, WorkflowDefinition } from '../workflows/definition-schema.js';
 import { type DoubleSend, findDoubleSends } from '../workflows/double-sends.js';
 import { type LoadedWorkflow, loadWorkflows } from '../workflows/load-workflows.js';
 import type { FeatureConfig } from './feature-config.js';
@@ -20,6 +20,8 @@ export const BUILTIN_WORKFLOWS_DIR = fileURLToPath(new URL('../../workflows/buil
 
 /** What `source` says of a workflow shipped in BUILTIN_WORKFLOWS_DIR. */
 export const BUILT_IN = 'built-in';
+/** What `source` says of a workflow saved in the console (the database). */
+export const STORED = 'console';
 
 /** Built-in workflow names per feature; features without one (the agent console) run no workflow. */
 export const FEATURE_WORKFLOWS: Partial<Record<FeatureName, readonly string[]>> = {
@@ -48,12 +50,21 @@ export interface EnabledWorkflowsOptions {
    * workflows are not loaded and say "not configured", since nothing would start them. Absent: not checked.
    */
   sessionEvents?: readonly string[];
+  /**
+   * Workflows saved in the console, each with its version. One named like a built-in replaces it
+   * (an edited built-in is a copy that runs instead, never beside it), and runs whether or not that
+   * built-in's feature is on. A workflow file of the same name wins: files are read-only and the
+   * console refuses to save such a name.
+   */
+  stored?: readonly VersionedWorkflow[];
 }
 
 export interface EnabledWorkflow {
   definition: WorkflowDefinition;
-  /** BUILT_IN, or the user file it was loaded from. */
+  /** BUILT_IN, STORED, or the user file it was loaded from. */
   source: string;
+  /** A stored workflow's current version; null for a built-in or a file. */
+  version: number | null;
   /** The file the definition was read from (a built-in's YAML file included). */
   file: string;
   /** A user workflow named like a built-in: it runs instead of that built-in. */
@@ -71,16 +82,19 @@ export async function listEnabledWorkflows(options: EnabledWorkflowsOptions): Pr
   const user = options.userPath ? await loadWorkflows(options.userPath, engine) : [];
   const builtinNames = new Set(builtin.map((w) => w.definition.name));
   const userNames = new Set(user.map((w) => w.definition.name));
+  const stored = (options.stored ?? []).filter((definition) => !userNames.has(definition.name));
+  const replaced = new Set([...userNames, ...stored.map((definition) => definition.name)]);
   const wanted = new Set(options.features.flatMap((feature) => FEATURE_WORKFLOWS[feature] ?? []));
   const staff = options.sponsorStaffContactIds ?? [];
   const configured = (options.sponsors ?? []).length > 0;
   // The deprecated relay is not even listed without staff ids: nobody should start configuring it.
   if (staff.length === 0) wanted.delete(SPONSOR_RELAY);
-  const entry = (loaded: LoadedWorkflow, source: string): EnabledWorkflow => {
+  const entry = (loaded: LoadedWorkflow & { definition: VersionedWorkflow }, source: string): EnabledWorkflow => {
     const { definition } = loaded;
     const base = {
       definition,
       source,
+      version: definition.version ?? null,
       file: loaded.file,
       replacesBuiltIn: source !== BUILT_IN && builtinNames.has(definition.name),
     };
@@ -94,9 +108,10 @@ export async function listEnabledWorkflows(options: EnabledWorkflowsOptions): Pr
   };
   return [
     ...builtin
-      .filter((w) => wanted.has(w.definition.name) && !userNames.has(w.definition.name))
+      .filter((w) => wanted.has(w.definition.name) && !replaced.has(w.definition.name))
       .map((w) => entry(w, BUILT_IN)),
     ...user.map((w) => entry(w, w.file)),
+    ...stored.map((definition) => entry({ definition, file: STORED }, STORED)),
   ];
 }
 

@@ -11,16 +11,16 @@ import type { Logger } from '../lib/create-logger.js';
 import type { TemplateEngine } from '../lib/template-engine.js';
 import { NonRetryableError } from '../queue/types.js';
 import type { Database } from '../store/schema.js';
-import type { WorkflowDefinition } from '../workflows/definition-schema.js';
 import { type RunOutcome, runWorkflow, type WorkflowEvent } from '../workflows/run-workflow.js';
 import type { TriggerName } from '../workflows/triggers.js';
 import { isRetryable } from '../workflows/workflow-error.js';
+import { currentWorkflows, type Workflows } from '../workflows/workflow-source.js';
 import { disabledWorkflows } from '../workflows/workflow-switches.js';
 
 export interface RunTriggeredDeps {
   db: Kysely<Database>;
   highlevel: HighLevelCaller;
-  workflows: readonly WorkflowDefinition[];
+  workflows: Workflows;
   logger: Logger;
   engine: TemplateEngine;
   now?: () => number;
@@ -55,8 +55,9 @@ export async function runEachTrigger(
   items: readonly { trigger: TriggerName; event: WorkflowEvent }[],
 ): Promise<TriggeredReport> {
   const report: TriggeredReport = { outcomes: [], matched: [], switchedOff: [] };
+  const workflows = await currentWorkflows(deps.workflows);
   const work = items.flatMap(({ trigger, event }) =>
-    deps.workflows.filter((definition) => definition.trigger === trigger).map((definition) => ({ definition, event })),
+    workflows.filter((definition) => definition.trigger === trigger).map((definition) => ({ definition, event })),
   );
   // One read per event, and only when a workflow would run: switches are flipped by an admin in the console.
   const disabled = work.length > 0 ? await disabledWorkflows(deps.db) : new Set<string>();

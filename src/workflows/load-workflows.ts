@@ -11,6 +11,7 @@ import { type Document, isScalar, LineCounter, parseDocument, Scalar } from 'yam
 import type { z } from 'zod';
 import { formatKeyPath, positionOf, positionOfKey } from '../config/yaml-positions.js';
 import { createTemplateEngine, type TemplateEngine } from '../lib/template-engine.js';
+import { expectationOf } from './check-definition.js';
 import { allowedWorkflowKeys, type WorkflowDefinition, WorkflowSchema } from './definition-schema.js';
 import { type DefinitionIssue, validateWorkflow } from './validate-workflow.js';
 import { describeIssues, WorkflowError, type WorkflowIssue, WorkflowValidationError } from './workflow-error.js';
@@ -148,26 +149,9 @@ function fromZodIssue(where: Where, base: (string | number)[], issue: z.core.$Zo
     }));
   }
   const pos = positionOf(where.doc, where.lineCounter, path);
-  return [{ file: where.file, ...pos, path: formatKeyPath(path), message: expectation(where.doc, path, issue) }];
-}
-
-function expectation(doc: Document, path: (string | number)[], issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_value') {
-    const got = doc.getIn(path);
-    const shown = typeof got === 'string' && got.length <= 80 ? `, got "${got}"` : '';
-    return `expected one of ${issue.values.map(String).join(', ')}${shown}`;
-  }
-  if (issue.code === 'invalid_type') {
-    const got = doc.getIn(path);
-    if (got === undefined) return `required: expected ${article(issue.expected)}`;
-    return `expected ${article(issue.expected)}`;
-  }
-  return issue.message;
-}
-
-function article(expected: string): string {
-  if (expected === 'record') return 'a map of keys to values';
-  return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+  return [
+    { file: where.file, ...pos, path: formatKeyPath(path), message: expectationOf(issue, where.doc.getIn(path)) },
+  ];
 }
 
 function fromDefinitionIssue(where: Where, base: (string | number)[], issue: DefinitionIssue): WorkflowIssue {

@@ -15,7 +15,11 @@ export type WorkflowErrorCode =
   | 'step_failed'
   | 'step_in_progress'
   | 'conversation_not_found'
-  | 'unknown_trigger_sample';
+  | 'unknown_trigger_sample'
+  | 'workflow_exists'
+  | 'workflow_read_only'
+  | 'version_not_found'
+  | 'version_conflict';
 
 export interface WorkflowErrorOptions extends ParleyErrorOptions {
   retryable?: boolean;
@@ -48,7 +52,9 @@ export interface WorkflowIssue {
   message: string;
 }
 
+/** Line 0: a definition given as JSON (check-definition.ts), which has a key path but no lines. */
 export function formatIssue(issue: WorkflowIssue): string {
+  if (issue.line === 0) return `${issue.path}: ${issue.message}`;
   return `${issue.file}:${issue.line}:${issue.col} ${issue.path}: ${issue.message}`;
 }
 

@@ -10,7 +10,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { applyFileDefaults } from '../../src/app/file-config-defaults.js';
-import { composeServices } from '../../src/app/open-runtime.js';
+import { composeServices, composeWorkflows } from '../../src/app/open-runtime.js';
 import type { Role } from '../../src/console/auth/roles.js';
 import { addUser, createApiToken } from '../../src/console/auth/user-accounts.js';
 import type { ConsoleDeps } from '../../src/console/console-deps.js';
@@ -47,7 +47,6 @@ export interface ConsoleAppOptions {
   sync?: boolean;
   /** Config file content (as parsed YAML) merged over the defaults, e.g. `{ sponsor: { staffContactIds: [...] } }`. */
   config?: Record<string, unknown>;
-  workflowNames?: readonly string[];
   now?: () => number;
 }
 
@@ -87,7 +86,7 @@ export async function startConsoleApp(kind: DatabaseKind, options: ConsoleAppOpt
     queue: createQueue({ store, now }),
     repository,
     config,
-    workflowNames: options.workflowNames ?? ['registration-welcome', 'checkin-welcome'],
+    ...composeWorkflows({ store, config, now, checkMs: 0 }),
     defaultLocationId: async () => locationId,
     secureCookies: false,
     logger,

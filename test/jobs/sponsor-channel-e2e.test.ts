@@ -7,8 +7,10 @@
  * attendee's conversation in HighLevel. Another sponsor's user gets 403 for it, exactly as for an id
  * that does not exist. Without sponsors in the config the channel is not loaded and routes nothing.
  */
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sponsorsOfConversation } from '../../src/search/sponsor-channel.js';
+import { currentWorkflows } from '../../src/workflows/workflow-source.js';
 import { DATABASE_KINDS } from '../helpers/databases.js';
 import { type SponsorWorld, startSponsorWorld } from './sponsor-world.js';
 
@@ -157,7 +159,11 @@ describe.each(DATABASE_KINDS)('sponsor channel without sponsors in the config [%
 
   it('loads no sponsor workflow', async () => {
     expect(world.parley.deps.config.features).toContain('sponsor-channel');
-    expect(world.pipeline.workflows.map((w) => w.name).filter((name) => name.startsWith('sponsor'))).toEqual([]);
+    expect(
+      (await currentWorkflows(world.pipeline.workflows))
+        .map((w) => w.name)
+        .filter((name) => name.startsWith('sponsor')),
+    ).toEqual([]);
   });
 
   it('routes nothing, not even a tag, for a message naming a sponsor word', async () => {

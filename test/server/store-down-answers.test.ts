@@ -5,12 +5,14 @@
  * Both databases with the store closed under the app; PostgreSQL also with the server refusing
  * connections (a proxy in front of it is shut), which is what gave ECONNREFUSED and 127.0.0.1:<port>.
  */
+
 import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { createServer, connect as netConnect, type Server, type Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyFileDefaults } from '../../src/app/file-config-defaults.js';
+import { composeWorkflows } from '../../src/app/open-runtime.js';
 import { registerHighLevelOAuthRoutes } from '../../src/connect/highlevel/oauth-routes.js';
 import { createOAuthStateStore } from '../../src/connect/highlevel/oauth-state-store.js';
 import { registerConsole } from '../../src/console/register-console.js';
@@ -93,6 +95,7 @@ async function parleyRoutes(store: Store): Promise<FastifyInstance> {
   });
   await registerAcceleventsWebhookRoute(app, { db, queue, logger });
   registerMetricsRoute(app, { db });
+  const config = applyFileDefaults({}, { env: {}, port: 0, sandboxUrl: NOWHERE });
   await registerConsole(app, {
     db,
     dialect: store.dialect,
@@ -106,8 +109,8 @@ async function parleyRoutes(store: Store): Promise<FastifyInstance> {
     }),
     queue,
     repository,
-    config: applyFileDefaults({}, { env: {}, port: 0, sandboxUrl: NOWHERE }),
-    workflowNames: [],
+    config,
+    ...composeWorkflows({ store, config }),
     defaultLocationId: async () => null,
     secureCookies: false,
     logger,

@@ -4,9 +4,15 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/schema.js';
+import type { WorkflowSource } from '../../workflows/workflow-source.js';
 import { disabledWorkflows, setWorkflowEnabled } from '../../workflows/workflow-switches.js';
 import { ConsoleError } from '../console-error.js';
 import { type RunView, recentRunsByWorkflow } from './run-history.js';
+
+/** The names every run goes under (a sponsor relay copy per staff contact included), as loaded now. */
+export async function loadedWorkflowNames(workflows: WorkflowSource): Promise<string[]> {
+  return (await workflows.current()).map((w) => w.name);
+}
 
 /** How many runs the workflows page and API show per workflow. */
 export const RECENT_RUNS_PER_WORKFLOW = 20;

@@ -29,7 +29,7 @@ import {
 import { DEFAULT_RATE_WINDOW_MINUTES, MAX_RATE_WINDOW_MINUTES, readRateBudget } from '../admin/rate-budget.js';
 import { getRun, listRuns, RUN_STATUSES, type RunStatus } from '../admin/run-history.js';
 import { registerUserAdminRoutes } from '../admin/users-routes.js';
-import { listWorkflowStatus, switchWorkflow } from '../admin/workflow-status.js';
+import { listWorkflowStatus, loadedWorkflowNames, switchWorkflow } from '../admin/workflow-status.js';
 import { actorOf, type ConsoleDeps } from '../console-deps.js';
 import { apiRoute } from './api-route.js';
 
@@ -66,7 +66,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: ConsoleDeps): vo
     roles: ADMIN,
     tag: TAG,
     summary: 'Loaded workflows, whether each is switched on, and its last 20 runs',
-    handler: async () => ({ workflows: await listWorkflowStatus(deps.db, deps.workflowNames) }),
+    handler: async () => ({ workflows: await listWorkflowStatus(deps.db, await loadedWorkflowNames(deps.workflows)) }),
   });
 
   apiRoute(app, {
@@ -88,7 +88,11 @@ export function registerAdminRoutes(app: FastifyInstance, deps: ConsoleDeps): vo
     handler: async (request) => {
       const { name } = request.params as { name: string };
       const { enabled } = request.body as { enabled: boolean };
-      const switched = await switchWorkflow(deps.db, deps.workflowNames, { name, enabled, now: deps.now() });
+      const switched = await switchWorkflow(deps.db, await loadedWorkflowNames(deps.workflows), {
+        name,
+        enabled,
+        now: deps.now(),
+      });
       return { ...switched, skippedDeliveries: await skippedDeliveryCount(deps.db) };
     },
   });

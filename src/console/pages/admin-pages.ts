@@ -15,7 +15,7 @@ import { DEFAULT_RATE_WINDOW_MINUTES, readRateBudget } from '../admin/rate-budge
 import { layoutRateChart } from '../admin/rate-chart.js';
 import { listRuns, RUN_STATUSES, type RunStatus } from '../admin/run-history.js';
 import { registerUsersPage } from '../admin/users-page.js';
-import { listWorkflowStatus } from '../admin/workflow-status.js';
+import { listWorkflowStatus, loadedWorkflowNames } from '../admin/workflow-status.js';
 import type { Caller } from '../auth/resolve-caller.js';
 import type { ConsoleDeps } from '../console-deps.js';
 import { sendErrorPage } from './error-page.js';
@@ -47,7 +47,7 @@ export function registerAdminPages(app: FastifyInstance, deps: ConsoleDeps): voi
   });
 
   app.get('/console/admin/workflows', adminOnly, async (request, reply) => {
-    const workflows = await listWorkflowStatus(deps.db, deps.workflowNames);
+    const workflows = await listWorkflowStatus(deps.db, await loadedWorkflowNames(deps.workflows));
     return sendPage(reply, 'admin-workflows', callerOf(request), {
       title: 'Workflows',
       nav: 'admin-workflows',

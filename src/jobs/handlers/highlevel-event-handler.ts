@@ -10,12 +10,14 @@
  * contact's attendee links, so a workflow can tell a check-in attendee (`links.checkIn`) from a
  * registrant. Run key: `message:<messageId>` (else the webhookId), one run per inbound message.
  */
+
 import type { Kysely } from 'kysely';
 import type { HighLevelCaller } from '../../highlevel/client-types.js';
 import type { JobHandler } from '../../queue/types.js';
 import { applyWebhookEventTo } from '../../search/apply-webhook-event.js';
 import type { SponsorConfig } from '../../search/sponsor-settings.js';
 import type { Database } from '../../store/schema.js';
+import { currentWorkflows } from '../../workflows/workflow-source.js';
 import type { RunTriggeredDeps } from '../run-triggered.js';
 import { runTriggered } from '../run-triggered.js';
 import { inboxIdOf, loadInboxRow, markInbox } from './inbox-rows.js';
@@ -78,7 +80,9 @@ export function highLevelEventHandler(deps: HighLevelEventHandlerDeps): JobHandl
   const now = deps.now ?? Date.now;
   const sponsors = deps.sponsors ?? [];
   // Routing to sponsors needs the contact's tags too, even with no inbound-message workflow loaded.
-  const wanted = deps.workflows.some((w) => w.trigger === 'highlevel.inbound_message') || sponsors.length > 0;
+  const wanted = async () =>
+    sponsors.length > 0 ||
+    (await currentWorkflows(deps.workflows)).some((w) => w.trigger === 'highlevel.inbound_message');
   return async (job, context) => {
     const inboxId = inboxIdOf(job);
     const row = await loadInboxRow(deps.db, inboxId);
@@ -95,7 +99,7 @@ export function highLevelEventHandler(deps: HighLevelEventHandlerDeps): JobHandl
     const locationId = text(event.locationId);
     const contactId = text(event.contactId);
     const id = text(event.messageId) ?? text(event.webhookId) ?? inboxId;
-    if (wanted && event.type === 'InboundMessage' && locationId && contactId) {
+    if (event.type === 'InboundMessage' && locationId && contactId && (await wanted())) {
       const contact = await contactOf(deps.highlevel, contactId, locationId, context.signal);
       const links = await linksOf(deps.db, locationId, contactId);
       const message = {

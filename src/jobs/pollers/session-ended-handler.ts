@@ -10,9 +10,9 @@
 import type { AcceleventsClient } from '../../accelevents/client.js';
 import type { Logger } from '../../lib/create-logger.js';
 import type { JobHandler } from '../../queue/types.js';
-import type { WorkflowDefinition } from '../../workflows/definition-schema.js';
 import { type RunWorkflowDeps, runWorkflow } from '../../workflows/run-workflow.js';
 import { describeFailure } from '../../workflows/workflow-error.js';
+import { currentWorkflows, type Workflows } from '../../workflows/workflow-source.js';
 import { disabledWorkflows } from '../../workflows/workflow-switches.js';
 import { PollerError, requireDeps } from './poller-error.js';
 import type { SessionEndedPayload } from './session-poller.js';
@@ -28,7 +28,7 @@ export interface EventLocationResolver {
 export interface SessionEndedHandlerDeps {
   accelevents: AcceleventsClient;
   /** Only those with trigger `session.ended` run; the rest are ignored. */
-  workflows: readonly WorkflowDefinition[];
+  workflows: Workflows;
   locations: EventLocationResolver;
   /** runWorkflow's deps (db, highlevel, now, logger, engine, …); the job's signal is added per run. */
   run: Omit<RunWorkflowDeps, 'signal'>;
@@ -40,12 +40,12 @@ export interface SessionEndedHandlerDeps {
 export function createSessionEndedHandler(deps: SessionEndedHandlerDeps): JobHandler {
   requireDeps('createSessionEndedHandler', deps, ['accelevents', 'workflows', 'locations', 'run', 'logger']);
   requireDeps('createSessionEndedHandler (run)', deps.run, ['db', 'highlevel']);
-  const workflows = deps.workflows.filter((w) => w.trigger === 'session.ended');
   const events = resolveSessionEvents('createSessionEndedHandler', deps.events ?? []);
   const { accelevents, logger } = deps;
 
   return async (job, context) => {
     const payload = readPayload(job.payload);
+    const workflows = (await currentWorkflows(deps.workflows)).filter((w) => w.trigger === 'session.ended');
     const disabled = workflows.length > 0 ? await disabledWorkflows(deps.run.db) : new Set<string>();
     const active = workflows.filter((w) => !disabled.has(w.name));
     if (active.length === 0) return;

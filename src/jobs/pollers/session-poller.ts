@@ -14,7 +14,7 @@ import type { Logger } from '../../lib/create-logger.js';
 import { PRIORITY } from '../../lib/priority-lanes.js';
 import type { Queue } from '../../queue/types.js';
 import type { Database } from '../../store/schema.js';
-import type { WorkflowDefinition } from '../../workflows/definition-schema.js';
+import { currentWorkflows, type Workflows } from '../../workflows/workflow-source.js';
 import { disabledWorkflows } from '../../workflows/workflow-switches.js';
 import { requireDeps } from './poller-error.js';
 import { type ResolvedSessionEvent, resolveSessionEvents, type SessionEventInput } from './session-settings.js';
@@ -48,7 +48,7 @@ export interface SessionPollerDeps {
    * The pipeline's workflows: polls run only while one with trigger `session.ended` is loaded and not
    * switched off; otherwise they only keep the watermarks paused. Absent: always on.
    */
-  workflows?: readonly WorkflowDefinition[];
+  workflows?: Workflows;
   logger: Logger;
   now?: () => number;
   maxAgeMs?: number;
@@ -83,10 +83,11 @@ export function createSessionPoller(deps: SessionPollerDeps): SessionPoller {
   const now = deps.now ?? Date.now;
   const maxAgeMs = deps.maxAgeMs ?? DEFAULT_SESSION_MAX_AGE_MS;
   const { queue, accelevents, db, logger } = deps;
-  const followUps = deps.workflows?.filter((w) => w.trigger === 'session.ended').map((w) => w.name);
-
   async function active(): Promise<boolean> {
-    if (followUps === undefined) return true;
+    if (deps.workflows === undefined) return true;
+    const followUps = (await currentWorkflows(deps.workflows))
+      .filter((w) => w.trigger === 'session.ended')
+      .map((w) => w.name);
     if (followUps.length === 0) return false;
     const disabled = await disabledWorkflows(db);
     return followUps.some((name) => !disabled.has(name));

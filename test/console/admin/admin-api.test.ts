@@ -16,7 +16,10 @@ describe.each(DATABASE_KINDS)('admin API [%s]', (kind) => {
   const get = (url: string) => harness.app.inject({ method: 'GET', url, headers: harness.auth('admin') });
 
   beforeAll(async () => {
-    harness = await startConsoleApp(kind, { attendees: 2, workflowNames: ['registration-welcome', 'checkin-welcome'] });
+    harness = await startConsoleApp(kind, {
+      attendees: 2,
+      config: { features: ['registration-welcome', 'checkin-welcome'] },
+    });
   });
   afterAll(async () => harness?.close());
 
@@ -112,8 +115,9 @@ describe.each(DATABASE_KINDS)('admin API [%s]', (kind) => {
     await withCheckinWelcomeOff(async () => {
       const listed = (await get('/api/admin/workflows')).json().workflows;
       expect(listed.map((w: { name: string; enabled: boolean }) => [w.name, w.enabled])).toEqual([
-        ['registration-welcome', true],
+        ['checkin-preference-reply', true],
         ['checkin-welcome', false],
+        ['registration-welcome', true],
       ]);
     });
   });

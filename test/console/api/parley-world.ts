@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { type ComposedJobs, composeJobs } from '../../../src/app/compose-jobs.js';
 import { applyFileDefaults } from '../../../src/app/file-config-defaults.js';
-import { composeServices } from '../../../src/app/open-runtime.js';
+import { composeServices, composeWorkflows } from '../../../src/app/open-runtime.js';
 import type { Role } from '../../../src/console/auth/roles.js';
 import { addUser, createApiToken } from '../../../src/console/auth/user-accounts.js';
 import type { ConsoleDeps } from '../../../src/console/console-deps.js';
@@ -74,12 +74,13 @@ export async function startParleyWorld(kind: DatabaseKind, options: ParleyWorldO
   const config = applyFileDefaults({}, { env: {}, port: 0, sandboxUrl: sandbox.url });
   // The same shared services `parley start` builds (src/app/open-runtime.ts), with a sandbox-issued token.
   const { index, highlevel: access } = composeServices({ store, config, auth, logger });
+  const studio = composeWorkflows({ store, config: { ...config, features: ['registration-welcome'] }, checkMs: 0 });
   const pipeline = composeJobs({
     store,
     auth,
     baseUrl: sandbox.url,
     appId: sandbox.sandbox.appId,
-    workflows: await loadEnabledWorkflows({ features: ['registration-welcome'] }),
+    workflows: studio.workflows,
     locations: createLocationResolver({ defaultLocationId: locationId }),
     eventNames: { [EVENT_URL]: EVENT_NAME },
     logger,
@@ -98,7 +99,7 @@ export async function startParleyWorld(kind: DatabaseKind, options: ParleyWorldO
     queue: pipeline.queue,
     repository,
     config,
-    workflowNames: pipeline.workflows.map((w) => w.name),
+    ...studio,
     defaultLocationId: async () => locationId,
     secureCookies: false,
     logger,
