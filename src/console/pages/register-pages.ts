@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ConsoleDeps } from '../console-deps.js';
 import { registerAdminPages } from './admin-pages.js';
 import { registerLoginPage } from './login-page.js';
+import { registerMappingPage } from './mapping-page.js';
 import { registerConsoleNotFound } from './not-found-page.js';
 import { registerRunPage } from './run-page.js';
 import { registerSearchPage } from './search-page.js';
@@ -22,6 +23,7 @@ export function registerConsolePages(app: FastifyInstance, deps: ConsoleDeps): v
   registerThreadPage(app, deps);
   registerTranscriptPage(app, deps);
   registerAdminPages(app, deps);
+  registerMappingPage(app, deps);
   registerRunPage(app, deps);
   registerConsoleNotFound(app, deps);
 }
