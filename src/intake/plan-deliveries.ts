@@ -50,7 +50,7 @@ export function reasonAtIntake(mapped: PersonPayload): InboxReason | null {
   if (f.attendeeId === null && f.ticketId === null && f.email === null) {
     return inboxReason(
       'no_attendee',
-      `no attendee found at ${mapped.person.path}: no attendee id, ticket id or email; map one in accelevents.webhook.fields and reprocess`,
+      `no attendee found at ${mapped.person.path}: no attendee id, ticket id or email; map one in accelevents.webhook.fields (or the console's Mapping) and reprocess`,
     );
   }
   return null;

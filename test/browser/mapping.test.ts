@@ -4,7 +4,8 @@
  * opens Mapping, opens the delivery, clicks the email in the payload tree, says it is the email, sees
  * the preview accept it, saves, reprocesses the affected delivery, and the worker welcomes the attendee
  * once in the HighLevel sandbox. Screenshots admin-mapping, admin-mapping-chooser, admin-mapping-preview,
- * admin-mapping-saved, admin-mapping-reprocessed and admin-mapping-processed.
+ * admin-mapping-saved, admin-mapping-reprocessed and admin-mapping-processed; an unknown topic value mapped
+ * to a trigger the same way, admin-mapping-topic.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -134,6 +135,33 @@ describeWithBrowser('console in Chromium: mapping a new payload layout', (sessio
     await draft.getByText('buyer.contact.mail').waitFor();
     expect(await page.locator('#mapping-saved-by').textContent()).toContain(roleEmail('admin'));
     expect(await page.getByRole('button', { name: 'Save mapping' }).isDisabled()).toBe(true);
+  });
+
+  it('maps an unknown topic value to a trigger by clicking it, and previews it as accepted', async () => {
+    const body = { topic: 'guest.signed_up', eventUrl: SUMMIT, email: 'noor.topic@example.com' };
+    const response = await fetch(world.hookUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const stored = ((await response.json()) as { deliveries: { id: string; reasonCode: string }[] }).deliveries[0]!;
+    expect(stored.reasonCode).toBe('topic_not_recognised');
+
+    const page = await openMapping();
+    await page.getByRole('button', { name: `Open delivery ${stored.id}` }).click();
+    const preview = page.locator('#mapping-preview');
+    await preview.getByText('Still ignored').waitFor();
+    await page.getByRole('button', { name: 'topic: "guest.signed_up"' }).click();
+    const chooser = page.getByRole('dialog', { name: 'What is this value?' });
+    await chooser.waitFor();
+    // A topic value opens on the triggers, registration first.
+    expect(await chooser.getByLabel('It is').inputValue()).toBe('alias:registration');
+    await chooser.getByRole('button', { name: 'Assign' }).click();
+
+    await preview.getByText('Would be accepted').waitFor();
+    expect(await preview.getByRole('row', { name: /^Topic / }).textContent()).toContain('by alias');
+    expect(await page.locator('#mapping-draft').textContent()).toContain('"guest.signed_up" means a registration');
+    await saveScreenshot(page, 'admin-mapping-topic');
   });
 
   it('shows an agent the 403 page on the Mapping URL', async () => {
