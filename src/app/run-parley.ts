@@ -40,6 +40,7 @@ import {
   pointHighLevelSandboxAt,
   startSandboxes,
 } from './start-sandboxes.js';
+import { createWorkflowTestRunner } from './workflow-test-runner.js';
 
 export interface RunParleyOptions {
   http: boolean;
@@ -160,6 +161,11 @@ async function buildHttp(
     db: store.db,
     access: metricsAccessFrom(config.server.metrics, options.processEnv ?? process.env),
   });
+  const testRuns = createWorkflowTestRunner({
+    ...(sandboxes ? { sandbox: sandboxes.highlevel } : {}),
+    logger: logger.child({ name: 'console' }),
+  });
+  closers.add('workflow test runs', () => testRuns.close());
   await registerConsole(app, {
     db: store.db,
     dialect: store.dialect,
@@ -170,6 +176,7 @@ async function buildHttp(
     config,
     workflows: runtime.workflows,
     workflowStore: runtime.workflowStore,
+    testRuns,
     defaultLocationId: async () => {
       const connected = await repository.list({ provider: 'highlevel', callable: true });
       return connected.find((c) => c.locationId !== null && c.status === 'ok')?.locationId ?? null;

@@ -13,6 +13,7 @@ import type { DialectName } from '../store/open-database.js';
 import type { Database } from '../store/schema.js';
 import type { WorkflowStore } from '../workflows/workflow-store.js';
 import type { ConsoleConfig } from './console-settings.js';
+import type { WorkflowTestRunner } from './studio/test-run-types.js';
 
 export interface ConsoleDeps {
   db: Kysely<Database>;
@@ -34,6 +35,8 @@ export interface ConsoleDeps {
   workflows: LiveWorkflows;
   /** Where the studio saves workflows and their versions. */
   workflowStore: WorkflowStore;
+  /** The scratch store and sandbox target of workflow test runs (src/app/workflow-test-runner.ts). */
+  testRuns: WorkflowTestRunner;
   /** The location a request acts for when it names none and the index does not know: the first connected one. */
   defaultLocationId(): Promise<string | null>;
   /** Cookies get `Secure` (true behind HTTPS). */

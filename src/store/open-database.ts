@@ -8,7 +8,7 @@ import { migrateToLatest } from './migrator.js';
 import { createPostgresDialect } from './postgres-dialect.js';
 import { redactDatabaseUrl } from './redact-database-url.js';
 import type { Database } from './schema.js';
-import { createSqliteDialect } from './sqlite-dialect.js';
+import { createMemorySqliteDialect, createSqliteDialect } from './sqlite-dialect.js';
 import { StoreError } from './store-error.js';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -106,4 +106,25 @@ function assertPostgresUrl(databaseUrl: string, dataDir: string): void {
       `Invalid database URL (DATABASE_URL): "${redactDatabaseUrl(databaseUrl)}" does not parse as a URL; ${expected}`,
     );
   }
+}
+
+/**
+ * A migrated SQLite database in memory, private to this process and gone when closed: for work whose
+ * rows must never reach the real store (a workflow test run's journal, src/app/workflow-test-runner.ts).
+ */
+export async function openMemoryDatabase(): Promise<Store> {
+  const db = new Kysely<Database>({ dialect: createMemorySqliteDialect() });
+  let closed = false;
+  const close = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
+    await db.destroy();
+  };
+  try {
+    await migrateToLatest(db);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { db, dialect: 'sqlite', close };
 }

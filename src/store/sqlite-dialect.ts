@@ -144,6 +144,16 @@ export function createSqliteDialect(
 }
 
 /**
+ * A private SQLite database in memory (https://www.sqlite.org/inmemorydb.html), gone when closed: a
+ * scratch store no other connection sees. Same driver and pragmas as the file, without WAL (no file).
+ */
+export function createMemorySqliteDialect(): Dialect {
+  const database = new SqliteDatabase(':memory:');
+  database.pragma('foreign_keys = ON');
+  return new ImmediateSqliteDialect(withStatementCache(database), {});
+}
+
+/**
  * Drops group and other access from the database and its WAL and shm files (a file made by an earlier
  * parley is 0644). Best effort: a file parley's user does not own stays as it is, and doctor reports it.
  */

@@ -11,6 +11,7 @@
 import type { FastifyInstance } from 'fastify';
 import { applyFileDefaults } from '../../src/app/file-config-defaults.js';
 import { composeServices, composeWorkflows } from '../../src/app/open-runtime.js';
+import { createWorkflowTestRunner } from '../../src/app/workflow-test-runner.js';
 import type { Role } from '../../src/console/auth/roles.js';
 import { addUser, createApiToken } from '../../src/console/auth/user-accounts.js';
 import type { ConsoleDeps } from '../../src/console/console-deps.js';
@@ -87,6 +88,8 @@ export async function startConsoleApp(kind: DatabaseKind, options: ConsoleAppOpt
     repository,
     config,
     ...composeWorkflows({ store, config, now, checkMs: 0 }),
+    // Test runs use this world's sandbox, in a location of their own (src/app/workflow-test-runner.ts).
+    testRuns: createWorkflowTestRunner({ sandbox: sandbox.sandbox, logger }),
     defaultLocationId: async () => locationId,
     secureCookies: false,
     logger,
@@ -120,6 +123,7 @@ export async function startConsoleApp(kind: DatabaseKind, options: ConsoleAppOpt
     },
     async close() {
       await app.close();
+      await deps.testRuns.close();
       await database.dispose();
       await sandbox.close();
     },

@@ -13,6 +13,7 @@ import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyFileDefaults } from '../../src/app/file-config-defaults.js';
 import { composeWorkflows } from '../../src/app/open-runtime.js';
+import { createWorkflowTestRunner } from '../../src/app/workflow-test-runner.js';
 import { registerHighLevelOAuthRoutes } from '../../src/connect/highlevel/oauth-routes.js';
 import { createOAuthStateStore } from '../../src/connect/highlevel/oauth-state-store.js';
 import { registerConsole } from '../../src/console/register-console.js';
@@ -111,6 +112,7 @@ async function parleyRoutes(store: Store): Promise<FastifyInstance> {
     repository,
     config,
     ...composeWorkflows({ store, config }),
+    testRuns: createWorkflowTestRunner({ logger }),
     defaultLocationId: async () => null,
     secureCookies: false,
     logger,

@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { type ComposedJobs, composeJobs } from '../../../src/app/compose-jobs.js';
 import { applyFileDefaults } from '../../../src/app/file-config-defaults.js';
 import { composeServices, composeWorkflows } from '../../../src/app/open-runtime.js';
+import { createWorkflowTestRunner } from '../../../src/app/workflow-test-runner.js';
 import type { Role } from '../../../src/console/auth/roles.js';
 import { addUser, createApiToken } from '../../../src/console/auth/user-accounts.js';
 import type { ConsoleDeps } from '../../../src/console/console-deps.js';
@@ -100,6 +101,8 @@ export async function startParleyWorld(kind: DatabaseKind, options: ParleyWorldO
     repository,
     config,
     ...studio,
+    // Test runs use this world's sandbox, in a location of their own (src/app/workflow-test-runner.ts).
+    testRuns: createWorkflowTestRunner({ sandbox: sandbox.sandbox, logger }),
     defaultLocationId: async () => locationId,
     secureCookies: false,
     logger,
@@ -147,6 +150,7 @@ export async function startParleyWorld(kind: DatabaseKind, options: ParleyWorldO
     async close() {
       await pipeline.stop({ graceMs: 1_000 });
       await app.close();
+      await deps.testRuns.close();
       await database.dispose();
       await sandbox.close();
     },
