@@ -491,9 +491,6 @@ async function reprocessAffected() {
 }
 
 async function start() {
-  for (const button of document.querySelectorAll('[data-open-delivery]')) {
-    button.addEventListener('click', () => openDelivery(button.dataset.openDelivery));
-  }
   const dialog = byId('mapping-chooser');
   byId('chooser-form').addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -514,6 +511,12 @@ async function start() {
   } catch (error) {
     say(error.message, true);
     return;
+  }
+  // Enabled only once the saved mapping is known (the page renders them disabled): a preview must
+  // start from it, not from an empty draft.
+  for (const button of document.querySelectorAll('[data-open-delivery]')) {
+    button.addEventListener('click', () => openDelivery(button.dataset.openDelivery));
+    button.disabled = false;
   }
   const wanted = new URLSearchParams(window.location.search).get('delivery');
   if (wanted) await openDelivery(wanted);
