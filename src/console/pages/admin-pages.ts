@@ -60,15 +60,20 @@ export function registerAdminPages(app: FastifyInstance, deps: ConsoleDeps): voi
   app.get('/console/admin/runs', adminOnly, async (request, reply) => {
     const query = request.query as Query;
     const status = RUN_STATUSES.find((s) => s === query.status) as RunStatus | undefined;
-    const runs = await listRuns(deps.db, { status, limit: PAGE_SIZE, cursor: query.cursor || null });
+    const workflows = await loadedWorkflowNames(deps.workflows);
+    // A name no longer loaded still filters: its old runs stay listed until retention removes them.
+    const workflow = query.workflow?.trim() || undefined;
+    const runs = await listRuns(deps.db, { status, workflow, limit: PAGE_SIZE, cursor: query.cursor || null });
     const deadLetters = await listDeadLetters(deps.queue);
     return sendPage(reply, 'admin-runs', callerOf(request), {
       title: 'Runs & dead letters',
       nav: 'admin-runs',
       statuses: RUN_STATUSES,
       status: status ?? '',
+      workflows: workflow === undefined || workflows.includes(workflow) ? workflows : [...workflows, workflow],
+      workflow: workflow ?? '',
       runs: runs.items,
-      nextPage: runs.nextCursor ? nextPageUrl('/console/admin/runs', { status }, runs.nextCursor) : null,
+      nextPage: runs.nextCursor ? nextPageUrl('/console/admin/runs', { status, workflow }, runs.nextCursor) : null,
       dead: deadLetters.jobs.map((job) => ({ ...job, payloadText: JSON.stringify(job.payload) })),
       counts: deadLetters.counts,
     });
