@@ -9,6 +9,7 @@ export type ConsoleErrorCode =
   | 'not_found' // 404: no such conversation/message, or the caller may not see it
   | 'forbidden' // 403: the caller's role may not do this to this conversation (a sponsor outside their channel)
   | 'no_location' // 409: nothing says which HighLevel location to act for
+  | 'conflict' // 409: the target's state refuses it (a read-only workflow, a name taken, a test first)
   | 'upstream_failed'; // 502: HighLevel refused or failed; `upstream` carries its code and status
 
 export const CONSOLE_ERROR_STATUS: Readonly<Record<ConsoleErrorCode, number>> = {
@@ -16,6 +17,7 @@ export const CONSOLE_ERROR_STATUS: Readonly<Record<ConsoleErrorCode, number>> = 
   not_found: 404,
   forbidden: 403,
   no_location: 409,
+  conflict: 409,
   upstream_failed: 502,
 };
 
@@ -23,6 +25,10 @@ export const CONSOLE_ERROR_STATUS: Readonly<Record<ConsoleErrorCode, number>> = 
 export interface ConsoleErrorDetails {
   field?: string;
   upstream?: Record<string, unknown>;
+  /** Every problem of a workflow definition, each with its key path (src/workflows/check-definition.ts). */
+  issues?: readonly { path: string; message: string }[];
+  /** A stable reason beside the code (e.g. `test_required`), for a client to branch on. */
+  reason?: string;
 }
 
 export class ConsoleError extends ParleyError<ConsoleErrorCode> {
@@ -32,10 +38,12 @@ export class ConsoleError extends ParleyError<ConsoleErrorCode> {
   constructor(code: ConsoleErrorCode, message: string, options: ParleyErrorOptions & ConsoleErrorDetails = {}) {
     super(code, message, options);
     // Only the body's fields: `cause` stays out of the answer.
-    const { field, upstream } = options;
+    const { field, upstream, issues, reason } = options;
     this.details = {
       ...(field === undefined ? {} : { field }),
       ...(upstream === undefined ? {} : { upstream }),
+      ...(issues === undefined ? {} : { issues }),
+      ...(reason === undefined ? {} : { reason }),
     };
   }
 

@@ -14,6 +14,7 @@ import { registerMessageWriteRoutes } from './api/message-write-routes.js';
 import { registerOpenApi } from './api/openapi.js';
 import { registerOpenApiRoutes } from './api/openapi-routes.js';
 import { registerNulByteCheck } from './api/reject-nul-bytes.js';
+import { registerWorkflowRoutes } from './api/workflow-routes.js';
 import { registerConsoleAuth } from './auth/register-console-auth.js';
 import type { ConsoleDeps } from './console-deps.js';
 import { registerConsolePages } from './pages/register-pages.js';
@@ -28,6 +29,7 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps): 
   registerMessageWriteRoutes(app, deps);
   registerAttendeeRoutes(app, deps);
   registerAdminRoutes(app, deps);
+  registerWorkflowRoutes(app, deps);
   registerMappingRoutes(app, deps);
   registerCatalogRoutes(app);
   registerConsolePages(app, deps);

@@ -24,6 +24,8 @@ export interface LoadedWorkflow {
 
 export interface LoadWorkflowsOptions {
   engine?: TemplateEngine;
+  /** Keep the steps whose `option` is off (an editor starts from the whole definition). */
+  asWritten?: boolean;
 }
 
 interface Source {
@@ -39,7 +41,7 @@ export async function loadWorkflows(path: string, options: LoadWorkflowsOptions 
   const issues: WorkflowIssue[] = [];
   const names = new Map<string, string>();
   for (const source of sources) {
-    const result = parseWorkflowSource(source.text, source.file, engine);
+    const result = parseWorkflowSource(source.text, source.file, engine, options.asWritten);
     issues.push(...result.issues);
     for (const workflow of result.workflows) {
       const seen = names.get(workflow.definition.name);
@@ -86,7 +88,12 @@ export interface ParsedSource {
 }
 
 /** Parses and validates one file's text; never throws for bad content. */
-export function parseWorkflowSource(text: string, file: string, engine: TemplateEngine): ParsedSource {
+export function parseWorkflowSource(
+  text: string,
+  file: string,
+  engine: TemplateEngine,
+  asWritten = false,
+): ParsedSource {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   const out: ParsedSource = { workflows: [], issues: [], positions: new Map() };
@@ -112,7 +119,7 @@ export function parseWorkflowSource(text: string, file: string, engine: Template
     }
     const problems = validateWorkflow(parsed.data, engine);
     for (const problem of problems) out.issues.push(fromDefinitionIssue(where, base, problem));
-    const definition = problems.length === 0 ? withOptionsApplied(parsed.data) : parsed.data;
+    const definition = problems.length === 0 && !asWritten ? withOptionsApplied(parsed.data) : parsed.data;
     if (problems.length === 0) out.workflows.push({ definition, file });
     const namePos = positionOf(doc, lineCounter, [...base, 'name']);
     out.positions.set(definition, { file, ...namePos, path: formatKeyPath([...base, 'name']) });

@@ -19,7 +19,8 @@ export type WorkflowErrorCode =
   | 'workflow_exists'
   | 'workflow_read_only'
   | 'version_not_found'
-  | 'version_conflict';
+  | 'version_conflict'
+  | 'test_required';
 
 export interface WorkflowErrorOptions extends ParleyErrorOptions {
   retryable?: boolean;

@@ -166,17 +166,33 @@ export function createWorkflowStore(db: Kysely<Database>, now: () => number = Da
       return saved;
     },
 
-    /** Marks it deleted (its versions stay); false when there was nothing to delete. */
-    async remove(name: string): Promise<boolean> {
+    /**
+     * Marks it deleted; its versions stay, and the deletion is a version of its own (who, when), so the
+     * history shows it and the last definition can be restored. False when there was nothing to delete.
+     */
+    async remove(name: string, author: string): Promise<boolean> {
       const at = now();
       return db.transaction().execute(async (trx) => {
-        const result = await trx
-          .updateTable('workflows')
-          .set({ deleted_at: at, updated_at: at })
-          .where('name', '=', name)
-          .where('deleted_at', 'is', null)
+        const row = await trx
+          .selectFrom('workflows as w')
+          .innerJoin('workflow_versions as v', (join) =>
+            join.onRef('v.name', '=', 'w.name').onRef('v.version', '=', 'w.version'),
+          )
+          .select(['w.version', 'v.definition'])
+          .where('w.name', '=', name)
+          .where('w.deleted_at', 'is', null)
           .executeTakeFirst();
-        if (Number(result.numUpdatedRows) === 0) return false;
+        if (!row) return false;
+        const version = Number(row.version) + 1;
+        await trx
+          .insertInto('workflow_versions')
+          .values({ name, version, definition: row.definition, author, note: 'deleted', created_at: at })
+          .execute();
+        await trx
+          .updateTable('workflows')
+          .set({ version, deleted_at: at, updated_at: at })
+          .where('name', '=', name)
+          .execute();
         await bumpRevision(trx, at);
         return true;
       });

@@ -9,6 +9,7 @@ import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { HighLevelError } from '../../highlevel/errors.js';
 import { IndexError } from '../../search/index-error.js';
 import { clientErrorStatus, type ErrorAnswer, sendAnswer, serverErrorAnswer } from '../../server/public-errors.js';
+import { WorkflowError, WorkflowValidationError } from '../../workflows/workflow-error.js';
 import { ConsoleError } from '../console-error.js';
 import { upstreamSentence } from '../conversations/upstream-sentences.js';
 
@@ -27,6 +28,7 @@ const READS: Record<string, string> = {
 
 export function toConsoleError(error: unknown): ConsoleError | null {
   if (error instanceof ConsoleError) return error;
+  if (error instanceof WorkflowError) return workflowConsoleError(error);
   if (error instanceof IndexError) {
     return error.code === 'sync_failed' ? null : new ConsoleError('invalid_request', error.message);
   }
@@ -48,6 +50,28 @@ export function toConsoleError(error: unknown): ConsoleError | null {
     return new ConsoleError('invalid_request', (error as Error).message, { field });
   }
   return null;
+}
+
+/** The studio's refusals (src/console/studio/workflow-studio.ts) in the API's one error shape. */
+function workflowConsoleError(error: WorkflowError): ConsoleError | null {
+  if (error instanceof WorkflowValidationError) {
+    const issues = error.issues.map(({ path, message }) => ({ path, message }));
+    return new ConsoleError('invalid_request', error.message, { field: issues[0]?.path ?? 'definition', issues });
+  }
+  switch (error.code) {
+    case 'workflow_not_found':
+    case 'version_not_found':
+      return new ConsoleError('not_found', error.message, { reason: error.code });
+    case 'unknown_trigger_sample':
+      return new ConsoleError('invalid_request', error.message, { field: 'sample' });
+    case 'workflow_exists':
+    case 'workflow_read_only':
+    case 'version_conflict':
+    case 'test_required':
+      return new ConsoleError('conflict', error.message, { reason: error.code });
+    default:
+      return null;
+  }
 }
 
 /** The console's answer for an error on its paths; null for other paths. */
