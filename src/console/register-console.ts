@@ -15,6 +15,7 @@ import { registerOpenApi } from './api/openapi.js';
 import { registerOpenApiRoutes } from './api/openapi-routes.js';
 import { registerNulByteCheck } from './api/reject-nul-bytes.js';
 import { registerWorkflowRoutes } from './api/workflow-routes.js';
+import { registerWorkflowTestRoutes } from './api/workflow-test-routes.js';
 import { registerConsoleAuth } from './auth/register-console-auth.js';
 import type { ConsoleDeps } from './console-deps.js';
 import { registerConsolePages } from './pages/register-pages.js';
@@ -32,5 +33,6 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps): 
   registerWorkflowRoutes(app, deps);
   registerMappingRoutes(app, deps);
   registerCatalogRoutes(app);
+  registerWorkflowTestRoutes(app, deps);
   registerConsolePages(app, deps);
 }
