@@ -28,6 +28,7 @@ import {
 } from '../admin/deliveries-schemas.js';
 import { DEFAULT_RATE_WINDOW_MINUTES, MAX_RATE_WINDOW_MINUTES, readRateBudget } from '../admin/rate-budget.js';
 import { getRun, listRuns, RUN_STATUSES, type RunStatus } from '../admin/run-history.js';
+import { retryFailedRuns, retryRun } from '../admin/run-retry.js';
 import { registerUserAdminRoutes } from '../admin/users-routes.js';
 import { listWorkflowStatus, loadedWorkflowNames, switchWorkflow } from '../admin/workflow-status.js';
 import { actorOf, type ConsoleDeps } from '../console-deps.js';
@@ -65,8 +66,11 @@ export function registerAdminRoutes(app: FastifyInstance, deps: ConsoleDeps): vo
     url: '/api/admin/workflows',
     roles: ADMIN,
     tag: TAG,
-    summary: 'Loaded workflows, whether each is switched on, and its last 20 runs',
-    handler: async () => ({ workflows: await listWorkflowStatus(deps.db, await loadedWorkflowNames(deps.workflows)) }),
+    summary:
+      'Loaded workflows: whether each is switched on, lastRunAt (when its newest run started), failures24h (its runs started in the last 24 hours that failed) and its last 20 runs',
+    handler: async () => ({
+      workflows: await listWorkflowStatus(deps.db, await loadedWorkflowNames(deps.workflows), deps.now()),
+    }),
   });
 
   apiRoute(app, {
@@ -130,6 +134,54 @@ export function registerAdminRoutes(app: FastifyInstance, deps: ConsoleDeps): vo
       params: { type: 'object', required: ['runId'], properties: { runId: { type: 'string', minLength: 1 } } },
     },
     handler: async (request) => getRun(deps.db, (request.params as { runId: string }).runId),
+  });
+
+  apiRoute(app, {
+    method: 'POST',
+    url: '/api/admin/runs/:runId/retry',
+    roles: ADMIN,
+    tag: TAG,
+    summary:
+      'Run a failed run again from the start on its workflow’s current version; messages it already sent are not sent again. 202 with the job id (queued: false when its retry was queued already); 409 when the run has not failed or the workflow is switched off; 404 when the run or its workflow is gone',
+    schema: {
+      params: { type: 'object', required: ['runId'], properties: { runId: { type: 'string', minLength: 1 } } },
+      response: {
+        202: {
+          type: 'object',
+          required: ['runId', 'jobId', 'queued'],
+          properties: { runId: { type: 'string' }, jobId: { type: 'string' }, queued: { type: 'boolean' } },
+        },
+      },
+    },
+    handler: async (request, reply) => {
+      const queued = await retryRun(deps, (request.params as { runId: string }).runId);
+      reply.code(202);
+      return queued;
+    },
+  });
+
+  apiRoute(app, {
+    method: 'POST',
+    url: '/api/admin/workflows/:name/runs/retry-failed',
+    roles: ADMIN,
+    tag: TAG,
+    summary:
+      'Retry every failed run of the workflow (as POST /api/admin/runs/{runId}/retry does one): queued counts the retries queued now, alreadyQueued the runs whose retry was queued before',
+    schema: {
+      params: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1 } } },
+      response: {
+        202: {
+          type: 'object',
+          required: ['queued', 'alreadyQueued'],
+          properties: { queued: { type: 'integer' }, alreadyQueued: { type: 'integer' } },
+        },
+      },
+    },
+    handler: async (request, reply) => {
+      const result = await retryFailedRuns(deps, (request.params as { name: string }).name);
+      reply.code(202);
+      return result;
+    },
   });
 
   apiRoute(app, {

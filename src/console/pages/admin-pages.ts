@@ -47,7 +47,7 @@ export function registerAdminPages(app: FastifyInstance, deps: ConsoleDeps): voi
   });
 
   app.get('/console/admin/workflows', adminOnly, async (request, reply) => {
-    const workflows = await listWorkflowStatus(deps.db, await loadedWorkflowNames(deps.workflows));
+    const workflows = await listWorkflowStatus(deps.db, await loadedWorkflowNames(deps.workflows), deps.now());
     return sendPage(reply, 'admin-workflows', callerOf(request), {
       title: 'Workflows',
       nav: 'admin-workflows',
