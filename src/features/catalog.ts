@@ -4,7 +4,8 @@
  * from scope-needs.ts, the same derivation the scope planner (scope-planner.ts) uses, so `parley
  * catalog`, `parley workflows list` and `parley scopes` cannot disagree. The workflow studio reads it
  * through `GET /api/catalog`: each trigger with sample events (trigger-samples.ts), each action with a
- * short title and the JSON Schema of its inputs (action-input-schemas.ts).
+ * short title, the JSON Schema of its inputs (action-input-schemas.ts) and the keys of its output
+ * (action-outputs.ts).
  */
 import { CONVERSATION_OPERATIONS } from '../highlevel/generated/operations.js';
 import { ACTIONS } from '../workflows/actions/action-registry.js';
@@ -14,6 +15,7 @@ import type { WorkflowDefinition } from '../workflows/definition-schema.js';
 import { TRIGGER_SAMPLES, type TriggerSample } from '../workflows/trigger-samples.js';
 import { TRIGGER_NAMES, TRIGGERS } from '../workflows/triggers.js';
 import { actionInputSchema, type JsonSchema } from './action-input-schemas.js';
+import { actionOutputs } from './action-outputs.js';
 import { actionNeeds, scopesOf, triggerNeeds, workflowNeeds } from './scope-needs.js';
 
 export interface CatalogTrigger {
@@ -41,6 +43,8 @@ export interface CatalogAction {
   inputs: { name: string; required: boolean; place: string; defaulted: boolean }[] | null;
   /** JSON Schema (draft-07) of the step's `with`. */
   inputSchema: JsonSchema;
+  /** The top-level keys of what the step returns, which later steps read as `steps.<id>.<key>` (action-outputs.ts). */
+  outputs: string[];
 }
 
 export interface Catalog {
@@ -102,6 +106,7 @@ export function buildCatalog(): Catalog {
           defaulted: input.defaulted ?? false,
         })) ?? null,
       inputSchema: actionInputSchema(action),
+      outputs: actionOutputs(action),
     })),
   };
 }

@@ -1,12 +1,13 @@
 /**
  * What the workflow studio reads from buildCatalog() (src/features/catalog.ts): each trigger with its
- * samples, each action with a title and the JSON Schema of its inputs.
+ * samples, each action with a title, the JSON Schema of its inputs and the keys of its output.
  */
 import { describe, expect, it } from 'vitest';
 import { actionInputSchema } from '../../src/features/action-input-schemas.js';
 import { buildCatalog } from '../../src/features/catalog.js';
 import { getAction } from '../../src/workflows/actions/action-registry.js';
 import { TRIGGER_SAMPLES } from '../../src/workflows/trigger-samples.js';
+import { STAND_IN_OUTPUTS } from '../workflows/builtin-renders.js';
 
 describe('the catalog for the workflow studio', () => {
   it('gives every trigger its samples', () => {
@@ -40,5 +41,15 @@ describe('the catalog for the workflow studio', () => {
       if (!spec) throw new Error(`no action ${action.name}`);
       expect(action.inputSchema, action.name).toEqual(actionInputSchema(spec));
     }
+  });
+
+  it('lists as outputs every key a later step of a built-in reads from the action', () => {
+    const actions = new Map(buildCatalog().actions.map((action) => [action.name, action]));
+    for (const [name, output] of Object.entries(STAND_IN_OUTPUTS)) {
+      expect(actions.get(name)?.outputs, name).toEqual(expect.arrayContaining(Object.keys(output)));
+    }
+    expect(actions.get('highlevel.send-a-new-message')?.outputs).toEqual(
+      expect.arrayContaining(['messageId', 'conversationId']),
+    );
   });
 });

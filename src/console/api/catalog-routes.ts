@@ -57,7 +57,18 @@ const inputSchema = {
 
 const actionSchema = {
   type: 'object',
-  required: ['name', 'title', 'description', 'scopes', 'unsafe', 'guarded', 'operations', 'inputs', 'inputSchema'],
+  required: [
+    'name',
+    'title',
+    'description',
+    'scopes',
+    'unsafe',
+    'guarded',
+    'operations',
+    'inputs',
+    'inputSchema',
+    'outputs',
+  ],
   properties: {
     name: { type: 'string', description: 'What a step names in `action`, e.g. highlevel.send-a-new-message.' },
     title: { type: 'string', description: 'A few words, e.g. "Send a new message".' },
@@ -71,6 +82,10 @@ const actionSchema = {
       type: 'object',
       additionalProperties: true,
       description: 'JSON Schema (draft-07) of the step’s `with`.',
+    },
+    outputs: {
+      ...stringList,
+      description: 'Top-level keys of what the step returns, read by later steps as steps.<id>.<key>.',
     },
   },
 } as const;
