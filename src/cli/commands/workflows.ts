@@ -27,6 +27,7 @@ import { workflowLane } from '../../workflows/run-workflow.js';
 import { WorkflowError } from '../../workflows/workflow-error.js';
 import { CliError } from '../cli-error.js';
 import { withCliErrors } from '../to-cli-error.js';
+import { type ExportOptions, runExport, runImport } from './workflow-exchange.js';
 
 export interface ListOptions {
   json?: boolean;
@@ -48,6 +49,21 @@ export function register(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (path: string | undefined, options: ListOptions) => {
       await runList(path, options, processIo());
+    });
+  workflows
+    .command('export')
+    .description('write workflows saved in the console as YAML (default: all of them; one name prints to stdout)')
+    .argument('[names...]', 'workflow names (built-ins and files too)')
+    .option('--out <dir>', 'write <name>.yaml files into this directory')
+    .action(async (names: string[], options: ExportOptions) => {
+      await runExport(names, options, processIo());
+    });
+  workflows
+    .command('import')
+    .description('save the workflows of a YAML file in the database as new versions, as an edit in the console would')
+    .argument('<file>', 'a .yaml file holding one workflow or a list')
+    .action(async (file: string) => {
+      await runImport(file, processIo());
     });
 }
 

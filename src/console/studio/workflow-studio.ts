@@ -18,7 +18,12 @@ import type { Database } from '../../store/schema.js';
 import { checkDefinition, type DefinitionProblem } from '../../workflows/check-definition.js';
 import type { WorkflowDefinition } from '../../workflows/definition-schema.js';
 import { loadWorkflows, parseWorkflowSource } from '../../workflows/load-workflows.js';
-import { WorkflowError, type WorkflowIssue, WorkflowValidationError } from '../../workflows/workflow-error.js';
+import {
+  describeIssues,
+  WorkflowError,
+  type WorkflowIssue,
+  WorkflowValidationError,
+} from '../../workflows/workflow-error.js';
 import type { StoredWorkflow, WorkflowStore, WorkflowVersion } from '../../workflows/workflow-store.js';
 import { disabledWorkflows } from '../../workflows/workflow-switches.js';
 import { sends, testedInSandbox, triggerReach } from './publish-checks.js';
@@ -52,6 +57,8 @@ export interface StudioDeps {
   workflowStore: WorkflowStore;
   /** A live HighLevel account: a workflow that sends is published only after a sandbox test (publish-checks.ts). */
   live: boolean;
+  /** Default true; the CLI's import (an operator's deliberate act) does not ask. */
+  requireSandboxTest?: boolean;
   now: () => number;
   logger: Logger;
   engine?: TemplateEngine;
@@ -109,7 +116,7 @@ export function createWorkflowStudio(deps: StudioDeps) {
   }
 
   async function publishCheck(definition: WorkflowDefinition): Promise<void> {
-    if (!deps.live || !sends(definition)) return;
+    if (!deps.live || deps.requireSandboxTest === false || !sends(definition)) return;
     if (await testedInSandbox(deps.db, definition, deps.now())) return;
     throw new WorkflowError(
       'test_required',
@@ -248,7 +255,7 @@ export function createWorkflowStudio(deps: StudioDeps) {
     async importYaml(text: string, author: string, file = 'import.yaml'): Promise<SaveAnswer[]> {
       const parsed = parseWorkflowSource(text, file, engine, true);
       if (parsed.issues.length > 0)
-        throw new WorkflowValidationError(describe(parsed.issues), { issues: parsed.issues });
+        throw new WorkflowValidationError(describeIssues(parsed.issues), { issues: parsed.issues });
       if (parsed.workflows.length === 0)
         throw invalid([{ path: '(top level)', message: 'expected a workflow or a list of workflows' }]);
       const answers: SaveAnswer[] = [];
