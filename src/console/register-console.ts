@@ -14,6 +14,7 @@ import { registerMessageWriteRoutes } from './api/message-write-routes.js';
 import { registerOpenApi } from './api/openapi.js';
 import { registerOpenApiRoutes } from './api/openapi-routes.js';
 import { registerNulByteCheck } from './api/reject-nul-bytes.js';
+import { registerWorkflowPreviewRoutes } from './api/workflow-preview-routes.js';
 import { registerWorkflowRoutes } from './api/workflow-routes.js';
 import { registerWorkflowTestRoutes } from './api/workflow-test-routes.js';
 import { registerConsoleAuth } from './auth/register-console-auth.js';
@@ -31,6 +32,7 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps): 
   registerAttendeeRoutes(app, deps);
   registerAdminRoutes(app, deps);
   registerWorkflowRoutes(app, deps);
+  registerWorkflowPreviewRoutes(app);
   registerMappingRoutes(app, deps);
   registerCatalogRoutes(app);
   registerWorkflowTestRoutes(app, deps);

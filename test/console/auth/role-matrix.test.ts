@@ -67,6 +67,7 @@ const EXPECTED: readonly [string, readonly string[]][] = [
   ['POST /api/workflows/{name}/versions/{version}/restore', ADMIN],
   ['GET /api/workflows/{name}/export', ADMIN],
   ['POST /api/workflows/import', ADMIN],
+  ['POST /api/workflows/preview', ADMIN],
   ['GET /api/openapi.json', ALL],
   ['GET /api/docs', ALL],
 ];
