@@ -96,19 +96,18 @@ export async function runWorkflowTest(
         newId: () => runId,
       },
     });
-  let status: TestRunStatus;
+  let status: TestRunStatus = 'failed';
   let failure: unknown = null;
   try {
-    status = (await (live ? deps.highlevel.runAs(actorOf(caller), run) : run())).status;
-  } catch (error) {
-    // The runner reports a step's failure as a WorkflowError; anything else is this process's own trouble.
-    if (!(error instanceof WorkflowError)) throw error;
-    status = 'failed';
-    failure = error;
-  }
-  // What publishing on a live account asks for (publish-checks.ts): this exact definition passed in the sandbox.
-  if (status === 'completed' && !live) await recordSandboxTest(deps.db, asWritten, deps.now());
-  try {
+    try {
+      status = (await (live ? deps.highlevel.runAs(actorOf(caller), run) : run())).status;
+    } catch (error) {
+      // The runner reports a step's failure as a WorkflowError; anything else is this process's own trouble.
+      if (!(error instanceof WorkflowError)) throw error;
+      failure = error;
+    }
+    // What publishing on a live account asks for (publish-checks.ts): this exact definition passed in the sandbox.
+    if (status === 'completed' && !live) await recordSandboxTest(deps.db, asWritten, deps.now());
     const steps = await stepsOfRun(scratch, runId, definition, failure, deps.now());
     return {
       target: target.target,
