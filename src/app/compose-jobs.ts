@@ -28,6 +28,7 @@ import { createPollerHandlers, type PollerSchedule, schedulePollers } from '../j
 import { createSessionEndedHandler } from '../jobs/pollers/session-ended-handler.js';
 import { createSessionPoller, SESSION_ENDED_JOB } from '../jobs/pollers/session-poller.js';
 import type { SessionEventInput } from '../jobs/pollers/session-settings.js';
+import { createRunRetention } from '../jobs/run-retention.js';
 import type { Logger } from '../lib/create-logger.js';
 import { createTemplateEngine } from '../lib/template-engine.js';
 import type { BackoffOptions } from '../queue/backoff.js';
@@ -99,6 +100,8 @@ export interface ComposeJobsOptions {
   indexMaintenance?: IndexMaintenanceSettings;
   /** Config `sponsor.sponsors` when the sponsor channel is on: attendees' inbound messages are routed to them. */
   sponsors?: readonly SponsorConfig[];
+  /** Config `runs.retentionDays`: a daily job deletes older runs (null keeps them). Absent: no retention job. */
+  runRetentionDays?: number | null;
 }
 
 export interface ComposedJobs {
@@ -159,11 +162,23 @@ export function composeJobs(options: ComposeJobsOptions): ComposedJobs {
     ...(options.sponsors ? { sponsors: options.sponsors } : {}),
   });
   const pollers = options.accelevents ? pollerHandlers(options.accelevents) : {};
+  const runRetention =
+    options.runRetentionDays === undefined
+      ? null
+      : createRunRetention({
+          queue,
+          db: store.db,
+          days: options.runRetentionDays,
+          logger: logger.child({ name: 'runs' }),
+          now,
+        });
   const handlers = Object.fromEntries(
-    Object.entries({ ...raw, ...pollers, ...maintenance?.handlers }).map(([kind, handler]): [string, JobHandler] => [
-      kind,
-      (job, context) => access.runAs(`job:${job.id}`, () => handler(job, context)),
-    ]),
+    Object.entries({ ...raw, ...pollers, ...maintenance?.handlers, ...runRetention?.handlers }).map(
+      ([kind, handler]): [string, JobHandler] => [
+        kind,
+        (job, context) => access.runAs(`job:${job.id}`, () => handler(job, context)),
+      ],
+    ),
   );
   const worker = createWorker({
     queue,
@@ -223,6 +238,9 @@ export function composeJobs(options: ComposeJobsOptions): ComposedJobs {
       maintenance
         ?.schedule()
         .catch((error: unknown) => logger.error({ err: error }, 'could not schedule index maintenance'));
+      runRetention
+        ?.schedule()
+        .catch((error: unknown) => logger.error({ err: error }, 'could not schedule workflow run retention'));
       if (options.accelevents) {
         // Each poll job enqueues its next slot; the slot's dedupe key keeps several processes to one chain.
         schedulePollers({
@@ -305,6 +323,7 @@ export async function jobsFromRuntime(runtime: Runtime, options: JobsFromRuntime
       sponsors,
     },
     sponsors,
+    runRetentionDays: config.runs.retentionDays,
     queue: runtime.queue,
     index: runtime.index,
     access: runtime.highlevel,

@@ -11,6 +11,7 @@ import type { EventConfig } from '../features/event-settings.js';
 import type { FeatureName } from '../features/feature-names.js';
 import type { HighLevelAppConfig } from '../highlevel/highlevel-settings.js';
 import type { AcceleventsWebhookSettings } from '../intake/webhook-settings.js';
+import type { RunSettings } from '../jobs/run-settings.js';
 import type { SponsorSettings } from '../search/sponsor-settings.js';
 import type { ServerConfig } from '../server/server-settings.js';
 import type { WorkflowSettings } from '../workflows/workflow-settings.js';
@@ -27,6 +28,8 @@ export interface ParleyFileConfig {
     webhook?: AcceleventsWebhookSettings;
   };
   workflows: WorkflowSettings;
+  /** How long workflow runs are kept (src/jobs/run-retention.ts). */
+  runs: RunSettings;
   /** Accelevents events parley knows: their HighLevel location, display name, and whether pollers watch them. */
   events: EventConfig[];
   console: ConsoleSettings;

@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { ConfigError } from '../config/load-config.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '../config/sandbox-credentials.js';
 import { DEFAULT_FEATURES } from '../features/feature-names.js';
+import { applyRunDefaults } from '../jobs/run-settings.js';
 import { applySponsorDefaults } from '../search/sponsor-settings.js';
 import { DEFAULT_SERVER_TIMEOUTS } from '../server/server-settings.js';
 import type { ParleyFileConfig } from './config-types.js';
@@ -80,6 +81,7 @@ export function applyFileDefaults(raw: RawFileConfig, context: DefaultsContext):
       webhook: raw.accelevents?.webhook,
     },
     workflows: { path: raw.workflows?.path ? resolve(context.cwd ?? process.cwd(), raw.workflows.path) : null },
+    runs: applyRunDefaults(raw.runs),
     events: (raw.events ?? []).map((event) => ({
       eventUrl: event.eventUrl,
       name: event.name ?? null,

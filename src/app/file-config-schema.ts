@@ -11,6 +11,7 @@ import { EventsSchema } from '../features/event-settings.js';
 import { FeaturesSchema } from '../features/feature-names.js';
 import { HighLevelSettingsSchema } from '../highlevel/highlevel-settings.js';
 import { AcceleventsWebhookSchema } from '../intake/webhook-settings.js';
+import { RunSettingsSchema } from '../jobs/run-settings.js';
 import { SponsorSettingsSchema } from '../search/sponsor-settings.js';
 import { ServerSettingsSchema } from '../server/server-settings.js';
 import { WorkflowSettingsSchema } from '../workflows/workflow-settings.js';
@@ -20,6 +21,7 @@ export const FileConfigSchema = z.strictObject({
   features: FeaturesSchema.optional(),
   refresh: RefreshSettingsSchema.optional(),
   workflows: WorkflowSettingsSchema.optional(),
+  runs: RunSettingsSchema.optional(),
   events: EventsSchema.optional(),
   sponsor: SponsorSettingsSchema.optional(),
   console: ConsoleSettingsSchema.optional(),

@@ -54,7 +54,8 @@ export interface IndexMaintenance {
   schedule(): Promise<{ locations: string[]; retention: boolean }>;
 }
 
-function slotJob(kind: string, key: string, payload: object, intervalMs: number, at: number, next: boolean) {
+/** The job of the time slot `at` falls in (or, with `next`, the slot after), keyed by the slot so a chain runs once. */
+export function slotJob(kind: string, key: string, payload: object, intervalMs: number, at: number, next: boolean) {
   const slot = Math.floor(at / intervalMs) + (next ? 1 : 0);
   return {
     kind,

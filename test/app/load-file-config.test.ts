@@ -47,6 +47,7 @@ describe('loadFileConfig', () => {
       refresh: { marginSeconds: 900, checkIntervalSeconds: 60 },
       accelevents: { baseUrl: 'https://api.accelevents.com/rest', readAuth: 'authorization', writeAuth: 'key' },
       workflows: { path: null },
+      runs: { retentionDays: 30 },
       events: [],
       sponsor: { sponsors: [], staffContactIds: [] },
       console: {
@@ -167,6 +168,24 @@ describe('loadFileConfig', () => {
     const file = await writeConfig('empty.yaml', '# nothing here yet\n');
     const config = await loadFileConfig({ path: file, env: {}, cwd: dir });
     expect(config.highlevel.target).toBe('sandbox');
+  });
+
+  describe('run retention', () => {
+    it.each([
+      ['a number of days', '7', 7],
+      ['null, keeping every run', 'null', null],
+    ])('reads runs.retentionDays given as %s', async (_name, written, read) => {
+      const file = await writeConfig('runs.yaml', `runs:\n  retentionDays: ${written}\n`);
+      const config = await loadFileConfig({ path: file, env: {}, cwd: dir });
+      expect(config.runs).toEqual({ retentionDays: read });
+    });
+
+    it('refuses zero days, naming the key and the least it takes', async () => {
+      const file = await writeConfig('runs-bad.yaml', 'runs:\n  retentionDays: 0\n');
+      const error = await errorOf(loadFileConfig({ path: file, env: {}, cwd: dir }));
+      expect(error.message).toContain('runs-bad.yaml:2:');
+      expect(error.message).toContain('runs.retentionDays: expected at least 1');
+    });
   });
 
   describe('server settings', () => {

@@ -81,7 +81,15 @@ export function workflowRetryHandler(deps: WorkflowRetryHandlerDeps): JobHandler
         `workflow ${run.workflow} is switched off; switch it on and retry run ${runId} again to run it`,
       );
     }
-    if (run.status === 'failed' && job.attempts <= 1) await restartRun(deps.db, runId, definition);
+    if (run.status === 'failed' && job.attempts <= 1 && !(await restartRun(deps.db, runId, definition))) {
+      // Not failed any more: another retry restarted it (resume beside it, as a duplicate job would), or
+      // retention deleted it, and a new run under its key would have no journal to keep sends from repeating.
+      const still = await deps.db.selectFrom('workflow_runs').select('id').where('id', '=', runId).executeTakeFirst();
+      if (!still) {
+        deps.logger.warn({ runId, jobId: job.id }, 'workflow run to retry was deleted by retention; nothing to do');
+        return;
+      }
+    }
     try {
       await runWorkflow({
         definition,
@@ -106,19 +114,19 @@ export function workflowRetryHandler(deps: WorkflowRetryHandlerDeps): JobHandler
 
 /**
  * Back to running with only the rows of effects that must not repeat, in one transaction, and only
- * while the run is still failed (a second retry job that got here first has restarted it).
+ * while the run is still failed; false when it was not (restarted by another job, or deleted).
  */
-async function restartRun(db: Kysely<Database>, runId: string, definition: VersionedWorkflow): Promise<void> {
+async function restartRun(db: Kysely<Database>, runId: string, definition: VersionedWorkflow): Promise<boolean> {
   const repeatable = definition.steps.filter((step) => getAction(step.action)?.unsafe === false).map((s) => s.id);
   const unsafe = definition.steps.filter((step) => getAction(step.action)?.unsafe === true).map((s) => s.id);
-  await db.transaction().execute(async (trx) => {
+  return db.transaction().execute(async (trx) => {
     const restarted = await trx
       .updateTable('workflow_runs')
       .set({ status: 'running', error: null, finished_at: null })
       .where('id', '=', runId)
       .where('status', '=', 'failed')
       .executeTakeFirst();
-    if (Number(restarted.numUpdatedRows) === 0) return;
+    if (Number(restarted.numUpdatedRows) === 0) return false;
     if (repeatable.length > 0) {
       await trx.deleteFrom('run_steps').where('run_id', '=', runId).where('step', 'in', repeatable).execute();
     }
@@ -134,6 +142,7 @@ async function restartRun(db: Kysely<Database>, runId: string, definition: Versi
         .where('input', 'is', null)
         .execute();
     }
+    return true;
   });
 }
 
