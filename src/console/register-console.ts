@@ -8,6 +8,7 @@ import { registerAdminRoutes } from './api/admin-routes.js';
 import { registerApiErrorHandler } from './api/api-error-handler.js';
 import { registerAttendeeRoutes } from './api/attendee-routes.js';
 import { registerCatalogRoutes } from './api/catalog-routes.js';
+import { registerChangeRoutes } from './api/change-routes.js';
 import { registerConversationReadRoutes } from './api/conversation-read-routes.js';
 import { registerMappingRoutes } from './api/mapping-routes.js';
 import { registerMessageWriteRoutes } from './api/message-write-routes.js';
@@ -32,6 +33,7 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps): 
   registerAttendeeRoutes(app, deps);
   registerAdminRoutes(app, deps);
   registerWorkflowRoutes(app, deps);
+  registerChangeRoutes(app, deps);
   registerWorkflowPreviewRoutes(app);
   registerMappingRoutes(app, deps);
   registerCatalogRoutes(app);

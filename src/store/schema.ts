@@ -169,6 +169,16 @@ export interface WorkflowsTable {
   deleted_at: number | null;
 }
 
+/** The audit log of admins' changes in the console. */
+export interface ConsoleChangesTable {
+  id: string;
+  at: number;
+  actor: string;
+  action: string;
+  target: string;
+  detail: string | null;
+}
+
 /** Every saved definition of a stored workflow. */
 export interface WorkflowVersionsTable {
   name: string;
@@ -309,6 +319,7 @@ export interface Database {
   run_steps: RunStepsTable;
   workflows: WorkflowsTable;
   workflow_versions: WorkflowVersionsTable;
+  console_changes: ConsoleChangesTable;
   attendee_links: AttendeeLinksTable;
   preferences: PreferencesTable;
   users: UsersTable;

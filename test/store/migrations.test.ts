@@ -9,6 +9,7 @@ const OUR_TABLES = [
   'api_tokens',
   'attendee_links',
   'connections',
+  'console_changes',
   'highlevel_calls',
   'inbox',
   'index_contacts',

@@ -9,6 +9,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { INTAKE_TOPICS, MAPPED_FIELDS } from '../../intake/webhook-vocabulary.js';
+import { recordChange } from '../admin/change-log.js';
 import {
   getMappingView,
   type PreviewRequest,
@@ -61,7 +62,11 @@ export function registerMappingRoutes(app: FastifyInstance, deps: ConsoleDeps): 
     summary:
       'Save the mapping overrides (replacing the saved ones); every process applies them within seconds. Answers like GET, with the ignored deliveries now accepted under affected.ids',
     schema: { body: mappingDocument },
-    handler: async (request, _reply, caller) => saveMappingFromConsole(mappingDeps(), request.body, caller),
+    handler: async (request, _reply, caller) => {
+      const saved = await saveMappingFromConsole(mappingDeps(), request.body, caller);
+      await recordChange(deps.db, { at: deps.now(), actor: caller.email, action: 'mapping.saved', target: 'mapping' });
+      return saved;
+    },
   });
 
   apiRoute(app, {

@@ -26,6 +26,7 @@ import {
 } from '../../workflows/workflow-error.js';
 import type { StoredWorkflow, WorkflowStore, WorkflowVersion } from '../../workflows/workflow-store.js';
 import { disabledWorkflows } from '../../workflows/workflow-switches.js';
+import { recordChange } from '../admin/change-log.js';
 import { sends, testedInSandbox, triggerReach } from './publish-checks.js';
 import { versionPatch, workflowYaml } from './workflow-yaml.js';
 
@@ -165,6 +166,13 @@ export function createWorkflowStudio(deps: StudioDeps) {
       ...(existing ? {} : { basedOn: builtIn ? definition.name : null }),
     });
     deps.logger.info({ workflow: stored.name, version: stored.version, author, note }, 'workflow saved');
+    await recordChange(deps.db, {
+      at: deps.now(),
+      actor: author,
+      action: `workflow.${note.startsWith('restored') ? 'restored' : note}`,
+      target: stored.name,
+      detail: { version: stored.version, note },
+    });
     return saved(stored, { first: existing === null });
   }
 
@@ -220,6 +228,7 @@ export function createWorkflowStudio(deps: StudioDeps) {
       }
       deps.workflows.invalidate();
       deps.logger.info({ workflow: name, author }, 'workflow deleted');
+      await recordChange(deps.db, { at: deps.now(), actor: author, action: 'workflow.deleted', target: name });
       return { name, deleted: true };
     },
 

@@ -2,7 +2,8 @@
  * Workflows edited in the console live in the database, versioned: `workflows` holds each one's
  * current version (or its deletion), `workflow_versions` every saved definition with its author, so a
  * diff or a restore reads only rows. Runs record the version they ran (null: a built-in or a file) and
- * each step the input it rendered, which the run page shows beside the output.
+ * each step the input it rendered, which the run page shows beside the output. `console_changes` is
+ * the audit log of what admins change in the console (workflows, switches, the mapping).
  */
 import type { Kysely } from 'kysely';
 
@@ -26,6 +27,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'bigint', (col) => col.notNull())
     .addPrimaryKeyConstraint('workflow_versions_pk', ['name', 'version'])
     .execute();
+  await db.schema
+    .createTable('console_changes')
+    .addColumn('id', 'text', (col) => col.primaryKey()) // sortable: newest last
+    .addColumn('at', 'bigint', (col) => col.notNull())
+    .addColumn('actor', 'text', (col) => col.notNull()) // a console user's email, or cli:<user>
+    .addColumn('action', 'text', (col) => col.notNull()) // e.g. workflow.edited, workflow.switched_off
+    .addColumn('target', 'text', (col) => col.notNull()) // e.g. the workflow's name
+    .addColumn('detail', 'text') // JSON: version, note, …
+    .execute();
+  await db.schema.createIndex('console_changes_at_idx').on('console_changes').column('at').execute();
   await db.schema.alterTable('workflow_runs').addColumn('version', 'integer').execute();
   await db.schema.alterTable('run_steps').addColumn('input', 'text').execute();
   await db.schema
@@ -39,6 +50,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropIndex('workflow_runs_workflow_started_idx').execute();
   await db.schema.alterTable('run_steps').dropColumn('input').execute();
   await db.schema.alterTable('workflow_runs').dropColumn('version').execute();
+  await db.schema.dropTable('console_changes').execute();
   await db.schema.dropTable('workflow_versions').execute();
   await db.schema.dropTable('workflows').execute();
 }

@@ -198,6 +198,21 @@ describe.each(DATABASE_KINDS)('workflow studio API [%s]', (kind) => {
     expect(response.statusCode).toBe(404);
   });
 
+  it('records each change in the audit log of console changes, with the admin and the version', async () => {
+    await call('POST', '/api/workflows', { ...VIP_CHECKIN, name: 'vip-audit' });
+    await call('PUT', '/api/workflows/vip-audit', { ...VIP_CHECKIN, name: 'vip-audit', conditions: [] });
+    await call('POST', '/api/workflows/vip-audit/versions/1/restore');
+    await call('DELETE', '/api/workflows/vip-audit');
+    const { changes } = (await call('GET', '/api/admin/changes?target=vip-audit')).json();
+    expect(changes.map((c: { action: string; actor: string }) => `${c.action} by ${c.actor}`)).toEqual([
+      'workflow.deleted by admin@parley.test',
+      'workflow.restored by admin@parley.test',
+      'workflow.edited by admin@parley.test',
+      'workflow.created by admin@parley.test',
+    ]);
+    expect(changes[1].detail).toEqual({ version: 3, note: 'restored from 1' });
+  });
+
   it('refuses a viewer with 403', async () => {
     const response = await harness.app.inject({
       method: 'GET',

@@ -57,6 +57,7 @@ const EXPECTED: readonly [string, readonly string[]][] = [
   ['POST /api/admin/users/{userId}/tokens/{tokenId}/revoke', ADMIN],
   ['GET /api/catalog', ADMIN],
   ['POST /api/workflows/{name}/test', ADMIN],
+  ['GET /api/admin/changes', ADMIN],
   ['GET /api/workflows', ADMIN],
   ['POST /api/workflows', ADMIN],
   ['GET /api/workflows/{name}', ADMIN],
