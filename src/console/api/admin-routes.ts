@@ -8,6 +8,7 @@
 import type { FastifyInstance } from 'fastify';
 import { plannedFor } from '../../features/running-features.js';
 import { listAudit } from '../admin/audit-log.js';
+import { recordChange } from '../admin/change-log.js';
 import { listConnectionStatus } from '../admin/connection-status.js';
 import { listDeadLetters, replayDeadLetter } from '../admin/dead-letters.js';
 import {
@@ -89,7 +90,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: ConsoleDeps): vo
         properties: { enabled: { type: 'boolean' } },
       },
     },
-    handler: async (request) => {
+    handler: async (request, _reply, caller) => {
       const { name } = request.params as { name: string };
       const { enabled } = request.body as { enabled: boolean };
       const switched = await switchWorkflow(deps.db, await loadedWorkflowNames(deps.workflows), {
@@ -97,6 +98,8 @@ export function registerAdminRoutes(app: FastifyInstance, deps: ConsoleDeps): vo
         enabled,
         now: deps.now(),
       });
+      const action = enabled ? 'workflow.switched_on' : 'workflow.switched_off';
+      await recordChange(deps.db, { at: deps.now(), actor: caller.email, action, target: name });
       return { ...switched, skippedDeliveries: await skippedDeliveryCount(deps.db) };
     },
   });

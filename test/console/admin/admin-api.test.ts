@@ -122,6 +122,13 @@ describe.each(DATABASE_KINDS)('admin API [%s]', (kind) => {
     });
   });
 
+  it('records a switch in the audit log of console changes', async () => {
+    await withCheckinWelcomeOff(async () => {
+      const { changes } = (await get('/api/admin/changes?target=checkin-welcome')).json();
+      expect(changes[0]).toMatchObject({ action: 'workflow.switched_off', actor: 'admin@parley.test' });
+    });
+  });
+
   it('switches a workflow back on', async () => {
     await switchCheckinWelcome(false);
     await switchCheckinWelcome(true);
