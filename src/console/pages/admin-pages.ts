@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { notConfiguredWorkflows, plannedFor } from '../../features/running-features.js';
 import { INBOX_STATUSES, type InboxStatus } from '../../store/schema.js';
 import { type AuditQuery, listAudit } from '../admin/audit-log.js';
+import { listChanges } from '../admin/change-log.js';
 import { listConnectionStatus } from '../admin/connection-status.js';
 import { listDeadLetters } from '../admin/dead-letters.js';
 import { getDeliveryView, listDeliveryPage, skippedDeliveryCount } from '../admin/deliveries.js';
@@ -27,6 +28,9 @@ const PAGE_SIZE = 50;
 const RATE_WINDOWS = [60, 180, 1440] as const;
 
 type Query = Record<string, string | undefined>;
+
+/** How many of the admins' latest changes the audit page lists (all of them: GET /api/admin/changes). */
+const RECENT_CHANGES = 20;
 
 export function registerAdminPages(app: FastifyInstance, deps: ConsoleDeps): void {
   const adminOnly = { preHandler: requirePageRole('admin') };
@@ -150,7 +154,10 @@ export function registerAdminPages(app: FastifyInstance, deps: ConsoleDeps): voi
       status: /^([0-9]{3}|ok|failed)$/.test(query.status ?? '') ? query.status : undefined,
     } satisfies Partial<AuditQuery>;
     const page = await listAudit(deps.db, { ...filters, limit: PAGE_SIZE, cursor: query.cursor || null });
+    // Admins' own changes (workflows, switches, the mapping): the latest, above the call log.
+    const changes = await listChanges(deps.db, { limit: RECENT_CHANGES });
     return sendPage(reply, 'admin-audit', callerOf(request), {
+      changes: changes.items,
       title: 'Audit log',
       nav: 'admin-audit',
       filters: { actor: filters.actor ?? '', operation: filters.operation ?? '', status: filters.status ?? '' },

@@ -3,8 +3,10 @@
  * cookie, rendered server-side with the data the services return; other roles get the 403 page and a
  * signed-out visitor is sent to the login page.
  */
+
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordChange } from '../../../src/console/admin/change-log.js';
 import type { Role } from '../../../src/console/auth/roles.js';
 import { CONSOLE_PASSWORD, type ConsoleApp, startConsoleApp } from '../../helpers/console-app.js';
 
@@ -240,6 +242,19 @@ describe('admin pages [sqlite]', () => {
       const second = await page(next as string);
       expect(second.body.match(/<td>run-audit-page<\/td>/g)).toHaveLength(5);
       expect(second.body).not.toContain('rel="next"');
+    });
+
+    it("lists the admins' latest console changes above the call log", async () => {
+      await recordChange(harness.deps.db, {
+        at: Date.now(),
+        actor: 'admin@parley.test',
+        action: 'workflow.edited',
+        target: 'vip-audit-page',
+        detail: { version: 4 },
+      });
+      const response = await page('/console/admin/audit');
+      expect(response.body).toContain('<h2 id="changes-heading">Console changes</h2>');
+      expect(response.body).toMatch(/<code>workflow\.edited<\/code><\/td><td>vip-audit-page<\/td><td>4<\/td>/);
     });
   });
 });
