@@ -51,6 +51,42 @@ describe.each(DATABASE_KINDS)('workflow studio API [%s]', (kind) => {
     expect(response.json().reach).toEqual({ trigger: 'accelevents.check_in', last24h: 0 });
   });
 
+  it('takes a check-in workflow from JSON through a sample test, an edit, a restore and a valid YAML export', async () => {
+    const name = 'vip-journey';
+    expect((await call('POST', '/api/workflows', { ...VIP_CHECKIN, name })).json().version).toBe(1);
+
+    const tested = (await call('POST', `/api/workflows/${name}/test`, { sample: 'attendee-email-only' })).json();
+    expect(tested).toMatchObject({ target: 'sandbox', status: 'completed' });
+    expect(tested.steps.map((step: { id: string }) => step.id)).toEqual(['contact', 'conversation', 'welcome']);
+    for (const step of tested.steps) {
+      expect(step.input).toBeTypeOf('object');
+      expect(step.output).toBeTypeOf('object');
+    }
+    const welcome = tested.steps[2];
+    expect(welcome.input.subject).toBe('Welcome to the VIP lounge, Jonas');
+    expect(welcome.input.html).toBe('Hi Jonas, your VIP pass opens the lounge on level 2.');
+
+    const edited = await call('PUT', `/api/workflows/${name}`, {
+      ...VIP_CHECKIN,
+      name,
+      templates: { ...VIP_CHECKIN.templates, subject: 'Your lounge awaits' },
+    });
+    expect(edited.json().version).toBe(2);
+    const restored = (await call('POST', `/api/workflows/${name}/versions/1/restore`)).json();
+    expect(restored.version).toBe(3);
+    expect(restored.definition.templates.subject).toBe(VIP_CHECKIN.templates.subject);
+
+    const dir = await mkdtemp(join(tmpdir(), 'parley-journey-'));
+    try {
+      await writeFile(join(dir, `${name}.yaml`), (await call('GET', `/api/workflows/${name}/export`)).body);
+      const out = ioIn(dir);
+      await runValidate(join(dir, `${name}.yaml`), out.io);
+      expect(out.output()).toContain(`1 workflow(s) valid: ${name}`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('lists the created workflow beside the built-ins, switched on', async () => {
     const { workflows } = (await call('GET', '/api/workflows')).json();
     const names = workflows.map((w: { name: string; origin: string }) => `${w.origin}:${w.name}`);
