@@ -56,12 +56,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<S
   }
 
   const db = new Kysely<Database>({ dialect });
-  let closed = false;
-  const close = async (): Promise<void> => {
-    if (closed) return;
-    closed = true;
-    await db.destroy();
-  };
+  const close = closeOnce(db);
 
   try {
     await sql`select 1`.execute(db);
@@ -114,12 +109,7 @@ function assertPostgresUrl(databaseUrl: string, dataDir: string): void {
  */
 export async function openMemoryDatabase(): Promise<Store> {
   const db = new Kysely<Database>({ dialect: createMemorySqliteDialect() });
-  let closed = false;
-  const close = async (): Promise<void> => {
-    if (closed) return;
-    closed = true;
-    await db.destroy();
-  };
+  const close = closeOnce(db);
   try {
     await migrateToLatest(db);
   } catch (error) {
@@ -127,4 +117,14 @@ export async function openMemoryDatabase(): Promise<Store> {
     throw error;
   }
   return { db, dialect: 'sqlite', close };
+}
+
+/** `close` for a store: destroys the pool once, however often it is called. */
+function closeOnce(db: Kysely<Database>): () => Promise<void> {
+  let closed = false;
+  return async () => {
+    if (closed) return;
+    closed = true;
+    await db.destroy();
+  };
 }
