@@ -3,13 +3,17 @@
  * `{ runId }`): runs a failed run again from the start, on its workflow's current definition, with the
  * event it first ran for (the run's stored input), under the same trigger key.
  *
- * "From the start" stops at what must never happen twice. The first attempt deletes the run's step
- * rows except those of unsafe actions (sends: `unsafe` in src/workflows/actions/action-types.ts),
- * looked up by the step ids of the current definition; a row whose step id the current definition no
- * longer has is kept too, since nothing says what it did. So a send that went out is replayed from the
- * journal instead of sent again, an interrupted one goes through the send guard (run-step.ts), and
- * every safe step runs again with the new version's inputs. runWorkflow records the version it ran.
- * Later attempts of the same job (a retryable failure) resume from the journal like any run.
+ * "From the start" stops at what must never happen twice. The run's step rows are deleted except
+ * those of unsafe actions (sends: `unsafe` in src/workflows/actions/action-types.ts), looked up by the
+ * step ids of the current definition; a row whose step id the current definition no longer has is kept
+ * too, since nothing says what it did. So a send that went out is replayed from the journal instead of
+ * sent again, an interrupted one goes through the send guard (run-step.ts), and every safe step runs
+ * again with the new version's inputs. runWorkflow records the version it ran.
+ *
+ * A failed run starts over on every attempt of the job (a retryable failure fails the run again; safe
+ * steps may repeat). A run found `running` on the first attempt is another job's for now: the retry
+ * waits (a retryable error) rather than start beside it; on a later attempt it is most likely this
+ * job's own attempt cut short (a lost lease), and is resumed from its journal.
  */
 import { type Kysely, sql } from 'kysely';
 import { PRIORITY } from '../../lib/priority-lanes.js';
@@ -19,7 +23,7 @@ import type { Database } from '../../store/schema.js';
 import { getAction } from '../../workflows/actions/action-registry.js';
 import type { VersionedWorkflow } from '../../workflows/definition-schema.js';
 import { runWorkflow, type WorkflowEvent, workflowLane } from '../../workflows/run-workflow.js';
-import { isRetryable } from '../../workflows/workflow-error.js';
+import { isRetryable, WorkflowError } from '../../workflows/workflow-error.js';
 import { currentWorkflows } from '../../workflows/workflow-source.js';
 import { disabledWorkflows } from '../../workflows/workflow-switches.js';
 import { PipelineError } from '../job-error.js';
@@ -81,14 +85,25 @@ export function workflowRetryHandler(deps: WorkflowRetryHandlerDeps): JobHandler
         `workflow ${run.workflow} is switched off; switch it on and retry run ${runId} again to run it`,
       );
     }
-    if (run.status === 'failed' && job.attempts <= 1 && !(await restartRun(deps.db, runId, definition))) {
-      // Not failed any more: another retry restarted it (resume beside it, as a duplicate job would), or
-      // retention deleted it, and a new run under its key would have no journal to keep sends from repeating.
-      const still = await deps.db.selectFrom('workflow_runs').select('id').where('id', '=', runId).executeTakeFirst();
-      if (!still) {
-        deps.logger.warn({ runId, jobId: job.id }, 'workflow run to retry was deleted by retention; nothing to do');
+    // A failed run starts over (on every attempt: a retryable failure fails the run again). A running one
+    // is another job's on the first attempt, and on a later one most likely this job's own, cut short.
+    const restarted = run.status === 'failed' && (await restartRun(deps.db, runId, definition));
+    if (!restarted && job.attempts <= 1) {
+      const current = await deps.db
+        .selectFrom('workflow_runs')
+        .select('status')
+        .where('id', '=', runId)
+        .executeTakeFirst();
+      // Deleted by retention: a new run under its key would have no journal to keep sends from repeating.
+      if (current === undefined || current.status === 'completed' || current.status === 'skipped') {
+        deps.logger.info({ runId, status: current?.status ?? 'deleted' }, 'workflow run to retry is done or gone');
         return;
       }
+      // Two executors on one run could both see a send as unfinished: wait for the other one; a later
+      // attempt finds the run finished, or failed and starts it over.
+      throw new WorkflowError('step_in_progress', `run ${runId} is running in another job; the retry waits for it`, {
+        retryable: true,
+      });
     }
     try {
       await runWorkflow({
