@@ -1,7 +1,8 @@
 /**
  * The console's server-rendered pages under /console: assets, `/` → /console, sign-in,
  * conversation search, thread, call transcript (each in its own `*-page.ts`), the admin pages (one
- * run's page in run-page.ts), and the console's 404 page for unknown /console URLs.
+ * run's page in run-page.ts), the workflow studio (studio-pages.ts), and the console's 404 page for
+ * unknown /console URLs.
  */
 import type { FastifyInstance } from 'fastify';
 import type { ConsoleDeps } from '../console-deps.js';
@@ -12,6 +13,7 @@ import { registerConsoleNotFound } from './not-found-page.js';
 import { registerRunPage } from './run-page.js';
 import { registerSearchPage } from './search-page.js';
 import { registerAssetRoute } from './serve-assets.js';
+import { registerStudioPages } from './studio-pages.js';
 import { registerThreadPage } from './thread-page.js';
 import { registerTranscriptPage } from './transcript-page.js';
 
@@ -25,5 +27,6 @@ export function registerConsolePages(app: FastifyInstance, deps: ConsoleDeps): v
   registerAdminPages(app, deps);
   registerMappingPage(app, deps);
   registerRunPage(app, deps);
+  registerStudioPages(app);
   registerConsoleNotFound(app, deps);
 }
