@@ -54,6 +54,11 @@ export interface ParleyWorldOptions {
   highlevelWebhooks?: boolean;
   /** Live event polling and heartbeat for the console's event streams. */
   liveEvents?: ConsoleDeps['liveEvents'];
+  /**
+   * The console believes HighLevel is the live account (`highlevel.target: live`), so the studio asks
+   * for a sandbox test before publishing a workflow that sends; every call still goes to the sandbox.
+   */
+  consoleTargetsLive?: boolean;
 }
 
 export const EVENT_URL = 'devconf-2026';
@@ -99,7 +104,7 @@ export async function startParleyWorld(kind: DatabaseKind, options: ParleyWorldO
     highlevel: access,
     queue: pipeline.queue,
     repository,
-    config,
+    config: options.consoleTargetsLive ? { ...config, highlevel: { ...config.highlevel, target: 'live' } } : config,
     ...studio,
     // Test runs use this world's sandbox, in a location of their own (src/app/workflow-test-runner.ts).
     testRuns: createWorkflowTestRunner({ sandbox: sandbox.sandbox, logger }),
