@@ -10,7 +10,6 @@
 import type { AcceleventsClient } from '../accelevents/client.js';
 import { appIdOf } from '../connect/highlevel/oauth-routes.js';
 import { acceleventsClientFromConnection } from '../credentials/accelevents-client.js';
-import { polledSessionEvents } from '../features/session-followups.js';
 import { routedSponsors } from '../features/sponsor-channel-status.js';
 import type { HighLevelClient } from '../highlevel/client.js';
 import type { HighLevelAuth } from '../highlevel/client-types.js';

@@ -12,7 +12,7 @@
 import { appIdOf, registerHighLevelOAuthRoutes } from '../connect/highlevel/oauth-routes.js';
 import { createOAuthStateStore } from '../connect/highlevel/oauth-state-store.js';
 import { registerConsole } from '../console/register-console.js';
-import { doubleSendsOf, loadEnabledWorkflows } from '../features/enabled-workflows.js';
+import { doubleSendsOf } from '../features/enabled-workflows.js';
 import { configPlanner } from '../features/running-features.js';
 import { registerAcceleventsWebhookRoute } from '../intake/accelevents-webhook-route.js';
 import {

@@ -15,7 +15,6 @@ import type { Role } from '../../../src/console/auth/roles.js';
 import { addUser, createApiToken } from '../../../src/console/auth/user-accounts.js';
 import type { ConsoleDeps } from '../../../src/console/console-deps.js';
 import { registerConsole } from '../../../src/console/register-console.js';
-import { loadEnabledWorkflows } from '../../../src/features/enabled-workflows.js';
 import { createHighLevelTokenClient } from '../../../src/highlevel/oauth/token-client.js';
 import { registerAcceleventsWebhookRoute } from '../../../src/intake/accelevents-webhook-route.js';
 import { parseWebhookKeys } from '../../../src/intake/highlevel/webhook-keys.js';
