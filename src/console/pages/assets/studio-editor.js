@@ -7,7 +7,8 @@
 import { attachConditions, conditionRows, renderConditions } from './studio-conditions.js';
 import { api, byId, debounce, element, say, when } from './studio-dom.js';
 import { attachInsertPanel, samplePaths, valueText } from './studio-insert.js';
-import { attachQuestion, attachTemplates, renderQuestion, renderTemplates, showPreview } from './studio-messages.js';
+import { attachTemplates, renderTemplates, showPreview } from './studio-messages.js';
+import { attachQuestion, renderQuestion } from './studio-question.js';
 import { attachRun, loadConnections, renderScopes } from './studio-run.js';
 import { attachActionPicker, renderSteps } from './studio-steps.js';
 import { renderVersions } from './studio-versions.js';
