@@ -12,7 +12,7 @@
 import { appIdOf, registerHighLevelOAuthRoutes } from '../connect/highlevel/oauth-routes.js';
 import { createOAuthStateStore } from '../connect/highlevel/oauth-state-store.js';
 import { registerConsole } from '../console/register-console.js';
-import { doubleSendsOf } from '../features/enabled-workflows.js';
+import { doubleSendsAmong } from '../features/enabled-workflows.js';
 import { configPlanner } from '../features/running-features.js';
 import { registerAcceleventsWebhookRoute } from '../intake/accelevents-webhook-route.js';
 import {
@@ -115,7 +115,8 @@ async function start(
     );
   }
   const running = await runtime.workflows.current();
-  for (const twice of await doubleSendsOf(runtime.config)) logger.warn({ workflows: twice.workflows }, twice.message);
+  for (const twice of doubleSendsAmong(await runtime.workflows.entries()))
+    logger.warn({ workflows: twice.workflows }, twice.message);
   if (options.http) {
     await buildHttp(options, runtime, sandboxes, lines, closers);
   }

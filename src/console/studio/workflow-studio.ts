@@ -10,13 +10,20 @@
  */
 import type { Kysely } from 'kysely';
 import { workflowScopes } from '../../features/catalog.js';
-import { BUILT_IN, BUILTIN_WORKFLOWS_DIR, type EnabledWorkflow, STORED } from '../../features/enabled-workflows.js';
+import {
+  BUILT_IN,
+  BUILTIN_WORKFLOWS_DIR,
+  doubleSendsAmong,
+  type EnabledWorkflow,
+  STORED,
+} from '../../features/enabled-workflows.js';
 import type { LiveWorkflows } from '../../features/live-workflows.js';
 import type { Logger } from '../../lib/create-logger.js';
 import { createTemplateEngine, type TemplateEngine } from '../../lib/template-engine.js';
 import type { Database } from '../../store/schema.js';
 import { checkDefinition, type DefinitionProblem } from '../../workflows/check-definition.js';
 import type { WorkflowDefinition } from '../../workflows/definition-schema.js';
+import type { DoubleSend } from '../../workflows/double-sends.js';
 import { loadWorkflows, parseWorkflowSource } from '../../workflows/load-workflows.js';
 import {
   describeIssues,
@@ -181,13 +188,15 @@ export function createWorkflowStudio(deps: StudioDeps) {
     async list(): Promise<{
       workflows: WorkflowView[];
       templates: { name: string; description: string | null; trigger: string }[];
+      doubleSends: DoubleSend[];
     }> {
-      const { views: all } = await views();
+      const { entries, views: all } = await views();
       const names = new Set(all.map((v) => v.name));
       const templates = (await allBuiltins())
         .filter((b) => !names.has(b.name))
         .map((b) => ({ name: b.name, description: b.description ?? null, trigger: b.trigger }));
-      return { workflows: all, templates };
+      // Two workflows sending on one trigger send two messages for one event (a new welcome beside the built-in).
+      return { workflows: all, templates, doubleSends: doubleSendsAmong(entries) };
     },
 
     /** One workflow with its definition as written (a built-in not yet running included, as a template). */

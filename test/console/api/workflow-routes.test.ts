@@ -95,6 +95,15 @@ describe.each(DATABASE_KINDS)('workflow studio API [%s]', (kind) => {
     expect(workflows.find((w: { name: string }) => w.name === 'vip-checkin').enabled).toBe(true);
   });
 
+  it('warns in the list when a new workflow sends on a trigger a built-in already sends on', async () => {
+    await call('POST', '/api/workflows', { ...VIP_CHECKIN, name: 'vip-twice' });
+    const { doubleSends } = (await call('GET', '/api/workflows')).json();
+    const checkIn = doubleSends.find((d: { trigger: string }) => d.trigger === 'accelevents.check_in');
+    expect(checkIn.workflows.join(' ')).toContain('vip-twice');
+    expect(checkIn.workflows.join(' ')).toContain('checkin-welcome');
+    await call('DELETE', '/api/workflows/vip-twice');
+  });
+
   it('refuses a second create of the same name with 409 workflow_exists', async () => {
     const response = await call('POST', '/api/workflows', { ...VIP_CHECKIN, name: 'vip-dupe' });
     expect(response.statusCode).toBe(201);
