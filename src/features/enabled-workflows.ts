@@ -137,13 +137,6 @@ export function doubleSendsAmong(enabled: readonly EnabledWorkflow[]): DoubleSen
   return findDoubleSends(enabled.filter((w) => w.runs.length > 0));
 }
 
-/** The double sends of the workflows a config enables; `parley start` logs each at warn. */
-export async function doubleSendsOf(
-  config: Pick<FeatureConfig, 'features' | 'workflows' | 'sponsor' | 'events'>,
-): Promise<DoubleSend[]> {
-  return doubleSendsAmong(await listEnabledWorkflows(enabledWorkflowsOptions(config)));
-}
-
 /** The built-in that tags an attendee routed to a sponsor; loaded only with sponsors configured. */
 export const SPONSOR_CHANNEL = 'sponsor-channel';
 
