@@ -8,10 +8,11 @@
  * skipped, and the organizer opens the run. They edit it into version 2, read the diff, and restore
  * version 1 as version 3. A workflow started from the check-in built-in shows its question as a table
  * of options whose texts preview live. On a live HighLevel account, publishing a workflow that sends
- * asks for a sandbox test first, and publishes the tested draft. Screenshots
+ * asks for a sandbox test first, and publishes the tested draft; a connection lacking a scope the
+ * workflow needs is named with the scope. Screenshots
  * (test-artifacts/screenshots/): studio-list, studio-editor-built, studio-preview, studio-test,
  * studio-published, studio-list-after-run, studio-run, studio-diff, studio-restored, studio-question,
- * studio-test-required.
+ * studio-scope-warning, studio-test-required.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -322,6 +323,29 @@ describeWithBrowser('console in Chromium: publishing to a live HighLevel account
 
   afterAll(async () => {
     await world?.close();
+  });
+
+  it('warns that the HighLevel connection lacks a scope the workflow needs', async () => {
+    await world.deps.repository.save({
+      provider: 'highlevel',
+      kind: 'pit',
+      accountKey: `location:${world.locationId}`,
+      label: 'Summit location',
+      userType: 'Location',
+      locationId: world.locationId,
+      scopes: ['contacts.readonly', 'contacts.write', 'conversations.readonly', 'conversations.write'],
+      secrets: { accessToken: 'pit-studio-scopes' },
+    });
+    const page = await session.newPage();
+    await signIn(page, world.url, roleEmail('admin'));
+    await page.goto(`${world.url}/console/studio/new?from=registration-welcome`);
+    const warning = page.locator('#scopes .scope-warning');
+    await warning.waitFor();
+    expect(await warning.textContent()).toBe(
+      'Warning: Summit location lacks conversations/message.readonly, conversations/message.write. Its steps fail without them: ' +
+        `reconnect it with parley connect highlevel --pit --location ${world.locationId} --token-file <path>.`,
+    );
+    await saveScreenshot(page, 'studio-scope-warning');
   });
 
   it('asks for a sandbox test before publishing a workflow that sends, then publishes the tested draft', async () => {

@@ -46,15 +46,18 @@ export function renderScopes(ctx) {
         continue;
       }
       const how = connection.reconnect?.url
-        ? element('a', { text: 'reconnect it', attrs: { href: connection.reconnect.url } })
-        : element('code', { text: connection.reconnect?.command || 'parley connect highlevel' });
+        ? [element('a', { text: 'reconnect it', attrs: { href: connection.reconnect.url } }), ' and grant them.']
+        : [
+            'reconnect it with ',
+            element('code', { text: connection.reconnect?.command || 'parley connect highlevel' }),
+            '.',
+          ];
       parts.push(
         element('p', { className: 'missing scope-warning', attrs: { role: 'note' } }, [
           `Warning: ${name} lacks `,
           ...missing.flatMap((scope, i) => [i > 0 ? ', ' : '', element('code', { text: scope })]),
-          '; its steps will fail until you ',
-          how,
-          ' with them.',
+          '. Its steps fail without them: ',
+          ...how,
         ]),
       );
     }
