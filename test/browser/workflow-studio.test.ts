@@ -77,6 +77,11 @@ describeWithBrowser('console in Chromium: the workflow studio', (session) => {
       .execute();
   }
 
+  /** The editor is inert until its draft is loaded. */
+  async function editorReady(page: Page): Promise<void> {
+    await page.locator('#studio-editor:not([aria-busy])').waitFor();
+  }
+
   async function insert(page: Page, path: string): Promise<void> {
     await page.getByRole('button', { name: `Insert ${path}`, exact: true }).click();
   }
@@ -90,6 +95,7 @@ describeWithBrowser('console in Chromium: the workflow studio', (session) => {
 
     await page.getByRole('link', { name: 'Start from scratch' }).click();
     await page.waitForURL(/\/console\/studio\/new$/);
+    await editorReady(page);
     await page.getByLabel('Workflow name').fill(NAME);
     await page.getByLabel('Description').fill('A VIP welcome at check-in, by email');
     await page.getByLabel('Trigger').selectOption('accelevents.check_in');
@@ -231,6 +237,7 @@ describeWithBrowser('console in Chromium: the workflow studio', (session) => {
 
   it('edits the workflow into version 2, shows the diff, and restores version 1 as version 3', async () => {
     const page = await signedIn(EDITOR);
+    await editorReady(page);
     const message = page.getByRole('textbox', { name: 'Message vip_email' });
     await message.waitFor();
     expect(await message.inputValue()).toBe(`Hi {{ attendee.firstName }}, ${BODY_V1}`);
@@ -274,6 +281,7 @@ describeWithBrowser('console in Chromium: the workflow studio', (session) => {
     await page.getByLabel('or start from a built-in').selectOption('checkin-welcome');
     await page.getByRole('button', { name: 'Start from this built-in' }).click();
     await page.waitForURL(/\/console\/studio\/new\?from=checkin-welcome$/);
+    await editorReady(page);
     expect(await page.getByLabel('Workflow name').inputValue()).toBe('checkin-welcome-copy');
     expect(await page.getByLabel('Ask a choice question').isChecked()).toBe(true);
     const options = page.locator('.question-options tbody tr');
@@ -297,6 +305,7 @@ describeWithBrowser('console in Chromium: the workflow studio', (session) => {
 
   it('shows a condition the picker cannot read as text, with Edit as text as the way in', async () => {
     const page = await signedIn('/console/studio/workflows/session-highlights');
+    await editorReady(page);
     const condition = page.getByRole('group', { name: 'Condition 1' });
     const raw = 'attendee.email != blank or attendee.phone != blank';
     await condition.locator('.condition-raw').getByText(raw).waitFor();

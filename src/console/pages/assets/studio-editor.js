@@ -235,7 +235,9 @@ async function start() {
   } catch (error) {
     say(status, error.message, true);
   } finally {
+    // The page stays inert until the draft is loaded, so nothing typed before is overwritten.
     root.removeAttribute('aria-busy');
+    root.inert = false;
   }
 }
 
