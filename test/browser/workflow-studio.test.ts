@@ -9,10 +9,11 @@
  * version 1 as version 3. A workflow started from the check-in built-in shows its question as a table
  * of options whose texts preview live. On a live HighLevel account, publishing a workflow that sends
  * asks for a sandbox test first, and publishes the tested draft; a connection lacking a scope the
- * workflow needs is named with the scope. Screenshots
+ * workflow needs is named with the scope, and the list warns that the published copy sends beside the
+ * built-in. Screenshots
  * (test-artifacts/screenshots/): studio-list, studio-editor-built, studio-preview, studio-test,
  * studio-published, studio-list-after-run, studio-run, studio-diff, studio-restored, studio-question,
- * studio-scope-warning, studio-test-required.
+ * studio-scope-warning, studio-test-required, studio-list-double-send.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -371,5 +372,13 @@ describeWithBrowser('console in Chromium: publishing to a live HighLevel account
     await page.locator('#test-result').getByText('Completed: every step ran.').waitFor();
     await page.getByRole('button', { name: 'Publish', exact: true }).click();
     await page.getByText('Published version 1 of registration-welcome-copy.').waitFor();
+
+    // The copy sends beside the built-in on every registration: the list says so.
+    await page.goto(`${world.url}/console/studio`);
+    const warning = page.locator('.double-send');
+    await warning.waitFor();
+    expect(await warning.textContent()).toContain('registration-welcome-copy');
+    expect(await warning.textContent()).toContain('registration-welcome (built-in)');
+    await saveScreenshot(page, 'studio-list-double-send');
   });
 });

@@ -2,6 +2,7 @@
 // origin, an on/off switch (PUT /api/admin/workflows/:name), its last run (GET /api/admin/workflows)
 // and its failed runs in the last 24 hours (GET /api/admin/runs?workflow=…&status=failed, newest
 // first, counted until one is older than a day); "New workflow" starts from scratch or from a built-in.
+// Two workflows that would both send on one trigger (the API's `doubleSends`) are warned about above.
 
 import { api, byId, element, say, when } from './studio-dom.js';
 
@@ -133,13 +134,18 @@ function fillTemplates(workflows, templates) {
 async function start() {
   const box = byId('workflow-list');
   try {
-    const [{ workflows, templates }, status] = await Promise.all([
+    const [{ workflows, templates, doubleSends = [] }, status] = await Promise.all([
       api('GET', '/api/workflows'),
       api('GET', '/api/admin/workflows'),
     ]);
     const statusByName = new Map(status.workflows.map((s) => [s.name, s]));
     fillTemplates(workflows, templates);
     box.replaceChildren(
+      ...doubleSends.map((double) =>
+        element('p', { className: 'flash warning double-send', attrs: { role: 'note' } }, [
+          `${double.message.replace(/[.:]?$/, '.')} To fix it: ${double.fix}.`,
+        ]),
+      ),
       workflows.length === 0
         ? element('p', { className: 'empty', text: 'No workflow runs here yet. Start one above.' })
         : table(workflows, statusByName),
