@@ -74,6 +74,6 @@ describeWithBrowser('console in Chromium: attendee panel', (session) => {
     await panel.getByRole('link', { name: 'registration-welcome' }).click();
     await page.waitForURL(/\/console\/admin\/runs\/[^/]+$/);
     expect(await page.locator('h1').textContent()).toBe('Run of registration-welcome');
-    await expect.poll(() => page.locator('table.admin-table tbody tr').count()).toBeGreaterThan(3);
+    await expect.poll(() => page.locator('ol.run-steps > li.run-step').count()).toBeGreaterThan(3);
   });
 });
