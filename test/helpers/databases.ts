@@ -2,16 +2,18 @@
  * Runs a suite against both databases parley supports, so every store behaviour is proven on each.
  * Each suite gets its own empty database, so test files never see each other's rows:
  * SQLite in a fresh temp directory, PostgreSQL as a fresh `parley_test_<random>` database on the
- * server the global setup provides, dropped `WITH (FORCE)` afterwards.
+ * server the global setup provides, dropped `WITH (FORCE)` afterwards. A migrated PostgreSQL database
+ * is a copy of the template the global setup migrated once (test/helpers/global-setup.ts); opening it
+ * still runs the migrator, which finds nothing to do.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, inject } from 'vitest';
 import { createLogger } from '../../src/lib/create-logger.js';
 import { openDatabase, type Store } from '../../src/store/open-database.js';
+import { databaseUrlFor, dropDatabase, withAdminClient } from './postgres-admin.js';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
 export const DATABASE_KINDS: readonly DatabaseKind[] = ['sqlite', 'postgres'];
@@ -55,10 +57,9 @@ export async function openTestDatabase(
 
   const adminUrl = inject('postgresAdminUrl');
   const name = `parley_test_${randomBytes(6).toString('hex')}`;
-  await withAdminClient(adminUrl, (client) => client.query(`CREATE DATABASE ${name}`));
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const databaseUrl = url.toString();
+  const template = migrate ? ` TEMPLATE ${inject('postgresTemplate')}` : '';
+  await withAdminClient(adminUrl, (client) => client.query(`CREATE DATABASE ${name}${template}`));
+  const databaseUrl = databaseUrlFor(adminUrl, name);
   const store = await openDatabase({ databaseUrl, logger: silentLogger, migrate });
   return {
     kind,
@@ -66,7 +67,7 @@ export async function openTestDatabase(
     location: { databaseUrl },
     dispose: async () => {
       await store.close();
-      await withAdminClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      await dropDatabase(adminUrl, name);
     },
   };
 }
@@ -87,15 +88,5 @@ export function describeEachDatabase(name: string, suite: (getStore: () => Store
         return database.store;
       });
     });
-  }
-}
-
-async function withAdminClient<T>(adminUrl: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    return await run(client);
-  } finally {
-    await client.end();
   }
 }
