@@ -28,7 +28,7 @@ describe('sandbox control routes', () => {
       defaultLocationId: 'SbxLocation000000001',
       locations: [{ id: 'SbxLocation000000001', name: 'Sandbox Events (sample)' }],
       limits: { burstLimit: 5, burstIntervalMs: 10_000, dailyLimit: 200_000 },
-      faults: { errorRate: 0, latencyMs: 0, timeoutRate: 0, resetRate: 0 },
+      faults: { errorRate: 0, latencyMs: 0, latencyJitterMs: 0, timeoutRate: 0, resetRate: 0 },
       oauth: { authorizeUrl: `${handle.url}/v2/oauth/chooselocation`, tokenUrl: `${handle.url}/oauth/token` },
     });
     expect(JSON.stringify(info)).not.toContain('sandbox-client-secret');

@@ -1,5 +1,6 @@
 import { request } from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Faults } from '../../src/sandbox/highlevel/fault-injector.js';
 import { echoHandlers, readJson, type SandboxHandle, withSandbox } from '../helpers/sandbox.js';
 
 let handle: SandboxHandle;
@@ -8,11 +9,12 @@ afterEach(async () => {
   await handle?.close();
 });
 
-async function start(faults: { errorRate?: number; latencyMs?: number; timeoutRate?: number; resetRate?: number }) {
+async function start(faults: Partial<Faults>, random?: () => number) {
   const delays: number[] = [];
   handle = await withSandbox({
     handlers: echoHandlers(),
     faults,
+    ...(random ? { random } : {}),
     sleep: async (ms) => {
       delays.push(ms);
     },
@@ -101,11 +103,52 @@ describe('sandbox faults', () => {
     expect(delays).toEqual([250]);
   });
 
+  it('adds latencyJitterMs on top of latencyMs, scaled by the injected random draw', async () => {
+    const draws = [0.5, 0, 0.999];
+    const { delays, token } = await start({ latencyMs: 100, latencyJitterMs: 300 }, () => draws.shift() ?? 0);
+    for (let i = 0; i < 3; i++) {
+      const res = await fetch(`${handle.url}${searchPath()}`, {
+        headers: { authorization: `Bearer ${token}`, version: '2021-04-15' },
+      });
+      expect(res.status).toBe(200);
+    }
+    expect(delays).toEqual([250, 100, 100 + 0.999 * 300]);
+  });
+
+  it('rejects a negative latencyJitterMs naming the field', async () => {
+    await start({});
+    const res = await fetch(`${handle.url}/sandbox/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ latencyJitterMs: -5 }),
+    });
+    expect(res.status).toBe(400);
+    expect((await readJson(res)).message).toBe('latencyJitterMs must be a number >= 0, got -5');
+  });
+
+  it('sets latencyJitterMs through POST /sandbox/faults and shows it in /sandbox/info', async () => {
+    await start({});
+    const res = await fetch(`${handle.url}/sandbox/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ latencyJitterMs: 300 }),
+    });
+    expect(res.status).toBe(200);
+    const info = await readJson(await fetch(`${handle.url}/sandbox/info`));
+    expect(info.faults).toMatchObject({ latencyMs: 0, latencyJitterMs: 300 });
+  });
+
   it('leaves /sandbox/* routes unaffected by every fault', async () => {
     await start({ errorRate: 1, resetRate: 1, timeoutRate: 1 });
     const info = await fetch(`${handle.url}/sandbox/info`);
     expect(info.status).toBe(200);
-    expect((await readJson(info)).faults).toEqual({ errorRate: 1, latencyMs: 0, timeoutRate: 1, resetRate: 1 });
+    expect((await readJson(info)).faults).toEqual({
+      errorRate: 1,
+      latencyMs: 0,
+      latencyJitterMs: 0,
+      timeoutRate: 1,
+      resetRate: 1,
+    });
     const tokens = await fetch(`${handle.url}/sandbox/tokens`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

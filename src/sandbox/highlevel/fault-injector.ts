@@ -13,13 +13,18 @@ export interface Faults {
   errorRate: number;
   /** Delay added before every request is handled. */
   latencyMs: number;
+  /**
+   * Random delay on top of `latencyMs`: uniform in [0, latencyJitterMs) per request, drawn from the
+   * injected `random`, so answers overtake each other as they do over a real network.
+   */
+  latencyJitterMs: number;
   /** Share of requests accepted and never answered. */
   timeoutRate: number;
   /** Share of requests whose connection is reset without a response. */
   resetRate: number;
 }
 
-export const NO_FAULTS: Faults = { errorRate: 0, latencyMs: 0, timeoutRate: 0, resetRate: 0 };
+export const NO_FAULTS: Faults = { errorRate: 0, latencyMs: 0, latencyJitterMs: 0, timeoutRate: 0, resetRate: 0 };
 
 const SERVER_ERRORS = [
   { status: 500, message: 'Internal Server Error' },
@@ -49,9 +54,10 @@ export function createFaultInjector(options: FaultInjectorOptions): FaultInjecto
     async onRequest(request, reply) {
       stats.requests += 1;
       const f = faults();
-      if (f.latencyMs > 0) {
+      const delayMs = f.latencyMs + (f.latencyJitterMs > 0 ? random() * f.latencyJitterMs : 0);
+      if (delayMs > 0) {
         stats.faultsInjected.latency += 1;
-        await sleep(f.latencyMs);
+        await sleep(delayMs);
       }
       if (f.resetRate > 0 && random() < f.resetRate) {
         stats.faultsInjected.reset += 1;

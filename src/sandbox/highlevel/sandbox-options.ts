@@ -83,7 +83,9 @@ export function checkFaults(partial: Partial<Faults>): Partial<Faults> {
   for (const key of ['errorRate', 'timeoutRate', 'resetRate'] as const) {
     if (partial[key] !== undefined) out[key] = checkNumber(key, partial[key], { min: 0, max: 1 });
   }
-  if (partial.latencyMs !== undefined) out.latencyMs = checkNumber('latencyMs', partial.latencyMs, { min: 0 });
+  for (const key of ['latencyMs', 'latencyJitterMs'] as const) {
+    if (partial[key] !== undefined) out[key] = checkNumber(key, partial[key], { min: 0 });
+  }
   return out;
 }
 
