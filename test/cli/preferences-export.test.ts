@@ -4,12 +4,11 @@
  * with the contact's email from the local index, CSV escaped for spreadsheets (quotes, commas, line
  * breaks, formula cells), --event to keep one event's attendees, and --json.
  */
-import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandIo } from '../../src/app/command-io.js';
 import { CliError } from '../../src/cli/cli-error.js';
-import { COMMANDS } from '../../src/cli/commands/index.js';
 import { runPreferencesExport } from '../../src/cli/commands/preferences.js';
+import { buildProgram } from '../../src/cli/main.js';
 import { saveAnswer } from '../../src/preferences/preference-rows.js';
 import { createLocalIndex } from '../../src/search/local-index.js';
 import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
@@ -18,9 +17,8 @@ const LOCATION = 'loc-export';
 const T1 = Date.UTC(2026, 2, 10, 9, 0);
 const T2 = Date.UTC(2026, 2, 10, 9, 5);
 
-it('registers preferences export as a parley command with the options --csv, --json, --event', () => {
-  const program = new Command();
-  for (const register of COMMANDS) register(program);
+it('registers preferences export as a parley command with the options --csv, --json, --event', async () => {
+  const program = await buildProgram();
   const command = program.commands.find((c) => c.name() === 'preferences')?.commands.find((c) => c.name() === 'export');
   expect(command?.options.map((o) => o.long)).toEqual(['--csv', '--json', '--event']);
 });
