@@ -9,7 +9,8 @@
  * BENCH_INTAKE_CONNECTIONS (10), BENCH_INTAKE_SECONDS (5), BENCH_INTAKE_ROUNDS (3),
  * BENCH_ENGINE_FLOWS (1000), BENCH_ENGINE_CONCURRENCY (20), BENCH_ENGINE_ROUNDS (2),
  * BENCH_SEARCH_CONVERSATIONS (100000), BENCH_SEARCH_MESSAGES_PER (10), BENCH_SEARCH_RUNS (300),
- * BENCH_SEARCH_POSTGRES=1 (search on PostgreSQL too), BENCH_MEMORY_JOBS (1000000), BENCH_MEMORY_SECONDS (20).
+ * BENCH_SEARCH_POSTGRES=1 (search on PostgreSQL too), BENCH_MEMORY_JOBS (1000000), BENCH_MEMORY_SECONDS (20),
+ * BENCH_STARTUP_RUNS (5), BENCH_STARTUP_IDLE_S (5).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -29,8 +30,9 @@ import {
   printRateUse,
 } from './print-tables.js';
 import { benchRateLimitUse } from './rate-limit-use.js';
+import { benchStartup, printStartup } from './startup.js';
 
-const SCENARIOS = ['client', 'rate', 'intake', 'engine', 'search', 'memory'] as const;
+const SCENARIOS = ['client', 'rate', 'intake', 'engine', 'search', 'memory', 'startup'] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
 const only = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean);
@@ -87,6 +89,11 @@ if (selected('memory')) {
   const r = await benchMemoryBacklog();
   printMemoryBacklog(r);
   after('memory', r);
+}
+if (selected('startup')) {
+  const r = await benchStartup();
+  printStartup(r);
+  after('startup', r);
 }
 
 const dir = fileURLToPath(new URL('./results/', import.meta.url));
