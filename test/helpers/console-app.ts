@@ -53,8 +53,10 @@ export interface ConsoleAppOptions {
 
 export async function startConsoleApp(kind: DatabaseKind, options: ConsoleAppOptions = {}): Promise<ConsoleApp> {
   const logger = createLogger({ level: 'silent' });
-  const sandbox = await withSandbox({ attendees: options.attendees ?? 10 });
-  const database = await openTestDatabase(kind);
+  const [sandbox, database] = await Promise.all([
+    withSandbox({ attendees: options.attendees ?? 10 }),
+    openTestDatabase(kind),
+  ]);
   const { store } = database;
   const now = options.now ?? Date.now;
   const config = applyFileDefaults(options.config ?? {}, { env: {}, port: 0, sandboxUrl: sandbox.url });
@@ -100,10 +102,14 @@ export async function startConsoleApp(kind: DatabaseKind, options: ConsoleAppOpt
   await app.ready();
 
   const apiTokens = new Map<Role, string>();
-  for (const role of CONSOLE_ROLES) {
-    const user = await addUser(store.db, { email: `${role}@parley.test`, password: CONSOLE_PASSWORD, role });
-    apiTokens.set(role, (await createApiToken(store.db, { email: user.email, name: 'tests' })).token);
-  }
+  // One scrypt hash per user (src/console/auth/password-hash.ts): hashed side by side on libuv's thread
+  // pool rather than one after another.
+  await Promise.all(
+    CONSOLE_ROLES.map(async (role) => {
+      const user = await addUser(store.db, { email: `${role}@parley.test`, password: CONSOLE_PASSWORD, role });
+      apiTokens.set(role, (await createApiToken(store.db, { email: user.email, name: 'tests' })).token);
+    }),
+  );
   let baseUrl: string | null = null;
   return {
     app,

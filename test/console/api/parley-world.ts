@@ -65,13 +65,15 @@ export const EVENT_NAME = 'DevConf 2026';
 
 export async function startParleyWorld(kind: DatabaseKind, options: ParleyWorldOptions = {}): Promise<ParleyWorld> {
   const logger = createLogger({ level: 'silent' });
-  const sandbox = await withSandbox({
-    attendees: options.attendees ?? 2,
-    burstLimit: 1_000,
-    burstIntervalMs: 1_000,
-    dailyLimit: 10_000_000,
-  });
-  const database = await openTestDatabase(kind);
+  const [sandbox, database] = await Promise.all([
+    withSandbox({
+      attendees: options.attendees ?? 2,
+      burstLimit: 1_000,
+      burstIntervalMs: 1_000,
+      dailyLimit: 10_000_000,
+    }),
+    openTestDatabase(kind),
+  ]);
   const { store } = database;
   const locationId = sandbox.sandbox.defaultLocationId;
   const token = sandbox.sandbox.issueToken({ locationId, ttlSeconds: 86_400 }).accessToken;
@@ -135,10 +137,14 @@ export async function startParleyWorld(kind: DatabaseKind, options: ParleyWorldO
   if (options.highlevelWebhooks) sandbox.sandbox.webhooks.setUrl(`${url}/hooks/highlevel`);
 
   const tokens = new Map<Role, string>();
-  for (const role of CONSOLE_ROLES) {
-    const user = await addUser(store.db, { email: `${role}@parley.test`, password: CONSOLE_PASSWORD, role });
-    tokens.set(role, (await createApiToken(store.db, { email: user.email, name: 'tests' })).token);
-  }
+  // One scrypt hash per user (src/console/auth/password-hash.ts): hashed side by side on libuv's thread
+  // pool rather than one after another.
+  await Promise.all(
+    CONSOLE_ROLES.map(async (role) => {
+      const user = await addUser(store.db, { email: `${role}@parley.test`, password: CONSOLE_PASSWORD, role });
+      tokens.set(role, (await createApiToken(store.db, { email: user.email, name: 'tests' })).token);
+    }),
+  );
   pipeline.start();
   return {
     app,
