@@ -1,7 +1,9 @@
 /**
  * The refresh storm, on SQLite and on PostgreSQL: 2 processes × 50 concurrent callers against the
  * sandbox with 2-second access tokens and single-use refresh tokens
- * (src/sandbox/highlevel/token-store.ts), for PARLEY_STORM_SECONDS (default 60).
+ * (src/sandbox/highlevel/token-store.ts), for PARLEY_STORM_SECONDS (default 15: with a refresh due
+ * about every second that is some fifteen expiry windows, each one met by all 100 callers at once, which
+ * is the race; a longer soak adds more windows of the same race, e.g. PARLEY_STORM_SECONDS=60).
  *
  * What proves "exactly one token call per expiry window": every successful refresh grant produced
  * an access token some caller received (distinct tokens handed out, minus the initial one, equal the
@@ -18,7 +20,7 @@ import { type SandboxHandle, withSandbox } from '../helpers/sandbox.js';
 import { openConnectionStack, TEST_MASTER_KEY } from './fixtures/open-connections.js';
 import { saveLocationGrant } from './fixtures/sandbox-connections.js';
 
-const SECONDS = Number(process.env.PARLEY_STORM_SECONDS ?? '60');
+const SECONDS = Number(process.env.PARLEY_STORM_SECONDS ?? '15');
 const WORKERS = 2;
 const CALLERS = 50;
 const TTL_SECONDS = 2;
