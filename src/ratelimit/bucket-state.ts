@@ -18,6 +18,18 @@
  * delay is a millisecond of the next window thrown away; alone, the first answer is back in one
  * round trip.
  *
+ * Requests in flight across a window boundary. Our window is anchored at the moment an answer
+ * came back, so it ends no earlier than the server's; a request granted near its end can still reach
+ * HighLevel after the server's window rolled, and then spends a token of the next window that the
+ * next window's count does not know about. Under network jitter or a slowed process that happens
+ * often (docs/highlevel-api.md, "Pacing under jitter"). Two rules, both fed by `InFlight`, the
+ * scheduler's own record of what it granted and has not seen answered:
+ * - the tail guard: no token is taken in the last `marginMs` of a window (the slowest recent
+ *   grant → answer time, at most a quarter of the interval); such a request waits for the next window;
+ * - the hold-back: requests granted before the current window opened and still unanswered are
+ *   subtracted from what the window can give, whenever its count is set from an answer or a release.
+ * Both cost nothing when answers are fast: the margin is a few ms and nothing is in flight at a roll.
+ *
  * `max = 0` marks a bucket that has never seen a response: it lends exactly one probe token until
  * the first answer tells us the real limits, so a sandbox or plan with a smaller burst than the
  * documented 100 is never overrun while the seed is still a guess.
@@ -39,6 +51,21 @@ export interface BucketState {
    * Until then `windowStartedAt` is only our send time, and the server's window may have opened later.
    */
   confirmed?: boolean;
+}
+
+/** This process's unanswered requests for one bucket (create-rate-scheduler.ts keeps them). */
+export interface InFlight {
+  /** At least the number of this process's unanswered requests granted before `t` (epoch ms). */
+  grantedBefore(t: number): number;
+  /** The slowest recent grant → answer time, in ms: no token is taken this close to a window's end. */
+  marginMs: number;
+}
+
+export const NOTHING_IN_FLIGHT: InFlight = { grantedBefore: () => 0, marginMs: 0 };
+
+/** The tail guard never closes more than this share of a window, so a slow spell cannot starve it. */
+export function tailGuardMs(state: BucketState, inFlight: InFlight): number {
+  return Math.min(inFlight.marginMs, Math.floor(state.intervalMs / 4));
 }
 
 export interface RateDefaults {
@@ -117,7 +144,12 @@ export function available(state: BucketState): number {
   return Math.abs(state.remaining);
 }
 
-export function takeToken(current: BucketState, now: number, safety: number): TakeOutcome {
+export function takeToken(
+  current: BucketState,
+  now: number,
+  safety: number,
+  inFlight: InFlight = NOTHING_IN_FLIGHT,
+): TakeOutcome {
   let state = rollDay(current, now);
   if (state.dailyRemaining <= 0) return { ok: false, reason: 'daily', waitMs: nextDayStart(now) - now, state };
   const dailyRemaining = state.dailyRemaining - 1;
@@ -136,7 +168,11 @@ export function takeToken(current: BucketState, now: number, safety: number): Ta
   }
   if (state.remaining < 0) {
     if (now < holdEnd(state)) return { ok: false, reason: 'burst', waitMs: holdEnd(state) - now, state };
-    state = { ...state, remaining: -state.remaining };
+    state = { ...state, remaining: Math.max(0, -state.remaining - inFlight.grantedBefore(state.windowStartedAt)) };
+  }
+  if (now >= windowEnd(state) - tailGuardMs(state, inFlight)) {
+    // The tail guard (see "Requests in flight across a window boundary").
+    return { ok: false, reason: 'burst', waitMs: Math.max(1, windowEnd(state) - now), state };
   }
   if (state.remaining > reserveFor(state.max, safety)) {
     return { ok: true, state: { ...state, remaining: state.remaining - 1, dailyRemaining, updatedAt: now } };
@@ -155,6 +191,7 @@ export function observeResponse(
   facts: ObservedFacts,
   now: number,
   defaults: RateDefaults,
+  inFlight: InFlight = NOTHING_IN_FLIGHT,
 ): Observed {
   let state = rollDay(current, now);
   const rl = facts.rateLimit;
@@ -201,7 +238,9 @@ export function observeResponse(
     // any other is a late answer from the window that just closed.
     if (reported === null || (reported < state.max - 1 && state.confirmed !== false))
       return { state, pausedUntil: null };
-    return { state: { ...state, windowStartedAt: now, remaining: reported, confirmed: true }, pausedUntil: null };
+    // Everything of ours still in flight may land in this new server window.
+    const remaining = Math.max(0, reported - inFlight.grantedBefore(now));
+    return { state: { ...state, windowStartedAt: now, remaining, confirmed: true }, pausedUntil: null };
   }
   if (reported === null) {
     // HighLevel's rate-limits page says every answer carries the headers; without them, release and
@@ -216,10 +255,11 @@ export function observeResponse(
   const openedServerWindow = reported >= state.max - 1 || state.confirmed === false;
   // Within a window the count only goes down: answers arrive out of order, and the lowest is the latest.
   const windowStartedAt = openedServerWindow ? Math.max(state.windowStartedAt, now) : state.windowStartedAt;
-  return {
-    state: { ...state, windowStartedAt, remaining: Math.min(available(state), reported), confirmed: true },
-    pausedUntil: null,
-  };
+  // The hold-back: our requests granted before this window opened (before the opener we sent, while
+  // it is unconfirmed) and not yet answered may still land in it; the header has not counted them.
+  const openedAt = state.confirmed === false ? state.windowStartedAt : windowStartedAt;
+  const remaining = Math.max(0, Math.min(available(state), reported - inFlight.grantedBefore(openedAt)));
+  return { state: { ...state, windowStartedAt, remaining, confirmed: true }, pausedUntil: null };
 }
 
 export function sameState(a: BucketState, b: BucketState): boolean {

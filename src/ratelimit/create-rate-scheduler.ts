@@ -6,19 +6,26 @@
  * One pump per location takes tokens for its queue of waiters: it grants while the bucket has
  * tokens and otherwise sleeps until the window is due to end (or, in shared mode, at most `pollMs`,
  * because another process may change the row). A response seen by `observe` wakes the pump.
+ *
+ * Each location also keeps the grant times of its requests not yet answered (`inFlight`), which feed
+ * the tail guard and the hold-back of bucket-state.ts. Answers are not matched to grants (the hooks
+ * only see a location), so an answer retires the newest grant: what is left is then always at least
+ * as old as what is really in flight, which errs on the side of holding back. The margin is the
+ * largest of the last LATENESS_SAMPLES "now minus the oldest grant in flight" seen at an answer: an
+ * upper bound on that answer's own grant → answer time.
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { type Logger, silentLogger } from '../lib/create-logger.js';
 import { PRIORITY } from '../lib/priority-lanes.js';
 import type { Store } from '../store/open-database.js';
-import { available, HIGHLEVEL_DEFAULTS, nextDayStart, type RateDefaults } from './bucket-state.js';
-import { type BucketKey, type BucketStore, bucketId } from './bucket-store.js';
+import { available, HIGHLEVEL_DEFAULTS, type InFlight, nextDayStart, type RateDefaults } from './bucket-state.js';
+import { type BucketKey, bucketId } from './bucket-store.js';
 import { createBudgetWatch } from './budget-watch.js';
 import { createLaneQueue, type LaneQueue } from './lane-queue.js';
 import { createMemoryBuckets } from './memory-buckets.js';
 import { RateLimitError } from './rate-limit-error.js';
 import { createSharedBuckets } from './shared-buckets.js';
-import type { BudgetView, RateObservation, RateScheduler, RateSlotRequest } from './types.js';
+import type { BudgetView, PacedBucketStore, RateObservation, RateScheduler, RateSlotRequest } from './types.js';
 
 /** `RateObservation` plus the 429's Retry-After, which the shared contract has no field for. */
 export interface RateObservationInput extends RateObservation {
@@ -55,6 +62,14 @@ export interface RateSchedulerOptions {
 }
 
 const DAILY_POLL_MS = 60_000;
+/** Answers the margin is the largest of: enough to span a window's burst, few enough to forget a slow spell. */
+const LATENESS_SAMPLES = 64;
+/**
+ * A grant with no answer after this long is forgotten: the client gives up on an attempt after 30 s
+ * (src/highlevel/client-types.ts, `timeoutMs`), and a grant whose call failed before it was sent
+ * (no token) is never answered at all.
+ */
+const FORGET_GRANT_MS = 60_000;
 
 interface Location {
   key: BucketKey;
@@ -62,6 +77,47 @@ interface Location {
   pumping: boolean;
   wake: AbortController | null;
   pausedUntil: number | null;
+  /** Grant times of requests not yet answered, oldest first. */
+  granted: number[];
+  /** Recent upper bounds on grant → answer times, a ring of LATENESS_SAMPLES. */
+  lateness: number[];
+  latenessAt: number;
+  inFlight: InFlight;
+}
+
+function forgetOld(location: Location, now: number): void {
+  let stale = 0;
+  while (stale < location.granted.length && (location.granted[stale] ?? now) <= now - FORGET_GRANT_MS) stale++;
+  if (stale > 0) location.granted.splice(0, stale);
+}
+
+/** Called once per answer (or lost attempt): a sample of lateness, then the newest grant is retired. */
+function retireGrant(location: Location, now: number): void {
+  forgetOld(location, now);
+  const oldest = location.granted[0];
+  if (oldest === undefined) return;
+  location.lateness[location.latenessAt] = Math.max(0, now - oldest);
+  location.latenessAt = (location.latenessAt + 1) % LATENESS_SAMPLES;
+  location.granted.pop();
+}
+
+function inFlightOf(location: Location): InFlight {
+  return {
+    grantedBefore(t) {
+      // `granted` is sorted: a binary search would do, but it rarely holds more than one window's burst.
+      let count = 0;
+      for (const at of location.granted) {
+        if (at >= t) break;
+        count++;
+      }
+      return count;
+    },
+    get marginMs() {
+      let max = 0;
+      for (const sample of location.lateness) if (sample > max) max = sample;
+      return max;
+    },
+  };
 }
 
 function nonNegative(name: string, value: number | undefined, fallback: number): number {
@@ -106,7 +162,7 @@ export function createRateScheduler(options: RateSchedulerOptions): RateSchedule
   const logger = options.logger ?? silentLogger();
   const rejectWhenSpent = (options.whenDailyBudgetSpent ?? 'reject') === 'reject';
 
-  const buckets: BucketStore =
+  const buckets: PacedBucketStore =
     mode === 'shared' && options.store
       ? createSharedBuckets({ db: options.store.db, dialect: options.store.dialect, defaults, safety })
       : createMemoryBuckets({
@@ -127,7 +183,18 @@ export function createRateScheduler(options: RateSchedulerOptions): RateSchedule
     const id = bucketId(key);
     let found = locations.get(id);
     if (!found) {
-      found = { key: { ...key }, waiters: createLaneQueue(), pumping: false, wake: null, pausedUntil: null };
+      found = {
+        key: { ...key },
+        waiters: createLaneQueue(),
+        pumping: false,
+        wake: null,
+        pausedUntil: null,
+        granted: [],
+        lateness: [],
+        latenessAt: 0,
+        inFlight: { grantedBefore: () => 0, marginMs: 0 },
+      };
+      found.inFlight = inFlightOf(found);
       locations.set(id, found);
     }
     return found;
@@ -150,10 +217,12 @@ export function createRateScheduler(options: RateSchedulerOptions): RateSchedule
     try {
       while (location.waiters.size > 0) {
         const t = now();
-        const outcome = await buckets.take(location.key, t);
+        forgetOld(location, t);
+        const outcome = await buckets.take(location.key, t, location.inFlight);
         budget.check(location.key, outcome.state, t);
         if (outcome.ok) {
-          location.waiters.grantNext();
+          // A waiter that aborted meanwhile leaves its token unused, and no answer will retire it.
+          if (location.waiters.grantNext()) location.granted.push(t);
           continue;
         }
         if (outcome.reason === 'daily' && rejectWhenSpent) {
@@ -203,7 +272,8 @@ export function createRateScheduler(options: RateSchedulerOptions): RateSchedule
         rateLimit: observation.rateLimit,
         retryAfterMs: observation.retryAfterMs ?? null,
       };
-      const observed = await buckets.observe(location.key, facts, t);
+      retireGrant(location, t);
+      const observed = await buckets.observe(location.key, facts, t, location.inFlight);
       if (observed.pausedUntil !== null) {
         location.pausedUntil = Math.max(location.pausedUntil ?? 0, observed.pausedUntil);
         logger.warn(

@@ -9,6 +9,7 @@ import type { Database } from '../store/schema.js';
 import { upsertBucketRow } from './bucket-rows.js';
 import {
   type BucketState,
+  type InFlight,
   type Observed,
   type ObservedFacts,
   observeResponse,
@@ -17,7 +18,8 @@ import {
   type TakeOutcome,
   takeToken,
 } from './bucket-state.js';
-import { type BucketKey, type BucketStore, bucketId, type StoredBucket } from './bucket-store.js';
+import { type BucketKey, bucketId, type StoredBucket } from './bucket-store.js';
+import type { PacedBucketStore } from './types.js';
 
 export interface MemoryBucketsOptions {
   defaults: RateDefaults;
@@ -31,7 +33,7 @@ interface Entry extends StoredBucket {
   snapshotAt: number | null;
 }
 
-export function createMemoryBuckets(options: MemoryBucketsOptions): BucketStore {
+export function createMemoryBuckets(options: MemoryBucketsOptions): PacedBucketStore {
   const { defaults, safety, db, snapshotEveryMs, logger } = options;
   const entries = new Map<string, Entry>();
 
@@ -57,15 +59,15 @@ export function createMemoryBuckets(options: MemoryBucketsOptions): BucketStore 
   }
 
   return {
-    async take(key: BucketKey, now: number): Promise<TakeOutcome> {
+    async take(key: BucketKey, now: number, inFlight?: InFlight): Promise<TakeOutcome> {
       const found = entry(key, now);
-      const outcome = takeToken(found.state, now, safety);
+      const outcome = takeToken(found.state, now, safety, inFlight);
       found.state = outcome.state;
       return outcome;
     },
-    async observe(key: BucketKey, facts: ObservedFacts, now: number): Promise<Observed> {
+    async observe(key: BucketKey, facts: ObservedFacts, now: number, inFlight?: InFlight): Promise<Observed> {
       const found = entry(key, now);
-      const observed = observeResponse(found.state, facts, now, defaults);
+      const observed = observeResponse(found.state, facts, now, defaults, inFlight);
       found.state = observed.state;
       await snapshot(found, now);
       return observed;

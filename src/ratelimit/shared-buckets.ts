@@ -19,6 +19,8 @@ import {
 import {
   DAY_MS,
   holdEnd,
+  type InFlight,
+  NOTHING_IN_FLIGHT,
   type Observed,
   type ObservedFacts,
   observeResponse,
@@ -29,7 +31,8 @@ import {
   takeToken,
   windowEnd,
 } from './bucket-state.js';
-import type { BucketKey, BucketStore } from './bucket-store.js';
+import type { BucketKey } from './bucket-store.js';
+import type { PacedBucketStore } from './types.js';
 
 export interface SharedBucketsOptions {
   db: Kysely<Database>;
@@ -41,15 +44,17 @@ export interface SharedBucketsOptions {
 /** A handful of rounds covers "row missing" and "new day" before the real attempt; more means contention. */
 const MAX_ROUNDS = 4;
 
-export function createSharedBuckets(options: SharedBucketsOptions): BucketStore {
+export function createSharedBuckets(options: SharedBucketsOptions): PacedBucketStore {
   const { db, dialect, defaults, safety } = options;
 
   function forKey(key: BucketKey) {
     return db.updateTable('rate_limit_state').where('app_id', '=', key.appId).where('location_id', '=', key.locationId);
   }
 
-  async function takeInOpenWindow(key: BucketKey, now: number) {
+  async function takeInOpenWindow(key: BucketKey, now: number, marginMs: number) {
     const dayStart = Math.floor(now / DAY_MS) * DAY_MS;
+    // The tail guard of bucket-state.ts's tailGuardMs(): min(margin, interval / 4) before the end.
+    const guard = sql<number>`case when ${marginMs} < interval_ms / 4 then ${marginMs} else interval_ms / 4 end`;
     return (
       forKey(key)
         .set((eb) => ({
@@ -57,7 +62,7 @@ export function createSharedBuckets(options: SharedBucketsOptions): BucketStore 
           daily_remaining: eb('daily_remaining', '-', 1),
           updated_at: now,
         }))
-        .where((eb) => eb(eb('window_started_at', '+', eb.ref('interval_ms')), '>', now))
+        .where(sql<boolean>`window_started_at + interval_ms - ${guard} > ${now}`)
         .where('daily_remaining', '>', 0)
         .where('updated_at', '>=', dayStart)
         // Same rule as reserveFor(): keep `safety` tokens back, but never the last one.
@@ -86,10 +91,13 @@ export function createSharedBuckets(options: SharedBucketsOptions): BucketStore 
       .executeTakeFirst();
   }
 
-  /** A held window whose first answer did not come within the hold is released as it stands. */
-  async function releaseHeld(key: BucketKey, now: number): Promise<void> {
+  /**
+   * A held window whose first answer did not come within the hold is released as it stands, less
+   * this process's requests granted before it opened and still in flight (bucket-state.ts).
+   */
+  async function releaseHeld(key: BucketKey, now: number, holdBack: number): Promise<void> {
     await forKey(key)
-      .set({ remaining: sql<number>`-remaining` })
+      .set({ remaining: sql<number>`case when -remaining > ${holdBack} then -remaining - ${holdBack} else 0 end` })
       .where('remaining', '<', 0)
       .where(sql<boolean>`window_started_at + interval_ms / 4 <= ${now}`)
       .execute();
@@ -105,9 +113,9 @@ export function createSharedBuckets(options: SharedBucketsOptions): BucketStore 
   }
 
   return {
-    async take(key, now): Promise<TakeOutcome> {
+    async take(key, now, inFlight: InFlight = NOTHING_IN_FLIGHT): Promise<TakeOutcome> {
       for (let round = 0; round < MAX_ROUNDS; round++) {
-        const taken = (await takeInOpenWindow(key, now)) ?? (await openNewWindow(key, now));
+        const taken = (await takeInOpenWindow(key, now, inFlight.marginMs)) ?? (await openNewWindow(key, now));
         if (taken) return { ok: true, state: stateFromRow(taken) };
         const state = await selectBucketRow(db, key);
         if (!state) {
@@ -119,10 +127,10 @@ export function createSharedBuckets(options: SharedBucketsOptions): BucketStore 
           continue;
         }
         if (state.remaining < 0 && now >= holdEnd(state) && now < windowEnd(state)) {
-          await releaseHeld(key, now);
+          await releaseHeld(key, now, inFlight.grantedBefore(state.windowStartedAt));
           continue;
         }
-        const outcome = takeToken(state, now, safety);
+        const outcome = takeToken(state, now, safety, inFlight);
         // The row changed between our UPDATEs and this read (another process); try again.
         if (!outcome.ok) return outcome;
       }
@@ -130,7 +138,7 @@ export function createSharedBuckets(options: SharedBucketsOptions): BucketStore 
       return { ok: false, reason: 'burst', waitMs: 1, state };
     },
 
-    async observe(key, facts: ObservedFacts, now): Promise<Observed> {
+    async observe(key, facts: ObservedFacts, now, inFlight: InFlight = NOTHING_IN_FLIGHT): Promise<Observed> {
       return db.transaction().execute(async (trx) => {
         // SQLite transactions begin IMMEDIATE (store/sqlite-dialect.ts) and so already hold the write lock.
         const forUpdate = dialect === 'postgres';
@@ -140,7 +148,7 @@ export function createSharedBuckets(options: SharedBucketsOptions): BucketStore 
           state = await selectBucketRow(trx, key, { forUpdate });
           if (!state) throw new Error(`rate_limit_state row for location ${key.locationId} vanished`);
         }
-        const observed = observeResponse(state, facts, now, defaults);
+        const observed = observeResponse(state, facts, now, defaults, inFlight);
         if (!sameState(state, observed.state)) await updateBucketRow(trx, key, observed.state);
         return observed;
       });

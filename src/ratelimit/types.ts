@@ -6,6 +6,8 @@
  */
 import type { RateLimitInfo } from '../highlevel/rate-limit-headers.js';
 import type { PriorityLane } from '../lib/priority-lanes.js';
+import type { InFlight, Observed, ObservedFacts, TakeOutcome } from './bucket-state.js';
+import type { BucketKey, BucketStore } from './bucket-store.js';
 
 export interface RateSlotRequest {
   appId: string;
@@ -38,4 +40,10 @@ export interface RateScheduler {
   /** Feeds a response's headers (or a 429) back into the bucket. */
   observe(observation: RateObservation): Promise<void>;
   budgets(): Promise<BudgetView[]>;
+}
+
+/** A bucket store that also weighs this process's requests in flight (bucket-state.ts, `InFlight`). */
+export interface PacedBucketStore extends BucketStore {
+  take(key: BucketKey, now: number, inFlight?: InFlight): Promise<TakeOutcome>;
+  observe(key: BucketKey, facts: ObservedFacts, now: number, inFlight?: InFlight): Promise<Observed>;
 }

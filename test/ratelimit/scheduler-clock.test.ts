@@ -47,11 +47,17 @@ function setup(overrides: Partial<RateSchedulerOptions> = {}) {
   return { clock, scheduler, answer, granted, request };
 }
 
-/** Spends the probe and calibrates the bucket to `max` per second with nothing left in the window. */
+/**
+ * Spends the probe and calibrates the bucket to `max` per second with nothing left in the window;
+ * every call is answered, so none is still in flight when the next window opens.
+ */
 async function exhaust(s: ReturnType<typeof setup>, max: number) {
   await s.scheduler.acquire({ ...KEY, lane: 'automation' });
   await s.answer(200, { max, remaining: max - 1 });
-  for (let i = 1; i < max; i++) await s.scheduler.acquire({ ...KEY, lane: 'automation' });
+  for (let i = 1; i < max; i++) {
+    await s.scheduler.acquire({ ...KEY, lane: 'automation' });
+    await s.answer(200, { max, remaining: max - 1 - i });
+  }
 }
 
 describe('rate scheduler on a fake clock', () => {
@@ -92,6 +98,7 @@ describe('rate scheduler on a fake clock', () => {
       await s.clock.advance(1_000);
       await s.answer(200, { max: 2, remaining: 1 });
       await s.clock.settle();
+      await s.answer(200, { max: 2, remaining: 0 });
     }
     await Promise.all(all);
     expect(s.granted).toEqual(['agent-1', 'welcome-1', 'welcome-2', 'automation-1', 'backfill-1', 'backfill-2']);
@@ -138,6 +145,7 @@ describe('rate scheduler on a fake clock', () => {
     await s.answer(200, { max: 4, remaining: 3 });
     await s.clock.settle();
     expect(s.granted).toEqual(['a', 'b', 'c', 'd']);
+    for (const remaining of [2, 1, 0]) await s.answer(200, { max: 4, remaining });
     // No answer for the next window's first request: the rest go out once 250 ms have passed.
     await s.clock.advance(1_000);
     expect(s.granted).toHaveLength(5);
@@ -164,6 +172,42 @@ describe('rate scheduler on a fake clock', () => {
     expect(s.granted).toHaveLength(4);
     await s.clock.advance(600);
     expect(s.granted).toEqual(['a', 'b', 'c', 'd', 'e']);
+  });
+
+  it("holds back a new window's tokens for calls of the previous window that are still unanswered", async () => {
+    // c and d were granted in the last window and have no answer yet: they may reach HighLevel in the
+    // new one, which the new window's first answer (3 left of 4) has not counted.
+    const s = setup({ safety: 0 });
+    await exhaust(s, 4);
+    for (const name of ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']) void s.request(name);
+    await s.clock.advance(1_000);
+    await s.answer(200, { max: 4, remaining: 3 });
+    await s.clock.settle();
+    expect(s.granted).toEqual(['a', 'b', 'c', 'd']);
+    await s.answer(200, { max: 4, remaining: 2 });
+    await s.clock.advance(1_000);
+    expect(s.granted).toHaveLength(5);
+    await s.answer(200, { max: 4, remaining: 3 });
+    await s.clock.settle();
+    expect(s.granted).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
+  });
+
+  it('takes no token in the last stretch of a window as long as the slowest recent answer took', async () => {
+    const s = setup({ safety: 0 });
+    void s.request('probe');
+    await s.clock.advance(200);
+    // 200 ms from grant to answer; this window ends 1 000 ms after the answer.
+    await s.answer(200, { max: 10, remaining: 9 });
+    await s.clock.advance(700);
+    void s.request('early');
+    await s.clock.settle();
+    expect(s.granted).toEqual(['probe', 'early']);
+    await s.clock.advance(150);
+    void s.request('late');
+    await s.clock.settle();
+    expect(s.granted).toEqual(['probe', 'early']);
+    await s.clock.advance(150);
+    expect(s.granted).toEqual(['probe', 'early', 'late']);
   });
 
   it('waits a second interval before opening a new window when the last one it opened never got an answer', async () => {
