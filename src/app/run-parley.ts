@@ -24,6 +24,7 @@ import {
 } from '../intake/accelevents-webhook-url.js';
 import { registerHighLevelWebhookRoute } from '../intake/highlevel/webhook-route.js';
 import type { Logger } from '../lib/create-logger.js';
+import { startPostgresListener } from '../queue/postgres-listener.js';
 import { createApp } from '../server/create-app.js';
 import { metricsAccessFrom } from '../server/metrics-access.js';
 import { registerMetricsRoute } from '../server/metrics-route.js';
@@ -108,6 +109,12 @@ async function start(
   if (sandboxes) await connectSandboxLocation(runtime, sandboxes.highlevel);
   const pipeline = options.worker ? await jobsFromRuntime(runtime, { logger }) : null;
   if (pipeline) closers.add('worker', () => pipeline.stop({ graceMs: 10_000 }));
+  // On PostgreSQL other processes enqueue too: their NOTIFYs wake this worker (docs/queue-wakeups.md).
+  const { databaseUrl } = runtime.env;
+  if (pipeline && runtime.queue.wakeups && runtime.store.dialect === 'postgres' && databaseUrl !== undefined) {
+    const listener = startPostgresListener({ databaseUrl, wakeups: runtime.queue.wakeups, logger });
+    closers.add('job listener', () => listener.close());
+  }
   if (options.worker) {
     closers.add(
       'token refresher',

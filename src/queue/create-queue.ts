@@ -4,13 +4,14 @@
  * the worker that holds the lease, so a worker whose lease was taken over cannot finish someone
  * else's run.
  */
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DialectName } from '../store/open-database.js';
 import type { Database } from '../store/schema.js';
 import { newSortableId } from '../store/sortable-id.js';
 import { type BackoffOptions, createBackoff } from './backoff.js';
 import { claimJobs } from './claim-jobs.js';
 import { toDeadJob, toJob } from './job-row.js';
+import { createJobWakeups, JOBS_CHANNEL, type JobWakeups } from './job-wakeups.js';
 import { QueueError } from './queue-error.js';
 import type { DeadJob, EnqueueInput, Job, Queue } from './types.js';
 import { validateEnqueueInput } from './validate-enqueue-input.js';
@@ -25,6 +26,8 @@ export interface CreateQueueOptions {
   /** Default newSortableId (UUIDv7). */
   newId?: () => string;
   backoff?: BackoffOptions;
+  /** This process's wake-up hub (job-wakeups.ts). Default: a new one, exposed as `queue.wakeups`. */
+  wakeups?: JobWakeups;
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 10;
@@ -41,6 +44,27 @@ export function createQueue(options: CreateQueueOptions): Queue {
   const now = options.now ?? Date.now;
   const newId = options.newId ?? newSortableId;
   const backoff = createBackoff(options.backoff, options.random);
+  const wakeups = options.wakeups ?? createJobWakeups();
+
+  /**
+   * Wakes idle workers for the jobs just written, if any is due now (a later run_at waits for a poll).
+   * PostgreSQL: NOTIFY on the caller's executor, so it is delivered when that transaction commits
+   * (https://www.postgresql.org/docs/current/sql-notify.html); the listeners wake the workers.
+   * SQLite: this process's workers directly (job-wakeups.ts says why that is after the commit).
+   */
+  async function announce(
+    executor: Kysely<Database> | Transaction<Database>,
+    written: readonly { kind: string; run_at: number }[],
+    at: number,
+  ): Promise<void> {
+    const kinds = new Set(written.flatMap((row) => (row.run_at <= at ? [row.kind] : [])));
+    if (kinds.size === 0) return;
+    if (dialect === 'sqlite') {
+      wakeups.notify(kinds);
+      return;
+    }
+    for (const kind of kinds) await sql`select pg_notify(${JOBS_CHANNEL}, ${kind})`.execute(executor);
+  }
 
   function jobValues(input: EnqueueInput, at: number) {
     const valid = validateEnqueueInput(input);
@@ -67,6 +91,7 @@ export function createQueue(options: CreateQueueOptions): Queue {
     const { id, dedupe_key: dedupeKey } = values;
     if (dedupeKey === null) {
       await executor.insertInto('jobs').values(values).execute();
+      await announce(executor, [values], values.created_at);
       return { id, created: true };
     }
     // Insert-or-ignore, then read: a concurrent enqueue of the same key waits on the unique index
@@ -77,7 +102,10 @@ export function createQueue(options: CreateQueueOptions): Queue {
       .onConflict((oc) => oc.column('dedupe_key').doNothing())
       .returning('id')
       .executeTakeFirst();
-    if (inserted !== undefined) return { id: inserted.id, created: true };
+    if (inserted !== undefined) {
+      await announce(executor, [values], values.created_at);
+      return { id: inserted.id, created: true };
+    }
     const existing = await executor
       .selectFrom('jobs')
       .select('id')
@@ -196,8 +224,14 @@ export function createQueue(options: CreateQueueOptions): Queue {
       })
       .where('status', '=', 'dead')
       .$if(jobId !== undefined, (qb) => qb.where('id', '=', jobId ?? ''))
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows);
+      .returning('kind')
+      .execute();
+    await announce(
+      db,
+      result.map((row) => ({ kind: row.kind, run_at: at })),
+      at,
+    );
+    return result.length;
   }
 
   async function counts(): Promise<Record<'pending' | 'running' | 'done' | 'dead', number>> {
@@ -230,6 +264,11 @@ export function createQueue(options: CreateQueueOptions): Queue {
       .returning('id')
       .execute();
     const fresh = new Set(inserted.map((row) => row.id));
+    await announce(
+      executor,
+      rows.filter((row) => fresh.has(row.id)),
+      at,
+    );
     const results: { id: string; created: boolean }[] = [];
     for (const row of rows) {
       if (fresh.has(row.id)) {
@@ -246,7 +285,7 @@ export function createQueue(options: CreateQueueOptions): Queue {
     return results;
   }
 
-  return { enqueue, enqueueMany, claim, heartbeat, complete, fail, listDead, replay, counts };
+  return { enqueue, enqueueMany, claim, heartbeat, complete, fail, listDead, replay, counts, wakeups };
 }
 
 function leaseLost(jobId: string, workerId: string, action: string): QueueError {

@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { type Logger, silentLogger } from '../lib/create-logger.js';
 import { type ClassifyError, classifyError } from './classify-error.js';
+import type { JobWakeups } from './job-wakeups.js';
 import { QueueError } from './queue-error.js';
 import { type Job, type JobHandler, NonRetryableError, type Queue } from './types.js';
 
@@ -21,8 +22,13 @@ export interface CreateWorkerOptions {
   concurrency?: number;
   /** How long a claim holds a job without a heartbeat. Default 30 s. */
   leaseMs?: number;
-  /** Wait between claims when the queue had nothing due. Default 500 ms. */
+  /**
+   * Wait between claims when the queue had nothing due. Default 500 ms. With wake-ups (below) this is
+   * only the fallback: a new due job wakes an idle worker at once.
+   */
   pollMs?: number;
+  /** What wakes an idle worker when jobs of its kinds become due. Default `queue.wakeups`; null: poll only. */
+  wakeups?: JobWakeups | null;
   /** Default `<host>:<pid>:<random>`, unique per worker. */
   workerId?: string;
   /** Claim only these kinds. Default: every kind (so unknown kinds are dead-lettered, not left waiting). */
@@ -74,6 +80,8 @@ export function createWorker(options: CreateWorkerOptions): Worker {
   let stopping: Promise<void> | undefined;
   let wakeWaiter: (() => void) | undefined;
   let wakePending = false;
+  const wakeups = options.wakeups === undefined ? queue.wakeups : (options.wakeups ?? undefined);
+  let unsubscribe: (() => void) | undefined;
 
   function wake(): void {
     if (wakeWaiter === undefined) wakePending = true;
@@ -192,6 +200,7 @@ export function createWorker(options: CreateWorkerOptions): Worker {
 
   async function stopNow(graceMs: number): Promise<void> {
     state = 'stopping';
+    unsubscribe?.();
     wake();
     await loop;
     const allDone = Promise.all([...running.values()].map((entry) => entry.done));
@@ -226,6 +235,10 @@ export function createWorker(options: CreateWorkerOptions): Worker {
     start() {
       if (state !== 'idle') throw new QueueError('invalid_argument', `worker ${id} was already started`);
       state = 'running';
+      const kinds = options.kinds === undefined ? null : new Set(options.kinds);
+      unsubscribe = wakeups?.subscribe((kind) => {
+        if (kind === null || kinds === null || kinds.has(kind)) wake();
+      });
       loop = pollLoop();
     },
     stop(stopOptions = {}) {

@@ -6,6 +6,7 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
+import type { JobWakeups } from './job-wakeups.js';
 
 export interface EnqueueInput {
   kind: string;
@@ -60,6 +61,8 @@ export interface Queue {
   /** Moves dead jobs back to pending with attempts reset (all dead jobs when no id is given). */
   replay(jobId?: string): Promise<number>;
   counts(): Promise<Record<'pending' | 'running' | 'done' | 'dead', number>>;
+  /** Wakes this process's idle workers when jobs become due (job-wakeups.ts); absent: they only poll. */
+  readonly wakeups?: JobWakeups;
 }
 
 // Handlers import it from here; it lives with the queue's other error.
