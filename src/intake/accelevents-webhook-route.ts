@@ -122,7 +122,7 @@ export async function registerAcceleventsWebhookRoute(
       const planned = planDeliveries({
         records: parsed.records,
         format: parsed.format,
-        rawText: raw.toString('utf8'),
+        rawText: parsed.text,
         contentType: contentType ?? null,
         headers: request.headers,
         storedHeaders: storableHeaders(request.headers),

@@ -23,14 +23,16 @@ export function boundedKey(prefix: string, value: string): string {
   return key.length <= MAX_DEDUPE_KEY_LENGTH ? key : `${prefix}-sha256:${sha256(value)}`;
 }
 
-export function bodyKey(rawBody: Buffer): string {
+/** A string is hashed as its UTF-8 bytes, the same digest as the Buffer it was decoded from. */
+export function bodyKey(rawBody: Buffer | string): string {
   return `body-sha256:${sha256(rawBody)}`;
 }
 
 export function acceleventsDedupeKey(input: {
   mapped: MappedPayload;
   headers: HeaderBag;
-  rawBody: Buffer;
+  /** The record as received; hashed only when neither a header nor the fields identify the person. */
+  rawBody: Buffer | string;
   deliveryIdHeader: string | null;
   /** Which record and person of a delivery this is (`0/attendees[1]`), when it names more than one. */
   part?: string | null;

@@ -16,7 +16,8 @@ export type BodyFormat = 'json' | 'json-array' | 'form';
 export const MAX_RECORDS = 1000;
 
 export type ParsedBody =
-  | { ok: true; format: BodyFormat; records: Record<string, unknown>[] }
+  /** `text`: the body decoded once, as UTF-8, for whoever stores it. */
+  | { ok: true; format: BodyFormat; records: Record<string, unknown>[]; text: string }
   | {
       ok: false;
       status: 400 | 415;
@@ -32,9 +33,16 @@ function invalid(message: string, error: 'invalid_body' | 'invalid_json' = 'inva
   return { ok: false, status: 400, error, message };
 }
 
+/** Whitespace as `trimStart` sees it. */
+const SPACE = /\s/;
+
+/** The first character that is not whitespace is `{` or `[` (checked without a trimmed copy of the body). */
 function looksLikeJson(text: string): boolean {
-  const first = text.trimStart()[0];
-  return first === '{' || first === '[';
+  for (const char of text) {
+    if (char === '{' || char === '[') return true;
+    if (!SPACE.test(char)) return false;
+  }
+  return false;
 }
 
 function kindOf(value: unknown): string {
@@ -53,7 +61,7 @@ function parseJson(text: string): ParsedBody {
     const where = error instanceof SyntaxError ? `: ${error.message.slice(0, 120)}` : '';
     return invalid(`the body is not valid JSON${where}`, 'invalid_json');
   }
-  if (isRecord(value)) return { ok: true, format: 'json', records: [value] };
+  if (isRecord(value)) return { ok: true, format: 'json', records: [value], text };
   if (!Array.isArray(value)) {
     return invalid(`the body must be a JSON object or an array of objects, got ${kindOf(value)}`, 'invalid_json');
   }
@@ -65,7 +73,7 @@ function parseJson(text: string): ParsedBody {
   if (bad >= 0) {
     return invalid(`record [${bad}] of the body must be a JSON object, got ${kindOf(value[bad])}`, 'invalid_json');
   }
-  return { ok: true, format: 'json-array', records: value as Record<string, unknown>[] };
+  return { ok: true, format: 'json-array', records: value as Record<string, unknown>[], text };
 }
 
 export function parseWebhookBody(raw: Buffer, contentType: string | undefined): ParsedBody {
@@ -83,7 +91,7 @@ export function parseWebhookBody(raw: Buffer, contentType: string | undefined): 
   if (media === FORM_TYPE) {
     const value = parseFormBody(text);
     return Object.keys(value).length > 0
-      ? { ok: true, format: 'form', records: [value] }
+      ? { ok: true, format: 'form', records: [value], text }
       : invalid('the form body has no fields');
   }
   return {

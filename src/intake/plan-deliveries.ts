@@ -61,14 +61,13 @@ export function planDeliveries(input: PlanInput): PlannedDelivery[] {
   const batch = input.records.length > 1 || input.format === 'json-array';
   for (const [index, record] of input.records.entries()) {
     const body = batch ? JSON.stringify(record) : input.rawText;
-    const rawBody = Buffer.from(body, 'utf8');
     const people = expandPeople(record, input.mapping, input.headers);
     for (const mapped of people) {
       const part = batch || people.length > 1 ? `${index}/${mapped.person.path}` : null;
       const dedupe = acceleventsDedupeKey({
         mapped,
         headers: input.headers,
-        rawBody,
+        rawBody: body,
         deliveryIdHeader: input.deliveryIdHeader,
         part,
       });

@@ -9,7 +9,7 @@
  * sealed with the vault (AAD `settings:<key>:value`), so `parley start` can show its URL again and
  * point the Accelevents sandbox at it; a database copy without the master key opens neither.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { Vault, VaultAad } from '../vault/types.js';
@@ -23,8 +23,9 @@ const MAX_CANDIDATE_LENGTH = 256;
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+/** One-shot `hash` (Node ≥ 20.12): every intake request hashes the path's secret, so no Hash object per call. */
 function digest(secret: string): Buffer {
-  return createHash('sha256').update(secret, 'utf8').digest();
+  return hash('sha256', secret, 'buffer');
 }
 
 function parseDigest(value: string | undefined): Buffer | null {
