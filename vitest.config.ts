@@ -1,12 +1,14 @@
 import { defineConfig } from 'vitest/config';
 
 // Load tests measure behaviour under concurrency against timing margins (the refresh storm's 1 s token
-// margin, the crash test's kills landing while jobs remain); sharing this 2-core machine with other test
-// files would make them noisier. They run alone, after everything else. The other end-to-end files
-// (welcome, session follow-ups, sponsor channel) assert outcomes only, so they run with the rest.
+// margin, the crash test's kills landing while jobs remain, 500 welcomes inside one minute); sharing this
+// 2-core machine with other test files would make them noisier. They run alone, after everything else.
+// The session follow-up and sponsor-channel end-to-end files handle a few attendees and assert outcomes
+// only, so they run with the rest.
 const LOAD_TESTS = [
   'test/credentials/refresh-storm.test.ts',
   'test/jobs/crash-e2e.test.ts',
+  'test/jobs/welcome-e2e.test.ts',
   'test/search/*-e2e.test.ts',
 ];
 // Browser tests drive real Chromium against a listening console: one at a time (each starts a browser),
