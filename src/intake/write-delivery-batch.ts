@@ -79,7 +79,10 @@ async function insertInboxRows(
 ): Promise<{ id: string }[]> {
   const adapter = trx.getExecutor().adapter;
   let bySize = inboxInsertSql.get(adapter);
-  if (bySize === undefined) inboxInsertSql.set(adapter, (bySize = new Map()));
+  if (bySize === undefined) {
+    bySize = new Map();
+    inboxInsertSql.set(adapter, bySize);
+  }
   const parameters = rows.flatMap((row) => Object.values(row));
   const known = bySize.get(rows.length);
   if (known !== undefined) {
