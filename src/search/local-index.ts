@@ -44,8 +44,9 @@ export interface LocalIndex {
   joinSponsorChannel(input: Omit<JoinSponsorChannelInput, 'now'>): Promise<string[]>;
   /**
    * Merges SQLite's FTS5 segments into one (https://sqlite.org/fts5.html §6.9 'optimize'): an index
-   * grown row by row keeps many segments, and every topic search reads each one. A no-op on PostgreSQL,
-   * whose GIN index autovacuum keeps in shape. The daily maintenance job calls it.
+   * grown row by row keeps many segments, and every topic search reads each one. On PostgreSQL, merges
+   * the GIN indexes' pending lists, which autovacuum would otherwise merge later. The daily maintenance
+   * job calls it.
    */
   optimize(): Promise<void>;
 }
@@ -85,9 +86,19 @@ export function createLocalIndex(options: LocalIndexOptions): LocalIndex {
     search: (input) => searchConversations(db, dialect, input),
     joinSponsorChannel: (input) => joinSponsorChannel(db, { ...input, now: now() }),
     async optimize() {
-      if (dialect !== 'sqlite') return;
+      if (dialect === 'postgres') {
+        // A GIN index's pending list (new entries not yet merged) is read in full by every search that
+        // uses the index (https://www.postgresql.org/docs/current/gin.html#GIN-FAST-UPDATE); merge it now
+        // rather than wait for autovacuum. 0014 caps the list's size between merges.
+        await sql`select gin_clean_pending_list(c.oid::regclass) from pg_class c
+          where c.relkind = 'i' and c.relname in
+            ('index_conversations_topic_idx', 'index_messages_search_idx', 'index_conversations_name_trgm_idx')
+            and pg_table_is_visible(c.oid)`.execute(db);
+        return;
+      }
       await sql`insert into index_search(index_search) values ('optimize')`.execute(db);
       await sql`insert into index_names(index_names) values ('optimize')`.execute(db);
+      await sql`insert into index_topics(index_topics) values ('optimize')`.execute(db);
     },
 
     async applyRetention(input) {

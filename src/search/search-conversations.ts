@@ -5,7 +5,7 @@
  * (search-cursor.ts). A topic goes to the dialect's conversation-level full-text index
  * (search-topic-sqlite.ts, search-topic-postgres.ts); everything else is a filter on index_conversations.
  */
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { DialectName } from '../store/open-database.js';
 import type { Database } from '../store/schema.js';
 import { decodeCursor, encodeCursor } from './search-cursor.js';
@@ -17,7 +17,7 @@ import {
   nameUsesTrigrams,
 } from './search-filters.js';
 import { type SearchInput, type SearchItem, type SearchResult, validateSearchInput } from './search-input.js';
-import { topicFilterPostgres, topicSnippetsPostgres } from './search-topic-postgres.js';
+import { topicFilterPostgres, topicIsRarePostgres, topicSnippetsPostgres } from './search-topic-postgres.js';
 import { topicProbeSqlite, topicRowsSqlite, topicSnippetsSqlite } from './search-topic-sqlite.js';
 
 export { MAX_SEARCH_LIMIT, type SearchInput, type SearchItem, type SearchResult } from './search-input.js';
@@ -40,6 +40,11 @@ export async function searchConversations(
   // SQLite: a topic drives the search from its newest matches, unless an attendee filter that few
   // conversations pass is given; then those conversations drive and the topic is probed per row.
   const selective = !!(input.attendee?.id || input.attendee?.email || plan.trigrams);
+  // Postgres: a sort of few matches, instead of the walk in index order, for a rare name (the trigram
+  // index reads it) or a rare topic without a selective filter (the GIN index reads it).
+  const sortMatches =
+    dialect === 'postgres' &&
+    (plan.trigrams || (!!topic && !selective && (await topicIsRarePostgres(db, topic, input.limit + 1))));
   const topicFilter = !topic ? null : dialect === 'sqlite' ? topicProbeSqlite(topic) : topicFilterPostgres(topic);
   const rows: ItemRow[] =
     topic && dialect === 'sqlite' && !selective
@@ -51,7 +56,11 @@ export async function searchConversations(
             const filters = conversationFilters(eb, input, plan);
             return topicFilter ? eb.and([filters, topicFilter]) : filters;
           })
-          .orderBy('index_conversations.last_message_at', 'desc')
+          // `+ 0` keeps the planner off the walk in index order; it reads the matches from an index instead.
+          .orderBy(
+            sortMatches ? sql`index_conversations.last_message_at + 0` : sql.ref('index_conversations.last_message_at'),
+            'desc',
+          )
           .orderBy('index_conversations.conversation_id', 'desc')
           .limit(input.limit + 1)
           .execute();

@@ -12,24 +12,37 @@ import type { SearchInput } from './search-input.js';
 export type ConversationEb = ExpressionBuilder<Database, 'index_conversations'>;
 
 /**
- * Above this many matching rows a name substring counts as common on SQLite: a few matches are read from
- * the trigram index (0006-index-search-speed.ts) at ~5 µs each, while a common one is cheaper found by
- * the plain `like` while walking the newest conversations, which fills a page after a few rows.
+ * Above this many matching rows a name substring counts as common: a few matches are read from the
+ * trigram index (SQLite: 0006-index-search-speed.ts; PostgreSQL: pg_trgm, 0007) at a few µs each, while a
+ * common one is cheaper found by the plain `like` while walking the newest conversations, which fills a
+ * page after a few rows.
  */
 export const COMMON_NAME_MATCHES = 5_000;
 
-/** SQLite only: whether the name substring (3+ characters, FTS5 trigram's minimum) has few holders. */
+/**
+ * Whether the name substring (3+ characters, the trigram minimum) has few holders, so the search reads the
+ * trigram index and sorts its matches. PostgreSQL's planner cannot tell: it guesses ~1 % for any `like`
+ * and walks the newest conversations, reading tens of thousands of rows for a rare name. Without pg_trgm
+ * there is no index to read, and the answer is no.
+ */
 export async function nameUsesTrigrams(
   db: Kysely<Database>,
   dialect: DialectName,
   name: string | undefined,
 ): Promise<boolean> {
-  if (dialect !== 'sqlite' || !name || [...name].length < 3) return false;
-  const { rows } = await sql<{ n: number }>`select count(*) as n from
-    (select rowid from index_names where index_names match ${ftsPhrase(name)} limit ${COMMON_NAME_MATCHES + 1})`.execute(
-    db,
-  );
-  return Number(rows[0]?.n ?? 0) <= COMMON_NAME_MATCHES;
+  if (!name || [...name].length < 3) return false;
+  const probe =
+    dialect === 'sqlite'
+      ? sql<{ n: number }>`select count(*) as n from
+    (select rowid from index_names where index_names match ${ftsPhrase(name)} limit ${COMMON_NAME_MATCHES + 1})`
+      : // The uncorrelated subquery runs only when the CASE reaches it, so without the index nothing is scanned.
+        sql<{ n: number }>`select case when to_regclass('index_conversations_name_trgm_idx') is null then -1
+      else (select count(*) from (select 1 from index_conversations
+        where lower(contact_name) like ${`%${likeLiteral(name.toLowerCase())}%`} limit ${COMMON_NAME_MATCHES + 1}) x)
+      end as n`;
+  const { rows } = await probe.execute(db);
+  const n = Number(rows[0]?.n ?? -1);
+  return n >= 0 && n <= COMMON_NAME_MATCHES;
 }
 
 /**
@@ -72,20 +85,27 @@ export function conversationFilters(eb: ConversationEb, input: SearchInput, plan
   if (input.attendee?.id) {
     // The HighLevel contact id, or the Accelevents attendee id the welcome flow linked to a contact.
     const id = input.attendee.id;
-    all.push(
-      eb.or([
-        eb('index_conversations.contact_id', '=', id),
-        eb(
-          'index_conversations.contact_id',
-          'in',
-          eb
-            .selectFrom('attendee_links')
-            .select('attendee_links.contact_id')
-            .where('attendee_links.attendee_id', '=', id)
-            .where('attendee_links.contact_id', 'is not', null),
-        ),
-      ]),
-    );
+    // Postgres cannot serve `contact_id = $1 or contact_id in (…)` from an index (it walked all 100k rows
+    // of the bench); one IN over both candidates is a semi-join on index_conversations_contact_idx.
+    if (plan.dialect === 'postgres') {
+      all.push(sql<boolean>`index_conversations.contact_id in (select cast(${id} as text) union all
+        select attendee_links.contact_id from attendee_links
+        where attendee_links.attendee_id = ${id} and attendee_links.contact_id is not null)`);
+    } else
+      all.push(
+        eb.or([
+          eb('index_conversations.contact_id', '=', id),
+          eb(
+            'index_conversations.contact_id',
+            'in',
+            eb
+              .selectFrom('attendee_links')
+              .select('attendee_links.contact_id')
+              .where('attendee_links.attendee_id', '=', id)
+              .where('attendee_links.contact_id', 'is not', null),
+          ),
+        ]),
+      );
   }
   if (input.attendee?.email) {
     all.push(eb('index_conversations.contact_email', '=', input.attendee.email.toLowerCase()));
@@ -95,7 +115,7 @@ export function conversationFilters(eb: ConversationEb, input: SearchInput, plan
     const pattern = `%${likeLiteral(name.toLowerCase())}%`;
     // Postgres: `lower(contact_name) like` is what the pg_trgm index of 0007 serves, when the extension exists.
     all.push(
-      plan.trigrams
+      plan.trigrams && plan.dialect === 'sqlite'
         ? sql<boolean>`index_conversations.rowid in (select rowid from index_names where index_names match ${ftsPhrase(name)})`
         : plan.dialect === 'sqlite'
           ? sql<boolean>`lower(index_conversations.contact_name) like ${pattern} escape '\\'`

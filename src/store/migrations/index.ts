@@ -20,6 +20,7 @@ import * as sponsorChannel from './0010-sponsor-channel.js';
 import * as indexWrites from './0011-index-writes.js';
 import * as rateWindowConfirmed from './0012-rate-window-confirmed.js';
 import * as workflowStudio from './0013-workflow-studio.js';
+import * as searchPostgresSpeed from './0014-search-postgres-speed.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-foundation': foundation,
@@ -35,4 +36,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0011-index-writes': indexWrites,
   '0012-rate-window-confirmed': rateWindowConfirmed,
   '0013-workflow-studio': workflowStudio,
+  '0014-search-postgres-speed': searchPostgresSpeed,
 };
