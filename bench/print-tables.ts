@@ -3,7 +3,7 @@
 import { type AgentSearchResult, SEARCH_TARGET_P95_MS } from './agent-search.js';
 import { fmt } from './bench-env.js';
 import type { ClientOverheadResult } from './client-overhead.js';
-import type { DurableIntakeResult } from './durable-intake.js';
+import type { DurableIntakeResult, IntakeStoreResult } from './durable-intake.js';
 import type { EngineOverheadResult } from './engine-overhead.js';
 import { MEMORY_TARGET_MB, type MemoryBacklogResult } from './memory-backlog.js';
 import type { RateUseResult } from './rate-limit-use.js';
@@ -59,37 +59,39 @@ export function printRateUse(r: RateUseResult): void {
 export function printDurableIntake(r: DurableIntakeResult): void {
   console.log(
     `\n[3/6] durable intake: ${r.connections} keep-alive connections, ${r.rounds} × ${r.roundSeconds} s per route, alternating` +
-      '\n      (server with both routes in one process, SQLite WAL; load generator in the bench process)',
+      '\n      (server with both routes in one process, on SQLite WAL, then on PostgreSQL; load generator in the bench process)',
   );
-  table(
-    ['route', 'requests/s', 'ratio', 'target', 'p50 ms', 'p99 ms', 'target', 'non-2xx', 'statuses'],
+  const stores: [string, IntakeStoreResult][] = [['SQLite', r]];
+  if (r.postgres) stores.push(['PostgreSQL', r.postgres]);
+  const rows = stores.flatMap(([store, s]) => [
     [
-      [
-        'no-op (return {})',
-        fmt(r.noop.perSecond),
-        '1.00',
-        '',
-        fmt(r.noop.p50Ms, 2),
-        fmt(r.noop.p99Ms, 2),
-        '',
-        fmt(r.noop.failures),
-        JSON.stringify(r.noop.statuses),
-      ],
-      [
-        'POST /hooks/accelevents/:secret',
-        fmt(r.intake.perSecond),
-        fmt(r.ratio, 2),
-        '≥ 0.50',
-        fmt(r.intake.p50Ms, 2),
-        fmt(r.intake.p99Ms, 2),
-        '< 25',
-        fmt(r.intake.failures),
-        JSON.stringify(r.intake.statuses),
-      ],
+      `${store}: no-op (return {})`,
+      fmt(s.noop.perSecond),
+      '1.00',
+      '',
+      fmt(s.noop.p50Ms, 2),
+      fmt(s.noop.p99Ms, 2),
+      '',
+      fmt(s.noop.failures),
+      JSON.stringify(s.noop.statuses),
     ],
-  );
+    [
+      `${store}: POST /hooks/accelevents/:secret`,
+      fmt(s.intake.perSecond),
+      fmt(s.ratio, 2),
+      '≥ 0.50',
+      fmt(s.intake.p50Ms, 2),
+      fmt(s.intake.p99Ms, 2),
+      '< 25',
+      fmt(s.intake.failures),
+      JSON.stringify(s.intake.statuses),
+    ],
+  ]);
+  table(['route', 'requests/s', 'ratio', 'target', 'p50 ms', 'p99 ms', 'target', 'non-2xx', 'statuses'], rows);
   console.log('  p50/p99: the worst round of each route');
-  if (r.serverRssMb !== null) console.log(`  server process RSS: ${fmt(r.serverRssMb)} MB`);
+  const rss = stores.flatMap(([store, s]) => (s.serverRssMb === null ? [] : [`${store} ${fmt(s.serverRssMb)} MB`]));
+  if (rss.length > 0) console.log(`  server process RSS: ${rss.join(', ')}`);
+  if (!r.postgres) console.log('  PostgreSQL left out (BENCH_INTAKE_POSTGRES=0)');
 }
 
 export function printEngineOverhead(r: EngineOverheadResult): void {
@@ -116,26 +118,42 @@ export function printEngineOverhead(r: EngineOverheadResult): void {
 }
 
 export function printAgentSearch(r: AgentSearchResult): void {
-  for (const d of r.databases) {
-    console.log(
-      `\n[5/6] agent search on ${d.dialect}: ${fmt(d.conversations)} conversations, ${fmt(d.messages)} messages` +
-        ` (seeded in ${fmt(d.seedSeconds, 1)} s); pages of 25 through createLocalIndex().search`,
-    );
-    table(
-      ['search', 'runs', 'p50 ms', 'p95 ms', 'p99 ms', 'target p95', 'met', 'mean hits'],
-      d.kinds.map((k) => [
+  const dbs = [r.sqlite, ...(r.postgres ? [r.postgres] : [])];
+  const pg = r.postgres;
+  console.log(
+    `\n[5/6] agent search: ${fmt(r.sqlite.conversations)} conversations, ${fmt(r.sqlite.messages)} messages,` +
+      ` pages of 25 through createLocalIndex().search, the same data and queries on ${dbs.map((d) => d.dialect).join(' and ')}` +
+      `\n      (seeded in ${dbs.map((d) => `${d.dialect} ${fmt(d.seedSeconds, 1)} s`).join(', ')})`,
+  );
+  const met = (ms: number) => (ms <= SEARCH_TARGET_P95_MS ? 'met' : 'NOT met');
+  table(
+    [
+      'search',
+      'runs',
+      'sqlite p50',
+      'sqlite p95',
+      ...(pg ? ['postgres p50', 'postgres p95'] : []),
+      'target p95',
+      'met',
+      'mean hits',
+    ],
+    r.sqlite.kinds.map((k, i) => {
+      const p = pg?.kinds[i];
+      return [
         k.kind,
         fmt(k.runs),
         fmt(k.p50Ms, 2),
         fmt(k.p95Ms, 2),
-        fmt(k.p99Ms, 2),
-        `≤ ${SEARCH_TARGET_P95_MS}`,
-        k.p95Ms <= SEARCH_TARGET_P95_MS ? 'met' : 'NOT met',
-        fmt(k.meanHits, 1),
-      ]),
-    );
+        ...(p ? [fmt(p.p50Ms, 2), fmt(p.p95Ms, 2)] : []),
+        `≤ ${SEARCH_TARGET_P95_MS} ms`,
+        p ? `${met(k.p95Ms)} / ${met(p.p95Ms)}` : met(k.p95Ms),
+        p && p.meanHits !== k.meanHits ? `${fmt(k.meanHits, 1)} / ${fmt(p.meanHits, 1)}` : fmt(k.meanHits, 1),
+      ];
+    }),
+  );
+  for (const d of dbs) {
     console.log(
-      `  baseline, topic by LIKE '%word%' over bodies: p50 ${fmt(d.naive.p50Ms, 1)} ms, p95 ${fmt(d.naive.p95Ms, 1)} ms` +
+      `  ${d.dialect} baseline, topic by LIKE '%word%' over bodies: p50 ${fmt(d.naive.p50Ms, 1)} ms, p95 ${fmt(d.naive.p95Ms, 1)} ms` +
         ` (${d.naive.runs} runs); ${fmt(d.naiveRatio, 0)}× the indexed common-word search's p50`,
     );
   }
