@@ -34,18 +34,28 @@ export interface RateUseResult {
 
 const KINDS: RateClientKind[] = ['parley', 'sdk', 'naive'];
 
-export async function benchRateLimitUse(): Promise<RateUseResult> {
-  const flows = envInt('BENCH_RATE_FLOWS', 3_000);
-  const concurrency = envInt('BENCH_RATE_CONCURRENCY', 50);
-  const max = envInt('BENCH_RATE_MAX', 100);
-  const intervalMs = envInt('BENCH_RATE_INTERVAL_MS', 500);
-  const timeoutMs = envInt('BENCH_RATE_TIMEOUT_S', 300) * 1000;
+export interface RateRunOptions {
+  flows: number;
+  concurrency: number;
+  max: number;
+  intervalMs: number;
+  timeoutMs: number;
+  /** Extra random delay per call in every sandbox (its `latencyJitterMs` fault), 0 for none. */
+  latencyJitterMs?: number;
+}
 
+/** The three clients at once, each against its own sandbox process; shared by `rate` and `jitter` (rate-jitter.ts). */
+export async function runRateClients(options: RateRunOptions): Promise<RateUseRow[]> {
+  const { flows, concurrency, max, intervalMs, timeoutMs } = options;
   const sandboxes = await Promise.all(
     KINDS.map(() => startRemoteSandbox({ burstLimit: max, burstIntervalMs: intervalMs, dailyLimit: 100_000_000 })),
   );
   try {
-    const runs = await Promise.all(
+    const latencyJitterMs = options.latencyJitterMs ?? 0;
+    if (latencyJitterMs > 0) {
+      await Promise.all(sandboxes.map((s) => s.setFaults({ latencyJitterMs })));
+    }
+    return await Promise.all(
       KINDS.map(async (kind, i) => {
         const sandbox = sandboxes[i]!;
         const { locationId, token, appId } = await sandbox.newLocation(kind === 'sdk' ? 'pit' : 'oauth');
@@ -76,8 +86,17 @@ export async function benchRateLimitUse(): Promise<RateUseResult> {
         }
       }),
     );
-    return { window: { max, intervalMs }, flows, concurrency, rows: runs };
   } finally {
     await Promise.all(sandboxes.map((s) => s.close()));
   }
+}
+
+export async function benchRateLimitUse(): Promise<RateUseResult> {
+  const flows = envInt('BENCH_RATE_FLOWS', 3_000);
+  const concurrency = envInt('BENCH_RATE_CONCURRENCY', 50);
+  const max = envInt('BENCH_RATE_MAX', 100);
+  const intervalMs = envInt('BENCH_RATE_INTERVAL_MS', 500);
+  const timeoutMs = envInt('BENCH_RATE_TIMEOUT_S', 300) * 1000;
+  const rows = await runRateClients({ flows, concurrency, max, intervalMs, timeoutMs });
+  return { window: { max, intervalMs }, flows, concurrency, rows };
 }

@@ -7,10 +7,15 @@
  * BENCH_ONLY=client,rate,intake,engine (a subset), BENCH_RATE_FLOWS (3000), BENCH_RATE_CONCURRENCY (50),
  * BENCH_RATE_MAX (100), BENCH_RATE_INTERVAL_MS (500), BENCH_RATE_TIMEOUT_S (300),
  * BENCH_INTAKE_CONNECTIONS (10), BENCH_INTAKE_SECONDS (5), BENCH_INTAKE_ROUNDS (3),
+ * BENCH_INTAKE_POSTGRES=0 (intake on SQLite only),
  * BENCH_ENGINE_FLOWS (1000), BENCH_ENGINE_CONCURRENCY (20), BENCH_ENGINE_ROUNDS (2),
  * BENCH_SEARCH_CONVERSATIONS (100000), BENCH_SEARCH_MESSAGES_PER (10), BENCH_SEARCH_RUNS (300),
  * BENCH_SEARCH_POSTGRES=1 (search on PostgreSQL too), BENCH_MEMORY_JOBS (1000000), BENCH_MEMORY_SECONDS (20),
- * BENCH_STARTUP_RUNS (5), BENCH_STARTUP_IDLE_S (5).
+ * BENCH_STARTUP_RUNS (5), BENCH_STARTUP_IDLE_S (5),
+ * BENCH_JITTER_FLOWS (110), BENCH_JITTER_CONCURRENCY (50), BENCH_JITTER_MAX (100), BENCH_JITTER_INTERVAL_MS (10000),
+ * BENCH_JITTER_MS (300, uniform 0..N per call), BENCH_JITTER_TIMEOUT_S (240),
+ * BENCH_SCALE_LOCATIONS (40), BENCH_SCALE_WELCOMES (400 per phase), BENCH_SCALE_LATENCY_MS (100),
+ * BENCH_SCALE_SAMPLES (20 webhook → welcome), BENCH_SCALE_PICKUPS (50), BENCH_SCALE_PHASE_TIMEOUT_S (150).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -29,10 +34,12 @@ import {
   printMemoryBacklog,
   printRateUse,
 } from './print-tables.js';
+import { benchRateJitter, printRateJitter } from './rate-jitter.js';
 import { benchRateLimitUse } from './rate-limit-use.js';
+import { benchScale, printScale } from './scale.js';
 import { benchStartup, printStartup } from './startup.js';
 
-const SCENARIOS = ['client', 'rate', 'intake', 'engine', 'search', 'memory', 'startup'] as const;
+const SCENARIOS = ['client', 'rate', 'intake', 'engine', 'search', 'memory', 'startup', 'scale', 'jitter'] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
 const only = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean);
@@ -94,6 +101,16 @@ if (selected('startup')) {
   const r = await benchStartup();
   printStartup(r);
   after('startup', r);
+}
+if (selected('jitter')) {
+  const r = await benchRateJitter();
+  printRateJitter(r);
+  after('jitter', r);
+}
+if (selected('scale')) {
+  const r = await benchScale();
+  printScale(r);
+  after('scale', r);
 }
 
 const dir = fileURLToPath(new URL('./results/', import.meta.url));

@@ -10,6 +10,8 @@ export interface RemoteSandbox {
   /** A new location (seeded with one attendee) and a token for it: `pit` never expires. */
   newLocation(kind?: 'oauth' | 'pit'): Promise<{ locationId: string; token: string; appId: string }>;
   stats(): Promise<{ requests: number; rateLimited: number }>;
+  /** POST /sandbox/faults, e.g. `{ latencyJitterMs: 300 }`. */
+  setFaults(faults: Record<string, number>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -44,6 +46,9 @@ export async function startRemoteSandbox(limits: SandboxProcessInput): Promise<R
     async stats() {
       const { stats } = await info();
       return { requests: stats.requests, rateLimited: stats.rateLimited };
+    },
+    async setFaults(faults) {
+      await post(`${url}/sandbox/faults`, faults);
     },
     close: () => child.stop(),
   };
