@@ -1,5 +1,5 @@
 /**
- * Scenario: engine overhead (target: <= 1 ms of parley CPU per welcome flow, sandbox
+ * Scenario: engine overhead (target: <= 0.5 ms of parley's own CPU per welcome flow, sandbox
  * at zero latency and no limits). The sandbox runs in another process, so this process's
  * `process.cpuUsage()` is parley's own work. parley's path (workflow engine + journal on SQLite +
  * client + rate scheduler) and the baseline (the same HTTP calls with plain fetch) alternate in
@@ -28,7 +28,11 @@ export interface EngineOverheadResult {
   ratio: number;
   /** parley CPU per flow − bare CPU per flow: the engine's own cost */
   engineOwnCpuMs: number;
+  /** The bar `engineOwnCpuMs` is held to, so bench/results/latest.json carries it beside the figure. */
+  targetOwnCpuMs: number;
 }
+
+export const ENGINE_OWN_CPU_TARGET_MS = 0.5;
 
 async function measure(flows: number, concurrency: number, task: (i: number) => Promise<void>) {
   const cpu = process.cpuUsage();
@@ -91,6 +95,7 @@ export async function benchEngineOverhead(): Promise<EngineOverheadResult> {
         parley: parleyView,
         ratio: parleyView.cpuMsPerFlow / bareView.cpuMsPerFlow,
         engineOwnCpuMs: parleyView.cpuMsPerFlow - bareView.cpuMsPerFlow,
+        targetOwnCpuMs: ENGINE_OWN_CPU_TARGET_MS,
       };
     } finally {
       await runner.close();
