@@ -18,7 +18,14 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { type Logger, silentLogger } from '../lib/create-logger.js';
 import { PRIORITY } from '../lib/priority-lanes.js';
 import type { Store } from '../store/open-database.js';
-import { available, HIGHLEVEL_DEFAULTS, type InFlight, nextDayStart, type RateDefaults } from './bucket-state.js';
+import {
+  available,
+  type BucketState,
+  HIGHLEVEL_DEFAULTS,
+  type InFlight,
+  nextDayStart,
+  type RateDefaults,
+} from './bucket-state.js';
 import { type BucketKey, bucketId } from './bucket-store.js';
 import { createBudgetWatch } from './budget-watch.js';
 import { createLaneQueue, type LaneQueue } from './lane-queue.js';
@@ -82,7 +89,14 @@ interface Location {
   /** Recent upper bounds on grant → answer times, a ring of LATENESS_SAMPLES. */
   lateness: number[];
   latenessAt: number;
+  /** When the window this process last saw unconfirmed was opened, and that window's interval. */
+  opened: { at: number; intervalMs: number } | null;
   inFlight: InFlight;
+}
+
+/** Remembers a window's opening time before its first answer moves `windowStartedAt` forward. */
+function noteOpening(location: Location, state: BucketState): void {
+  if (state.confirmed === false) location.opened = { at: state.windowStartedAt, intervalMs: state.intervalMs };
 }
 
 function forgetOld(location: Location, now: number): void {
@@ -104,10 +118,14 @@ function retireGrant(location: Location, now: number): void {
 function inFlightOf(location: Location): InFlight {
   return {
     grantedBefore(t) {
+      // A confirmed window starts at its first answer; calls granted since it was opened (the opener,
+      // calls released after the hold) belong to it, not to the window before.
+      const opened = location.opened;
+      const from = opened && opened.at <= t && t - opened.at < opened.intervalMs ? opened.at : t;
       // `granted` is sorted: a binary search would do, but it rarely holds more than one window's burst.
       let count = 0;
       for (const at of location.granted) {
-        if (at >= t) break;
+        if (at >= from) break;
         count++;
       }
       return count;
@@ -192,6 +210,7 @@ export function createRateScheduler(options: RateSchedulerOptions): RateSchedule
         granted: [],
         lateness: [],
         latenessAt: 0,
+        opened: null,
         inFlight: { grantedBefore: () => 0, marginMs: 0 },
       };
       found.inFlight = inFlightOf(found);
@@ -219,6 +238,7 @@ export function createRateScheduler(options: RateSchedulerOptions): RateSchedule
         const t = now();
         forgetOld(location, t);
         const outcome = await buckets.take(location.key, t, location.inFlight);
+        noteOpening(location, outcome.state);
         budget.check(location.key, outcome.state, t);
         if (outcome.ok) {
           // A waiter that aborted meanwhile leaves its token unused, and no answer will retire it.

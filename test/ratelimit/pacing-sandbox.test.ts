@@ -65,6 +65,42 @@ describe('rate scheduler against the sandbox', () => {
     }
   });
 
+  // Jitter: the sandbox delays every call by a random 0..JITTER_MS before counting it, so calls reach
+  // its windows late and out of order, as over a real network (docs/highlevel-api.md, "Pacing under
+  // jitter"). The jitter is close to the window, the hard case; the invariant is the server's own count.
+  const JITTER_MS = 200;
+
+  it('keeps zero 429s for one location when every call is delayed by a random 0-200 ms', async () => {
+    handle = await withSandbox({
+      burstLimit: BURST,
+      burstIntervalMs: INTERVAL_MS,
+      faults: { latencyJitterMs: JITTER_MS },
+    });
+    const paced = pacedClient(handle, localScheduler());
+    const location = handle.sandbox.defaultLocationId;
+
+    await Promise.all(Array.from({ length: 150 }, () => search(paced, location)));
+
+    expect(handle.sandbox.stats.rateLimited).toBe(0);
+    expect(paced.attempts.filter((a) => a.status === 200)).toHaveLength(150);
+  });
+
+  it('keeps zero 429s for two locations when every call is delayed by a random 0-200 ms', async () => {
+    handle = await withSandbox({
+      burstLimit: BURST,
+      burstIntervalMs: INTERVAL_MS,
+      faults: { latencyJitterMs: JITTER_MS },
+    });
+    const second = handle.sandbox.addLocation({ attendees: 1 }).location.id;
+    const first = handle.sandbox.defaultLocationId;
+    const paced = pacedClient(handle, localScheduler());
+
+    await Promise.all(Array.from({ length: 120 }, (_, i) => search(paced, i % 2 === 0 ? first : second)));
+
+    expect(handle.sandbox.stats.rateLimited).toBe(0);
+    expect(paced.attempts.filter((a) => a.status === 200)).toHaveLength(120);
+  });
+
   /** Another client spends a 3-call window; then six paced calls, one of which meets the 429. */
   async function callsAfterAnotherClientsBurst() {
     handle = await withSandbox({ burstLimit: 3, burstIntervalMs: 1_000 });

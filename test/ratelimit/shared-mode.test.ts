@@ -65,3 +65,23 @@ describe('shared rate scheduler on PostgreSQL', () => {
     ]);
   });
 });
+
+describe('shared rate scheduler on PostgreSQL, with a random 0-200 ms delay on every call', () => {
+  let jittery: SandboxHandle | undefined;
+  afterAll(async () => {
+    await jittery?.close();
+  });
+
+  it('two processes x 60 calls to one location: zero 429s', async () => {
+    // Calls reach the sandbox's 250 ms windows late and out of order (docs/highlevel-api.md, "Pacing
+    // under jitter"); the sandbox's own count is the invariant.
+    jittery = await withSandbox({ burstLimit: BURST, burstIntervalMs: 250, faults: { latencyJitterMs: 200 } });
+    const processes = [database.store, secondStore].map((store) =>
+      pacedClient(jittery as SandboxHandle, createRateScheduler({ mode: 'shared', store, logger: silent })),
+    );
+    const location = jittery.sandbox.defaultLocationId;
+    await Promise.all(processes.flatMap((paced) => Array.from({ length: 60 }, () => search(paced, location))));
+    expect(jittery.sandbox.stats.rateLimited).toBe(0);
+    expect(processes.flatMap((p) => p.attempts).filter((a) => a.status === 200)).toHaveLength(120);
+  });
+});
