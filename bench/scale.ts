@@ -226,7 +226,8 @@ export function printScale(r: ScaleResult): void {
   );
   for (const [name, p] of Object.entries(r.pickup)) {
     console.log(
-      `  pickup at idle, ${name}: p50 ${fmt(p.p50Ms, 1)} ms, p99 ${fmt(p.p99Ms, 1)} ms (target p50 ≤ 20 ms; ${p.samples} samples)`,
+      `  pickup at idle, ${name}: p50 ${fmt(p.p50Ms, 1)} ms, p99 ${fmt(p.p99Ms, 1)} ms (target p50 ≤ 20 ms; ${p.samples} samples); ` +
+        `one select 1 round trip beside it: p50 ${fmt(p.roundTripP50Ms, 1)} ms`,
     );
   }
 }
