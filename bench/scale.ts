@@ -86,7 +86,7 @@ async function phase(world: ScaleWorld, store: Store, hook: string, workers: num
   const procs = Array.from({ length: workers }, () => spawnParley(world, 'worker'));
   let timedOut = false;
   try {
-    const deadline = Date.now() + envInt('BENCH_SCALE_PHASE_TIMEOUT_S', 150) * 1_000;
+    const deadline = Date.now() + envInt('BENCH_SCALE_PHASE_TIMEOUT_S', 75) * 1_000;
     for (;;) {
       const rows = await jobsOf(store, since);
       const open = rows.filter((r) => r.status !== 'done' && r.status !== 'dead').length;
@@ -162,7 +162,7 @@ export async function benchScale(): Promise<ScaleResult> {
   const locations = envInt('BENCH_SCALE_LOCATIONS', 40);
   const welcomes = envInt('BENCH_SCALE_WELCOMES', 400);
   const latencyMs = envInt('BENCH_SCALE_LATENCY_MS', 100, 0);
-  const samples = envInt('BENCH_SCALE_SAMPLES', 20);
+  const samples = envInt('BENCH_SCALE_SAMPLES', 10);
   const pickupSamples = envInt('BENCH_SCALE_PICKUPS', 50);
   const sqlitePickup = await pickupOnSqlite(pickupSamples);
   console.log(`  pickup at idle, sqlite: p50 ${fmt(sqlitePickup.p50Ms, 1)} ms, p99 ${fmt(sqlitePickup.p99Ms, 1)} ms`);
