@@ -106,14 +106,15 @@ export function printEngineOverhead(r: EngineOverheadResult): void {
       [
         'parley pipeline path',
         fmt(r.parley.cpuMsPerFlow, 2),
-        '≤ 1.00',
+        '',
         fmt(r.parley.wallMsPerFlow, 2),
         fmt(r.parley.completed),
       ],
     ],
   );
   console.log(
-    `  ratio ${fmt(r.ratio, 2)}× bare; the engine's own cost (parley − bare): ${fmt(r.engineOwnCpuMs, 2)} ms CPU per flow`,
+    `  ratio ${fmt(r.ratio, 2)}× bare; the engine's own cost (parley − bare): ${fmt(r.engineOwnCpuMs, 2)} ms CPU per flow` +
+      ` (target ≤ ${r.targetOwnCpuMs} ms: ${r.engineOwnCpuMs <= r.targetOwnCpuMs ? 'met' : 'NOT met'})`,
   );
 }
 

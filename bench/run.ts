@@ -10,7 +10,7 @@
  * BENCH_INTAKE_POSTGRES=0 (intake on SQLite only),
  * BENCH_ENGINE_FLOWS (1000), BENCH_ENGINE_CONCURRENCY (20), BENCH_ENGINE_ROUNDS (2),
  * BENCH_SEARCH_CONVERSATIONS (100000), BENCH_SEARCH_MESSAGES_PER (10), BENCH_SEARCH_RUNS (300),
- * BENCH_SEARCH_POSTGRES=1 (search on PostgreSQL too), BENCH_MEMORY_JOBS (1000000), BENCH_MEMORY_SECONDS (20),
+ * BENCH_SEARCH_POSTGRES=0 (search on SQLite only), BENCH_MEMORY_JOBS (1000000), BENCH_MEMORY_SECONDS (20),
  * BENCH_STARTUP_RUNS (5), BENCH_STARTUP_IDLE_S (5),
  * BENCH_JITTER_FLOWS (110), BENCH_JITTER_CONCURRENCY (50), BENCH_JITTER_MAX (100), BENCH_JITTER_INTERVAL_MS (10000),
  * BENCH_JITTER_MS (300, uniform 0..N per call), BENCH_JITTER_TIMEOUT_S (240),
@@ -38,6 +38,7 @@ import { benchRateJitter, printRateJitter } from './rate-jitter.js';
 import { benchRateLimitUse } from './rate-limit-use.js';
 import { benchScale, printScale } from './scale.js';
 import { benchStartup, printStartup } from './startup.js';
+import { type BenchResults, printSummary, summaryRows } from './summary.js';
 
 const SCENARIOS = ['client', 'rate', 'intake', 'engine', 'search', 'memory', 'startup', 'scale', 'jitter'] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
@@ -113,11 +114,14 @@ if (selected('scale')) {
   after('scale', r);
 }
 
+const summary = summaryRows(results as BenchResults);
+printSummary(summary);
+
 const dir = fileURLToPath(new URL('./results/', import.meta.url));
 mkdirSync(dir, { recursive: true });
 const file = `${dir}latest.json`;
 writeFileSync(
   file,
-  `${JSON.stringify({ startedAt, node: process.version, cpus: cpus().length, loadAverageAtStart: loadavg(), results }, null, 2)}\n`,
+  `${JSON.stringify({ startedAt, node: process.version, cpus: cpus().length, loadAverageAtStart: loadavg(), results, summary }, null, 2)}\n`,
 );
 console.log(`\nfigures written to bench/results/latest.json`);
