@@ -57,6 +57,7 @@ const load = () =>
     .map((x) => fmt(x, 2))
     .join(' / ');
 const startedAt = new Date().toISOString();
+const loadAverageAtStart = loadavg();
 console.log(`parley bench — node ${process.version}, ${cpus().length} CPUs, ${startedAt}`);
 console.log(`machine load (1/5/15 min) at start: ${load()}`);
 
@@ -122,6 +123,6 @@ mkdirSync(dir, { recursive: true });
 const file = `${dir}latest.json`;
 writeFileSync(
   file,
-  `${JSON.stringify({ startedAt, node: process.version, cpus: cpus().length, loadAverageAtStart: loadavg(), results, summary }, null, 2)}\n`,
+  `${JSON.stringify({ startedAt, node: process.version, cpus: cpus().length, loadAverageAtStart, results, summary }, null, 2)}\n`,
 );
 console.log(`\nfigures written to bench/results/latest.json`);
