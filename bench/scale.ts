@@ -13,8 +13,9 @@ import { sql } from 'kysely';
 import { createLogger } from '../src/lib/create-logger.js';
 import { openDatabase, type Store } from '../src/store/open-database.js';
 import { envInt, fmt } from './bench-env.js';
+import { withBenchPostgres } from './bench-postgres.js';
 import { type PickupLatency, percentile, pickupOnPostgres, pickupOnSqlite } from './scale-pickup.js';
-import { createScaleWorld, type ScaleWorld, spawnParley, withScalePostgres } from './scale-world.js';
+import { createScaleWorld, type ScaleWorld, spawnParley } from './scale-world.js';
 
 export interface ScalePhase {
   workers: number;
@@ -166,7 +167,7 @@ export async function benchScale(): Promise<ScaleResult> {
   const pickupSamples = envInt('BENCH_SCALE_PICKUPS', 50);
   const sqlitePickup = await pickupOnSqlite(pickupSamples);
   console.log(`  pickup at idle, sqlite: p50 ${fmt(sqlitePickup.p50Ms, 1)} ms, p99 ${fmt(sqlitePickup.p99Ms, 1)} ms`);
-  return withScalePostgres(async (databaseUrl) => {
+  return withBenchPostgres(async (databaseUrl) => {
     const world = await createScaleWorld({
       databaseUrl,
       locations,
