@@ -2,15 +2,15 @@
  * The closing table of `npm run bench`: one line per target the benchmarks are held to, with the figure
  * measured in this run and whether it met the target. Scenarios left out by BENCH_ONLY are left out here.
  */
-import type { AgentSearchResult, SearchDatabaseResult } from './agent-search.js';
+import { type AgentSearchResult, SEARCH_TARGET_P95_MS, type SearchDatabaseResult } from './agent-search.js';
 import { fmt } from './bench-env.js';
 import type { DurableIntakeResult } from './durable-intake.js';
 import type { EngineOverheadResult } from './engine-overhead.js';
-import type { MemoryBacklogResult } from './memory-backlog.js';
+import { MEMORY_TARGET_MB, type MemoryBacklogResult } from './memory-backlog.js';
 import type { RateJitterResult } from './rate-jitter.js';
 import type { RateUseResult, RateUseRow } from './rate-limit-use.js';
 import type { ScaleResult } from './scale.js';
-import type { StartupResult } from './startup.js';
+import { HELP_RATIO_TARGET, IDLE_RSS_TARGET_MB, type StartupResult } from './startup.js';
 
 export interface SummaryRow {
   scenario: string;
@@ -50,12 +50,12 @@ function pacingRows(scenario: string, rows: RateUseRow[], minShare: number): Sum
 
 function searchRow(db: SearchDatabaseResult): SummaryRow {
   const worst = db.kinds.reduce((a, b) => (b.p95Ms > a.p95Ms ? b : a));
-  const over = db.kinds.filter((kind) => kind.p95Ms > 15).length;
+  const over = db.kinds.filter((kind) => kind.p95Ms > SEARCH_TARGET_P95_MS).length;
   return {
     scenario: 'search',
     measure: `${db.dialect}: worst p95 of ${db.kinds.length} kinds`,
     value: `${fmt(worst.p95Ms, 1)} ms (${worst.kind}); ${over} kind(s) over`,
-    target: '≤ 15 ms each',
+    target: `≤ ${SEARCH_TARGET_P95_MS} ms each`,
     met: over === 0,
   };
 }
@@ -98,8 +98,8 @@ export function summaryRows(results: BenchResults): SummaryRow[] {
       scenario: 'memory',
       measure: 'peak RSS, 1M-job backlog',
       value: `${fmt(memory.peakRssMb)} MB`,
-      target: '≤ 150 MB',
-      met: memory.peakRssMb <= 150,
+      target: `≤ ${MEMORY_TARGET_MB} MB`,
+      met: memory.peakRssMb <= MEMORY_TARGET_MB,
     });
   }
   if (startup) {
@@ -108,15 +108,15 @@ export function summaryRows(results: BenchResults): SummaryRow[] {
         scenario: 'startup',
         measure: '`parley --help` ÷ `node -e 0`, medians',
         value: `${fmt(startup.helpRatio, 2)}× (${fmt(startup.helpMedianMs)} ms)`,
-        target: '≤ 4×',
-        met: startup.helpRatio <= 4,
+        target: `≤ ${HELP_RATIO_TARGET}×`,
+        met: startup.helpRatio <= HELP_RATIO_TARGET,
       },
       {
         scenario: 'startup',
         measure: '`parley start` idle RSS',
         value: `${fmt(startup.idleRssMb)} MB`,
-        target: '≤ 80 MB',
-        met: startup.idleRssMb <= 80,
+        target: `≤ ${IDLE_RSS_TARGET_MB} MB`,
+        met: startup.idleRssMb <= IDLE_RSS_TARGET_MB,
       },
     );
   }
