@@ -19,6 +19,7 @@ const LAYERS = [
   ['workflows'], // definitions, actions, the engine
   ['features'], // which workflows and code paths run, and the scopes they need
   ['intake'], // webhooks from Accelevents and HighLevel into the inbox and queue
+  ['marketplace'], // HighLevel workflow-builder triggers and actions (subscriptions, firings, the app secret)
   ['jobs'], // job handlers and pollers
   ['console'], // the agents' and organisers' web console and API
   ['connect'], // the flows that add a connection (OAuth consent, keys)
