@@ -16,6 +16,12 @@ import { DEFAULT_AGENCY_SCOPES, DEFAULT_LOCATION_SCOPES } from './default-scopes
 import { createSandboxDomain, type SandboxDomain, type SeedResult } from './domain.js';
 import { createFaultInjector, type Faults, NO_FAULTS } from './fault-injector.js';
 import { type IssuedToken, type IssueTokenOptions, issueSandboxToken } from './issue-token.js';
+import {
+  checkMarketplaceApp,
+  describeMarketplaceApp,
+  type MarketplaceAppSettings,
+  NO_MARKETPLACE_APP,
+} from './marketplace-app.js';
 import { createIdGenerator, createTokenGenerator } from './random-ids.js';
 import { createRateLimiter, type RateLimits } from './rate-limiter.js';
 import { buildSandboxApp } from './sandbox-app.js';
@@ -36,12 +42,16 @@ import {
 } from './sandbox-options.js';
 import { createSandboxStats, type SandboxStats } from './sandbox-stats.js';
 import { sandboxRequestValidator } from './sandbox-validator.js';
+import { createWorkflowStore } from './state/workflow-store.js';
 import { createTokenStore } from './token-store.js';
 import { createWebhookDispatcher, type WebhookDelivery } from './webhook-dispatcher.js';
 import { createWebhookSigner, type WebhookPublicKeys } from './webhook-signer.js';
+import { createWorkflowEngine, type WorkflowEngine } from './workflow-engine.js';
+import { createExecutionFaults, type ExecutionFaults } from './workflow-execute.js';
 
 export type { ContactReply, ContactReplyInput } from './contact-reply.js';
 export type { IssuedToken, IssueTokenOptions } from './issue-token.js';
+export type { MarketplaceAppSettings } from './marketplace-app.js';
 export type { HighLevelSandboxOptions } from './sandbox-options.js';
 
 export interface SandboxLocation {
@@ -82,6 +92,12 @@ export interface HighLevelSandbox {
   webhookPublicKeys: WebhookPublicKeys;
   webhooks: { deliveries: WebhookDelivery[]; flush(): Promise<void>; setUrl(url: string | undefined): void };
   stats: SandboxStats;
+  /** The workflow engine for Marketplace triggers and custom actions (workflow-engine.ts). */
+  workflows: WorkflowEngine;
+  /** The app's developer-portal settings: subscription URL, action URLs, static headers (marketplace-app.ts). */
+  configureMarketplaceApp(partial: Partial<MarketplaceAppSettings>): ReturnType<typeof describeMarketplaceApp>;
+  /** The next `count` calls to a targetUrl are answered `status` (429 or 5xx). */
+  setExecutionFaults(faults: ExecutionFaults): ExecutionFaults;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
@@ -127,6 +143,26 @@ export function createHighLevelSandbox(options: HighLevelSandboxOptions = {}): H
     [defaultLocationId, { id: defaultLocationId, name: 'Sandbox Events (sample)' }],
   ]);
   const listLocations = () => [...locations.values()];
+  let marketplaceApp: MarketplaceAppSettings = {
+    ...NO_MARKETPLACE_APP,
+    ...checkMarketplaceApp(options.marketplaceApp ?? {}),
+  };
+  const executionFaults = createExecutionFaults();
+  const workflows = createWorkflowEngine({
+    store: createWorkflowStore(),
+    app: () => marketplaceApp,
+    fetch: options.fetch ?? globalThis.fetch,
+    now,
+    newId,
+    companyId,
+    hasLocation: (id) => locations.has(id),
+    baseUrl: () => sandbox.url,
+    logger,
+  });
+  const configureMarketplaceApp = (partial: unknown) => {
+    marketplaceApp = { ...marketplaceApp, ...checkMarketplaceApp(partial) };
+    return describeMarketplaceApp(marketplaceApp);
+  };
   const appConfig = () => ({ clientId, clientSecret, appId, accessTokenTtlSeconds });
   const agencyHandlers = createAgencyHandlers({
     tokens,
@@ -209,6 +245,9 @@ export function createHighLevelSandbox(options: HighLevelSandboxOptions = {}): H
       },
     },
     stats,
+    workflows,
+    configureMarketplaceApp,
+    setExecutionFaults: (faults) => executionFaults.set(faults),
   };
 
   sandbox.app = buildSandboxApp({
@@ -240,6 +279,7 @@ export function createHighLevelSandbox(options: HighLevelSandboxOptions = {}): H
           ? { authorizeUrl: `${baseUrl}/v2/oauth/chooselocation`, tokenUrl: `${baseUrl}/oauth/token` }
           : null,
         defaultScopes: { location: DEFAULT_LOCATION_SCOPES, agency: DEFAULT_AGENCY_SCOPES },
+        marketplaceApp: describeMarketplaceApp(marketplaceApp),
         stats,
       }),
       issueToken: (body) => sandbox.issueToken(body),
@@ -248,6 +288,15 @@ export function createHighLevelSandbox(options: HighLevelSandboxOptions = {}): H
       addLocation: (body) => sandbox.addLocation(body),
       replyAsContact: (body) => sandbox.replyAsContact(body),
       webhookPublicKeys: signer.publicKeys,
+    },
+    workflows: {
+      controls: {
+        engine: workflows,
+        faults: executionFaults,
+        marketplaceApp: () => describeMarketplaceApp(marketplaceApp),
+        configureMarketplaceApp,
+      },
+      execute: { engine: workflows, tokens, faults: executionFaults },
     },
     faults: faultInjector,
     onClose: () => {

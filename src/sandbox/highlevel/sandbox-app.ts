@@ -1,7 +1,7 @@
 /**
  * Assembles the sandbox's Fastify app: body parsers, error answers, the /sandbox/* control routes, and
  * — inside one encapsulated context that the fault injector hooks — the API routes, the token endpoint
- * and the consent page. Faults therefore reach API and OAuth routes and never /sandbox/*.
+ * the consent page and the workflows' targetUrl. Faults therefore reach API and OAuth routes and never /sandbox/*.
  */
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
@@ -15,6 +15,8 @@ import type { FaultInjector } from './fault-injector.js';
 import { acceptEmptyJsonBodies } from './json-body-parser.js';
 import { MAX_UPLOAD_FILE_BYTES } from './multipart-upload.js';
 import { registerTokenEndpoint, type TokenEndpointDeps } from './token-endpoint.js';
+import { type ExecuteRouteDeps, registerExecuteRoute } from './workflow-execute.js';
+import { registerWorkflowRoutes, type WorkflowControls } from './workflow-routes.js';
 
 export interface SandboxAppParts {
   logger: Logger;
@@ -22,6 +24,8 @@ export interface SandboxAppParts {
   tokenEndpoint: TokenEndpointDeps;
   consent: ConsentDeps;
   admin: AdminControls;
+  /** The workflow engine's control routes and the targetUrl Marketplace apps fire. */
+  workflows: { controls: WorkflowControls; execute: ExecuteRouteDeps };
   faults: FaultInjector;
   /** Runs before the server stops accepting connections (release hung requests, stop webhook retries). */
   onClose: () => void;
@@ -39,12 +43,14 @@ export function buildSandboxApp(parts: SandboxAppParts): FastifyInstance {
   app.addHook('preClose', async () => parts.onClose());
 
   app.register(async (admin) => registerAdminRoutes(admin, parts.admin));
+  app.register(async (admin) => registerWorkflowRoutes(admin, parts.workflows.controls));
   app.register(async (api) => {
     api.addHook('onRequest', parts.faults.onRequest);
     acceptEmptyJsonBodies(api);
     registerApiRoutes(api, parts.api);
     registerTokenEndpoint(api, parts.tokenEndpoint);
     registerConsentRoutes(api, parts.consent);
+    registerExecuteRoute(api, parts.workflows.execute);
   });
   return app;
 }

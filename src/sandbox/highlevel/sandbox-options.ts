@@ -4,6 +4,7 @@
  */
 import type { Logger } from '../../lib/create-logger.js';
 import { type Faults, NO_FAULTS } from './fault-injector.js';
+import type { MarketplaceAppSettings } from './marketplace-app.js';
 import type { RandomBytes } from './random-ids.js';
 import type { RateLimits } from './rate-limiter.js';
 import { SandboxError } from './sandbox-errors.js';
@@ -36,6 +37,8 @@ export interface HighLevelSandboxOptions {
   logger?: Logger;
   companyId?: string;
   defaultLocationId?: string;
+  /** The Marketplace app's workflow settings (subscription URL, action URLs, static headers). */
+  marketplaceApp?: Partial<MarketplaceAppSettings>;
 }
 
 /** HighLevel's numbers: 100 per 10 s, 200,000 a day (https://marketplace.gohighlevel.com/docs/other/rate-limits). */
