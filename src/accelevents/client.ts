@@ -41,6 +41,11 @@ export interface PageOptions {
   signal?: AbortSignal;
 }
 
+/** The attendee list also takes `searchString` (name, email or barcode), per the reference's query parameters. */
+export interface AttendeePageOptions extends PageOptions {
+  searchString?: string;
+}
+
 export interface AllPagesOptions {
   size?: number;
   maxPages?: number;
@@ -54,7 +59,7 @@ export interface AcceleventsClient {
    */
   getEventDetails(eventUrl: string, options?: { signal?: AbortSignal }): Promise<AcceleventsEventDetails>;
   /** One page of GET /events/{eventUrl}/staff/allAttendees (`page` is 0-based). */
-  listAttendees(eventUrl: string, options?: PageOptions): Promise<AcceleventsPage<AcceleventsAttendee>>;
+  listAttendees(eventUrl: string, options?: AttendeePageOptions): Promise<AcceleventsPage<AcceleventsAttendee>>;
   /** Every page of the attendee list until `recordsFiltered` is reached, at most `maxPages`. */
   listAllAttendees(eventUrl: string, options?: AllPagesOptions): Promise<AcceleventsAllPages<AcceleventsAttendee>>;
   /** GET /events/{eventUrl}/staff/refund/order/{orderId}: the order's ticket holders. */
@@ -141,7 +146,8 @@ export function createAcceleventsClient(options: AcceleventsClientOptions): Acce
       const operation = 'list-attendees';
       const at = paging(operation, opts);
       const path = `/events/${segment(operation, 'eventUrl', eventUrl)}/staff/allAttendees`;
-      return call({ operation, method: 'GET', path, query: at, access: 'read', signal: opts.signal }, (body) =>
+      const query = { ...at, searchString: opts.searchString?.trim() || undefined };
+      return call({ operation, method: 'GET', path, query, access: 'read', signal: opts.signal }, (body) =>
         readPage(body, at, readAttendee),
       );
     },
