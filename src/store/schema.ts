@@ -306,6 +306,22 @@ export interface IndexContactsTable {
   updated_at: number;
 }
 
+/** A note on an attendee's parley record, from the `parley_add_note` marketplace action (migration 0016). */
+export interface AttendeeNotesTable {
+  id: string;
+  location_id: string;
+  contact_id: string;
+  /** The Accelevents barcode parley links the contact to; null when it knows none. */
+  attendee_id: string | null;
+  event_key: string | null;
+  body: string;
+  /** Who added it, e.g. `marketplace:<workflowId>`. */
+  source: string;
+  /** Unique: a repeated call adds the note once (src/marketplace/actions/once-key.ts). */
+  dedupe_key: string;
+  created_at: number;
+}
+
 export interface Database {
   highlevel_calls: HighlevelCallsTable;
   rate_limit_state: RateLimitStateTable;
@@ -330,4 +346,5 @@ export interface Database {
   index_messages: IndexMessagesTable;
   index_sponsor_conversations: IndexSponsorConversationsTable;
   index_contacts: IndexContactsTable;
+  attendee_notes: AttendeeNotesTable;
 }
