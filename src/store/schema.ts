@@ -38,6 +38,12 @@ export interface RateLimitStateTable {
   updated_at: number;
   /** 1 once the window parley opened has seen its first answer (0 until then). */
   window_confirmed: Generated<number>;
+  /** Shared mode's calls in flight (src/ratelimit/bucket-state.ts, `CallsInFlight`); 0 in memory mode's snapshots. */
+  opened_at: Generated<number>;
+  in_flight: Generated<number>;
+  strays: Generated<number>;
+  older_strays: Generated<number>;
+  strays_slot: Generated<number>;
 }
 
 /** Instance-wide settings, one value per key (e.g. the vault key check). Values are text; JSON is stored as text. */

@@ -21,6 +21,7 @@ import * as indexWrites from './0011-index-writes.js';
 import * as rateWindowConfirmed from './0012-rate-window-confirmed.js';
 import * as workflowStudio from './0013-workflow-studio.js';
 import * as searchPostgresSpeed from './0014-search-postgres-speed.js';
+import * as rateCallsInFlight from './0017-rate-calls-in-flight.js';
 import * as attendeeNotes from './0016-attendee-notes.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -38,5 +39,6 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0012-rate-window-confirmed': rateWindowConfirmed,
   '0013-workflow-studio': workflowStudio,
   '0014-search-postgres-speed': searchPostgresSpeed,
+  '0017-rate-calls-in-flight': rateCallsInFlight,
   '0016-attendee-notes': attendeeNotes,
 };
