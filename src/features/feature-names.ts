@@ -10,7 +10,8 @@ export type FeatureName =
   | 'session-highlights'
   | 'sponsor-channel'
   | 'agent-console'
-  | 'agent-console-readonly';
+  | 'agent-console-readonly'
+  | 'marketplace';
 
 export const FEATURE_NAMES = [
   'registration-welcome',
@@ -19,6 +20,7 @@ export const FEATURE_NAMES = [
   'sponsor-channel',
   'agent-console',
   'agent-console-readonly',
+  'marketplace',
 ] as const satisfies readonly FeatureName[];
 
 // Fails to compile when FeatureName gains a member this list lacks.
@@ -28,9 +30,12 @@ void everyFeatureListed;
 
 /**
  * On unless asked for: the read-only agent console is an alternative to the full console for teams
- * that must not write, so it is opt-in (enabling both would only widen nothing but the list).
+ * that must not write, so it is opt-in (enabling both would only widen nothing but the list). The
+ * marketplace (HighLevel workflow-builder triggers and actions, src/marketplace/) needs a published
+ * Marketplace app and the `workflows.readonly` scope, so it is opt-in too.
  */
-export const DEFAULT_FEATURES: FeatureName[] = FEATURE_NAMES.filter((name) => name !== 'agent-console-readonly');
+const OPT_IN: readonly FeatureName[] = ['agent-console-readonly', 'marketplace'];
+export const DEFAULT_FEATURES: FeatureName[] = FEATURE_NAMES.filter((name) => !OPT_IN.includes(name));
 
 export function isFeatureName(value: string): value is FeatureName {
   return (FEATURE_NAMES as readonly string[]).includes(value);

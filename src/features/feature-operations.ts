@@ -39,6 +39,8 @@ export interface FeatureSpec {
   codePaths: readonly CodePathName[];
   /** Events consumed outside workflow triggers (the console's index mirror). */
   events: readonly WebhookEventName[];
+  /** Scopes HighLevel requires of the app itself for the feature, with what requires them. */
+  appScopes?: readonly { scope: string; operation: string }[];
 }
 
 const CONSOLE_EVENTS: readonly WebhookEventName[] = ['InboundMessage', 'OutboundMessage', 'ConversationUnreadUpdate'];
@@ -74,6 +76,14 @@ export const FEATURES: Record<FeatureName, FeatureSpec> = {
     description: 'support agents read conversations, messages, recordings and transcripts only',
     codePaths: ['console reads'],
     events: CONSOLE_EVENTS,
+  },
+  marketplace: {
+    description: "Accelevents triggers and parley actions inside HighLevel's workflow builder",
+    codePaths: [],
+    events: [],
+    // A Marketplace app's workflow triggers and actions need it
+    // (https://marketplace.gohighlevel.com/docs/marketplace-modules/CustomTriggers).
+    appScopes: [{ scope: 'workflows.readonly', operation: 'marketplace workflow triggers and actions' }],
   },
 };
 

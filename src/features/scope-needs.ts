@@ -114,5 +114,6 @@ export function featureNeeds(feature: FeatureName, skip: ReadonlySet<string> = n
       .flatMap(workflowNeeds),
     ...spec.codePaths.flatMap(codePathNeeds),
     ...spec.events.map((event) => ({ scope: WEBHOOK_EVENT_SCOPES[event], event })),
+    ...(spec.appScopes ?? []),
   ];
 }

@@ -312,6 +312,42 @@ export interface IndexContactsTable {
   updated_at: number;
 }
 
+/** A HighLevel workflow using one of our triggers (src/marketplace/): where its firings go. */
+export interface MarketplaceSubscriptionsTable {
+  /** HighLevel's `triggerData.id`. */
+  trigger_id: string;
+  trigger_key: string;
+  location_id: string;
+  workflow_id: string | null;
+  company_id: string | null;
+  target_url: string;
+  /** JSON array of the filters the workflow's author chose, as HighLevel sent them. */
+  filters: string;
+  status: 'active' | 'deleted';
+  created_at: number;
+  updated_at: number;
+}
+
+export const MARKETPLACE_FIRING_STATUSES = ['queued', 'sent', 'failed', 'filtered', 'skipped'] as const;
+export type MarketplaceFiringStatus = (typeof MARKETPLACE_FIRING_STATUSES)[number];
+
+/** One event for one subscription, unique on (trigger_id, event_key): the delivery ledger. */
+export interface MarketplaceFiringsTable {
+  id: string;
+  trigger_id: string;
+  trigger_key: string;
+  event_key: string;
+  location_id: string;
+  /** `filtered`: the subscription's filters excluded it; `skipped`: deleted before it could be sent. */
+  status: MarketplaceFiringStatus;
+  attempts: Generated<number>;
+  last_error: string | null;
+  /** The target's last HTTP status; null before any answer. */
+  http_status: number | null;
+  created_at: number;
+  sent_at: number | null;
+}
+
 /** A note on an attendee's parley record, from the `parley_add_note` marketplace action (migration 0016). */
 export interface AttendeeNotesTable {
   id: string;
@@ -353,4 +389,6 @@ export interface Database {
   index_sponsor_conversations: IndexSponsorConversationsTable;
   index_contacts: IndexContactsTable;
   attendee_notes: AttendeeNotesTable;
+  marketplace_subscriptions: MarketplaceSubscriptionsTable;
+  marketplace_firings: MarketplaceFiringsTable;
 }

@@ -8,6 +8,7 @@ import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../helpers/
 const OUR_TABLES = [
   'api_tokens',
   'attendee_links',
+  'attendee_notes',
   'connections',
   'console_changes',
   'highlevel_calls',
@@ -18,6 +19,8 @@ const OUR_TABLES = [
   'index_sponsor_conversations',
   'jobs',
   'login_attempts',
+  'marketplace_firings',
+  'marketplace_subscriptions',
   'oauth_states',
   'preferences',
   'rate_limit_state',

@@ -21,8 +21,9 @@ import * as indexWrites from './0011-index-writes.js';
 import * as rateWindowConfirmed from './0012-rate-window-confirmed.js';
 import * as workflowStudio from './0013-workflow-studio.js';
 import * as searchPostgresSpeed from './0014-search-postgres-speed.js';
-import * as rateCallsInFlight from './0017-rate-calls-in-flight.js';
+import * as marketplace from './0015-marketplace.js';
 import * as attendeeNotes from './0016-attendee-notes.js';
+import * as rateCallsInFlight from './0017-rate-calls-in-flight.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-foundation': foundation,
@@ -39,6 +40,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0012-rate-window-confirmed': rateWindowConfirmed,
   '0013-workflow-studio': workflowStudio,
   '0014-search-postgres-speed': searchPostgresSpeed,
-  '0017-rate-calls-in-flight': rateCallsInFlight,
+  '0015-marketplace': marketplace,
   '0016-attendee-notes': attendeeNotes,
+  '0017-rate-calls-in-flight': rateCallsInFlight,
 };

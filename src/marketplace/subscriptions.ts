@@ -1,0 +1,161 @@
+/**
+ * The stored subscriptions: one row per HighLevel workflow trigger (`triggerData.id`) using one of our
+ * triggers, with the `targetUrl` its firings go to. A trigger id belongs to the location that created
+ * it: another location's call changes nothing. DELETED (or the location's UNINSTALL) marks the row
+ * `deleted` for good: HighLevel's guide says to stop sending after DELETED, so a late or retried
+ * CREATED/UPDATED for that id does not bring it back.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../store/schema.js';
+import type { TriggerKey } from './trigger-catalog.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** One filter the workflow's author chose, as HighLevel sends it (`field` is a dot path into the payload). */
+export interface SubscriptionFilter {
+  field: string;
+  operator?: string;
+  value?: unknown;
+  [other: string]: unknown;
+}
+
+export interface Subscription {
+  triggerId: string;
+  triggerKey: TriggerKey;
+  locationId: string;
+  workflowId: string | null;
+  companyId: string | null;
+  targetUrl: string;
+  filters: SubscriptionFilter[];
+  status: 'active' | 'deleted';
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface SubscriptionInput {
+  triggerId: string;
+  triggerKey: TriggerKey;
+  locationId: string;
+  workflowId: string | null;
+  companyId: string | null;
+  targetUrl: string;
+  filters: SubscriptionFilter[];
+}
+
+/** What a CREATED/UPDATED did: `stored`, or why it changed nothing. */
+export type SaveOutcome = 'stored' | 'deleted_before' | 'other_location';
+
+export async function saveSubscription(db: Db, input: SubscriptionInput, now: number): Promise<SaveOutcome> {
+  const values = {
+    trigger_key: input.triggerKey,
+    workflow_id: input.workflowId,
+    company_id: input.companyId,
+    target_url: input.targetUrl,
+    filters: JSON.stringify(input.filters),
+    updated_at: now,
+  };
+  const inserted = await db
+    .insertInto('marketplace_subscriptions')
+    .values({
+      ...values,
+      trigger_id: input.triggerId,
+      location_id: input.locationId,
+      status: 'active',
+      created_at: now,
+    })
+    .onConflict((oc) => oc.column('trigger_id').doNothing())
+    .executeTakeFirst();
+  if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) > 0) return 'stored';
+  const updated = await db
+    .updateTable('marketplace_subscriptions')
+    .set(values)
+    .where('trigger_id', '=', input.triggerId)
+    .where('location_id', '=', input.locationId)
+    .where('status', '=', 'active')
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) > 0) return 'stored';
+  const row = await db
+    .selectFrom('marketplace_subscriptions')
+    .select(['location_id', 'status'])
+    .where('trigger_id', '=', input.triggerId)
+    .executeTakeFirst();
+  return row?.location_id !== input.locationId ? 'other_location' : 'deleted_before';
+}
+
+/** DELETED: true when an active subscription of this location was marked deleted. */
+export async function deleteSubscription(db: Db, triggerId: string, locationId: string, now: number): Promise<boolean> {
+  const result = await db
+    .updateTable('marketplace_subscriptions')
+    .set({ status: 'deleted', updated_at: now })
+    .where('trigger_id', '=', triggerId)
+    .where('location_id', '=', locationId)
+    .where('status', '=', 'active')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** UNINSTALL: every active subscription of the location is marked deleted; answers how many. */
+export async function deleteLocationSubscriptions(db: Db, locationId: string, now: number): Promise<number> {
+  const result = await db
+    .updateTable('marketplace_subscriptions')
+    .set({ status: 'deleted', updated_at: now })
+    .where('location_id', '=', locationId)
+    .where('status', '=', 'active')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+export async function activeSubscriptions(db: Db, triggerKey: TriggerKey, locationId: string): Promise<Subscription[]> {
+  const rows = await db
+    .selectFrom('marketplace_subscriptions')
+    .selectAll()
+    .where('trigger_key', '=', triggerKey)
+    .where('location_id', '=', locationId)
+    .where('status', '=', 'active')
+    .execute();
+  return rows.map(subscriptionOf);
+}
+
+export async function findSubscription(db: Db, triggerId: string): Promise<Subscription | null> {
+  const row = await db
+    .selectFrom('marketplace_subscriptions')
+    .selectAll()
+    .where('trigger_id', '=', triggerId)
+    .executeTakeFirst();
+  return row ? subscriptionOf(row) : null;
+}
+
+/** Every subscription, newest change first (the console's list); `status` narrows it. */
+export async function listSubscriptions(
+  db: Db,
+  options: { locationId?: string; status?: 'active' | 'deleted'; limit?: number } = {},
+): Promise<Subscription[]> {
+  let query = db.selectFrom('marketplace_subscriptions').selectAll();
+  if (options.locationId) query = query.where('location_id', '=', options.locationId);
+  if (options.status) query = query.where('status', '=', options.status);
+  const rows = await query
+    .orderBy('updated_at', 'desc')
+    .limit(options.limit ?? 500)
+    .execute();
+  return rows.map(subscriptionOf);
+}
+
+function subscriptionOf(row: Database['marketplace_subscriptions']): Subscription {
+  let filters: SubscriptionFilter[] = [];
+  try {
+    const parsed: unknown = JSON.parse(row.filters);
+    if (Array.isArray(parsed)) filters = parsed as SubscriptionFilter[];
+  } catch {}
+  return {
+    triggerId: row.trigger_id,
+    triggerKey: row.trigger_key as TriggerKey,
+    locationId: row.location_id,
+    workflowId: row.workflow_id,
+    companyId: row.company_id,
+    targetUrl: row.target_url,
+    filters,
+    status: row.status,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
