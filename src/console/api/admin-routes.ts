@@ -27,6 +27,7 @@ import {
   reprocessBodySchema,
   reprocessResultSchema,
 } from '../admin/deliveries-schemas.js';
+import { registerMarketplaceAdminRoutes } from '../admin/marketplace-routes.js';
 import { DEFAULT_RATE_WINDOW_MINUTES, MAX_RATE_WINDOW_MINUTES, readRateBudget } from '../admin/rate-budget.js';
 import { getRun, listRuns, RUN_STATUSES, type RunStatus } from '../admin/run-history.js';
 import { retryFailedRuns, retryRun } from '../admin/run-retry.js';
@@ -303,4 +304,5 @@ export function registerAdminRoutes(app: FastifyInstance, deps: ConsoleDeps): vo
   });
 
   registerUserAdminRoutes(app, deps);
+  registerMarketplaceAdminRoutes(app, deps);
 }

@@ -9,6 +9,7 @@ import type { ConsoleDeps } from '../console-deps.js';
 import { registerAdminPages } from './admin-pages.js';
 import { registerLoginPage } from './login-page.js';
 import { registerMappingPage } from './mapping-page.js';
+import { registerMarketplacePage } from './marketplace-page.js';
 import { registerConsoleNotFound } from './not-found-page.js';
 import { registerRunPage } from './run-page.js';
 import { registerSearchPage } from './search-page.js';
@@ -26,6 +27,7 @@ export function registerConsolePages(app: FastifyInstance, deps: ConsoleDeps): v
   registerTranscriptPage(app, deps);
   registerAdminPages(app, deps);
   registerMappingPage(app, deps);
+  registerMarketplacePage(app, deps);
   registerRunPage(app, deps);
   registerStudioPages(app);
   registerConsoleNotFound(app, deps);

@@ -1,0 +1,62 @@
+/**
+ * GET /console/admin/marketplace (admin only): the HighLevel workflows using parley's marketplace
+ * triggers, grouped by location, and the recent firings with their result, filtered by location and
+ * status and paged. It reads the same functions as the admin API (../admin/marketplace-activity.ts).
+ */
+import type { FastifyInstance } from 'fastify';
+import { MARKETPLACE_FIRING_STATUSES, type MarketplaceFiringStatus } from '../../store/schema.js';
+import {
+  groupByLocation,
+  listMarketplaceFirings,
+  listMarketplaceSubscriptions,
+} from '../admin/marketplace-activity.js';
+import type { ConsoleDeps } from '../console-deps.js';
+import { pageCaller, sendErrorPage } from './error-page.js';
+import { requirePageRole } from './page-auth.js';
+import { sendPage } from './render-page.js';
+
+const PAGE_SIZE = 50;
+/** One page of subscriptions covers most deployments; the API pages through the rest. */
+const SUBSCRIPTIONS_SHOWN = 200;
+export const MARKETPLACE_FEATURE = 'marketplace';
+
+type Query = Record<string, string | undefined>;
+
+export function registerMarketplacePage(app: FastifyInstance, deps: ConsoleDeps): void {
+  app.get('/console/admin/marketplace', { preHandler: requirePageRole('admin') }, async (request, reply) => {
+    const caller = pageCaller(request);
+    const query = request.query as Query;
+    const status = MARKETPLACE_FIRING_STATUSES.find((s) => s === query.status) as MarketplaceFiringStatus | undefined;
+    const locationId = query.locationId?.trim() || undefined;
+    try {
+      const [subscriptions, firings] = await Promise.all([
+        listMarketplaceSubscriptions(deps.db, { status: 'active', locationId, limit: SUBSCRIPTIONS_SHOWN }),
+        listMarketplaceFirings(deps.db, { status, locationId, limit: PAGE_SIZE, cursor: query.cursor || null }),
+      ]);
+      return await sendPage(reply, 'admin-marketplace', caller, {
+        title: 'Marketplace',
+        nav: 'admin-marketplace',
+        featureOn: (deps.config.features as readonly string[]).includes(MARKETPLACE_FEATURE),
+        locations: groupByLocation(subscriptions.items).map((group) => ({
+          ...group,
+          subscriptions: group.subscriptions.map((s) => ({ ...s, filtersText: JSON.stringify(s.filters) })),
+        })),
+        moreSubscriptions: subscriptions.nextCursor !== null,
+        statuses: MARKETPLACE_FIRING_STATUSES,
+        status: status ?? '',
+        locationId: locationId ?? '',
+        firings: firings.items,
+        nextPage: firings.nextCursor ? nextPageUrl({ status, locationId }, firings.nextCursor) : null,
+      });
+    } catch (error) {
+      return sendErrorPage(request, reply, caller, error);
+    }
+  });
+}
+
+function nextPageUrl(filters: Record<string, string | undefined>, cursor: string): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(filters)) if (value) params.set(key, value);
+  params.set('cursor', cursor);
+  return `/console/admin/marketplace?${params.toString()}`;
+}
