@@ -9,6 +9,8 @@ import type { Kysely } from 'kysely';
 import type { ConnectionRepository } from '../credentials/types.js';
 import type { Logger } from '../lib/create-logger.js';
 import type { Database } from '../store/schema.js';
+import type { MarketplaceActionDeps } from './actions/action-deps.js';
+import { registerMarketplaceActionRoutes } from './actions/register-action-routes.js';
 import { MarketplaceError } from './marketplace-error.js';
 import { marketplaceGuard } from './marketplace-guard.js';
 import { createMarketplaceSecretCheck } from './marketplace-secret.js';
@@ -25,6 +27,8 @@ export interface MarketplaceRouteDeps {
   sandboxLocationId?: string | null;
   /** Default: createMarketplaceSecretCheck over `db`. */
   checkSecret?: (candidate: unknown) => Promise<boolean>;
+  /** What the custom action, options and fields routes use; without it they are not mounted. */
+  actions?: MarketplaceActionDeps;
 }
 
 export function registerMarketplaceRoutes(app: FastifyInstance, deps: MarketplaceRouteDeps): void {
@@ -41,5 +45,5 @@ export function registerMarketplaceRoutes(app: FastifyInstance, deps: Marketplac
     sandboxLocationId: deps.sandboxLocationId ?? null,
   });
   registerSubscriptionRoute(app, guard, { db: deps.db, logger, ...(deps.now ? { now: deps.now } : {}) });
-  // Custom actions, options and fields mount here (src/marketplace/actions/register-action-routes.ts).
+  if (deps.actions) registerMarketplaceActionRoutes(app, deps.actions, { preHandler: guard });
 }
