@@ -16,6 +16,13 @@ export function stateFromRow(row: Selectable<RateLimitStateTable>): BucketState 
     windowStartedAt: Number(row.window_started_at),
     updatedAt: Number(row.updated_at),
     confirmed: Number(row.window_confirmed) !== 0,
+    calls: {
+      openedAt: Number(row.opened_at),
+      current: Number(row.in_flight),
+      strays: Number(row.strays),
+      olderStrays: Number(row.older_strays),
+      straysSlot: Number(row.strays_slot),
+    },
   };
 }
 
@@ -29,6 +36,16 @@ function columns(state: BucketState) {
     window_started_at: state.windowStartedAt,
     updated_at: state.updatedAt,
     window_confirmed: state.confirmed === false ? 0 : 1,
+    // Memory mode's snapshots carry no calls in flight and leave these columns as they are.
+    ...(state.calls
+      ? {
+          opened_at: state.calls.openedAt,
+          in_flight: state.calls.current,
+          strays: state.calls.strays,
+          older_strays: state.calls.olderStrays,
+          strays_slot: state.calls.straysSlot,
+        }
+      : {}),
   };
 }
 

@@ -30,6 +30,13 @@
  *   subtracted from what the window can give, whenever its count is set from an answer or a release.
  * Both cost nothing when answers are fast: the margin is a few ms and nothing is in flight at a roll.
  *
+ * Several processes (shared mode). One process's `InFlight` knows only its own calls, and another
+ * process's calls in flight at a roll would spend tokens the new window's count does not know about.
+ * So a shared row also carries every process's calls in flight (`CallsInFlight`): a grant counts one
+ * up in the window it was granted in, an answer counts one down, and the hold-back reads the row.
+ * A process that dies leaves its count behind; a count is forgotten one to two `STRAY_LEASE_MS`
+ * after its window closed, by when every call of it has been answered or given up.
+ *
  * `max = 0` marks a bucket that has never seen a response: it lends exactly one probe token until
  * the first answer tells us the real limits, so a sandbox or plan with a smaller burst than the
  * documented 100 is never overrun while the seed is still a guess.
@@ -51,6 +58,84 @@ export interface BucketState {
    * Until then `windowStartedAt` is only our send time, and the server's window may have opened later.
    */
   confirmed?: boolean;
+  /** Shared mode only: every process's calls in flight (absent in memory mode, where `InFlight` is complete). */
+  calls?: CallsInFlight;
+}
+
+/**
+ * The calls all processes have granted for a bucket and not yet seen answered, as counts in its row
+ * (migration 0017). Calls of earlier windows are kept in two lease slots by when their window closed,
+ * so a count nobody will ever answer (its process died) ages out however busy the bucket stays.
+ */
+export interface CallsInFlight {
+  /** When the current window was opened (its first grant); answers re-anchor `windowStartedAt`, not this. */
+  openedAt: number;
+  /** Unanswered calls granted since `openedAt`. */
+  current: number;
+  /** Unanswered calls of earlier windows that closed in lease slot `straysSlot`… */
+  strays: number;
+  /** …and in slot `straysSlot - 1`. */
+  olderStrays: number;
+  straysSlot: number;
+}
+
+/**
+ * How long a closed window's unanswered calls are held back at least (at most twice as long). The
+ * client gives up an attempt after 30 s (src/highlevel/client-types.ts, `timeoutMs`); the scheduler
+ * forgets its own grants after the same 60 s.
+ */
+export const STRAY_LEASE_MS = 60_000;
+
+function straysSlotAt(now: number): number {
+  return Math.floor(now / STRAY_LEASE_MS);
+}
+
+/** Unanswered calls of earlier windows that are still within their lease at `now`. */
+export function straysAt(calls: CallsInFlight, now: number): number {
+  const slot = straysSlotAt(now);
+  return (calls.straysSlot >= slot - 1 ? calls.strays : 0) + (calls.straysSlot >= slot ? calls.olderStrays : 0);
+}
+
+/** The counts once a new window opens at `now` with `opener` calls: the closing window's calls become strays. */
+export function rollCalls(state: BucketState, now: number, opener: number): CallsInFlight | undefined {
+  const calls = state.calls;
+  if (!calls) return undefined;
+  const slot = straysSlotAt(now);
+  // A window that closed a whole lease ago has no call left in flight, whatever its count says.
+  const carried = windowEnd(state) > now - STRAY_LEASE_MS ? calls.current : 0;
+  const sameSlot = calls.straysSlot >= slot;
+  return {
+    openedAt: now,
+    current: opener,
+    strays: (sameSlot ? calls.strays : 0) + carried,
+    olderStrays: sameSlot ? calls.olderStrays : calls.straysSlot === slot - 1 ? calls.strays : 0,
+    straysSlot: Math.max(calls.straysSlot, slot),
+  };
+}
+
+/**
+ * One answered call, granted in the window opened at `grantOpenedAt`, counted down. Which call an
+ * answer belongs to is a guess (see create-rate-scheduler.ts); a wrong guess only moves one count
+ * between the current window and the strays, which holds back more, never less.
+ */
+export function retireCall(calls: CallsInFlight, grantOpenedAt: number, now: number): CallsInFlight {
+  if (grantOpenedAt === calls.openedAt) return { ...calls, current: Math.max(0, calls.current - 1) };
+  const slot = straysSlotAt(now);
+  if (calls.straysSlot >= slot - 1 && calls.strays > 0) return { ...calls, strays: calls.strays - 1 };
+  if (calls.straysSlot >= slot && calls.olderStrays > 0) return { ...calls, olderStrays: calls.olderStrays - 1 };
+  return calls;
+}
+
+/** The hold-back's view of a shared row: every process's calls, instead of this process's own. */
+export function rowInFlight(state: BucketState, now: number, marginMs: number): InFlight {
+  const calls = state.calls;
+  if (!calls) return { grantedBefore: () => 0, marginMs };
+  const strays = straysAt(calls, now);
+  return {
+    // Calls since the window opened belong to it; once it is over, every call in flight is a stray.
+    grantedBefore: (t) => (t >= windowEnd(state) ? strays + calls.current : strays),
+    marginMs,
+  };
 }
 
 /** This process's unanswered requests for one bucket (create-rate-scheduler.ts keeps them). */
@@ -59,6 +144,8 @@ export interface InFlight {
   grantedBefore(t: number): number;
   /** The slowest recent grant → answer time, in ms: no token is taken this close to a window's end. */
   marginMs: number;
+  /** Shared mode, at an answer: `CallsInFlight.openedAt` of the grant the answer retires (null: none known). */
+  retiring?: number | null;
 }
 
 export const NOTHING_IN_FLIGHT: InFlight = { grantedBefore: () => 0, marginMs: 0 };
@@ -156,9 +243,18 @@ export function takeToken(
   if (now >= windowEnd(state) && (state.confirmed !== false || now >= windowEnd(state) + state.intervalMs)) {
     // One request opens the window; the others are held until its answer (see "Held windows").
     const remaining = 1 - Math.max(state.max, 1);
+    const calls = rollCalls(state, now, 1);
     return {
       ok: true,
-      state: { ...state, windowStartedAt: now, remaining, dailyRemaining, updatedAt: now, confirmed: false },
+      state: {
+        ...state,
+        windowStartedAt: now,
+        remaining,
+        dailyRemaining,
+        updatedAt: now,
+        confirmed: false,
+        ...(calls ? { calls } : {}),
+      },
     };
   }
   if (now >= windowEnd(state)) {
@@ -175,7 +271,11 @@ export function takeToken(
     return { ok: false, reason: 'burst', waitMs: Math.max(1, windowEnd(state) - now), state };
   }
   if (state.remaining > reserveFor(state.max, safety)) {
-    return { ok: true, state: { ...state, remaining: state.remaining - 1, dailyRemaining, updatedAt: now } };
+    const calls = state.calls && { ...state.calls, current: state.calls.current + 1 };
+    return {
+      ok: true,
+      state: { ...state, remaining: state.remaining - 1, dailyRemaining, updatedAt: now, ...(calls ? { calls } : {}) },
+    };
   }
   return { ok: false, reason: 'burst', waitMs: Math.max(1, windowEnd(state) - now), state };
 }
@@ -240,7 +340,11 @@ export function observeResponse(
       return { state, pausedUntil: null };
     // Everything of ours still in flight may land in this new server window.
     const remaining = Math.max(0, reported - inFlight.grantedBefore(now));
-    return { state: { ...state, windowStartedAt: now, remaining, confirmed: true }, pausedUntil: null };
+    const calls = rollCalls(state, now, 0);
+    return {
+      state: { ...state, windowStartedAt: now, remaining, confirmed: true, ...(calls ? { calls } : {}) },
+      pausedUntil: null,
+    };
   }
   if (reported === null) {
     // HighLevel's rate-limits page says every answer carries the headers; without them, release and
@@ -270,6 +374,18 @@ export function sameState(a: BucketState, b: BucketState): boolean {
     a.dailyLimit === b.dailyLimit &&
     a.dailyRemaining === b.dailyRemaining &&
     a.windowStartedAt === b.windowStartedAt &&
-    (a.confirmed !== false) === (b.confirmed !== false)
+    (a.confirmed !== false) === (b.confirmed !== false) &&
+    sameCalls(a.calls, b.calls)
+  );
+}
+
+function sameCalls(a: CallsInFlight | undefined, b: CallsInFlight | undefined): boolean {
+  if (!a || !b) return a === b;
+  return (
+    a.openedAt === b.openedAt &&
+    a.current === b.current &&
+    a.strays === b.strays &&
+    a.olderStrays === b.olderStrays &&
+    a.straysSlot === b.straysSlot
   );
 }

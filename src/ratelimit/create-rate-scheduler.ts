@@ -13,6 +13,8 @@
  * as old as what is really in flight, which errs on the side of holding back. The margin is the
  * largest of the last LATENESS_SAMPLES "now minus the oldest grant in flight" seen at an answer: an
  * upper bound on that answer's own grant → answer time.
+ * In shared mode the hold-back reads every process's calls from the row instead (shared-buckets.ts);
+ * this process tells it which window the grant it retires was counted in.
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { type Logger, silentLogger } from '../lib/create-logger.js';
@@ -86,6 +88,8 @@ interface Location {
   pausedUntil: number | null;
   /** Grant times of requests not yet answered, oldest first. */
   granted: number[];
+  /** For each of `granted`, the shared row's window it was granted in (`CallsInFlight.openedAt`). */
+  grantedIn: number[];
   /** Recent upper bounds on grant → answer times, a ring of LATENESS_SAMPLES. */
   lateness: number[];
   latenessAt: number;
@@ -102,17 +106,24 @@ function noteOpening(location: Location, state: BucketState): void {
 function forgetOld(location: Location, now: number): void {
   let stale = 0;
   while (stale < location.granted.length && (location.granted[stale] ?? now) <= now - FORGET_GRANT_MS) stale++;
-  if (stale > 0) location.granted.splice(0, stale);
+  if (stale > 0) {
+    location.granted.splice(0, stale);
+    location.grantedIn.splice(0, stale);
+  }
 }
 
-/** Called once per answer (or lost attempt): a sample of lateness, then the newest grant is retired. */
-function retireGrant(location: Location, now: number): void {
+/**
+ * Called once per answer (or lost attempt): a sample of lateness, then the newest grant is retired.
+ * Returns the shared window that grant was counted in, or null when no grant is left to retire.
+ */
+function retireGrant(location: Location, now: number): number | null {
   forgetOld(location, now);
   const oldest = location.granted[0];
-  if (oldest === undefined) return;
+  if (oldest === undefined) return null;
   location.lateness[location.latenessAt] = Math.max(0, now - oldest);
   location.latenessAt = (location.latenessAt + 1) % LATENESS_SAMPLES;
   location.granted.pop();
+  return location.grantedIn.pop() ?? null;
 }
 
 function inFlightOf(location: Location): InFlight {
@@ -208,6 +219,7 @@ export function createRateScheduler(options: RateSchedulerOptions): RateSchedule
         wake: null,
         pausedUntil: null,
         granted: [],
+        grantedIn: [],
         lateness: [],
         latenessAt: 0,
         opened: null,
@@ -241,8 +253,12 @@ export function createRateScheduler(options: RateSchedulerOptions): RateSchedule
         noteOpening(location, outcome.state);
         budget.check(location.key, outcome.state, t);
         if (outcome.ok) {
-          // A waiter that aborted meanwhile leaves its token unused, and no answer will retire it.
-          if (location.waiters.grantNext()) location.granted.push(t);
+          // A waiter that aborted meanwhile leaves its token unused, and no answer will retire it (in
+          // shared mode its count in the row ages out with its window: bucket-state.ts, STRAY_LEASE_MS).
+          if (location.waiters.grantNext()) {
+            location.granted.push(t);
+            location.grantedIn.push(outcome.state.calls?.openedAt ?? 0);
+          }
           continue;
         }
         if (outcome.reason === 'daily' && rejectWhenSpent) {
@@ -292,8 +308,13 @@ export function createRateScheduler(options: RateSchedulerOptions): RateSchedule
         rateLimit: observation.rateLimit,
         retryAfterMs: observation.retryAfterMs ?? null,
       };
-      retireGrant(location, t);
-      const observed = await buckets.observe(location.key, facts, t, location.inFlight);
+      const retiring = retireGrant(location, t);
+      const { inFlight } = location;
+      const observed = await buckets.observe(location.key, facts, t, {
+        grantedBefore: inFlight.grantedBefore,
+        marginMs: inFlight.marginMs,
+        retiring,
+      });
       if (observed.pausedUntil !== null) {
         location.pausedUntil = Math.max(location.pausedUntil ?? 0, observed.pausedUntil);
         logger.warn(

@@ -4,7 +4,9 @@
  * window" or "the window is over, open a new one". The database serialises concurrent UPDATEs of a
  * row and re-checks the WHERE clause against the row it finally gets (PostgreSQL READ COMMITTED,
  * https://www.postgresql.org/docs/current/transaction-iso.html#XACT-READ-COMMITTED), so two
- * processes can never spend the same token or both open the same window.
+ * processes can never spend the same token or both open the same window. The same UPDATEs count the
+ * grant into the row's calls in flight (bucket-state.ts, `CallsInFlight`), and `observe` counts the
+ * answered call out under the row lock, so every process's hold-back sees every process's calls.
  */
 import { type Kysely, sql } from 'kysely';
 import type { DialectName } from '../store/open-database.js';
@@ -25,8 +27,12 @@ import {
   type ObservedFacts,
   observeResponse,
   type RateDefaults,
+  retireCall,
+  rowInFlight,
+  STRAY_LEASE_MS,
   sameState,
   seedBucket,
+  straysAt,
   type TakeOutcome,
   takeToken,
   windowEnd,
@@ -61,6 +67,7 @@ export function createSharedBuckets(options: SharedBucketsOptions): PacedBucketS
           remaining: eb('remaining', '-', 1),
           daily_remaining: eb('daily_remaining', '-', 1),
           updated_at: now,
+          in_flight: eb('in_flight', '+', 1),
         }))
         .where(sql<boolean>`window_started_at + interval_ms - ${guard} > ${now}`)
         .where('daily_remaining', '>', 0)
@@ -76,6 +83,9 @@ export function createSharedBuckets(options: SharedBucketsOptions): PacedBucketS
 
   async function openNewWindow(key: BucketKey, now: number) {
     const dayStart = Math.floor(now / DAY_MS) * DAY_MS;
+    // rollCalls() of bucket-state.ts: the closing window's calls become strays of this lease slot.
+    const slot = Math.floor(now / STRAY_LEASE_MS);
+    const carried = sql<number>`case when window_started_at + interval_ms > ${now - STRAY_LEASE_MS} then in_flight else 0 end`;
     return forKey(key)
       .set((eb) => ({
         window_started_at: now,
@@ -83,6 +93,11 @@ export function createSharedBuckets(options: SharedBucketsOptions): PacedBucketS
         remaining: sql<number>`case when max > 1 then 1 - max else 0 end`,
         daily_remaining: eb('daily_remaining', '-', 1),
         updated_at: now,
+        opened_at: now,
+        in_flight: 1,
+        strays: sql<number>`case when strays_slot >= ${slot} then strays else 0 end + ${carried}`,
+        older_strays: sql<number>`case when strays_slot >= ${slot} then older_strays when strays_slot = ${slot - 1} then strays else 0 end`,
+        strays_slot: sql<number>`case when strays_slot > ${slot} then strays_slot else ${slot} end`,
       }))
       .where((eb) => eb(eb('window_started_at', '+', eb.ref('interval_ms')), '<=', now))
       .where('daily_remaining', '>', 0)
@@ -93,12 +108,14 @@ export function createSharedBuckets(options: SharedBucketsOptions): PacedBucketS
 
   /**
    * A held window whose first answer did not come within the hold is released as it stands, less
-   * this process's requests granted before it opened and still in flight (bucket-state.ts).
+   * every process's requests granted before it opened and still in flight (bucket-state.ts), as read
+   * from the row of that same window.
    */
-  async function releaseHeld(key: BucketKey, now: number, holdBack: number): Promise<void> {
+  async function releaseHeld(key: BucketKey, now: number, holdBack: number, openedAt: number): Promise<void> {
     await forKey(key)
       .set({ remaining: sql<number>`case when -remaining > ${holdBack} then -remaining - ${holdBack} else 0 end` })
       .where('remaining', '<', 0)
+      .where('opened_at', '=', openedAt)
       .where(sql<boolean>`window_started_at + interval_ms / 4 <= ${now}`)
       .execute();
   }
@@ -127,10 +144,11 @@ export function createSharedBuckets(options: SharedBucketsOptions): PacedBucketS
           continue;
         }
         if (state.remaining < 0 && now >= holdEnd(state) && now < windowEnd(state)) {
-          await releaseHeld(key, now, inFlight.grantedBefore(state.windowStartedAt));
+          const calls = state.calls;
+          await releaseHeld(key, now, calls ? straysAt(calls, now) : 0, calls?.openedAt ?? 0);
           continue;
         }
-        const outcome = takeToken(state, now, safety, inFlight);
+        const outcome = takeToken(state, now, safety, rowInFlight(state, now, inFlight.marginMs));
         // The row changed between our UPDATEs and this read (another process); try again.
         if (!outcome.ok) return outcome;
       }
@@ -148,8 +166,13 @@ export function createSharedBuckets(options: SharedBucketsOptions): PacedBucketS
           state = await selectBucketRow(trx, key, { forUpdate });
           if (!state) throw new Error(`rate_limit_state row for location ${key.locationId} vanished`);
         }
-        const observed = observeResponse(state, facts, now, defaults, inFlight);
-        if (!sameState(state, observed.state)) await updateBucketRow(trx, key, observed.state);
+        const stored = state;
+        // The answered call leaves the row's calls in flight before the hold-back reads them.
+        if (state.calls && inFlight.retiring != null) {
+          state = { ...state, calls: retireCall(state.calls, inFlight.retiring, now) };
+        }
+        const observed = observeResponse(state, facts, now, defaults, rowInFlight(state, now, inFlight.marginMs));
+        if (!sameState(stored, observed.state)) await updateBucketRow(trx, key, observed.state);
         return observed;
       });
     },
