@@ -39,6 +39,7 @@ import {
   connectSandboxLocation,
   highLevelWebhookKeys,
   pointHighLevelSandboxAt,
+  pointHighLevelSandboxWorkflowsAt,
   startSandboxes,
 } from './start-sandboxes.js';
 import { createWorkflowTestRunner } from './workflow-test-runner.js';
@@ -217,6 +218,9 @@ async function buildHttp(
   const highlevelHooked = sandboxes
     ? pointHighLevelSandboxAt(config.highlevel, sandboxes, localOrigin(env.host, port))
     : false;
+  const workflowsHooked = sandboxes
+    ? await pointHighLevelSandboxWorkflowsAt(runtime, sandboxes, localOrigin(env.host, port))
+    : false;
 
   lines.push(
     `parley is running on ${base}  (store: ${store.dialect}, HighLevel target: ${config.highlevel.target})`,
@@ -234,6 +238,11 @@ async function buildHttp(
       `HighLevel sandbox on ${sandboxes.highlevel.url}  (sample location ${sandboxes.highlevel.defaultLocationId}${highlevelHooked ? '; its webhooks go to parley' : ''})`,
       `  sandbox token: ${accessToken}`,
       `  try: npx parley ghl search-conversation --base-url ${sandboxes.highlevel.url} --token ${accessToken} --param locationId=${sandboxes.highlevel.defaultLocationId}`,
+      ...(workflowsHooked
+        ? [
+            `  workflows:     POST ${sandboxes.highlevel.url}/sandbox/workflows subscribes a workflow to parley's triggers`,
+          ]
+        : []),
       secret === null
         ? `Accelevents sandbox on ${sandboxes.accelevents.url}  (its webhooks go nowhere: the webhook URL cannot be shown)`
         : `Accelevents sandbox on ${sandboxes.accelevents.url}  (its webhooks go to parley; try: npx parley simulate --attendees 20)`,

@@ -16,6 +16,10 @@ import {
 } from '../intake/highlevel/webhook-keys.js';
 import { WEBHOOK_PATH } from '../intake/highlevel/webhook-route.js';
 import type { Logger } from '../lib/create-logger.js';
+import { ACTION_KEYS } from '../marketplace/action-catalog.js';
+import { ACTIONS_PATH } from '../marketplace/actions/register-action-routes.js';
+import { keepMarketplaceSecret, MARKETPLACE_SECRET_HEADER } from '../marketplace/marketplace-secret.js';
+import { SUBSCRIPTION_PATH } from '../marketplace/subscription-route.js';
 import { type AcceleventsSandbox, startAcceleventsSandbox } from '../sandbox/accelevents/create-sandbox.js';
 import { sandboxPort } from '../sandbox/accelevents/use-sandbox.js';
 import { type HighLevelSandbox, startHighLevelSandbox } from '../sandbox/highlevel/create-sandbox.js';
@@ -108,5 +112,32 @@ export function pointHighLevelSandboxAt(
 ): boolean {
   if (highlevel.target !== 'sandbox') return false;
   sandboxes.highlevel.webhooks.setUrl(`${origin}${WEBHOOK_PATH}`);
+  return true;
+}
+
+/**
+ * Fills in the HighLevel sandbox's "developer portal" for parley's marketplace app, as a developer
+ * does in HighLevel's: the trigger subscription URL, one URL per custom action, and the secret header
+ * as the static header every call carries (src/marketplace/marketplace-secret.ts). Then a workflow
+ * made at POST /sandbox/workflows subscribes to this parley and calls its actions. Sandbox target and
+ * the `marketplace` feature only; the secret goes to the in-process sandbox, never to output.
+ */
+export async function pointHighLevelSandboxWorkflowsAt(
+  runtime: Pick<Runtime, 'config' | 'store' | 'vault'>,
+  sandboxes: ParleySandboxes,
+  origin: string,
+): Promise<boolean> {
+  const { config } = runtime;
+  if (config.highlevel.target !== 'sandbox' || !(config.features as readonly string[]).includes('marketplace')) {
+    return false;
+  }
+  const { secret } = await keepMarketplaceSecret(runtime.store.db, runtime.vault);
+  sandboxes.highlevel.configureMarketplaceApp({
+    subscriptionUrl: `${origin}${SUBSCRIPTION_PATH}`,
+    actionUrls: Object.fromEntries(
+      ACTION_KEYS.map((key) => [key, `${origin}${ACTIONS_PATH.replace(':actionKey', key)}`]),
+    ),
+    headers: { [MARKETPLACE_SECRET_HEADER]: secret },
+  });
   return true;
 }
