@@ -10,6 +10,7 @@ import { addUser, createApiToken } from '../../src/console/auth/user-accounts.js
 import { createLogger } from '../../src/lib/create-logger.js';
 import { type InProcessParley, startInProcessParley } from '../cli/in-process-parley.js';
 import { DATABASE_KINDS } from '../helpers/databases.js';
+import { TEST_PASSWORD_COST } from '../helpers/password-cost.js';
 
 const silent = createLogger({ level: 'silent' });
 
@@ -49,6 +50,7 @@ describe.each(DATABASE_KINDS)('workflow test runs in sandbox mode [%s]', (kind) 
       email: 'admin@parley.test',
       password: 'a long enough password',
       role: 'admin',
+      passwordCost: TEST_PASSWORD_COST,
     });
     auth = {
       authorization: `Bearer ${(await createApiToken(parley.store.db, { email: admin.email, name: 'tests' })).token}`,

@@ -21,6 +21,7 @@ import { createQueue } from '../../src/queue/create-queue.js';
 import { createApp } from '../../src/server/create-app.js';
 import { openConnectionStack } from '../credentials/fixtures/open-connections.js';
 import { type DatabaseKind, openTestDatabase, type TestDatabase } from './databases.js';
+import { TEST_PASSWORD_COST } from './password-cost.js';
 import { type SandboxHandle, withSandbox } from './sandbox.js';
 
 export const CONSOLE_PASSWORD = 'a long enough password';
@@ -102,11 +103,15 @@ export async function startConsoleApp(kind: DatabaseKind, options: ConsoleAppOpt
   await app.ready();
 
   const apiTokens = new Map<Role, string>();
-  // One scrypt hash per user (src/console/auth/password-hash.ts): hashed side by side on libuv's thread
-  // pool rather than one after another.
+  // One scrypt hash per user at the test cost (test/helpers/password-cost.ts), hashed side by side.
   await Promise.all(
     CONSOLE_ROLES.map(async (role) => {
-      const user = await addUser(store.db, { email: `${role}@parley.test`, password: CONSOLE_PASSWORD, role });
+      const user = await addUser(store.db, {
+        email: `${role}@parley.test`,
+        password: CONSOLE_PASSWORD,
+        role,
+        passwordCost: TEST_PASSWORD_COST,
+      });
       apiTokens.set(role, (await createApiToken(store.db, { email: user.email, name: 'tests' })).token);
     }),
   );

@@ -18,6 +18,7 @@ import { createLocationResolver } from '../../src/jobs/location-resolver.js';
 import type { ContactReply } from '../../src/sandbox/highlevel/create-sandbox.js';
 import { CONSOLE_PASSWORD, type ConsoleApp, type ConsoleAppOptions, startConsoleApp } from '../helpers/console-app.js';
 import type { DatabaseKind } from '../helpers/databases.js';
+import { TEST_PASSWORD_COST } from '../helpers/password-cost.js';
 import { drained, silent } from './pipeline-world.js';
 
 export interface SponsorWorld {
@@ -47,7 +48,12 @@ export async function startSponsorWorld(kind: DatabaseKind, options: SponsorWorl
   const handle = parley.sandbox;
   const tokens = new Map<string, string>();
   for (const email of options.sponsorUsers ?? []) {
-    await addUser(parley.deps.db, { email, password: CONSOLE_PASSWORD, role: 'sponsor' });
+    await addUser(parley.deps.db, {
+      email,
+      password: CONSOLE_PASSWORD,
+      role: 'sponsor',
+      passwordCost: TEST_PASSWORD_COST,
+    });
     tokens.set(email, (await createApiToken(parley.deps.db, { email, name: 'tests' })).token);
   }
   const pipeline = composeJobs({

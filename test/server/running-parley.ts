@@ -7,6 +7,7 @@ import { addUser, createApiToken } from '../../src/console/auth/user-accounts.js
 import type { Store } from '../../src/store/open-database.js';
 import type { DatabaseKind } from '../helpers/databases.js';
 import { launchParley } from '../helpers/launch-parley.js';
+import { TEST_PASSWORD_COST } from '../helpers/password-cost.js';
 
 export interface RunningParley {
   url: string;
@@ -43,7 +44,12 @@ export async function startServe(
     store,
     async token() {
       const email = `viewer${++users}@parley.test`;
-      await addUser(store.db, { email, password: 'a long enough password', role: 'viewer' });
+      await addUser(store.db, {
+        email,
+        password: 'a long enough password',
+        role: 'viewer',
+        passwordCost: TEST_PASSWORD_COST,
+      });
       const { id, token } = await createApiToken(store.db, { email, name: 'tests' });
       return { id, headers: { authorization: `Bearer ${token}` } };
     },

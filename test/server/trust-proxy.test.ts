@@ -3,20 +3,41 @@
  * the client address (request.ip) is the one X-Forwarded-For names, so the per-IP login limit holds
  * each client back on its own; with it off (the default) the header is ignored. Both databases (the
  * limit is counted in the store).
+ *
+ * Each wrong guess names a different user, so only the per-IP limit can refuse. The users exist, hashed
+ * at the test cost (test/helpers/password-cost.ts): a guess for an unknown email is checked against a
+ * production-cost hash, and the eight cases make some 170 guesses.
  */
 import type { FastifyInstance } from 'fastify';
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, beforeAll, expect, it } from 'vitest';
 import { MAX_FAILURES_PER_IP } from '../../src/console/auth/login-rate-limit.js';
 import { registerConsoleAuth } from '../../src/console/auth/register-console-auth.js';
+import { addUser } from '../../src/console/auth/user-accounts.js';
 import { createLogger } from '../../src/lib/create-logger.js';
 import { createApp } from '../../src/server/create-app.js';
 import type { Store } from '../../src/store/open-database.js';
 import { describeEachDatabase } from '../helpers/databases.js';
+import { TEST_PASSWORD_COST } from '../helpers/password-cost.js';
 
 const PROXY = '10.0.0.2';
+/** Enough users for one case: the per-IP limit's guesses, the refused one, and one from another client. */
+const USERS = MAX_FAILURES_PER_IP + 2;
+const userEmail = (n: number) => `user-${n}@parley.test`;
 
 describeEachDatabase('client address behind a reverse proxy', (getStore: () => Store) => {
   let app: FastifyInstance | undefined;
+  beforeAll(async () => {
+    await Promise.all(
+      Array.from({ length: USERS }, (_, n) =>
+        addUser(getStore().db, {
+          email: userEmail(n),
+          password: 'the right password',
+          role: 'viewer',
+          passwordCost: TEST_PASSWORD_COST,
+        }),
+      ),
+    );
+  });
   afterEach(async () => {
     await app?.close();
     await getStore().db.deleteFrom('login_attempts').execute();
@@ -30,7 +51,7 @@ describeEachDatabase('client address behind a reverse proxy', (getStore: () => S
     return app;
   }
 
-  /** A wrong password for a new email each time (so only the per-IP limit can refuse), via the proxy. */
+  /** A wrong password for the next user (so only the per-IP limit can refuse), via the proxy. */
   let attempt = 0;
   const wrongLogin = (target: FastifyInstance, client: string) =>
     target.inject({
@@ -38,7 +59,7 @@ describeEachDatabase('client address behind a reverse proxy', (getStore: () => S
       url: '/api/login',
       remoteAddress: PROXY,
       headers: { 'x-forwarded-for': client },
-      payload: { email: `nobody-${++attempt}@parley.test`, password: 'not the password' },
+      payload: { email: userEmail(attempt++ % USERS), password: 'not the password' },
     });
 
   async function exhaust(target: FastifyInstance, client: string): Promise<void> {

@@ -5,14 +5,26 @@
  */
 import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from 'node:crypto';
 
-const N = 2 ** 15;
-const R = 8;
-const P = 1;
+/** scrypt's work factors. Verification reads them from the stored hash, so any cost verifies. */
+export interface ScryptCost {
+  N: number;
+  r: number;
+  p: number;
+}
+
+/** What every hash parley stores costs (about 175 ms of one core here). */
+export const DEFAULT_SCRYPT_COST: Readonly<ScryptCost> = { N: 2 ** 15, r: 8, p: 1 };
 const KEY_LENGTH = 64;
 export const MIN_PASSWORD_LENGTH = 12;
 
-function derive(password: string, salt: Buffer, options: { N: number; r: number; p: number }): Promise<Buffer> {
-  // scrypt needs 128·N·r bytes (32 MiB here), exactly Node's default maxmem, so allow headroom.
+export interface HashPasswordOptions {
+  /** Default DEFAULT_SCRYPT_COST. Only tests pass less: hundreds of test users at full cost are minutes of CPU. */
+  cost?: ScryptCost;
+  random?: (size: number) => Buffer;
+}
+
+function derive(password: string, salt: Buffer, options: ScryptCost): Promise<Buffer> {
+  // scrypt needs 128·N·r bytes (32 MiB by default), exactly Node's default maxmem, so allow headroom.
   const scryptOptions: ScryptOptions = { ...options, maxmem: 256 * options.N * options.r };
   return new Promise((resolve, reject) => {
     scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, scryptOptions, (error, key) =>
@@ -21,10 +33,11 @@ function derive(password: string, salt: Buffer, options: { N: number; r: number;
   });
 }
 
-export async function hashPassword(password: string, random: (size: number) => Buffer = randomBytes): Promise<string> {
-  const salt = random(16);
-  const key = await derive(password, salt, { N, r: R, p: P });
-  return ['scrypt', N, R, P, salt.toString('base64url'), key.toString('base64url')].join('$');
+export async function hashPassword(password: string, options: HashPasswordOptions = {}): Promise<string> {
+  const { N, r, p } = options.cost ?? DEFAULT_SCRYPT_COST;
+  const salt = (options.random ?? randomBytes)(16);
+  const key = await derive(password, salt, { N, r, p });
+  return ['scrypt', N, r, p, salt.toString('base64url'), key.toString('base64url')].join('$');
 }
 
 /** False for a wrong password and for a stored value that is not a scrypt hash; never throws on bad input. */
@@ -39,4 +52,4 @@ export async function verifyPassword(password: string, stored: string): Promise<
 }
 
 /** A hash of nothing anyone knows: verified against when the email is unknown, so both paths cost one scrypt. */
-export const UNUSABLE_HASH = `scrypt$${N}$${R}$${P}$${Buffer.alloc(16).toString('base64url')}$${Buffer.alloc(KEY_LENGTH).toString('base64url')}`;
+export const UNUSABLE_HASH = `scrypt$${DEFAULT_SCRYPT_COST.N}$${DEFAULT_SCRYPT_COST.r}$${DEFAULT_SCRYPT_COST.p}$${Buffer.alloc(16).toString('base64url')}$${Buffer.alloc(KEY_LENGTH).toString('base64url')}`;

@@ -8,7 +8,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../store/schema.js';
 import { isUniqueViolation } from '../../store/unique-violation.js';
 import { AuthError } from './auth-error.js';
-import { hashPassword, MIN_PASSWORD_LENGTH } from './password-hash.js';
+import { hashPassword, MIN_PASSWORD_LENGTH, type ScryptCost } from './password-hash.js';
 import type { Role } from './roles.js';
 import { newApiToken, sha256Hex } from './secret-tokens.js';
 
@@ -35,7 +35,13 @@ export function normalizeEmail(email: string): string {
 
 export async function addUser(
   db: Kysely<Database>,
-  input: { email: string; password: string; role: Role },
+  input: {
+    email: string;
+    password: string;
+    role: Role;
+    /** The password hash's cost; default the production one (password-hash.ts). Tests pass a cheap one. */
+    passwordCost?: ScryptCost;
+  },
   now: () => number = Date.now,
 ): Promise<{ id: string; email: string; role: Role }> {
   const email = normalizeEmail(input.email);
@@ -46,7 +52,7 @@ export async function addUser(
     );
   }
   const id = randomUUID();
-  const passwordHash = await hashPassword(input.password);
+  const passwordHash = await hashPassword(input.password, input.passwordCost ? { cost: input.passwordCost } : {});
   try {
     await db
       .insertInto('users')

@@ -17,6 +17,7 @@ import { createLogger } from '../../../src/lib/create-logger.js';
 import { createApp } from '../../../src/server/create-app.js';
 import { CONSOLE_PASSWORD, type ConsoleApp, startConsoleApp } from '../../helpers/console-app.js';
 import { DATABASE_KINDS } from '../../helpers/databases.js';
+import { TEST_PASSWORD_COST } from '../../helpers/password-cost.js';
 
 const REDIRECT_URI = 'http://127.0.0.1:9/oauth/highlevel/callback';
 const HTML = { accept: 'text/html,application/xhtml+xml' };
@@ -28,7 +29,12 @@ describe.each(DATABASE_KINDS)('HighLevel install needs a signed-in admin [%s]', 
 
   beforeAll(async () => {
     parley = await startConsoleApp(kind, { attendees: 1, sync: false });
-    await addUser(parley.deps.db, { email: 'second-admin@parley.test', password: CONSOLE_PASSWORD, role: 'admin' });
+    await addUser(parley.deps.db, {
+      email: 'second-admin@parley.test',
+      password: CONSOLE_PASSWORD,
+      role: 'admin',
+      passwordCost: TEST_PASSWORD_COST,
+    });
     const logger = createLogger({ level: 'silent' });
     const now = () => Date.now() + skew.ms;
     app = createApp({ logger, checkReady: async () => ({}) });

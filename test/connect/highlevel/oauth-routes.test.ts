@@ -19,6 +19,7 @@ import { createHighLevelTokenClient } from '../../../src/highlevel/oauth/token-c
 import { createLogger } from '../../../src/lib/create-logger.js';
 import { openVault } from '../../../src/vault/open-vault.js';
 import { describeEachDatabase } from '../../helpers/databases.js';
+import { TEST_PASSWORD_COST } from '../../helpers/password-cost.js';
 import { type SandboxHandle, withSandbox } from '../../helpers/sandbox.js';
 
 const silent = createLogger({ level: 'silent' });
@@ -42,7 +43,12 @@ describeEachDatabase('HighLevel OAuth routes', (getStore) => {
     const now = () => Date.now() + skew.ms;
     app = Fastify();
     registerConsoleAuth(app, { db, logger: silent, secureCookies: false, now });
-    await addUser(db, { email: 'admin@example.com', password: ADMIN_PASSWORD, role: 'admin' });
+    await addUser(db, {
+      email: 'admin@example.com',
+      password: ADMIN_PASSWORD,
+      role: 'admin',
+      passwordCost: TEST_PASSWORD_COST,
+    });
     await registerHighLevelOAuthRoutes(app, {
       config: {
         authorizeUrl: `${sandbox.url}/v2/oauth/chooselocation`,

@@ -12,6 +12,7 @@ import { createLogger } from '../../../src/lib/create-logger.js';
 import { createApp } from '../../../src/server/create-app.js';
 import { CONSOLE_PASSWORD, type ConsoleApp, startConsoleApp } from '../../helpers/console-app.js';
 import { DATABASE_KINDS } from '../../helpers/databases.js';
+import { TEST_PASSWORD_COST } from '../../helpers/password-cost.js';
 
 interface UserView {
   id: string;
@@ -47,7 +48,12 @@ describe.each(DATABASE_KINDS)('Users admin API [%s]', (kind) => {
     app.inject({ method, url, headers, ...(payload ? { payload } : {}) });
 
   async function freshUser(email: string, role: 'viewer' | 'agent' | 'admin' | 'sponsor' = 'agent') {
-    const user = await addUser(parley.deps.db, { email, password: CONSOLE_PASSWORD, role });
+    const user = await addUser(parley.deps.db, {
+      email,
+      password: CONSOLE_PASSWORD,
+      role,
+      passwordCost: TEST_PASSWORD_COST,
+    });
     const { id: tokenId, token } = await createApiToken(parley.deps.db, { email, name: 'script' });
     return { ...user, tokenId, token, bearer: { authorization: `Bearer ${token}` } };
   }

@@ -26,6 +26,7 @@ import { createApp } from '../../../src/server/create-app.js';
 import { openConnectionStack } from '../../credentials/fixtures/open-connections.js';
 import { CONSOLE_PASSWORD, CONSOLE_ROLES } from '../../helpers/console-app.js';
 import { type DatabaseKind, openTestDatabase, type TestDatabase } from '../../helpers/databases.js';
+import { TEST_PASSWORD_COST } from '../../helpers/password-cost.js';
 import { type SandboxHandle, withSandbox } from '../../helpers/sandbox.js';
 
 export { CONSOLE_PASSWORD };
@@ -137,11 +138,15 @@ export async function startParleyWorld(kind: DatabaseKind, options: ParleyWorldO
   if (options.highlevelWebhooks) sandbox.sandbox.webhooks.setUrl(`${url}/hooks/highlevel`);
 
   const tokens = new Map<Role, string>();
-  // One scrypt hash per user (src/console/auth/password-hash.ts): hashed side by side on libuv's thread
-  // pool rather than one after another.
+  // One scrypt hash per user at the test cost (test/helpers/password-cost.ts), hashed side by side.
   await Promise.all(
     CONSOLE_ROLES.map(async (role) => {
-      const user = await addUser(store.db, { email: `${role}@parley.test`, password: CONSOLE_PASSWORD, role });
+      const user = await addUser(store.db, {
+        email: `${role}@parley.test`,
+        password: CONSOLE_PASSWORD,
+        role,
+        passwordCost: TEST_PASSWORD_COST,
+      });
       tokens.set(role, (await createApiToken(store.db, { email: user.email, name: 'tests' })).token);
     }),
   );

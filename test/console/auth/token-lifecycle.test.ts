@@ -9,6 +9,7 @@ import { addUser, createApiToken } from '../../../src/console/auth/user-accounts
 import { createLogger } from '../../../src/lib/create-logger.js';
 import { createApp } from '../../../src/server/create-app.js';
 import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../../helpers/databases.js';
+import { TEST_PASSWORD_COST } from '../../helpers/password-cost.js';
 
 const START = Date.UTC(2026, 2, 2, 9, 0, 0);
 
@@ -24,6 +25,7 @@ for (const kind of DATABASE_KINDS) {
         email: 'script@example.com',
         password: 'a long enough password',
         role: 'agent',
+        passwordCost: TEST_PASSWORD_COST,
       });
       const logger = createLogger({ level: 'silent' });
       app = createApp({ logger, checkReady: async () => ({}) });

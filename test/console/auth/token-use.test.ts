@@ -10,6 +10,7 @@ import { addUser, createApiToken } from '../../../src/console/auth/user-accounts
 import { createLogger } from '../../../src/lib/create-logger.js';
 import type { Store } from '../../../src/store/open-database.js';
 import { describeEachDatabase } from '../../helpers/databases.js';
+import { TEST_PASSWORD_COST } from '../../helpers/password-cost.js';
 
 const INTERVAL = 60_000;
 
@@ -42,7 +43,12 @@ describeEachDatabase('API token use recording', (getStore: () => Store) => {
   let users = 0;
   async function newToken(): Promise<string> {
     const email = `token-use-${++users}@parley.test`;
-    await addUser(getStore().db, { email, password: 'a long enough password', role: 'viewer' });
+    await addUser(getStore().db, {
+      email,
+      password: 'a long enough password',
+      role: 'viewer',
+      passwordCost: TEST_PASSWORD_COST,
+    });
     return (await createApiToken(getStore().db, { email, name: 'tests' })).id;
   }
   const lastUsed = async (id: string) => {
