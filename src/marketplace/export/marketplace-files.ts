@@ -14,11 +14,11 @@
 import { ACTION_CATALOG, type ActionField, type MarketplaceAction, type OptionsSource } from '../action-catalog.js';
 import { ACTIONS_PATH, FIELDS_PATH, OPTIONS_PATH } from '../actions/register-action-routes.js';
 import { MARKETPLACE_SECRET_HEADER } from '../marketplace-secret.js';
+import { SUBSCRIPTION_PATH } from '../subscription-route.js';
 import { type MarketplaceTrigger, TRIGGER_CATALOG, type TriggerFilter } from '../trigger-catalog.js';
 
 /** The environment variable the marketplace CLI reads the secret from on push. */
 export const SECRET_ENV = 'PARLEY_MARKETPLACE_SECRET';
-export const SUBSCRIPTION_PATH = '/marketplace/triggers/subscription';
 export const TRIGGERS_DIR = 'src/modules/workflows/triggers';
 export const ACTIONS_DIR = 'src/modules/workflows/actions';
 /** The CLI's limits (src/lib/workflows/triggers/schema.ts and actions/schema.ts there). */
