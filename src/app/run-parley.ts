@@ -9,9 +9,11 @@
  * every step gives way to `stop`, and whatever was opened is closed again, last first.
  */
 
+import { createAcceleventsClient } from '../accelevents/client.js';
 import { appIdOf, registerHighLevelOAuthRoutes } from '../connect/highlevel/oauth-routes.js';
 import { createOAuthStateStore } from '../connect/highlevel/oauth-state-store.js';
 import { registerConsole } from '../console/register-console.js';
+import { acceleventsClientFromConnection } from '../credentials/accelevents-client.js';
 import { doubleSendsAmong } from '../features/enabled-workflows.js';
 import { configPlanner } from '../features/running-features.js';
 import { registerAcceleventsWebhookRoute } from '../intake/accelevents-webhook-route.js';
@@ -24,6 +26,7 @@ import {
 } from '../intake/accelevents-webhook-url.js';
 import { registerHighLevelWebhookRoute } from '../intake/highlevel/webhook-route.js';
 import type { Logger } from '../lib/create-logger.js';
+import { registerMarketplaceRoutes } from '../marketplace/register-marketplace-routes.js';
 import { startPostgresListener } from '../queue/postgres-listener.js';
 import { createApp } from '../server/create-app.js';
 import { metricsAccessFrom } from '../server/metrics-access.js';
@@ -166,6 +169,32 @@ async function buildHttp(
     inbox: { db: store.db, queue },
   });
   await registerAcceleventsWebhookRoute(app, { db: store.db, queue, config: config.accelevents.webhook, logger });
+  // HighLevel's workflow builder: trigger subscriptions, custom actions, options, fields (docs/marketplace.md).
+  registerMarketplaceRoutes(app, {
+    db: store.db,
+    repository,
+    enabled: config.features.includes('marketplace'),
+    logger,
+    sandboxLocationId: sandboxes?.highlevel.defaultLocationId ?? null,
+    actions: {
+      db: store.db,
+      highlevel: runtime.highlevel,
+      // The stored connection; in sandbox mode without one, the Accelevents sandbox.
+      accelevents: async () =>
+        (await acceleventsClientFromConnection({ repository, config, logger })) ??
+        (sandboxes
+          ? createAcceleventsClient({
+              baseUrl: sandboxes.accelevents.url,
+              apiKey: sandboxes.accelevents.apiKey,
+              readAuth: config.accelevents.readAuth,
+              writeAuth: config.accelevents.writeAuth,
+              logger,
+            })
+          : null),
+      events: config.events,
+      logger: logger.child({ name: 'marketplace' }),
+    },
+  });
   registerMetricsRoute(app, {
     db: store.db,
     access: metricsAccessFrom(config.server.metrics, options.processEnv ?? process.env),
