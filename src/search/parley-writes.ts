@@ -5,11 +5,13 @@
  * sent or logged. The workflow actions call `indexActionWrite` after a call succeeds; the rows are the
  * same the webhook later brings, so that copy only confirms them (index-rows.ts: newer wins).
  */
-import type { Kysely } from 'kysely';
+import type { Kysely, RawBuilder, Transaction } from 'kysely';
+import { compiledStatement, runStatement } from '../store/compiled-statement.js';
 import type { Database } from '../store/schema.js';
-import { type ContactDetails, contactDetailsOf, knownContact, rememberContact } from './contact-details.js';
+import { type ContactDetails, contactDetailsOf } from './contact-details.js';
 import { announceIndexChange } from './index-changes.js';
-import { linkEventKey, upsertConversationRow, upsertMessageRow } from './index-rows.js';
+import { IndexError } from './index-error.js';
+import * as statements from './parley-write-statements.js';
 
 /** SendMessageBodyDto / ProcessMessageBodyDto `type` values by the TYPE_* name messages are read back with. */
 const MESSAGE_TYPES: Readonly<Record<string, string>> = {
@@ -44,13 +46,58 @@ export function attachmentUrls(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((url): url is string => typeof url === 'string' && url !== '') : [];
 }
 
-function contactFields(details: ContactDetails | null) {
-  if (!details) return {};
-  return {
-    ...(details.name !== null ? { contactName: details.name } : {}),
-    ...(details.email !== null ? { contactEmail: details.email } : {}),
-    ...(details.phone !== null ? { contactPhone: details.phone } : {}),
-  };
+function requireText(value: unknown, field: string): void {
+  if (typeof value !== 'string' || value === '') {
+    throw new IndexError('invalid_argument', `${field} must be a non-empty string, got ${JSON.stringify(value)}`);
+  }
+}
+
+function requireTime(value: unknown, field: string): void {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new IndexError('invalid_argument', `${field} must be epoch milliseconds, got ${JSON.stringify(value)}`);
+  }
+}
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** Runs statement `key` of parley-write-statements.ts, compiled for `db` on first use. */
+function run<R = unknown>(
+  db: Db,
+  root: Kysely<Database>,
+  key: string,
+  build: (p: readonly number[]) => RawBuilder<unknown>,
+  values: readonly unknown[],
+) {
+  return runStatement<Database, R>(db, compiledStatement(root, key, build, values.length), values);
+}
+
+/**
+ * Keeps what parley learnt about a contact and names the contact's conversation rows with it: the
+ * rules of `rememberContact` (contact-details.ts), in two statements instead of three.
+ */
+async function rememberWrittenContact(
+  db: Kysely<Database>,
+  input: { locationId: string; contactId: string; details: ContactDetails; now: number },
+): Promise<void> {
+  const { locationId, contactId, details, now } = input;
+  const email = details.email?.toLowerCase() ?? null;
+  const stored = await run<ContactDetails>(db, db, 'upsertContact', statements.upsertContact, [
+    locationId,
+    contactId,
+    details.name,
+    email,
+    details.phone,
+    now,
+  ]);
+  const merged = stored.rows[0] ?? { name: details.name, email, phone: details.phone };
+  if (merged.name === null && merged.email === null && merged.phone === null) return;
+  await run(db, db, 'nameConversations', statements.nameConversations, [
+    merged.name,
+    merged.email,
+    merged.phone,
+    locationId,
+    contactId,
+  ]);
 }
 
 export interface WrittenConversation {
@@ -62,21 +109,16 @@ export interface WrittenConversation {
 
 /** A conversation parley created or found for a contact: its row, named from the contact parley knows. */
 export async function indexWrittenConversation(db: Kysely<Database>, input: WrittenConversation): Promise<void> {
-  const { conversationId, locationId, contactId } = input;
-  const details = contactId ? await knownContact(db, locationId, contactId) : null;
-  const stored = await db
-    .selectFrom('index_conversations')
-    .select('updated_at')
-    .where('conversation_id', '=', conversationId)
-    .executeTakeFirst();
-  await upsertConversationRow(db, {
+  const { conversationId, locationId } = input;
+  requireText(conversationId, 'conversationId');
+  requireText(locationId, 'locationId');
+  requireTime(input.now, 'updatedAt');
+  await run(db, db, 'writtenConversation', statements.writtenConversation, [
     conversationId,
     locationId,
-    ...(contactId ? { contactId } : {}),
-    ...contactFields(details),
-    updatedAt: Math.max(input.now, Number(stored?.updated_at ?? 0)),
-  });
-  await linkEventKey(db, conversationId);
+    input.contactId || null,
+    input.now,
+  ]);
   announceIndexChange(conversationId);
 }
 
@@ -98,46 +140,68 @@ export interface WrittenMessage {
   now: number;
 }
 
-/** A message parley sent or logged: its row, and the conversation's last message when it is the newest. */
+function attachmentsJson(urls: readonly string[]): string | null {
+  if (urls.length === 0) return null;
+  if (!urls.every((url) => typeof url === 'string' && url !== '')) {
+    throw new IndexError('invalid_argument', `attachments must be a list of URLs, got ${JSON.stringify(urls)}`);
+  }
+  return JSON.stringify(urls);
+}
+
+/**
+ * A message parley sent or logged: its row, and the conversation's last message when it is the newest.
+ * One transaction: the conversation read decides what the two writes change, and one commit is
+ * cheaper than two.
+ */
 export async function indexWrittenMessage(db: Kysely<Database>, input: WrittenMessage): Promise<void> {
   const { messageId, conversationId, locationId } = input;
-  const current = await db
-    .selectFrom('index_conversations')
-    .select(['last_message_at', 'updated_at', 'unread_count'])
-    .where('conversation_id', '=', conversationId)
-    .executeTakeFirst();
-  const seen = await db
-    .selectFrom('index_messages')
-    .select('message_id')
-    .where('message_id', '=', messageId)
-    .executeTakeFirst();
-  // A webhook copy that got here first keeps its fields; this one only fills what is missing.
-  const updatedAt = Math.max(input.now, Number(current?.updated_at ?? 0));
-  await upsertMessageRow(db, {
-    messageId,
-    conversationId,
-    locationId,
-    direction: input.direction,
-    type: input.type,
-    status: input.status,
-    body: input.body,
-    ...(input.attachments ? { attachments: input.attachments } : {}),
-    createdAt: input.createdAt,
-    updatedAt,
+  requireText(messageId, 'messageId');
+  requireText(conversationId, 'conversationId');
+  requireText(locationId, 'locationId');
+  requireTime(input.createdAt, 'createdAt');
+  requireTime(input.now, 'updatedAt');
+  const attachments = input.attachments === undefined ? undefined : attachmentsJson(input.attachments);
+  await db.transaction().execute(async (trx) => {
+    const read = await run<{ last_message_at: unknown; updated_at: unknown; unread_count: unknown }>(
+      trx,
+      db,
+      'readConversation',
+      statements.readConversation,
+      [conversationId],
+    );
+    const current = read.rows[0];
+    // Only an inbound message asks whether a webhook copy got here first (and counted it unread).
+    const seen = input.countsUnread
+      ? (await run(trx, db, 'readMessageId', statements.readMessageId, [messageId])).rows.length > 0
+      : false;
+    // A webhook copy that got here first keeps its fields; this one only fills what is missing.
+    const updatedAt = Math.max(input.now, Number(current?.updated_at ?? 0));
+    const withAttachments = attachments !== undefined;
+    await run(trx, db, `upsertMessage:${withAttachments}`, statements.upsertMessage(withAttachments), [
+      messageId,
+      conversationId,
+      locationId,
+      input.direction,
+      input.type,
+      input.status,
+      input.body,
+      attachments ?? null,
+      input.createdAt,
+      updatedAt,
+    ]);
+    const newest = (input.movesLastMessage ?? true) && (!current || input.createdAt >= Number(current.last_message_at));
+    const unread = input.countsUnread === true && !seen;
+    await run(trx, db, `messageConversation:${newest}:${unread}`, statements.messageConversation(newest, unread), [
+      conversationId,
+      locationId,
+      input.contactId || null,
+      input.createdAt,
+      input.body,
+      input.status,
+      Number(current?.unread_count ?? 0) + 1,
+      updatedAt,
+    ]);
   });
-  const newest = (input.movesLastMessage ?? true) && (!current || input.createdAt >= Number(current.last_message_at));
-  const contactId = input.contactId ?? null;
-  const details = contactId ? await knownContact(db, locationId, contactId) : null;
-  await upsertConversationRow(db, {
-    conversationId,
-    locationId,
-    ...(contactId ? { contactId } : {}),
-    ...contactFields(details),
-    ...(newest ? { lastMessageAt: input.createdAt, lastMessageBody: input.body, status: input.status } : {}),
-    ...(input.countsUnread && !seen ? { unreadCount: Number(current?.unread_count ?? 0) + 1 } : {}),
-    updatedAt,
-  });
-  await linkEventKey(db, conversationId);
   announceIndexChange(conversationId);
 }
 
@@ -177,7 +241,7 @@ export async function indexActionWrite(db: Kysely<Database>, write: ActionWrite)
     // The answer's contact is what HighLevel kept; the request fills what an answer leaves out.
     const sent = contactDetailsOf(body);
     const kept = contactDetailsOf(contact);
-    await rememberContact(db, {
+    await rememberWrittenContact(db, {
       locationId: text(contact.locationId) ?? locationId,
       contactId,
       details: { name: kept.name ?? sent.name, email: kept.email ?? sent.email, phone: kept.phone ?? sent.phone },
