@@ -12,6 +12,7 @@ import type { FeatureName } from '../features/feature-names.js';
 import type { HighLevelAppConfig } from '../highlevel/highlevel-settings.js';
 import type { AcceleventsWebhookSettings } from '../intake/webhook-settings.js';
 import type { RunSettings } from '../jobs/run-settings.js';
+import type { MarketplaceSettings } from '../marketplace/marketplace-settings.js';
 import type { SponsorSettings } from '../search/sponsor-settings.js';
 import type { ServerConfig } from '../server/server-settings.js';
 import type { WorkflowSettings } from '../workflows/workflow-settings.js';
@@ -36,4 +37,6 @@ export interface ParleyFileConfig {
   /** Sponsors attendees write to and who answers for each (src/search/sponsor-settings.ts). */
   sponsor: SponsorSettings;
   server: ServerConfig;
+  /** HighLevel workflow-builder triggers and actions (src/marketplace/marketplace-settings.ts). */
+  marketplace: MarketplaceSettings;
 }

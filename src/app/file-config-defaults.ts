@@ -7,6 +7,7 @@ import { ConfigError } from '../config/load-config.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '../config/sandbox-credentials.js';
 import { DEFAULT_FEATURES } from '../features/feature-names.js';
 import { applyRunDefaults } from '../jobs/run-settings.js';
+import { applyMarketplaceDefaults } from '../marketplace/marketplace-settings.js';
 import { applySponsorDefaults } from '../search/sponsor-settings.js';
 import { DEFAULT_SERVER_TIMEOUTS } from '../server/server-settings.js';
 import type { ParleyFileConfig } from './config-types.js';
@@ -107,6 +108,7 @@ export function applyFileDefaults(raw: RawFileConfig, context: DefaultsContext):
       timeouts: { ...DEFAULT_SERVER_TIMEOUTS, ...raw.server?.timeouts },
       metrics: { bind: raw.server?.metrics?.bind ?? 'loopback', tokenEnv: raw.server?.metrics?.tokenEnv ?? null },
     },
+    marketplace: applyMarketplaceDefaults(raw.marketplace),
   };
 }
 

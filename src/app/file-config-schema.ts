@@ -12,6 +12,7 @@ import { FeaturesSchema } from '../features/feature-names.js';
 import { HighLevelSettingsSchema } from '../highlevel/highlevel-settings.js';
 import { AcceleventsWebhookSchema } from '../intake/webhook-settings.js';
 import { RunSettingsSchema } from '../jobs/run-settings.js';
+import { MarketplaceSettingsSchema } from '../marketplace/marketplace-settings.js';
 import { SponsorSettingsSchema } from '../search/sponsor-settings.js';
 import { ServerSettingsSchema } from '../server/server-settings.js';
 import { WorkflowSettingsSchema } from '../workflows/workflow-settings.js';
@@ -27,6 +28,7 @@ export const FileConfigSchema = z.strictObject({
   console: ConsoleSettingsSchema.optional(),
   accelevents: AcceleventsSettingsSchema.extend({ webhook: AcceleventsWebhookSchema.optional() }).optional(),
   server: ServerSettingsSchema.optional(),
+  marketplace: MarketplaceSettingsSchema.optional(),
 });
 
 export type RawFileConfig = z.infer<typeof FileConfigSchema>;
