@@ -5,6 +5,7 @@ import type { EventConfig } from '../../features/event-settings.js';
 import type { Logger } from '../../lib/create-logger.js';
 import type { HighLevelAccess } from '../../ratelimit/highlevel-access.js';
 import type { Database } from '../../store/schema.js';
+import type { ActionKey } from '../action-catalog.js';
 
 export interface MarketplaceActionDeps {
   db: Kysely<Database>;
@@ -16,4 +17,6 @@ export interface MarketplaceActionDeps {
   events: readonly EventConfig[];
   logger: Logger;
   now?: () => number;
+  /** Shorter answer deadlines than the catalog's (tests); absent: each action's `timeoutMs`. */
+  timeoutsMs?: Partial<Record<ActionKey, number>>;
 }

@@ -50,7 +50,7 @@ export async function runMarketplaceAction(
       `meta.key: expected ${key} (the action this URL runs), got ${JSON.stringify(request.meta.key)}`,
     );
   }
-  const { timeoutMs } = findMarketplaceAction(key);
+  const timeoutMs = services.deps.timeoutsMs?.[key] ?? findMarketplaceAction(key).timeoutMs;
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<Record<string, unknown>>((resolve) => {
