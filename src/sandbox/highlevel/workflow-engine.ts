@@ -58,6 +58,8 @@ export interface WorkflowEngine {
   remove(workflowId: string): Promise<EngineResult<{ workflowId: string; appAnswer: AppAnswer | null }>>;
   list(): SandboxWorkflow[];
   get(workflowId: string): SandboxWorkflow;
+  /** The live workflow whose trigger is `triggerId` at `locationId`; undefined once deleted. */
+  byTrigger(locationId: string, triggerId: string): SandboxWorkflow | undefined;
   executions(workflowId: string): WorkflowExecution[];
   /** Records an execution of the workflow behind `triggerId` and runs its actions in the background. */
   execute(workflow: SandboxWorkflow, body: unknown, headers: Record<string, string>): WorkflowExecution;
@@ -292,6 +294,10 @@ export function createWorkflowEngine(deps: WorkflowEngineDeps): WorkflowEngine {
 
     list: () => store.list(),
     get,
+    byTrigger(locationId, triggerId) {
+      const workflow = store.byTrigger(triggerId);
+      return workflow?.locationId === locationId ? workflow : undefined;
+    },
     executions(workflowId) {
       if (!store.known(workflowId)) get(workflowId);
       return store.executions(workflowId);

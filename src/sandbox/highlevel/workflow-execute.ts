@@ -84,7 +84,7 @@ export function registerExecuteRoute(app: FastifyInstance, deps: ExecuteRouteDep
         forbidden(`The token is not authorized for this scope. Missing scope: ${WORKFLOWS_SCOPE}`),
       );
     }
-    const workflow = deps.engine.list().find((w) => w.triggerId === triggerId && w.locationId === locationId);
+    const workflow = deps.engine.byTrigger(locationId, triggerId);
     if (!workflow) {
       return sendError(reply, { status: 404, body: { statusCode: 404, message: `Trigger ${triggerId} not found` } });
     }
