@@ -17,6 +17,8 @@ import type { MappedPayload } from '../intake/map-payload.js';
 import { refetchRecord } from '../intake/refetch-record.js';
 import type { AcceleventsWebhookSettings } from '../intake/webhook-settings.js';
 import type { AcceleventsEventHandlerDeps } from '../jobs/handlers/accelevents-event-handler.js';
+import { marketplaceFireHandler } from '../jobs/handlers/marketplace-fire-handler.js';
+import { createMarketplacePlanner } from '../jobs/handlers/marketplace-planner.js';
 import { createIndexMaintenance, type IndexMaintenanceSettings } from '../jobs/index-maintenance.js';
 import { PipelineError } from '../jobs/job-error.js';
 import { createPipelineHandlers } from '../jobs/job-handlers.js';
@@ -30,6 +32,8 @@ import type { SessionEventInput } from '../jobs/pollers/session-settings.js';
 import { createRunRetention } from '../jobs/run-retention.js';
 import type { Logger } from '../lib/create-logger.js';
 import { createTemplateEngine } from '../lib/template-engine.js';
+import type { TargetAuth } from '../marketplace/deliver-firing.js';
+import { MARKETPLACE_FIRE_JOB } from '../marketplace/plan-firings.js';
 import type { BackoffOptions } from '../queue/backoff.js';
 import { createQueue } from '../queue/create-queue.js';
 import { createWorker, type Worker } from '../queue/create-worker.js';
@@ -101,6 +105,11 @@ export interface ComposeJobsOptions {
   sponsors?: readonly SponsorConfig[];
   /** Config `runs.retentionDays`: a daily job deletes older runs (null keeps them). Absent: no retention job. */
   runRetentionDays?: number | null;
+  /**
+   * The `marketplace` feature is on: events plan HighLevel workflow trigger firings
+   * (src/marketplace/plan-firings.ts). Firing jobs already queued are delivered either way.
+   */
+  marketplace?: { targetAuth: TargetAuth };
 }
 
 export interface ComposedJobs {
@@ -148,6 +157,19 @@ export function composeJobs(options: ComposeJobsOptions): ComposedJobs {
         now,
       })
     : null;
+  const marketplace = options.marketplace
+    ? createMarketplacePlanner({ db: store.db, queue, logger: logger.child({ name: 'marketplace' }), now })
+    : undefined;
+  const fireMarketplace = marketplaceFireHandler({
+    db: store.db,
+    scheduler,
+    appId: options.appId,
+    auth: options.auth,
+    targetAuth: options.marketplace?.targetAuth ?? 'bearer',
+    logger: logger.child({ name: 'marketplace' }),
+    now,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
   const raw = createPipelineHandlers({
     db: store.db,
     highlevel: client,
@@ -159,6 +181,7 @@ export function composeJobs(options: ComposeJobsOptions): ComposedJobs {
     ...(options.refetch ? { refetch: options.refetch } : {}),
     ...(options.eventNames ? { eventNames: options.eventNames } : {}),
     ...(options.sponsors ? { sponsors: options.sponsors } : {}),
+    ...(marketplace ? { marketplace } : {}),
   });
   const pollers = options.accelevents ? pollerHandlers(options.accelevents) : {};
   const runRetention =
@@ -172,12 +195,16 @@ export function composeJobs(options: ComposeJobsOptions): ComposedJobs {
           now,
         });
   const handlers = Object.fromEntries(
-    Object.entries({ ...raw, ...pollers, ...maintenance?.handlers, ...runRetention?.handlers }).map(
-      ([kind, handler]): [string, JobHandler] => [
-        kind,
-        (job, context) => access.runAs(`job:${job.id}`, () => handler(job, context)),
-      ],
-    ),
+    Object.entries({
+      ...raw,
+      ...pollers,
+      ...maintenance?.handlers,
+      ...runRetention?.handlers,
+      [MARKETPLACE_FIRE_JOB]: fireMarketplace,
+    }).map(([kind, handler]): [string, JobHandler] => [
+      kind,
+      (job, context) => access.runAs(`job:${job.id}`, () => handler(job, context)),
+    ]),
   );
   const worker = createWorker({
     queue,
@@ -198,6 +225,7 @@ export function composeJobs(options: ComposeJobsOptions): ComposedJobs {
           db: store.db,
           events: accelevents.sessionEvents,
           workflows: options.workflows,
+          ...(marketplace ? { alsoWanted: () => marketplace.subscribed('accelevents_session_ended') } : {}),
           logger: pollLogger,
           now,
         }),
@@ -221,6 +249,7 @@ export function composeJobs(options: ComposeJobsOptions): ComposedJobs {
         run: { db: store.db, highlevel: client, now, logger: pollLogger, engine: createTemplateEngine() },
         events: accelevents.sessionEvents,
         logger: pollLogger,
+        ...(marketplace ? { marketplace } : {}),
       }),
     };
   }
@@ -323,6 +352,7 @@ export async function jobsFromRuntime(runtime: Runtime, options: JobsFromRuntime
     },
     sponsors,
     runRetentionDays: config.runs.retentionDays,
+    ...(config.features.includes('marketplace') ? { marketplace: { targetAuth: config.marketplace.targetAuth } } : {}),
     queue: runtime.queue,
     index: runtime.index,
     access: runtime.highlevel,

@@ -26,7 +26,10 @@ import {
 } from '../intake/accelevents-webhook-url.js';
 import { registerHighLevelWebhookRoute } from '../intake/highlevel/webhook-route.js';
 import type { Logger } from '../lib/create-logger.js';
+import { keepMarketplaceSecret, MARKETPLACE_SECRET_HEADER } from '../marketplace/marketplace-secret.js';
 import { registerMarketplaceRoutes } from '../marketplace/register-marketplace-routes.js';
+import { SUBSCRIPTION_PATH } from '../marketplace/subscription-route.js';
+import { deleteLocationSubscriptions } from '../marketplace/subscriptions.js';
 import { startPostgresListener } from '../queue/postgres-listener.js';
 import { createApp } from '../server/create-app.js';
 import { metricsAccessFrom } from '../server/metrics-access.js';
@@ -167,6 +170,11 @@ async function buildHttp(
     logger,
     agencyAccessToken: (agency) => tokenManager.getAccessToken(agency.id),
     inbox: { db: store.db, queue },
+    // The app left the location: its HighLevel workflows' trigger subscriptions go with it.
+    onLocationUninstalled: async (locationId) => {
+      const removed = await deleteLocationSubscriptions(store.db, locationId, Date.now());
+      if (removed > 0) logger.info({ locationId, removed }, 'UNINSTALL: marketplace trigger subscriptions deleted');
+    },
   });
   await registerAcceleventsWebhookRoute(app, { db: store.db, queue, config: config.accelevents.webhook, logger });
   // HighLevel's workflow builder: trigger subscriptions, custom actions, options, fields (docs/marketplace.md).
@@ -224,6 +232,12 @@ async function buildHttp(
     now: Date.now,
   });
 
+  // The marketplace app's secret header is made on the first start with the feature on; it is shown
+  // only by `parley marketplace secret rotate`, so the banner just says where to get it.
+  const marketplaceSecret = config.features.includes('marketplace')
+    ? await keepMarketplaceSecret(store.db, vault)
+    : null;
+
   // Only a sandbox-target run may replace a hash-only secret: under a live target its URL is in use.
   const sandboxMode = sandboxes !== null && config.highlevel.target === 'sandbox';
   const secret = await webhookSecretForStart({ db: store.db, vault, sandboxMode, logger });
@@ -260,6 +274,11 @@ async function buildHttp(
     `  HighLevel webhooks:        ${base}/hooks/highlevel`,
     webhookUrlLine(base, secret),
   );
+  if (marketplaceSecret) {
+    lines.push(
+      `  HighLevel workflow builder: ${base}${SUBSCRIPTION_PATH}  (header ${MARKETPLACE_SECRET_HEADER}: \`npx parley marketplace secret rotate\` prints a new secret once)`,
+    );
+  }
   if (sandboxes) {
     // Sandbox tokens reach sample data only; printing one is what makes the first run try-able.
     const { accessToken } = sandboxes.highlevel.issueToken();

@@ -100,6 +100,12 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'keys', term: 'keys', summary: 'manage the vault keys', load: () => import('./keys.js') },
   { name: 'users', term: 'users', summary: 'console users and their API tokens', load: () => import('./users.js') },
   {
+    name: 'marketplace',
+    term: 'marketplace',
+    summary: "the HighLevel Marketplace app: parley's workflow triggers and actions",
+    load: () => import('./marketplace.js'),
+  },
+  {
     name: 'dlq',
     term: 'dlq',
     summary: 'jobs that failed for good: list them, replay them',

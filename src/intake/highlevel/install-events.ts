@@ -30,6 +30,11 @@ export interface InstallEventDeps {
   logger: Logger;
   /** A valid access token of an agency connection (the token manager's, so an expired one is refreshed first). */
   agencyAccessToken: (agency: Connection) => Promise<string>;
+  /**
+   * Called for each location an UNINSTALL removes the app from, whatever connection parley holds for
+   * it (the marketplace removes the location's workflow-trigger subscriptions, src/marketplace/subscriptions.ts).
+   */
+  onLocationUninstalled?: (locationId: string) => Promise<void>;
 }
 
 export interface EventAnswer {
@@ -92,7 +97,7 @@ export async function handleInstallEvent(
 
 export async function handleUninstallEvent(
   payload: Record<string, unknown>,
-  deps: Pick<InstallEventDeps, 'repository' | 'logger'>,
+  deps: Pick<InstallEventDeps, 'repository' | 'logger' | 'onLocationUninstalled'>,
 ): Promise<EventAnswer> {
   const locationId = field(payload, 'locationId');
   const companyId = field(payload, 'companyId');
@@ -107,9 +112,14 @@ export async function handleUninstallEvent(
       targets.push(agency, ...children);
     }
   }
+  // The app left the location whatever connection parley holds for it (a Private Integration Token stays).
+  if (locationId) await deps.onLocationUninstalled?.(locationId);
   if (targets.length === 0) return nothingToDo('no app connection for this location or company');
   for (const connection of targets) {
     await deps.repository.setStatus(connection.id, 'disabled', UNINSTALLED_REASON);
+    if (connection.locationId !== null && connection.locationId !== locationId) {
+      await deps.onLocationUninstalled?.(connection.locationId);
+    }
   }
   const connectionIds = targets.map((c) => c.id);
   deps.logger.info({ locationId, companyId, connectionIds }, 'UNINSTALL: connections disabled');

@@ -38,6 +38,8 @@ export interface HighLevelWebhookRouteDeps {
   toleranceMs?: number;
   /** Default: the agency's stored access token. Wire the token manager's so an expired one is refreshed. */
   agencyAccessToken?: InstallEventDeps['agencyAccessToken'];
+  /** Called for each location an UNINSTALL disables (install-events.ts). */
+  onLocationUninstalled?: InstallEventDeps['onLocationUninstalled'];
   /** Where message events go. Without it they are answered `{ accepted: false }` and not kept. */
   inbox?: { db: Kysely<Database>; queue: Queue; newId?: () => string };
 }
@@ -76,6 +78,7 @@ export async function registerHighLevelWebhookRoute(
     now,
     logger,
     agencyAccessToken: deps.agencyAccessToken ?? storedAccessToken(deps.repository),
+    ...(deps.onLocationUninstalled ? { onLocationUninstalled: deps.onLocationUninstalled } : {}),
   };
 
   await app.register(async (scope) => {

@@ -23,6 +23,7 @@ import { PipelineError } from '../job-error.js';
 import type { LocationResolver } from '../location-resolver.js';
 import { type RunTriggeredDeps, runEachTrigger, type TriggeredReport } from '../run-triggered.js';
 import { inboxIdOf, loadInboxRow, markInbox, settleInbox } from './inbox-rows.js';
+import type { MarketplacePlanner } from './marketplace-planner.js';
 
 export interface AcceleventsEventHandlerDeps extends Omit<RunTriggeredDeps, 'signal'> {
   locations: LocationResolver;
@@ -30,6 +31,8 @@ export interface AcceleventsEventHandlerDeps extends Omit<RunTriggeredDeps, 'sig
   refetch?: (mapped: MappedPayload) => Promise<RefetchedRecord>;
   /** Event names by event URL or id, for templates (`event.name`); they win over the payload's name. */
   eventNames?: Record<string, string>;
+  /** The `marketplace` feature: plans HighLevel workflow-builder trigger firings for the event. */
+  marketplace?: MarketplacePlanner;
 }
 
 export function acceleventsEventHandler(deps: AcceleventsEventHandlerDeps): JobHandler {
@@ -53,10 +56,22 @@ export function acceleventsEventHandler(deps: AcceleventsEventHandlerDeps): JobH
         if (configuredName) event.data.event.name = configuredName;
         const locationId = deps.locations.resolve(event.eventKey);
         const data = { ...event.data, delivery: { id: inboxId } };
-        const report = await runEachTrigger(
-          { ...deps, signal: context.signal },
-          event.triggers.map(({ trigger, key }) => ({ trigger, event: { key, locationId, data } })),
-        );
+        // Planned after the runs, so a welcome's new contact is in the payload; planned even when a run
+        // failed, so a stuck welcome does not hold the marketplace firings back (both are idempotent).
+        const planFirings = () => deps.marketplace?.acceleventsEvent(event, locationId) ?? Promise.resolve();
+        let report: TriggeredReport;
+        try {
+          report = await runEachTrigger(
+            { ...deps, signal: context.signal },
+            event.triggers.map(({ trigger, key }) => ({ trigger, event: { key, locationId, data } })),
+          );
+        } catch (error) {
+          await planFirings().catch((planError: unknown) =>
+            deps.logger.error({ err: planError, inboxId }, 'marketplace firings not planned'),
+          );
+          throw error;
+        }
+        await planFirings();
         settled = await settle(deps.db, inboxId, mapped, event, report);
       }
     } catch (error) {

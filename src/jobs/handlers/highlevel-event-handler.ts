@@ -17,16 +17,20 @@ import type { JobHandler } from '../../queue/types.js';
 import { applyWebhookEventTo } from '../../search/apply-webhook-event.js';
 import type { SponsorConfig } from '../../search/sponsor-settings.js';
 import type { Database } from '../../store/schema.js';
+import type { RunOutcome } from '../../workflows/run-workflow.js';
 import { currentWorkflows } from '../../workflows/workflow-source.js';
 import type { RunTriggeredDeps } from '../run-triggered.js';
 import { runTriggered } from '../run-triggered.js';
 import { inboxIdOf, loadInboxRow, markInbox } from './inbox-rows.js';
+import type { MarketplacePlanner } from './marketplace-planner.js';
 import { nameIndexedContact } from './name-indexed-contact.js';
 import { routeToSponsors } from './route-to-sponsors.js';
 
 export type HighLevelEventHandlerDeps = Omit<RunTriggeredDeps, 'signal'> & {
   /** Config `sponsor.sponsors` when the sponsor channel is on: inbound messages are routed to them. */
   sponsors?: readonly SponsorConfig[];
+  /** The `marketplace` feature: a matched preference answer fires `parley_preference_answered`. */
+  marketplace?: MarketplacePlanner;
 };
 
 /** attendee_links.event_key prefix the check-in workflow saves under (workflows/builtin/checkin-welcome.yaml). */
@@ -76,6 +80,29 @@ async function linksOf(db: Kysely<Database>, locationId: string, contactId: stri
   };
 }
 
+/** The answers `preferences.answer` steps matched in these runs (src/workflows/actions/preferences-answer.ts). */
+async function matchedAnswers(
+  workflows: HighLevelEventHandlerDeps['workflows'],
+  outcomes: readonly RunOutcome[],
+): Promise<{ key: string; value: string | null; label: string | null }[]> {
+  const definitions = new Map((await currentWorkflows(workflows)).map((w) => [w.name, w]));
+  const answers: { key: string; value: string | null; label: string | null }[] = [];
+  for (const outcome of outcomes) {
+    const steps = definitions.get(outcome.workflow)?.steps ?? [];
+    for (const step of outcome.steps) {
+      if (steps.find((s) => s.id === step.id)?.action !== 'preferences.answer') continue;
+      const output = step.output as { status?: unknown; key?: unknown; value?: unknown; label?: unknown } | null;
+      if (output?.status !== 'matched' || typeof output.key !== 'string') continue;
+      answers.push({
+        key: output.key,
+        value: typeof output.value === 'string' ? output.value : null,
+        label: typeof output.label === 'string' ? output.label : null,
+      });
+    }
+  }
+  return answers;
+}
+
 export function highLevelEventHandler(deps: HighLevelEventHandlerDeps): JobHandler {
   const now = deps.now ?? Date.now;
   const sponsors = deps.sponsors ?? [];
@@ -117,11 +144,22 @@ export function highLevelEventHandler(deps: HighLevelEventHandlerDeps): JobHandl
         { ...message, messageId: id, tags: Array.isArray(contact.tags) ? contact.tags : [] },
         now(),
       );
-      await runTriggered({ ...deps, signal: context.signal }, 'highlevel.inbound_message', {
+      const outcomes = await runTriggered({ ...deps, signal: context.signal }, 'highlevel.inbound_message', {
         key: `message:${id}`,
         locationId,
         data: { message, contact, links, sponsorChannel },
       });
+      if (deps.marketplace) {
+        for (const answer of await matchedAnswers(deps.workflows, outcomes)) {
+          await deps.marketplace.preferenceAnswered({
+            locationId,
+            contactId,
+            answer,
+            raw: message.body || null,
+            checkIn: links.checkIn,
+          });
+        }
+      }
     }
     await markInbox(deps.db, inboxId, 'processed', now());
   };

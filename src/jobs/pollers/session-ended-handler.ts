@@ -14,6 +14,7 @@ import { type RunWorkflowDeps, runWorkflow } from '../../workflows/run-workflow.
 import { describeFailure } from '../../workflows/workflow-error.js';
 import { currentWorkflows, type Workflows } from '../../workflows/workflow-source.js';
 import { disabledWorkflows } from '../../workflows/workflow-switches.js';
+import type { MarketplacePlanner } from '../handlers/marketplace-planner.js';
 import { PollerError, requireDeps } from './poller-error.js';
 import type { SessionEndedPayload } from './session-poller.js';
 import { sessionRecipients } from './session-recipients.js';
@@ -35,6 +36,8 @@ export interface SessionEndedHandlerDeps {
   /** The events' settings (config `events[]`): who is followed up. An event not listed gets the defaults. */
   events?: readonly SessionEventInput[];
   logger: Logger;
+  /** The `marketplace` feature: each recipient also fires `accelevents_session_ended`. */
+  marketplace?: MarketplacePlanner;
 }
 
 export function createSessionEndedHandler(deps: SessionEndedHandlerDeps): JobHandler {
@@ -48,7 +51,8 @@ export function createSessionEndedHandler(deps: SessionEndedHandlerDeps): JobHan
     const workflows = (await currentWorkflows(deps.workflows)).filter((w) => w.trigger === 'session.ended');
     const disabled = workflows.length > 0 ? await disabledWorkflows(deps.run.db) : new Set<string>();
     const active = workflows.filter((w) => !disabled.has(w.name));
-    if (active.length === 0) return;
+    const firing = deps.marketplace && (await deps.marketplace.subscribed('accelevents_session_ended'));
+    if (active.length === 0 && !firing) return;
     const locationId = deps.locations.resolve(payload.eventUrl);
     const { source, attendees, truncated } = await sessionRecipients({
       accelevents,
@@ -79,6 +83,17 @@ export function createSessionEndedHandler(deps: SessionEndedHandlerDeps): JobHan
         } catch (error) {
           const failure = describeFailure(error);
           failures.push({ attendee: key, retryable: failure.retryable, message: failure.message });
+        }
+      }
+      if (firing) {
+        try {
+          await deps.marketplace?.sessionEnded({ ...event.data, key: event.key, locationId });
+        } catch (error) {
+          failures.push({
+            attendee: key,
+            retryable: true,
+            message: `marketplace firing not planned: ${String(error)}`,
+          });
         }
       }
     }

@@ -49,6 +49,8 @@ export interface SessionPollerDeps {
    * switched off; otherwise they only keep the watermarks paused. Absent: always on.
    */
   workflows?: Workflows;
+  /** Polls run while this answers true too (a marketplace subscription to sessions ending). */
+  alsoWanted?: () => Promise<boolean>;
   logger: Logger;
   now?: () => number;
   maxAgeMs?: number;
@@ -85,6 +87,8 @@ export function createSessionPoller(deps: SessionPollerDeps): SessionPoller {
   const { queue, accelevents, db, logger } = deps;
   async function active(): Promise<boolean> {
     if (deps.workflows === undefined) return true;
+    // A HighLevel workflow subscribed to `accelevents_session_ended` wants the sessions too.
+    if (deps.alsoWanted && (await deps.alsoWanted())) return true;
     const followUps = (await currentWorkflows(deps.workflows))
       .filter((w) => w.trigger === 'session.ended')
       .map((w) => w.name);

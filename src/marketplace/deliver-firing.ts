@@ -1,0 +1,178 @@
+/**
+ * Delivers one planned firing (plan-firings.ts): POSTs its payload to the subscription's `targetUrl`
+ * the way HighLevel's API is called everywhere in parley: the attempt waits for a slot in the
+ * location's rate bucket (lane automation) and feeds the answer's X-RateLimit-* headers back, and it is
+ * written to the audit log (`highlevel_calls`, operation `marketplace-trigger-execute`).
+ *
+ * HighLevel documents no auth for firing. Community code sends the location's bearer token and
+ * refreshes once on 401 (https://github.com/christiansallen/ghl-app-template, src/services/ghl.js);
+ * that is the default, and `marketplace.targetAuth: none` sends none.
+ *
+ * Outcome: 2xx marks the firing `sent`. A 5xx, 429 or network failure throws a retryable error, so the
+ * queue's backoff tries again; on the job's last attempt the firing is marked `failed` first. Any other
+ * 4xx is final (`failed`, dead-lettered). A subscription deleted (DELETED or UNINSTALL) before the
+ * job runs marks the firing `skipped` and sends nothing.
+ */
+import type { Kysely } from 'kysely';
+import type { HighLevelAuth } from '../highlevel/client-types.js';
+import { parseRateLimitHeaders, parseRetryAfterMs } from '../highlevel/rate-limit-headers.js';
+import type { Logger } from '../lib/create-logger.js';
+import { fetchWithTimeout } from '../lib/fetch-with-timeout.js';
+import { auditHooks } from '../ratelimit/audit-hooks.js';
+import type { RateObservationInput } from '../ratelimit/create-rate-scheduler.js';
+import type { RateScheduler } from '../ratelimit/types.js';
+import type { Database } from '../store/schema.js';
+import { MarketplaceError } from './marketplace-error.js';
+import type { FiringJobPayload } from './plan-firings.js';
+import { findSubscription } from './subscriptions.js';
+
+export const FIRING_OPERATION = 'marketplace-trigger-execute';
+export type TargetAuth = 'bearer' | 'none';
+
+export interface DeliverFiringDeps {
+  db: Kysely<Database>;
+  /** The process's rate scheduler (the paced client's), so firings share each location's bucket. */
+  scheduler: Pick<RateScheduler, 'acquire'> & { observe(observation: RateObservationInput): Promise<void> };
+  /** The Marketplace app id the buckets are keyed by. */
+  appId: string;
+  /** Location tokens: the token manager's `tokenSource()`. */
+  auth: HighLevelAuth;
+  targetAuth: TargetAuth;
+  logger: Logger;
+  fetch?: typeof globalThis.fetch;
+  now?: () => number;
+  /** Per attempt. Default 10 s. */
+  timeoutMs?: number;
+}
+
+export interface DeliveryContext {
+  /** Who the audit log names: `job:<id>`. */
+  actor: string;
+  /** True on the job's last attempt: a retryable failure is then recorded as final. */
+  lastAttempt: boolean;
+  signal?: AbortSignal;
+}
+
+export type DeliveryOutcome = 'sent' | 'skipped' | 'already_settled';
+
+interface Answer {
+  status: number | null;
+  error: string | null;
+  retryAfterMs: number | null;
+}
+
+export function readFiringJob(payload: unknown): FiringJobPayload {
+  const p = payload as Partial<FiringJobPayload> | null;
+  if (
+    typeof p?.firingId !== 'string' ||
+    typeof p.triggerId !== 'string' ||
+    typeof p.payload !== 'object' ||
+    p.payload === null
+  ) {
+    throw new MarketplaceError('invalid_firing_job', 'a marketplace.fire job needs firingId, triggerId and payload');
+  }
+  return p as FiringJobPayload;
+}
+
+export async function deliverFiring(
+  deps: DeliverFiringDeps,
+  job: FiringJobPayload,
+  context: DeliveryContext,
+): Promise<DeliveryOutcome> {
+  const now = deps.now ?? Date.now;
+  const firing = await deps.db
+    .selectFrom('marketplace_firings')
+    .select(['status', 'location_id'])
+    .where('id', '=', job.firingId)
+    .executeTakeFirst();
+  if (!firing) throw new MarketplaceError('invalid_firing_job', `firing ${job.firingId} does not exist`);
+  if (firing.status !== 'queued') return 'already_settled';
+  const subscription = await findSubscription(deps.db, job.triggerId);
+  if (subscription?.status !== 'active') {
+    await settle(deps.db, job.firingId, { status: 'skipped', last_error: 'subscription deleted before sending' });
+    deps.logger.info(
+      { firingId: job.firingId, triggerId: job.triggerId },
+      'marketplace firing skipped: subscription deleted',
+    );
+    return 'skipped';
+  }
+  const locationId = subscription.locationId;
+  const audit = auditHooks({ db: deps.db, actor: context.actor, now, logger: deps.logger });
+  let answer = await attempt(deps, subscription.targetUrl, locationId, job, context, audit, 1, false);
+  if (answer.status === 401 && deps.targetAuth === 'bearer') {
+    answer = await attempt(deps, subscription.targetUrl, locationId, job, context, audit, 2, true);
+  }
+  const ok = answer.status !== null && answer.status >= 200 && answer.status < 300;
+  await deps.db
+    .updateTable('marketplace_firings')
+    .set((eb) => ({
+      attempts: eb('attempts', '+', 1),
+      http_status: answer.status,
+      ...(ok ? { status: 'sent' as const, sent_at: now(), last_error: null } : { last_error: answer.error }),
+    }))
+    .where('id', '=', job.firingId)
+    .execute();
+  if (ok) return 'sent';
+  const retryable = answer.status === null || answer.status === 429 || answer.status >= 500;
+  if (!retryable || context.lastAttempt) await settle(deps.db, job.firingId, { status: 'failed' });
+  throw new MarketplaceError(
+    'firing_failed',
+    `marketplace trigger ${subscription.triggerKey} (${job.triggerId}): ${answer.error ?? 'failed'}`,
+    { retryable },
+  );
+}
+
+async function attempt(
+  deps: DeliverFiringDeps,
+  targetUrl: string,
+  locationId: string,
+  job: FiringJobPayload,
+  context: DeliveryContext,
+  audit: ReturnType<typeof auditHooks>,
+  number: number,
+  forceRefresh: boolean,
+): Promise<Answer> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+  if (deps.targetAuth === 'bearer') {
+    const token = await deps.auth.getAccessToken({ locationId, operationId: FIRING_OPERATION, forceRefresh });
+    headers.authorization = `Bearer ${token}`;
+  }
+  const info = { operationId: FIRING_OPERATION, locationId, attempt: number, lane: 'automation' as const };
+  await deps.scheduler.acquire({
+    appId: deps.appId,
+    locationId,
+    lane: 'automation',
+    ...(context.signal ? { signal: context.signal } : {}),
+  });
+  const started = performance.now();
+  const fetched = await fetchWithTimeout(
+    deps.fetch ?? globalThis.fetch,
+    targetUrl,
+    { method: 'POST', headers, body: JSON.stringify(job.payload) },
+    { timeoutMs: deps.timeoutMs ?? 10_000, signal: context.signal },
+  );
+  const durationMs = performance.now() - started;
+  const status = fetched.ok ? fetched.response.status : null;
+  const rateLimit = fetched.ok ? parseRateLimitHeaders(fetched.response.headers) : null;
+  const retryAfterMs = fetched.ok ? parseRetryAfterMs(fetched.response.headers) : null;
+  await deps.scheduler.observe({ appId: deps.appId, locationId, status, rateLimit, retryAfterMs });
+  await audit.afterAttempt({ ...info, status, rateLimit, durationMs });
+  if (fetched.ok) {
+    const ok = status !== null && status >= 200 && status < 300;
+    // Only the status and HighLevel's short message: the target's body could echo the payload.
+    return { status, error: ok ? null : `HTTP ${status} from the target URL`, retryAfterMs };
+  }
+  return {
+    status: null,
+    error: fetched.timedOut ? 'the target URL did not answer in time' : 'the target URL could not be reached',
+    retryAfterMs: null,
+  };
+}
+
+async function settle(
+  db: Kysely<Database>,
+  firingId: string,
+  values: { status: 'failed' | 'skipped'; last_error?: string },
+): Promise<void> {
+  await db.updateTable('marketplace_firings').set(values).where('id', '=', firingId).execute();
+}
