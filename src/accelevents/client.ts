@@ -13,6 +13,7 @@ import {
   readPage,
   readSession,
   readSessionAttendee,
+  readTicketTypes,
   readWriteResult,
 } from './read-records.js';
 import { type AcceleventsClientOptions, createAcceleventsRequester, type RequestSpec } from './request-core.js';
@@ -26,6 +27,7 @@ import type {
   AcceleventsPage,
   AcceleventsSession,
   AcceleventsSessionAttendee,
+  AcceleventsTicketType,
   AcceleventsWriteResult,
   HolderDataUpdate,
 } from './types.js';
@@ -62,6 +64,11 @@ export interface AcceleventsClient {
   listAttendees(eventUrl: string, options?: AttendeePageOptions): Promise<AcceleventsPage<AcceleventsAttendee>>;
   /** Every page of the attendee list until `recordsFiltered` is reached, at most `maxPages`. */
   listAllAttendees(eventUrl: string, options?: AllPagesOptions): Promise<AcceleventsAllPages<AcceleventsAttendee>>;
+  /**
+   * GET /events/{eventUrl}/displayTicketing/settings: the event's ticket types
+   * (https://developer.accelevents.com/reference/ticket-module-display-page-setting).
+   */
+  listTicketTypes(eventUrl: string, options?: { signal?: AbortSignal }): Promise<AcceleventsTicketType[]>;
   /** GET /events/{eventUrl}/staff/refund/order/{orderId}: the order's ticket holders. */
   getOrder(eventUrl: string, orderId: string | number): Promise<AcceleventsOrder>;
   /** GET /host/ticketing/{eventUrl}/holderData/ticket/{ticketId}: attributes and custom answers. */
@@ -156,6 +163,12 @@ export function createAcceleventsClient(options: AcceleventsClientOptions): Acce
       const maxPages = wholeNumber('list-attendees', 'maxPages', opts.maxPages ?? DEFAULT_MAX_PAGES, 1, 100_000);
       const size = opts.size ?? DEFAULT_ATTENDEE_PAGE_SIZE;
       return walkPages((page) => client.listAttendees(eventUrl, { page, size, signal: opts.signal }), maxPages);
+    },
+
+    async listTicketTypes(eventUrl, opts = {}) {
+      const operation = 'list-ticket-types';
+      const path = `/events/${segment(operation, 'eventUrl', eventUrl)}/displayTicketing/settings`;
+      return call({ operation, method: 'GET', path, access: 'read', signal: opts.signal }, readTicketTypes);
     },
 
     async getOrder(eventUrl, orderId) {

@@ -15,6 +15,7 @@ import type {
   AcceleventsPage,
   AcceleventsSession,
   AcceleventsSessionAttendee,
+  AcceleventsTicketType,
   AcceleventsWriteResult,
   HolderField,
   PageArrayKey,
@@ -245,6 +246,20 @@ export function readCheckIn(body: unknown): AcceleventsCheckInResult {
     seatNumber: text(raw.seatNumber),
     raw,
   };
+}
+
+/** The event's ticket types (`ticketTypes[]`: typeId, name, price); entries without a name are skipped. */
+export function readTicketTypes(body: unknown): AcceleventsTicketType[] {
+  const root = record(body, 'the ticketing settings');
+  const list = root.ticketTypes ?? root.data;
+  if (!Array.isArray(list)) throw new ResponseShapeError(`expected ticketTypes as an array, got ${kindOf(list)}`);
+  return list.flatMap((item): AcceleventsTicketType[] => {
+    if (!isRecord(item)) return [];
+    const name = text(item.name ?? item.ticketTypeName);
+    if (!name) return [];
+    const price = typeof item.price === 'number' && Number.isFinite(item.price) ? item.price : null;
+    return [{ typeId: id(item.typeId ?? item.ticketTypeId ?? item.id), name, price, raw: item }];
+  });
 }
 
 export function readWriteResult(body: unknown): AcceleventsWriteResult {

@@ -142,6 +142,17 @@ export interface HolderDataUpdate {
   nestedQuestions?: unknown[];
 }
 
+/**
+ * A ticket type of an event, from GET /events/{eventUrl}/displayTicketing/settings
+ * (https://developer.accelevents.com/reference/ticket-module-display-page-setting).
+ */
+export interface AcceleventsTicketType {
+  typeId: string | null;
+  name: string;
+  price: number | null;
+  raw: Raw;
+}
+
 export interface AcceleventsWriteResult {
   type: string | null;
   message: string | null;

@@ -116,6 +116,15 @@ export function registerApiRoutes(app: FastifyInstance, deps: ApiRouteDeps): voi
     };
   });
 
+  route('GET', '/events/:eventUrl/displayTicketing/settings', 'read', 'staff', ({ params }) => ({
+    ticketTypes: state.event(params.eventUrl!).ticketTypes.map((t) => ({
+      typeId: t.typeId,
+      name: t.name,
+      price: t.price,
+      ticketType: t.price > 0 ? 'PAID' : 'FREE',
+    })),
+  }));
+
   route('GET', '/events/:eventUrl/staff/refund/order/:orderId', 'read', 'staff', ({ params }) => {
     const { tickets } = state.order(params.eventUrl!, Number(params.orderId));
     return { deliveryMode: 'EMAIL', attendee: tickets.map(orderAttendeeOf) };
