@@ -263,6 +263,7 @@ for (const kind of DATABASE_KINDS) {
         }),
       );
       expect(types.options).toContainEqual({ label: 'VIP', value: 'VIP' });
+      expect(types.options).toContainEqual({ label: 'General Admission', value: 'General Admission' });
       const fields = await json(
         await fetch(`${world.parley.url}/marketplace/fields/parley_send_message`, {
           method: 'POST',

@@ -4,9 +4,8 @@
  * src/lib/workflows/actions/guide.ts):
  * - `events`: the config's `events:` and every event parley has linked an attendee of, named as the
  *   config or Accelevents names them;
- * - `ticket-types` (optionally `?event=<url>`): the ticket types held by the event's attendees, as
- *   Accelevents' attendee list shows them. parley's Accelevents client reads no ticket-type list
- *   yet, so a type nobody holds is not offered.
+ * - `ticket-types` (optionally `?event=<url>`): the event's ticket types as Accelevents lists them
+ *   (all known events' without `event`), by name, since trigger payloads carry the name.
  * Both are cached for a minute (short-cache.ts): the builder asks each time a select opens.
  */
 import { MarketplaceActionError } from './action-error.js';
@@ -15,8 +14,6 @@ import type { ActionServices } from './action-services.js';
 import { createShortCache, OPTIONS_CACHE_MS, type ShortCache } from './short-cache.js';
 
 export const OPTION_LISTS = ['events', 'ticket-types'] as const;
-/** Pages of 100 attendees read per event for its ticket types. */
-const TICKET_TYPE_PAGES = 5;
 const CHECK_IN_PREFIX = 'check-in:';
 
 export interface Option {
@@ -51,8 +48,7 @@ async function eventName(services: ActionServices, eventUrl: string): Promise<st
 async function ticketTypesOf(services: ActionServices, eventUrl: string): Promise<string[]> {
   const client = await services.deps.accelevents();
   if (!client) return [];
-  const all = await client.listAllAttendees(eventUrl, { maxPages: TICKET_TYPE_PAGES });
-  return [...new Set(all.items.flatMap((attendee) => (attendee.ticketType ? [attendee.ticketType] : [])))];
+  return (await client.listTicketTypes(eventUrl)).map((type) => type.name);
 }
 
 function eventQuery(query: Record<string, unknown>): string | null {
@@ -81,7 +77,7 @@ export function createOptionsService(services: ActionServices): OptionsService {
       try {
         for (const type of await ticketTypesOf(services, url)) types.add(type);
       } catch (error) {
-        log.warn({ err: error, eventUrl: url }, 'marketplace options: Accelevents did not list the attendees');
+        log.warn({ err: error, eventUrl: url }, 'marketplace options: Accelevents did not list the ticket types');
       }
     }
     return [...types].sort().map((type) => ({ label: type, value: type }));
