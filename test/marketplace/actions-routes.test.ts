@@ -222,6 +222,17 @@ for (const kind of DATABASE_KINDS) {
       expect(await sentMessages(world, 'Hi Grace, your VIP badge is ready.')).toBe(1);
     });
 
+    it('sends one message when the same call arrives three times at once', async () => {
+      const data = { channel: 'SMS', message: 'See you at the keynote, {{ attendee.firstName }}.' };
+      const answers = await Promise.all(
+        [1, 2, 3].map(async () => json(await call(world, 'parley_send_message', data))),
+      );
+      expect(answers.every((answer) => answer.sent === true)).toBe(true);
+      expect(answers.filter((answer) => answer.duplicate === false)).toHaveLength(1);
+      expect(new Set(answers.map((answer) => answer.messageId)).size).toBe(1);
+      expect(await sentMessages(world, 'See you at the keynote, Grace.')).toBe(1);
+    });
+
     it('sends again when the workflow fills "Once per" with a new value', async () => {
       const data = { channel: 'SMS', message: 'Doors open at 9, {{ attendee.firstName }}.' };
       const day1 = await json(await call(world, 'parley_send_message', { ...data, oncePer: 'day-1' }));

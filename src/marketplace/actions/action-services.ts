@@ -1,5 +1,6 @@
 /** What every action handler shares for the life of the routes: the deps, caches and template engine. */
 import { createTemplateEngine, type TemplateEngine } from '../../lib/template-engine.js';
+import type { RunOutcome } from '../../workflows/run-workflow.js';
 import type { MarketplaceActionDeps } from './action-deps.js';
 import type { ActionRequest } from './action-request.js';
 import type { FindAttendeeDeps } from './find-attendee.js';
@@ -11,6 +12,8 @@ export interface ActionServices {
   eventNames: ShortCache<string | null>;
   configuredNames: ReadonlyMap<string, string | null>;
   engine: TemplateEngine;
+  /** Sends in progress in this process, by run key (send-message.ts). */
+  sends: Map<string, Promise<RunOutcome>>;
 }
 
 export function createActionServices(deps: MarketplaceActionDeps): ActionServices {
@@ -21,6 +24,7 @@ export function createActionServices(deps: MarketplaceActionDeps): ActionService
     eventNames: createShortCache<string | null>(OPTIONS_CACHE_MS, now),
     configuredNames: new Map(deps.events.map((event) => [event.eventUrl, event.name])),
     engine: createTemplateEngine(),
+    sends: new Map(),
   };
 }
 

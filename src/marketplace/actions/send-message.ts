@@ -96,13 +96,17 @@ export async function sendMessage(services: ActionServices, call: ActionCall): P
     event: null,
   });
   const emailSubject = subject ?? (found?.event.name ? `A message about ${found.event.name}` : DEFAULT_SUBJECT);
-  const key = onceKey(request, [message, channel, subject, oncePer]);
-  try {
-    const outcome = await deps.highlevel.runAs(`marketplace:${request.extras.workflowId ?? 'workflow'}`, () =>
+  const runKey = `marketplace:${onceKey(request, [message, channel, subject, oncePer])}`;
+  // The same call again while the first is still sending waits for it: the journal alone would let
+  // the second, finding the send started but not finished, look for the message before HighLevel has it.
+  const inFlight = services.sends.get(runKey);
+  const run =
+    inFlight ??
+    deps.highlevel.runAs(`marketplace:${request.extras.workflowId ?? 'workflow'}`, () =>
       runWorkflow({
         definition: definitionFor(message),
         event: {
-          key: `marketplace:${key}`,
+          key: runKey,
           locationId,
           data: {
             contact: { id: contactId },
@@ -123,12 +127,21 @@ export async function sendMessage(services: ActionServices, call: ActionCall): P
         },
       }),
     );
+  if (!inFlight) {
+    services.sends.set(runKey, run);
+    run.then(
+      () => services.sends.delete(runKey),
+      () => services.sends.delete(runKey),
+    );
+  }
+  try {
+    const outcome = await run;
     const conversation = outcome.outputs.conversation as { id?: string } | undefined;
     const sent = outcome.outputs.send as { messageId?: string } | undefined;
     return {
       branchId: branchIdOf(ACTION, 'sent'),
       sent: true,
-      duplicate: outcome.alreadyFinished,
+      duplicate: inFlight !== undefined || outcome.alreadyFinished,
       messageId: sent?.messageId ?? '',
       conversationId: conversation?.id ?? '',
       channel,
