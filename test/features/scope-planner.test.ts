@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { buildCatalog, workflowScopes } from '../../src/features/catalog.js';
 import { CONSOLE_READ_OPERATIONS, CONSOLE_WRITE_OPERATIONS } from '../../src/features/console-operations.js';
 import { FEATURE_WORKFLOWS } from '../../src/features/enabled-workflows.js';
-import { FEATURE_NAMES } from '../../src/features/feature-names.js';
+import { DEFAULT_FEATURES, FEATURE_NAMES } from '../../src/features/feature-names.js';
 import { CODE_PATHS, TRIGGER_SOURCES } from '../../src/features/feature-operations.js';
 import { featureWorkflows } from '../../src/features/scope-needs.js';
 import { compareGranted, featuresNeeding, planScopes } from '../../src/features/scope-planner.js';
@@ -76,8 +76,18 @@ describe('planScopes', () => {
       if (feature.startsWith('agent-console')) {
         for (const scope of Object.values(WEBHOOK_EVENT_SCOPES)) expected.add(scope);
       }
+      // HighLevel requires it of an app with workflow triggers and actions.
+      if (feature === 'marketplace') expected.add('workflows.readonly');
       expect(plan.scopes, feature).toEqual([...expected].sort());
     }
+  });
+
+  it('plans workflows.readonly only when the marketplace feature is on', () => {
+    expect(planScopes(DEFAULT_FEATURES).scopes).not.toContain('workflows.readonly');
+    expect(planScopes([...DEFAULT_FEATURES, 'marketplace']).scopes).toContain('workflows.readonly');
+    expect(planScopes([...DEFAULT_FEATURES, 'marketplace']).reasons['workflows.readonly']).toEqual([
+      { feature: 'marketplace', operations: ['marketplace workflow triggers and actions'], events: [] },
+    ]);
   });
 
   it('finds every built-in workflow each feature names', () => {
