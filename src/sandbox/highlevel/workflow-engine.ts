@@ -1,7 +1,7 @@
 /**
  * The sandbox plays HighLevel's workflow engine for a Marketplace app's triggers and custom actions,
  * since HighLevel has no test facility for them ("There is no synthetic `triggers test` command",
- * GoHighLevel/marketplace-cli src/lib/workflows/triggers/guide.ts):
+ * https://github.com/GoHighLevel/marketplace-cli, src/lib/workflows/triggers/guide.ts):
  *
  * - adding, changing or removing a workflow POSTs `CREATED`, `UPDATED` or `DELETED` to the app's
  *   subscription URL with the body of https://marketplace.gohighlevel.com/docs/marketplace-modules/CustomTriggers;

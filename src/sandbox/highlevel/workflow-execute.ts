@@ -2,13 +2,13 @@
  * The sandbox's `targetUrl`: POST /workflows-marketplace/triggers/execute/:locationId/:triggerId, where
  * a Marketplace app fires its trigger (same path as HighLevel's). HighLevel does not document how this
  * call authenticates; community code sends `Authorization: Bearer <location token>` and refreshes on
- * 401 (christiansallen/ghl-app-template src/services/ghl.js), so the sandbox requires a valid token of
- * that location holding `workflows.readonly`, the scope HighLevel requires of apps with workflow modules
- * (https://marketplace.gohighlevel.com/docs/marketplace-modules/WorkflowActionsAndTriggers).
+ * 401 (https://github.com/christiansallen/ghl-app-template, src/services/ghl.js), so the sandbox
+ * requires a valid token of that location holding `workflows.readonly`, the scope HighLevel requires of
+ * apps with workflow modules (https://marketplace.gohighlevel.com/docs/marketplace-modules/WorkflowActionsAndTriggers).
  * A trigger whose workflow was deleted answers 404: HighLevel skips executions of removed triggers.
  *
- * The route sits with the API routes, so the fault injector's rates apply; `failNext` adds faults that
- * hit exactly the next N executions, for tests of the app's retries.
+ * The route sits with the API routes, so the fault injector's rates apply; the planned faults here
+ * (POST /sandbox/workflow-faults) hit exactly the next N executions, for tests of the app's retries.
  */
 import type { FastifyInstance } from 'fastify';
 import { badRequest, type ErrorReply, forbidden, tooManyRequests, unauthorized } from './api-error-bodies.js';
