@@ -11,13 +11,16 @@ const LOAD_TESTS = [
   'test/jobs/welcome-e2e.test.ts',
   'test/search/*-e2e.test.ts',
 ];
-// Browser tests drive real Chromium against a listening console: one at a time (each starts a browser),
-// last, with room for page loads on a busy machine.
+// Browser tests drive real Chromium against a listening console: one at a time, last, with room for page
+// loads on a busy machine. They share one browser (test/helpers/browser.ts), each test in its own context.
 const BROWSER_TESTS = ['test/browser/**/*.test.ts'];
 
 export default defineConfig({
   test: {
     globalSetup: ['test/helpers/global-setup.ts'],
+    // Puts back what a file changed in process-wide state (environment, exit code), for the projects
+    // below whose files share a worker process.
+    setupFiles: ['test/helpers/process-state.ts'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,
@@ -30,6 +33,11 @@ export default defineConfig({
           exclude: [...LOAD_TESTS, ...BROWSER_TESTS],
           // 2 cores: more workers only add contention with the sandbox servers the tests start.
           maxWorkers: 2,
+          // Files share the two worker processes, so src/ and its dependencies (fastify, kysely, pg, zod…)
+          // are imported twice per run rather than once per file: isolated, imports were about a third of
+          // this project's time. Test files hold no module state that another file reads; every file
+          // opens and closes its own databases, servers and sandboxes (docs/testing.md).
+          isolate: false,
           sequence: { groupOrder: 0 },
         },
       },
@@ -48,6 +56,7 @@ export default defineConfig({
           name: 'browser',
           include: BROWSER_TESTS,
           fileParallelism: false,
+          isolate: false,
           testTimeout: 60_000,
           sequence: { groupOrder: 2 },
         },

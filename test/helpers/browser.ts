@@ -1,6 +1,8 @@
 /**
  * Real Chromium for the console's browser tests (playwright-core drives Debian's chromium package; no
- * browser download). One browser per test file, a fresh context (cookies, storage) per test.
+ * browser download). One browser per worker process, shared by the test files that run in it
+ * (`isolate: false` in vitest.config.ts), and a fresh context (cookies, storage, cache) per test, so no
+ * test sees another's state. Playwright stops the browser when the process exits.
  *
  *   describeWithBrowser('console login', (browser) => {
  *     it('…', async () => { const page = await browser.newPage(baseUrl); … });
@@ -59,6 +61,27 @@ export function resolveChromium(env: NodeJS.ProcessEnv = process.env): { executa
   return { skip: message };
 }
 
+// A launch costs about a second of a busy core; every file after the first reuses the running browser.
+let shared: Promise<Browser> | undefined;
+
+function sharedBrowser(executablePath: string): Promise<Browser> {
+  if (shared === undefined) {
+    const launching = chromium.launch({ executablePath, args: LAUNCH_ARGS });
+    shared = launching;
+    // A browser that crashed or was closed is launched again by the next file rather than reused.
+    void launching.then(
+      (browser) =>
+        browser.on('disconnected', () => {
+          if (shared === launching) shared = undefined;
+        }),
+      () => {
+        if (shared === launching) shared = undefined;
+      },
+    );
+  }
+  return shared;
+}
+
 export function describeWithBrowser(name: string, suite: (session: BrowserSession) => void): void {
   const found = resolveChromium();
   if ('skip' in found) {
@@ -70,13 +93,14 @@ export function describeWithBrowser(name: string, suite: (session: BrowserSessio
     let browser: Browser | undefined;
     const contexts: BrowserContext[] = [];
     beforeAll(async () => {
-      browser = await chromium.launch({ executablePath, args: LAUNCH_ARGS });
+      browser = await sharedBrowser(executablePath);
     });
     afterEach(async () => {
       await Promise.all(contexts.splice(0).map((context) => context.close()));
     });
     afterAll(async () => {
-      await browser?.close();
+      // The browser stays for the next file; this file's contexts are closed above.
+      await Promise.all(contexts.splice(0).map((context) => context.close()));
     });
     suite({
       get browser() {
