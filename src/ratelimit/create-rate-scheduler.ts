@@ -9,10 +9,13 @@
  *
  * Each location also keeps the grant times of its requests not yet answered (`inFlight`), which feed
  * the tail guard and the hold-back of bucket-state.ts. Answers are not matched to grants (the hooks
- * only see a location), so an answer retires the newest grant: what is left is then always at least
- * as old as what is really in flight, which errs on the side of holding back. The margin is the
- * largest of the last LATENESS_SAMPLES "now minus the oldest grant in flight" seen at an answer: an
- * upper bound on that answer's own grant → answer time.
+ * only see a location), so for the hold-back an answer retires the newest grant: what is left is then
+ * always at least as old as what is really in flight, which errs on the side of holding back. The
+ * margin is the largest of the last LATENESS_SAMPLES grant → answer times with answers matched to
+ * grants in order (the k-th answer to the k-th grant). "Now minus the oldest grant still counted" would
+ * be an upper bound, but under a steady backlog the oldest grant counted stays the window's first,
+ * so the margin would sit at its cap whatever the real latency; in-order matching follows the real
+ * latency and its largest sample is still the slowest call whenever grants come in bursts.
  * In shared mode the hold-back reads every process's calls from the row instead (shared-buckets.ts);
  * this process tells it which window the grant it retires was counted in.
  */
@@ -86,10 +89,12 @@ interface Location {
   pumping: boolean;
   wake: AbortController | null;
   pausedUntil: number | null;
-  /** Grant times of requests not yet answered, oldest first. */
+  /** Grant times of requests not yet answered, oldest first; an answer retires the newest. */
   granted: number[];
   /** For each of `granted`, the shared row's window it was granted in (`CallsInFlight.openedAt`). */
   grantedIn: number[];
+  /** The same grant times, but an answer retires the oldest: the lateness samples' side. */
+  inOrder: number[];
   /** Recent upper bounds on grant → answer times, a ring of LATENESS_SAMPLES. */
   lateness: number[];
   latenessAt: number;
@@ -103,13 +108,17 @@ function noteOpening(location: Location, state: BucketState): void {
   if (state.confirmed === false) location.opened = { at: state.windowStartedAt, intervalMs: state.intervalMs };
 }
 
-function forgetOld(location: Location, now: number): void {
+function forgetFrom(grants: number[], now: number): void {
   let stale = 0;
-  while (stale < location.granted.length && (location.granted[stale] ?? now) <= now - FORGET_GRANT_MS) stale++;
-  if (stale > 0) {
-    location.granted.splice(0, stale);
-    location.grantedIn.splice(0, stale);
-  }
+  while (stale < grants.length && (grants[stale] ?? now) <= now - FORGET_GRANT_MS) stale++;
+  if (stale > 0) grants.splice(0, stale);
+}
+
+function forgetOld(location: Location, now: number): void {
+  const before = location.granted.length;
+  forgetFrom(location.granted, now);
+  location.grantedIn.splice(0, before - location.granted.length);
+  forgetFrom(location.inOrder, now);
 }
 
 /**
@@ -118,10 +127,11 @@ function forgetOld(location: Location, now: number): void {
  */
 function retireGrant(location: Location, now: number): number | null {
   forgetOld(location, now);
-  const oldest = location.granted[0];
-  if (oldest === undefined) return null;
-  location.lateness[location.latenessAt] = Math.max(0, now - oldest);
-  location.latenessAt = (location.latenessAt + 1) % LATENESS_SAMPLES;
+  const matched = location.inOrder.shift();
+  if (matched !== undefined) {
+    location.lateness[location.latenessAt] = Math.max(0, now - matched);
+    location.latenessAt = (location.latenessAt + 1) % LATENESS_SAMPLES;
+  }
   location.granted.pop();
   return location.grantedIn.pop() ?? null;
 }
@@ -220,6 +230,7 @@ export function createRateScheduler(options: RateSchedulerOptions): RateSchedule
         pausedUntil: null,
         granted: [],
         grantedIn: [],
+        inOrder: [],
         lateness: [],
         latenessAt: 0,
         opened: null,
@@ -258,6 +269,7 @@ export function createRateScheduler(options: RateSchedulerOptions): RateSchedule
           if (location.waiters.grantNext()) {
             location.granted.push(t);
             location.grantedIn.push(outcome.state.calls?.openedAt ?? 0);
+            location.inOrder.push(t);
           }
           continue;
         }

@@ -210,6 +210,29 @@ describe('rate scheduler on a fake clock', () => {
     expect(s.granted).toEqual(['probe', 'early', 'late']);
   });
 
+  it("sizes the tail guard by each call's own answer time under a steady stream, not by the time since the window's first call", async () => {
+    const s = setup({ safety: 0 });
+    void s.request('probe');
+    await s.clock.advance(10);
+    // The window ends 1 000 ms after this answer.
+    await s.answer(200, { max: 100, remaining: 99 });
+    // Two calls always in flight, each answered 20 ms after its grant, for 800 ms: a call has been in
+    // flight since the first of them the whole time, yet no call took more than 20 ms.
+    let remaining = 99;
+    void s.request('stream-0');
+    await s.clock.advance(10);
+    for (let i = 1; i <= 80; i++) {
+      void s.request(`stream-${i}`);
+      await s.clock.advance(10);
+      await s.answer(200, { max: 100, remaining: --remaining });
+    }
+    await s.clock.advance(90);
+    // 100 ms before the window's end: more than any call took, so still granted.
+    void s.request('late');
+    await s.clock.settle();
+    expect(s.granted.at(-1)).toBe('late');
+  });
+
   it('waits a second interval before opening a new window when the last one it opened never got an answer', async () => {
     const s = setup({ safety: 0 });
     await exhaust(s, 2);
