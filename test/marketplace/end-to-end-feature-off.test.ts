@@ -12,7 +12,8 @@ describe.each(DATABASE_KINDS)('marketplace feature off [%s]', (kind) => {
   let highlevel: { url: string; locationId: string };
   beforeAll(async () => {
     parley = await launchParley({ kind, worker: false, prefix: 'parley-marketplace-off-' });
-    highlevel = (await (await fetch(`${parley.url}/sandbox-info`)).json()).highlevel;
+    highlevel = ((await (await fetch(`${parley.url}/sandbox-info`)).json()) as { highlevel: typeof highlevel })
+      .highlevel;
   });
   afterAll(async () => parley?.stop());
 
@@ -29,7 +30,7 @@ describe.each(DATABASE_KINDS)('marketplace feature off [%s]', (kind) => {
       body: JSON.stringify({ locationId: highlevel.locationId, triggerKey: 'accelevents_attendee_registered' }),
     });
     expect(res.status).toBe(502);
-    expect((await res.json()).message).toContain('no subscription URL is configured');
+    expect(((await res.json()) as { message: string }).message).toContain('no subscription URL is configured');
     expect(await (await fetch(`${highlevel.url}/sandbox/workflows`)).json()).toEqual({ workflows: [] });
   });
 
@@ -40,6 +41,6 @@ describe.each(DATABASE_KINDS)('marketplace feature off [%s]', (kind) => {
       body: JSON.stringify({}),
     });
     expect(res.status).toBe(404);
-    expect((await res.json()).error.code).toBe('marketplace_disabled');
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('marketplace_disabled');
   });
 });
