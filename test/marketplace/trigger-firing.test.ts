@@ -11,7 +11,7 @@ import { until } from '../cli/in-process-parley.js';
 import { DATABASE_KINDS } from '../helpers/databases.js';
 import { type LaunchedParley, launchParley } from '../helpers/launch-parley.js';
 
-const CONFIG = 'features: [registration-welcome, marketplace]\n';
+const CONFIG = 'features: [registration-welcome, checkin-welcome, marketplace]\n';
 const TRIGGER = 'accelevents_attendee_registered';
 
 interface Execution {
@@ -42,16 +42,23 @@ for (const kind of DATABASE_KINDS) {
       await parley?.stop();
     });
 
-    async function subscribeWorkflow(filters?: unknown[]): Promise<{ workflowId: string; triggerId: string }> {
+    async function subscribeWorkflow(
+      filters?: unknown[],
+      triggerKey = TRIGGER,
+    ): Promise<{ workflowId: string; triggerId: string }> {
+      return sandboxPost(`${highlevel.url}/sandbox/workflows`, {
+        locationId: highlevel.locationId,
+        triggerKey,
+        ...(filters ? { filters } : {}),
+      });
+    }
+
+    async function sandboxPost(url: string, body: unknown): Promise<any> {
       return json(
-        await fetch(`${highlevel.url}/sandbox/workflows`, {
+        await fetch(url, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({
-            locationId: highlevel.locationId,
-            triggerKey: TRIGGER,
-            ...(filters ? { filters } : {}),
-          }),
+          body: JSON.stringify(body),
         }),
       );
     }
@@ -181,6 +188,49 @@ for (const kind of DATABASE_KINDS) {
       const seen = await executions(everyone.workflowId);
       expect(seen.filter((e) => e.body.attendee.email === late.email)).toHaveLength(1);
       expect(seen).toHaveLength(5);
+    });
+
+    it('fires check-in and preference-answered workflows once each for a check-in and its matched reply', async () => {
+      const checkedIn = await subscribeWorkflow(undefined, 'accelevents_attendee_checked_in');
+      const answered = await subscribeWorkflow(undefined, 'parley_preference_answered');
+      const grace = await register('VIP');
+      await sandboxPost(`${accelevents}/sandbox/accelevents/checkins`, {
+        eventUrl: SAMPLE_EVENT_URL,
+        barcode: grace.barcode,
+      });
+      const link = await until('the check-in welcome to be sent', async () => {
+        const row = await parley.store.db
+          .selectFrom('attendee_links')
+          .select(['conversation_id', 'contact_id', 'welcome_message_id'])
+          .where('attendee_id', '=', grace.barcode)
+          .where('event_key', 'like', 'check-in:%')
+          .executeTakeFirst();
+        return row?.welcome_message_id ? row : undefined;
+      });
+      await sandboxPost(
+        `${highlevel.url}/sandbox/conversations/${encodeURIComponent(link.conversation_id ?? '')}/replies`,
+        {
+          message: '2 please',
+        },
+      );
+      const [answer] = await settledFirings(answered.triggerId, 1);
+      expect(answer).toMatchObject({ status: 'sent', event_key: `preference:${link.contact_id}:updates` });
+      const seen = (await executions(answered.workflowId)) as unknown as {
+        body: {
+          contactId: string;
+          preference: { key: string; value: string; answer: string };
+          attendee: { id: string };
+        };
+      }[];
+      expect(seen).toHaveLength(1);
+      expect(seen[0]!.body).toMatchObject({
+        contactId: link.contact_id,
+        preference: { key: 'updates', value: 'workshops', answer: '2 please' },
+        attendee: { id: grace.barcode },
+      });
+      const [checkIn] = await settledFirings(checkedIn.triggerId, 1);
+      expect(checkIn).toMatchObject({ status: 'sent' });
+      expect(await executions(checkedIn.workflowId)).toHaveLength(1);
     });
   });
 }
