@@ -8,6 +8,8 @@
  * claimed again soon after. Each kill comes 0.5–2 s (seeded) after a worker reports ready, while jobs
  * remain; the eleventh worker drains the queue and stops gracefully.
  */
+import { rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerAcceleventsWebhookRoute } from '../../src/intake/accelevents-webhook-route.js';
@@ -17,7 +19,7 @@ import type { Queue } from '../../src/queue/types.js';
 import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { type SandboxHandle, withSandbox } from '../helpers/sandbox.js';
 import { seededRandom } from '../helpers/seeded-random.js';
-import { spawnWorkerProcess, type WorkerProcess } from './fixtures/spawn-worker.js';
+import { compileWorkerProcess, spawnWorkerProcess, type WorkerProcess } from './fixtures/spawn-worker.js';
 import { EVENT_NAME, EVENT_URL, postAll, registrationBody, silent } from './pipeline-world.js';
 
 const KILLS = 10;
@@ -27,7 +29,10 @@ const LEASE_MS = 2_000;
 const RUN_BOUND_MS = Number(process.env.PARLEY_CRASH_BOUND_MS ?? 120_000);
 
 let handle: SandboxHandle;
+/** The worker compiled once: the test starts it 22 times (test/helpers/compiled-child.ts). */
+let compiledWorker: string;
 beforeAll(async () => {
+  compiledWorker = await compileWorkerProcess();
   // 150 calls per second (about 30 welcome flows) stretches the run over the ten kills, so every kill
   // lands while jobs remain; the scheduler reads the limit from the sandbox's X-RateLimit-* headers.
   handle = await withSandbox({ attendees: 1, burstLimit: 150, burstIntervalMs: 1_000, dailyLimit: 10_000_000 });
@@ -36,6 +41,7 @@ afterAll(async () => {
   // A killed worker's requests may leave sockets open; close would wait for them.
   handle.sandbox.app.server.closeAllConnections();
   await handle.close();
+  if (compiledWorker) await rm(dirname(compiledWorker), { recursive: true, force: true });
 });
 
 interface KillRecord {
@@ -121,6 +127,7 @@ for (const kind of DATABASE_KINDS) {
             eventName: EVENT_NAME,
             leaseMs: LEASE_MS,
             concurrency: 16,
+            compiled: compiledWorker,
           });
           await current.ready;
           return current;
