@@ -60,6 +60,7 @@ describe('loadFileConfig', () => {
         timeouts: { headersSeconds: 10, requestSeconds: 60, idleSeconds: 60, keepAliveSeconds: 5 },
         metrics: { bind: 'loopback', tokenEnv: null },
       },
+      marketplace: { targetAuth: 'bearer' },
     });
   });
 
@@ -116,7 +117,7 @@ describe('loadFileConfig', () => {
     );
     const error = await errorOf(loadFileConfig({ path: file, env: {}, cwd: dir }));
     expect(error.message).toContain(
-      'enum.yaml:4:5 features[1]: expected one of registration-welcome, checkin-welcome, session-highlights, sponsor-channel, agent-console, agent-console-readonly, got "registration-welcom"',
+      'enum.yaml:4:5 features[1]: expected one of registration-welcome, checkin-welcome, session-highlights, sponsor-channel, agent-console, agent-console-readonly, marketplace, got "registration-welcom"',
     );
     expect(error.message).toContain(
       'enum.yaml:6:13 accelevents.readAuth: expected one of authorization, bearer, key, authentication',
