@@ -5,6 +5,7 @@
  * (session 10103, ends at T0+30 min, test/jobs/pollers/pollers-fixture.ts); a replayed job plans none.
  */
 import { afterEach, expect, it } from 'vitest';
+import type { HighLevelCaller } from '../../src/highlevel/client-types.js';
 import { createMarketplacePlanner } from '../../src/jobs/handlers/marketplace-planner.js';
 import { createSessionEndedHandler } from '../../src/jobs/pollers/session-ended-handler.js';
 import { createSessionPoller } from '../../src/jobs/pollers/session-poller.js';
@@ -16,6 +17,11 @@ import { describeEachDatabase } from '../helpers/databases.js';
 import { fixedClock, MINUTE, queueOn, silentLogger, T0 } from '../jobs/pollers/pollers-fixture.js';
 
 const PANEL = 10103;
+/** No workflow runs here, so no HighLevel call may be made. */
+const refuse = async (): Promise<never> => {
+  throw new Error('no HighLevel call expected');
+};
+const NO_HIGHLEVEL: HighLevelCaller = { call: refuse, request: refuse };
 const LOCATION = 'loc-session-ended';
 let accelevents: AcceleventsSandbox | undefined;
 afterEach(async () => {
@@ -68,7 +74,7 @@ describeEachDatabase('marketplace accelevents_session_ended', (getStore) => {
       accelevents: client,
       workflows: [],
       locations: { resolve: () => LOCATION },
-      run: { db, highlevel: { call: async () => Promise.reject(new Error('no HighLevel call expected')) } },
+      run: { db, highlevel: NO_HIGHLEVEL },
       events: [{ eventUrl: SUMMIT }],
       logger: silentLogger,
       marketplace,
