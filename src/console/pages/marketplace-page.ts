@@ -1,9 +1,10 @@
 /**
  * GET /console/admin/marketplace (admin only): the HighLevel workflows using parley's marketplace
- * triggers, grouped by location, and the recent firings with their result, filtered by location and
- * status and paged. It reads the same functions as the admin API (../admin/marketplace-activity.ts).
+ * triggers, grouped by location, and the recent firings with their result, filtered by location,
+ * status or subscription (triggerId) and paged. It reads the same functions as the admin API (../admin/marketplace-activity.ts).
  */
 import type { FastifyInstance } from 'fastify';
+import { TRIGGER_CATALOG } from '../../marketplace/trigger-catalog.js';
 import { MARKETPLACE_FIRING_STATUSES, type MarketplaceFiringStatus } from '../../store/schema.js';
 import {
   groupByLocation,
@@ -22,16 +23,26 @@ export const MARKETPLACE_FEATURE = 'marketplace';
 
 type Query = Record<string, string | undefined>;
 
+/** A key no longer in the catalog (a trigger since removed) is shown as is. */
+const triggerNames = new Map(TRIGGER_CATALOG.map((trigger) => [trigger.key as string, trigger.name]));
+
 export function registerMarketplacePage(app: FastifyInstance, deps: ConsoleDeps): void {
   app.get('/console/admin/marketplace', { preHandler: requirePageRole('admin') }, async (request, reply) => {
     const caller = pageCaller(request);
     const query = request.query as Query;
     const status = MARKETPLACE_FIRING_STATUSES.find((s) => s === query.status) as MarketplaceFiringStatus | undefined;
     const locationId = query.locationId?.trim() || undefined;
+    const triggerId = query.triggerId?.trim() || undefined;
     try {
       const [subscriptions, firings] = await Promise.all([
         listMarketplaceSubscriptions(deps.db, { status: 'active', locationId, limit: SUBSCRIPTIONS_SHOWN }),
-        listMarketplaceFirings(deps.db, { status, locationId, limit: PAGE_SIZE, cursor: query.cursor || null }),
+        listMarketplaceFirings(deps.db, {
+          status,
+          locationId,
+          triggerId,
+          limit: PAGE_SIZE,
+          cursor: query.cursor || null,
+        }),
       ]);
       return await sendPage(reply, 'admin-marketplace', caller, {
         title: 'Marketplace',
@@ -39,14 +50,20 @@ export function registerMarketplacePage(app: FastifyInstance, deps: ConsoleDeps)
         featureOn: (deps.config.features as readonly string[]).includes(MARKETPLACE_FEATURE),
         locations: groupByLocation(subscriptions.items).map((group) => ({
           ...group,
-          subscriptions: group.subscriptions.map((s) => ({ ...s, filtersText: JSON.stringify(s.filters) })),
+          subscriptions: group.subscriptions.map((s) => ({
+            ...s,
+            triggerName: triggerNames.get(s.triggerKey) ?? s.triggerKey,
+            filtersText: JSON.stringify(s.filters),
+            firingsUrl: `/console/admin/marketplace?${new URLSearchParams({ triggerId: s.triggerId }).toString()}`,
+          })),
         })),
         moreSubscriptions: subscriptions.nextCursor !== null,
         statuses: MARKETPLACE_FIRING_STATUSES,
         status: status ?? '',
         locationId: locationId ?? '',
-        firings: firings.items,
-        nextPage: firings.nextCursor ? nextPageUrl({ status, locationId }, firings.nextCursor) : null,
+        triggerId: triggerId ?? '',
+        firings: firings.items.map((f) => ({ ...f, triggerName: triggerNames.get(f.triggerKey) ?? f.triggerKey })),
+        nextPage: firings.nextCursor ? nextPageUrl({ status, locationId, triggerId }, firings.nextCursor) : null,
       });
     } catch (error) {
       return sendErrorPage(request, reply, caller, error);

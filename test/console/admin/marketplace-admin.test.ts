@@ -170,7 +170,8 @@ describe.each(DATABASE_KINDS)('marketplace admin [%s]', (kind) => {
     const html = response.body;
     expect(html).toContain('Location <code>loc-a</code>: 1 subscription(s)');
     expect(html).toContain('Location <code>loc-b</code>: 1 subscription(s)');
-    expect(html).toContain('accelevents_attendee_checked_in');
+    expect(html).toContain('Accelevents attendee checked in');
+    expect(html).toContain('href="/console/admin/marketplace?triggerId=tr-b"');
     expect(html).toContain('wf-tr-1');
     expect(html).toContain('registered:summit:f-1');
     expect(html).toContain('429');
@@ -178,5 +179,20 @@ describe.each(DATABASE_KINDS)('marketplace admin [%s]', (kind) => {
     expect(html).toContain('HTTP 429 &lt;retry later&gt;');
     expect(html).toContain('aria-current="page">Marketplace<');
     expect(html).toContain('The <code>marketplace</code> feature is off');
+  });
+
+  it('lists only one subscription’s firings when the page is opened from its firings link', async () => {
+    await subscribe({ trigger_id: 'tr-1' });
+    await fire({ id: 'f-mine', trigger_id: 'tr-1' });
+    await fire({ id: 'f-other', trigger_id: 'tr-2' });
+    const response = await harness.app.inject({
+      method: 'GET',
+      url: '/console/admin/marketplace?triggerId=tr-1',
+      headers: { cookie },
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain('Firings, newest first of subscription tr-1');
+    expect(response.body).toContain('registered:summit:f-mine');
+    expect(response.body).not.toContain('registered:summit:f-other');
   });
 });
