@@ -144,14 +144,15 @@ async function attempt(
     lane: 'automation',
     ...(context.signal ? { signal: context.signal } : {}),
   });
-  const started = performance.now();
+  // Whole milliseconds: the audit row's `at` is a bigint column.
+  const started = Math.round(performance.now());
   const fetched = await fetchWithTimeout(
     deps.fetch ?? globalThis.fetch,
     targetUrl,
     { method: 'POST', headers, body: JSON.stringify(job.payload) },
     { timeoutMs: deps.timeoutMs ?? 10_000, signal: context.signal },
   );
-  const durationMs = performance.now() - started;
+  const durationMs = Math.round(performance.now()) - started;
   const status = fetched.ok ? fetched.response.status : null;
   const rateLimit = fetched.ok ? parseRateLimitHeaders(fetched.response.headers) : null;
   const retryAfterMs = fetched.ok ? parseRetryAfterMs(fetched.response.headers) : null;
