@@ -40,7 +40,13 @@ for (const kind of DATABASE_KINDS) {
 
     async function rotate(): Promise<{ secret: string; output: string }> {
       let output = '';
-      await runMarketplaceSecretRotate({ env, cwd: dir, write: (text) => void (output += text) });
+      await runMarketplaceSecretRotate({
+        env,
+        cwd: dir,
+        write: (text) => {
+          output += text;
+        },
+      });
       return { secret: output.split('\n')[0] ?? '', output };
     }
 
