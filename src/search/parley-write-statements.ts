@@ -32,14 +32,18 @@ const CONTACT_AND_EVENT_SET = sql`location_id = excluded.location_id,
     sql`coalesce(excluded.contact_id, index_conversations.contact_id)`,
   )})`;
 
-/** Values: location, contact, name, email, phone, now. Answers the merged details. */
+/**
+ * Values: location, contact, name, email, phone, now. Answers the merged details, and whether the
+ * contact has conversation rows to name (a contact new to the index usually has none).
+ */
 export const upsertContact: Build = (p) =>
   sql`insert into index_contacts (location_id, contact_id, name, email, phone, updated_at)
   values (${p[0]}, ${p[1]}, ${p[2]}, ${p[3]}, ${p[4]}, ${p[5]})
   on conflict (location_id, contact_id) do update set name = coalesce(excluded.name, index_contacts.name),
   email = coalesce(excluded.email, index_contacts.email), phone = coalesce(excluded.phone, index_contacts.phone),
   updated_at = excluded.updated_at
-  returning name, email, phone`;
+  returning name, email, phone, (select count(*) from index_conversations c
+    where c.location_id = ${p[0]} and c.contact_id = ${p[1]}) as conversations`;
 
 /** Values: name, email, phone, location, contact. A null detail keeps the stored one. */
 export const nameConversations: Build = (p) =>
@@ -61,14 +65,12 @@ export const writtenConversation: Build = (p) =>
   updated_at = case when index_conversations.updated_at > excluded.updated_at
     then index_conversations.updated_at else excluded.updated_at end`;
 
-export const readConversation: Build = (p) =>
-  sql`select last_message_at, updated_at, unread_count from index_conversations where conversation_id = ${p[0]}`;
-
 export const readMessageId: Build = (p) => sql`select message_id from index_messages where message_id = ${p[0]}`;
 
 /**
  * Values: message, conversation, location, direction, type, status, body, attachments, created at,
- * updated at. Without `attachments` the stored ones stay.
+ * now. Without `attachments` the stored ones stay. Its `updated_at` is now, or its conversation's when
+ * that is later: a webhook copy that got here first keeps its fields.
  */
 export function upsertMessage(attachments: boolean): Build {
   return (p) => {
@@ -77,7 +79,9 @@ export function upsertMessage(attachments: boolean): Build {
     const set = attachments ? sql`, attachments = excluded.attachments` : sql``;
     return sql`insert into index_messages (message_id, has_recording, conversation_id, location_id, created_at,
     direction, type, status, body${column}, updated_at)
-    values (${p[0]}, 0, ${p[1]}, ${p[2]}, ${p[8]}, ${p[3]}, ${p[4]}, ${p[5]}, ${p[6]}${value}, ${p[9]})
+    values (${p[0]}, 0, ${p[1]}, ${p[2]}, ${p[8]}, ${p[3]}, ${p[4]}, ${p[5]}, ${p[6]}${value},
+    (select case when max(c.updated_at) > ${p[9]} then max(c.updated_at) else ${p[9]} end
+      from index_conversations c where c.conversation_id = ${p[1]}))
     on conflict (message_id) do update set conversation_id = excluded.conversation_id,
     location_id = excluded.location_id, created_at = excluded.created_at, direction = excluded.direction,
     type = excluded.type, status = excluded.status, body = excluded.body${set}, updated_at = excluded.updated_at
@@ -86,24 +90,28 @@ export function upsertMessage(attachments: boolean): Build {
 }
 
 /**
- * The conversation of a message parley wrote. Values: conversation, location, contact, last message
- * at, last message body, status, unread count, updated at. `newest`: the message becomes the last one;
- * `unread`: the unread count is set.
+ * The conversation of a message parley wrote. Values: conversation, location, contact, message time,
+ * body, status, now. `moves`: the message becomes the last one when it is at least as new as the
+ * stored last one (a send scheduled for later does not); `unread`: one more unread message. Its
+ * `updated_at` never goes back.
  */
-export function messageConversation(newest: boolean, unread: boolean): Build {
+export function messageConversation(moves: boolean, unread: boolean): Build {
   return (p) => {
-    const lastColumns = newest ? sql`, last_message_at, last_message_body, status` : sql``;
-    const lastValues = newest ? sql`, ${p[3]}, ${p[4]}, ${p[5]}` : sql``;
-    const lastSet = newest
-      ? sql`, last_message_at = excluded.last_message_at, last_message_body = excluded.last_message_body, status = excluded.status`
+    const newer = sql`excluded.last_message_at >= index_conversations.last_message_at`;
+    const lastColumns = moves ? sql`, last_message_at, last_message_body, status` : sql``;
+    const lastValues = moves ? sql`, ${p[3]}, ${p[4]}, ${p[5]}` : sql``;
+    const lastSet = moves
+      ? sql`, last_message_at = case when ${newer} then excluded.last_message_at else index_conversations.last_message_at end,
+      last_message_body = case when ${newer} then excluded.last_message_body else index_conversations.last_message_body end,
+      status = case when ${newer} then excluded.status else index_conversations.status end`
       : sql``;
-    const unreadValue = unread ? sql`${p[6]}` : sql`0`;
-    const unreadSet = unread ? sql`, unread_count = excluded.unread_count` : sql``;
+    const unreadSet = unread ? sql`, unread_count = index_conversations.unread_count + 1` : sql``;
     return sql`insert into index_conversations (conversation_id, location_id, contact_id, contact_name,
     contact_email, contact_phone, event_key, unread_count, starred, sponsor${lastColumns}, updated_at)
     values (${p[0]}, ${p[1]}, ${p[2]}, ${detail('name', p[1], p[2])}, ${detail('email', p[1], p[2])},
-    ${detail('phone', p[1], p[2])}, ${firstEvent(p[1], p[2])}, ${unreadValue}, 0, 0${lastValues}, ${p[7]})
+    ${detail('phone', p[1], p[2])}, ${firstEvent(p[1], p[2])}, ${unread ? sql`1` : sql`0`}, 0, 0${lastValues}, ${p[6]})
     on conflict (conversation_id) do update set ${CONTACT_AND_EVENT_SET}${lastSet}${unreadSet},
-    updated_at = excluded.updated_at where index_conversations.updated_at <= excluded.updated_at`;
+    updated_at = case when index_conversations.updated_at > excluded.updated_at
+      then index_conversations.updated_at else excluded.updated_at end`;
   };
 }

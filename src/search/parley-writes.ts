@@ -73,7 +73,8 @@ function run<R = unknown>(
 
 /**
  * Keeps what parley learnt about a contact and names the contact's conversation rows with it: the
- * rules of `rememberContact` (contact-details.ts), in two statements instead of three.
+ * rules of `rememberContact` (contact-details.ts), in one statement, two when the contact has
+ * conversation rows.
  */
 async function rememberWrittenContact(
   db: Kysely<Database>,
@@ -81,15 +82,15 @@ async function rememberWrittenContact(
 ): Promise<void> {
   const { locationId, contactId, details, now } = input;
   const email = details.email?.toLowerCase() ?? null;
-  const stored = await run<ContactDetails>(db, db, 'upsertContact', statements.upsertContact, [
-    locationId,
-    contactId,
-    details.name,
-    email,
-    details.phone,
-    now,
-  ]);
-  const merged = stored.rows[0] ?? { name: details.name, email, phone: details.phone };
+  const stored = await run<ContactDetails & { conversations: unknown }>(
+    db,
+    db,
+    'upsertContact',
+    statements.upsertContact,
+    [locationId, contactId, details.name, email, details.phone, now],
+  );
+  const merged = stored.rows[0] ?? { name: details.name, email, phone: details.phone, conversations: 1 };
+  if (Number(merged.conversations) === 0) return;
   if (merged.name === null && merged.email === null && merged.phone === null) return;
   await run(db, db, 'nameConversations', statements.nameConversations, [
     merged.name,
@@ -150,8 +151,9 @@ function attachmentsJson(urls: readonly string[]): string | null {
 
 /**
  * A message parley sent or logged: its row, and the conversation's last message when it is the newest.
- * One transaction: the conversation read decides what the two writes change, and one commit is
- * cheaper than two.
+ * The statements decide from the stored rows themselves (parley-write-statements.ts), so an outbound
+ * message is two statements and no read; an inbound one first asks whether a webhook copy got here
+ * first (and counted it unread).
  */
 export async function indexWrittenMessage(db: Kysely<Database>, input: WrittenMessage): Promise<void> {
   const { messageId, conversationId, locationId } = input;
@@ -161,47 +163,33 @@ export async function indexWrittenMessage(db: Kysely<Database>, input: WrittenMe
   requireTime(input.createdAt, 'createdAt');
   requireTime(input.now, 'updatedAt');
   const attachments = input.attachments === undefined ? undefined : attachmentsJson(input.attachments);
-  await db.transaction().execute(async (trx) => {
-    const read = await run<{ last_message_at: unknown; updated_at: unknown; unread_count: unknown }>(
-      trx,
-      db,
-      'readConversation',
-      statements.readConversation,
-      [conversationId],
-    );
-    const current = read.rows[0];
-    // Only an inbound message asks whether a webhook copy got here first (and counted it unread).
-    const seen = input.countsUnread
-      ? (await run(trx, db, 'readMessageId', statements.readMessageId, [messageId])).rows.length > 0
-      : false;
-    // A webhook copy that got here first keeps its fields; this one only fills what is missing.
-    const updatedAt = Math.max(input.now, Number(current?.updated_at ?? 0));
-    const withAttachments = attachments !== undefined;
-    await run(trx, db, `upsertMessage:${withAttachments}`, statements.upsertMessage(withAttachments), [
-      messageId,
-      conversationId,
-      locationId,
-      input.direction,
-      input.type,
-      input.status,
-      input.body,
-      attachments ?? null,
-      input.createdAt,
-      updatedAt,
-    ]);
-    const newest = (input.movesLastMessage ?? true) && (!current || input.createdAt >= Number(current.last_message_at));
-    const unread = input.countsUnread === true && !seen;
-    await run(trx, db, `messageConversation:${newest}:${unread}`, statements.messageConversation(newest, unread), [
-      conversationId,
-      locationId,
-      input.contactId || null,
-      input.createdAt,
-      input.body,
-      input.status,
-      Number(current?.unread_count ?? 0) + 1,
-      updatedAt,
-    ]);
-  });
+  const seen = input.countsUnread
+    ? (await run(db, db, 'readMessageId', statements.readMessageId, [messageId])).rows.length > 0
+    : false;
+  const withAttachments = attachments !== undefined;
+  await run(db, db, `upsertMessage:${withAttachments}`, statements.upsertMessage(withAttachments), [
+    messageId,
+    conversationId,
+    locationId,
+    input.direction,
+    input.type,
+    input.status,
+    input.body,
+    attachments ?? null,
+    input.createdAt,
+    input.now,
+  ]);
+  const moves = input.movesLastMessage ?? true;
+  const unread = input.countsUnread === true && !seen;
+  await run(db, db, `messageConversation:${moves}:${unread}`, statements.messageConversation(moves, unread), [
+    conversationId,
+    locationId,
+    input.contactId || null,
+    input.createdAt,
+    input.body,
+    input.status,
+    input.now,
+  ]);
   announceIndexChange(conversationId);
 }
 

@@ -18,19 +18,21 @@ export interface CompiledStatement {
 
 type Target<DB> = Kysely<DB> | Transaction<DB>;
 
+// Keyed by the dialect adapter, which a database and its transactions share: the SQL is the same.
 const compiledByDatabase = new WeakMap<object, Map<string, CompiledStatement>>();
 
-/** The statement `key` for this database, compiled on first use from `build` with `size` values. */
+/** The statement `key` for this database (or a transaction on it), compiled on first use from `build`. */
 export function compiledStatement<DB>(
-  db: Kysely<DB>,
+  db: Target<DB>,
   key: string,
   build: (p: readonly number[]) => RawBuilder<unknown>,
   size: number,
 ): CompiledStatement {
-  let statements = compiledByDatabase.get(db);
+  const adapter = db.getExecutor().adapter;
+  let statements = compiledByDatabase.get(adapter);
   if (!statements) {
     statements = new Map();
-    compiledByDatabase.set(db, statements);
+    compiledByDatabase.set(adapter, statements);
   }
   let statement = statements.get(key);
   if (statement === undefined) {
