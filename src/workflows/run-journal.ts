@@ -69,6 +69,14 @@ function upsertSteps(v: readonly unknown[]): RawBuilder<unknown> {
   return sql`${STEP_COLUMNS}${sql.join(rows)}${STEP_UPSERT}`;
 }
 
+/**
+ * The held rows and, last, a new `started` row, as one statement: a `started` row never overwrites
+ * one that exists (another executor's), so a row count short by one says the step is taken.
+ */
+function startSteps(v: readonly unknown[]): RawBuilder<unknown> {
+  return sql`${upsertSteps(v)} where excluded.status <> 'started'`;
+}
+
 const compiledByDatabase = new WeakMap<Kysely<Database>, Map<string, string>>();
 
 /** The statement's SQL text for this database, compiled on first use; parameters go in the order written. */
@@ -194,8 +202,8 @@ export function createRunJournal(db: Kysely<Database>) {
     /**
      * Marks an unsafe step started, durably, together with every held write: the send guard's
      * evidence must exist before the effect. A first attempt inserts; a later one keeps the first
-     * `started_at`, so the guard's window covers every earlier attempt. An insert that collides means
-     * another executor is on this step right now: retry later rather than run it twice.
+     * `started_at`, so the guard's window covers every earlier attempt. An insert that finds the row
+     * taken means another executor is on this step right now: retry later rather than run it twice.
      */
     async startStep(
       runId: string,
@@ -208,14 +216,26 @@ export function createRunJournal(db: Kysely<Database>) {
         await commit(writeOf('restartStep', [runId, step, input]));
         return previous.started_at;
       }
-      try {
-        await commit(writeOf('insertStep', [runId, step, 'started', null, now, null, input]));
-      } catch (error) {
-        if (!isUniqueViolation(error)) throw error;
-        throw new WorkflowError('step_in_progress', `step ${step} of run ${runId} was started by another worker`, {
+      const taken = () =>
+        new WorkflowError('step_in_progress', `step ${step} of run ${runId} was started by another worker`, {
           retryable: true,
           stepId: step,
         });
+      const started: StepValues = [runId, step, 'started', null, now, null, input];
+      if (!held.has(step)) {
+        // One statement instead of a transaction of two: every held row goes out with it.
+        const rows = [...held.values(), started];
+        const text = statement(db, `startSteps:${rows.length}`, startSteps, rows.length * 7);
+        const result = await db.executeQuery(CompiledQuery.raw(text, rows.flat()));
+        for (const row of rows) if (held.get(row[1]) === row) held.delete(row[1]);
+        if (Number(result.numAffectedRows ?? 0) < rows.length) throw taken();
+        return now;
+      }
+      try {
+        await commit(writeOf('insertStep', started));
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        throw taken();
       }
       return now;
     },
