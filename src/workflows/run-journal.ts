@@ -2,9 +2,9 @@
  * The durable record of workflow runs: one `workflow_runs` row per (workflow, event), and one
  * `run_steps` row per step, so a replay skips the steps that finished.
  *
- * What must be durable, and when, decides how many commits a run costs (each is a WAL write on
- * SQLite). The journal holds a run's step rows and commits them together, in one transaction, at the
- * points where durability matters:
+ * What must be durable, and when, decides how many statements a run costs. The journal holds a run's
+ * step rows and writes them together, in one statement, at the points where durability matters,
+ * ahead of the write that marks the point:
  * - before an unsafe step's effect (a send): its `started` row, which the send guard reads on a replay
  *   (run-step.ts), goes out with every write still held;
  * - right after an unsafe step's effect: its `completed` row, so a replay never has to ask the guard;
@@ -123,20 +123,19 @@ export function createRunJournal(db: Kysely<Database>) {
     return new Map(rows.map((row) => [row.step, row]));
   }
 
-  /** Commits the held rows and `last` in one transaction (none when that is a single statement). */
+  /**
+   * Makes the held rows durable (one upsert), then `last`. Two statements, not a transaction: a crash
+   * between them leaves finished steps' rows without the write that follows, which a replay finishes,
+   * and on SQLite each statement of a flow is a visible share of its CPU (docs/benchmarks.md, engine).
+   */
   async function commit(last?: Write): Promise<void> {
     const rows = [...held.values()];
-    const writes = rows.length > 0 ? [upsert(rows)] : [];
-    if (last) writes.push(last);
-    if (writes.length === 0) return;
-    if (writes.length === 1) await writes[0]?.(db);
-    else {
-      await db.transaction().execute(async (trx) => {
-        for (const write of writes) await write(trx);
-      });
+    if (rows.length > 0) {
+      await upsert(rows)(db);
+      // Only committed rows leave: after a failed commit they go out with the failure's commit.
+      for (const row of rows) if (held.get(row[1]) === row) held.delete(row[1]);
     }
-    // Only committed rows leave: after a failed commit they go out with the failure's commit.
-    for (const row of rows) if (held.get(row[1]) === row) held.delete(row[1]);
+    if (last) await last(db);
   }
 
   function hold(values: StepValues): void {
