@@ -7,10 +7,11 @@
  * that HighLevel accepted must never look failed (and be retried into a duplicate) because the
  * audit table was unavailable.
  */
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { AfterAttemptInfo } from '../highlevel/client-types.js';
 import { KNOWN_OPERATIONS } from '../highlevel/operation-catalog.js';
 import { type Logger, silentLogger } from '../lib/create-logger.js';
+import { compiledStatement, runStatement } from '../store/compiled-statement.js';
 import type { Database } from '../store/schema.js';
 import { newSortableId } from '../store/sortable-id.js';
 
@@ -25,6 +26,11 @@ export interface AuditHooksOptions {
 
 /** Scopes per operation from the generated catalog (CONVERSATION_OPERATIONS plus contacts), space-separated as in OAuth. */
 const SCOPE_BY_OPERATION = new Map(KNOWN_OPERATIONS.map((op) => [op.operationId, op.scopes.join(' ') || null]));
+
+/** One row per attempt, compiled once per database instead of built for every call (src/store/compiled-statement.ts). */
+const insertCall = (p: readonly number[]) =>
+  sql`insert into highlevel_calls (id, at, actor, location_id, operation_id, scope, status, error_code, attempt, duration_ms)
+  values (${p[0]}, ${p[1]}, ${p[2]}, ${p[3]}, ${p[4]}, ${p[5]}, ${p[6]}, ${p[7]}, ${p[8]}, ${p[9]})`;
 
 export function scopeOf(operationId: string): string | null {
   return SCOPE_BY_OPERATION.get(operationId) ?? null;
@@ -46,21 +52,18 @@ export function auditHooks(options: AuditHooksOptions): { afterAttempt: (info: A
   return {
     async afterAttempt(info) {
       try {
-        await db
-          .insertInto('highlevel_calls')
-          .values({
-            id: newId(),
-            at: now() - info.durationMs,
-            actor: typeof actor === 'function' ? actor(info) : actor,
-            location_id: info.locationId,
-            operation_id: info.operationId,
-            scope: scopeOf(info.operationId),
-            status: info.status,
-            error_code: info.error?.code ?? null,
-            attempt: info.attempt,
-            duration_ms: Math.max(0, Math.round(info.durationMs)),
-          })
-          .execute();
+        await runStatement(db, compiledStatement(db, 'insertHighLevelCall', insertCall, 10), [
+          newId(),
+          now() - info.durationMs,
+          typeof actor === 'function' ? actor(info) : actor,
+          info.locationId,
+          info.operationId,
+          scopeOf(info.operationId),
+          info.status,
+          info.error?.code ?? null,
+          info.attempt,
+          Math.max(0, Math.round(info.durationMs)),
+        ]);
       } catch (error) {
         logger.error(
           { err: error, operationId: info.operationId, locationId: info.locationId },
