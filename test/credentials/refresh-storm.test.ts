@@ -13,8 +13,11 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compileChild } from '../helpers/compiled-child.js';
 import { DATABASE_KINDS, type DatabaseKind, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { type SandboxHandle, withSandbox } from '../helpers/sandbox.js';
 import { openConnectionStack, TEST_MASTER_KEY } from './fixtures/open-connections.js';
@@ -38,7 +41,16 @@ const MARGIN_MS = 1_000;
  */
 const PAUSE_MS = Number(process.env.PARLEY_STORM_PAUSE_MS ?? '100');
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const WORKER = 'test/credentials/fixtures/storm-worker.ts';
+const WORKER = fileURLToPath(new URL('./fixtures/storm-worker.ts', import.meta.url));
+
+// The worker compiled once, so its four starts run on plain node (test/helpers/compiled-child.ts).
+let compiledWorker: string | undefined;
+beforeAll(async () => {
+  compiledWorker = await compileChild(WORKER);
+});
+afterAll(async () => {
+  if (compiledWorker) await rm(dirname(compiledWorker), { recursive: true, force: true });
+});
 
 interface WorkerReport {
   calls: number;
@@ -58,7 +70,8 @@ interface Worker {
 }
 
 function startWorker(env: Record<string, string>): Worker {
-  const child = spawn(process.execPath, ['--import', 'tsx', WORKER], {
+  if (compiledWorker === undefined) throw new Error('the storm worker is compiled in beforeAll');
+  const child = spawn(process.execPath, [compiledWorker], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
