@@ -153,7 +153,8 @@ function attachmentsJson(urls: readonly string[]): string | null {
  * A message parley sent or logged: its row, and the conversation's last message when it is the newest.
  * The statements decide from the stored rows themselves (parley-write-statements.ts), so an outbound
  * message is two statements and no read; an inbound one first asks whether a webhook copy got here
- * first (and counted it unread).
+ * first (and counted it unread). The message's `updated_at` reads the conversation's after its update,
+ * which is the later of now and the stored one, as before it.
  */
 export async function indexWrittenMessage(db: Kysely<Database>, input: WrittenMessage): Promise<void> {
   const { messageId, conversationId, locationId } = input;
@@ -166,6 +167,20 @@ export async function indexWrittenMessage(db: Kysely<Database>, input: WrittenMe
   const seen = input.countsUnread
     ? (await run(db, db, 'readMessageId', statements.readMessageId, [messageId])).rows.length > 0
     : false;
+  // The conversation first: moving its last message rebuilds its topic document (migration 0007's
+  // triggers) before the message is in it, and the message's insert then adds it, so the message's
+  // text is tokenized once instead of three times. The documents come out the same.
+  const moves = input.movesLastMessage ?? true;
+  const unread = input.countsUnread === true && !seen;
+  await run(db, db, `messageConversation:${moves}:${unread}`, statements.messageConversation(moves, unread), [
+    conversationId,
+    locationId,
+    input.contactId || null,
+    input.createdAt,
+    input.body,
+    input.status,
+    input.now,
+  ]);
   const withAttachments = attachments !== undefined;
   await run(db, db, `upsertMessage:${withAttachments}`, statements.upsertMessage(withAttachments), [
     messageId,
@@ -177,17 +192,6 @@ export async function indexWrittenMessage(db: Kysely<Database>, input: WrittenMe
     input.body,
     attachments ?? null,
     input.createdAt,
-    input.now,
-  ]);
-  const moves = input.movesLastMessage ?? true;
-  const unread = input.countsUnread === true && !seen;
-  await run(db, db, `messageConversation:${moves}:${unread}`, statements.messageConversation(moves, unread), [
-    conversationId,
-    locationId,
-    input.contactId || null,
-    input.createdAt,
-    input.body,
-    input.status,
     input.now,
   ]);
   announceIndexChange(conversationId);

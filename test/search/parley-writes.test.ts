@@ -5,6 +5,7 @@
  * a scheduled send does not move the last message, and a stored row is never dated back. Search finds
  * what was written by name and by topic.
  */
+import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { indexActionWrite, indexWrittenConversation } from '../../src/search/parley-writes.js';
 import { searchConversations } from '../../src/search/search-conversations.js';
@@ -100,6 +101,12 @@ describeEachDatabase('index of what parley writes', (getStore) => {
     expect(byName.items.map((i) => i.conversationId)).toEqual(['v1']);
     const byTopic = await searchConversations(db(), dialect, { topic: 'compiler', limit: 10 });
     expect(byTopic.items.map((i) => i.conversationId)).toEqual(['v1']);
+    if (dialect === 'sqlite') {
+      // One topic document per conversation, holding its messages' text (migration 0007).
+      const docs = await sql<{ body: string | null }>`select t.body from index_topics t
+        join index_conversations c on c.rowid = t.conversation_rowid where c.conversation_id = 'v1'`.execute(db());
+      expect(docs.rows).toEqual([{ body: 'Welcome to the compiler summit ' }]);
+    }
   });
 
   it('keeps a detail the contact upsert did not learn, and renames the contact’s conversations', async () => {
