@@ -7,6 +7,9 @@
  * 3. the call's location (`extras.locationId` of the body; `locationId` of the query for a GET) has an
  *    active install: a HighLevel connection `location:<id>` that is not disabled (UNINSTALL disables
  *    it, src/intake/highlevel/install-events.ts), else 403 `marketplace_location_not_installed`.
+ *    HighLevel's options GET (`fetchOptions`) is documented to carry only our static headers, no
+ *    location, and its answer (events, ticket types) is not per location; so a GET without
+ *    `locationId` passes on the secret alone. A GET that names a location is still checked.
  * Answers are `{ error: { code, message } }`. On success the location id is on `request.marketplaceLocationId`.
  */
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
@@ -73,6 +76,7 @@ export function marketplaceGuard(deps: MarketplaceGuardDeps): preHandlerAsyncHoo
       );
     }
     const locationId = locationOf(request);
+    if (request.method === 'GET' && (locationId === undefined || locationId === '')) return;
     if (typeof locationId !== 'string' || locationId === '') {
       return sendMarketplaceError(
         reply,

@@ -263,6 +263,20 @@ for (const kind of DATABASE_KINDS) {
       expect(notes[0]).toMatchObject({ attendee_id: world.barcode, body: 'Asked about the VIP dinner' });
     });
 
+    it('answers the options GET HighLevel sends with only the secret header, and refuses it without the secret', async () => {
+      const url = `${world.parley.url}/marketplace/options/events`;
+      const answered = await fetch(url, { headers: { [MARKETPLACE_SECRET_HEADER]: world.secret } });
+      expect(answered.status).toBe(200);
+      expect((await json(answered)).options.map((o: { value: string }) => o.value)).toContain(SAMPLE_EVENT_URL);
+      const refused = await fetch(url);
+      expect(refused.status).toBe(401);
+      expect((await json(refused)).error.code).toBe('marketplace_secret_invalid');
+      const elsewhere = await fetch(`${url}?locationId=not-installed-location`, {
+        headers: { [MARKETPLACE_SECRET_HEADER]: world.secret },
+      });
+      expect(elsewhere.status).toBe(403);
+    });
+
     it('offers the events and ticket types it knows as options, and the Email subject as a dynamic field', async () => {
       const headers = { [MARKETPLACE_SECRET_HEADER]: world.secret };
       const query = `locationId=${world.highlevel.locationId}`;
