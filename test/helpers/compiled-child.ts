@@ -4,7 +4,7 @@
  * on plain node. Starting it with `node --import tsx` costs about a second more per start on this
  * 2-core machine (tsx's loader thread resolves and compiles ~500 modules): tests that start many
  * children (the crash test starts 22) compile them here. dist/ is the same code transpiled by the same
- * esbuild that tsx uses (docs/building.md). The bench's memory scenario compiles its child the same way.
+ * esbuild that tsx uses (docs/building.md). The bench's memory scenario compiles its child here too.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
