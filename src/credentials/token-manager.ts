@@ -8,6 +8,14 @@
  * (https://marketplace.gohighlevel.com/docs/Authorization/PrivateIntegrationsToken). A connection in
  * `needs_reconnect` throws at once and never reaches HighLevel, so a dead grant cannot turn into a
  * retry loop. Logs carry ids, outcomes and durations; never a token.
+ *
+ * The HighLevel client asks for a location's token before every call. Reading the connection and
+ * its token row and decrypting it each time cost two database round trips per call, a third of a
+ * welcome's statements on PostgreSQL (docs/benchmarks.md, scale). So `tokenSource` keeps a fresh
+ * token per location for `cacheMs` (default 5 s), and never past the point where it would need a
+ * refresh. A forced refresh (after a 401) drops the entry first. The cost: a connection disabled or
+ * re-keyed by another process is still used for up to `cacheMs`; HighLevel then answers 401 for a
+ * revoked token, and the client's forced refresh reads the row again.
  */
 import type { HighLevelTokenClient } from '../highlevel/oauth/token-client-types.js';
 import { type Logger, silentLogger } from '../lib/create-logger.js';
@@ -30,6 +38,8 @@ export interface TokenManagerOptions {
   /** Refresh when the token expires within this many ms (config `refresh.marginSeconds`). */
   marginMs: number;
   logger?: Logger;
+  /** How long `tokenSource` reuses a location's fresh token without reading the database; 0 turns it off. */
+  cacheMs?: number;
 }
 
 export interface TokenManager {
@@ -65,6 +75,12 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
   const { db, dialect } = store;
   const { secrets } = repository;
   const flights = new Map<string, Promise<string>>();
+  const cacheMs = options.cacheMs ?? 5_000;
+  if (!Number.isFinite(cacheMs) || cacheMs < 0) {
+    throw new TypeError(`createTokenManager: cacheMs must be a number of ms >= 0, got ${cacheMs}`);
+  }
+  /** Location id ('' for "the one connected location") → a fresh token and until when it may be reused. */
+  const byLocation = new Map<string, { token: string; until: number }>();
 
   const context: RefreshContext = {
     db,
@@ -113,13 +129,29 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     }
   }
 
-  async function getAccessToken(id: string, { forceRefresh = false }: { forceRefresh?: boolean } = {}) {
+  async function getAccessToken(id: string, options: { forceRefresh?: boolean } = {}) {
+    return (await tokenWithLifetime(id, options)).token;
+  }
+
+  /** The token, and until when it stays fresh without a refresh (0: do not reuse it). */
+  async function tokenWithLifetime(
+    id: string,
+    { forceRefresh = false }: { forceRefresh?: boolean },
+  ): Promise<{ token: string; freshUntil: number }> {
     const row = await readTokenRow(db, id, { forUpdate: false });
     assertUsable(row, id);
-    if (row.kind === 'pit' || (!forceRefresh && isFresh(row, now(), marginMs))) return readAccessToken(secrets, row);
+    if (row.kind === 'pit' || (!forceRefresh && isFresh(row, now(), marginMs))) {
+      const freshUntil =
+        row.kind === 'pit' || row.expiresAt === null ? Number.POSITIVE_INFINITY : row.expiresAt - marginMs;
+      return { token: await readAccessToken(secrets, row), freshUntil };
+    }
+    return { token: await refreshFlight(id, row.version, forceRefresh), freshUntil: 0 };
+  }
+
+  function refreshFlight(id: string, seenVersion: number, forceRefresh: boolean): Promise<string> {
     let flight = flights.get(id);
     if (!flight) {
-      const started = runFlight(id, { seenVersion: row.version, forced: forceRefresh });
+      const started = runFlight(id, { seenVersion, forced: forceRefresh });
       flight = started.finally(() => {
         if (flights.get(id) === flight) flights.delete(id);
       });
@@ -170,8 +202,20 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
   return {
     getAccessToken,
     tokenSource: () => ({
-      getAccessToken: async ({ locationId, forceRefresh }) =>
-        getAccessToken((await connectionFor(locationId)).id, { forceRefresh }),
+      getAccessToken: async ({ locationId, forceRefresh }) => {
+        const key = locationId ?? '';
+        const at = now();
+        if (forceRefresh) byLocation.delete(key);
+        else {
+          const cached = byLocation.get(key);
+          if (cached && at < cached.until) return cached.token;
+        }
+        const { token, freshUntil } = await tokenWithLifetime((await connectionFor(locationId)).id, { forceRefresh });
+        const until = Math.min(at + cacheMs, freshUntil);
+        if (until > at) byLocation.set(key, { token, until });
+        else byLocation.delete(key);
+        return token;
+      },
     }),
     refreshDue,
     startRefresher(intervalMs) {
