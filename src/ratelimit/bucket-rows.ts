@@ -91,6 +91,28 @@ export async function updateBucketRow(db: Db, key: BucketKey, state: BucketState
     .execute();
 }
 
+/**
+ * Writes `next` only if the row still holds every column of `stored` (compare-and-set): true when it
+ * did. A row another process changed in between is left alone, and the caller decides again.
+ */
+export async function updateBucketRowIfUnchanged(
+  db: Db,
+  key: BucketKey,
+  stored: BucketState,
+  next: BucketState,
+): Promise<boolean> {
+  let query = db
+    .updateTable('rate_limit_state')
+    .set(columns(next))
+    .where('app_id', '=', key.appId)
+    .where('location_id', '=', key.locationId);
+  for (const [column, value] of Object.entries(columns(stored)) as [keyof ReturnType<typeof columns>, number][]) {
+    query = query.where(column, '=', value);
+  }
+  const result = await query.executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
 export async function selectAllBucketRows(db: Db): Promise<{ key: BucketKey; state: BucketState }[]> {
   const rows = await db.selectFrom('rate_limit_state').selectAll().orderBy('app_id').orderBy('location_id').execute();
   return rows.map((row) => ({ key: { appId: row.app_id, locationId: row.location_id }, state: stateFromRow(row) }));
