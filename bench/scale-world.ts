@@ -119,7 +119,11 @@ export interface ParleyChild {
 
 /** `node bin/parley.js <mode>` (no built-in sandboxes: `start --no-sandbox`) in the world's directory, HTTP on a free port. */
 export function spawnParley(world: ScaleWorld, mode: 'serve' | 'worker' | 'start'): ParleyChild {
-  const child = spawn(process.execPath, [PARLEY_BIN, mode, ...(mode === 'start' ? ['--no-sandbox'] : [])], {
+  // BENCH_SCALE_WORKER_NODE_ARGS: extra node flags for the workers, to find where a welcome's CPU goes
+  // (for example `--cpu-prof --cpu-prof-dir=/tmp/prof`); split on spaces.
+  const extra = process.env.BENCH_SCALE_WORKER_NODE_ARGS?.trim();
+  const profile = mode === 'worker' && extra ? extra.split(/\s+/) : [];
+  const child = spawn(process.execPath, [...profile, PARLEY_BIN, mode, ...(mode === 'start' ? ['--no-sandbox'] : [])], {
     cwd: world.cwd,
     env: { ...world.env, PORT: '0', HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -31,6 +31,8 @@ export interface ScalePhase {
   /** HighLevel calls in the phase and their mean duration (audit rows). */
   calls: number;
   meanCallMs: number;
+  /** HighLevel calls in the phase per operation id (and status), most first. */
+  callsByOperation: Record<string, number>;
 }
 
 export interface ScaleResult {
@@ -118,6 +120,10 @@ async function phase(world: ScaleWorld, store: Store, hook: string, workers: num
   // Where a welcome's time goes: the sandbox's answer (its latency, or a starved sandbox process) vs waiting.
   const { rows: calls } = await sql<{ n: number | string; avg: number | string | null }>`
     select count(*) as n, avg(duration_ms) as avg from highlevel_calls where at >= ${since}`.execute(store.db);
+  const { rows: byOperation } = await sql<{ op: string; status: number | null; n: number | string }>`
+    select operation_id as op, status, count(*) as n from highlevel_calls where at >= ${since}
+    group by operation_id, status order by count(*) desc`.execute(store.db);
+  const callsByOperation = Object.fromEntries(byOperation.map((r) => [`${r.op} ${r.status ?? '-'}`, Number(r.n)]));
   const shares = [...perEvent.values()].map((n) => (even === 0 ? 0 : n / even));
   return {
     workers,
@@ -130,6 +136,7 @@ async function phase(world: ScaleWorld, store: Store, hook: string, workers: num
     timedOut,
     calls: Number(calls[0]?.n ?? 0),
     meanCallMs: Number(calls[0]?.avg ?? Number.NaN),
+    callsByOperation,
   } satisfies ScalePhase;
 }
 
@@ -220,6 +227,8 @@ export function printScale(r: ScaleResult): void {
         `${p.rateLimited} × 429, fairness in the first half: min ${fmt(p.fairness.minShare, 2)} / max ${fmt(p.fairness.maxShare, 2)} of an even share; ` +
         `${p.calls} calls, mean ${fmt(p.meanCallMs)} ms${p.timedOut ? '; TIMED OUT, figures from the welcomes that finished' : ''}`,
     );
+    const ops = Object.entries(p.callsByOperation).map(([op, n]) => `${op} ${n}`);
+    console.log(`    calls by operation and status: ${ops.join(', ')}`);
   }
   console.log(`  speedup 4 ÷ 1: ${fmt(r.speedup, 2)}× (target ≥ 3.5×); 429s: ${r.rateLimited} (target 0)`);
   console.log(
