@@ -23,7 +23,7 @@ import type { RateObservationInput } from '../ratelimit/create-rate-scheduler.js
 import type { RateScheduler } from '../ratelimit/types.js';
 import type { Database } from '../store/schema.js';
 import { MarketplaceError } from './marketplace-error.js';
-import type { FiringJobPayload } from './plan-firings.js';
+import { type FiringJobPayload, linkedContactId } from './plan-firings.js';
 import { findSubscription } from './subscriptions.js';
 
 export const FIRING_OPERATION = 'marketplace-trigger-execute';
@@ -97,10 +97,11 @@ export async function deliverFiring(
     return 'skipped';
   }
   const locationId = subscription.locationId;
+  const sending = { ...job, payload: await withLinkedContact(deps.db, locationId, job.payload) };
   const audit = auditHooks({ db: deps.db, actor: context.actor, now, logger: deps.logger });
-  let answer = await attempt(deps, subscription.targetUrl, locationId, job, context, audit, 1, false);
+  let answer = await attempt(deps, subscription.targetUrl, locationId, sending, context, audit, 1, false);
   if (answer.status === 401 && deps.targetAuth === 'bearer') {
-    answer = await attempt(deps, subscription.targetUrl, locationId, job, context, audit, 2, true);
+    answer = await attempt(deps, subscription.targetUrl, locationId, sending, context, audit, 2, true);
   }
   const ok = answer.status !== null && answer.status >= 200 && answer.status < 300;
   await deps.db
@@ -120,6 +121,22 @@ export async function deliverFiring(
     `marketplace trigger ${subscription.triggerKey} (${job.triggerId}): ${answer.error ?? 'failed'}`,
     { retryable },
   );
+}
+
+/**
+ * A firing planned before parley knew the attendee's HighLevel contact (the welcome that creates it
+ * was still running, or failed and is being retried) looks the contact up again when it is sent, so
+ * the workflow's contact actions have a contact. Attendee ids are Accelevents-wide, so any link of the
+ * attendee at this location will do.
+ */
+async function withLinkedContact(
+  db: Kysely<Database>,
+  locationId: string,
+  payload: FiringJobPayload['payload'],
+): Promise<FiringJobPayload['payload']> {
+  if (payload.contactId !== null || payload.attendee.id === null) return payload;
+  const contactId = await linkedContactId(db, { locationId, eventKey: null, attendeeId: payload.attendee.id });
+  return contactId === null ? payload : { ...payload, contactId };
 }
 
 async function attempt(

@@ -49,7 +49,7 @@ describeEachDatabase('marketplace firing delivery', (getStore) => {
   }
 
   /** A subscription at a new location and one planned firing for it; returns its job's payload. */
-  async function planned() {
+  async function planned(contactId: string | null = 'c-1') {
     const { db } = getStore();
     const locationId = `loc-${randomBytes(4).toString('hex')}`;
     const triggerId = `trg-${randomBytes(4).toString('hex')}`;
@@ -74,7 +74,7 @@ describeEachDatabase('marketplace firing delivery', (getStore) => {
         id: `check_in:devconf:${triggerId}`,
         locationId,
         occurredAt: Date.now(),
-        contactId: 'c-1',
+        contactId,
         attendee: { id: 'AE-1', email: 'ada@example.com' },
         event: { key: 'devconf' },
       },
@@ -117,6 +117,29 @@ describeEachDatabase('marketplace firing delivery', (getStore) => {
       { status: 401, operation_id: FIRING_OPERATION },
       { status: 200, operation_id: FIRING_OPERATION },
     ]);
+  });
+
+  it('sends a firing planned before the contact was known with the contact parley linked since', async () => {
+    const job = await planned(null);
+    expect(job.payload.payload.contactId).toBeNull();
+    await getStore()
+      .db.insertInto('attendee_links')
+      .values({
+        event_key: 'devconf',
+        attendee_id: 'AE-1',
+        location_id: job.locationId,
+        contact_id: 'c-linked',
+        conversation_id: null,
+        welcome_message_id: null,
+        created_at: Date.now(),
+        updated_at: Date.now(),
+      })
+      .execute();
+    target.enqueue({ status: 200, json: { success: true } });
+    const before = target.requests.length;
+    expect(await deliverFiring(deps(), job.payload, context())).toBe('sent');
+    const body = JSON.parse(target.requests[before]!.body.toString());
+    expect(body).toEqual({ ...job.payload.payload, contactId: 'c-linked' });
   });
 
   it('fails a firing for good on a 404, dead-lettering its job without a retry', async () => {

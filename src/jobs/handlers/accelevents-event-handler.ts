@@ -56,8 +56,9 @@ export function acceleventsEventHandler(deps: AcceleventsEventHandlerDeps): JobH
         if (configuredName) event.data.event.name = configuredName;
         const locationId = deps.locations.resolve(event.eventKey);
         const data = { ...event.data, delivery: { id: inboxId } };
-        // Planned after the runs, so a welcome's new contact is in the payload; planned even when a run
-        // failed, so a stuck welcome does not hold the marketplace firings back (both are idempotent).
+        // Planned after the runs, so a welcome's new contact is in the payload. When a run fails, they are
+        // planned by the attempt that will not be retried (the last, or a final error), so a stuck
+        // welcome does not hold them back and a retried one still brings its contact (both idempotent).
         const planFirings = () => deps.marketplace?.acceleventsEvent(event, locationId) ?? Promise.resolve();
         let report: TriggeredReport;
         try {
@@ -66,17 +67,19 @@ export function acceleventsEventHandler(deps: AcceleventsEventHandlerDeps): JobH
             event.triggers.map(({ trigger, key }) => ({ trigger, event: { key, locationId, data } })),
           );
         } catch (error) {
-          await planFirings().catch((planError: unknown) =>
-            deps.logger.error({ err: planError, inboxId }, 'marketplace firings not planned'),
-          );
+          const retried = job.attempts < job.maxAttempts && !isFinal(error);
+          if (!retried) {
+            await planFirings().catch((planError: unknown) =>
+              deps.logger.error({ err: planError, inboxId }, 'marketplace firings not planned'),
+            );
+          }
           throw error;
         }
         await planFirings();
         settled = await settle(deps.db, inboxId, mapped, event, report);
       }
     } catch (error) {
-      const final = error instanceof NonRetryableError || (error instanceof PipelineError && !error.retryable);
-      if (!final) throw error;
+      if (!isFinal(error)) throw error;
       await markInbox(deps.db, inboxId, 'failed', now(), error.message);
       throw error instanceof NonRetryableError ? error : new NonRetryableError(error.message, { cause: error });
     }
@@ -88,6 +91,11 @@ export function acceleventsEventHandler(deps: AcceleventsEventHandlerDeps): JobH
     }
     await settleInbox(deps.db, inboxId, settled.status, now(), settled.reason);
   };
+}
+
+/** An error the queue will not retry. */
+function isFinal(error: unknown): error is NonRetryableError | PipelineError {
+  return error instanceof NonRetryableError || (error instanceof PipelineError && !error.retryable);
 }
 
 /** Reasons known from the row alone: nothing to run, or a ticket that must not be welcomed. */
