@@ -151,7 +151,9 @@ describeEachDatabase('index maintenance jobs', (getStore) => {
     calls.search = 0;
     calls.messages = 0;
     clock += 15 * MINUTE;
-    expect(await runDue(maintenance())).toEqual([INDEX_SYNC_JOB]);
+    // The clock follows the real one (the sandbox seeds relative to it): when these 15 minutes cross
+    // midnight UTC, the next day's retention job is due as well.
+    expect((await runDue(maintenance())).filter((kind) => kind !== INDEX_RETENTION_JOB)).toEqual([INDEX_SYNC_JOB]);
     expect(calls.messages).toBe(2); // only the two conversations inside the window
     expect(calls.search).toBe(2); // one starred pass, one page of the rescan
     const found = await index.search({ locationId, topic: 'speaker badge', limit: 10 });
