@@ -9,28 +9,27 @@
  * sealed with the vault (AAD `settings:<key>:value`), so `parley start` can show its URL again and
  * point the Accelevents sandbox at it; a database copy without the master key opens neither.
  */
-import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
+import {
+  claimDigest,
+  createDigestCheck,
+  digestOf,
+  matchesDigest,
+  newSecret,
+  parseDigest,
+  readSetting,
+  upsertSetting,
+} from '../vault/sealed-secret.js';
 import type { Vault, VaultAad } from '../vault/types.js';
 
 export const WEBHOOK_SECRET_SETTING = 'accelevents.webhook_secret_sha256';
 export const SEALED_WEBHOOK_SECRET_SETTING = 'accelevents.webhook_secret_enc';
 const SEALED_AAD: VaultAad = { table: 'settings', recordId: SEALED_WEBHOOK_SECRET_SETTING, field: 'value' };
-const SECRET_BYTES = 32;
-/** Far longer than a 43-character secret; anything longer is refused before hashing. */
-const MAX_CANDIDATE_LENGTH = 256;
+const KEYS = { digest: WEBHOOK_SECRET_SETTING, sealed: SEALED_WEBHOOK_SECRET_SETTING };
 
 type Db = Kysely<Database> | Transaction<Database>;
-
-/** One-shot `hash` (Node ≥ 20.12): every intake request hashes the path's secret, so no Hash object per call. */
-function digest(secret: string): Buffer {
-  return hash('sha256', secret, 'buffer');
-}
-
-function parseDigest(value: string | undefined): Buffer | null {
-  return value !== undefined && /^[0-9a-f]{64}$/.test(value) ? Buffer.from(value, 'hex') : null;
-}
 
 export interface CreateSecretOptions {
   now?: () => number;
@@ -48,7 +47,7 @@ export interface CreateSecretOptions {
  * the URL from it, never log it.
  */
 export async function createAcceleventsWebhookSecret(db: Db, options: CreateSecretOptions = {}): Promise<string> {
-  const secret = newSecret(options);
+  const secret = newSecret(options.random);
   // Sealed before our transaction: on SQLite the vault's key-table read would wait for it. A caller's
   // transaction is passed through for the same reason.
   const sealed = options.vault
@@ -56,9 +55,9 @@ export async function createAcceleventsWebhookSecret(db: Db, options: CreateSecr
     : null;
   const at = (options.now ?? Date.now)();
   await inTransaction(db, async (trx) => {
-    await upsert(trx, WEBHOOK_SECRET_SETTING, digest(secret).toString('hex'), at);
+    await upsertSetting(trx, WEBHOOK_SECRET_SETTING, digestOf(secret).toString('hex'), at);
     if (sealed === null) await trx.deleteFrom('settings').where('key', '=', SEALED_WEBHOOK_SECRET_SETTING).execute();
-    else await upsert(trx, SEALED_WEBHOOK_SECRET_SETTING, sealed, at);
+    else await upsertSetting(trx, SEALED_WEBHOOK_SECRET_SETTING, sealed, at);
   });
   return secret;
 }
@@ -85,22 +84,11 @@ export async function keepAcceleventsWebhookSecret(
       return { state: 'made', secret: await createAcceleventsWebhookSecret(db, { ...options, vault }) };
     return unseal(db, vault, hash);
   }
-  const secret = newSecret(options);
-  const sealed = await vault.encrypt(secret, SEALED_AAD);
+  const secret = newSecret(options.random);
+  const ours = { digest: digestOf(secret).toString('hex'), sealed: await vault.encrypt(secret, SEALED_AAD) };
   const at = (options.now ?? Date.now)();
-  const ours = digest(secret).toString('hex');
-  const winner = await inTransaction(db, async (trx) => {
-    // A conflict keeps the stored hash and returns it (the no-op update makes the row come back).
-    const row = await trx
-      .insertInto('settings')
-      .values({ key: WEBHOOK_SECRET_SETTING, value: ours, updated_at: at })
-      .onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ value: eb.ref('settings.value') })))
-      .returning('value')
-      .executeTakeFirstOrThrow();
-    if (row.value === ours) await upsert(trx, SEALED_WEBHOOK_SECRET_SETTING, sealed, at);
-    return row.value;
-  });
-  return winner === ours ? { state: 'made', secret } : unseal(db, vault, winner);
+  const winner = await inTransaction(db, (trx) => claimDigest(trx, KEYS, ours, at));
+  return winner === ours.digest ? { state: 'made', secret } : unseal(db, vault, winner);
 }
 
 async function unseal(db: Kysely<Database>, vault: Vault, hash: string): Promise<KeptWebhookSecret> {
@@ -109,7 +97,7 @@ async function unseal(db: Kysely<Database>, vault: Vault, hash: string): Promise
   if (sealed === undefined || stored === null) return { state: 'hash_only' };
   const secret = await vault.decrypt(sealed, SEALED_AAD);
   // A sealed copy that no longer matches the hash belongs to a secret replaced without a vault.
-  if (!timingSafeEqual(digest(secret), stored)) return { state: 'hash_only' };
+  if (!timingSafeEqual(digestOf(secret), stored)) return { state: 'hash_only' };
   await resealUnderCurrentKey(db, vault, sealed, secret);
   return { state: 'kept', secret };
 }
@@ -130,58 +118,27 @@ async function resealUnderCurrentKey(db: Kysely<Database>, vault: Vault, sealed:
     .execute();
 }
 
-function newSecret(options: Pick<CreateSecretOptions, 'random'>): string {
-  return (options.random ?? randomBytes)(SECRET_BYTES).toString('base64url');
-}
-
 function inTransaction<T>(db: Db, body: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
   return db.isTransaction ? body(db) : db.transaction().execute(body);
-}
-
-async function upsert(db: Db, key: string, value: string, at: number): Promise<void> {
-  await db
-    .insertInto('settings')
-    .values({ key, value, updated_at: at })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: at }))
-    .execute();
-}
-
-async function readSetting(db: Db, key: string): Promise<string | undefined> {
-  const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
-  return row?.value;
 }
 
 async function storedDigest(db: Db): Promise<Buffer | null> {
   return parseDigest(await readSetting(db, WEBHOOK_SECRET_SETTING));
 }
 
-function matches(stored: Buffer | null, candidate: unknown): boolean {
-  // Hash even when nothing is stored or the candidate is junk, so every miss costs the same.
-  const given = digest(typeof candidate === 'string' && candidate.length <= MAX_CANDIDATE_LENGTH ? candidate : '');
-  const ok = timingSafeEqual(given, stored ?? Buffer.alloc(given.length));
-  return ok && stored !== null && typeof candidate === 'string' && candidate.length > 0;
-}
-
 /** True when `candidate` is the current secret. False when none was ever created. */
 export async function verifyWebhookSecret(db: Db, candidate: unknown): Promise<boolean> {
-  return matches(await storedDigest(db), candidate);
+  return matchesDigest(await storedDigest(db), candidate);
 }
 
 /**
- * The route's check: the stored digest is read at most once per `cacheMs` (default 5 s), so intake does
- * not pay a database read per delivery, and a new secret takes effect within that time.
+ * The route's check (src/vault/sealed-secret.ts): the stored digest is read at most once per `cacheMs`
+ * (default 5 s), so intake does not pay a database read per delivery, and a new secret takes effect
+ * within that time.
  */
 export function createWebhookSecretCheck(
   db: Db,
   options: { now?: () => number; cacheMs?: number } = {},
 ): (candidate: unknown) => Promise<boolean> {
-  const now = options.now ?? Date.now;
-  const cacheMs = options.cacheMs ?? 5_000;
-  let cached: { digest: Buffer | null; until: number } | null = null;
-  return async (candidate) => {
-    if (cached === null || now() >= cached.until) {
-      cached = { digest: await storedDigest(db), until: now() + cacheMs };
-    }
-    return matches(cached.digest, candidate);
-  };
+  return createDigestCheck(() => storedDigest(db), options);
 }
