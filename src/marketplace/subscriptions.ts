@@ -32,15 +32,7 @@ export interface Subscription {
   updatedAt: number;
 }
 
-export interface SubscriptionInput {
-  triggerId: string;
-  triggerKey: TriggerKey;
-  locationId: string;
-  workflowId: string | null;
-  companyId: string | null;
-  targetUrl: string;
-  filters: SubscriptionFilter[];
-}
+export type SubscriptionInput = Omit<Subscription, 'status' | 'createdAt' | 'updatedAt'>;
 
 /** What a CREATED/UPDATED did: `stored`, or why it changed nothing. */
 export type SaveOutcome = 'stored' | 'deleted_before' | 'other_location';

@@ -40,13 +40,13 @@ export interface MessageInput {
   updatedAt: number;
 }
 
-function requireText(value: unknown, field: string): void {
+export function requireText(value: unknown, field: string): void {
   if (typeof value !== 'string' || value === '') {
     throw new IndexError('invalid_argument', `${field} must be a non-empty string, got ${JSON.stringify(value)}`);
   }
 }
 
-function requireTime(value: unknown, field: string): void {
+export function requireTime(value: unknown, field: string): void {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     throw new IndexError('invalid_argument', `${field} must be epoch milliseconds, got ${JSON.stringify(value)}`);
   }

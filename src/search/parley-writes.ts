@@ -11,6 +11,7 @@ import type { Database } from '../store/schema.js';
 import { type ContactDetails, contactDetailsOf } from './contact-details.js';
 import { announceIndexChange } from './index-changes.js';
 import { IndexError } from './index-error.js';
+import { requireText, requireTime } from './index-rows.js';
 import * as statements from './parley-write-statements.js';
 
 /** SendMessageBodyDto / ProcessMessageBodyDto `type` values by the TYPE_* name messages are read back with. */
@@ -44,18 +45,6 @@ function record(value: unknown): Record<string, unknown> {
 /** The string URLs of an `attachments` field; anything else is left out. */
 export function attachmentUrls(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((url): url is string => typeof url === 'string' && url !== '') : [];
-}
-
-function requireText(value: unknown, field: string): void {
-  if (typeof value !== 'string' || value === '') {
-    throw new IndexError('invalid_argument', `${field} must be a non-empty string, got ${JSON.stringify(value)}`);
-  }
-}
-
-function requireTime(value: unknown, field: string): void {
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new IndexError('invalid_argument', `${field} must be epoch milliseconds, got ${JSON.stringify(value)}`);
-  }
 }
 
 type Db = Kysely<Database> | Transaction<Database>;
