@@ -49,6 +49,8 @@ try {
   }
   const seedSeconds = (performance.now() - seedStart) / 1000;
   const backlogRssMb = rssMb();
+  const enqueuePeakRssMb = peakRssMb;
+  peakRssMb = backlogRssMb;
 
   let processed = 0;
   const worker = createWorker({
@@ -68,7 +70,9 @@ try {
     seedSeconds,
     emptyRssMb,
     backlogRssMb,
-    peakRssMb: Math.max(peakRssMb, rssMb()),
+    enqueuePeakRssMb,
+    workPeakRssMb: Math.max(peakRssMb, rssMb()),
+    peakRssMb: Math.max(enqueuePeakRssMb, peakRssMb, rssMb()),
     processed,
     pendingAfter: counts.pending,
   });

@@ -3,8 +3,8 @@
  * (bench/memory-backlog-process.ts) holds a SQLite store with BENCH_MEMORY_JOBS pending jobs and works
  * on them for BENCH_MEMORY_SECONDS; the baseline is the same process's RSS with the store open and empty.
  * The child runs the compiled program, as `parley` does (test/helpers/compiled-child.ts: its own file
- * bundled with every `src/` import pointed at dist/, built first if stale), on plain node, so tsx's
- * loader thread and compiler are not in the figure.
+ * bundled with every `src/` import pointed at dist/, built first if stale), on plain node with
+ * `parley`'s own node flags (launch-flags.ts), so tsx's loader thread and compiler are not in the figure.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compileChild } from '../test/helpers/compiled-child.js';
 import { envInt } from './bench-env.js';
+import { launchNodeFlags } from './launch-flags.js';
 
 export const MEMORY_TARGET_MB = 150;
 
@@ -20,6 +21,10 @@ export interface MemoryBacklogResult {
   seedSeconds: number;
   emptyRssMb: number;
   backlogRssMb: number;
+  /** Peak while the backlog was being enqueued (one process inserting 1M rows in 1,000-row batches). */
+  enqueuePeakRssMb: number;
+  /** Peak while the worker ran on the backlog. */
+  workPeakRssMb: number;
   peakRssMb: number;
   processed: number;
   pendingAfter: number;
@@ -33,6 +38,7 @@ export async function benchMemoryBacklog(): Promise<MemoryBacklogResult> {
   let child: ChildProcess | undefined;
   try {
     const started = fork(file, [], {
+      execArgv: launchNodeFlags(),
       env: { ...process.env, BENCH_INPUT: JSON.stringify({ jobs, workSeconds }) },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

@@ -175,6 +175,8 @@ export function printMemoryBacklog(r: MemoryBacklogResult): void {
         `≤ ${MEMORY_TARGET_MB}`,
         r.backlogRssMb <= MEMORY_TARGET_MB ? 'met' : 'NOT met',
       ],
+      ['peak while enqueuing', fmt(r.enqueuePeakRssMb), '', ''],
+      ['peak while working', fmt(r.workPeakRssMb), '', ''],
       [
         'peak while enqueuing and working',
         fmt(r.peakRssMb),

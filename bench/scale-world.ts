@@ -15,6 +15,7 @@ import { openRuntime } from '../src/app/open-runtime.js';
 import { SANDBOX_SETTING } from '../src/credentials/sandbox-mark.js';
 import { configPlanner } from '../src/features/running-features.js';
 import { createLogger } from '../src/lib/create-logger.js';
+import { launchNodeFlags } from './launch-flags.js';
 import { type RemoteSandbox, startRemoteSandbox } from './sandbox-admin.js';
 
 const PARLEY_BIN = fileURLToPath(new URL('../bin/parley.js', import.meta.url));
@@ -117,17 +118,21 @@ export interface ParleyChild {
   stop(): Promise<void>;
 }
 
-/** `node bin/parley.js <mode>` (no built-in sandboxes: `start --no-sandbox`) in the world's directory, HTTP on a free port. */
+/** `node <launch flags> bin/parley.js <mode>` (no built-in sandboxes: `start --no-sandbox`) in the world's directory, HTTP on a free port. */
 export function spawnParley(world: ScaleWorld, mode: 'serve' | 'worker' | 'start'): ParleyChild {
   // BENCH_SCALE_WORKER_NODE_ARGS: extra node flags for the workers, to find where a welcome's CPU goes
   // (for example `--cpu-prof --cpu-prof-dir=/tmp/prof`); split on spaces.
   const extra = process.env.BENCH_SCALE_WORKER_NODE_ARGS?.trim();
   const profile = mode === 'worker' && extra ? extra.split(/\s+/) : [];
-  const child = spawn(process.execPath, [...profile, PARLEY_BIN, mode, ...(mode === 'start' ? ['--no-sandbox'] : [])], {
-    cwd: world.cwd,
-    env: { ...world.env, PORT: '0', HOST: '127.0.0.1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...launchNodeFlags(), ...profile, PARLEY_BIN, mode, ...(mode === 'start' ? ['--no-sandbox'] : [])],
+    {
+      cwd: world.cwd,
+      env: { ...world.env, PORT: '0', HOST: '127.0.0.1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let text = '';
   const waiters = new Set<() => void>();
   const append = (chunk: Buffer) => {

@@ -1,6 +1,7 @@
 /**
  * Scenario: startup (targets: `parley --help` ≤ 4× a bare `node -e 0`; a started server's idle RSS ≤ 80 MB).
- * Both run the compiled program (bin/parley.js → dist/), built first if src/ changed.
+ * Both run the compiled program (bin/parley.js → dist/), built first if src/ changed, with the node
+ * flags of bin/parley.js's first line (launch-flags.ts).
  * - Wall time: BENCH_STARTUP_RUNS (5) runs of `parley --help`, each right after a `node -e 0`, so load on the
  *   machine hits both alike; medians and their ratio.
  * - Peak RSS: the same commands with a preload (`--import`) that writes `process.resourceUsage().maxRSS`
@@ -16,6 +17,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { envInt, fmt } from './bench-env.js';
+import { launchNodeFlags } from './launch-flags.js';
 
 export const HELP_RATIO_TARGET = 4;
 export const IDLE_RSS_TARGET_MB = 80;
@@ -61,7 +63,7 @@ async function peakRssMb(args: string[], dir: string, preload: string): Promise<
 
 async function idleRss(idleSeconds: number): Promise<{ rssMb: number; peakMb: number }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-startup-'));
-  const child = spawn(process.execPath, [BIN, 'start'], {
+  const child = spawn(process.execPath, [...launchNodeFlags(), BIN, 'start'], {
     env: { ...process.env, PORT: '0', PARLEY_SANDBOX_PORT: '0', PARLEY_DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -107,7 +109,7 @@ export async function benchStartup(): Promise<StartupResult> {
       "import { writeFileSync } from 'node:fs';\n" +
         "process.on('exit', () => writeFileSync(process.env.BENCH_RSS_OUT, String(process.resourceUsage().maxRSS)));\n",
     );
-    const help = [BIN, '--help'];
+    const help = [...launchNodeFlags(), BIN, '--help'];
     const bare = ['-e', '0'];
     await run(help); // warm the file cache
     const helpMs: number[] = [];

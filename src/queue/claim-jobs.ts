@@ -6,10 +6,12 @@
  * A job whose lease ran out on its last attempt is dead-lettered instead of being run again, so a
  * job that kills its worker every time cannot loop forever.
  */
-import type { ExpressionBuilder, Kysely, QueryCreator } from 'kysely';
+import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
+import { compiledStatement, runStatement } from '../store/compiled-statement.js';
 import type { DialectName } from '../store/open-database.js';
 import type { Database } from '../store/schema.js';
 import { byClaimOrder, type JobRow } from './job-row.js';
+import * as statements from './job-statements.js';
 
 export interface ClaimRequest {
   workerId: string;
@@ -29,6 +31,10 @@ export async function claimJobs(db: Kysely<Database>, dialect: DialectName, requ
   return rows.sort(byClaimOrder);
 }
 
+/** -1 when the claim takes any kind; the statements are compiled per number of kinds. */
+const kindCount = (request: ClaimRequest) => request.kinds?.length ?? -1;
+const laneValues = (request: ClaimRequest) => [request.now, request.limit, ...(request.kinds ?? [])];
+
 /**
  * As graphile-worker's getJobs (https://github.com/graphile/worker/blob/main/src/sql/getJobs.ts):
  * select the due rows `FOR UPDATE SKIP
@@ -39,29 +45,10 @@ export async function claimJobs(db: Kysely<Database>, dialect: DialectName, requ
  */
 async function claimPostgres(db: Kysely<Database>, request: ClaimRequest): Promise<JobRow[]> {
   await deadLetterExhaustedLeases(db, request.now);
-  const pending = dueLane(db, 'pending', request).forUpdate().skipLocked();
-  const expired = dueLane(db, 'running', request).forUpdate().skipLocked();
-  return db
-    .with('due_pending', () => pending)
-    .with('due_expired', () => expired)
-    .updateTable('jobs')
-    .set((eb) => claimedValues(eb, request))
-    .where('id', 'in', (eb) =>
-      eb
-        .selectFrom((inner) =>
-          inner
-            .selectFrom('due_pending')
-            .select(['id', 'priority', 'run_at'])
-            .unionAll(inner.selectFrom('due_expired').select(['id', 'priority', 'run_at']))
-            .as('due'),
-        )
-        .select('due.id')
-        .orderBy('due.priority')
-        .orderBy('due.run_at')
-        .limit(request.limit),
-    )
-    .returningAll()
-    .execute();
+  const kinds = kindCount(request);
+  const values = [...laneValues(request), request.workerId, request.now + request.leaseMs];
+  const claim = compiledStatement(db, `jobs.claimPostgres:${kinds}`, statements.claimPostgres(kinds), values.length);
+  return (await runStatement<Database, JobRow>(db, claim, values)).rows;
 }
 
 /**
@@ -73,23 +60,28 @@ async function claimSqlite(db: Kysely<Database>, request: ClaimRequest): Promise
   return db.transaction().execute(async (trx) => {
     // Inside the claim's transaction: one write-lock acquisition per poll, not two.
     await deadLetterExhaustedLeases(trx, request.now);
-    const lanes = [
-      ...(await dueLane(trx, 'pending', request).execute()),
-      ...(await dueLane(trx, 'running', request).execute()),
-    ];
+    const lanes = [...(await readLane(trx, 'pending', request)), ...(await readLane(trx, 'running', request))];
     const due = lanes.sort(byClaimOrder).slice(0, request.limit);
     if (due.length === 0) return [];
-    return trx
-      .updateTable('jobs')
-      .set((eb) => claimedValues(eb, request))
-      .where(
-        'id',
-        'in',
-        due.map((row) => row.id),
-      )
-      .returningAll()
-      .execute();
+    const values = [request.workerId, request.now + request.leaseMs, request.now, ...due.map((row) => row.id)];
+    const claim = compiledStatement(
+      trx,
+      `jobs.claimByIds:${due.length}`,
+      statements.claimByIds(due.length),
+      values.length,
+    );
+    return (await runStatement<Database, JobRow>(trx, claim, values)).rows;
   });
+}
+
+type LaneRow = Pick<JobRow, 'id' | 'priority' | 'run_at'>;
+
+async function readLane(
+  trx: Transaction<Database>,
+  status: 'pending' | 'running',
+  request: ClaimRequest,
+): Promise<LaneRow[]> {
+  return (await trx.executeQuery<LaneRow>(dueLane(trx, status, request))).rows;
 }
 
 /**
@@ -99,43 +91,30 @@ async function claimSqlite(db: Kysely<Database>, request: ClaimRequest): Promise
  * OR) and PostgreSQL (BitmapOr) gather every due row and sort them all, which took ~450 ms a claim on
  * SQLite with a 1M-job backlog (bench "memory").
  */
-export function dueLane(qc: QueryCreator<Database>, status: 'pending' | 'running', request: ClaimRequest) {
-  const { now, limit, kinds } = request;
-  return qc
-    .selectFrom('jobs')
-    .select(['id', 'priority', 'run_at'])
-    .where('status', '=', status)
-    .where((eb) => (status === 'pending' ? eb('run_at', '<=', now) : eb('locked_until', '<', now)))
-    .where((eb) => eb('attempts', '<', eb.ref('max_attempts')))
-    .$if(kinds !== undefined, (qb) => qb.where('kind', 'in', kinds ?? []))
-    .orderBy('priority')
-    .orderBy('run_at')
-    .limit(limit);
+export function dueLane(
+  db: Kysely<Database> | Transaction<Database>,
+  status: 'pending' | 'running',
+  request: ClaimRequest,
+): CompiledQuery<LaneRow> {
+  const kinds = kindCount(request);
+  const values = laneValues(request);
+  const lane = compiledStatement(
+    db,
+    `jobs.dueLane:${status}:${kinds}`,
+    statements.dueLane(status, kinds),
+    values.length,
+  );
+  return CompiledQuery.raw(
+    lane.sql,
+    lane.order.map((i) => values[i]),
+  ) as CompiledQuery<LaneRow>;
 }
 
-function claimedValues(eb: ExpressionBuilder<Database, 'jobs'>, request: ClaimRequest) {
-  return {
-    status: 'running' as const,
-    locked_by: request.workerId,
-    locked_until: request.now + request.leaseMs,
-    attempts: eb('attempts', '+', 1),
-    updated_at: request.now,
-  };
-}
-
-async function deadLetterExhaustedLeases(db: Kysely<Database>, now: number): Promise<void> {
-  await db
-    .updateTable('jobs')
-    .set({
-      status: 'dead',
-      locked_by: null,
-      locked_until: null,
-      last_error: LEASE_EXPIRED_ON_LAST_ATTEMPT,
-      finished_at: now,
-      updated_at: now,
-    })
-    .where('status', '=', 'running')
-    .where('locked_until', '<', now)
-    .where((eb) => eb('attempts', '>=', eb.ref('max_attempts')))
-    .execute();
+async function deadLetterExhaustedLeases(db: Kysely<Database> | Transaction<Database>, now: number): Promise<void> {
+  const values = [LEASE_EXPIRED_ON_LAST_ATTEMPT, now];
+  await runStatement(
+    db,
+    compiledStatement(db, 'jobs.deadLetterExhaustedLeases', statements.deadLetterExhaustedLeases, 2),
+    values,
+  );
 }

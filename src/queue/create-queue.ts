@@ -5,12 +5,15 @@
  * else's run.
  */
 import { type Kysely, sql, type Transaction } from 'kysely';
+import { compiledStatement, runStatement } from '../store/compiled-statement.js';
 import type { DialectName } from '../store/open-database.js';
 import type { Database } from '../store/schema.js';
 import { newSortableId } from '../store/sortable-id.js';
 import { type BackoffOptions, createBackoff } from './backoff.js';
 import { claimJobs } from './claim-jobs.js';
 import { toDeadJob, toJob } from './job-row.js';
+import * as statements from './job-statements.js';
+import { JOB_COLUMNS } from './job-statements.js';
 import { createJobWakeups, JOBS_CHANNEL, type JobWakeups } from './job-wakeups.js';
 import { QueueError } from './queue-error.js';
 import type { DeadJob, EnqueueInput, Job, Queue } from './types.js';
@@ -87,31 +90,8 @@ export function createQueue(options: CreateQueueOptions): Queue {
     input: EnqueueInput,
     executor: Kysely<Database> | Transaction<Database> = db,
   ): Promise<{ id: string; created: boolean }> {
-    const values = jobValues(input, now());
-    const { id, dedupe_key: dedupeKey } = values;
-    if (dedupeKey === null) {
-      await executor.insertInto('jobs').values(values).execute();
-      await announce(executor, [values], values.created_at);
-      return { id, created: true };
-    }
-    // Insert-or-ignore, then read: a concurrent enqueue of the same key waits on the unique index
-    // (Postgres) or the write lock (SQLite), so the read sees the winner's committed row.
-    const inserted = await executor
-      .insertInto('jobs')
-      .values(values)
-      .onConflict((oc) => oc.column('dedupe_key').doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    if (inserted !== undefined) {
-      await announce(executor, [values], values.created_at);
-      return { id: inserted.id, created: true };
-    }
-    const existing = await executor
-      .selectFrom('jobs')
-      .select('id')
-      .where('dedupe_key', '=', dedupeKey)
-      .executeTakeFirstOrThrow();
-    return { id: existing.id, created: false };
+    const [result] = await enqueueMany([input], executor);
+    return result as { id: string; created: boolean };
   }
 
   async function claim(
@@ -134,26 +114,15 @@ export function createQueue(options: CreateQueueOptions): Queue {
   async function heartbeat(jobId: string, workerId: string, leaseMs: number): Promise<boolean> {
     requirePositiveInteger('leaseMs', leaseMs);
     const at = now();
-    const result = await db
-      .updateTable('jobs')
-      .set({ locked_until: at + leaseMs, updated_at: at })
-      .where('id', '=', jobId)
-      .where('locked_by', '=', workerId)
-      .where('status', '=', 'running')
-      .executeTakeFirst();
-    return result.numUpdatedRows > 0n;
+    const statement = compiledStatement(db, 'jobs.heartbeat', statements.heartbeatJob, 4);
+    const result = await runStatement(db, statement, [at + leaseMs, at, jobId, workerId]);
+    return (result.numAffectedRows ?? 0n) > 0n;
   }
 
   async function complete(jobId: string, workerId: string): Promise<void> {
-    const at = now();
-    const result = await db
-      .updateTable('jobs')
-      .set({ status: 'done', locked_until: null, finished_at: at, updated_at: at })
-      .where('id', '=', jobId)
-      .where('locked_by', '=', workerId)
-      .where('status', '=', 'running')
-      .executeTakeFirst();
-    if (result.numUpdatedRows === 0n) throw leaseLost(jobId, workerId, 'complete');
+    const statement = compiledStatement(db, 'jobs.complete', statements.completeJob, 3);
+    const result = await runStatement(db, statement, [now(), jobId, workerId]);
+    if ((result.numAffectedRows ?? 0n) === 0n) throw leaseLost(jobId, workerId, 'complete');
   }
 
   async function fail(
@@ -256,14 +225,17 @@ export function createQueue(options: CreateQueueOptions): Queue {
     if (new Set(keys).size !== keys.length) {
       throw new QueueError('invalid_argument', 'enqueueMany: two inputs share a dedupeKey; enqueue them separately');
     }
-    // One statement for the batch: per-statement compile and prepare cost is what the intake profile showed.
-    const inserted = await executor
-      .insertInto('jobs')
-      .values(rows)
-      .onConflict((oc) => oc.column('dedupe_key').doNothing())
-      .returning('id')
-      .execute();
-    const fresh = new Set(inserted.map((row) => row.id));
+    // One statement for the batch, compiled once per row count: per-statement compile and prepare
+    // cost is what the intake profile showed.
+    const values = rows.flatMap((row) => JOB_COLUMNS.map((column) => row[column]));
+    const insert = compiledStatement(
+      executor,
+      `jobs.insert:${rows.length}`,
+      statements.insertJobs(rows.length),
+      values.length,
+    );
+    const inserted = await runStatement<Database, { id: string }>(executor, insert, values);
+    const fresh = new Set(inserted.rows.map((row) => row.id));
     await announce(
       executor,
       rows.filter((row) => fresh.has(row.id)),
@@ -275,11 +247,12 @@ export function createQueue(options: CreateQueueOptions): Queue {
         results.push({ id: row.id, created: true });
         continue;
       }
-      const existing = await executor
-        .selectFrom('jobs')
-        .select('id')
-        .where('dedupe_key', '=', row.dedupe_key as string)
-        .executeTakeFirstOrThrow();
+      // Insert-or-ignore, then read: a concurrent enqueue of the same key waits on the unique index
+      // (PostgreSQL) or the write lock (SQLite), so the read sees the winner's committed row.
+      const byKey = compiledStatement(executor, 'jobs.idByDedupeKey', statements.jobIdByDedupeKey, 1);
+      const [existing] = (await runStatement<Database, { id: string }>(executor, byKey, [row.dedupe_key])).rows;
+      if (existing === undefined)
+        throw new QueueError('job_not_found', 'a job insert was skipped for its dedupe key, but no job holds that key');
       results.push({ id: existing.id, created: false });
     }
     return results;

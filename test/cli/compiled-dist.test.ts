@@ -13,9 +13,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 
-function node(cwd: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function node(
+  cwd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  command = process.execPath,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { cwd, env: { ...process.env, LOG_LEVEL: 'silent' } });
+    const child = spawn(command, args, { cwd, env: { ...process.env, LOG_LEVEL: 'silent', ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -57,6 +62,29 @@ describe('the compiled program in dist/', () => {
     expect(result.code, result.stderr).toBe(0);
     const catalog = JSON.parse(result.stdout);
     expect(JSON.stringify(catalog)).toContain('send-a-new-message');
+  });
+
+  it("runs as an executable through its first line, with V8's old generation capped at 1 GiB", async () => {
+    const out = join(dir, 'heap-limit.txt');
+    const preload = join(dir, 'heap-limit.mjs');
+    await writeFile(
+      preload,
+      "import { writeFileSync } from 'node:fs';\nimport v8 from 'node:v8';\n" +
+        'writeFileSync(process.env.HEAP_LIMIT_OUT, String(v8.getHeapStatistics().heap_size_limit));\n',
+    );
+    const result = await node(
+      dir,
+      ['--version'],
+      { NODE_OPTIONS: `--import=${preload}`, HEAP_LIMIT_OUT: out },
+      join(dir, 'bin/parley.js'),
+    );
+    expect(result.code, result.stderr).toBe(0);
+    // The limit is the old generation's cap plus the young generation's (a few tens of MB).
+    const limitMb = Number(await readFile(out, 'utf8')) / 2 ** 20;
+    expect(limitMb).toBeGreaterThanOrEqual(1024);
+    expect(limitMb).toBeLessThan(1200);
+    const manifest = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8'));
+    expect(manifest.scripts.start).toBe('bin/parley.js start');
   });
 
   it('rebuilds a dist/ older than an edited source before running it, and says so on stderr', async () => {

@@ -16,7 +16,7 @@ describeEachDatabase('queue claim lanes', (getStore) => {
   for (const lane of ['pending', 'running'] as const) {
     it(`reads the ${lane} lane in claim order from jobs_claim_idx, with no sort over the backlog`, async () => {
       const store = getStore();
-      const query = dueLane(store.db, lane, REQUEST).compile();
+      const query = dueLane(store.db, lane, REQUEST);
       const plan = await store.db.transaction().execute(async (trx) => {
         if (store.dialect === 'sqlite') {
           const explained = { ...query, sql: `explain query plan ${query.sql}` };
