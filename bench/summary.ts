@@ -114,7 +114,7 @@ export function summaryRows(results: BenchResults): SummaryRow[] {
       {
         scenario: 'startup',
         measure: '`parley start` idle RSS',
-        value: `${fmt(startup.idleRssMb)} MB`,
+        value: `${fmt(startup.idleRssMb)} MB (${fmt(startup.settledRssMb)} MB after ${startup.settledSeconds} s)`,
         target: `≤ ${IDLE_RSS_TARGET_MB} MB`,
         met: startup.idleRssMb <= IDLE_RSS_TARGET_MB,
       },
