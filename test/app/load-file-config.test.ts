@@ -189,6 +189,20 @@ describe('loadFileConfig', () => {
     });
   });
 
+  describe('console settings', () => {
+    it('reads indexSyncMinutes 0 as the periodic index rescan switched off', async () => {
+      const file = await writeConfig('console-sync-off.yaml', 'console:\n  indexSyncMinutes: 0\n');
+      const config = await loadFileConfig({ path: file, env: {}, cwd: dir });
+      expect(config.console.indexSyncMinutes).toBe(0);
+    });
+
+    it('refuses a negative indexSyncMinutes, naming the key and the least it takes', async () => {
+      const file = await writeConfig('console-sync-bad.yaml', 'console:\n  indexSyncMinutes: -5\n');
+      const error = await errorOf(loadFileConfig({ path: file, env: {}, cwd: dir }));
+      expect(error.message).toContain('console.indexSyncMinutes: expected at least 0');
+    });
+  });
+
   describe('server settings', () => {
     it.each([
       ['true', 'true', true],

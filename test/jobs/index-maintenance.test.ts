@@ -35,14 +35,16 @@ describeEachDatabase('index maintenance jobs', (getStore) => {
   let queue: Queue;
   let index: LocalIndex;
 
-  function maintenance(settings: { retention?: { bodiesDays: number | null; transcriptsDays: number | null } } = {}) {
+  function maintenance(
+    settings: { retention?: { bodiesDays: number | null; transcriptsDays: number | null }; syncMinutes?: number } = {},
+  ) {
     return createIndexMaintenance({
       queue,
       db: store.db,
       index,
       client,
       locations: async () => [locationId],
-      syncMinutes: 15,
+      syncMinutes: settings.syncMinutes ?? 15,
       retention: settings.retention ?? { bodiesDays: 30, transcriptsDays: 7 },
       logger: silent,
       now,
@@ -204,5 +206,15 @@ describeEachDatabase('index maintenance jobs', (getStore) => {
     expect(Number(after.n)).toBe(Number(before.n));
     // The topic search still answers after the daily compaction.
     expect((await index.search({ locationId, topic: 'speaker badge', limit: 10 })).items).toHaveLength(2);
+  });
+
+  it('with syncMinutes 0 schedules no index sync, and a queued sync slot queues no next one', async () => {
+    clock += 2 * DAY; // a slot no earlier test has queued
+    const off = maintenance({ syncMinutes: 0 });
+    expect((await off.schedule()).locations).toEqual([]);
+    const syncKeys = async () => (await pendingKeys()).filter((k) => k.startsWith(`${INDEX_SYNC_JOB}:`));
+    expect(await syncKeys()).toHaveLength(1); // the slot the earlier runs queued, now due
+    expect(await runDue(off)).toContain(INDEX_SYNC_JOB);
+    expect(await syncKeys()).toEqual([]);
   });
 });
