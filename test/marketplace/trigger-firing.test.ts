@@ -190,6 +190,45 @@ for (const kind of DATABASE_KINDS) {
       expect(seen).toHaveLength(5);
     });
 
+    /** Changes a ticket's status in the Accelevents sandbox; answers the inbox row of that delivery once settled. */
+    async function changeTicketStatus(barcode: string, status: string) {
+      const before = await parley.store.db
+        .selectFrom('inbox')
+        .select('id')
+        .where('body', 'like', `%${barcode}%`)
+        .execute();
+      await sandboxPost(`${accelevents}/sandbox/accelevents/ticket-status`, {
+        eventUrl: SAMPLE_EVENT_URL,
+        barcode,
+        status,
+      });
+      return until(`the ${status} delivery of ${barcode} to settle`, async () => {
+        const row = await parley.store.db
+          .selectFrom('inbox')
+          .select(['status', 'reason_code'])
+          .where('body', 'like', `%${barcode}%`)
+          .where('id', 'not in', before.length > 0 ? before.map((r) => r.id) : [''])
+          .where('status', 'in', ['processed', 'ignored', 'skipped', 'failed'])
+          .executeTakeFirst();
+        return row ?? undefined;
+      });
+    }
+
+    it('settles a delivery only a subscribed HighLevel workflow handles as processed, not ignored', async () => {
+      const first = await register('General Admission');
+      // No parley workflow and no subscription takes a cancelled ticket: ignored, with the reason.
+      expect(await changeTicketStatus(first.barcode, 'CANCELLED')).toEqual({
+        status: 'ignored',
+        reason_code: 'ticket_inactive',
+      });
+      const statusWorkflow = await subscribeWorkflow(undefined, 'accelevents_ticket_status_changed');
+      const second = await register('General Admission');
+      expect(await changeTicketStatus(second.barcode, 'CANCELLED')).toEqual({ status: 'processed', reason_code: null });
+      const [firing] = await settledFirings(statusWorkflow.triggerId, 1);
+      expect(firing).toMatchObject({ status: 'sent' });
+      expect(await executions(statusWorkflow.workflowId)).toHaveLength(1);
+    });
+
     it('fires check-in and preference-answered workflows once each for a check-in and its matched reply', async () => {
       const checkedIn = await subscribeWorkflow(undefined, 'accelevents_attendee_checked_in');
       const answered = await subscribeWorkflow(undefined, 'parley_preference_answered');

@@ -15,6 +15,7 @@ import type { MappedPayload } from '../../intake/map-payload.js';
 import { reasonAtIntake } from '../../intake/plan-deliveries.js';
 import type { RefetchedRecord } from '../../intake/refetch-record.js';
 import { WELCOMING_TOPICS } from '../../intake/topics.js';
+import type { PlannedFirings } from '../../marketplace/plan-firings.js';
 import { type JobHandler, NonRetryableError } from '../../queue/types.js';
 import type { Database } from '../../store/schema.js';
 import type { RunOutcome } from '../../workflows/run-workflow.js';
@@ -59,7 +60,8 @@ export function acceleventsEventHandler(deps: AcceleventsEventHandlerDeps): JobH
         // Planned after the runs, so a welcome's new contact is in the payload. When a run fails, they are
         // planned by the attempt that will not be retried (the last, or a final error), so a stuck
         // welcome does not hold them back and a retried one still brings its contact (both idempotent).
-        const planFirings = () => deps.marketplace?.acceleventsEvent(event, locationId) ?? Promise.resolve();
+        const planFirings = async (): Promise<PlannedFirings> =>
+          (await deps.marketplace?.acceleventsEvent(event, locationId)) ?? NO_FIRINGS;
         let report: TriggeredReport;
         try {
           report = await runEachTrigger(
@@ -75,8 +77,8 @@ export function acceleventsEventHandler(deps: AcceleventsEventHandlerDeps): JobH
           }
           throw error;
         }
-        await planFirings();
-        settled = await settle(deps.db, inboxId, mapped, event, report);
+        const firings = await planFirings();
+        settled = await settle(deps.db, inboxId, mapped, event, report, firings);
       }
     } catch (error) {
       if (!isFinal(error)) throw error;
@@ -92,6 +94,9 @@ export function acceleventsEventHandler(deps: AcceleventsEventHandlerDeps): JobH
     await settleInbox(deps.db, inboxId, settled.status, now(), settled.reason);
   };
 }
+
+/** With the marketplace feature off, nothing is planned. */
+const NO_FIRINGS: PlannedFirings = { queued: 0, filtered: 0, duplicates: 0 };
 
 /** An error the queue will not retry. */
 function isFinal(error: unknown): error is NonRetryableError | PipelineError {
@@ -118,8 +123,12 @@ async function settle(
   mapped: MappedPayload,
   event: ReturnType<typeof acceleventsEventData>,
   report: TriggeredReport,
+  firings: PlannedFirings,
 ): Promise<{ status: 'processed' | 'ignored' | 'skipped'; reason: InboxReason | null }> {
   const triggers = event.triggers.map((t) => t.trigger).join(' and ');
+  // A HighLevel workflow subscribed to the trigger (docs/marketplace.md) handled it, even with no parley workflow.
+  if (report.matched.length === 0 && firings.queued + firings.duplicates > 0)
+    return { status: 'processed', reason: null };
   if (report.matched.length === 0) {
     const status = mapped.fields.status;
     if (mapped.topic === 'ticket_status_changed' && status !== null && INACTIVE_TICKET.test(status)) {
@@ -135,7 +144,9 @@ async function settle(
       status: 'ignored',
       reason: inboxReason(
         'no_workflow',
-        `no enabled workflow handles ${triggers}; add or switch one on, then reprocess`,
+        firings.filtered > 0
+          ? `no enabled workflow handles ${triggers}, and the filters of every HighLevel workflow subscribed to it left it out; add or switch one on, then reprocess`
+          : `no enabled workflow handles ${triggers}; add or switch one on, then reprocess`,
       ),
     };
   }

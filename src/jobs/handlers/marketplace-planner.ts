@@ -7,7 +7,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Logger } from '../../lib/create-logger.js';
-import { linkedContactId, planFirings } from '../../marketplace/plan-firings.js';
+import { linkedContactId, type PlannedFirings, planFirings } from '../../marketplace/plan-firings.js';
 import type { TriggerKey } from '../../marketplace/trigger-catalog.js';
 import type { Queue } from '../../queue/types.js';
 import type { Database } from '../../store/schema.js';
@@ -25,7 +25,8 @@ const MARKETPLACE_TRIGGERS: Partial<Record<TriggerName, TriggerKey>> = {
 type Fields = Record<string, unknown>;
 
 export interface MarketplacePlanner {
-  acceleventsEvent(event: AcceleventsEventData, locationId: string): Promise<void>;
+  /** The firings planned for the delivery's triggers, all subscriptions together. */
+  acceleventsEvent(event: AcceleventsEventData, locationId: string): Promise<PlannedFirings>;
   sessionEnded(input: {
     key: string;
     locationId: string;
@@ -73,11 +74,12 @@ export function createMarketplacePlanner(deps: MarketplacePlannerDeps): Marketpl
         attendeeId: attendee.id ?? null,
       });
       const planned = new Set<TriggerKey>();
+      const firings: PlannedFirings = { queued: 0, filtered: 0, duplicates: 0 };
       for (const { trigger, key } of event.triggers) {
         const triggerKey = MARKETPLACE_TRIGGERS[trigger];
         if (!triggerKey || planned.has(triggerKey)) continue;
         planned.add(triggerKey);
-        await planFirings(plan, {
+        const one = await planFirings(plan, {
           triggerKey,
           id: key,
           locationId,
@@ -87,7 +89,11 @@ export function createMarketplacePlanner(deps: MarketplacePlannerDeps): Marketpl
           event: event.data.event,
           ...(event.data.session ? { session: event.data.session } : {}),
         });
+        firings.queued += one.queued;
+        firings.filtered += one.filtered;
+        firings.duplicates += one.duplicates;
       }
+      return firings;
     },
     async sessionEnded(input) {
       const attendee = strings(input.attendee);
