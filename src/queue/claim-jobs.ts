@@ -19,6 +19,8 @@ export interface ClaimRequest {
   leaseMs: number;
   kinds: string[] | undefined;
   now: number;
+  /** Dead-letter exhausted leases first (default true); create-queue.ts runs it at most once a second. */
+  sweep?: boolean;
 }
 
 export const LEASE_EXPIRED_ON_LAST_ATTEMPT =
@@ -44,7 +46,7 @@ const laneValues = (request: ClaimRequest) => [request.now, request.limit, ...(r
  * `limit` rows; the ones not chosen are released when the statement commits, a moment later.
  */
 async function claimPostgres(db: Kysely<Database>, request: ClaimRequest): Promise<JobRow[]> {
-  await deadLetterExhaustedLeases(db, request.now);
+  if (request.sweep !== false) await deadLetterExhaustedLeases(db, request.now);
   const kinds = kindCount(request);
   const values = [...laneValues(request), request.workerId, request.now + request.leaseMs];
   const claim = compiledStatement(db, `jobs.claimPostgres:${kinds}`, statements.claimPostgres(kinds), values.length);
@@ -59,7 +61,7 @@ async function claimPostgres(db: Kysely<Database>, request: ClaimRequest): Promi
 async function claimSqlite(db: Kysely<Database>, request: ClaimRequest): Promise<JobRow[]> {
   return db.transaction().execute(async (trx) => {
     // Inside the claim's transaction: one write-lock acquisition per poll, not two.
-    await deadLetterExhaustedLeases(trx, request.now);
+    if (request.sweep !== false) await deadLetterExhaustedLeases(trx, request.now);
     const lanes = [...(await readLane(trx, 'pending', request)), ...(await readLane(trx, 'running', request))];
     const due = lanes.sort(byClaimOrder).slice(0, request.limit);
     if (due.length === 0) return [];

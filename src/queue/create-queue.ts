@@ -37,6 +37,12 @@ export const DEFAULT_MAX_ATTEMPTS = 10;
 /** last_error is for a person reading `parley dlq list`; a stack-sized message would bury the table. */
 const LAST_ERROR_MAX_CHARS = 1_000;
 const DEFAULT_DEAD_LIST_LIMIT = 100;
+/**
+ * How often a claim first dead-letters the jobs whose lease ran out on their last attempt. Such a job
+ * is never claimed again (the lanes skip spent attempts), so the sweep only updates its status; before
+ * every claim it was about one statement in 40 of a welcome's on PostgreSQL (docs/benchmarks.md, scale).
+ */
+const DEAD_LETTER_SWEEP_MS = 1_000;
 
 export function createQueue(options: CreateQueueOptions): Queue {
   const { store } = options;
@@ -48,6 +54,7 @@ export function createQueue(options: CreateQueueOptions): Queue {
   const newId = options.newId ?? newSortableId;
   const backoff = createBackoff(options.backoff, options.random);
   const wakeups = options.wakeups ?? createJobWakeups();
+  let lastSweep = Number.NEGATIVE_INFINITY;
 
   /**
    * Wakes idle workers for the jobs just written, if any is due now (a later run_at waits for a poll).
@@ -101,12 +108,16 @@ export function createQueue(options: CreateQueueOptions): Queue {
     requireWorkerId(workerId);
     requirePositiveInteger('limit', claimOptions.limit);
     requirePositiveInteger('leaseMs', claimOptions.leaseMs);
+    const at = now();
+    const sweep = at - lastSweep >= DEAD_LETTER_SWEEP_MS;
+    if (sweep) lastSweep = at;
     const rows = await claimJobs(db, dialect, {
       workerId,
       limit: claimOptions.limit,
       leaseMs: claimOptions.leaseMs,
       kinds: claimOptions.kinds,
-      now: now(),
+      now: at,
+      sweep,
     });
     return rows.map(toJob);
   }

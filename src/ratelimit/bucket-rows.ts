@@ -1,5 +1,11 @@
-/** `rate_limit_state` rows to and from `BucketState` (both storage modes write the same columns). */
-import type { Kysely, Selectable, Transaction } from 'kysely';
+/**
+ * `rate_limit_state` rows to and from `BucketState` (both storage modes write the same columns).
+ * The reads and the compare-and-set run for every HighLevel call in shared mode, so they are compiled
+ * once per database (src/store/compiled-statement.ts) instead of built through Kysely each time: the
+ * compare-and-set alone names 13 columns twice.
+ */
+import { type Kysely, type RawBuilder, type Selectable, sql, type Transaction } from 'kysely';
+import { compiledStatement, runStatement } from '../store/compiled-statement.js';
 import type { Database, RateLimitStateTable } from '../store/schema.js';
 import type { BucketState } from './bucket-state.js';
 import type { BucketKey } from './bucket-store.js';
@@ -49,18 +55,21 @@ function columns(state: BucketState) {
   };
 }
 
+type Row = Selectable<RateLimitStateTable>;
+
+const selectRow =
+  (forUpdate: boolean) =>
+  (p: readonly number[]): RawBuilder<unknown> =>
+    sql`select * from rate_limit_state where app_id = ${p[0]} and location_id = ${p[1]}${forUpdate ? sql` for update` : sql``}`;
+
 export async function selectBucketRow(
   db: Db,
   key: BucketKey,
   options: { forUpdate?: boolean } = {},
 ): Promise<BucketState | undefined> {
-  let query = db
-    .selectFrom('rate_limit_state')
-    .selectAll()
-    .where('app_id', '=', key.appId)
-    .where('location_id', '=', key.locationId);
-  if (options.forUpdate) query = query.forUpdate();
-  const row = await query.executeTakeFirst();
+  const forUpdate = options.forUpdate === true;
+  const statement = compiledStatement(db, `rate.selectRow:${forUpdate}`, selectRow(forUpdate), 2);
+  const [row] = (await runStatement<Database, Row>(db, statement, [key.appId, key.locationId])).rows;
   return row ? stateFromRow(row) : undefined;
 }
 
@@ -101,16 +110,25 @@ export async function updateBucketRowIfUnchanged(
   stored: BucketState,
   next: BucketState,
 ): Promise<boolean> {
-  let query = db
-    .updateTable('rate_limit_state')
-    .set(columns(next))
-    .where('app_id', '=', key.appId)
-    .where('location_id', '=', key.locationId);
-  for (const [column, value] of Object.entries(columns(stored)) as [keyof ReturnType<typeof columns>, number][]) {
-    query = query.where(column, '=', value);
-  }
-  const result = await query.executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
+  const set = columns(next);
+  const where = columns(stored);
+  const setNames = Object.keys(set);
+  const whereNames = Object.keys(where);
+  const values = [...Object.values(set), key.appId, key.locationId, ...Object.values(where)];
+  // columns() always lists the same names in the same order, with or without the calls in flight.
+  const statement = compiledStatement(
+    db,
+    `rate.updateIfUnchanged:${setNames.length}:${whereNames.length}`,
+    (p) => {
+      const assignments = setNames.map((name, i) => sql`${sql.ref(name)} = ${p[i]}`);
+      const at = setNames.length;
+      const unchanged = whereNames.map((name, i) => sql` and ${sql.ref(name)} = ${p[at + 2 + i]}`);
+      return sql`update rate_limit_state set ${sql.join(assignments)} where app_id = ${p[at]} and location_id = ${p[at + 1]}${sql.join(unchanged, sql``)}`;
+    },
+    values.length,
+  );
+  const result = await runStatement(db, statement, values);
+  return Number(result.numAffectedRows ?? 0n) > 0;
 }
 
 export async function selectAllBucketRows(db: Db): Promise<{ key: BucketKey; state: BucketState }[]> {

@@ -13,9 +13,10 @@
  * lost race it falls back to the lock. Every answered HighLevel call runs it, so on a busy
  * multi-process deployment the statements it saves are a sixth of a welcome's (docs/benchmarks.md).
  */
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
+import { compiledStatement, runStatement } from '../store/compiled-statement.js';
 import type { DialectName } from '../store/open-database.js';
-import type { Database } from '../store/schema.js';
+import type { Database, RateLimitStateTable } from '../store/schema.js';
 import {
   insertBucketRowIfMissing,
   selectAllBucketRows,
@@ -54,6 +55,21 @@ export interface SharedBucketsOptions {
   safety: number;
 }
 
+/**
+ * Takes a token from the open window, the call every HighLevel request makes first; compiled once per
+ * database (src/store/compiled-statement.ts). Values: now, app, location, margin ms, day start, safety.
+ * - The tail guard of bucket-state.ts's tailGuardMs(): min(margin, interval / 4) before the end.
+ * - Same rule as reserveFor(): keep `safety` tokens back, but never the last one.
+ */
+const takeInOpenWindowSql = (p: readonly number[]) =>
+  sql`update rate_limit_state set remaining = remaining - 1, daily_remaining = daily_remaining - 1,
+  updated_at = ${p[0]}, in_flight = in_flight + 1
+  where app_id = ${p[1]} and location_id = ${p[2]}
+  and window_started_at + interval_ms - case when ${p[3]} < interval_ms / 4 then ${p[3]} else interval_ms / 4 end > ${p[0]}
+  and daily_remaining > 0 and updated_at >= ${p[4]}
+  and (remaining > ${p[5]} or (max <= ${p[5]} and remaining > 0))
+  returning *`;
+
 /** A handful of rounds covers "row missing" and "new day" before the real attempt; more means contention. */
 const MAX_ROUNDS = 4;
 
@@ -66,26 +82,10 @@ export function createSharedBuckets(options: SharedBucketsOptions): PacedBucketS
 
   async function takeInOpenWindow(key: BucketKey, now: number, marginMs: number) {
     const dayStart = Math.floor(now / DAY_MS) * DAY_MS;
-    // The tail guard of bucket-state.ts's tailGuardMs(): min(margin, interval / 4) before the end.
-    const guard = sql<number>`case when ${marginMs} < interval_ms / 4 then ${marginMs} else interval_ms / 4 end`;
-    return (
-      forKey(key)
-        .set((eb) => ({
-          remaining: eb('remaining', '-', 1),
-          daily_remaining: eb('daily_remaining', '-', 1),
-          updated_at: now,
-          in_flight: eb('in_flight', '+', 1),
-        }))
-        .where(sql<boolean>`window_started_at + interval_ms - ${guard} > ${now}`)
-        .where('daily_remaining', '>', 0)
-        .where('updated_at', '>=', dayStart)
-        // Same rule as reserveFor(): keep `safety` tokens back, but never the last one.
-        .where((eb) =>
-          eb.or([eb('remaining', '>', safety), eb.and([eb('max', '<=', safety), eb('remaining', '>', 0)])]),
-        )
-        .returningAll()
-        .executeTakeFirst()
-    );
+    const values = [now, key.appId, key.locationId, marginMs, dayStart, safety];
+    const statement = compiledStatement(db, 'rate.takeInOpenWindow', takeInOpenWindowSql, values.length);
+    const [row] = (await runStatement<Database, Selectable<RateLimitStateTable>>(db, statement, values)).rows;
+    return row;
   }
 
   async function openNewWindow(key: BucketKey, now: number) {
