@@ -13,7 +13,6 @@ import { type BackoffOptions, createBackoff } from './backoff.js';
 import { claimJobs } from './claim-jobs.js';
 import { toDeadJob, toJob } from './job-row.js';
 import * as statements from './job-statements.js';
-import { JOB_COLUMNS } from './job-statements.js';
 import { createJobWakeups, JOBS_CHANNEL, type JobWakeups } from './job-wakeups.js';
 import { QueueError } from './queue-error.js';
 import type { DeadJob, EnqueueInput, Job, Queue } from './types.js';
@@ -238,7 +237,7 @@ export function createQueue(options: CreateQueueOptions): Queue {
     }
     // One statement for the batch, compiled once per row count: per-statement compile and prepare
     // cost is what the intake profile showed.
-    const values = rows.flatMap((row) => JOB_COLUMNS.map((column) => row[column]));
+    const values = rows.flatMap((row) => statements.JOB_COLUMNS.map((column) => row[column]));
     const insert = compiledStatement(
       executor,
       `jobs.insert:${rows.length}`,

@@ -12,7 +12,7 @@ import type { BucketKey } from './bucket-store.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export function stateFromRow(row: Selectable<RateLimitStateTable>): BucketState {
+export function stateFromRow(row: BucketRow): BucketState {
   return {
     max: Number(row.max),
     remaining: Number(row.remaining),
@@ -55,7 +55,7 @@ function columns(state: BucketState) {
   };
 }
 
-type Row = Selectable<RateLimitStateTable>;
+export type BucketRow = Selectable<RateLimitStateTable>;
 
 const selectRow =
   (forUpdate: boolean) =>
@@ -69,7 +69,7 @@ export async function selectBucketRow(
 ): Promise<BucketState | undefined> {
   const forUpdate = options.forUpdate === true;
   const statement = compiledStatement(db, `rate.selectRow:${forUpdate}`, selectRow(forUpdate), 2);
-  const [row] = (await runStatement<Database, Row>(db, statement, [key.appId, key.locationId])).rows;
+  const [row] = (await runStatement<Database, BucketRow>(db, statement, [key.appId, key.locationId])).rows;
   return row ? stateFromRow(row) : undefined;
 }
 

@@ -13,11 +13,12 @@
  * lost race it falls back to the lock. Every answered HighLevel call runs it, so on a busy
  * multi-process deployment the statements it saves are a sixth of a welcome's (docs/benchmarks.md).
  */
-import { type Kysely, type Selectable, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { compiledStatement, runStatement } from '../store/compiled-statement.js';
 import type { DialectName } from '../store/open-database.js';
-import type { Database, RateLimitStateTable } from '../store/schema.js';
+import type { Database } from '../store/schema.js';
 import {
+  type BucketRow,
   insertBucketRowIfMissing,
   selectAllBucketRows,
   selectBucketRow,
@@ -84,7 +85,7 @@ export function createSharedBuckets(options: SharedBucketsOptions): PacedBucketS
     const dayStart = Math.floor(now / DAY_MS) * DAY_MS;
     const values = [now, key.appId, key.locationId, marginMs, dayStart, safety];
     const statement = compiledStatement(db, 'rate.takeInOpenWindow', takeInOpenWindowSql, values.length);
-    const [row] = (await runStatement<Database, Selectable<RateLimitStateTable>>(db, statement, values)).rows;
+    const [row] = (await runStatement<Database, BucketRow>(db, statement, values)).rows;
     return row;
   }
 
