@@ -131,6 +131,43 @@ export async function updateBucketRowIfUnchanged(
   return Number(result.numAffectedRows ?? 0n) > 0;
 }
 
+/**
+ * PostgreSQL only: the compare-and-set of updateBucketRowIfUnchanged(), and in the same statement the
+ * row as it stands when the set did not happen, so a caller whose expected row was stale tries again
+ * without a separate read. The outer SELECT reads the statement's snapshot, not the UPDATE's effect
+ * (https://www.postgresql.org/docs/current/queries-with.html#QUERIES-WITH-MODIFYING); that is only used
+ * when nothing was written. `current` is undefined when the row does not exist.
+ */
+export async function compareAndSetOrRead(
+  db: Db,
+  key: BucketKey,
+  stored: BucketState,
+  next: BucketState,
+): Promise<{ written: boolean; current: BucketState | undefined }> {
+  const set = columns(next);
+  const where = columns(stored);
+  const setNames = Object.keys(set);
+  const whereNames = Object.keys(where);
+  const values = [...Object.values(set), key.appId, key.locationId, ...Object.values(where)];
+  const statement = compiledStatement(
+    db,
+    `rate.compareAndSetOrRead:${setNames.length}:${whereNames.length}`,
+    (p) => {
+      const assignments = setNames.map((name, i) => sql`${sql.ref(name)} = ${p[i]}`);
+      const at = setNames.length;
+      const unchanged = whereNames.map((name, i) => sql` and ${sql.ref(name)} = ${p[at + 2 + i]}`);
+      return sql`with written as (update rate_limit_state set ${sql.join(assignments)}
+        where app_id = ${p[at]} and location_id = ${p[at + 1]}${sql.join(unchanged, sql``)} returning 1)
+        select (select count(*) from written) as written, r.* from rate_limit_state r
+        where r.app_id = ${p[at]} and r.location_id = ${p[at + 1]}`;
+    },
+    values.length,
+  );
+  const [row] = (await runStatement<Database, BucketRow & { written: string | number }>(db, statement, values)).rows;
+  if (!row) return { written: false, current: undefined };
+  return Number(row.written) > 0 ? { written: true, current: next } : { written: false, current: stateFromRow(row) };
+}
+
 export async function selectAllBucketRows(db: Db): Promise<{ key: BucketKey; state: BucketState }[]> {
   const rows = await db.selectFrom('rate_limit_state').selectAll().orderBy('app_id').orderBy('location_id').execute();
   return rows.map((row) => ({ key: { appId: row.app_id, locationId: row.location_id }, state: stateFromRow(row) }));

@@ -7,11 +7,13 @@
  * processes can never spend the same token or both open the same window. The same UPDATEs count the
  * grant into the row's calls in flight (bucket-state.ts, `CallsInFlight`), and `observe` counts the
  * answered call out, so every process's hold-back sees every process's calls.
- * On PostgreSQL `observe` first tries optimistically: read the row, decide, and write only if the row
- * is still the one it read (one compare-and-set UPDATE). That is two statements where the locked
- * transaction takes four (begin, select for update, update, commit), for the same outcome; after a
- * lost race it falls back to the lock. Every answered HighLevel call runs it, so on a busy
- * multi-process deployment the statements it saves are a sixth of a welcome's (docs/benchmarks.md).
+ * On PostgreSQL `observe` first tries optimistically: decide against the row as this process last
+ * saw it (its own take's RETURNING, usually), and write only if the row is still that one: one
+ * compare-and-set UPDATE whose statement also returns the row as it stands when it was not, to decide
+ * again. The locked transaction takes four statements (begin, select for update, update, commit) for
+ * the same outcome and is the fallback after lost races. Every answered HighLevel call runs it, so on
+ * a busy multi-process deployment the statements it saves are a quarter of a welcome's
+ * (docs/benchmarks.md, scale).
  */
 import { type Kysely, sql } from 'kysely';
 import { compiledStatement, runStatement } from '../store/compiled-statement.js';
@@ -19,12 +21,12 @@ import type { DialectName } from '../store/open-database.js';
 import type { Database } from '../store/schema.js';
 import {
   type BucketRow,
+  compareAndSetOrRead,
   insertBucketRowIfMissing,
   selectAllBucketRows,
   selectBucketRow,
   stateFromRow,
   updateBucketRow,
-  updateBucketRowIfUnchanged,
 } from './bucket-rows.js';
 import {
   type BucketState,
@@ -146,11 +148,58 @@ export function createSharedBuckets(options: SharedBucketsOptions): PacedBucketS
     return observeResponse(state, facts, now, defaults, rowInFlight(state, now, inFlight.marginMs));
   }
 
+  /**
+   * The row as this process last read or wrote it, per bucket: the expected row of observe's
+   * compare-and-set. Right, it saves the read; stale (another process or call wrote since), the
+   * compare-and-set fails and its statement returns the row as it stands, so it costs no more
+   * statements than reading first. One entry per location this process has called.
+   */
+  const lastSeen = new Map<string, BucketState>();
+  const cacheKey = (key: BucketKey) => `${key.appId}\u0000${key.locationId}`;
+
+  /** PostgreSQL's observe without a lock; undefined when it lost every round (or the row is missing). */
+  async function observeOptimistically(
+    key: BucketKey,
+    facts: ObservedFacts,
+    now: number,
+    inFlight: InFlight,
+  ): Promise<Observed | undefined> {
+    const id = cacheKey(key);
+    let stored = lastSeen.get(id);
+    // A remembered row may be stale, so "nothing to write" is only trusted against a fresh read.
+    let fresh = false;
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      if (!stored) {
+        stored = await selectBucketRow(db, key);
+        if (!stored) return undefined;
+        fresh = true;
+      }
+      const observed = observeAgainst(stored, facts, now, inFlight);
+      if (sameState(stored, observed.state)) {
+        if (fresh) return observed;
+        stored = undefined;
+        continue;
+      }
+      const outcome = await compareAndSetOrRead(db, key, stored, observed.state);
+      if (outcome.current) lastSeen.set(id, outcome.current);
+      else lastSeen.delete(id);
+      if (outcome.written) return observed;
+      stored = outcome.current;
+      if (!stored) return undefined;
+      fresh = true;
+    }
+    return undefined;
+  }
+
   return {
     async take(key, now, inFlight: InFlight = NOTHING_IN_FLIGHT): Promise<TakeOutcome> {
       for (let round = 0; round < MAX_ROUNDS; round++) {
         const taken = (await takeInOpenWindow(key, now, inFlight.marginMs)) ?? (await openNewWindow(key, now));
-        if (taken) return { ok: true, state: stateFromRow(taken) };
+        if (taken) {
+          const state = stateFromRow(taken);
+          lastSeen.set(cacheKey(key), state);
+          return { ok: true, state };
+        }
         const state = await selectBucketRow(db, key);
         if (!state) {
           await insertBucketRowIfMissing(db, key, seedBucket(defaults, now));
@@ -175,14 +224,10 @@ export function createSharedBuckets(options: SharedBucketsOptions): PacedBucketS
 
     async observe(key, facts: ObservedFacts, now, inFlight: InFlight = NOTHING_IN_FLIGHT): Promise<Observed> {
       if (dialect === 'postgres') {
-        const stored = await selectBucketRow(db, key);
-        if (stored) {
-          const observed = observeAgainst(stored, facts, now, inFlight);
-          if (sameState(stored, observed.state)) return observed;
-          if (await updateBucketRowIfUnchanged(db, key, stored, observed.state)) return observed;
-        }
+        const observed = await observeOptimistically(key, facts, now, inFlight);
+        if (observed) return observed;
       }
-      return db.transaction().execute(async (trx) => {
+      const observed = await db.transaction().execute(async (trx) => {
         // SQLite transactions begin IMMEDIATE (store/sqlite-dialect.ts) and so already hold the write lock.
         const forUpdate = dialect === 'postgres';
         let state = await selectBucketRow(trx, key, { forUpdate });
@@ -195,6 +240,8 @@ export function createSharedBuckets(options: SharedBucketsOptions): PacedBucketS
         if (!sameState(state, observed.state)) await updateBucketRow(trx, key, observed.state);
         return observed;
       });
+      if (dialect === 'postgres') lastSeen.set(cacheKey(key), observed.state);
+      return observed;
     },
 
     list: () => selectAllBucketRows(db),

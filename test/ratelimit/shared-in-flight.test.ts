@@ -98,6 +98,25 @@ describeEachDatabase('shared buckets: calls in flight of every process', (getSto
     expect(await nextWindowAt(T0 + 2 * STRAY_LEASE_MS + 2_000)).toEqual({ remaining: 3, granted: 3 });
   });
 
+  it("counts an answer against the row as it stands when another process granted a call since this process's last write", async () => {
+    const { buckets: processA, key } = await windowWithStrays(0);
+    const processB = createSharedBuckets({
+      db: getStore().db,
+      dialect: getStore().dialect,
+      defaults: { max: 100, intervalMs: INTERVAL_MS, dailyLimit: 200_000 },
+      safety: 0,
+    });
+    const a = await processA.take(key, T0 + 900);
+    const b = await processB.take(key, T0 + 905); // after A's take: A's remembered row is stale
+    expect(a.ok && b.ok).toBe(true);
+    const observed = await processA.observe(key, answer(0), T0 + 910, retiring(a.state.calls?.openedAt ?? null));
+    const row = await selectBucketRow(getStore().db, key);
+    // A's answer retired A's call only: B's grant is still spent and still in flight.
+    expect(row?.calls?.current).toBe(1);
+    expect(row?.dailyRemaining).toBe(b.state.dailyRemaining);
+    expect(observed.state).toEqual(row);
+  });
+
   it("leaves a row another process changed since it was read, so an answer cannot undo that process's grant", async () => {
     const { buckets, key } = await windowWithStrays(0);
     const store = getStore();
