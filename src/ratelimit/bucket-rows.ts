@@ -9,6 +9,7 @@ import { compiledStatement, runStatement } from '../store/compiled-statement.js'
 import type { Database, RateLimitStateTable } from '../store/schema.js';
 import type { BucketState } from './bucket-state.js';
 import type { BucketKey } from './bucket-store.js';
+import type { RideAlongInsert } from './types.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -136,27 +137,33 @@ export async function updateBucketRowIfUnchanged(
  * row as it stands when the set did not happen, so a caller whose expected row was stale tries again
  * without a separate read. The outer SELECT reads the statement's snapshot, not the UPDATE's effect
  * (https://www.postgresql.org/docs/current/queries-with.html#QUERIES-WITH-MODIFYING); that is only used
- * when nothing was written. `current` is undefined when the row does not exist.
+ * when nothing was written. `current` is undefined when the row does not exist. `alongside` is inserted
+ * by the same statement whether or not the row was set.
  */
 export async function compareAndSetOrRead(
   db: Db,
   key: BucketKey,
   stored: BucketState,
   next: BucketState,
+  alongside?: RideAlongInsert,
 ): Promise<{ written: boolean; current: BucketState | undefined }> {
   const set = columns(next);
   const where = columns(stored);
   const setNames = Object.keys(set);
   const whereNames = Object.keys(where);
-  const values = [...Object.values(set), key.appId, key.locationId, ...Object.values(where)];
+  const values: unknown[] = [...Object.values(set), key.appId, key.locationId, ...Object.values(where)];
+  const along = values.length;
+  if (alongside) values.push(...alongside.values);
   const statement = compiledStatement(
     db,
-    `rate.compareAndSetOrRead:${setNames.length}:${whereNames.length}`,
+    `rate.compareAndSetOrRead:${setNames.length}:${whereNames.length}:${alongside?.key ?? ''}`,
     (p) => {
       const assignments = setNames.map((name, i) => sql`${sql.ref(name)} = ${p[i]}`);
       const at = setNames.length;
       const unchanged = whereNames.map((name, i) => sql` and ${sql.ref(name)} = ${p[at + 2 + i]}`);
-      return sql`with written as (update rate_limit_state set ${sql.join(assignments)}
+      // A data-modifying WITH runs whether or not the rest reads it, so the insert happens exactly once.
+      const ride = alongside ? sql`along as (${alongside.build(p.slice(along))}), ` : sql``;
+      return sql`with ${ride}written as (update rate_limit_state set ${sql.join(assignments)}
         where app_id = ${p[at]} and location_id = ${p[at + 1]}${sql.join(unchanged, sql``)} returning 1)
         select (select count(*) from written) as written, r.* from rate_limit_state r
         where r.app_id = ${p[at]} and r.location_id = ${p[at + 1]}`;

@@ -37,11 +37,20 @@ import { createLaneQueue, type LaneQueue } from './lane-queue.js';
 import { createMemoryBuckets } from './memory-buckets.js';
 import { RateLimitError } from './rate-limit-error.js';
 import { createSharedBuckets } from './shared-buckets.js';
-import type { BudgetView, PacedBucketStore, RateObservation, RateScheduler, RateSlotRequest } from './types.js';
+import type {
+  BudgetView,
+  PacedBucketStore,
+  RateObservation,
+  RateScheduler,
+  RateSlotRequest,
+  RideAlongInsert,
+} from './types.js';
 
 /** `RateObservation` plus the 429's Retry-After, which the shared contract has no field for. */
 export interface RateObservationInput extends RateObservation {
   retryAfterMs?: number | null;
+  /** An insert to write in the same statement as the bucket's row where the store can (types.ts). */
+  alongside?: RideAlongInsert;
 }
 
 export interface RateSchedulerOptions {
@@ -177,7 +186,7 @@ function checkKey(method: string, input: { appId?: unknown; locationId?: unknown
 }
 
 export function createRateScheduler(options: RateSchedulerOptions): RateScheduler & {
-  observe(observation: RateObservationInput): Promise<void>;
+  observe(observation: RateObservationInput): Promise<{ alongsideWritten: boolean }>;
 } {
   const mode = options?.mode;
   if (mode !== 'local' && mode !== 'shared') {
@@ -311,7 +320,7 @@ export function createRateScheduler(options: RateSchedulerOptions): RateSchedule
       return granted;
     },
 
-    async observe(observation: RateObservationInput): Promise<void> {
+    async observe(observation: RateObservationInput): Promise<{ alongsideWritten: boolean }> {
       checkKey('observe', observation);
       const t = now();
       const location = locationFor(observation);
@@ -322,11 +331,13 @@ export function createRateScheduler(options: RateSchedulerOptions): RateSchedule
       };
       const retiring = retireGrant(location, t);
       const { inFlight } = location;
-      const observed = await buckets.observe(location.key, facts, t, {
-        grantedBefore: inFlight.grantedBefore,
-        marginMs: inFlight.marginMs,
-        retiring,
-      });
+      const observed = await buckets.observe(
+        location.key,
+        facts,
+        t,
+        { grantedBefore: inFlight.grantedBefore, marginMs: inFlight.marginMs, retiring },
+        observation.alongside,
+      );
       if (observed.pausedUntil !== null) {
         location.pausedUntil = Math.max(location.pausedUntil ?? 0, observed.pausedUntil);
         logger.warn(
@@ -336,6 +347,7 @@ export function createRateScheduler(options: RateSchedulerOptions): RateSchedule
       }
       budget.check(location.key, observed.state, t);
       location.wake?.abort();
+      return { alongsideWritten: observed.alongsideWritten === true };
     },
 
     async budgets(): Promise<BudgetView[]> {

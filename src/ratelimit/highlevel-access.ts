@@ -10,7 +10,6 @@ import type { HighLevelAuth } from '../highlevel/client-types.js';
 import type { Logger } from '../lib/create-logger.js';
 import type { Store } from '../store/open-database.js';
 import { auditHooks } from './audit-hooks.js';
-import { composeAttemptHooks } from './compose-attempt-hooks.js';
 import { createRateScheduler, type RateSchedulerOptions } from './create-rate-scheduler.js';
 import { rateLimitedHooks } from './rate-limited-hooks.js';
 import type { RateScheduler } from './types.js';
@@ -47,10 +46,8 @@ export function createHighLevelAccess(options: HighLevelAccessOptions): HighLeve
     logger: logger.child({ name: 'ratelimit' }),
   });
   const actor = new AsyncLocalStorage<string>();
-  const hooks = composeAttemptHooks(
-    rateLimitedHooks(scheduler, { appId: options.appId }),
-    auditHooks({ db: store.db, actor: () => actor.getStore() ?? defaultActor, now, logger }),
-  );
+  const audit = auditHooks({ db: store.db, actor: () => actor.getStore() ?? defaultActor, now, logger });
+  const hooks = rateLimitedHooks(scheduler, { appId: options.appId, audit });
   const client = createHighLevelClient({
     auth: options.auth,
     baseUrl: options.baseUrl,

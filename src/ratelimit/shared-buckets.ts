@@ -49,7 +49,7 @@ import {
   windowEnd,
 } from './bucket-state.js';
 import type { BucketKey } from './bucket-store.js';
-import type { PacedBucketStore } from './types.js';
+import type { PacedBucketStore, RideAlongInsert } from './types.js';
 
 export interface SharedBucketsOptions {
   db: Kysely<Database>;
@@ -157,38 +157,55 @@ export function createSharedBuckets(options: SharedBucketsOptions): PacedBucketS
   const lastSeen = new Map<string, BucketState>();
   const cacheKey = (key: BucketKey) => `${key.appId}\u0000${key.locationId}`;
 
-  /** PostgreSQL's observe without a lock; undefined when it lost every round (or the row is missing). */
+  /**
+   * PostgreSQL's observe without a lock; `observed` undefined when it lost every round (or the row is
+   * missing). `alongside` rides in the first compare-and-set statement; a failure of that statement
+   * is taken as possibly the ride-along's, and the answer is counted again without it (the caller then
+   * writes it on its own, where its failure cannot fail the call).
+   */
   async function observeOptimistically(
     key: BucketKey,
     facts: ObservedFacts,
     now: number,
     inFlight: InFlight,
-  ): Promise<Observed | undefined> {
+    alongside: RideAlongInsert | undefined,
+  ): Promise<{ observed: Observed | undefined; alongsideWritten: boolean }> {
     const id = cacheKey(key);
     let stored = lastSeen.get(id);
+    let riding = alongside;
+    let alongsideWritten = false;
     // A remembered row may be stale, so "nothing to write" is only trusted against a fresh read.
     let fresh = false;
     for (let round = 0; round < MAX_ROUNDS; round++) {
       if (!stored) {
         stored = await selectBucketRow(db, key);
-        if (!stored) return undefined;
+        if (!stored) break;
         fresh = true;
       }
       const observed = observeAgainst(stored, facts, now, inFlight);
       if (sameState(stored, observed.state)) {
-        if (fresh) return observed;
+        if (fresh) return { observed, alongsideWritten };
         stored = undefined;
         continue;
       }
-      const outcome = await compareAndSetOrRead(db, key, stored, observed.state);
+      let outcome: Awaited<ReturnType<typeof compareAndSetOrRead>>;
+      try {
+        outcome = await compareAndSetOrRead(db, key, stored, observed.state, riding);
+      } catch (error) {
+        if (!riding) throw error;
+        riding = undefined;
+        continue;
+      }
+      if (riding) alongsideWritten = true;
+      riding = undefined;
       if (outcome.current) lastSeen.set(id, outcome.current);
       else lastSeen.delete(id);
-      if (outcome.written) return observed;
+      if (outcome.written) return { observed, alongsideWritten };
       stored = outcome.current;
-      if (!stored) return undefined;
+      if (!stored) break;
       fresh = true;
     }
-    return undefined;
+    return { observed: undefined, alongsideWritten };
   }
 
   return {
@@ -222,10 +239,12 @@ export function createSharedBuckets(options: SharedBucketsOptions): PacedBucketS
       return { ok: false, reason: 'burst', waitMs: 1, state };
     },
 
-    async observe(key, facts: ObservedFacts, now, inFlight: InFlight = NOTHING_IN_FLIGHT): Promise<Observed> {
+    async observe(key, facts: ObservedFacts, now, inFlight: InFlight = NOTHING_IN_FLIGHT, alongside) {
+      let alongsideWritten = false;
       if (dialect === 'postgres') {
-        const observed = await observeOptimistically(key, facts, now, inFlight);
-        if (observed) return observed;
+        const optimistic = await observeOptimistically(key, facts, now, inFlight, alongside);
+        if (optimistic.observed) return { ...optimistic.observed, alongsideWritten: optimistic.alongsideWritten };
+        alongsideWritten = optimistic.alongsideWritten;
       }
       const observed = await db.transaction().execute(async (trx) => {
         // SQLite transactions begin IMMEDIATE (store/sqlite-dialect.ts) and so already hold the write lock.
@@ -241,7 +260,7 @@ export function createSharedBuckets(options: SharedBucketsOptions): PacedBucketS
         return observed;
       });
       if (dialect === 'postgres') lastSeen.set(cacheKey(key), observed.state);
-      return observed;
+      return { ...observed, alongsideWritten };
     },
 
     list: () => selectAllBucketRows(db),

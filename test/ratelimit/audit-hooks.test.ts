@@ -7,6 +7,7 @@ import { createLogger } from '../../src/lib/create-logger.js';
 import { auditHooks } from '../../src/ratelimit/audit-hooks.js';
 import { composeAttemptHooks } from '../../src/ratelimit/compose-attempt-hooks.js';
 import { createRateScheduler } from '../../src/ratelimit/create-rate-scheduler.js';
+import { rateLimitedHooks } from '../../src/ratelimit/rate-limited-hooks.js';
 import { describeEachDatabase } from '../helpers/databases.js';
 import { type SandboxHandle, withSandbox } from '../helpers/sandbox.js';
 import { pacedClient, search } from './paced-client.js';
@@ -56,6 +57,25 @@ describeEachDatabase('HighLevel call audit', (getStore) => {
       ['workflow-run-7', locationId, 'get-conversation', 'conversations.readonly', 404, 'not_found', 1],
     ]);
     for (const row of written) expect(row.duration_ms).toBeGreaterThanOrEqual(0);
+  });
+
+  it('writes one row per attempt when the rows ride with the shared rate bucket writes', async () => {
+    const scheduler = createRateScheduler({ mode: 'shared', store: getStore(), logger: silent });
+    const audit = auditHooks({ db: getStore().db, actor: 'job:9', newId, logger: silent });
+    const paced = pacedClient(handle, null, rateLimitedHooks(scheduler, { appId: handle.sandbox.appId, audit }));
+    const locationId = handle.sandbox.defaultLocationId;
+
+    for (let i = 0; i < 3; i++) await search(paced, locationId);
+    await paced.client.conversations.getConversation('nope00000000000000000', { locationId }).catch(() => undefined);
+
+    const written = await rows();
+    expect(written).toHaveLength(paced.attempts.length);
+    expect(written.map((r) => [r.actor, r.operation_id, r.status])).toEqual(
+      paced.attempts.map((a) => ['job:9', a.operationId, a.status]),
+    );
+    expect(written.filter((r) => r.operation_id === 'get-conversation').map((r) => r.error_code)).toEqual([
+      'not_found',
+    ]);
   });
 
   /** A search that fails every attempt, audited with an actor function of the call's lane; the rows it left. */

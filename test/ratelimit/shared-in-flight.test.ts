@@ -4,6 +4,7 @@
  * has not seen answered, and the count of a process that died ages out. Driven through the store with
  * explicit times (no sleeps); "process A" and "process B" are the InFlight records each would pass.
  */
+import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { selectBucketRow, updateBucketRowIfUnchanged } from '../../src/ratelimit/bucket-rows.js';
 import type { InFlight, ObservedFacts } from '../../src/ratelimit/bucket-state.js';
@@ -114,6 +115,36 @@ describeEachDatabase('shared buckets: calls in flight of every process', (getSto
     // A's answer retired A's call only: B's grant is still spent and still in flight.
     expect(row?.calls?.current).toBe(1);
     expect(row?.dailyRemaining).toBe(b.state.dailyRemaining);
+    expect(observed.state).toEqual(row);
+  });
+
+  it('writes a ride-along insert in the same statement as the answer on PostgreSQL, and leaves it to the caller on SQLite', async () => {
+    const { buckets, key } = await windowWithStrays(0);
+    const taken = await buckets.take(key, T0 + 900);
+    const id = `ride-${locations}`;
+    const observed = await buckets.observe(key, answer(1), T0 + 910, retiring(taken.state.calls?.openedAt ?? null), {
+      key: 'test.rideAlong',
+      build: (p) => sql`insert into settings (key, value, updated_at) values (${p[0]}, ${p[1]}, ${p[2]})`,
+      values: [id, 'rode', T0],
+    });
+    const stored = await getStore().db.selectFrom('settings').select('value').where('key', '=', id).execute();
+    const onPostgres = getStore().dialect === 'postgres';
+    expect(observed.alongsideWritten === true).toBe(onPostgres);
+    expect(stored.map((r) => r.value)).toEqual(onPostgres ? ['rode'] : []);
+    expect((await selectBucketRow(getStore().db, key))?.calls?.current).toBe(0);
+  });
+
+  it('still counts the answer when its ride-along insert fails, and reports it unwritten', async () => {
+    const { buckets, key } = await windowWithStrays(0);
+    const taken = await buckets.take(key, T0 + 900);
+    const observed = await buckets.observe(key, answer(1), T0 + 910, retiring(taken.state.calls?.openedAt ?? null), {
+      key: 'test.failingRide',
+      build: (p) => sql`insert into no_such_table (id) values (${p[0]})`,
+      values: ['x'],
+    });
+    expect(observed.alongsideWritten ?? false).toBe(false);
+    const row = await selectBucketRow(getStore().db, key);
+    expect(row?.calls?.current).toBe(0);
     expect(observed.state).toEqual(row);
   });
 
