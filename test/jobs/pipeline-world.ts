@@ -30,7 +30,14 @@ export interface PipelineWorld {
 export async function startPipelineWorld(
   store: Store,
   handle: SandboxHandle,
-  options: { features?: Parameters<typeof loadEnabledWorkflows>[0]['features']; concurrency?: number } = {},
+  options: {
+    features?: Parameters<typeof loadEnabledWorkflows>[0]['features'];
+    concurrency?: number;
+    /** The `marketplace` feature: events plan HighLevel workflow trigger firings. */
+    marketplace?: boolean;
+    /** The HighLevel client's own retries of a failed call (default 3). */
+    clientRetries?: number;
+  } = {},
 ): Promise<PipelineWorld> {
   const locationId = handle.sandbox.addLocation({ attendees: 1 }).location.id;
   const token = handle.sandbox.issueToken({ locationId }).accessToken;
@@ -47,7 +54,8 @@ export async function startPipelineWorld(
     concurrency: options.concurrency ?? 16,
     pollMs: 20,
     backoff: { baseMs: 50, capMs: 500 },
-    client: { timeoutMs: 2_000 },
+    client: { timeoutMs: 2_000, ...(options.clientRetries !== undefined ? { maxRetries: options.clientRetries } : {}) },
+    ...(options.marketplace ? { marketplace: { targetAuth: 'bearer' as const } } : {}),
   });
   const app = Fastify({ logger: false });
   await registerAcceleventsWebhookRoute(app, { db: store.db, queue: pipeline.queue, logger: silent });
