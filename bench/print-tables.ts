@@ -155,7 +155,7 @@ export function printAgentSearch(r: AgentSearchResult): void {
   for (const d of dbs) {
     console.log(
       `  ${d.dialect} baseline, topic by LIKE '%word%' over bodies: p50 ${fmt(d.naive.p50Ms, 1)} ms, p95 ${fmt(d.naive.p95Ms, 1)} ms` +
-        ` (${d.naive.runs} runs); ${fmt(d.naiveRatio, 0)}× the indexed common-word search's p50`,
+        ` (${d.naive.runs} runs); ${fmt(d.naiveRatio, d.naiveRatio < 10 ? 1 : 0)}× the indexed common-word search's p50`,
     );
   }
 }

@@ -15,7 +15,9 @@
  * BENCH_JITTER_FLOWS (110), BENCH_JITTER_CONCURRENCY (50), BENCH_JITTER_MAX (100), BENCH_JITTER_INTERVAL_MS (10000),
  * BENCH_JITTER_MS (300, uniform 0..N per call), BENCH_JITTER_TIMEOUT_S (240),
  * BENCH_SCALE_LOCATIONS (40), BENCH_SCALE_WELCOMES (400 per phase), BENCH_SCALE_LATENCY_MS (100),
- * BENCH_SCALE_SAMPLES (10 webhook → welcome), BENCH_SCALE_PICKUPS (50), BENCH_SCALE_PHASE_TIMEOUT_S (75).
+ * BENCH_SCALE_SAMPLES (10 webhook → welcome), BENCH_SCALE_PICKUPS (50), BENCH_SCALE_PHASE_TIMEOUT_S (75),
+ * BENCH_SCALE_WORKER_NODE_ARGS (extra node flags for the scale workers, e.g. --cpu-prof),
+ * BENCH_PG_TCP=1 (reach the embedded PostgreSQL over TCP instead of its Unix socket).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
