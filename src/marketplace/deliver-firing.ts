@@ -32,7 +32,9 @@ export type TargetAuth = 'bearer' | 'none';
 export interface DeliverFiringDeps {
   db: Kysely<Database>;
   /** The process's rate scheduler (the paced client's), so firings share each location's bucket. */
-  scheduler: Pick<RateScheduler, 'acquire'> & { observe(observation: RateObservationInput): Promise<{ alongsideWritten: boolean }> };
+  scheduler: Pick<RateScheduler, 'acquire'> & {
+    observe(observation: RateObservationInput): Promise<{ alongsideWritten: boolean }>;
+  };
   /** The Marketplace app id the buckets are keyed by. */
   appId: string;
   /** Location tokens: the token manager's `tokenSource()`. */
