@@ -68,7 +68,7 @@ for (const kind of DATABASE_KINDS) {
     }
 
     /** Registers a new attendee and waits until parley has planned its firings (its event job ran). */
-    async function register(ticketType: string): Promise<{ email: string; barcode: string }> {
+    async function register(ticketType: string): Promise<{ email: string; barcode: string; lastName: string }> {
       n += 1;
       const email = `marketplace-${n}-${Date.now()}@example.com`;
       const registered = await json(
@@ -94,7 +94,7 @@ for (const kind of DATABASE_KINDS) {
           .executeTakeFirst();
         return row ?? undefined;
       });
-      return { email, barcode: String(registered.barcode) };
+      return { email, barcode: String(registered.barcode), lastName: `Test${n}` };
     }
 
     async function firingsOf(triggerId: string) {
@@ -258,14 +258,15 @@ for (const kind of DATABASE_KINDS) {
         body: {
           contactId: string;
           preference: { key: string; value: string; answer: string };
-          attendee: { id: string };
+          attendee: { id: string; email: string | null; firstName: string | null; lastName: string | null };
         };
       }[];
       expect(seen).toHaveLength(1);
       expect(seen[0]!.body).toMatchObject({
         contactId: link.contact_id,
         preference: { key: 'updates', value: 'workshops', answer: '2 please' },
-        attendee: { id: grace.barcode },
+        // The name and email come from the HighLevel contact parley made from the registration.
+        attendee: { id: grace.barcode, email: grace.email, firstName: 'Ada', lastName: grace.lastName },
       });
       const [checkIn] = await settledFirings(checkedIn.triggerId, 1);
       expect(checkIn).toMatchObject({ status: 'sent' });

@@ -157,6 +157,12 @@ export function highLevelEventHandler(deps: HighLevelEventHandlerDeps): JobHandl
             answer,
             raw: message.body || null,
             checkIn: links.checkIn,
+            person: {
+              firstName: text(contact.firstName),
+              lastName: text(contact.lastName),
+              email: text(contact.email),
+              phone: text(contact.phone),
+            },
           });
         }
       }

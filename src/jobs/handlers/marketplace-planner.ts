@@ -41,6 +41,8 @@ export interface MarketplacePlanner {
     raw: string | null;
     /** The check-in link of the contact (its Accelevents attendee and event), when parley has one. */
     checkIn: { eventKey: string; attendeeId: string } | null;
+    /** The contact as HighLevel has it: parley made it from the attendee's registration. */
+    person?: { firstName: string | null; lastName: string | null; email: string | null; phone: string | null };
   }): Promise<void>;
   /** Whether any location subscribes to `key` (pollers skip work nobody wants). */
   subscribed(key: TriggerKey): Promise<boolean>;
@@ -115,7 +117,8 @@ export function createMarketplacePlanner(deps: MarketplacePlannerDeps): Marketpl
       });
     },
     async preferenceAnswered(input) {
-      // parley keeps no attendee record beyond the link, so the attendee section carries its ids only.
+      // parley keeps no attendee record beyond the link: the ids come from it, the name, email and phone
+      // from the HighLevel contact the attendee's registration made (the reply's handler read it anyway).
       const link = input.checkIn;
       await planFirings(plan, {
         triggerKey: 'parley_preference_answered',
@@ -123,7 +126,7 @@ export function createMarketplacePlanner(deps: MarketplacePlannerDeps): Marketpl
         locationId: input.locationId,
         occurredAt: now(),
         contactId: input.contactId,
-        attendee: { id: link?.attendeeId ?? null },
+        attendee: { id: link?.attendeeId ?? null, ...input.person },
         event: { key: link?.eventKey ?? null },
         preference: { ...input.answer, answer: input.raw },
       });
