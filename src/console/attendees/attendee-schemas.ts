@@ -55,5 +55,22 @@ export const attendeeSchema = {
         },
       },
     },
+    notes: {
+      type: 'array',
+      description:
+        'Notes HighLevel workflows added with the parley_add_note action, newest first (at most 50). Not given to sponsors.',
+      items: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          body: { type: 'string' },
+          source: { type: 'string', description: 'Who added it, e.g. marketplace:<workflowId>.' },
+          eventKey: nullableString,
+          contactId: { type: 'string' },
+          locationId: { type: 'string' },
+          createdAt: epochMs,
+        },
+      },
+    },
   },
 } as const;

@@ -1,6 +1,7 @@
 /**
  * One attendee for the console (GET /api/attendees/{id}): their links (event, contact, conversation,
- * welcome message) and their stored preference answers (src/preferences/attendee-answers.ts). The id
+ * welcome message), their stored preference answers (src/preferences/attendee-answers.ts) and, for
+ * staff, the notes HighLevel workflows added (attendee-notes.ts). The id
  * is the Accelevents attendee id or the HighLevel contact id. A sponsor sees an attendee only when one
  * of the attendee's conversations is one the sponsor may open (conversation-access.ts, the same rule
  * as the conversation routes); any other attendee, and an id nobody has, get one 404 naming no id.
@@ -10,6 +11,7 @@ import type { Caller } from '../auth/resolve-caller.js';
 import type { ConsoleDeps } from '../console-deps.js';
 import { ConsoleError } from '../console-error.js';
 import { assertMaySee, sponsorOnly } from '../conversations/conversation-access.js';
+import { type AttendeeNote, notesOf } from './attendee-notes.js';
 
 export interface AttendeeView {
   /** The id asked for. */
@@ -17,6 +19,8 @@ export interface AttendeeView {
   email: string | null;
   links: AttendeeLink[];
   preferences: PreferenceAnswer[];
+  /** Notes HighLevel workflows added (attendee-notes.ts); absent for a sponsor, who sees no notes. */
+  notes?: AttendeeNote[];
 }
 
 function notFound(): ConsoleError {
@@ -55,6 +59,10 @@ export async function getAttendeeForCaller(
   if (sponsorOnly(caller)) {
     const conversations = found.links.flatMap((link) => (link.conversationId === null ? [] : [link.conversationId]));
     if (!(await sponsorMaySee(deps, caller, conversations))) throw notFound();
+    return { id, ...found };
   }
-  return { id, ...found };
+  const contacts = found.links.flatMap((link) =>
+    link.contactId === null ? [] : [{ locationId: link.locationId, contactId: link.contactId }],
+  );
+  return { id, ...found, notes: await notesOf(deps.db, contacts) };
 }

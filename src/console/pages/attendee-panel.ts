@@ -37,6 +37,8 @@ export interface AttendeePanel {
   attendeeIds: string[];
   events: PanelEvent[];
   preferences: { key: string; value: string | null; raw: string | null; answeredAt: number }[];
+  /** Notes on the thread's contact, newest first; null for a sponsor, who sees none. */
+  notes: { body: string; source: string; createdAt: number }[] | null;
   runs: PanelRun[];
 }
 
@@ -155,6 +157,10 @@ export async function attendeePanelFor(
     preferences: attendee.preferences
       .filter((answer) => answer.locationId === conversation.locationId && answer.contactId === conversation.contactId)
       .map(({ key, value, raw, answeredAt }) => ({ key, value, raw, answeredAt })),
+    notes:
+      attendee.notes
+        ?.filter((note) => note.locationId === conversation.locationId && note.contactId === conversation.contactId)
+        .map(({ body, source, createdAt }) => ({ body, source, createdAt })) ?? null,
     runs: runs.slice(0, PANEL_RUNS).map((run) => ({
       runId: run.id,
       workflow: run.workflow,

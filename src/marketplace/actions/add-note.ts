@@ -1,7 +1,7 @@
 /**
  * `parley_add_note`: a note on the contact's attendee record (table attendee_notes, migration 0016).
  * A repeated call adds nothing (once-key.ts); the answer then names the note the first call added.
- * Notes are stored only: no console page shows them yet.
+ * The console shows them on the attendee read and the thread page (src/console/attendees/attendee-notes.ts).
  */
 
 import { newSortableId } from '../../store/sortable-id.js';

@@ -1,8 +1,9 @@
 /**
  * GET /api/attendees/{id} on the real console, sandbox-synced index and database, on both databases:
  * an attendee found by Accelevents attendee id or HighLevel contact id with their links and answers
- * (value, raw text, answered at), every reading role allowed, a sponsor only for an attendee in their
- * sponsor channel, one 404 naming no id otherwise, and the route in the OpenAPI document.
+ * (value, raw text, answered at) and, for staff only, the notes HighLevel workflows added; every reading
+ * role allowed, a sponsor only for an attendee in their sponsor channel, one 404 naming no id otherwise,
+ * and the route in the OpenAPI document.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../../src/console/auth/roles.js';
@@ -59,6 +60,24 @@ describe.each(DATABASE_KINDS)('GET /api/attendees/{id} [%s]', (kind) => {
     return seeded;
   }
 
+  /** A note as the parley_add_note marketplace action stores it (src/marketplace/actions/add-note.ts). */
+  async function addNote(on: Seeded, id: string, body: string, at: number) {
+    await harness.deps.db
+      .insertInto('attendee_notes')
+      .values({
+        id,
+        location_id: on.locationId,
+        contact_id: on.contactId,
+        attendee_id: on.attendeeId,
+        event_key: 'check-in:devconf-2026',
+        body,
+        source: 'marketplace:wf-notes',
+        dedupe_key: `dedupe-${id}`,
+        created_at: at,
+      })
+      .execute();
+  }
+
   beforeAll(async () => {
     harness = await startConsoleApp(kind, {
       attendees: 4,
@@ -73,7 +92,10 @@ describe.each(DATABASE_KINDS)('GET /api/attendees/{id} [%s]', (kind) => {
       raw: '2 please',
       now: ANSWERED_AT,
     });
+    await addNote(answered, 'note-old', 'Asked for a vegan lunch', ANSWERED_AT);
+    await addNote(answered, 'note-new', 'Moved to the VIP table', ANSWERED_AT + 1_000);
     sponsored = await seedAttendee(1, 'att-sponsored');
+    await addNote(sponsored, 'note-sponsored', 'Internal: pending refund', ANSWERED_AT);
     await saveAnswer(harness.deps.db, {
       locationId: sponsored.locationId,
       contactId: sponsored.contactId,
@@ -131,7 +153,25 @@ describe.each(DATABASE_KINDS)('GET /api/attendees/{id} [%s]', (kind) => {
           locationId: answered.locationId,
         },
       ],
+      notes: ['note-new', 'note-old'].map((id) => ({
+        id,
+        body: id === 'note-new' ? 'Moved to the VIP table' : 'Asked for a vegan lunch',
+        source: 'marketplace:wf-notes',
+        eventKey: 'check-in:devconf-2026',
+        contactId: answered.contactId,
+        locationId: answered.locationId,
+        createdAt: id === 'note-new' ? ANSWERED_AT + 1_000 : ANSWERED_AT,
+      })),
     });
+  });
+
+  it("gives a sponsor an attendee of their channel without the staff's notes", async () => {
+    const staff = await get(sponsored.attendeeId, 'agent');
+    expect(staff.json().notes.map((n: { body: string }) => n.body)).toEqual(['Internal: pending refund']);
+    const sponsor = await get(sponsored.attendeeId, 'sponsor');
+    expect(sponsor.statusCode).toBe(200);
+    expect(sponsor.json()).not.toHaveProperty('notes');
+    expect(sponsor.body).not.toContain('pending refund');
   });
 
   it('finds the same attendee by HighLevel contact id', async () => {
@@ -186,7 +226,7 @@ describe.each(DATABASE_KINDS)('GET /api/attendees/{id} [%s]', (kind) => {
     expect([...(operation?.['x-parley-roles'] ?? [])].sort()).toEqual(['admin', 'agent', 'sponsor', 'viewer']);
     expect(operation?.parameters).toEqual([expect.objectContaining({ name: 'id', in: 'path', required: true })]);
     const answer = operation?.responses?.['200']?.content?.['application/json']?.schema;
-    expect(Object.keys(answer?.properties ?? {})).toEqual(['id', 'email', 'links', 'preferences']);
+    expect(Object.keys(answer?.properties ?? {})).toEqual(['id', 'email', 'links', 'preferences', 'notes']);
     expect(Object.keys(answer?.properties?.preferences?.items?.properties ?? {})).toEqual(
       expect.arrayContaining(['key', 'value', 'raw', 'answeredAt']),
     );

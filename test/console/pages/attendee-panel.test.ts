@@ -1,7 +1,7 @@
 /**
  * The thread page's attendee panel over a sandbox-synced index, on both databases: the Accelevents
  * attendee id, the event's name and ticket type from the runs parley made for the attendee, the
- * check-in state, the preference answers, and the attendee's workflow runs (linked to the admin run
+ * check-in state, the preference answers, the notes, and the attendee's workflow runs (linked to the admin run
  * page for an admin only); none for a contact no attendee is linked to.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,6 +85,20 @@ describe.each(DATABASE_KINDS)('thread page attendee panel [%s]', (kind) => {
     await run('run-checkin', 'checkin-welcome', `check_in:${EVENT}:${email}`, { attendee, event }, AT + 3_600_000);
     // Someone else's run, whose email merely starts with this one's: not theirs.
     await run('run-other', 'registration-welcome', `registration:${EVENT}:${email}.au`, { attendee, event }, AT);
+    await harness.deps.db
+      .insertInto('attendee_notes')
+      .values({
+        id: 'note-1',
+        location_id: linked.location_id,
+        contact_id: linked.contact_id ?? '',
+        attendee_id: 'ae-7001',
+        event_key: `check-in:${EVENT}`,
+        body: 'Needs a <wheelchair> ramp',
+        source: 'marketplace:wf-access',
+        dedupe_key: 'note-1',
+        created_at: AT + 3_800_000,
+      })
+      .execute();
     await saveAnswer(harness.deps.db, {
       locationId: linked.location_id,
       contactId: linked.contact_id ?? '',
@@ -110,6 +124,13 @@ describe.each(DATABASE_KINDS)('thread page attendee panel [%s]', (kind) => {
     expect(panel).toContain('<dt>Ticket type</dt><dd>VIP Pass</dd>');
     expect(panel).toContain('<dt>Check-in</dt><dd>checked in 2026-03-10 10:30 UTC</dd>');
     expect(panel).toMatch(/<dt>updates<\/dt><dd>workshops <span class="hint">\(“2 please”\)<\/span>/);
+  });
+
+  it('shows the notes HighLevel workflows added, escaped, with who added them and when', async () => {
+    const panel = await panelFor('agent');
+    expect(panel).toContain(
+      '<li><p class="note-body">Needs a &lt;wheelchair&gt; ramp</p> <span class="hint">marketplace:wf-access, 2026-03-10 10:33 UTC</span></li>',
+    );
   });
 
   it("lists the attendee's workflow runs newest first", async () => {

@@ -1,0 +1,48 @@
+/**
+ * Notes HighLevel workflows added to an attendee's record (`parley_add_note`,
+ * src/marketplace/actions/add-note.ts), for the console's attendee read and the thread page's panel.
+ * Staff read them; a sponsor's views leave them out (read-attendee.ts).
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../../store/schema.js';
+
+export interface AttendeeNote {
+  id: string;
+  body: string;
+  /** Who added it, e.g. `marketplace:<workflowId>`. */
+  source: string;
+  eventKey: string | null;
+  contactId: string;
+  locationId: string;
+  createdAt: number;
+}
+
+/** Notes shown, newest first. */
+export const NOTES_SHOWN = 50;
+
+/** The newest notes on any of these contacts, each contact within its own location. */
+export async function notesOf(
+  db: Kysely<Database>,
+  contacts: readonly { locationId: string; contactId: string }[],
+): Promise<AttendeeNote[]> {
+  if (contacts.length === 0) return [];
+  const rows = await db
+    .selectFrom('attendee_notes')
+    .select(['id', 'body', 'source', 'event_key', 'contact_id', 'location_id', 'created_at'])
+    .where((eb) =>
+      eb.or(contacts.map((c) => eb.and([eb('location_id', '=', c.locationId), eb('contact_id', '=', c.contactId)]))),
+    )
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(NOTES_SHOWN)
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    body: row.body,
+    source: row.source,
+    eventKey: row.event_key,
+    contactId: row.contact_id,
+    locationId: row.location_id,
+    createdAt: Number(row.created_at),
+  }));
+}
