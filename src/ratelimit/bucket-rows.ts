@@ -102,40 +102,10 @@ export async function updateBucketRow(db: Db, key: BucketKey, state: BucketState
 }
 
 /**
- * Writes `next` only if the row still holds every column of `stored` (compare-and-set): true when it
- * did. A row another process changed in between is left alone, and the caller decides again.
- */
-export async function updateBucketRowIfUnchanged(
-  db: Db,
-  key: BucketKey,
-  stored: BucketState,
-  next: BucketState,
-): Promise<boolean> {
-  const set = columns(next);
-  const where = columns(stored);
-  const setNames = Object.keys(set);
-  const whereNames = Object.keys(where);
-  const values = [...Object.values(set), key.appId, key.locationId, ...Object.values(where)];
-  // columns() always lists the same names in the same order, with or without the calls in flight.
-  const statement = compiledStatement(
-    db,
-    `rate.updateIfUnchanged:${setNames.length}:${whereNames.length}`,
-    (p) => {
-      const assignments = setNames.map((name, i) => sql`${sql.ref(name)} = ${p[i]}`);
-      const at = setNames.length;
-      const unchanged = whereNames.map((name, i) => sql` and ${sql.ref(name)} = ${p[at + 2 + i]}`);
-      return sql`update rate_limit_state set ${sql.join(assignments)} where app_id = ${p[at]} and location_id = ${p[at + 1]}${sql.join(unchanged, sql``)}`;
-    },
-    values.length,
-  );
-  const result = await runStatement(db, statement, values);
-  return Number(result.numAffectedRows ?? 0n) > 0;
-}
-
-/**
- * PostgreSQL only: the compare-and-set of updateBucketRowIfUnchanged(), and in the same statement the
- * row as it stands when the set did not happen, so a caller whose expected row was stale tries again
- * without a separate read. The outer SELECT reads the statement's snapshot, not the UPDATE's effect
+ * PostgreSQL only: writes `next` only if the row still holds every column of `stored` (compare-and-set),
+ * and in the same statement returns the row as it stands when the set did not happen, so a caller whose
+ * expected row was stale decides again without a separate read. A row another process changed in
+ * between is left alone. The outer SELECT reads the statement's snapshot, not the UPDATE's effect
  * (https://www.postgresql.org/docs/current/queries-with.html#QUERIES-WITH-MODIFYING); that is only used
  * when nothing was written. `current` is undefined when the row does not exist. `alongside` is inserted
  * by the same statement whether or not the row was set.
