@@ -28,7 +28,7 @@ export function rateLimitedHooks(
     throw new TypeError('rateLimitedHooks: a RateScheduler (createRateScheduler) is required');
   }
   const appId = options?.appId;
-  const audit = options.audit;
+  const audit = options?.audit;
   if (typeof appId !== 'string' || appId.length === 0) {
     throw new TypeError('rateLimitedHooks: options.appId (the Marketplace app id) is required');
   }
