@@ -19,7 +19,6 @@ import { parseRateLimitHeaders, parseRetryAfterMs } from '../highlevel/rate-limi
 import type { Logger } from '../lib/create-logger.js';
 import { fetchWithTimeout } from '../lib/fetch-with-timeout.js';
 import { auditHooks } from '../ratelimit/audit-hooks.js';
-import type { RateObservationInput } from '../ratelimit/create-rate-scheduler.js';
 import type { RateScheduler } from '../ratelimit/types.js';
 import type { Database } from '../store/schema.js';
 import { MarketplaceError } from './marketplace-error.js';
@@ -32,9 +31,7 @@ export type TargetAuth = 'bearer' | 'none';
 export interface DeliverFiringDeps {
   db: Kysely<Database>;
   /** The process's rate scheduler (the paced client's), so firings share each location's bucket. */
-  scheduler: Pick<RateScheduler, 'acquire'> & {
-    observe(observation: RateObservationInput): Promise<{ alongsideWritten: boolean }>;
-  };
+  scheduler: Pick<RateScheduler, 'acquire' | 'observe'>;
   /** The Marketplace app id the buckets are keyed by. */
   appId: string;
   /** Location tokens: the token manager's `tokenSource()`. */

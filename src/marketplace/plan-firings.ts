@@ -40,11 +40,16 @@ export interface PlannedFirings {
   duplicates: number;
 }
 
+/** Nothing planned yet (or at all, with the marketplace feature off): a fresh count to add to. */
+export function noFirings(): PlannedFirings {
+  return { queued: 0, filtered: 0, duplicates: 0 };
+}
+
 export async function planFirings(
   deps: PlanFiringsDeps,
   happening: TriggerHappening & { locationId: string },
 ): Promise<PlannedFirings> {
-  const planned: PlannedFirings = { queued: 0, filtered: 0, duplicates: 0 };
+  const planned = noFirings();
   const subscriptions = await activeSubscriptions(deps.db, happening.triggerKey, happening.locationId);
   if (subscriptions.length === 0) return planned;
   const newId = deps.newId ?? newSortableId;

@@ -37,21 +37,7 @@ import { createLaneQueue, type LaneQueue } from './lane-queue.js';
 import { createMemoryBuckets } from './memory-buckets.js';
 import { RateLimitError } from './rate-limit-error.js';
 import { createSharedBuckets } from './shared-buckets.js';
-import type {
-  BudgetView,
-  PacedBucketStore,
-  RateObservation,
-  RateScheduler,
-  RateSlotRequest,
-  RideAlongInsert,
-} from './types.js';
-
-/** `RateObservation` plus the 429's Retry-After, which the shared contract has no field for. */
-export interface RateObservationInput extends RateObservation {
-  retryAfterMs?: number | null;
-  /** An insert to write in the same statement as the bucket's row where the store can (types.ts). */
-  alongside?: RideAlongInsert;
-}
+import type { BudgetView, PacedBucketStore, RateObservation, RateScheduler, RateSlotRequest } from './types.js';
 
 export interface RateSchedulerOptions {
   /** `'local'`: buckets in memory (one process). `'shared'`: buckets in `rate_limit_state` (several processes). */
@@ -185,9 +171,7 @@ function checkKey(method: string, input: { appId?: unknown; locationId?: unknown
   }
 }
 
-export function createRateScheduler(options: RateSchedulerOptions): RateScheduler & {
-  observe(observation: RateObservationInput): Promise<{ alongsideWritten: boolean }>;
-} {
+export function createRateScheduler(options: RateSchedulerOptions): RateScheduler {
   const mode = options?.mode;
   if (mode !== 'local' && mode !== 'shared') {
     throw new TypeError(`createRateScheduler: mode must be 'local' or 'shared', got ${JSON.stringify(mode)}`);
@@ -320,7 +304,7 @@ export function createRateScheduler(options: RateSchedulerOptions): RateSchedule
       return granted;
     },
 
-    async observe(observation: RateObservationInput): Promise<{ alongsideWritten: boolean }> {
+    async observe(observation: RateObservation): Promise<{ alongsideWritten: boolean }> {
       checkKey('observe', observation);
       const t = now();
       const location = locationFor(observation);

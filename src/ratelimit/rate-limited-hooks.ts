@@ -8,7 +8,6 @@
 import type { AfterAttemptInfo, BeforeAttemptInfo } from '../highlevel/client-types.js';
 import { HighLevelRateLimitedError } from '../highlevel/errors.js';
 import type { AttemptAudit } from './audit-hooks.js';
-import type { RateObservationInput } from './create-rate-scheduler.js';
 import type { RateScheduler } from './types.js';
 
 export interface AttemptHooks {
@@ -17,7 +16,7 @@ export interface AttemptHooks {
 }
 
 export function rateLimitedHooks(
-  scheduler: RateScheduler & { observe(observation: RateObservationInput): Promise<{ alongsideWritten: boolean }> },
+  scheduler: RateScheduler,
   options: {
     appId: string;
     /** The audit trail (audit-hooks.ts): each attempt's row rides with the answer's bucket write where it can. */

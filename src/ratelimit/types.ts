@@ -22,6 +22,10 @@ export interface RateObservation {
   locationId: string;
   status: number | null;
   rateLimit: RateLimitInfo | null;
+  /** A 429's Retry-After. */
+  retryAfterMs?: number | null;
+  /** An insert to write in the same statement as the bucket's row where the store can. */
+  alongside?: RideAlongInsert;
 }
 
 /**
@@ -54,7 +58,7 @@ export interface RateScheduler {
    * Feeds a response's headers (or a 429) back into the bucket; `alongsideWritten` when the
    * observation's ride-along insert (RideAlongInsert) was written with it.
    */
-  observe(observation: RateObservation & { alongside?: RideAlongInsert }): Promise<{ alongsideWritten: boolean }>;
+  observe(observation: RateObservation): Promise<{ alongsideWritten: boolean }>;
   budgets(): Promise<BudgetView[]>;
 }
 

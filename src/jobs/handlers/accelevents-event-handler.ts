@@ -15,7 +15,7 @@ import type { MappedPayload } from '../../intake/map-payload.js';
 import { reasonAtIntake } from '../../intake/plan-deliveries.js';
 import type { RefetchedRecord } from '../../intake/refetch-record.js';
 import { WELCOMING_TOPICS } from '../../intake/topics.js';
-import type { PlannedFirings } from '../../marketplace/plan-firings.js';
+import { noFirings, type PlannedFirings } from '../../marketplace/plan-firings.js';
 import { type JobHandler, NonRetryableError } from '../../queue/types.js';
 import type { Database } from '../../store/schema.js';
 import type { RunOutcome } from '../../workflows/run-workflow.js';
@@ -61,7 +61,7 @@ export function acceleventsEventHandler(deps: AcceleventsEventHandlerDeps): JobH
         // planned by the attempt that will not be retried (the last, or a final error), so a stuck
         // welcome does not hold them back and a retried one still brings its contact (both idempotent).
         const planFirings = async (): Promise<PlannedFirings> =>
-          (await deps.marketplace?.acceleventsEvent(event, locationId)) ?? NO_FIRINGS;
+          (await deps.marketplace?.acceleventsEvent(event, locationId)) ?? noFirings();
         let report: TriggeredReport;
         try {
           report = await runEachTrigger(
@@ -94,9 +94,6 @@ export function acceleventsEventHandler(deps: AcceleventsEventHandlerDeps): JobH
     await settleInbox(deps.db, inboxId, settled.status, now(), settled.reason);
   };
 }
-
-/** With the marketplace feature off, nothing is planned. */
-const NO_FIRINGS: PlannedFirings = { queued: 0, filtered: 0, duplicates: 0 };
 
 /** An error the queue will not retry. */
 function isFinal(error: unknown): error is NonRetryableError | PipelineError {

@@ -7,7 +7,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Logger } from '../../lib/create-logger.js';
-import { linkedContactId, type PlannedFirings, planFirings } from '../../marketplace/plan-firings.js';
+import { linkedContactId, noFirings, type PlannedFirings, planFirings } from '../../marketplace/plan-firings.js';
 import type { TriggerKey } from '../../marketplace/trigger-catalog.js';
 import type { Queue } from '../../queue/types.js';
 import type { Database } from '../../store/schema.js';
@@ -76,7 +76,7 @@ export function createMarketplacePlanner(deps: MarketplacePlannerDeps): Marketpl
         attendeeId: attendee.id ?? null,
       });
       const planned = new Set<TriggerKey>();
-      const firings: PlannedFirings = { queued: 0, filtered: 0, duplicates: 0 };
+      const firings = noFirings();
       for (const { trigger, key } of event.triggers) {
         const triggerKey = MARKETPLACE_TRIGGERS[trigger];
         if (!triggerKey || planned.has(triggerKey)) continue;
