@@ -75,6 +75,14 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
   const { db, dialect } = store;
   const { secrets } = repository;
   const flights = new Map<string, Promise<string>>();
+  /**
+   * Each connection's latest refresh, numbered in the order refreshes started. A forced caller (its
+   * token got a 401) whose call began before a refresh that has since finished takes that refresh's
+   * token instead of starting another: on a slow machine its row read can come after the refresh
+   * committed, and the newer version it then sees says nothing about the token that failed.
+   */
+  const latest = new Map<string, { number: number; flight: Promise<string> }>();
+  let refreshesStarted = 0;
   const cacheMs = options.cacheMs ?? 5_000;
   if (!Number.isFinite(cacheMs) || cacheMs < 0) {
     throw new TypeError(`createTokenManager: cacheMs must be a number of ms >= 0, got ${cacheMs}`);
@@ -138,6 +146,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     id: string,
     { forceRefresh = false }: { forceRefresh?: boolean },
   ): Promise<{ token: string; freshUntil: number }> {
+    const startedBefore = refreshesStarted;
     const row = await readTokenRow(db, id, { forUpdate: false });
     assertUsable(row, id);
     if (row.kind === 'pit' || (!forceRefresh && isFresh(row, now(), marginMs))) {
@@ -145,17 +154,26 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
         row.kind === 'pit' || row.expiresAt === null ? Number.POSITIVE_INFINITY : row.expiresAt - marginMs;
       return { token: await readAccessToken(secrets, row), freshUntil };
     }
-    return { token: await refreshFlight(id, row.version, forceRefresh), freshUntil: 0 };
+    return { token: await refreshFlight(id, row.version, forceRefresh, startedBefore), freshUntil: 0 };
   }
 
-  function refreshFlight(id: string, seenVersion: number, forceRefresh: boolean): Promise<string> {
+  /** `startedBefore`: how many refreshes had started when the caller's call began. */
+  function refreshFlight(
+    id: string,
+    seenVersion: number,
+    forceRefresh: boolean,
+    startedBefore: number,
+  ): Promise<string> {
     let flight = flights.get(id);
     if (!flight) {
+      const last = latest.get(id);
+      if (forceRefresh && last && last.number > startedBefore) return last.flight;
       const started = runFlight(id, { seenVersion, forced: forceRefresh });
       flight = started.finally(() => {
         if (flights.get(id) === flight) flights.delete(id);
       });
       flights.set(id, flight);
+      latest.set(id, { number: ++refreshesStarted, flight });
     }
     return flight;
   }
