@@ -10,8 +10,10 @@
  *
  * Outcome: 2xx marks the firing `sent`. A 5xx, 429 or network failure throws a retryable error, so the
  * queue's backoff tries again; on the job's last attempt the firing is marked `failed` first. Any other
- * 4xx is final (`failed`, dead-lettered). A subscription deleted (DELETED or UNINSTALL) before the
- * job runs marks the firing `skipped` and sends nothing.
+ * 4xx is final (`failed`, dead-lettered); a 404 or 410 also pauses the subscription (`gone`,
+ * subscriptions.ts), since HighLevel no longer knows the trigger, so later happenings plan no firing
+ * for it until HighLevel sends CREATED or UPDATED again. A subscription deleted (DELETED or UNINSTALL)
+ * or paused before the job runs marks the firing `skipped` and sends nothing.
  */
 import type { Kysely } from 'kysely';
 import type { HighLevelAuth } from '../highlevel/client-types.js';
@@ -23,7 +25,7 @@ import type { RateScheduler } from '../ratelimit/types.js';
 import type { Database } from '../store/schema.js';
 import { MarketplaceError } from './marketplace-error.js';
 import { type FiringJobPayload, linkedContactId } from './plan-firings.js';
-import { findSubscription } from './subscriptions.js';
+import { findSubscription, markSubscriptionGone } from './subscriptions.js';
 
 export const FIRING_OPERATION = 'marketplace-trigger-execute';
 export type TargetAuth = 'bearer' | 'none';
@@ -88,11 +90,12 @@ export async function deliverFiring(
   if (firing.status !== 'queued') return 'already_settled';
   const subscription = await findSubscription(deps.db, job.triggerId);
   if (subscription?.status !== 'active') {
-    await settle(deps.db, job.firingId, { status: 'skipped', last_error: 'subscription deleted before sending' });
-    deps.logger.info(
-      { firingId: job.firingId, triggerId: job.triggerId },
-      'marketplace firing skipped: subscription deleted',
-    );
+    const why =
+      subscription?.status === 'gone'
+        ? `subscription paused before sending: ${subscription.inactiveReason ?? 'its target URL is gone'}`
+        : 'subscription deleted before sending';
+    await settle(deps.db, job.firingId, { status: 'skipped', last_error: why });
+    deps.logger.info({ firingId: job.firingId, triggerId: job.triggerId }, `marketplace firing skipped: ${why}`);
     return 'skipped';
   }
   const locationId = subscription.locationId;
@@ -115,6 +118,15 @@ export async function deliverFiring(
   if (ok) return 'sent';
   const retryable = answer.status === null || answer.status === 429 || answer.status >= 500;
   if (!retryable || context.lastAttempt) await settle(deps.db, job.firingId, { status: 'failed' });
+  if (answer.status === 404 || answer.status === 410) {
+    const reason = `the target URL answered HTTP ${answer.status} at ${new Date(now()).toISOString()}`;
+    if (await markSubscriptionGone(deps.db, subscription, reason, now())) {
+      deps.logger.warn(
+        { triggerId: job.triggerId, locationId, triggerKey: subscription.triggerKey, httpStatus: answer.status },
+        'marketplace subscription paused: its target URL is gone; HighLevel sending CREATED or UPDATED resumes it',
+      );
+    }
+  }
   throw new MarketplaceError(
     'firing_failed',
     `marketplace trigger ${subscription.triggerKey} (${job.triggerId}): ${answer.error ?? 'failed'}`,

@@ -323,7 +323,10 @@ export interface MarketplaceSubscriptionsTable {
   target_url: string;
   /** JSON array of the filters the workflow's author chose, as HighLevel sent them. */
   filters: string;
-  status: 'active' | 'deleted';
+  /** `gone`: the target URL answered 404 or 410; paused until HighLevel sends CREATED or UPDATED again. */
+  status: 'active' | 'deleted' | 'gone';
+  /** Why a `gone` subscription is paused (the HTTP status and when); null otherwise. */
+  inactive_reason: string | null;
   created_at: number;
   updated_at: number;
 }

@@ -11,7 +11,12 @@ import { marketplaceFireHandler } from '../../src/jobs/handlers/marketplace-fire
 import { createLogger } from '../../src/lib/create-logger.js';
 import { type DeliverFiringDeps, deliverFiring, FIRING_OPERATION } from '../../src/marketplace/deliver-firing.js';
 import { planFirings } from '../../src/marketplace/plan-firings.js';
-import { deleteSubscription, saveSubscription } from '../../src/marketplace/subscriptions.js';
+import {
+  deleteSubscription,
+  findSubscription,
+  markSubscriptionGone,
+  saveSubscription,
+} from '../../src/marketplace/subscriptions.js';
 import { createQueue } from '../../src/queue/create-queue.js';
 import { NonRetryableError } from '../../src/queue/types.js';
 import { createRateScheduler } from '../../src/ratelimit/create-rate-scheduler.js';
@@ -48,43 +53,59 @@ describeEachDatabase('marketplace firing delivery', (getStore) => {
     };
   }
 
-  /** A subscription at a new location and one planned firing for it; returns its job's payload. */
-  async function planned(contactId: string | null = 'c-1') {
-    const { db } = getStore();
+  const targetUrlOf = (locationId: string, triggerId: string) =>
+    `${target.url}/workflows-marketplace/triggers/execute/${locationId}/${triggerId}`;
+
+  /** A subscription at a new location (as HighLevel's CREATED stores it). */
+  async function subscribe() {
     const locationId = `loc-${randomBytes(4).toString('hex')}`;
     const triggerId = `trg-${randomBytes(4).toString('hex')}`;
-    await saveSubscription(
-      db,
-      {
-        triggerId,
-        triggerKey: 'accelevents_attendee_checked_in',
-        locationId,
-        workflowId: null,
-        companyId: null,
-        targetUrl: `${target.url}/workflows-marketplace/triggers/execute/${locationId}/${triggerId}`,
-        filters: [],
-      },
-      Date.now(),
-    );
+    await saveSubscription(getStore().db, subscriptionInput(locationId, triggerId), Date.now());
+    return { triggerId, locationId };
+  }
+
+  function subscriptionInput(locationId: string, triggerId: string, targetUrl = targetUrlOf(locationId, triggerId)) {
+    return {
+      triggerId,
+      triggerKey: 'accelevents_attendee_checked_in' as const,
+      locationId,
+      workflowId: null,
+      companyId: null,
+      targetUrl,
+      filters: [],
+    };
+  }
+
+  /** One check-in happening at the subscription's location; its firing's job (none when nothing was planned). */
+  async function happen(sub: { triggerId: string; locationId: string }, contactId: string | null = 'c-1') {
+    const { db } = getStore();
+    const eventKey = `check_in:devconf:${randomBytes(4).toString('hex')}`;
     const queue = createQueue({ store: getStore() });
     await planFirings(
       { db, queue, logger: silent },
       {
         triggerKey: 'accelevents_attendee_checked_in',
-        id: `check_in:devconf:${triggerId}`,
-        locationId,
+        id: eventKey,
+        locationId: sub.locationId,
         occurredAt: Date.now(),
         contactId,
         attendee: { id: 'AE-1', email: 'ada@example.com' },
         event: { key: 'devconf' },
       },
     );
-    const [row] = await db
+    const row = await db
       .selectFrom('jobs')
       .select(['id', 'payload'])
-      .where('payload', 'like', `%${triggerId}%`)
-      .execute();
-    return { jobId: row!.id, payload: JSON.parse(row!.payload), triggerId, locationId };
+      .where('payload', 'like', `%${eventKey}%`)
+      .executeTakeFirst();
+    return row
+      ? { jobId: row.id, payload: JSON.parse(row.payload), triggerId: sub.triggerId, locationId: sub.locationId }
+      : null;
+  }
+
+  /** A subscription at a new location and one planned firing for it; returns its job's payload. */
+  async function planned(contactId: string | null = 'c-1') {
+    return (await happen(await subscribe(), contactId))!;
   }
 
   const firing = async (triggerId: string) =>
@@ -179,6 +200,98 @@ describeEachDatabase('marketplace firing delivery', (getStore) => {
     expect(await deliverFiring(deps(), job.payload, context())).toBe('skipped');
     expect(target.requests.length).toBe(before);
     expect(await firing(job.triggerId)).toMatchObject({ status: 'skipped' });
+  });
+
+  it.each([404, 410])(
+    'pauses the subscription on a %i, with why, so a later happening plans no firing',
+    async (status) => {
+      const job = await planned();
+      target.enqueue({ status, json: { message: 'Trigger not found' } });
+      await expect(deliverFiring(deps(), job.payload, context())).rejects.toMatchObject({ retryable: false });
+      const paused = await findSubscription(getStore().db, job.triggerId);
+      expect(paused).toMatchObject({ status: 'gone' });
+      expect(paused?.inactiveReason).toContain(`HTTP ${status}`);
+      expect(await happen(job)).toBeNull();
+      const firings = await getStore()
+        .db.selectFrom('marketplace_firings')
+        .select('status')
+        .where('trigger_id', '=', job.triggerId)
+        .execute();
+      expect(firings).toEqual([{ status: 'failed' }]);
+    },
+  );
+
+  it('keeps the subscription active after any other final 4xx', async () => {
+    const job = await planned();
+    target.enqueue({ status: 400, json: { message: 'Bad payload' } });
+    await expect(deliverFiring(deps(), job.payload, context())).rejects.toMatchObject({ retryable: false });
+    expect(await findSubscription(getStore().db, job.triggerId)).toMatchObject({
+      status: 'active',
+      inactiveReason: null,
+    });
+    expect(await happen(job)).not.toBeNull();
+  });
+
+  it('skips a firing queued before its subscription was paused, naming why, and sends nothing', async () => {
+    const sub = await subscribe();
+    const first = (await happen(sub))!;
+    const second = (await happen(sub))!;
+    target.enqueue({ status: 404, json: { message: 'Trigger not found' } });
+    await expect(deliverFiring(deps(), first.payload, context())).rejects.toMatchObject({ retryable: false });
+    const before = target.requests.length;
+    expect(await deliverFiring(deps(), second.payload, context())).toBe('skipped');
+    expect(target.requests.length).toBe(before);
+    const skipped = await getStore()
+      .db.selectFrom('marketplace_firings')
+      .select(['status', 'last_error'])
+      .where('id', '=', second.payload.firingId)
+      .executeTakeFirstOrThrow();
+    expect(skipped.status).toBe('skipped');
+    expect(skipped.last_error).toContain('paused');
+    expect(skipped.last_error).toContain('HTTP 404');
+  });
+
+  it('resumes a paused subscription when HighLevel sends UPDATED for it, and fires it again', async () => {
+    const job = await planned();
+    target.enqueue({ status: 404, json: { message: 'Trigger not found' } });
+    await expect(deliverFiring(deps(), job.payload, context())).rejects.toMatchObject({ retryable: false });
+    const outcome = await saveSubscription(getStore().db, subscriptionInput(job.locationId, job.triggerId), Date.now());
+    expect(outcome).toBe('stored');
+    expect(await findSubscription(getStore().db, job.triggerId)).toMatchObject({
+      status: 'active',
+      inactiveReason: null,
+    });
+    const again = (await happen(job))!;
+    target.enqueue({ status: 200, json: { success: true } });
+    expect(await deliverFiring(deps(), again.payload, context())).toBe('sent');
+  });
+
+  it('does not pause a subscription whose target URL changed since the failing firing read it', async () => {
+    const sub = await subscribe();
+    const { db } = getStore();
+    const stale = { triggerId: sub.triggerId, targetUrl: targetUrlOf(sub.locationId, sub.triggerId) };
+    await saveSubscription(db, subscriptionInput(sub.locationId, sub.triggerId, `${target.url}/moved`), Date.now());
+    expect(await markSubscriptionGone(db, stale, 'the target URL answered HTTP 404', Date.now())).toBe(false);
+    expect(await findSubscription(db, sub.triggerId)).toMatchObject({
+      status: 'active',
+      targetUrl: `${target.url}/moved`,
+    });
+  });
+
+  it('deletes a paused subscription for good on DELETED: a later UPDATED does not bring it back', async () => {
+    const sub = await subscribe();
+    const { db } = getStore();
+    await markSubscriptionGone(
+      db,
+      { triggerId: sub.triggerId, targetUrl: targetUrlOf(sub.locationId, sub.triggerId) },
+      'gone',
+      Date.now(),
+    );
+    expect(await deleteSubscription(db, sub.triggerId, sub.locationId, Date.now())).toBe(true);
+    expect(await saveSubscription(db, subscriptionInput(sub.locationId, sub.triggerId), Date.now())).toBe(
+      'deleted_before',
+    );
+    expect(await findSubscription(db, sub.triggerId)).toMatchObject({ status: 'deleted', inactiveReason: null });
   });
 
   it('sends no Authorization header with targetAuth none', async () => {

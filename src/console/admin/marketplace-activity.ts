@@ -13,7 +13,8 @@ import type {
 } from '../../store/schema.js';
 import { decodeCursor, type KeysetPage, toPage } from './keyset-cursor.js';
 
-export const SUBSCRIPTION_STATUSES = ['active', 'deleted'] as const;
+/** `gone`: paused because the target URL answered 404 or 410 (src/marketplace/subscriptions.ts). */
+export const SUBSCRIPTION_STATUSES = ['active', 'gone', 'deleted'] as const;
 export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
 
 export interface SubscriptionQuery {
@@ -33,6 +34,8 @@ export interface SubscriptionView {
   /** The filters the workflow's author chose, as HighLevel sent them. */
   filters: unknown[];
   status: SubscriptionStatus;
+  /** Why a `gone` subscription is paused; null otherwise. */
+  inactiveReason: string | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -138,6 +141,7 @@ function toSubscription(row: Selectable<MarketplaceSubscriptionsTable>): Subscri
     targetUrl: row.target_url,
     filters: parseFilters(row.filters),
     status: row.status,
+    inactiveReason: row.inactive_reason ?? null,
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
   };

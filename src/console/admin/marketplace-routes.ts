@@ -40,7 +40,12 @@ const subscriptionSchema = {
     companyId: nullableString,
     targetUrl: { type: 'string' },
     filters: { type: 'array', items: { type: 'object', additionalProperties: true } },
-    status: { type: 'string', enum: [...SUBSCRIPTION_STATUSES] },
+    status: {
+      type: 'string',
+      enum: [...SUBSCRIPTION_STATUSES],
+      description: 'gone: paused since its targetUrl answered 404 or 410, until HighLevel sends CREATED or UPDATED',
+    },
+    inactiveReason: { ...nullableString, description: 'why a gone subscription is paused' },
     createdAt: { type: 'integer', description: 'epoch ms' },
     updatedAt: { type: 'integer', description: 'epoch ms' },
   },

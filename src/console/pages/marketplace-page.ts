@@ -1,6 +1,6 @@
 /**
  * GET /console/admin/marketplace (admin only): the HighLevel workflows using parley's marketplace
- * triggers, grouped by location, and the recent firings with their result, filtered by location,
+ * triggers, grouped by location, those paused because their target URL is gone (with why), and the recent firings with their result, filtered by location,
  * status or subscription (triggerId) and paged. It reads the same functions as the admin API (../admin/marketplace-activity.ts).
  */
 import type { FastifyInstance } from 'fastify';
@@ -10,6 +10,7 @@ import {
   groupByLocation,
   listMarketplaceFirings,
   listMarketplaceSubscriptions,
+  type SubscriptionView,
 } from '../admin/marketplace-activity.js';
 import type { ConsoleDeps } from '../console-deps.js';
 import { pageCaller, sendErrorPage } from './error-page.js';
@@ -34,8 +35,9 @@ export function registerMarketplacePage(app: FastifyInstance, deps: ConsoleDeps)
     const locationId = query.locationId?.trim() || undefined;
     const triggerId = query.triggerId?.trim() || undefined;
     try {
-      const [subscriptions, firings] = await Promise.all([
+      const [subscriptions, paused, firings] = await Promise.all([
         listMarketplaceSubscriptions(deps.db, { status: 'active', locationId, limit: SUBSCRIPTIONS_SHOWN }),
+        listMarketplaceSubscriptions(deps.db, { status: 'gone', locationId, limit: SUBSCRIPTIONS_SHOWN }),
         listMarketplaceFirings(deps.db, {
           status,
           locationId,
@@ -50,14 +52,11 @@ export function registerMarketplacePage(app: FastifyInstance, deps: ConsoleDeps)
         featureOn: (deps.config.features as readonly string[]).includes(MARKETPLACE_FEATURE),
         locations: groupByLocation(subscriptions.items).map((group) => ({
           ...group,
-          subscriptions: group.subscriptions.map((s) => ({
-            ...s,
-            triggerName: triggerNames.get(s.triggerKey) ?? s.triggerKey,
-            filtersText: JSON.stringify(s.filters),
-            firingsUrl: `/console/admin/marketplace?${new URLSearchParams({ triggerId: s.triggerId }).toString()}`,
-          })),
+          subscriptions: group.subscriptions.map(subscriptionRow),
         })),
         moreSubscriptions: subscriptions.nextCursor !== null,
+        paused: paused.items.map(subscriptionRow),
+        morePaused: paused.nextCursor !== null,
         statuses: MARKETPLACE_FIRING_STATUSES,
         status: status ?? '',
         locationId: locationId ?? '',
@@ -69,6 +68,15 @@ export function registerMarketplacePage(app: FastifyInstance, deps: ConsoleDeps)
       return sendErrorPage(request, reply, caller, error);
     }
   });
+}
+
+function subscriptionRow(s: SubscriptionView) {
+  return {
+    ...s,
+    triggerName: triggerNames.get(s.triggerKey) ?? s.triggerKey,
+    filtersText: JSON.stringify(s.filters),
+    firingsUrl: `/console/admin/marketplace?${new URLSearchParams({ triggerId: s.triggerId }).toString()}`,
+  };
 }
 
 function nextPageUrl(filters: Record<string, string | undefined>, cursor: string): string {

@@ -24,6 +24,7 @@ import * as searchPostgresSpeed from './0014-search-postgres-speed.js';
 import * as marketplace from './0015-marketplace.js';
 import * as attendeeNotes from './0016-attendee-notes.js';
 import * as rateCallsInFlight from './0017-rate-calls-in-flight.js';
+import * as subscriptionGone from './0018-subscription-gone.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-foundation': foundation,
@@ -43,4 +44,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0015-marketplace': marketplace,
   '0016-attendee-notes': attendeeNotes,
   '0017-rate-calls-in-flight': rateCallsInFlight,
+  '0018-subscription-gone': subscriptionGone,
 };

@@ -93,6 +93,7 @@ describe.each(DATABASE_KINDS)('marketplace admin [%s]', (kind) => {
       targetUrl: 'https://services.leadconnectorhq.com/workflows-marketplace/triggers/execute/loc-a/tr-2',
       filters: [{ field: 'attendee.ticketType', operator: '==', value: 'VIP' }],
       status: 'active',
+      inactiveReason: null,
       createdAt: T0 + MINUTE,
       updatedAt: T0,
     });
@@ -179,6 +180,42 @@ describe.each(DATABASE_KINDS)('marketplace admin [%s]', (kind) => {
     expect(html).toContain('HTTP 429 &lt;retry later&gt;');
     expect(html).toContain('aria-current="page">Marketplace<');
     expect(html).toContain('The <code>marketplace</code> feature is off');
+  });
+
+  it('lists paused subscriptions under status=gone with why, and on the page apart from the active ones', async () => {
+    await subscribe({ trigger_id: 'tr-live' });
+    await subscribe({
+      trigger_id: 'tr-paused',
+      created_at: T0 + MINUTE,
+      status: 'gone',
+      inactive_reason: 'the target URL answered HTTP 404 at 2026-12-01T09:05:00.000Z <gone>',
+    });
+    const active = (await get('/api/admin/marketplace/subscriptions')).json().items;
+    expect(active.map((s: { triggerId: string }) => s.triggerId)).toEqual(['tr-live']);
+    const gone = (await get('/api/admin/marketplace/subscriptions?status=gone')).json().items;
+    expect(gone).toMatchObject([
+      {
+        triggerId: 'tr-paused',
+        status: 'gone',
+        inactiveReason: 'the target URL answered HTTP 404 at 2026-12-01T09:05:00.000Z <gone>',
+      },
+    ]);
+    const html = (await harness.app.inject({ method: 'GET', url: '/console/admin/marketplace', headers: { cookie } }))
+      .body;
+    const pausedSection = html.slice(html.indexOf('id="paused-heading"'));
+    expect(html).toContain('Location <code>loc-a</code>: 1 subscription(s)');
+    expect(pausedSection).toContain('1 paused subscription(s)');
+    expect(pausedSection).toContain('tr-paused');
+    expect(pausedSection).not.toContain('tr-live');
+    expect(pausedSection).toContain('answered HTTP 404 at 2026-12-01T09:05:00.000Z &lt;gone&gt;');
+  });
+
+  it('shows no paused section while every subscription is active', async () => {
+    await subscribe({ trigger_id: 'tr-live' });
+    const html = (await harness.app.inject({ method: 'GET', url: '/console/admin/marketplace', headers: { cookie } }))
+      .body;
+    expect(html).toContain('tr-live');
+    expect(html).not.toContain('Paused subscriptions');
   });
 
   it('lists only one subscription’s firings when the page is opened from its firings link', async () => {
