@@ -213,6 +213,53 @@ describe.each(DATABASE_KINDS)('marketplace end to end [%s]', (kind) => {
     TEST_MS,
   );
 
+  it(
+    'pauses a subscription whose trigger answers 404 after a deletion parley never heard of, and fires it no more',
+    async () => {
+      const silent = await createWorkflow({});
+      expect((await sandbox('DELETE', `/sandbox/workflows/${silent.workflowId}?notify=false`)).status).toBe(200);
+      const firingsOf = () =>
+        parley.store.db
+          .selectFrom('marketplace_firings')
+          .select(['status', 'http_status'])
+          .where('trigger_id', '=', silent.triggerId)
+          .execute();
+      await registerVip(3);
+      const paused = await until(
+        'the subscription paused after its 404',
+        async () => {
+          const row = await parley.store.db
+            .selectFrom('marketplace_subscriptions')
+            .select(['status', 'inactive_reason'])
+            .where('trigger_id', '=', silent.triggerId)
+            .executeTakeFirst();
+          return row?.status === 'gone' ? row : undefined;
+        },
+        BOUND_MS,
+      );
+      expect(paused.inactive_reason).toContain('HTTP 404');
+      expect(await firingsOf()).toEqual([{ status: 'failed', http_status: 404 }]);
+      const vipBefore = (await executions(vipOnly.workflowId)).length;
+      await registerVip(4);
+      await settled(vipOnly, vipBefore + 1);
+      await until(
+        'no event or firing job left to run',
+        async () => {
+          const open = await parley.store.db
+            .selectFrom('jobs')
+            .select('id')
+            .where('kind', 'in', ['accelevents.event', 'marketplace.fire'])
+            .where('status', 'in', ['pending', 'running'])
+            .execute();
+          return open.length === 0 ? true : undefined;
+        },
+        BOUND_MS,
+      );
+      expect(await firingsOf()).toEqual([{ status: 'failed', http_status: 404 }]);
+    },
+    TEST_MS,
+  );
+
   it('refuses calls without the install secret', async () => {
     const subscription = await fetch(`${parley.url}/marketplace/triggers/subscription`, {
       method: 'POST',

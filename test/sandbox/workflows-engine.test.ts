@@ -198,6 +198,25 @@ it('DELETE POSTs DELETED, removes the workflow, and its targetUrl then answers 4
   expect(await readJson(await call('GET', `/sandbox/workflows/${workflowId}/executions`))).toEqual({ executions: [] });
 });
 
+it('DELETE ?notify=false removes the workflow without telling the app, and its targetUrl answers 404', async () => {
+  const app = await start();
+  const { workflowId, triggerId } = await createWorkflow();
+  expect((await call('DELETE', `/sandbox/workflows/${workflowId}?notify=false`)).status).toBe(200);
+  expect(app.calls.map((c) => c.body.triggerData.eventType)).toEqual(['CREATED']);
+  const late = await call('POST', executePath(triggerId), { n: 1 }, { authorization: locationToken() });
+  expect(late.status).toBe(404);
+});
+
+it('refuses a DELETE whose notify is neither true nor false, naming it, and keeps the workflow', async () => {
+  const app = await start();
+  const { workflowId } = await createWorkflow();
+  const res = await call('DELETE', `/sandbox/workflows/${workflowId}?notify=no`);
+  expect(res.status).toBe(400);
+  expect(JSON.stringify(await readJson(res))).toContain('notify must be true or false');
+  expect(app.calls.map((c) => c.body.triggerData.eventType)).toEqual(['CREATED']);
+  expect((await readJson(await call('GET', '/sandbox/workflows'))).workflows).toHaveLength(1);
+});
+
 it('runs the workflow’s custom action after an execution with { data, extras, meta } and records its branch', async () => {
   const app = await start((c) =>
     c.path.startsWith('/marketplace/actions/')

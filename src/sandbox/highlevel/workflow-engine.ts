@@ -55,7 +55,14 @@ export interface CreateWorkflowInput {
 export interface WorkflowEngine {
   create(input: CreateWorkflowInput): Promise<EngineResult<{ workflowId: string; triggerId: string }>>;
   update(workflowId: string, input: { filters?: unknown; actions?: unknown }): Promise<EngineResult<SandboxWorkflow>>;
-  remove(workflowId: string): Promise<EngineResult<{ workflowId: string; appAnswer: AppAnswer | null }>>;
+  /**
+   * Deletes the workflow, telling the app with DELETED unless `notify` is false: a DELETED that never
+   * reached the app (it was down), so its next firing meets the 404 of a removed trigger.
+   */
+  remove(
+    workflowId: string,
+    options?: { notify?: boolean },
+  ): Promise<EngineResult<{ workflowId: string; appAnswer: AppAnswer | null }>>;
   list(): SandboxWorkflow[];
   get(workflowId: string): SandboxWorkflow;
   /** The live workflow whose trigger is `triggerId` at `locationId`; undefined once deleted. */
@@ -284,10 +291,10 @@ export function createWorkflowEngine(deps: WorkflowEngineDeps): WorkflowEngine {
       return { ok: true, value: next };
     },
 
-    async remove(workflowId) {
+    async remove(workflowId, options = {}) {
       const workflow = get(workflowId);
       // HighLevel removes the workflow whatever the app answers; the answer is shown, not acted on.
-      const answer = await subscribe(workflow, 'DELETED');
+      const answer = options.notify === false ? null : await subscribe(workflow, 'DELETED');
       store.remove(workflowId);
       return { ok: true, value: { workflowId, appAnswer: answer } };
     },

@@ -81,7 +81,11 @@ export function registerWorkflowRoutes(app: FastifyInstance, controls: WorkflowC
   });
   app.delete('/sandbox/workflows/:workflowId', async (request, reply) => {
     try {
-      return answer(reply, await engine.remove(params(request.params)));
+      const { notify } = (request.query ?? {}) as { notify?: string };
+      if (notify !== undefined && notify !== 'true' && notify !== 'false') {
+        throw new SandboxError('invalid_option', `notify must be true or false, got ${JSON.stringify(notify)}`);
+      }
+      return answer(reply, await engine.remove(params(request.params), { notify: notify !== 'false' }));
     } catch (error) {
       return failed(reply, error);
     }
