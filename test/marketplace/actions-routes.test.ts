@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAcceleventsClient } from '../../src/accelevents/client.js';
 import { createLogger } from '../../src/lib/create-logger.js';
 import { findMarketplaceAction } from '../../src/marketplace/action-catalog.js';
+import { onceKey } from '../../src/marketplace/actions/once-key.js';
+import { OTHER_SEND_ABANDONED_MS, SEND_WORKFLOW_NAME } from '../../src/marketplace/actions/send-message.js';
 import { MARKETPLACE_SECRET_HEADER, readMarketplaceSecret } from '../../src/marketplace/marketplace-secret.js';
 import { SAMPLE_EVENT_URL } from '../../src/sandbox/accelevents/sample-events.js';
 import { loadMasterKey } from '../../src/vault/master-key.js';
@@ -128,6 +130,58 @@ async function sentMessages(world: World, body: string): Promise<number> {
   return count;
 }
 
+/**
+ * The run another parley process made for this send-message call and is still working on, as its
+ * journal leaves it (src/workflows/run-journal.ts): the run row, `running`, no step finished yet.
+ */
+async function otherProcessSending(world: World, data: { channel: string; message: string }, startedAt: number) {
+  const request = {
+    data,
+    extras: { locationId: world.highlevel.locationId, contactId: world.contactId, workflowId: 'wf-marketplace-test' },
+    meta: { key: 'parley_send_message', version: '1.0' },
+  };
+  const runKey = `marketplace:${onceKey(request, [data.message, data.channel, null, null])}`;
+  const id = `run-other-${startedAt}`;
+  await world.parley.store.db
+    .insertInto('workflow_runs')
+    .values({
+      id,
+      workflow: SEND_WORKFLOW_NAME,
+      trigger_key: `${SEND_WORKFLOW_NAME}:${runKey}`,
+      status: 'running',
+      input: '{}',
+      error: null,
+      started_at: startedAt,
+      finished_at: null,
+      version: null,
+    })
+    .execute();
+  return id;
+}
+
+/** That process finishing its send: both steps journaled, the run completed. */
+async function otherProcessSent(world: World, runId: string, messageId: string) {
+  const at = Date.now();
+  const step = (name: string, output: unknown) => ({
+    run_id: runId,
+    step: name,
+    status: 'completed' as const,
+    output: JSON.stringify(output),
+    started_at: at,
+    finished_at: at,
+    input: null,
+  });
+  await world.parley.store.db
+    .insertInto('run_steps')
+    .values([step('conversation', { id: 'conv-of-the-other-process' }), step('send', { messageId })])
+    .execute();
+  await world.parley.store.db
+    .updateTable('workflow_runs')
+    .set({ status: 'completed', finished_at: at })
+    .where('id', '=', runId)
+    .execute();
+}
+
 for (const kind of DATABASE_KINDS) {
   describe(`marketplace custom actions [${kind}]`, () => {
     let world: World;
@@ -231,6 +285,32 @@ for (const kind of DATABASE_KINDS) {
       expect(answers.filter((answer) => answer.duplicate === false)).toHaveLength(1);
       expect(new Set(answers.map((answer) => answer.messageId)).size).toBe(1);
       expect(await sentMessages(world, 'See you at the keynote, Grace.')).toBe(1);
+    });
+
+    it('waits for the same call still sending in another process and answers with its message, sending none', async () => {
+      const data = { channel: 'SMS', message: 'Your seat is 12B, {{ attendee.firstName }}.' };
+      const runId = await otherProcessSending(world, data, Date.now());
+      const answer = call(world, 'parley_send_message', data).then(json);
+      // The call is waiting on the other process's run; it must not send meanwhile.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await sentMessages(world, 'Your seat is 12B, Grace.')).toBe(0);
+      await otherProcessSent(world, runId, 'msg-of-the-other-process');
+      expect(await answer).toMatchObject({
+        branchId: branchOf('parley_send_message', 'sent'),
+        sent: true,
+        duplicate: true,
+        messageId: 'msg-of-the-other-process',
+      });
+      expect(await sentMessages(world, 'Your seat is 12B, Grace.')).toBe(0);
+    });
+
+    it('takes over a send whose process stopped answering long ago, and sends it once', async () => {
+      const data = { channel: 'SMS', message: 'Lunch is in hall C, {{ attendee.firstName }}.' };
+      await otherProcessSending(world, data, Date.now() - OTHER_SEND_ABANDONED_MS - 5_000);
+      const answer = await json(await call(world, 'parley_send_message', data));
+      expect(answer).toMatchObject({ branchId: branchOf('parley_send_message', 'sent'), sent: true });
+      expect(answer.messageId).not.toBe('');
+      expect(await sentMessages(world, 'Lunch is in hall C, Grace.')).toBe(1);
     });
 
     it('sends again when the workflow fills "Once per" with a new value', async () => {

@@ -6,12 +6,20 @@
  * journal (src/workflows/run-workflow.ts) makes a repeated call answer the first call's message
  * instead of sending again, and a call cut off mid-send is finished by the send guard
  * (src/workflows/actions/message-guard.ts), never sent twice.
+ *
+ * The same call arriving again while the first is still sending waits for it: in this process through
+ * the promise it left in `sends`, in another process (several `parley serve` behind a load balancer)
+ * by watching the run's row until it is no longer running. Without the wait, the second call would
+ * find the send `started`, take it for an interrupted attempt and ask the send guard, which cannot yet
+ * see a message HighLevel has not stored, and send it again. A run still `running` after
+ * OTHER_SEND_ABANDONED_MS is taken for one whose process died, and the guard handles it.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/schema.js';
 import type { VersionedWorkflow } from '../../workflows/definition-schema.js';
 import { runWorkflow } from '../../workflows/run-workflow.js';
-import { describeFailure } from '../../workflows/workflow-error.js';
+import { describeFailure, WorkflowError } from '../../workflows/workflow-error.js';
 import { branchIdOf, findMarketplaceAction } from '../action-catalog.js';
 import { invalidRequest, textField } from './action-request.js';
 import { type ActionCall, type ActionServices, attendeeFinderDeps } from './action-services.js';
@@ -48,6 +56,31 @@ function definitionFor(message: string): VersionedWorkflow {
     ],
     templates: { message },
   };
+}
+
+/**
+ * How long a send of the same call by another process is waited for, from when its run started: the
+ * action answers within 8 s (action-catalog.ts) and a HighLevel call gives up well within a minute, so
+ * a run older than this has lost its process.
+ */
+export const OTHER_SEND_ABANDONED_MS = 60_000;
+
+/** Waits while another process's run under this trigger key is sending; returns at once when none is. */
+async function otherProcessSend(
+  db: Kysely<Database>,
+  triggerKey: string,
+  now: () => number,
+  signal: AbortSignal,
+): Promise<void> {
+  for (let pause = 25; !signal.aborted; pause = Math.min(pause * 2, 250)) {
+    const run = await db
+      .selectFrom('workflow_runs')
+      .select(['status', 'started_at'])
+      .where('trigger_key', '=', triggerKey)
+      .executeTakeFirst();
+    if (run?.status !== 'running' || now() - Number(run.started_at) > OTHER_SEND_ABANDONED_MS) return;
+    await delay(pause, undefined, { signal }).catch(() => undefined);
+  }
 }
 
 /** `auto`: SMS when parley knows a phone for the contact, else Email. */
@@ -97,36 +130,40 @@ export async function sendMessage(services: ActionServices, call: ActionCall): P
   });
   const emailSubject = subject ?? (found?.event.name ? `A message about ${found.event.name}` : DEFAULT_SUBJECT);
   const runKey = `marketplace:${onceKey(request, [message, channel, subject, oncePer])}`;
-  // The same call again while the first is still sending waits for it: the journal alone would let
-  // the second, finding the send started but not finished, look for the message before HighLevel has it.
+  // The same call again while the first is still sending waits for it (see the file comment). The
+  // promise is in `sends` before the first await, so a concurrent call here always finds it.
   const inFlight = services.sends.get(runKey);
   const run =
     inFlight ??
-    deps.highlevel.runAs(`marketplace:${request.extras.workflowId ?? 'workflow'}`, () =>
-      runWorkflow({
-        definition: definitionFor(message),
-        event: {
-          key: runKey,
-          locationId,
-          data: {
-            contact: { id: contactId },
-            attendee: found?.attendee ?? { contactId },
-            ticket: found?.ticket ?? {},
-            event: found?.event ?? {},
-            checkIn: found?.checkIn ?? {},
-            preferences: found?.preferences ?? {},
-            marketplace: { channel, subject: channel === 'Email' ? emailSubject : '' },
+    (async () => {
+      await otherProcessSend(deps.db, `${SEND_WORKFLOW_NAME}:${runKey}`, services.now, call.signal);
+      if (call.signal.aborted) throw new WorkflowError('step_in_progress', 'the same call is still sending elsewhere');
+      return deps.highlevel.runAs(`marketplace:${request.extras.workflowId ?? 'workflow'}`, () =>
+        runWorkflow({
+          definition: definitionFor(message),
+          event: {
+            key: runKey,
+            locationId,
+            data: {
+              contact: { id: contactId },
+              attendee: found?.attendee ?? { contactId },
+              ticket: found?.ticket ?? {},
+              event: found?.event ?? {},
+              checkIn: found?.checkIn ?? {},
+              preferences: found?.preferences ?? {},
+              marketplace: { channel, subject: channel === 'Email' ? emailSubject : '' },
+            },
           },
-        },
-        deps: {
-          db: deps.db,
-          highlevel: deps.highlevel.client,
-          logger: deps.logger,
-          now: services.now,
-          signal: call.signal,
-        },
-      }),
-    );
+          deps: {
+            db: deps.db,
+            highlevel: deps.highlevel.client,
+            logger: deps.logger,
+            now: services.now,
+            signal: call.signal,
+          },
+        }),
+      );
+    })();
   if (!inFlight) {
     services.sends.set(runKey, run);
     run.then(
