@@ -218,13 +218,15 @@ describe.each(DATABASE_KINDS)('marketplace end to end [%s]', (kind) => {
     async () => {
       const silent = await createWorkflow({});
       expect((await sandbox('DELETE', `/sandbox/workflows/${silent.workflowId}?notify=false`)).status).toBe(200);
+      // A late happening of an earlier registration (a welcome retried) may also fire at it: the
+      // assertions are about the 404, the pause, and the registration made after it.
       const firingsOf = () =>
         parley.store.db
           .selectFrom('marketplace_firings')
-          .select(['status', 'http_status'])
+          .select(['event_key', 'status', 'http_status'])
           .where('trigger_id', '=', silent.triggerId)
           .execute();
-      await registerVip(3);
+      const vip3 = await registerVip(3);
       const paused = await until(
         'the subscription paused after its 404',
         async () => {
@@ -238,9 +240,12 @@ describe.each(DATABASE_KINDS)('marketplace end to end [%s]', (kind) => {
         BOUND_MS,
       );
       expect(paused.inactive_reason).toContain('HTTP 404');
-      expect(await firingsOf()).toEqual([{ status: 'failed', http_status: 404 }]);
+      const atPause = await firingsOf();
+      expect(atPause.filter((f) => f.status === 'failed' && f.http_status === 404).length).toBeGreaterThan(0);
+      // Its own firing met the 404, or was queued beside the one that did and is skipped.
+      expect(atPause.filter((f) => f.event_key.endsWith(vip3)).map((f) => f.status)).toHaveLength(1);
       const vipBefore = (await executions(vipOnly.workflowId)).length;
-      await registerVip(4);
+      const vip4 = await registerVip(4);
       await settled(vipOnly, vipBefore + 1);
       await until(
         'no event or firing job left to run',
@@ -255,7 +260,12 @@ describe.each(DATABASE_KINDS)('marketplace end to end [%s]', (kind) => {
         },
         BOUND_MS,
       );
-      expect(await firingsOf()).toEqual([{ status: 'failed', http_status: 404 }]);
+      const after = await firingsOf();
+      expect(after.filter((f) => f.event_key.endsWith(vip4))).toEqual([]);
+      expect(after.filter((f) => f.event_key.endsWith(vip3)).map((f) => f.status)).toEqual([
+        expect.stringMatching(/^(failed|skipped)$/),
+      ]);
+      expect(after.filter((f) => f.status === 'sent' || f.status === 'queued')).toEqual([]);
     },
     TEST_MS,
   );
