@@ -158,6 +158,15 @@ export async function runWorkflow(input: RunWorkflowInput): Promise<RunOutcome> 
       outputs[step.id] = done.output;
       steps.push({ id: step.id, ...done });
     } catch (error) {
+      if (error instanceof WorkflowError && error.code === 'step_in_progress') {
+        // Another executor holds this step right now: the run is still running, under it. Marking it
+        // failed would let a third caller take the step for a finished failure and start it again.
+        logger.info(
+          { runId: run.id, workflow: definition.name, step: step.id },
+          'workflow step held by another executor',
+        );
+        throw error;
+      }
       const failure = describeFailure(error);
       await journal.setRunStatus(run.id, 'failed', { error: `step ${step.id}: ${failure.code}: ${failure.message}` });
       logger.warn(

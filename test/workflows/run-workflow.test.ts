@@ -119,6 +119,41 @@ describeEachDatabase('runWorkflow', (getStore) => {
     ]);
   });
 
+  it('leaves the run running, sending nothing, when another executor started the send first', async () => {
+    const { recording, event, deps } = setup();
+    // While this run is on its conversation, another executor of the same run reaches the send.
+    recording.before.hook = async ({ operationId }) => {
+      if (operationId !== 'create-conversation') return;
+      const run = await getStore()
+        .db.selectFrom('workflow_runs')
+        .select(['id', 'started_at'])
+        .where('trigger_key', '=', `registration-welcome:${event.key}`)
+        .executeTakeFirstOrThrow();
+      await getStore()
+        .db.insertInto('run_steps')
+        .values({
+          run_id: run.id,
+          step: 'welcome',
+          status: 'started',
+          output: null,
+          started_at: Date.now(),
+          finished_at: null,
+          input: null,
+        })
+        .execute();
+    };
+    const failed = await runWorkflow({ definition: welcome, event, deps }).catch((error: unknown) => error);
+    expect(failed).toMatchObject({ code: 'step_in_progress', retryable: true });
+    expect(recording.calls).not.toContain('send-a-new-message');
+    const run = await getStore()
+      .db.selectFrom('workflow_runs')
+      .select(['id', 'status'])
+      .where('trigger_key', '=', `registration-welcome:${event.key}`)
+      .executeTakeFirstOrThrow();
+    expect(run.status).toBe('running');
+    expect((await steps(run.id)).find((s) => s.step === 'welcome')?.status).toBe('started');
+  });
+
   /** A welcome run whose send the sandbox answers with a 500, an ambiguous failure the client does not retry. */
   async function failedSend() {
     const { recording, event, deps } = setup();

@@ -136,33 +136,41 @@ export async function sendMessage(services: ActionServices, call: ActionCall): P
   const run =
     inFlight ??
     (async () => {
-      await otherProcessSend(deps.db, `${SEND_WORKFLOW_NAME}:${runKey}`, services.now, call.signal);
-      if (call.signal.aborted) throw new WorkflowError('step_in_progress', 'the same call is still sending elsewhere');
-      return deps.highlevel.runAs(`marketplace:${request.extras.workflowId ?? 'workflow'}`, () =>
-        runWorkflow({
-          definition: definitionFor(message),
-          event: {
-            key: runKey,
-            locationId,
-            data: {
-              contact: { id: contactId },
-              attendee: found?.attendee ?? { contactId },
-              ticket: found?.ticket ?? {},
-              event: found?.event ?? {},
-              checkIn: found?.checkIn ?? {},
-              preferences: found?.preferences ?? {},
-              marketplace: { channel, subject: channel === 'Email' ? emailSubject : '' },
-            },
-          },
-          deps: {
-            db: deps.db,
-            highlevel: deps.highlevel.client,
-            logger: deps.logger,
-            now: services.now,
-            signal: call.signal,
-          },
-        }),
-      );
+      for (;;) {
+        await otherProcessSend(deps.db, `${SEND_WORKFLOW_NAME}:${runKey}`, services.now, call.signal);
+        if (call.signal.aborted)
+          throw new WorkflowError('step_in_progress', 'the same call is still sending elsewhere');
+        try {
+          return await deps.highlevel.runAs(`marketplace:${request.extras.workflowId ?? 'workflow'}`, () =>
+            runWorkflow({
+              definition: definitionFor(message),
+              event: {
+                key: runKey,
+                locationId,
+                data: {
+                  contact: { id: contactId },
+                  attendee: found?.attendee ?? { contactId },
+                  ticket: found?.ticket ?? {},
+                  event: found?.event ?? {},
+                  checkIn: found?.checkIn ?? {},
+                  preferences: found?.preferences ?? {},
+                  marketplace: { channel, subject: channel === 'Email' ? emailSubject : '' },
+                },
+              },
+              deps: {
+                db: deps.db,
+                highlevel: deps.highlevel.client,
+                logger: deps.logger,
+                now: services.now,
+                signal: call.signal,
+              },
+            }),
+          );
+        } catch (error) {
+          // Another process started the same run between our look and our start: wait for it too.
+          if (!(error instanceof WorkflowError && error.code === 'step_in_progress')) throw error;
+        }
+      }
     })();
   if (!inFlight) {
     services.sends.set(runKey, run);
