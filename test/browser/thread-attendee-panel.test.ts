@@ -2,7 +2,7 @@
  * The attendee panel in real Chromium: an attendee registers through parley's intake route, the worker
  * welcomes them in the HighLevel sandbox, and an admin who opens the conversation sees who they are in
  * Accelevents (attendee id, event, ticket type, check-in, preferences) and follows a workflow run to its
- * page. Screenshot thread-attendee-panel.
+ * page, and deletes a note a HighLevel workflow added. Screenshot thread-attendee-panel.
  */
 import type { Selectable } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -75,5 +75,34 @@ describeWithBrowser('console in Chromium: attendee panel', (session) => {
     await page.waitForURL(/\/console\/admin\/runs\/[^/]+$/);
     expect(await page.locator('h1').textContent()).toBe('Run of registration-welcome');
     await expect.poll(() => page.locator('ol.run-steps > li.run-step').count()).toBeGreaterThan(3);
+  });
+
+  it('deletes a note after the admin confirms, and the panel no longer lists it', async () => {
+    await world.deps.db
+      .insertInto('attendee_notes')
+      .values({
+        id: 'note-browser',
+        location_id: link.location_id,
+        contact_id: link.contact_id ?? '',
+        attendee_id: link.attendee_id,
+        event_key: link.event_key,
+        body: 'Asked twice about parking',
+        source: 'marketplace:wf-parking',
+        dedupe_key: 'note-browser',
+        created_at: Date.now(),
+      })
+      .execute();
+    const { page, panel } = await openPanel();
+    const note = panel.locator('ul.attendee-notes > li', { hasText: 'Asked twice about parking' });
+    await note.waitFor();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await note.getByRole('button', { name: 'Delete note' }).click();
+    await expect.poll(() => panel.getByText('Asked twice about parking').count()).toBe(0);
+    const left = await world.deps.db
+      .selectFrom('attendee_notes')
+      .select('id')
+      .where('id', '=', 'note-browser')
+      .execute();
+    expect(left).toEqual([]);
   });
 });

@@ -12,6 +12,7 @@ import { QueueError } from '../../queue/queue-error.js';
 import type { DeadJob, Queue } from '../../queue/types.js';
 import type { Store } from '../../store/open-database.js';
 import { CliError } from '../cli-error.js';
+import { commandIo } from '../command-output.js';
 import { oneLine, textTable } from '../text-table.js';
 import { withCliErrors } from '../to-cli-error.js';
 
@@ -133,10 +134,4 @@ function parseLimit(value: string): number {
     throw new CliError('invalid_argument', `--limit must be a positive integer; got "${value}"`, { exitCode: 2 });
   }
   return limit;
-}
-
-function commandIo(command: Command): CommandIo {
-  const output = command.configureOutput();
-  const write = output.writeOut ?? ((text: string) => process.stdout.write(text));
-  return { env: process.env, write };
 }

@@ -23,6 +23,7 @@ import type { Queue } from '../../queue/types.js';
 import type { Store } from '../../store/open-database.js';
 import { INBOX_STATUSES, type InboxStatus } from '../../store/schema.js';
 import { CliError } from '../cli-error.js';
+import { commandIo, terminalJson as toJson } from '../command-output.js';
 import { oneLine, textTable } from '../text-table.js';
 import { withCliErrors } from '../to-cli-error.js';
 
@@ -293,19 +294,4 @@ function printable(text: string): string {
     /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g,
     (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
   );
-}
-
-/** JSON.stringify leaves C1 controls and line separators raw inside strings; escaped, the JSON is the same. */
-function toJson(value: unknown): string {
-  const text = JSON.stringify(value, null, 2).replace(
-    /[\u007f-\u009f\u2028\u2029]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
-  return `${text}\n`;
-}
-
-function commandIo(command: Command): CommandIo {
-  const output = command.configureOutput();
-  const write = output.writeOut ?? ((text: string) => process.stdout.write(text));
-  return { env: process.env, write };
 }

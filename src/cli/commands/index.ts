@@ -124,6 +124,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import('./preferences.js'),
   },
   {
+    name: 'notes',
+    term: 'notes',
+    summary: 'notes HighLevel workflows added to attendees (parley_add_note)',
+    load: () => import('./notes.js'),
+  },
+  {
     name: 'ghl',
     term: 'ghl [options] <operationId>',
     summary: 'call a HighLevel Conversations operation by its operationId (default target: the built-in sandbox)',

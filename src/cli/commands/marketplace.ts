@@ -10,6 +10,7 @@ import type { Command } from 'commander';
 import type { CommandIo } from '../../app/command-io.js';
 import { openRuntimeFor } from '../../app/open-runtime.js';
 import { MARKETPLACE_SECRET_HEADER, rotateMarketplaceSecret } from '../../marketplace/marketplace-secret.js';
+import { commandIo } from '../command-output.js';
 import { withCliErrors } from '../to-cli-error.js';
 import { registerMarketplaceExport } from './marketplace-export.js';
 
@@ -40,10 +41,4 @@ export async function runMarketplaceSecretRotate(io: CommandIo): Promise<void> {
       await runtime.close();
     }
   });
-}
-
-function commandIo(command: Command): CommandIo {
-  const output = command.configureOutput();
-  const write = output.writeOut ?? ((text: string) => process.stdout.write(text));
-  return { env: process.env, write };
 }

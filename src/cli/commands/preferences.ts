@@ -11,6 +11,7 @@ import { withStoreRuntime } from '../../app/open-store-runtime.js';
 import { type ExportRow, exportRows } from '../../preferences/attendee-answers.js';
 import { csvLine } from '../../preferences/csv.js';
 import { CliError } from '../cli-error.js';
+import { commandIo, terminalJson } from '../command-output.js';
 import { withCliErrors } from '../to-cli-error.js';
 
 export interface PreferencesExportOptions {
@@ -66,18 +67,6 @@ function toCsv(rows: readonly ExportRow[]): string {
   ].join('');
 }
 
-/** JSON.stringify leaves C1 controls and line separators raw inside strings; escaped, the JSON is the same. */
 function toJson(rows: readonly ExportRow[]): string {
-  const items = rows.map((row) => ({ ...row, answeredAt: answeredAt(row) }));
-  const text = JSON.stringify(items, null, 2).replace(
-    /[\u007f-\u009f\u2028\u2029]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
-  return `${text}\n`;
-}
-
-function commandIo(command: Command): CommandIo {
-  const output = command.configureOutput();
-  const write = output.writeOut ?? ((text: string) => process.stdout.write(text));
-  return { env: process.env, write };
+  return terminalJson(rows.map((row) => ({ ...row, answeredAt: answeredAt(row) })));
 }

@@ -26,6 +26,7 @@ import {
 } from '../../console/auth/user-admin.js';
 import type { Store } from '../../store/open-database.js';
 import { CliError } from '../cli-error.js';
+import { commandIo } from '../command-output.js';
 import { textTable } from '../text-table.js';
 import { withCliErrors } from '../to-cli-error.js';
 
@@ -310,10 +311,4 @@ async function withUsersStore(io: CommandIo, body: (store: Store) => Promise<voi
       }
     });
   });
-}
-
-function commandIo(command: Command): CommandIo {
-  const output = command.configureOutput();
-  const write = output.writeOut ?? ((text: string) => process.stdout.write(text));
-  return { env: process.env, write };
 }

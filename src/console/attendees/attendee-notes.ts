@@ -1,7 +1,7 @@
 /**
  * Notes HighLevel workflows added to an attendee's record (`parley_add_note`,
- * src/marketplace/actions/add-note.ts), for the console's attendee read and the thread page's panel.
- * Staff read them; a sponsor's views leave them out (read-attendee.ts).
+ * src/marketplace/actions/add-note.ts), for the console's attendee read and the thread page's panel,
+ * and for `parley notes list`. Staff read them; a sponsor's views leave them out (read-attendee.ts).
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/schema.js';
@@ -36,7 +36,32 @@ export async function notesOf(
     .orderBy('id', 'desc')
     .limit(NOTES_SHOWN)
     .execute();
-  return rows.map((row) => ({
+  return rows.map(toNote);
+}
+
+/** The newest notes (at most `limit`) on an Accelevents attendee id or a HighLevel contact id. */
+export async function notesFor(db: Kysely<Database>, id: string, limit: number): Promise<AttendeeNote[]> {
+  const rows = await db
+    .selectFrom('attendee_notes')
+    .select(['id', 'body', 'source', 'event_key', 'contact_id', 'location_id', 'created_at'])
+    .where((eb) => eb.or([eb('attendee_id', '=', id), eb('contact_id', '=', id)]))
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map(toNote);
+}
+
+function toNote(row: {
+  id: string;
+  body: string;
+  source: string;
+  event_key: string | null;
+  contact_id: string;
+  location_id: string;
+  created_at: number;
+}): AttendeeNote {
+  return {
     id: row.id,
     body: row.body,
     source: row.source,
@@ -44,5 +69,5 @@ export async function notesOf(
     contactId: row.contact_id,
     locationId: row.location_id,
     createdAt: Number(row.created_at),
-  }));
+  };
 }

@@ -9,6 +9,7 @@
 import { type Kysely, sql } from 'kysely';
 import { likeLiteral } from '../../search/search-filters.js';
 import type { Database } from '../../store/schema.js';
+import { mayDeleteNotes } from '../attendees/delete-note.js';
 import { getAttendeeForCaller } from '../attendees/read-attendee.js';
 import type { Caller } from '../auth/resolve-caller.js';
 import { ROLE_PERMISSIONS } from '../auth/roles.js';
@@ -38,7 +39,8 @@ export interface AttendeePanel {
   events: PanelEvent[];
   preferences: { key: string; value: string | null; raw: string | null; answeredAt: number }[];
   /** Notes on the thread's contact, newest first; null for a sponsor, who sees none. */
-  notes: { body: string; source: string; createdAt: number }[] | null;
+  /** `deleteUrl`: DELETE /api/notes/{id}, for a caller who may delete notes; else null. */
+  notes: { id: string; body: string; source: string; createdAt: number; deleteUrl: string | null }[] | null;
   runs: PanelRun[];
 }
 
@@ -160,7 +162,13 @@ export async function attendeePanelFor(
     notes:
       attendee.notes
         ?.filter((note) => note.locationId === conversation.locationId && note.contactId === conversation.contactId)
-        .map(({ body, source, createdAt }) => ({ body, source, createdAt })) ?? null,
+        .map(({ id, body, source, createdAt }) => ({
+          id,
+          body,
+          source,
+          createdAt,
+          deleteUrl: mayDeleteNotes(caller.role) ? `/api/notes/${encodeURIComponent(id)}` : null,
+        })) ?? null,
     runs: runs.slice(0, PANEL_RUNS).map((run) => ({
       runId: run.id,
       workflow: run.workflow,

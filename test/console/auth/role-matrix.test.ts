@@ -59,6 +59,7 @@ const EXPECTED: readonly [string, readonly string[]][] = [
   ['POST /api/workflows/{name}/test', ADMIN],
   ['GET /api/admin/changes', ADMIN],
   ['GET /api/attendees/{id}', ALL],
+  ['DELETE /api/notes/{noteId}', ['admin', 'agent']],
   ['POST /api/admin/dead-letters/replay-all', ADMIN],
   ['GET /api/admin/deliveries', ADMIN],
   ['GET /api/admin/deliveries/{id}', ADMIN],

@@ -39,7 +39,7 @@ describe.each(DATABASE_KINDS)('thread page attendee panel [%s]', (kind) => {
 
   beforeAll(async () => {
     harness = await startConsoleApp(kind, { attendees: 4 });
-    for (const role of ['agent', 'admin'] as const) {
+    for (const role of ['agent', 'admin', 'viewer'] as const) {
       const login = await harness.app.inject({
         method: 'POST',
         url: '/api/login',
@@ -111,7 +111,7 @@ describe.each(DATABASE_KINDS)('thread page attendee panel [%s]', (kind) => {
   afterAll(async () => harness?.close());
 
   /** The attendee panel of the linked conversation's thread page, as `role` sees it. */
-  async function panelFor(role: 'agent') {
+  async function panelFor(role: 'agent' | 'admin' | 'viewer') {
     const response = await page(role, `/console/conversations/${linked.conversation_id}`);
     expect(response.statusCode).toBe(200);
     return /<section class="attendee-panel"[\s\S]*?<\/section>/.exec(response.body)?.[0] ?? '';
@@ -129,8 +129,21 @@ describe.each(DATABASE_KINDS)('thread page attendee panel [%s]', (kind) => {
   it('shows the notes HighLevel workflows added, escaped, with who added them and when', async () => {
     const panel = await panelFor('agent');
     expect(panel).toContain(
-      '<li><p class="note-body">Needs a &lt;wheelchair&gt; ramp</p> <span class="hint">marketplace:wf-access, 2026-03-10 10:33 UTC</span></li>',
+      '<li><p class="note-body">Needs a &lt;wheelchair&gt; ramp</p> <span class="hint">marketplace:wf-access, 2026-03-10 10:33 UTC</span>',
     );
+  });
+
+  it.each(['agent', 'admin'] as const)('offers %s a form that deletes each note through the API', async (role) => {
+    const panel = await panelFor(role);
+    expect(panel).toMatch(
+      /<form class="inline" data-api="\/api\/notes\/note-1" data-method="DELETE" data-confirm="[^"]+" data-reload>/,
+    );
+  });
+
+  it('offers a viewer the notes without a way to delete them', async () => {
+    const panel = await panelFor('viewer');
+    expect(panel).toContain('Needs a &lt;wheelchair&gt; ramp');
+    expect(panel).not.toContain('/api/notes/');
   });
 
   it("lists the attendee's workflow runs newest first", async () => {
