@@ -9,6 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { saveAnswer } from '../../src/preferences/preference-rows.js';
 import type { AttendeeLinksTable } from '../../src/store/schema.js';
 import { eventually, type ParleyWorld, startParleyWorld } from '../console/api/parley-world.js';
+import { insertNote } from '../helpers/attendee-notes.js';
 import { describeWithBrowser, roleEmail, saveScreenshot, signIn } from '../helpers/browser.js';
 import { post, registrationBody } from '../jobs/pipeline-world.js';
 
@@ -78,20 +79,16 @@ describeWithBrowser('console in Chromium: attendee panel', (session) => {
   });
 
   it('deletes a note after the admin confirms, and the panel no longer lists it', async () => {
-    await world.deps.db
-      .insertInto('attendee_notes')
-      .values({
-        id: 'note-browser',
-        location_id: link.location_id,
-        contact_id: link.contact_id ?? '',
-        attendee_id: link.attendee_id,
-        event_key: link.event_key,
-        body: 'Asked twice about parking',
-        source: 'marketplace:wf-parking',
-        dedupe_key: 'note-browser',
-        created_at: Date.now(),
-      })
-      .execute();
+    await insertNote(world.deps.db, {
+      id: 'note-browser',
+      locationId: link.location_id,
+      contactId: link.contact_id ?? '',
+      attendeeId: link.attendee_id,
+      eventKey: link.event_key,
+      body: 'Asked twice about parking',
+      source: 'marketplace:wf-parking',
+      createdAt: Date.now(),
+    });
     const { page, panel } = await openPanel();
     const note = panel.locator('ul.attendee-notes > li', { hasText: 'Asked twice about parking' });
     await note.waitFor();

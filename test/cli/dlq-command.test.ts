@@ -8,7 +8,7 @@ import type { CommandIo } from '../../src/app/command-io.js';
 import { register, runDlqList, runDlqReplay } from '../../src/cli/commands/dlq.js';
 import { createQueue } from '../../src/queue/create-queue.js';
 import type { Queue } from '../../src/queue/types.js';
-import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
+import { DATABASE_KINDS, openTestDatabase, storeEnv, type TestDatabase } from '../helpers/databases.js';
 import { cliRejection } from '../helpers/run-command.js';
 import { jobRow } from '../queue/queue-world.js';
 
@@ -27,9 +27,7 @@ for (const kind of DATABASE_KINDS) {
     let out = '';
     const io = (): CommandIo => {
       out = '';
-      const env: NodeJS.ProcessEnv = { LOG_LEVEL: 'silent' };
-      if (database.location.dataDir !== undefined) env.PARLEY_DATA_DIR = database.location.dataDir;
-      if (database.location.databaseUrl !== undefined) env.DATABASE_URL = database.location.databaseUrl;
+      const env = storeEnv(database);
       const write = (text: string): void => {
         out += text;
       };

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CommandIo } from '../../src/app/command-io.js';
 import { register, runInboxList, runInboxReprocess, runInboxShow } from '../../src/cli/commands/inbox.js';
 import type { InboxTable } from '../../src/store/schema.js';
-import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
+import { DATABASE_KINDS, openTestDatabase, storeEnv, type TestDatabase } from '../helpers/databases.js';
 import { cliRejection } from '../helpers/run-command.js';
 import { buildIntakeApp, type IntakeApp, insertInboxRow } from '../intake/intake-app.js';
 
@@ -29,9 +29,7 @@ for (const kind of DATABASE_KINDS) {
     let out = '';
     const io = (): CommandIo => {
       out = '';
-      const env: NodeJS.ProcessEnv = { LOG_LEVEL: 'silent' };
-      if (database.location.dataDir !== undefined) env.PARLEY_DATA_DIR = database.location.dataDir;
-      if (database.location.databaseUrl !== undefined) env.DATABASE_URL = database.location.databaseUrl;
+      const env = storeEnv(database);
       const write = (text: string): void => {
         out += text;
       };

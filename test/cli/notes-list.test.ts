@@ -9,7 +9,8 @@ import type { CommandIo } from '../../src/app/command-io.js';
 import { CliError } from '../../src/cli/cli-error.js';
 import { runNotesList } from '../../src/cli/commands/notes.js';
 import { buildProgram } from '../../src/cli/main.js';
-import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
+import { insertNote } from '../helpers/attendee-notes.js';
+import { DATABASE_KINDS, openTestDatabase, storeEnv, type TestDatabase } from '../helpers/databases.js';
 
 const T1 = Date.UTC(2026, 2, 10, 9, 0);
 
@@ -25,9 +26,7 @@ for (const kind of DATABASE_KINDS) {
     let out = '';
     const io = (): CommandIo => {
       out = '';
-      const env: NodeJS.ProcessEnv = { LOG_LEVEL: 'silent' };
-      if (database.location.dataDir !== undefined) env.PARLEY_DATA_DIR = database.location.dataDir;
-      if (database.location.databaseUrl !== undefined) env.DATABASE_URL = database.location.databaseUrl;
+      const env = storeEnv(database);
       return {
         env,
         write: (text) => {
@@ -35,22 +34,16 @@ for (const kind of DATABASE_KINDS) {
         },
       };
     };
-    async function addNote(id: string, body: string, at: number, contactId = 'contact-1', attendeeId = 'AE-1') {
-      await database.store.db
-        .insertInto('attendee_notes')
-        .values({
-          id,
-          location_id: 'loc-1',
-          contact_id: contactId,
-          attendee_id: attendeeId,
-          event_key: 'check-in:devconf',
-          body,
-          source: 'marketplace:wf-notes',
-          dedupe_key: `dedupe-${id}`,
-          created_at: at,
-        })
-        .execute();
-    }
+    const addNote = (id: string, body: string, at: number, contactId = 'contact-1', attendeeId = 'AE-1') =>
+      insertNote(database.store.db, {
+        id,
+        locationId: 'loc-1',
+        contactId,
+        attendeeId,
+        eventKey: 'check-in:devconf',
+        body,
+        createdAt: at,
+      });
 
     beforeAll(async () => {
       database = await openTestDatabase(kind);

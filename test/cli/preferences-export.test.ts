@@ -11,7 +11,7 @@ import { runPreferencesExport } from '../../src/cli/commands/preferences.js';
 import { buildProgram } from '../../src/cli/main.js';
 import { saveAnswer } from '../../src/preferences/preference-rows.js';
 import { createLocalIndex } from '../../src/search/local-index.js';
-import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
+import { DATABASE_KINDS, openTestDatabase, storeEnv, type TestDatabase } from '../helpers/databases.js';
 
 const LOCATION = 'loc-export';
 const T1 = Date.UTC(2026, 2, 10, 9, 0);
@@ -29,9 +29,7 @@ for (const kind of DATABASE_KINDS) {
     let out = '';
     const io = (): CommandIo => {
       out = '';
-      const env: NodeJS.ProcessEnv = { LOG_LEVEL: 'silent' };
-      if (database.location.dataDir !== undefined) env.PARLEY_DATA_DIR = database.location.dataDir;
-      if (database.location.databaseUrl !== undefined) env.DATABASE_URL = database.location.databaseUrl;
+      const env = storeEnv(database);
       return {
         env,
         write: (text) => {

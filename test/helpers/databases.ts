@@ -72,6 +72,16 @@ export async function openTestDatabase(
   };
 }
 
+/** The environment a command run on this database gets: its data directory or URL, and a silent log. */
+export function storeEnv(database: Pick<TestDatabase, 'location'>): NodeJS.ProcessEnv {
+  const { dataDir, databaseUrl } = database.location;
+  return {
+    LOG_LEVEL: 'silent',
+    ...(dataDir === undefined ? {} : { PARLEY_DATA_DIR: dataDir }),
+    ...(databaseUrl === undefined ? {} : { DATABASE_URL: databaseUrl }),
+  };
+}
+
 /** Registers `suite` twice, as `<name> [sqlite]` and `<name> [postgres]`, each on its own migrated database. */
 export function describeEachDatabase(name: string, suite: (getStore: () => Store) => void): void {
   for (const kind of DATABASE_KINDS) {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../../src/console/auth/roles.js';
 import { saveAnswer } from '../../../src/preferences/preference-rows.js';
 import { joinSponsorChannel } from '../../../src/search/sponsor-channel.js';
+import { insertNote } from '../../helpers/attendee-notes.js';
 import { type ConsoleApp, startConsoleApp } from '../../helpers/console-app.js';
 import { DATABASE_KINDS } from '../../helpers/databases.js';
 
@@ -60,23 +61,15 @@ describe.each(DATABASE_KINDS)('GET /api/attendees/{id} [%s]', (kind) => {
     return seeded;
   }
 
-  /** A note as the parley_add_note marketplace action stores it (src/marketplace/actions/add-note.ts). */
-  async function addNote(on: Seeded, id: string, body: string, at: number) {
-    await harness.deps.db
-      .insertInto('attendee_notes')
-      .values({
-        id,
-        location_id: on.locationId,
-        contact_id: on.contactId,
-        attendee_id: on.attendeeId,
-        event_key: 'check-in:devconf-2026',
-        body,
-        source: 'marketplace:wf-notes',
-        dedupe_key: `dedupe-${id}`,
-        created_at: at,
-      })
-      .execute();
-  }
+  const addNote = (on: Seeded, id: string, body: string, at: number) =>
+    insertNote(harness.deps.db, {
+      id,
+      locationId: on.locationId,
+      contactId: on.contactId,
+      attendeeId: on.attendeeId,
+      body,
+      createdAt: at,
+    });
 
   beforeAll(async () => {
     harness = await startConsoleApp(kind, {

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../../src/console/auth/roles.js';
+import { insertNote } from '../../helpers/attendee-notes.js';
 import { type ConsoleApp, startConsoleApp } from '../../helpers/console-app.js';
 import { DATABASE_KINDS } from '../../helpers/databases.js';
 
@@ -17,23 +18,15 @@ describe.each(DATABASE_KINDS)('DELETE /api/notes/{noteId} [%s]', (kind) => {
   });
   afterAll(async () => harness?.close());
 
-  /** A note as the parley_add_note marketplace action stores it (src/marketplace/actions/add-note.ts). */
-  async function addNote(id: string, body: string) {
-    await harness.deps.db
-      .insertInto('attendee_notes')
-      .values({
-        id,
-        location_id: 'loc-notes',
-        contact_id: 'contact-notes',
-        attendee_id: 'AE-notes',
-        event_key: 'check-in:devconf-2026',
-        body,
-        source: 'marketplace:wf-notes',
-        dedupe_key: `dedupe-${id}`,
-        created_at: AT,
-      })
-      .execute();
-  }
+  const addNote = (id: string, body: string) =>
+    insertNote(harness.deps.db, {
+      id,
+      locationId: 'loc-notes',
+      contactId: 'contact-notes',
+      attendeeId: 'AE-notes',
+      body,
+      createdAt: AT,
+    });
   const remove = (id: string, role: Role | null) =>
     harness.app.inject({
       method: 'DELETE',

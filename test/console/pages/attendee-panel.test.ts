@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../../src/console/auth/roles.js';
 import { saveAnswer } from '../../../src/preferences/preference-rows.js';
+import { insertNote } from '../../helpers/attendee-notes.js';
 import { CONSOLE_PASSWORD, type ConsoleApp, startConsoleApp } from '../../helpers/console-app.js';
 import { DATABASE_KINDS } from '../../helpers/databases.js';
 
@@ -85,20 +86,16 @@ describe.each(DATABASE_KINDS)('thread page attendee panel [%s]', (kind) => {
     await run('run-checkin', 'checkin-welcome', `check_in:${EVENT}:${email}`, { attendee, event }, AT + 3_600_000);
     // Someone else's run, whose email merely starts with this one's: not theirs.
     await run('run-other', 'registration-welcome', `registration:${EVENT}:${email}.au`, { attendee, event }, AT);
-    await harness.deps.db
-      .insertInto('attendee_notes')
-      .values({
-        id: 'note-1',
-        location_id: linked.location_id,
-        contact_id: linked.contact_id ?? '',
-        attendee_id: 'ae-7001',
-        event_key: `check-in:${EVENT}`,
-        body: 'Needs a <wheelchair> ramp',
-        source: 'marketplace:wf-access',
-        dedupe_key: 'note-1',
-        created_at: AT + 3_800_000,
-      })
-      .execute();
+    await insertNote(harness.deps.db, {
+      id: 'note-1',
+      locationId: linked.location_id,
+      contactId: linked.contact_id ?? '',
+      attendeeId: 'ae-7001',
+      eventKey: `check-in:${EVENT}`,
+      body: 'Needs a <wheelchair> ramp',
+      source: 'marketplace:wf-access',
+      createdAt: AT + 3_800_000,
+    });
     await saveAnswer(harness.deps.db, {
       locationId: linked.location_id,
       contactId: linked.contact_id ?? '',
