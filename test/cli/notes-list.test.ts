@@ -1,16 +1,15 @@
 /**
  * `parley notes list` in-process against a real database the command opens itself from the environment
  * (PARLEY_DATA_DIR for SQLite, DATABASE_URL for PostgreSQL): an attendee's notes newest first, found by
- * Accelevents attendee id or HighLevel contact id, one line each with control characters kept out of
+ * Accelevents attendee id or HighLevel contact id, one line each with control characters kept cli.out of
  * the terminal, --json, --limit, and clear errors for a bad id or limit.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CommandIo } from '../../src/app/command-io.js';
 import { CliError } from '../../src/cli/cli-error.js';
 import { runNotesList } from '../../src/cli/commands/notes.js';
 import { buildProgram } from '../../src/cli/main.js';
 import { insertNote } from '../helpers/attendee-notes.js';
-import { DATABASE_KINDS, openTestDatabase, storeEnv, type TestDatabase } from '../helpers/databases.js';
+import { captureCommand, DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
 
 const T1 = Date.UTC(2026, 2, 10, 9, 0);
 
@@ -23,17 +22,7 @@ it('registers notes list as a parley command with the options --json and --limit
 for (const kind of DATABASE_KINDS) {
   describe(`parley notes list [${kind}]`, () => {
     let database: TestDatabase;
-    let out = '';
-    const io = (): CommandIo => {
-      out = '';
-      const env = storeEnv(database);
-      return {
-        env,
-        write: (text) => {
-          out += text;
-        },
-      };
-    };
+    const cli = captureCommand(() => database);
     const addNote = (id: string, body: string, at: number, contactId = 'contact-1', attendeeId = 'AE-1') =>
       insertNote(database.store.db, {
         id,
@@ -56,8 +45,8 @@ for (const kind of DATABASE_KINDS) {
     });
 
     it("lists an attendee's notes newest first by attendee id, one line each", async () => {
-      await runNotesList('AE-1', {}, io());
-      expect(out).toBe(
+      await runNotesList('AE-1', {}, cli.io());
+      expect(cli.out).toBe(
         '2026-03-10T09:01:00.000Z  marketplace:wf-notes  (note note-new, contact contact-1 at loc-1)\n' +
           '  Line one line two [31m\n' +
           '2026-03-10T09:00:00.000Z  marketplace:wf-notes  (note note-old, contact contact-1 at loc-1)\n' +
@@ -66,26 +55,26 @@ for (const kind of DATABASE_KINDS) {
     });
 
     it('finds the same notes by HighLevel contact id, as JSON', async () => {
-      await runNotesList('contact-1', { json: true }, io());
-      const notes = JSON.parse(out);
+      await runNotesList('contact-1', { json: true }, cli.io());
+      const notes = JSON.parse(cli.out);
       expect(notes.map((n: { id: string }) => n.id)).toEqual(['note-new', 'note-old']);
       expect(notes[0]).toMatchObject({ body: 'Line one\nline two\u001b[31m', createdAt: '2026-03-10T09:01:00.000Z' });
     });
 
     it('keeps to --limit', async () => {
-      await runNotesList('AE-1', { limit: '1', json: true }, io());
-      expect(JSON.parse(out).map((n: { id: string }) => n.id)).toEqual(['note-new']);
+      await runNotesList('AE-1', { limit: '1', json: true }, cli.io());
+      expect(JSON.parse(cli.out).map((n: { id: string }) => n.id)).toEqual(['note-new']);
     });
 
     it('says so when an id has no notes', async () => {
-      await runNotesList('AE-404', {}, io());
-      expect(out).toBe('no notes on AE-404\n');
+      await runNotesList('AE-404', {}, cli.io());
+      expect(cli.out).toBe('no notes on AE-404\n');
     });
 
     it('refuses an empty id and a limit that is not a whole number from 1 to 1000, naming them', async () => {
-      await expect(runNotesList('  ', {}, io())).rejects.toThrow(CliError);
-      await expect(runNotesList('AE-1', { limit: '0' }, io())).rejects.toThrow(/--limit must be a whole number/);
-      await expect(runNotesList('AE-1', { limit: 'ten' }, io())).rejects.toThrow(/got "ten"/);
+      await expect(runNotesList('  ', {}, cli.io())).rejects.toThrow(CliError);
+      await expect(runNotesList('AE-1', { limit: '0' }, cli.io())).rejects.toThrow(/--limit must be a whole number/);
+      await expect(runNotesList('AE-1', { limit: 'ten' }, cli.io())).rejects.toThrow(/got "ten"/);
     });
   });
 }

@@ -5,13 +5,12 @@
  * breaks, formula cells), --event to keep one event's attendees, and --json.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CommandIo } from '../../src/app/command-io.js';
 import { CliError } from '../../src/cli/cli-error.js';
 import { runPreferencesExport } from '../../src/cli/commands/preferences.js';
 import { buildProgram } from '../../src/cli/main.js';
 import { saveAnswer } from '../../src/preferences/preference-rows.js';
 import { createLocalIndex } from '../../src/search/local-index.js';
-import { DATABASE_KINDS, openTestDatabase, storeEnv, type TestDatabase } from '../helpers/databases.js';
+import { captureCommand, DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
 
 const LOCATION = 'loc-export';
 const T1 = Date.UTC(2026, 2, 10, 9, 0);
@@ -26,17 +25,7 @@ it('registers preferences export as a parley command with the options --csv, --j
 for (const kind of DATABASE_KINDS) {
   describe(`parley preferences export [${kind}]`, () => {
     let database: TestDatabase;
-    let out = '';
-    const io = (): CommandIo => {
-      out = '';
-      const env = storeEnv(database);
-      return {
-        env,
-        write: (text) => {
-          out += text;
-        },
-      };
-    };
+    const cli = captureCommand(() => database);
 
     async function link(eventKey: string, attendeeId: string, contactId: string): Promise<void> {
       await database.store.db
@@ -83,8 +72,8 @@ for (const kind of DATABASE_KINDS) {
     });
 
     it('prints one CSV row per stored answer, escaped for spreadsheets', async () => {
-      await runPreferencesExport({ csv: true }, io());
-      expect(out).toBe(
+      await runPreferencesExport({ csv: true }, cli.io());
+      expect(cli.out).toBe(
         [
           'attendee_id,email,contact_id,key,value,raw,answered_at',
           `att-ada,ada@example.com,c-ada,updates,workshops,"2, ""please""",${new Date(T1).toISOString()}`,
@@ -96,24 +85,24 @@ for (const kind of DATABASE_KINDS) {
     });
 
     it('prints CSV when neither --csv nor --json is given', async () => {
-      await runPreferencesExport({}, io());
-      expect(out.split('\r\n')[0]).toBe('attendee_id,email,contact_id,key,value,raw,answered_at');
+      await runPreferencesExport({}, cli.io());
+      expect(cli.out.split('\r\n')[0]).toBe('attendee_id,email,contact_id,key,value,raw,answered_at');
     });
 
     it('keeps only the attendees of one event with --event, whichever link names it', async () => {
-      await runPreferencesExport({ csv: true, event: 'devconf' }, io());
-      expect(out.split('\r\n').slice(1, -1)).toEqual([
+      await runPreferencesExport({ csv: true, event: 'devconf' }, cli.io());
+      expect(cli.out.split('\r\n').slice(1, -1)).toEqual([
         expect.stringMatching(/^att-ada,ada@example\.com,c-ada,updates,/),
       ]);
-      await runPreferencesExport({ csv: true, event: 'otherconf' }, io());
-      expect(out.split('\r\n').slice(1, -1)).toEqual([expect.stringMatching(/^att-bob,/)]);
-      await runPreferencesExport({ csv: true, event: 'nothing-here' }, io());
-      expect(out).toBe('attendee_id,email,contact_id,key,value,raw,answered_at\r\n');
+      await runPreferencesExport({ csv: true, event: 'otherconf' }, cli.io());
+      expect(cli.out.split('\r\n').slice(1, -1)).toEqual([expect.stringMatching(/^att-bob,/)]);
+      await runPreferencesExport({ csv: true, event: 'nothing-here' }, cli.io());
+      expect(cli.out).toBe('attendee_id,email,contact_id,key,value,raw,answered_at\r\n');
     });
 
     it('prints the rows as JSON with --json', async () => {
-      await runPreferencesExport({ json: true, event: 'otherconf' }, io());
-      expect(JSON.parse(out)).toEqual([
+      await runPreferencesExport({ json: true, event: 'otherconf' }, cli.io());
+      expect(JSON.parse(cli.out)).toEqual([
         {
           attendeeId: 'att-bob',
           email: null,
@@ -127,14 +116,14 @@ for (const kind of DATABASE_KINDS) {
     });
 
     it('refuses --csv with --json as a usage error', async () => {
-      await expect(runPreferencesExport({ csv: true, json: true }, io())).rejects.toMatchObject({
+      await expect(runPreferencesExport({ csv: true, json: true }, cli.io())).rejects.toMatchObject({
         code: 'invalid_argument',
         exitCode: 2,
       });
     });
 
     it('refuses an empty --event, naming it', async () => {
-      const empty = await runPreferencesExport({ event: ' ' }, io()).catch((error: unknown) => error);
+      const empty = await runPreferencesExport({ event: ' ' }, cli.io()).catch((error: unknown) => error);
       expect(empty).toBeInstanceOf(CliError);
       expect((empty as CliError).message).toContain('--event');
     });

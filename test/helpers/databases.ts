@@ -11,6 +11,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, inject } from 'vitest';
+import type { CommandIo } from '../../src/app/command-io.js';
 import { createLogger } from '../../src/lib/create-logger.js';
 import { openDatabase, type Store } from '../../src/store/open-database.js';
 import { databaseUrlFor, dropDatabase, withAdminClient } from './postgres-admin.js';
@@ -79,6 +80,29 @@ export function storeEnv(database: Pick<TestDatabase, 'location'>): NodeJS.Proce
     LOG_LEVEL: 'silent',
     ...(dataDir === undefined ? {} : { PARLEY_DATA_DIR: dataDir }),
     ...(databaseUrl === undefined ? {} : { DATABASE_URL: databaseUrl }),
+  };
+}
+
+/** A command's io on a test database, collecting what it prints in `out` (cleared by each `io()`). */
+export function captureCommand(
+  database: () => Pick<TestDatabase, 'location'>,
+  extra: Omit<CommandIo, 'env' | 'write'> = {},
+): { io(): CommandIo; readonly out: string } {
+  let out = '';
+  return {
+    io: () => {
+      out = '';
+      return {
+        env: storeEnv(database()),
+        write: (text: string) => {
+          out += text;
+        },
+        ...extra,
+      };
+    },
+    get out() {
+      return out;
+    },
   };
 }
 
