@@ -218,8 +218,8 @@ describe.each(DATABASE_KINDS)('marketplace end to end [%s]', (kind) => {
     async () => {
       const silent = await createWorkflow({});
       expect((await sandbox('DELETE', `/sandbox/workflows/${silent.workflowId}?notify=false`)).status).toBe(200);
-      // A late happening of an earlier registration (a welcome retried) may also fire at it: the
-      // assertions are about the 404, the pause, and the registration made after it.
+      // A late happening of an earlier registration (a welcome retried under load) may also fire at
+      // it, even first: the assertions are about the 404, the pause, and the registration after it.
       const firingsOf = () =>
         parley.store.db
           .selectFrom('marketplace_firings')
@@ -242,29 +242,22 @@ describe.each(DATABASE_KINDS)('marketplace end to end [%s]', (kind) => {
       expect(paused.inactive_reason).toContain('HTTP 404');
       const atPause = await firingsOf();
       expect(atPause.filter((f) => f.status === 'failed' && f.http_status === 404).length).toBeGreaterThan(0);
-      // Its own firing met the 404, or was queued beside the one that did and is skipped.
-      expect(atPause.filter((f) => f.event_key.endsWith(vip3)).map((f) => f.status)).toHaveLength(1);
+      // The late happening may have met the 404 first, and this registration then found the
+      // subscription paused: at most one firing of its own, never sent.
+      expect(atPause.filter((f) => f.event_key.endsWith(vip3)).length).toBeLessThanOrEqual(1);
       const vipBefore = (await executions(vipOnly.workflowId)).length;
       const vip4 = await registerVip(4);
       await settled(vipOnly, vipBefore + 1);
-      await until(
-        'no event or firing job left to run',
+      // vipOnly's firing for it means the registration's planning read the active subscriptions.
+      const after = await until(
+        'every firing of the paused subscription settled',
         async () => {
-          const open = await parley.store.db
-            .selectFrom('jobs')
-            .select('id')
-            .where('kind', 'in', ['accelevents.event', 'marketplace.fire'])
-            .where('status', 'in', ['pending', 'running'])
-            .execute();
-          return open.length === 0 ? true : undefined;
+          const rows = await firingsOf();
+          return rows.every((f) => f.status !== 'queued') ? rows : undefined;
         },
         BOUND_MS,
       );
-      const after = await firingsOf();
       expect(after.filter((f) => f.event_key.endsWith(vip4))).toEqual([]);
-      expect(after.filter((f) => f.event_key.endsWith(vip3)).map((f) => f.status)).toEqual([
-        expect.stringMatching(/^(failed|skipped)$/),
-      ]);
       expect(after.filter((f) => f.status === 'sent' || f.status === 'queued')).toEqual([]);
     },
     TEST_MS,
