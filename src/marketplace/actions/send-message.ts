@@ -83,6 +83,22 @@ async function otherProcessSend(
   }
 }
 
+/**
+ * Runs `start` once no other process is sending the same call (`wait`), and again after waiting when
+ * another process started the same run between that look and this start (`step_in_progress`).
+ */
+async function afterOtherSends<T>(start: () => Promise<T>, wait: () => Promise<void>, signal: AbortSignal): Promise<T> {
+  for (;;) {
+    await wait();
+    if (signal.aborted) throw new WorkflowError('step_in_progress', 'the same call is still sending elsewhere');
+    try {
+      return await start();
+    } catch (error) {
+      if (!(error instanceof WorkflowError && error.code === 'step_in_progress')) throw error;
+    }
+  }
+}
+
 /** `auto`: SMS when parley knows a phone for the contact, else Email. */
 async function channelOf(db: Kysely<Database>, locationId: string, contactId: string, asked: string) {
   if (asked !== 'auto') return asked;
@@ -135,43 +151,36 @@ export async function sendMessage(services: ActionServices, call: ActionCall): P
   const inFlight = services.sends.get(runKey);
   const run =
     inFlight ??
-    (async () => {
-      for (;;) {
-        await otherProcessSend(deps.db, `${SEND_WORKFLOW_NAME}:${runKey}`, services.now, call.signal);
-        if (call.signal.aborted)
-          throw new WorkflowError('step_in_progress', 'the same call is still sending elsewhere');
-        try {
-          return await deps.highlevel.runAs(`marketplace:${request.extras.workflowId ?? 'workflow'}`, () =>
-            runWorkflow({
-              definition: definitionFor(message),
-              event: {
-                key: runKey,
-                locationId,
-                data: {
-                  contact: { id: contactId },
-                  attendee: found?.attendee ?? { contactId },
-                  ticket: found?.ticket ?? {},
-                  event: found?.event ?? {},
-                  checkIn: found?.checkIn ?? {},
-                  preferences: found?.preferences ?? {},
-                  marketplace: { channel, subject: channel === 'Email' ? emailSubject : '' },
-                },
+    afterOtherSends(
+      () =>
+        deps.highlevel.runAs(`marketplace:${request.extras.workflowId ?? 'workflow'}`, () =>
+          runWorkflow({
+            definition: definitionFor(message),
+            event: {
+              key: runKey,
+              locationId,
+              data: {
+                contact: { id: contactId },
+                attendee: found?.attendee ?? { contactId },
+                ticket: found?.ticket ?? {},
+                event: found?.event ?? {},
+                checkIn: found?.checkIn ?? {},
+                preferences: found?.preferences ?? {},
+                marketplace: { channel, subject: channel === 'Email' ? emailSubject : '' },
               },
-              deps: {
-                db: deps.db,
-                highlevel: deps.highlevel.client,
-                logger: deps.logger,
-                now: services.now,
-                signal: call.signal,
-              },
-            }),
-          );
-        } catch (error) {
-          // Another process started the same run between our look and our start: wait for it too.
-          if (!(error instanceof WorkflowError && error.code === 'step_in_progress')) throw error;
-        }
-      }
-    })();
+            },
+            deps: {
+              db: deps.db,
+              highlevel: deps.highlevel.client,
+              logger: deps.logger,
+              now: services.now,
+              signal: call.signal,
+            },
+          }),
+        ),
+      () => otherProcessSend(deps.db, `${SEND_WORKFLOW_NAME}:${runKey}`, services.now, call.signal),
+      call.signal,
+    );
   if (!inFlight) {
     services.sends.set(runKey, run);
     run.then(
