@@ -1,6 +1,7 @@
 /**
  * GET /console/admin/marketplace (admin only): the HighLevel workflows using parley's marketplace
- * triggers, grouped by location, those paused because their target URL is gone (with why), and the recent firings with their result, filtered by location,
+ * triggers, grouped by location, those paused because their target URL is gone (with why), and the
+ * recent firings with their result, filtered by location,
  * status or subscription (triggerId) and paged. It reads the same functions as the admin API (../admin/marketplace-activity.ts).
  */
 import type { FastifyInstance } from 'fastify';
