@@ -54,11 +54,17 @@ export function newLocation(handle: SandboxHandle): string {
   return handle.sandbox.addLocation({ attendees: 1 }).location.id;
 }
 
+/** A random start per process, then one step per registrant: 7 digits, never the same twice in a process. */
+const PHONE_BASE = Math.floor(Math.random() * 9_000_000);
 let phoneCounter = 0;
-/** A registrant with a unique phone, so each test's contact and conversation are its own. */
+/**
+ * A registrant with a unique id and phone, so each test's run, contact and conversation are its own.
+ * (A random number added to the counter could repeat an earlier registrant's: the same run key, whose
+ * journal then belonged to another test's location.)
+ */
 export function attendee(overrides: Record<string, unknown> = {}) {
   phoneCounter += 1;
-  const n = String(1_000_000 + phoneCounter + Math.floor(Math.random() * 1_000_000));
+  const n = String(1_000_000 + ((PHONE_BASE + phoneCounter) % 9_000_000));
   return {
     id: `att-${n}`,
     firstName: 'Ada',
