@@ -70,12 +70,16 @@ describeWithBrowser('console in Chromium: Marketplace page', (session) => {
     expect(await firings.getByText('HTTP 503 from the targetUrl').count()).toBe(50);
     await saveScreenshot(page, 'admin-marketplace');
     await page.getByRole('link', { name: 'Next page' }).click();
+    // The next page has loaded (not just its URL committed) before its rows are counted.
+    await page.waitForURL(/[?&]cursor=/, { waitUntil: 'load' });
     expect(new URL(page.url()).searchParams.get('status')).toBe('failed');
-    expect(
-      await page
-        .getByRole('table', { name: /Firings, newest first/ })
-        .getByRole('row')
-        .count(),
-    ).toBe(11);
+    await expect
+      .poll(() =>
+        page
+          .getByRole('table', { name: /Firings, newest first/ })
+          .getByRole('row')
+          .count(),
+      )
+      .toBe(11);
   });
 });
