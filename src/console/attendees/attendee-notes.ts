@@ -3,7 +3,7 @@
  * src/marketplace/actions/add-note.ts), for the console's attendee read and the thread page's panel,
  * and for `parley notes list`. Staff read them; a sponsor's views leave them out (read-attendee.ts).
  */
-import type { Kysely } from 'kysely';
+import type { Expression, ExpressionBuilder, Kysely, SqlBool } from 'kysely';
 import type { Database } from '../../store/schema.js';
 
 export interface AttendeeNote {
@@ -26,25 +26,28 @@ export async function notesOf(
   contacts: readonly { locationId: string; contactId: string }[],
 ): Promise<AttendeeNote[]> {
   if (contacts.length === 0) return [];
-  const rows = await db
-    .selectFrom('attendee_notes')
-    .select(['id', 'body', 'source', 'event_key', 'contact_id', 'location_id', 'created_at'])
-    .where((eb) =>
+  return newestNotes(
+    db,
+    (eb) =>
       eb.or(contacts.map((c) => eb.and([eb('location_id', '=', c.locationId), eb('contact_id', '=', c.contactId)]))),
-    )
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(NOTES_SHOWN)
-    .execute();
-  return rows.map(toNote);
+    NOTES_SHOWN,
+  );
 }
 
 /** The newest notes (at most `limit`) on an Accelevents attendee id or a HighLevel contact id. */
 export async function notesFor(db: Kysely<Database>, id: string, limit: number): Promise<AttendeeNote[]> {
+  return newestNotes(db, (eb) => eb.or([eb('attendee_id', '=', id), eb('contact_id', '=', id)]), limit);
+}
+
+async function newestNotes(
+  db: Kysely<Database>,
+  which: (eb: ExpressionBuilder<Database, 'attendee_notes'>) => Expression<SqlBool>,
+  limit: number,
+): Promise<AttendeeNote[]> {
   const rows = await db
     .selectFrom('attendee_notes')
     .select(['id', 'body', 'source', 'event_key', 'contact_id', 'location_id', 'created_at'])
-    .where((eb) => eb.or([eb('attendee_id', '=', id), eb('contact_id', '=', id)]))
+    .where(which)
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .limit(limit)
